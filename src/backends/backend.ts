@@ -1,0 +1,40 @@
+/** One kernel-level record, as inotify(7) gives it: the only thing a backend produces. */
+export interface RawEvent {
+  wd: number;
+  mask: number;
+  cookie: number;
+  name: string;
+}
+
+export interface BackendStartOptions {
+  /** pyinotify's read_freq, in seconds: wait this long between reads so the kernel queue accumulates. */
+  readFreq?: number;
+  /** pyinotify's threshold, in bytes: read only once the kernel queue holds at least this much. */
+  threshold?: number;
+}
+
+/**
+ * The one seam between the core and where events come from. The core never asks which backend it has:
+ * it reads `supportedMask` and warns once about bits the backend cannot give.
+ */
+export interface Backend {
+  readonly name: string;
+  /** Event bits (IN_*) this backend really delivers. */
+  readonly supportedMask: number;
+  /**
+   * Add or replace the watch on `path`; returns its watch descriptor. Like inotify_add_watch, the same
+   * inode yields the same wd. Throws a TswatchError (ENOSPC, ENOENT, ...).
+   */
+  addWatch(path: string, mask: number): number;
+  /** Remove a watch; a wd the kernel already dropped is not an error. */
+  rmWatch(wd: number): void;
+  /** Begin delivering batches, in kernel order. `onBatch` runs on the JS thread. */
+  start(onBatch: (events: RawEvent[]) => void, onError: (err: Error) => void, options?: BackendStartOptions): void;
+  /** Stop reading (the kernel queue absorbs what comes meanwhile); resume() reads again. */
+  pause(): void;
+  resume(): void;
+  /** Resolves once every watch added so far is live. */
+  ready(): Promise<void>;
+  /** Stop the reader and release the fd; idempotent. The process may exit afterwards. */
+  close(): void;
+}

@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+
+export interface TswatchErrorOptions {
+  /** errno name (`ENOSPC`) or a tswatch code (`EBADEVENT`). */
+  code: string;
+  /** What to do about it, one sentence. */
+  hint?: string;
+  path?: string;
+  cause?: unknown;
+}
+
+/** Every error tswatch raises: a message saying what happened, a code, and a hint saying how to fix it. */
+export class TswatchError extends Error {
+  readonly code: string;
+  readonly hint: string | undefined;
+  readonly path: string | undefined;
+
+  constructor(message: string, options: TswatchErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = options.code;
+    this.hint = options.hint;
+    this.path = options.path;
+  }
+
+  /** `message (hint)`: the one line a CLI prints. */
+  describe(): string {
+    return this.hint ? `${this.message}\n  ${this.hint}` : this.message;
+  }
+}
+
+/** The per-user inotify watch limit (ENOSPC from inotify_add_watch: not a full disk). */
+export class WatchLimitError extends TswatchError {}
+/** The per-user inotify instance limit (EMFILE from inotify_init). */
+export class InstanceLimitError extends TswatchError {}
+/** A path that cannot be watched: missing, forbidden, not a directory. */
+export class PathError extends TswatchError {}
+
+export function readProcLimit(name: string): number | undefined {
+  try {
+    return Number(readFileSync(`/proc/sys/fs/inotify/${name}`, 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+}
+
+function sysctlHint(name: string, current: number | undefined): string {
+  const suggested = Math.max(524288, (current ?? 0) * 2);
+  return (
+    `current fs.inotify.${name} = ${current ?? 'unknown'}; raise it with ` +
+    `\`sudo sysctl fs.inotify.${name}=${suggested}\` and persist it with ` +
+    `\`echo fs.inotify.${name}=${suggested} | sudo tee /etc/sysctl.d/60-tswatch.conf\``
+  );
+}
+
+/** Turn a failed syscall (`err.code` = errno name) into a typed error with a hint. */
+export function errnoError(err: NodeJS.ErrnoException, op: string, path?: string): TswatchError {
+  const code = err.code ?? 'EUNKNOWN';
+  const where = path === undefined ? '' : ` '${path}'`;
+  switch (code) {
+    case 'ENOSPC':
+      return new WatchLimitError(`${op}${where}: inotify watch limit reached (not a full disk)`, {
+        code,
+        path,
+        cause: err,
+        hint: sysctlHint('max_user_watches', readProcLimit('max_user_watches')),
+      });
+    case 'EMFILE':
+      return new InstanceLimitError(`${op}: inotify instance limit reached`, {
+        code,
+        path,
+        cause: err,
+        hint: sysctlHint('max_user_instances', readProcLimit('max_user_instances')),
+      });
+    case 'ENOENT':
+      return new PathError(`${op}${where}: no such file or directory`, {
+        code,
+        path,
+        cause: err,
+        hint: 'check the path exists (it may have been removed or renamed)',
+      });
+    case 'EACCES':
+    case 'EPERM':
+      return new PathError(`${op}${where}: permission denied`, {
+        code,
+        path,
+        cause: err,
+        hint: 'the user running tswatch needs read permission on the path',
+      });
+    case 'ENOTDIR':
+      return new PathError(`${op}${where}: not a directory`, {
+        code,
+        path,
+        cause: err,
+        hint: 'IN_ONLYDIR was given for a path that is not a directory',
+      });
+    default:
+      return new TswatchError(`${op}${where}: ${err.message}`, { code, path, cause: err });
+  }
+}
