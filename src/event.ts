@@ -1,0 +1,91 @@
+import { IN_ISDIR, IN_MOVE, maskname } from './masks.js';
+
+export interface EventInit {
+  wd: number;
+  mask: number;
+  cookie?: number;
+  name?: string;
+  /** The watched path the event happened in (the watch's path at the time). */
+  path: string;
+  src_pathname?: string | undefined;
+  synthetic?: boolean;
+}
+
+/**
+ * One filesystem event, with pyinotify's field names. Paths are captured when the event is made, so
+ * a later rename of a directory never changes an event already handed out.
+ */
+export class Event {
+  readonly wd: number;
+  readonly mask: number;
+  readonly cookie: number;
+  /** Entry name inside the watched directory; '' when the event is about the watched path itself. */
+  readonly name: string;
+  readonly path: string;
+  /** On a paired IN_MOVED_TO: where the entry came from. */
+  readonly src_pathname: string | undefined;
+  /** True when tswatch made this event from a directory scan (new directory, overflow recovery). */
+  readonly synthetic: boolean;
+
+  constructor(init: EventInit) {
+    this.wd = init.wd;
+    this.mask = init.mask >>> 0;
+    this.cookie = init.cookie ?? 0;
+    this.name = init.name ?? '';
+    this.path = init.path;
+    this.src_pathname = init.src_pathname;
+    this.synthetic = init.synthetic ?? false;
+  }
+
+  get maskname(): string {
+    return maskname(this.mask);
+  }
+
+  get pathname(): string {
+    if (this.name === '') return this.path;
+    return this.path.endsWith('/') ? this.path + this.name : `${this.path}/${this.name}`;
+  }
+
+  get dir(): boolean {
+    return (this.mask & IN_ISDIR) !== 0;
+  }
+
+  /** The fields pyinotify's repr shows, in its (sorted) order. */
+  private fields(): Array<[string, string | number | boolean]> {
+    const fields: Array<[string, string | number | boolean]> = [];
+    if (this.mask & IN_MOVE) fields.push(['cookie', this.cookie]);
+    fields.push(['dir', this.dir], ['mask', this.mask], ['maskname', this.maskname], ['name', this.name]);
+    fields.push(['path', this.path], ['pathname', this.pathname]);
+    if (this.src_pathname !== undefined) fields.push(['src_pathname', this.src_pathname]);
+    if (this.synthetic) fields.push(['synthetic', true]);
+    fields.push(['wd', this.wd]);
+    return fields;
+  }
+
+  /** pyinotify's repr: `<Event dir=False mask=0x100 maskname=IN_CREATE name=f path=/tmp pathname=/tmp/f wd=1 >`. */
+  toString(): string {
+    const show = (key: string, value: string | number | boolean): string => {
+      if (key === 'mask') return `0x${(value as number).toString(16)}`;
+      if (typeof value === 'boolean') return value ? 'True' : 'False';
+      return value === '' ? "''" : String(value);
+    };
+    return `<Event ${this.fields()
+      .map(([key, value]) => `${key}=${show(key, value)}`)
+      .join(' ')} >`;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      wd: this.wd,
+      mask: this.mask,
+      maskname: this.maskname,
+      cookie: this.cookie,
+      name: this.name,
+      path: this.path,
+      pathname: this.pathname,
+      dir: this.dir,
+      ...(this.src_pathname !== undefined && { src_pathname: this.src_pathname }),
+      ...(this.synthetic && { synthetic: true }),
+    };
+  }
+}

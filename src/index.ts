@@ -1,0 +1,25 @@
+/** tswatch's public API: pyinotify's names, with camelCase for everything new. */
+export * from './masks.js';
+export { Event, type EventInit } from './event.js';
+export {
+  TswatchError,
+  WatchLimitError,
+  InstanceLimitError,
+  PathError,
+  type TswatchErrorOptions,
+} from './errors.js';
+export { ExcludeFilter, type PathFilter } from './exclude-filter.js';
+export {
+  WatchManager,
+  type AddWatchOptions,
+  type UpdateWatchOptions,
+  type WatchManagerOptions,
+  type Watch,
+} from './watch-manager.js';
+export { Notifier, type NotifierOptions, type LoopOptions } from './notifier.js';
+export { ProcessEvent, callHandler, type Handler, type ProcessEventOptions } from './process-event.js';
+export { PrintAllEvents, type TextSink } from './print-all-events.js';
+export { Stats } from './stats.js';
+export { ChainIfTrue } from './chain-if-true.js';
+export type { Backend, RawEvent, BackendStartOptions } from './backends/backend.js';
+export { selectBackend, type BackendName } from './backends/select.js';

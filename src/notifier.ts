@@ -1,0 +1,205 @@
+import { EventEmitter } from 'node:events';
+import type { RawEvent } from './backends/backend.js';
+import { TswatchError } from './errors.js';
+import type { Event } from './event.js';
+import { PrintAllEvents } from './print-all-events.js';
+import { callHandler, type Handler } from './process-event.js';
+import { SystemProcessor, type Delivery } from './system-processor.js';
+import type { WatchManager } from './watch-manager.js';
+
+export interface NotifierOptions {
+  /** pyinotify's read_freq, seconds: let the kernel queue fill this long between reads. */
+  readFreq?: number;
+  /** pyinotify's threshold, bytes: read only once the kernel queue holds this much. */
+  threshold?: number;
+  /** Drop an event identical (wd, mask, cookie, name) to one earlier in the same read. */
+  coalesceEvents?: boolean;
+  /** Events `for await` may hold before reading pauses (the kernel queue absorbs the rest). */
+  highWaterMark?: number;
+}
+
+export interface LoopOptions {
+  /** Called after each batch; returning true stops the loop (pyinotify's loop callback). */
+  callback?: (notifier: Notifier) => unknown;
+}
+
+interface Consumer {
+  queue: Event[];
+  wake: (() => void) | undefined;
+}
+
+/**
+ * pyinotify's Notifier: reads batches from the WatchManager's backend, runs the system processing, then
+ * dispatches each event, in kernel order, to the watch's handler or the default one. A handler that
+ * throws or rejects emits `error` (err, event) and delivery goes on.
+ *
+ * Events: `error` (err, event?), `stop`.
+ */
+export class Notifier extends EventEmitter {
+  readonly watchManager: WatchManager;
+  /** pyinotify prints every event when no handler is given; `null` means no default handler. */
+  defaultProcFun: Handler | null;
+  private readonly options: NotifierOptions;
+  private readonly processor: SystemProcessor;
+  private readonly consumers = new Set<Consumer>();
+  private readonly implicitPrinter: boolean;
+  private coalesce: boolean;
+  private state: 'idle' | 'running' | 'stopped' = 'idle';
+  private paused = false;
+  private callbacks = new Set<(notifier: Notifier) => unknown>();
+  private readonly stopped: Promise<void>;
+  private resolveStopped!: () => void;
+
+  constructor(watchManager: WatchManager, defaultProcFun?: Handler | null, options: NotifierOptions = {}) {
+    super();
+    this.watchManager = watchManager;
+    this.implicitPrinter = defaultProcFun === undefined;
+    this.defaultProcFun = defaultProcFun === undefined ? new PrintAllEvents() : defaultProcFun;
+    this.options = options;
+    this.coalesce = options.coalesceEvents ?? false;
+    this.processor = new SystemProcessor(watchManager, (err) => this.reportError(err));
+    this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
+  }
+
+  /** pyinotify's coalesce_events. */
+  coalesceEvents(coalesce = true): void {
+    this.coalesce = coalesce;
+  }
+
+  /** Begin reading; handlers run as events arrive. Idempotent. */
+  start(): this {
+    if (this.state !== 'idle') return this;
+    this.state = 'running';
+    this.watchManager.backend.start(
+      (batch) => this.onBatch(batch),
+      (err) => this.reportError(err),
+      { readFreq: this.options.readFreq ?? 0, threshold: this.options.threshold ?? 0 },
+    );
+    return this;
+  }
+
+  /** Resolves once every watch added so far delivers events. */
+  ready(): Promise<void> {
+    return this.watchManager.backend.ready();
+  }
+
+  /** Start, and resolve when `stop()` is called (or a callback returns true). */
+  async loop(options: LoopOptions = {}): Promise<void> {
+    if (options.callback) this.callbacks.add(options.callback);
+    this.start();
+    await this.stopped;
+  }
+
+  /** Stop reading and close the inotify fd (as pyinotify's stop does); `loop()` resolves. */
+  stop(): void {
+    if (this.state === 'stopped') return;
+    this.state = 'stopped';
+    this.processor.dispose();
+    this.watchManager.close();
+    for (const consumer of this.consumers) consumer.wake?.();
+    this.resolveStopped();
+    this.emit('stop');
+  }
+
+  get running(): boolean {
+    return this.state === 'running';
+  }
+
+  /** `for await (const event of notifier)`: every dispatched event; breaking out stops the notifier. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Event, void, undefined> {
+    if (this.implicitPrinter && this.defaultProcFun instanceof PrintAllEvents) this.defaultProcFun = null;
+    const consumer: Consumer = { queue: [], wake: undefined };
+    this.consumers.add(consumer);
+    this.start();
+    try {
+      while (this.state === 'running' || consumer.queue.length > 0) {
+        if (consumer.queue.length === 0) {
+          await new Promise<void>((resolve) => (consumer.wake = resolve));
+          consumer.wake = undefined;
+          continue;
+        }
+        const events = consumer.queue;
+        consumer.queue = [];
+        this.updateFlow();
+        yield* events;
+      }
+    } finally {
+      this.consumers.delete(consumer);
+      this.stop();
+    }
+  }
+
+  private onBatch(raw: RawEvent[]): void {
+    if (this.state !== 'running') return;
+    let deliveries: Delivery[];
+    try {
+      deliveries = this.processor.process(this.coalesce ? coalesced(raw) : raw);
+    } catch (err) {
+      this.reportError(err);
+      return;
+    }
+    for (const delivery of deliveries) this.dispatch(delivery);
+    if (this.consumers.size > 0) {
+      for (const consumer of this.consumers) consumer.wake?.();
+      this.updateFlow();
+    }
+    for (const callback of this.callbacks) {
+      let done: unknown;
+      try {
+        done = callback(this);
+      } catch (err) {
+        this.reportError(err);
+      }
+      if (done === true) this.stop();
+    }
+  }
+
+  private dispatch({ event, handler }: Delivery): void {
+    const target = handler ?? this.defaultProcFun;
+    if (target !== null) {
+      try {
+        const result = callHandler(target, event);
+        if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+          (result as PromiseLike<unknown>).then(undefined, (err: unknown) => this.reportError(err, event));
+        }
+      } catch (err) {
+        this.reportError(err, event);
+      }
+    }
+    for (const consumer of this.consumers) consumer.queue.push(event);
+  }
+
+  /** Pause reading while an iterator lags behind; the kernel queue holds events meanwhile. */
+  private updateFlow(): void {
+    const high = this.options.highWaterMark ?? 65536;
+    let longest = 0;
+    for (const consumer of this.consumers) longest = Math.max(longest, consumer.queue.length);
+    if (!this.paused && longest >= high) {
+      this.paused = true;
+      this.watchManager.backend.pause();
+    } else if (this.paused && longest <= high / 2 && this.state === 'running') {
+      this.paused = false;
+      this.watchManager.backend.resume();
+    }
+  }
+
+  private reportError(err: unknown, event?: Event): void {
+    const error = err instanceof Error ? err : new TswatchError(String(err), { code: 'EHANDLER' });
+    if (this.listenerCount('error') > 0) {
+      this.emit('error', error, event);
+    } else {
+      process.stderr.write(`tswatch: ${event ? `error handling ${event}: ` : ''}${error.stack ?? error.message}\n`);
+    }
+  }
+}
+
+/** The batch without events identical to an earlier one in it. */
+function coalesced(batch: RawEvent[]): RawEvent[] {
+  const seen = new Set<string>();
+  return batch.filter((raw) => {
+    const key = `${raw.wd}\u0000${raw.mask}\u0000${raw.cookie}\u0000${raw.name}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

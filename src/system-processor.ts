@@ -1,0 +1,149 @@
+import type { RawEvent } from './backends/backend.js';
+import type { TswatchError } from './errors.js';
+import { Event } from './event.js';
+import {
+  ALL_EVENTS,
+  IN_CREATE,
+  IN_DELETE,
+  IN_IGNORED,
+  IN_ISDIR,
+  IN_MOVED_FROM,
+  IN_MOVED_TO,
+  IN_Q_OVERFLOW,
+  IN_UNMOUNT,
+} from './masks.js';
+import type { Handler } from './process-event.js';
+import { joinPath, type ScanSink, type Watch, type WatchManager } from './watch-manager.js';
+
+/** An event ready for dispatch, with the watch's own handler if it has one. */
+export interface Delivery {
+  event: Event;
+  handler: Handler | undefined;
+}
+
+/** Kernel events that reach handlers whatever the mask (the kernel sends them unasked). */
+const ALWAYS = IN_IGNORED | IN_Q_OVERFLOW | IN_UNMOUNT;
+
+/** How long an IN_MOVED_FROM waits for its IN_MOVED_TO when no further batch comes. */
+const MOVE_PAIR_MS = 200;
+
+interface PendingMove {
+  pathname: string;
+  /** Where the moved directory's watches wait meanwhile, so nothing else can take their path. */
+  parked: string | undefined;
+  batch: number;
+}
+
+/**
+ * The bookkeeping that runs on every raw event before any user code: watches new directories and
+ * reports what they hold (once), pairs moves by cookie (across batches too) and re-homes renamed
+ * subtrees, drops dead watches, and recovers from a queue overflow by rescanning. Events the user's
+ * mask does not cover are dropped here, after the bookkeeping they fed.
+ */
+export class SystemProcessor {
+  private readonly pending = new Map<number, PendingMove>();
+  private batch = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private out: Delivery[] = [];
+  private readonly sink: ScanSink;
+
+  constructor(
+    private readonly wm: WatchManager,
+    onError: (err: TswatchError) => void,
+  ) {
+    this.sink = {
+      event: (watch, mask, name) => this.deliver(watch, mask, 0, name, undefined, true),
+      error: onError,
+    };
+  }
+
+  /** Turn one batch of raw events into deliveries, in kernel order (synthetic ones right after their cause). */
+  process(batch: readonly RawEvent[]): Delivery[] {
+    this.batch++;
+    this.out = [];
+    for (const raw of batch) this.one(raw);
+    this.expireMoves(this.batch);
+    if (this.pending.size > 0 && this.timer === undefined) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.expireMoves(Infinity);
+      }, MOVE_PAIR_MS).unref();
+    }
+    return this.out;
+  }
+
+  /** Forget moves still waiting for a partner (on stop). */
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending.clear();
+  }
+
+  private one(raw: RawEvent): void {
+    if (raw.mask & IN_Q_OVERFLOW) {
+      this.out.push({ event: new Event({ wd: -1, mask: IN_Q_OVERFLOW, path: '' }), handler: undefined });
+      this.recover();
+      return;
+    }
+    const watch = this.wm.watch(raw.wd);
+    if (watch === undefined) return; // removed by rmWatch or a dropped subtree: nothing to say
+    const { mask, name, cookie } = raw;
+    const isDir = (mask & IN_ISDIR) !== 0;
+    const entries = watch.entries;
+    if (mask & IN_CREATE) {
+      // Already known: a scan of this new directory reported it before its own event arrived.
+      if (entries?.has(name)) return;
+      entries?.set(name, isDir);
+      this.deliver(watch, mask, cookie, name);
+      if (isDir && watch.autoAdd) this.wm.addSubdir(watch, joinPath(watch.path, name), true, this.sink);
+    } else if (mask & IN_DELETE) {
+      if (entries !== undefined && !entries.delete(name)) return; // a rescan already reported it
+      this.deliver(watch, mask, cookie, name);
+    } else if (mask & IN_MOVED_FROM) {
+      entries?.delete(name);
+      this.deliver(watch, mask, cookie, name);
+      const pathname = joinPath(watch.path, name);
+      const parked = isDir ? `${pathname}-unknown-path\u0000${cookie}` : undefined;
+      if (parked !== undefined && !this.wm.rehome(pathname, parked)) this.pending.set(cookie, { pathname, parked: undefined, batch: this.batch });
+      else this.pending.set(cookie, { pathname, parked, batch: this.batch });
+    } else if (mask & IN_MOVED_TO) {
+      const from = this.pending.get(cookie);
+      this.pending.delete(cookie);
+      entries?.set(name, isDir);
+      this.deliver(watch, mask, cookie, name, from?.pathname);
+      if (!isDir) return;
+      const pathname = joinPath(watch.path, name);
+      const rehomed = from?.parked !== undefined && this.wm.rehome(from.parked, pathname);
+      if (!rehomed && watch.autoAdd) this.wm.addSubdir(watch, pathname, true, this.sink);
+    } else if (mask & IN_IGNORED) {
+      this.deliver(watch, mask, cookie, name);
+      this.wm.forget(raw.wd);
+    } else {
+      this.deliver(watch, mask, cookie, name);
+    }
+  }
+
+  private deliver(watch: Watch, mask: number, cookie: number, name: string, src?: string, synthetic = false): void {
+    if ((mask & watch.mask & ALL_EVENTS) === 0 && (mask & ALWAYS) === 0) return;
+    const event = new Event({ wd: watch.wd, mask, cookie, name, path: watch.path, src_pathname: src, synthetic });
+    this.out.push({ event, handler: watch.procFun });
+  }
+
+  /** The kernel dropped events: rescan every watched directory and report what changed, flagged synthetic. */
+  private recover(): void {
+    for (const watch of [...this.wm.watches()]) {
+      if (watch.entries !== undefined && this.wm.watch(watch.wd) === watch) {
+        this.wm.reconcile(watch, true, watch.autoAdd, this.sink);
+      }
+    }
+  }
+
+  /** Moves older than `before` whose IN_MOVED_TO never came left the tree: drop their watches. */
+  private expireMoves(before: number): void {
+    for (const [cookie, move] of this.pending) {
+      if (move.batch >= before) continue;
+      this.pending.delete(cookie);
+      if (move.parked !== undefined) this.wm.dropTree(move.parked);
+    }
+  }
+}
