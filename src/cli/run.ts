@@ -1,0 +1,67 @@
+import type { Writable } from 'node:stream';
+import { inotifywaitLine } from '../../handlers/inotifywait-line.js';
+import { LineWriter } from '../../handlers/line-writer.js';
+import { type Event, IN_ISDIR, Notifier, TswatchError, WatchManager } from '../index.js';
+import type { RunOptions } from './options.js';
+
+export interface CliIO {
+  stdout: Writable;
+  stderr: Writable;
+}
+
+/** inotifywait's status codes. */
+export const EXIT = { event: 0, error: 1, timeout: 2 } as const;
+
+/** Watch as the options say and print events; resolves to the exit status. */
+export async function run(options: RunOptions, io: CliIO): Promise<number> {
+  const say = (text: string): void => void (options.quiet === 0 && io.stderr.write(`${text}\n`));
+  say(options.recursive ? 'Setting up watches.  Beware: since -r was given, this may take a while!' : 'Setting up watches.');
+  const wm = new WatchManager();
+  try {
+    wm.addWatch(options.paths, options.mask, { rec: options.recursive, autoAdd: options.recursive, quiet: false });
+  } catch (err) {
+    wm.close();
+    throw err;
+  }
+
+  let events = 0;
+  let timedOut = false;
+  let timer: NodeJS.Timeout | undefined;
+  const armTimeout = (): void => {
+    if (options.timeoutMs === 0) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timedOut = true;
+      notifier.stop();
+    }, options.timeoutMs);
+  };
+  const writer = new LineWriter(io.stdout, () => notifier.stop());
+  const notifier = new Notifier(wm, (event: Event) => {
+    if (!options.monitor && events > 0) return; // only the first event, even within one read
+    events++;
+    if (options.quiet < 2) writer.push(inotifywaitLine(event, watchIsDir(wm, event)));
+    if (!options.monitor) notifier.stop();
+    else armTimeout();
+  });
+  notifier.on('error', (err: Error) => io.stderr.write(`tswatch: ${err instanceof TswatchError ? err.describe() : err.message}\n`));
+  await notifier.ready();
+  say('Watches established.');
+  armTimeout();
+  await notifier.loop({
+    callback: () => {
+      writer.flush();
+      // Every watched path is gone (deleted, unmounted): nothing more can come.
+      if (wm.size === 0) return true;
+      return undefined;
+    },
+  });
+  clearTimeout(timer);
+  writer.flush();
+  return timedOut && events === 0 ? EXIT.timeout : EXIT.event;
+}
+
+function watchIsDir(wm: WatchManager, event: Event): boolean {
+  if (event.name !== '') return true;
+  const watch = wm.watch(event.wd);
+  return watch === undefined ? (event.mask & IN_ISDIR) !== 0 : watch.entries !== undefined;
+}

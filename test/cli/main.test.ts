@@ -1,0 +1,107 @@
+/** `tswatch` end to end, spawned as a user runs it. */
+import assert from 'node:assert/strict';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { spawnCommand, spawnTswatch } from '../helpers/spawn-cli.js';
+import { tmpDir } from '../helpers/tmp-dir.js';
+
+test('tswatch DIR --events create,delete prints the first event like inotifywait and exits 0', async () => {
+  const dir = tmpDir();
+  const run = spawnTswatch([dir, '--events', 'create,delete']);
+  await run.waitStderr('Watches established.');
+  writeFileSync(join(dir, 'foo'), '');
+  assert.equal(await run.exited, 0);
+  assert.equal(run.stdout, `${dir}/ CREATE foo\n`);
+  assert.equal(run.stderr, 'Setting up watches.\nWatches established.\n');
+});
+
+test('-m -r: a stream of events with inotifywait names, new subdirectories included', async () => {
+  const dir = tmpDir();
+  const run = spawnTswatch(['-m', '-r', '-e', 'create', '-e', 'moved_from,moved_to,close_write', dir]);
+  await run.waitStderr('Watches established.');
+  assert.match(run.stderr, /^Setting up watches\.  Beware: since -r was given, this may take a while!\n/);
+  mkdirSync(join(dir, 'sub'));
+  writeFileSync(join(dir, 'sub/new'), 'x');
+  renameSync(join(dir, 'sub/new'), join(dir, 'renamed'));
+  await run.waitLines(5);
+  assert.deepEqual(run.lines(), [
+    `${dir}/ CREATE,ISDIR sub`,
+    `${dir}/sub/ CREATE new`,
+    `${dir}/sub/ CLOSE_WRITE,CLOSE new`,
+    `${dir}/sub/ MOVED_FROM new`,
+    `${dir}/ MOVED_TO renamed`,
+  ]);
+});
+
+test('-q prints events but no messages; -qq prints nothing', async () => {
+  const dir = tmpDir();
+  const quiet = spawnTswatch(['-q', '-e', 'create', dir]);
+  const silent = spawnTswatch(['-qq', '-e', 'create', dir]);
+  // With -q there is no "Watches established." to wait for: poke until the first event is seen.
+  let exited = 0;
+  for (const run of [quiet, silent]) void run.exited.then(() => exited++);
+  for (let i = 0; exited < 2; i++) {
+    writeFileSync(join(dir, `probe${i}`), '');
+    await new Promise((resolve) => setTimeout(resolve, 10)); // a poll interval, not a wait for the result
+  }
+  assert.equal(await quiet.exited, 0);
+  assert.equal(await silent.exited, 0);
+  assert.match(quiet.stdout, /^\S+\/ CREATE probe\d+\n$/);
+  assert.equal(quiet.stderr + silent.stdout + silent.stderr, '');
+});
+
+test('output matches inotifywait on the same operations', async () => {
+  const dir = tmpDir();
+  const args = ['-m', '-e', 'create,delete,moved_from,moved_to,close_write,attrib', dir];
+  const ours = spawnTswatch(args);
+  const theirs = spawnCommand('inotifywait', args);
+  await ours.waitStderr('Watches established.');
+  await theirs.waitStderr('Watches established.');
+  writeFileSync(join(dir, 'a'), 'x');
+  mkdirSync(join(dir, 'd'));
+  renameSync(join(dir, 'a'), join(dir, 'b'));
+  rmSync(join(dir, 'b'));
+  rmSync(join(dir, 'd'), { recursive: true });
+  writeFileSync(join(dir, 'end'), '');
+  await theirs.waitLines(9);
+  await ours.waitLines(9);
+  assert.deepEqual(ours.lines(), theirs.lines());
+});
+
+test('an unknown event name: exit 1, the name and the valid names on stderr', async () => {
+  const run = spawnTswatch([tmpDir(), '-e', 'create,bogus']);
+  assert.equal(await run.exited, 1);
+  assert.match(run.stderr, /unknown event name 'bogus'/);
+  assert.match(run.stderr, /valid event names: access, modify, .*close_write.*all/);
+  assert.equal(run.stdout, '');
+});
+
+test('a missing path: exit 1 naming the path', async () => {
+  const missing = join(tmpDir(), 'nope');
+  const run = spawnTswatch([missing]);
+  assert.equal(await run.exited, 1);
+  assert.match(run.stderr, new RegExp(`'${missing}': no such file or directory`));
+});
+
+test('-t: exit 2 when no event comes in time', async () => {
+  const run = spawnTswatch(['-q', '-t', '0.2', tmpDir()]);
+  assert.equal(await run.exited, 2);
+});
+
+test('a bad --timeout value names the flag and the value', async () => {
+  const run = spawnTswatch(['-t', 'soon', tmpDir()]);
+  assert.equal(await run.exited, 1);
+  assert.match(run.stderr, /--timeout: 'soon' is not a number of seconds/);
+});
+
+test('--help lists the options and event names; --version prints the version', async () => {
+  const help = spawnTswatch(['--help']);
+  assert.equal(await help.exited, 0);
+  for (const word of ['--event', '--events', '--monitor', '--recursive', '--quiet', '--timeout', 'close_write', 'Examples']) {
+    assert.ok(help.stdout.includes(word), `--help mentions ${word}`);
+  }
+  const version = spawnTswatch(['--version']);
+  assert.equal(await version.exited, 0);
+  assert.match(version.stdout, /^\d+\.\d+\.\d+/);
+});

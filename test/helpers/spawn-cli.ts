@@ -1,0 +1,38 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { after } from 'node:test';
+import { waitFor } from './wait-for.js';
+
+export const TSWATCH_BIN = fileURLToPath(new URL('../../../bin/tswatch.js', import.meta.url));
+
+/** A command run as a user would, its output gathered as it comes; killed when the test file ends. */
+export function spawnCommand(command: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child: ChildProcess = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let code: number | null | undefined;
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (c) => resolve((code = c))));
+  after(() => {
+    if (code === undefined) child.kill('SIGKILL');
+  });
+  return {
+    child,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    lines: () => stdout.split('\n').filter((l) => l !== ''),
+    waitStderr: (text: string) => waitFor(() => stderr.includes(text), `stderr to contain ${JSON.stringify(text)}: ${stderr}`),
+    waitLines: (n: number) => waitFor(() => stdout.split('\n').filter((l) => l !== '').length >= n, `${n} lines, have: ${stdout}`),
+    exited,
+  };
+}
+
+/** `tswatch ARGS…` through bin/tswatch.js. */
+export function spawnTswatch(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return spawnCommand(process.execPath, [TSWATCH_BIN, ...args], env);
+}
