@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { inotifywaitLine } from '../../handlers/inotifywait-line.js';
 import { LineWriter } from '../../handlers/line-writer.js';
-import { type Event, IN_ISDIR, Notifier, TswatchError, WatchManager } from '../index.js';
+import { type Event, IN_IGNORED, IN_ISDIR, IN_Q_OVERFLOW, Notifier, TswatchError, WatchManager } from '../index.js';
 import type { RunOptions } from './options.js';
 
 export interface CliIO {
@@ -26,6 +26,7 @@ export async function run(options: RunOptions, io: CliIO): Promise<number> {
 
   let events = 0;
   let timedOut = false;
+  let gone = false;
   let timer: NodeJS.Timeout | undefined;
   const armTimeout = (): void => {
     if (options.timeoutMs === 0) return;
@@ -37,6 +38,12 @@ export async function run(options: RunOptions, io: CliIO): Promise<number> {
   };
   const writer = new LineWriter(io.stdout, () => notifier.stop());
   const notifier = new Notifier(wm, (event: Event) => {
+    // inotifywait prints neither; tswatch says on stderr that it is recovering what the kernel dropped.
+    if (event.mask & IN_IGNORED) return;
+    if (event.mask & IN_Q_OVERFLOW) {
+      io.stderr.write('tswatch: the kernel event queue overflowed; rescanning, missed creates and deletes follow\n');
+      return;
+    }
     if (!options.monitor && events > 0) return; // only the first event, even within one read
     events++;
     if (options.quiet < 2) writer.push(inotifywaitLine(event, watchIsDir(wm, event)));
@@ -50,14 +57,20 @@ export async function run(options: RunOptions, io: CliIO): Promise<number> {
   await notifier.loop({
     callback: () => {
       writer.flush();
-      // Every watched path is gone (deleted, unmounted): nothing more can come.
-      if (wm.size === 0) return true;
+      // Every watched path is gone (deleted, unmounted): nothing more can come. inotifywait -m would
+      // hang on forever here.
+      if (wm.size === 0 && notifier.running) {
+        gone = true;
+        return true;
+      }
       return undefined;
     },
   });
   clearTimeout(timer);
   writer.flush();
-  return timedOut && events === 0 ? EXIT.timeout : EXIT.event;
+  if (gone) say('Every watched path is gone (deleted or unmounted): nothing more to watch.');
+  if (timedOut && events === 0) return EXIT.timeout;
+  return gone && events === 0 ? EXIT.error : EXIT.event;
 }
 
 function watchIsDir(wm: WatchManager, event: Event): boolean {

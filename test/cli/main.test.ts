@@ -105,3 +105,14 @@ test('--help lists the options and event names; --version prints the version', a
   assert.equal(await version.exited, 0);
   assert.match(version.stdout, /^\d+\.\d+\.\d+/);
 });
+
+test('-m exits when every watched path is gone, after printing DELETE_SELF as inotifywait does', async () => {
+  const dir = join(tmpDir(), 'doomed');
+  mkdirSync(dir);
+  const run = spawnTswatch(['-m', dir]);
+  await run.waitStderr('Watches established.');
+  rmSync(dir, { recursive: true });
+  assert.equal(await run.exited, 0);
+  assert.deepEqual(run.lines(), [`${dir}/ DELETE_SELF `]);
+  assert.match(run.stderr, /Every watched path is gone/);
+});
