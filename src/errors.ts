@@ -36,12 +36,22 @@ export class InstanceLimitError extends TswatchError {}
 /** A path that cannot be watched: missing, forbidden, not a directory. */
 export class PathError extends TswatchError {}
 
-export function readProcLimit(name: string): number | undefined {
-  try {
-    return Number(readFileSync(`/proc/sys/fs/inotify/${name}`, 'utf8').trim());
-  } catch {
-    return undefined;
+/**
+ * An inotify limit as it applies to this process. The per-user-namespace value (/proc/sys/user) comes
+ * first: in a container it is the one in force, and outside one it equals the fs.inotify sysctl.
+ */
+export function readProcLimit(name: 'max_user_watches' | 'max_user_instances' | 'max_queued_events'): number | undefined {
+  const perNamespace = { max_user_watches: 'max_inotify_watches', max_user_instances: 'max_inotify_instances' } as Record<string, string>;
+  const files = [`/proc/sys/fs/inotify/${name}`];
+  if (perNamespace[name]) files.unshift(`/proc/sys/user/${perNamespace[name]}`);
+  for (const file of files) {
+    try {
+      return Number(readFileSync(file, 'utf8').trim());
+    } catch {
+      // not there on this kernel: try the next
+    }
   }
+  return undefined;
 }
 
 function sysctlHint(name: string, current: number | undefined): string {

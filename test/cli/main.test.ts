@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { spawnCommand, spawnTswatch } from '../helpers/spawn-cli.js';
+import { spawnCommand, spawnTswatch, TSWATCH_BIN } from '../helpers/spawn-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 
 test('tswatch DIR --events create,delete prints the first event like inotifywait and exits 0', async () => {
@@ -115,4 +115,23 @@ test('-m exits when every watched path is gone, after printing DELETE_SELF as in
   assert.equal(await run.exited, 0);
   assert.deepEqual(run.lines(), [`${dir}/ DELETE_SELF `]);
   assert.match(run.stderr, /Every watched path is gone/);
+});
+
+test('the inotify watch limit: exit 1 saying it is not a full disk, with the sysctl to raise it', async () => {
+  // A user namespace has its own limit, so the test can lower it without touching the machine's.
+  const dir = tmpDir();
+  for (let i = 0; i < 5; i++) mkdirSync(join(dir, `d${i}`));
+  const run = spawnCommand('unshare', [
+    '-Ur',
+    'sh',
+    '-c',
+    'echo 3 > /proc/sys/user/max_inotify_watches && exec "$0" "$@"',
+    process.execPath,
+    TSWATCH_BIN,
+    '-r',
+    dir,
+  ]);
+  assert.equal(await run.exited, 1);
+  assert.match(run.stderr, /inotify watch limit reached \(not a full disk\)/);
+  assert.match(run.stderr, /current fs\.inotify\.max_user_watches = 3; raise it with `sudo sysctl fs\.inotify\.max_user_watches=\d+`/);
 });
