@@ -1,0 +1,34 @@
+// Compile the C helpers (load generator, inotify floor) with `cc` into bench/.build, and tswatch's dist/.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const BENCH = dirname(fileURLToPath(import.meta.url));
+export const ROOT = dirname(BENCH);
+export const BUILD = join(BENCH, '.build');
+
+function cc(src, out) {
+  execFileSync('cc', ['-O2', '-Wall', '-o', out, join(BENCH, src)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return out;
+}
+
+/** Paths of the compiled helpers; throws (with cc's message) when cc is missing or fails. */
+export function buildHelpers() {
+  mkdirSync(BUILD, { recursive: true });
+  return { gen: cc('tools/gen.c', join(BUILD, 'gen')), floor: cc('adapters/floor.c', join(BUILD, 'floor')) };
+}
+
+/** `tsc -p tsconfig.json`; returns an error summary or undefined. tsc still emits on type errors. */
+export function buildTswatch() {
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json')], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return undefined;
+  } catch (e) {
+    const out = `${e.stdout ?? ''}${e.stderr ?? ''}`.trim().split('\n');
+    return `tsc failed (${out.length} lines), first: ${out[0] ?? e.message}`;
+  }
+}

@@ -1,0 +1,90 @@
+// The watchers under test: how to launch each adapter, and a live smoke check before the workloads.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BENCH, ROOT } from './build.mjs';
+import { Run } from './harness.mjs';
+
+const PY = '/usr/bin/python3'; // Debian's python3-pyinotify / python3-watchdog live here, not in pyenv
+const node = (file) => (root) => ({ cmd: process.execPath, args: [join(BENCH, 'adapters', file), root] });
+const python = (file) => (root) => ({ cmd: PY, args: [join(BENCH, 'adapters', file), root] });
+
+// inotifywait prints the bench format itself (--format); only its event names are mapped here, on the
+// harness side, so the measured process is inotifywait alone.
+const IW_KIND = { CREATE: 'CREATE', DELETE: 'DELETE', CLOSE_WRITE: 'WRITE', MOVED_FROM: 'MOVED_FROM', MOVED_TO: 'MOVED_TO', Q_OVERFLOW: 'OVERFLOW' };
+function inotifywaitLine(line) {
+  const sp = line.indexOf(' ');
+  const flags = line.slice(0, sp).split(',');
+  const kind = flags.map((f) => IW_KIND[f]).find(Boolean);
+  return kind && (kind === 'OVERFLOW' ? kind : `${kind} ${line.slice(sp + 1)}`);
+}
+
+export function allSubjects(helpers) {
+  return [
+    {
+      name: 'tswatch',
+      command: node('tswatch.mjs'),
+      missing: () => (existsSync(join(ROOT, 'dist/src/index.js')) ? undefined : 'dist/src/index.js not built'),
+    },
+    { name: 'floor (C)', key: 'floor', command: (root) => ({ cmd: helpers.floor, args: [root] }) },
+    {
+      name: 'inotifywait',
+      command: (root) => ({
+        cmd: '/usr/bin/inotifywait',
+        args: ['-m', '-r', '-e', 'create,delete,moved_from,moved_to,close_write', '--format', '%e %w%f', root],
+      }),
+      readyStderr: /Watches established/,
+      translate: inotifywaitLine,
+      missing: () => (existsSync('/usr/bin/inotifywait') ? undefined : 'missing: apt-get install inotify-tools'),
+    },
+    {
+      name: 'pyinotify',
+      command: python('pyinotify_adapter.py'),
+      missing: () => (existsSync(PY) ? undefined : `missing ${PY}: apt-get install python3-pyinotify`),
+    },
+    {
+      name: 'watchdog',
+      command: python('watchdog_adapter.py'),
+      missing: () => (existsSync(PY) ? undefined : `missing ${PY}: apt-get install python3-watchdog`),
+    },
+    {
+      name: 'chokidar',
+      command: node('chokidar.mjs'),
+      missing: () => (existsSync(join(ROOT, 'node_modules/chokidar')) ? undefined : 'missing: npm install -D chokidar@^5'),
+    },
+    {
+      name: '@parcel/watcher',
+      key: 'parcel',
+      command: node('parcel.mjs'),
+      missing: () =>
+        existsSync(join(ROOT, 'node_modules/@parcel/watcher')) ? undefined : 'missing: npm install @parcel/watcher',
+    },
+  ].map((s) => ({ key: s.name, ...s }));
+}
+
+/** Launch on a temp dir, wait for READY, create a file, expect its CREATE line. Returns a reason or undefined. */
+export async function smokeCheck(subject) {
+  const missing = subject.missing?.();
+  if (missing) return missing;
+  const dir = mkdtempSync(join(tmpdir(), 'tswatch-bench-smoke-'));
+  const run = new Run(subject, dir);
+  try {
+    if ((await run.ready(15000)) !== 'done') return `no READY: ${tail(run.stderr)}`;
+    const probe = join(dir, 'probe');
+    writeFileSync(probe, '');
+    const seen = await run.waitFor(() => run.events.some((e) => e.kind === 'CREATE' && e.path === probe), {
+      quietMs: 5000,
+      maxMs: 5000,
+    });
+    return seen === 'done' ? undefined : `no event for a new file: ${tail(run.stderr) || '(no stderr)'}`;
+  } finally {
+    await run.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The most telling stderr line: the first that names an error, else the last one. */
+function tail(s) {
+  const lines = s.trim().split('\n').filter((l) => l.trim());
+  return (lines.find((l) => /error|cannot|not found|no module/i.test(l)) ?? lines.at(-1) ?? '').trim().slice(0, 300);
+}
