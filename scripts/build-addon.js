@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// The package's install script: build the native inotify addon with node-gyp, offline. Installing
+// never fails because of it: without the addon tswatch falls back to @parcel/watcher, and this
+// script says so in one line.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const log = join(root, 'build', 'tswatch-build.log');
+
+function skip(reason) {
+  console.error(
+    `tswatch: native inotify addon not built (${reason}); falling back to @parcel/watcher, which cannot ` +
+      'deliver IN_ACCESS, IN_ATTRIB, IN_OPEN, IN_CLOSE_WRITE, IN_CLOSE_NOWRITE, IN_MOVED_FROM, IN_MOVED_TO, ' +
+      'IN_MOVE_SELF events or rename cookies',
+  );
+  process.exit(0);
+}
+
+/** The first of `names` found as an executable on PATH. */
+function onPath(...names) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    for (const name of names) if (dir && existsSync(join(dir, name))) return join(dir, name);
+  }
+  return undefined;
+}
+
+if (process.env.TSWATCH_SKIP_BUILD === '1') skip('TSWATCH_SKIP_BUILD=1');
+if (process.platform !== 'linux') skip(`inotify is Linux-only, this is ${process.platform}`);
+// node-gyp's own failure for a missing toolchain is pages long; name the missing tool instead.
+const envCxx = process.env.CXX?.trim().split(/\s+/)[0]; // CXX may be `ccache g++`
+const cxx = envCxx ? (existsSync(envCxx) ? envCxx : onPath(envCxx)) : onPath('c++', 'g++', 'clang++');
+if (!cxx) skip(envCxx ? `C++ compiler '${envCxx}' (from CXX) not found` : 'no C++ compiler (c++/g++/clang++) on PATH');
+if (!onPath('make')) skip('make not found on PATH');
+if (!onPath('python3', 'python')) skip('python3 not found on PATH (node-gyp needs it)');
+
+// Headers: npm's nodedir if set; else the ones installed next to this node (distro packages and the
+// official tarballs both ship include/node), so node-gyp never needs the network.
+let nodedir = process.env.npm_config_nodedir || undefined;
+if (!nodedir) {
+  const prefix = resolve(process.execPath, '..', '..');
+  if (existsSync(join(prefix, 'include', 'node', 'node_api.h'))) nodedir = prefix;
+}
+
+const bundledGyp = resolve(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+const gyp = process.env.npm_config_node_gyp || (existsSync(bundledGyp) ? bundledGyp : onPath('node-gyp'));
+if (!gyp) skip('node-gyp not found (neither npm_config_node_gyp, npm\'s bundled copy, nor node-gyp on PATH)');
+
+const args = ['rebuild', ...(nodedir ? [`--nodedir=${nodedir}`] : [])];
+const [command, argv] = gyp.endsWith('.js') ? [process.execPath, [gyp, ...args]] : [gyp, args];
+// node-gyp lets npm_config_* variables override its argv, so an empty inherited one would win.
+const env = { ...process.env };
+if (nodedir) env.npm_config_nodedir = nodedir;
+else delete env.npm_config_nodedir;
+const result = spawnSync(command, argv, { cwd: root, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+const output = `$ ${[command, ...argv].join(' ')}\n${result.stdout ?? ''}${result.stderr ?? ''}`;
+if (result.error || result.status !== 0) {
+  try {
+    mkdirSync(dirname(log), { recursive: true });
+    writeFileSync(log, output);
+  } catch {
+    // the warning below is what matters
+  }
+  const why = result.error ? result.error.message : `node-gyp rebuild exited with ${result.status ?? result.signal}`;
+  skip(`${why}${nodedir ? '' : ', no local node headers found'}; see ${log}`);
+}
+if (!existsSync(join(root, 'build', 'Release', 'tswatch_inotify.node'))) skip('node-gyp produced no tswatch_inotify.node');
+if (process.env.TSWATCH_BUILD_VERBOSE === '1') process.stderr.write(output);

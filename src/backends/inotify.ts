@@ -1,0 +1,126 @@
+import { endianness } from 'node:os';
+import { errnoError, TswatchError } from '../errors.js';
+import { ALL_EVENTS, IN_IGNORED, IN_Q_OVERFLOW, IN_UNMOUNT, u32 } from '../masks.js';
+import type { Backend, BackendStartOptions, RawEvent } from './backend.js';
+import { loadNativeAddon, type NativeAddon, type NativeInotify } from './native-addon.js';
+
+/** sizeof(struct inotify_event): wd, mask, cookie, len; then `len` bytes of NUL-padded name. */
+const HEADER = 16;
+/** The kernel writes the struct in host byte order. */
+const LE = endianness() === 'LE';
+/** Reads handed to JavaScript but not yet processed before the reader stops reading. */
+const MAX_QUEUE = 64;
+
+/** Split the bytes of one read() into records. The kernel only returns whole records. */
+export function parseEvents(buf: Buffer): RawEvent[] {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const events: RawEvent[] = [];
+  for (let off = 0; off + HEADER <= buf.length; ) {
+    const len = view.getUint32(off + 12, LE);
+    const start = off + HEADER;
+    const end = Math.min(start + len, buf.length);
+    const nul = buf.indexOf(0, start);
+    events.push({
+      wd: view.getInt32(off, LE),
+      mask: view.getUint32(off + 4, LE),
+      cookie: view.getUint32(off + 8, LE),
+      name: len === 0 ? '' : buf.toString('utf8', start, nul === -1 || nul > end ? end : nul),
+    });
+    off = start + len;
+  }
+  return events;
+}
+
+function requireAddon(): NativeAddon {
+  const loaded = loadNativeAddon();
+  if ('error' in loaded) {
+    throw new TswatchError(`native inotify addon unavailable: ${loaded.error}`, {
+      code: 'ENOBACKEND',
+      hint: 'rebuild it with `npm rebuild tswatch` (needs python3, make and a C++ compiler)',
+    });
+  }
+  return loaded.addon;
+}
+
+/** The addon's IN_* constants, straight from <sys/inotify.h> (the mask table is checked against them). */
+export function nativeConstants(): Readonly<Record<string, number>> {
+  return requireAddon().constants;
+}
+
+/** A syscall failure from the addon (it carries an errno `code`) becomes a typed TswatchError. */
+function mapError(err: unknown, op: string, path?: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  return typeof e?.code === 'string' ? errnoError(e, op, path) : err;
+}
+
+/** Kernel inotify through the native addon: every bit, cookies, overflow, in kernel order. */
+export class InotifyBackend implements Backend {
+  readonly name = 'inotify';
+  readonly supportedMask = u32(ALL_EVENTS | IN_UNMOUNT | IN_Q_OVERFLOW | IN_IGNORED);
+  static readonly nativeConstants = nativeConstants;
+  private readonly ino: NativeInotify;
+  private closed = false;
+
+  /** Opens the inotify fd now, as pyinotify's WatchManager does; EMFILE surfaces here. */
+  constructor(addon: NativeAddon = requireAddon()) {
+    try {
+      this.ino = new addon.Inotify();
+    } catch (err) {
+      throw mapError(err, 'inotify_init');
+    }
+  }
+
+  addWatch(path: string, mask: number): number {
+    try {
+      return this.ino.addWatch(path, u32(mask));
+    } catch (err) {
+      throw mapError(err, 'inotify_add_watch', path);
+    }
+  }
+
+  rmWatch(wd: number): void {
+    try {
+      this.ino.rmWatch(wd); // false: the kernel already dropped it (IN_IGNORED is on its way)
+    } catch (err) {
+      throw mapError(err, 'inotify_rm_watch');
+    }
+  }
+
+  start(onBatch: (events: RawEvent[]) => void, onError: (err: Error) => void, options: BackendStartOptions = {}): void {
+    this.ino.start(
+      (chunk) => {
+        if (this.closed) return;
+        if (!Buffer.isBuffer(chunk)) return onError(errnoError(chunk, 'read'));
+        // A throwing consumer must not take the reader's callback (and the process) down with it.
+        try {
+          onBatch(parseEvents(chunk));
+        } catch (err) {
+          onError(err instanceof Error ? err : new Error(String(err)));
+        }
+      },
+      {
+        readFreqMs: Math.max(0, Math.round((options.readFreq ?? 0) * 1000)),
+        threshold: Math.max(0, Math.floor(options.threshold ?? 0)),
+        maxQueue: MAX_QUEUE,
+      },
+    );
+  }
+
+  pause(): void {
+    this.ino.pause();
+  }
+
+  resume(): void {
+    this.ino.resume();
+  }
+
+  /** inotify_add_watch is synchronous: a watch is live when addWatch returns. */
+  ready(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.ino.close();
+  }
+}
