@@ -42,7 +42,7 @@ export class Run {
     this.exited = false;
     const { cmd, args } = subject.command(root);
     this.t0 = performance.now();
-    this.proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...subject.env } });
     this.pid = this.proc.pid;
     this.exit = new Promise((resolve) => this.proc.on('close', () => resolve((this.exited = true))));
     this.proc.on('error', (e) => (this.stderr += `spawn: ${e.message}\n`));

@@ -1,9 +1,10 @@
 // Markdown tables, one per workload, with a ratio column (subject / tswatch) after each cost metric.
 const REF = 'tswatch';
 
-function ratio(v, ref) {
+/** v / ref; '–' when tswatch's value is under the metric's resolution (CPU: 10 ms clock ticks). */
+function ratio(v, ref, min = 0) {
   if (typeof v !== 'number' || typeof ref !== 'number' || !Number.isFinite(v) || !Number.isFinite(ref)) return 'n/a';
-  if (ref === 0) return v === 0 ? '1.00×' : '∞';
+  if (ref < min || ref === 0) return '–';
   const r = v / ref;
   return `${r < 10 ? r.toFixed(2) : r.toFixed(0)}×`;
 }
@@ -20,9 +21,9 @@ export function table(workload, rows) {
       cells.push(error.replace(/\|/g, '\\|'));
       while (cells.length < head.length) cells.push('–');
     } else {
-      for (const [key, , f, kind] of workload.columns) {
+      for (const [key, , f, kind, min] of workload.columns) {
         cells.push(f(result[key]));
-        if (kind === 'ratio') cells.push(ratio(result[key], ref?.[key]));
+        if (kind === 'ratio') cells.push(ratio(result[key], ref?.[key], min));
       }
     }
     lines.push(`| ${cells.join(' | ')} |`);
@@ -40,7 +41,8 @@ export function header({ quick, env, missing }) {
     '',
     'Ratios are subject value / tswatch value (below 1× = cheaper or faster than tswatch). CPU and RSS are',
     "the watcher process's own (/proc/<pid>/stat utime+stime over all threads, VmHWM), CPU counted from READY",
-    'to just before stopping. Event times are when the adapter line reaches the harness, for every subject.',
+    'to just before stopping; CPU ratios are left out (–) when tswatch used under 20 ms (10 ms clock ticks).',
+    'Event times are when the adapter line reaches the harness, for every subject.',
   ];
   if (missing.length) lines.push('', '**Not available:**', '', ...missing.map(([s, why]) => `- ${s}: ${why}`));
   return lines.join('\n');

@@ -24,6 +24,7 @@ export function allSubjects(helpers) {
     {
       name: 'tswatch',
       command: node('tswatch.mjs'),
+      env: { TSWATCH_BACKEND: 'inotify' }, // the native backend; never a silent fallback to @parcel/watcher
       missing: () => (existsSync(join(ROOT, 'dist/src/index.js')) ? undefined : 'dist/src/index.js not built'),
     },
     { name: 'floor (C)', key: 'floor', command: (root) => ({ cmd: helpers.floor, args: [root] }) },

@@ -11,7 +11,7 @@ export function burst(n) {
       ['events', 'creates seen / expected', fmt.str],
       ['overflow', 'overflow reported', fmt.str],
       ['wall', 'wall s (gen start → last create seen)', fmt.s, 'ratio'],
-      ['cpu', 'watcher CPU s', fmt.s, 'ratio'],
+      ['cpu', 'watcher CPU s', fmt.s, 'ratio', 0.02],
       ['rss', 'peak RSS MiB', fmt.mb, 'ratio'],
       ['genWall', 'gen s', fmt.s],
       ['end', 'ended by', fmt.str],

@@ -14,7 +14,7 @@ export function latency(n, gapMs = 20) {
       ['p50', 'p50 ms', fmt.ms, 'ratio'],
       ['p99', 'p99 ms', fmt.ms, 'ratio'],
       ['max', 'max ms', fmt.ms],
-      ['cpu', 'watcher CPU s', fmt.s, 'ratio'],
+      ['cpu', 'watcher CPU s', fmt.s, 'ratio', 0.02],
       ['rss', 'peak RSS MiB', fmt.mb, 'ratio'],
     ],
     async run(subject, ctx) {

@@ -15,7 +15,7 @@ export function moves(within, across) {
       ['delCreate', 'delete + create', fmt.int],
       ['lost', 'lost / partial', fmt.int],
       ['wall', 'wall s', fmt.s, 'ratio'],
-      ['cpu', 'watcher CPU s', fmt.s, 'ratio'],
+      ['cpu', 'watcher CPU s', fmt.s, 'ratio', 0.02],
       ['rss', 'peak RSS MiB', fmt.mb, 'ratio'],
       ['end', 'ended by', fmt.str],
     ],

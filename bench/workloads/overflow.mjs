@@ -16,7 +16,7 @@ export function overflow(n) {
       ['recovered', 'recovered all', fmt.str],
       ['dups', 'duplicate creates', fmt.int],
       ['wall', 'wall s (SIGCONT → last create)', fmt.s, 'ratio'],
-      ['cpu', 'watcher CPU s', fmt.s, 'ratio'],
+      ['cpu', 'watcher CPU s', fmt.s, 'ratio', 0.02],
       ['rss', 'peak RSS MiB', fmt.mb, 'ratio'],
       ['end', 'ended by', fmt.str],
     ],

@@ -12,7 +12,7 @@ export function race(n) {
       ['allSeen', 'paths seen (a,b,c,f) / expected', fmt.str],
       ['dups', 'duplicate creates', fmt.int],
       ['wall', 'wall s', fmt.s, 'ratio'],
-      ['cpu', 'watcher CPU s', fmt.s, 'ratio'],
+      ['cpu', 'watcher CPU s', fmt.s, 'ratio', 0.02],
       ['rss', 'peak RSS MiB', fmt.mb, 'ratio'],
       ['end', 'ended by', fmt.str],
     ],

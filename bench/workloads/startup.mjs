@@ -15,7 +15,7 @@ export function startup(dirs, files) {
     columns: [
       ['ready', 'ready s (launch → all probes of a round seen)', fmt.s, 'ratio'],
       ['selfReady', 'READY line s', fmt.s],
-      ['cpu', 'CPU s at ready', fmt.s, 'ratio'],
+      ['cpu', 'CPU s at ready', fmt.s, 'ratio', 0.02],
       ['rss', 'RSS MiB at ready', fmt.mb, 'ratio'],
       ['rounds', 'probe rounds', fmt.int],
     ],
