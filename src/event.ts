@@ -9,6 +9,9 @@ export interface EventInit {
   path: string;
   src_pathname?: string | undefined;
   synthetic?: boolean;
+  /** The event is about a directory. Defaults to IN_ISDIR in the mask; the kernel leaves that bit off
+   * IN_DELETE_SELF and IN_MOVE_SELF, so for those the watch says (as pyinotify does). */
+  dir?: boolean;
 }
 
 /**
@@ -26,6 +29,7 @@ export class Event {
   readonly src_pathname: string | undefined;
   /** True when tswatch made this event from a directory scan (new directory, overflow recovery). */
   readonly synthetic: boolean;
+  readonly dir: boolean;
 
   constructor(init: EventInit) {
     this.wd = init.wd;
@@ -35,6 +39,7 @@ export class Event {
     this.path = init.path;
     this.src_pathname = init.src_pathname;
     this.synthetic = init.synthetic ?? false;
+    this.dir = init.dir ?? (this.mask & IN_ISDIR) !== 0;
   }
 
   get maskname(): string {
@@ -44,10 +49,6 @@ export class Event {
   get pathname(): string {
     if (this.name === '') return this.path;
     return this.path.endsWith('/') ? this.path + this.name : `${this.path}/${this.name}`;
-  }
-
-  get dir(): boolean {
-    return (this.mask & IN_ISDIR) !== 0;
   }
 
   /** The fields pyinotify's repr shows, in its (sorted) order. */

@@ -5,9 +5,11 @@ import {
   ALL_EVENTS,
   IN_CREATE,
   IN_DELETE,
+  IN_DELETE_SELF,
   IN_IGNORED,
   IN_ISDIR,
   IN_MOVED_FROM,
+  IN_MOVE_SELF,
   IN_MOVED_TO,
   IN_Q_OVERFLOW,
   IN_UNMOUNT,
@@ -82,11 +84,13 @@ export class SystemProcessor {
   private one(raw: RawEvent): void {
     if (raw.mask & IN_Q_OVERFLOW) {
       this.out.push({ event: new Event({ wd: -1, mask: IN_Q_OVERFLOW, path: '' }), handler: undefined });
+      this.wm.forgetEchoes();
       this.recover();
       return;
     }
     const watch = this.wm.watch(raw.wd);
     if (watch === undefined) return; // removed by rmWatch or a dropped subtree: nothing to say
+    if (this.wm.takeEcho(raw.wd, raw.mask, raw.name)) return; // our own directory read, not the user's
     const { mask, name, cookie } = raw;
     const isDir = (mask & IN_ISDIR) !== 0;
     const entries = watch.entries;
@@ -125,7 +129,9 @@ export class SystemProcessor {
 
   private deliver(watch: Watch, mask: number, cookie: number, name: string, src?: string, synthetic = false): void {
     if ((mask & watch.mask & ALL_EVENTS) === 0 && (mask & ALWAYS) === 0) return;
-    const event = new Event({ wd: watch.wd, mask, cookie, name, path: watch.path, src_pathname: src, synthetic });
+    // The kernel leaves IN_ISDIR off these two; the watch knows (pyinotify does the same).
+    const dir = mask & (IN_DELETE_SELF | IN_MOVE_SELF) ? watch.entries !== undefined : undefined;
+    const event = new Event({ wd: watch.wd, mask, cookie, name, path: watch.path, src_pathname: src, synthetic, dir });
     this.out.push({ event, handler: watch.procFun });
   }
 

@@ -1,11 +1,13 @@
 import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
-import { normalize } from 'node:path';
+import { basename, dirname, normalize } from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import type { Backend } from './backends/backend.js';
 import { selectBackend } from './backends/select.js';
 import { errnoError, TswatchError } from './errors.js';
 import type { ExcludeFilter, PathFilter } from './exclude-filter.js';
 import {
+  IN_ACCESS,
+  IN_CLOSE_NOWRITE,
   IN_CREATE,
   IN_DELETE,
   IN_DELETE_SELF,
@@ -16,6 +18,7 @@ import {
   IN_MOVED_FROM,
   IN_MOVED_TO,
   IN_ONESHOT,
+  IN_OPEN,
   u32,
 } from './masks.js';
 import type { Handler } from './process-event.js';
@@ -75,6 +78,12 @@ export interface ScanSink {
  */
 const BOOKKEEPING = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF;
 
+/**
+ * What reading a directory makes the kernel queue, with IN_ISDIR, on the directory's own watch and on
+ * its parent's: tswatch's scans cause these, the user did not.
+ */
+const SCAN_ECHO = IN_OPEN | IN_ACCESS | IN_CLOSE_NOWRITE;
+
 /** Errors that mean "it is gone already": a race with the filesystem, not a failure. */
 const VANISHED = new Set(['ENOENT', 'ENOTDIR', 'ESTALE']);
 
@@ -94,6 +103,8 @@ export class WatchManager {
   private readonly byWd = new Map<number, Watch>();
   private readonly byPath = new Map<string, number>();
   private readonly excludeFilter: PathFilter | undefined;
+  /** wd → entry name ('' for the directory itself) → scans whose echo has not been seen to its end. */
+  private readonly echoes = new Map<number, Map<string, number>>();
 
   constructor(options: WatchManagerOptions = {}) {
     this.backend = options.backend ?? selectBackend();
@@ -221,6 +232,7 @@ export class WatchManager {
       if (!VANISHED.has((err as NodeJS.ErrnoException).code ?? '')) sink.error(errnoError(err as NodeJS.ErrnoException, 'scan', watch.path));
       return;
     }
+    this.expectEcho(watch);
     const entries = watch.entries!;
     const gone: Array<[string, boolean]> = [];
     if (entries.size > 0) {
@@ -280,15 +292,54 @@ export class WatchManager {
     }
   }
 
+  /**
+   * True when this event is the echo of one of tswatch's own directory reads (an IN_OPEN, IN_ACCESS or
+   * IN_CLOSE_NOWRITE on a directory, up to the IN_CLOSE_NOWRITE that ends each read): it must not reach
+   * the user, who did nothing. A user reading the same directory at the same moment produces the same
+   * events; dropping as many as tswatch caused keeps the counts right.
+   */
+  takeEcho(wd: number, mask: number, name: string): boolean {
+    if (!(mask & IN_ISDIR) || !(mask & SCAN_ECHO)) return false;
+    const names = this.echoes.get(wd);
+    const pending = names?.get(name);
+    if (names === undefined || pending === undefined) return false;
+    if (mask & IN_CLOSE_NOWRITE) {
+      if (pending > 1) names.set(name, pending - 1);
+      else if (names.delete(name) && names.size === 0) this.echoes.delete(wd);
+    }
+    return true;
+  }
+
+  /** After a queue overflow the echoes noted may never come: forget them rather than eat real events. */
+  forgetEchoes(): void {
+    this.echoes.clear();
+  }
+
   /** Drop our record of a watch the kernel has already removed (IN_IGNORED). */
   forget(wd: number): void {
     const watch = this.byWd.get(wd);
     if (watch === undefined) return;
+    this.echoes.delete(wd);
     this.byWd.delete(wd);
     if (this.byPath.get(watch.path) === wd) this.byPath.delete(watch.path);
   }
 
   // ---- internals ----
+
+  /** Note the echo a read of `watch`'s directory has just queued on its own watch and its parent's. */
+  private expectEcho(watch: Watch): void {
+    if (!(this.backend.supportedMask & SCAN_ECHO)) return;
+    const note = (w: Watch | undefined, name: string): void => {
+      // Oneshot watches get no IN_CLOSE_NOWRITE to end the echo with (see kernelMask).
+      if (w === undefined || !(w.mask & SCAN_ECHO) || w.mask & IN_ONESHOT) return;
+      let names = this.echoes.get(w.wd);
+      if (names === undefined) this.echoes.set(w.wd, (names = new Map()));
+      names.set(name, (names.get(name) ?? 0) + 1);
+    };
+    note(watch, '');
+    const parent = dirname(watch.path);
+    if (parent !== watch.path) note(this.watch(this.byPath.get(parent) ?? -1), basename(watch.path));
+  }
 
   private ensureWatch(path: string, settings: Omit<Watch, 'wd' | 'path' | 'entries'>, isDir: boolean): Watch {
     const known = this.byPath.get(path);
@@ -314,8 +365,10 @@ export class WatchManager {
   }
 
   private kernelMask(mask: number, isDir: boolean): number {
-    // A oneshot watch must fire on the user's events only, so it gets no bookkeeping bits.
-    const extra = isDir && !(mask & IN_ONESHOT) ? BOOKKEEPING : 0;
+    // A oneshot watch must fire on the user's events only, so it gets no bookkeeping bits. A directory
+    // watch that reports opens, reads or closes also gets IN_CLOSE_NOWRITE: it ends each scan's echo.
+    const echoEnd = mask & SCAN_ECHO ? IN_CLOSE_NOWRITE : 0;
+    const extra = isDir && !(mask & IN_ONESHOT) ? BOOKKEEPING | echoEnd : 0;
     return u32((mask | extra) & ~IN_MASK_ADD);
   }
 

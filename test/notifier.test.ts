@@ -1,12 +1,14 @@
 /** The whole pipeline on the real kernel: native inotify → system processing → handlers. */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, rmdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   ALL_EVENTS,
   type Event,
+  IN_ACCESS,
+  IN_CLOSE_NOWRITE,
   IN_CREATE,
   IN_DELETE,
   IN_DELETE_SELF,
@@ -14,6 +16,7 @@ import {
   IN_ISDIR,
   IN_MOVED_FROM,
   IN_MOVED_TO,
+  IN_OPEN,
   IN_Q_OVERFLOW,
   Notifier,
   PathError,
@@ -152,7 +155,39 @@ test('deleting a watched root is reported (IN_DELETE_SELF, IN_IGNORED) and drops
     w.events.map((e) => e.maskname),
     ['IN_DELETE_SELF', 'IN_IGNORED'],
   );
+  // The kernel sets no IN_ISDIR on IN_DELETE_SELF; `dir` comes from the watch, as in pyinotify.
+  assert.deepEqual(
+    w.events.map((e) => e.dir),
+    [true, false],
+  );
   assert.equal(w.wm.size, 0);
+});
+
+test("tswatch's own directory scans never reach the user; the user's reads do", async () => {
+  const root = tmpDir();
+  mkdirSync(join(root, 'old/deeper'), { recursive: true });
+  // Watching with every event: the initial scan reads root, old and old/deeper.
+  const w = collect(root, ALL_EVENTS, { rec: true, autoAdd: true });
+  // New directories are scanned too (auto-add), and their parent's watch sees that read.
+  mkdirSync(join(root, 'new/inner'), { recursive: true });
+  await w.until((e) => e.name === 'inner');
+  await w.settle(root);
+  const dirReads = (events: readonly Event[]) =>
+    events.filter((e) => e.dir && e.mask & (IN_OPEN | IN_ACCESS | IN_CLOSE_NOWRITE)).map((e) => `${e.maskname} ${e.pathname}`);
+  assert.deepEqual(dirReads(w.events), [], 'no open/read/close of a directory happened but tswatch\'s own');
+  // A read by the user is reported, once, on the directory's watch and its parent's.
+  readdirSync(join(root, 'old'));
+  await w.settle(root);
+  const reads = dirReads(w.events);
+  const old = join(root, 'old');
+  assert.deepEqual(
+    reads.filter((r) => r.startsWith('IN_OPEN')),
+    [`IN_OPEN|IN_ISDIR ${old}`, `IN_OPEN|IN_ISDIR ${old}`],
+  );
+  assert.deepEqual(
+    reads.filter((r) => r.startsWith('IN_CLOSE_NOWRITE')),
+    [`IN_CLOSE_NOWRITE|IN_ISDIR ${old}`, `IN_CLOSE_NOWRITE|IN_ISDIR ${old}`],
+  );
 });
 
 test('a throwing handler does not stop delivery', async () => {

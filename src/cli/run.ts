@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { inotifywaitLine } from '../../handlers/inotifywait-line.js';
 import { LineWriter } from '../../handlers/line-writer.js';
-import { type Event, IN_IGNORED, IN_ISDIR, IN_Q_OVERFLOW, Notifier, TswatchError, WatchManager } from '../index.js';
+import { type Event, IN_IGNORED, IN_Q_OVERFLOW, Notifier, TswatchError, WatchManager } from '../index.js';
 import type { RunOptions } from './options.js';
 
 export interface CliIO {
@@ -46,7 +46,7 @@ export async function run(options: RunOptions, io: CliIO): Promise<number> {
     }
     if (!options.monitor && events > 0) return; // only the first event, even within one read
     events++;
-    if (options.quiet < 2) writer.push(inotifywaitLine(event, watchIsDir(wm, event)));
+    if (options.quiet < 2) writer.push(inotifywaitLine(event));
     if (!options.monitor) notifier.stop();
     else armTimeout();
   });
@@ -71,10 +71,4 @@ export async function run(options: RunOptions, io: CliIO): Promise<number> {
   if (gone) say('Every watched path is gone (deleted or unmounted): nothing more to watch.');
   if (timedOut && events === 0) return EXIT.timeout;
   return gone && events === 0 ? EXIT.error : EXIT.event;
-}
-
-function watchIsDir(wm: WatchManager, event: Event): boolean {
-  if (event.name !== '') return true;
-  const watch = wm.watch(event.wd);
-  return watch === undefined ? (event.mask & IN_ISDIR) !== 0 : watch.entries !== undefined;
 }
