@@ -1,16 +1,28 @@
-import { CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import { TswatchError } from '../errors.js';
-import { toRunOptions, type ParsedFlags } from './options.js';
 import { buildProgram } from './program.js';
-import { EXIT, run } from './run.js';
+import { EXIT } from './run.js';
+
+/** Settings every command of the tree needs (addCommand does not pass them down). */
+function configure(command: Command): void {
+  command.exitOverride().showHelpAfterError(`(run ${fullName(command)} --help for the options)`);
+  for (const sub of command.commands) configure(sub);
+}
+
+function fullName(command: Command): string {
+  return command.parent ? `${fullName(command.parent)} ${command.name()}` : command.name();
+}
 
 /** The `tswatch` command: parse, run, set the exit status. Never calls process.exit(). */
 export async function main(argv: string[] = process.argv): Promise<void> {
-  const program = buildProgram().exitOverride();
+  // `tswatch --help | head`: a reader that went away is not an error (a C tool would just get SIGPIPE).
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+  const program = buildProgram();
+  configure(program);
   try {
-    program.parse(argv);
-    const options = toRunOptions(program.args, program.opts<ParsedFlags>());
-    process.exitCode = await run(options, { stdout: process.stdout, stderr: process.stderr });
+    await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode === 0 ? 0 : EXIT.error;

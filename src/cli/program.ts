@@ -1,6 +1,9 @@
 import { Command, Option } from 'commander';
 import { CLI_EVENTS } from '../masks.js';
+import { SUBCOMMANDS } from './commands.js';
+import { toRunOptions, type ParsedFlags } from './options.js';
 import { packageVersion } from './package-version.js';
+import { run } from './run.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const count = (_value: string, previous = 0): number => previous + 1;
@@ -8,9 +11,12 @@ const count = (_value: string, previous = 0): number => previous + 1;
 const EVENTS_HELP = `events (comma-separated, repeatable; default: all):
   ${Object.keys(CLI_EVENTS).join(', ')}`;
 
-/** Every option of `tswatch`, declared once: --help, the parser and (later) completions read this. */
+/**
+ * Every option of `tswatch` and its subcommands, declared once: --help, the parser and (later)
+ * completions and the man page read this tree.
+ */
 export function buildProgram(): Command {
-  return new Command('tswatch')
+  const program = new Command('tswatch')
     .description('Watch files and directories with Linux inotify and print their events, like inotifywait.')
     .argument('<paths...>', 'files or directories to watch')
     .option('-e, --event <events>', 'listen for these events only', collect)
@@ -34,5 +40,9 @@ Examples:
   tswatch /tmp --events create,delete        print the first create or delete in /tmp, then exit
   tswatch -m -r ~/src -e close_write,moved_to keep printing files written or moved in under ~/src`,
     )
-    .showHelpAfterError('(run tswatch --help for the options and event names)');
+    .action(async (paths: string[], flags: ParsedFlags) => {
+      process.exitCode = await run(toRunOptions(paths, flags), { stdout: process.stdout, stderr: process.stderr });
+    });
+  for (const build of SUBCOMMANDS) program.addCommand(build());
+  return program;
 }

@@ -104,6 +104,10 @@ test('--help lists the options and event names; --version prints the version', a
   for (const word of ['--event', '--events', '--monitor', '--recursive', '--quiet', '--timeout', 'close_write', 'Examples']) {
     assert.ok(help.stdout.includes(word), `--help mentions ${word}`);
   }
+  // A reader that closes the pipe early is no crash.
+  const head = spawnCommand('sh', ['-c', '"$0" "$1" --help | head -1', process.execPath, TSWATCH_BIN]);
+  assert.equal(await head.exited, 0);
+  assert.equal(head.stderr, '');
   const version = spawnTswatch(['--version']);
   assert.equal(await version.exited, 0);
   assert.match(version.stdout, /^\d+\.\d+\.\d+/);

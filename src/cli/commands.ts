@@ -1,0 +1,8 @@
+import type { Command } from 'commander';
+
+/**
+ * The subcommands of `tswatch` (`tswatch stats …`, `tswatch trash …`), each built by a function in
+ * `src/cli/commands/<name>.ts` that declares its options and its action. Its action sets
+ * `process.exitCode` or throws a TswatchError; `main` prints the error and sets the status.
+ */
+export const SUBCOMMANDS: ReadonlyArray<() => Command> = [];
