@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -29,6 +30,9 @@ namespace {
 // Large enough for thousands of records per read (fewer JS crossings) and far above the minimum one
 // record needs: sizeof(struct inotify_event) + NAME_MAX + 1.
 constexpr size_t kReadBufferSize = 256 * 1024;
+// How long a burst may gather between reads: well under the latency anyone notices, long enough for a
+// busy writer to queue hundreds of records.
+constexpr std::chrono::microseconds kBurstWait{500};
 static_assert(kReadBufferSize >= sizeof(struct inotify_event) + NAME_MAX + 1, "read buffer too small");
 
 const char* ErrnoName(int err) {
@@ -67,27 +71,9 @@ Napi::Error ErrnoError(Napi::Env env, int err, const char* syscall, const std::s
   return error;
 }
 
-// What the reader hands to JavaScript: the bytes of one read(), or the errno that stopped it.
-struct Chunk {
-  std::vector<char> bytes;
-  int err = 0;
-};
-
-void CallJs(Napi::Env env, Napi::Function callback, std::nullptr_t*, Chunk* raw) {
-  std::unique_ptr<Chunk> chunk(raw);  // freed even when the tsfn is torn down (env == nullptr)
-  if (env == nullptr || callback.IsEmpty() || !chunk) return;
-  if (chunk->err != 0) {
-    callback.Call({ErrnoError(env, chunk->err, "read").Value()});
-    return;
-  }
-  auto* owned = new std::vector<char>(std::move(chunk->bytes));
-  // The Buffer takes ownership of the bytes: no second copy on the JS thread.
-  auto buffer = Napi::Buffer<char>::New(env, owned->data(), owned->size(),
-                                        [](Napi::Env, char*, std::vector<char>* v) { delete v; }, owned);
-  callback.Call({buffer});
-}
-
-using Tsfn = Napi::TypedThreadSafeFunction<std::nullptr_t, Chunk, CallJs>;
+class Inotify;
+void CallJs(Napi::Env env, Napi::Function callback, Inotify* self, std::nullptr_t*);
+using Tsfn = Napi::TypedThreadSafeFunction<Inotify, std::nullptr_t, CallJs>;
 
 class Inotify : public Napi::ObjectWrap<Inotify> {
  public:
@@ -143,10 +129,11 @@ class Inotify : public Napi::ObjectWrap<Inotify> {
     };
     read_freq_ms_ = num("readFreqMs", 0);
     threshold_ = num("threshold", 0);
-    // A bounded queue: when JavaScript falls behind, BlockingCall stalls the reader and the kernel
-    // queue absorbs the burst (at worst IN_Q_OVERFLOW) instead of our memory growing without bound.
-    size_t max_queue = static_cast<size_t>(std::max(1, num("maxQueue", 64)));
-    tsfn_ = Tsfn::New(env_, info[0].As<Napi::Function>(), "tswatch-inotify", max_queue, 1);
+    // Bounded: when JavaScript falls behind by max_pending_ bytes the reader stops reading and the
+    // kernel queue absorbs the burst (at worst IN_Q_OVERFLOW) instead of our memory growing without bound.
+    max_pending_ = static_cast<size_t>(std::max(1, num("maxPending", 16 << 20)));
+    // At most one drain is ever queued (scheduled_), so the tsfn's own queue needs no bound.
+    tsfn_ = Tsfn::New(env_, info[0].As<Napi::Function>(), "tswatch-inotify", 0, 1, this);
     // Keep the JS object alive while events flow, even if the caller dropped its reference.
     Ref();
     // If the environment goes away while we run (process.exit, worker termination), stop and join
@@ -218,9 +205,12 @@ class Inotify : public Napi::ObjectWrap<Inotify> {
   }
 
   // Sleep up to `ms`, returning early on a wake (close, pause); the caller re-checks its flags.
-  void WaitMs(int ms) {
+  void WaitMs(int ms) { WaitFor(std::chrono::milliseconds(ms)); }
+
+  void WaitFor(std::chrono::nanoseconds d) {
     pollfd p = {wake_, POLLIN, 0};
-    if (poll(&p, 1, ms) > 0) DrainWake();
+    timespec ts = {static_cast<time_t>(d.count() / 1000000000), static_cast<long>(d.count() % 1000000000)};
+    if (ppoll(&p, 1, &ts, nullptr) > 0) DrainWake();
   }
 
   bool Stopping() {
@@ -228,19 +218,21 @@ class Inotify : public Napi::ObjectWrap<Inotify> {
     return stop_;
   }
 
-  // The reader thread. It never touches JS; everything it hands over goes through the tsfn.
+  // The reader thread. It never touches JS: it appends what it reads to pending_ and, when no drain is
+  // queued yet, queues one. While JavaScript is busy, reads pile up into one batch (one crossing instead
+  // of one per read); while it is idle, each read is handed over at once. Nothing waits on a timer.
   void Run() {
     std::vector<char> buf(kReadBufferSize);
     for (;;) {
       {
         std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [this] { return stop_ || !paused_; });
+        cv_.wait(lock, [this] { return stop_ || (!paused_ && HasRoom()); });
         if (stop_) return;
       }
       pollfd fds[2] = {{fd_, POLLIN, 0}, {wake_, POLLIN, 0}};
       if (poll(fds, 2, -1) < 0) {
         if (errno == EINTR) continue;
-        Deliver(Chunk{{}, errno});
+        Fail(errno);
         return;
       }
       if (fds[1].revents & POLLIN) DrainWake();
@@ -255,33 +247,54 @@ class Inotify : public Napi::ObjectWrap<Inotify> {
       }
       ssize_t n = -1;
       int err = 0;
+      bool schedule = false;
       {
         std::lock_guard<std::mutex> lock(mu_);
         if (stop_ || paused_) continue;
         n = read(fd_, buf.data(), buf.size());
         if (n < 0) err = errno;
+        // The kernel only ever returns whole records, so the concatenation parses as one.
+        if (n > 0) pending_.insert(pending_.end(), buf.data(), buf.data() + n);
+        schedule = n > 0 && !scheduled_;
+        if (schedule) scheduled_ = true;
       }
       if (n < 0) {
         if (err == EAGAIN || err == EINTR) continue;
-        Deliver(Chunk{{}, err});
+        Fail(err);
         return;
       }
-      // The kernel only ever returns whole records, so every chunk parses on its own.
-      if (!Deliver(Chunk{std::vector<char>(buf.data(), buf.data() + n), 0})) return;
+      if (schedule && tsfn_.BlockingCall() != napi_ok) return;  // closing
       // pyinotify's read_freq: pause between reads so events accumulate into bigger batches.
-      if (read_freq_ms_ > 0 && !Stopping()) WaitMs(read_freq_ms_);
+      if (read_freq_ms_ > 0 && !Stopping()) {
+        WaitMs(read_freq_ms_);
+        continue;
+      }
+      // In a burst (this read came right after the last one) a few records per read would cost a
+      // syscall and a thread hop each: give the burst kBurstWait to gather. After a quiet spell the
+      // first read goes at once, so an idle watcher's latency is untouched.
+      auto now = std::chrono::steady_clock::now();
+      bool burst = now - last_read_ < kBurstWait && static_cast<size_t>(n) < kReadBufferSize / 2;
+      last_read_ = now;
+      if (burst && !Stopping()) WaitFor(kBurstWait);
     }
   }
 
-  // Blocks while the JS queue is full; false once the tsfn is closing (close() or env teardown).
-  bool Deliver(Chunk chunk) {
-    auto* data = new Chunk(std::move(chunk));
-    if (tsfn_.BlockingCall(data) != napi_ok) {
-      delete data;
-      return false;
+  // Under mu_: room for one more full read (or nothing pending at all, whatever the bound).
+  bool HasRoom() const { return pending_.empty() || pending_.size() + kReadBufferSize <= max_pending_; }
+
+  // Reading failed for good: hand over what was read, then the error.
+  void Fail(int err) {
+    bool schedule;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      pending_err_ = err;
+      schedule = !scheduled_;
+      scheduled_ = true;
     }
-    return true;
+    if (schedule) tsfn_.BlockingCall();
   }
+
+  friend void CallJs(Napi::Env env, Napi::Function callback, Inotify* self, std::nullptr_t*);
 
   Napi::Env env_;
   int fd_ = -1;
@@ -294,9 +307,39 @@ class Inotify : public Napi::ObjectWrap<Inotify> {
   std::condition_variable cv_;
   bool stop_ = false;    // guarded by mu_
   bool paused_ = false;  // guarded by mu_
+  std::vector<char> pending_;  // guarded by mu_: read, not yet taken by JavaScript
+  int pending_err_ = 0;        // guarded by mu_: the errno that stopped the reader
+  bool scheduled_ = false;     // guarded by mu_: a drain is queued on the tsfn
+  size_t max_pending_ = 16 << 20;
+  std::chrono::steady_clock::time_point last_read_;  // reader thread only
   Tsfn tsfn_;
   std::thread thread_;
 };
+
+// On the JS thread: take everything pending in one Buffer (no copy) and hand it over, then the error
+// that stopped the reader, if any. env is null when the tsfn is being torn down.
+void CallJs(Napi::Env env, Napi::Function callback, Inotify* self, std::nullptr_t*) {
+  if (env == nullptr || callback.IsEmpty() || self == nullptr || self->closed_) return;
+  auto* bytes = new std::vector<char>();
+  int err;
+  {
+    std::lock_guard<std::mutex> lock(self->mu_);
+    bytes->swap(self->pending_);
+    self->pending_.reserve(kReadBufferSize);
+    err = self->pending_err_;
+    self->scheduled_ = false;
+  }
+  self->cv_.notify_all();  // room again for the reader
+  if (bytes->empty()) {
+    delete bytes;
+  } else {
+    auto buffer = Napi::Buffer<char>::New(env, bytes->data(), bytes->size(),
+                                          [](Napi::Env, char*, std::vector<char>* v) { delete v; }, bytes);
+    callback.Call({buffer});
+  }
+  // The callback may have closed us.
+  if (err != 0 && !self->closed_) callback.Call({ErrnoError(env, err, "read").Value()});
+}
 
 Napi::Object Constants(Napi::Env env) {
   Napi::Object c = Napi::Object::New(env);

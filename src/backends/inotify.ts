@@ -8,8 +8,8 @@ import { loadNativeAddon, type NativeAddon, type NativeInotify } from './native-
 const HEADER = 16;
 /** The kernel writes the struct in host byte order. */
 const LE = endianness() === 'LE';
-/** Reads handed to JavaScript but not yet processed before the reader stops reading. */
-const MAX_QUEUE = 64;
+/** Bytes read but not yet processed by JavaScript before the reader stops reading: 500k small records. */
+const MAX_PENDING = 16 * 1024 * 1024;
 
 /** Split the bytes of one read() into records. The kernel only returns whole records. */
 export function parseEvents(buf: Buffer): RawEvent[] {
@@ -101,7 +101,7 @@ export class InotifyBackend implements Backend {
       {
         readFreqMs: Math.max(0, Math.round((options.readFreq ?? 0) * 1000)),
         threshold: Math.max(0, Math.floor(options.threshold ?? 0)),
-        maxQueue: MAX_QUEUE,
+        maxPending: MAX_PENDING,
       },
     );
   }

@@ -9,8 +9,8 @@ export interface NativeStartOptions {
   readFreqMs: number;
   /** Read only once the kernel queue holds this many bytes (pyinotify's threshold). */
   threshold: number;
-  /** Reads handed to JS but not yet processed before the reader blocks. */
-  maxQueue: number;
+  /** Bytes read but not yet taken by JS before the reader stops reading (it reads at least once). */
+  maxPending: number;
 }
 
 /** One inotify fd and its reader thread (native/inotify.cc). */

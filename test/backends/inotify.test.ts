@@ -137,14 +137,15 @@ test('the queue to JavaScript is bounded: a blocked JS thread makes the kernel q
       const events = Buffer.isBuffer(chunk) ? parseEvents(chunk) : [];
       if (events.some((e) => e.mask & IN_Q_OVERFLOW)) overflowed = true;
     },
-    { readFreqMs: 0, threshold: 0, maxQueue: 1 },
+    { readFreqMs: 0, threshold: 0, maxPending: 1 },
   );
   const file = join(dir, 'x'.repeat(50));
   writeFileSync(file, '');
   ino.addWatch(dir, ALL_EVENTS);
-  // spawnSync blocks this thread while the child opens and closes a file (two records each): the reader
-  // fills its one-slot queue, blocks, and stops reading. The long name makes each record 80 bytes, so
-  // the two reads it can make hold < 7000 records; the rest must overflow the kernel queue.
+  // spawnSync blocks this thread while the child opens and closes a file (two records each): with
+  // maxPending 1 the reader makes one read, then waits for JS to take it, and stops reading. The long
+  // name makes each record 80 bytes, so that read holds < 3300 records; the rest must overflow the
+  // kernel queue.
   const count = Math.ceil((maxQueued + 10000) / 2);
   const script = `const fs=require('fs');for(let i=0;i<${count};i++)fs.closeSync(fs.openSync(${JSON.stringify(file)},'r'))`;
   const result = spawnSync(process.execPath, ['-e', script]);
