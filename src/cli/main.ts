@@ -19,6 +19,9 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') throw err;
   });
+  // Node's default printer adds a stack hint meant for developers; a user gets one plain line.
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => process.stderr.write(`tswatch: warning: ${warning.message}\n`));
   const program = buildProgram();
   configure(program);
   try {

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { spawnCommand, spawnTswatch, TSWATCH_BIN } from '../helpers/spawn-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
@@ -141,4 +142,23 @@ test('the inotify watch limit: exit 1 saying it is not a full disk, with the sys
   assert.equal(await run.exited, 1);
   assert.match(run.stderr, /inotify watch limit reached \(not a full disk\)/);
   assert.match(run.stderr, /current fs\.inotify\.max_user_watches = 3; raise it with `sudo sysctl fs\.inotify\.max_user_watches=\d+`/);
+});
+
+test('without the native addon the CLI still works, on @parcel/watcher, with one plain warning', async () => {
+  const dir = tmpDir();
+  const run = spawnTswatch([dir, '-e', 'create'], { TSWATCH_NO_NATIVE: '1' });
+  await run.waitStderr('Watches established.');
+  writeFileSync(join(dir, 'foo'), '');
+  assert.equal(await run.exited, 0);
+  assert.equal(run.stdout, `${dir}/ CREATE foo\n`);
+  const warnings = run.stderr.split('\n').filter((l) => l.includes('warning'));
+  assert.equal(warnings.length, 1, run.stderr);
+  assert.match(warnings[0]!, /^tswatch: warning: native inotify addon unavailable .*using @parcel\/watcher, which cannot deliver: IN_ACCESS/);
+});
+
+test('install without a C++ compiler succeeds, says why, and leaves the built addon alone', async () => {
+  const script = fileURLToPath(new URL('../../../scripts/build-addon.js', import.meta.url));
+  const run = spawnCommand(process.execPath, [script], { CXX: '/nonexistent/g++' });
+  assert.equal(await run.exited, 0);
+  assert.match(run.stderr, /native inotify addon not built \(C\+\+ compiler '\/nonexistent\/g\+\+' \(from CXX\) not found\); falling back to @parcel\/watcher/);
 });
