@@ -1,6 +1,6 @@
 import { lstatSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { TswatchError } from '../../src/index.js';
 
 /** One trash directory: `info/` and `files/` below `path`. */
@@ -77,6 +77,13 @@ export function volumeTrashFor(topDir: string, uid: number): TrashDir | undefine
   }
   const own = join(topDir, `.Trash-${uid}`);
   return ensureOwnDir(own, uid) ? { path: own, topDir } : undefined;
+}
+
+/** The top directory a volume trash's relative Path= values start from: `$top/.Trash-$uid`, `$top/.Trash/$uid`. */
+export function volumeTopDir(trashDir: string): string {
+  if (/^\.Trash-\d+$/.test(basename(trashDir))) return dirname(trashDir);
+  if (basename(dirname(trashDir)) === '.Trash') return dirname(dirname(trashDir));
+  return topDirOf(trashDir);
 }
 
 /** Undo the octal escapes (`\040` for a space) of /proc/self/mountinfo. */

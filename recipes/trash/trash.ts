@@ -4,7 +4,7 @@ import { TswatchError } from '../../src/index.js';
 import { DirectorySizes } from './directory-sizes.js';
 import { copyVerified, exists, moveNoReplace } from './move-verified.js';
 import { chooseRestores, type RestoreOptions } from './restore-choice.js';
-import { allTrashDirs, deviceOf, homeTrashPath, topDirOf, type TrashDir, type TrashEnv, volumeTrashFor } from './trash-dirs.js';
+import { allTrashDirs, deviceOf, homeTrashPath, topDirOf, type TrashDir, type TrashEnv, volumeTopDir, volumeTrashFor } from './trash-dirs.js';
 import { formatTrashInfo, parseDeletionDate, parseTrashInfo, TRASHINFO_SUFFIX } from './trash-info.js';
 
 export interface TrashOptions {
@@ -14,6 +14,11 @@ export interface TrashOptions {
   uid?: number;
   /** The clock for DeletionDate= (tests). */
   now?: () => Date;
+  /**
+   * Only these trash directories for list, restore and empty (trash-cli's `--trash-dir`); put still
+   * chooses by the spec. Default: the home trash and every volume's.
+   */
+  trashDirs?: string[];
 }
 
 /** One item in a trash directory. */
@@ -66,11 +71,13 @@ export class Trash {
   private readonly env: TrashEnv;
   private readonly uid: number;
   private readonly now: () => Date;
+  private readonly only: string[] | undefined;
 
   constructor(options: TrashOptions = {}) {
     this.env = options.env ?? process.env;
     this.uid = options.uid ?? process.getuid?.() ?? 0;
     this.now = options.now ?? (() => new Date());
+    this.only = options.trashDirs?.map((dir) => resolve(dir));
   }
 
   /** The home trash directory (it may not exist yet). */
@@ -78,9 +85,10 @@ export class Trash {
     return homeTrashPath(this.env);
   }
 
-  /** Every trash directory that exists: the home trash and each volume's. */
+  /** The trash directories list, restore and empty look in: those given, else every one that exists. */
   trashDirs(): TrashDir[] {
-    return allTrashDirs(this.env, this.uid);
+    if (!this.only) return allTrashDirs(this.env, this.uid);
+    return this.only.map((path) => ({ path, topDir: path === resolve(this.homeTrash) ? undefined : volumeTopDir(path) }));
   }
 
   /** Move `path` (a file, directory or symlink; a symlink is trashed, not its target) to the trash. */
@@ -91,7 +99,8 @@ export class Trash {
     const absolute = resolve(given);
     const st = statOrThrow(absolute, path);
     const original = join(realpathSync(dirname(absolute)), basename(absolute));
-    for (const dir of [this.homeTrash, ...this.trashDirs().map((d) => d.path)]) {
+    if (st.dev !== deviceOf(dirname(original))) throw refuse(path, 'it is a mount point (unmount it, or trash what is in it)');
+    for (const dir of [this.homeTrash, ...allTrashDirs(this.env, this.uid).map((d) => d.path)]) {
       if (original === dir || dir.startsWith(original + '/') || original.startsWith(dir + '/')) {
         throw refuse(path, `it is, or is inside or contains, the trash directory '${dir}'`);
       }

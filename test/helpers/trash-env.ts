@@ -9,7 +9,8 @@ import { tmpDir } from './tmp-dir.js';
 
 /**
  * A private HOME with its own home trash, so tests never touch the machine's trash. XDG_DATA_HOME is set
- * explicitly: trash-cli takes an inherited empty one literally.
+ * explicitly: trash-cli takes an inherited empty one literally. `trash` (and `options`) look only in
+ * the home trash, so emptying it can never reach a real volume trash such as /.Trash-0.
  */
 export function trashEnv() {
   const root = tmpDir('tswatch-trash-');
@@ -18,7 +19,9 @@ export function trashEnv() {
   mkdirSync(home);
   mkdirSync(work);
   const env = { HOME: home, XDG_DATA_HOME: join(home, '.local', 'share') };
-  return { root, home, work, env, homeTrash: join(env.XDG_DATA_HOME, 'Trash'), trash: new Trash({ env }) };
+  const homeTrash = join(env.XDG_DATA_HOME, 'Trash');
+  const options = { env, trashDirs: [homeTrash] };
+  return { root, home, work, env, homeTrash, options, trash: new Trash(options) };
 }
 
 export interface SyncRun {

@@ -46,6 +46,12 @@ function stdinAsker(): { ask: (prompt: string) => Promise<boolean>; close: () =>
   };
 }
 
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const TRASH_DIR_HELP = 'only this trash directory (repeatable; default: the home trash and every volume\'s)';
+
+/** The trash, restricted to --trash-dir directories when given. */
+const trashFor = (flags: { trashDir?: string[] }): Trash => new Trash(flags.trashDir ? { trashDirs: flags.trashDir } : {});
+
 function putCommand(): Command {
   return new Command('put')
     .description('Move files and directories to the trash (FreeDesktop.org spec; trash-cli reads it)')
@@ -70,13 +76,14 @@ function putCommand(): Command {
 function listCommand(): Command {
   return new Command('list')
     .description('List what is in the trash: deletion date, size, original path (home and volume trashes)')
+    .option('--trash-dir <dir>', TRASH_DIR_HELP, collect)
     .option('--json', 'a JSON array: path, deletionDate (local time), size (bytes), isDirectory, trashDir, name')
     .addHelpText(
       'after',
       '\nSize is bytes for a file, disk usage (du -B1) for a directory; a trailing / marks a directory.\n\nExamples:\n  tswatch trash list\n  tswatch trash list --json | jq -r \'.[].path\'',
     )
-    .action((flags: { json?: boolean }) => {
-      const items = new Trash().list();
+    .action((flags: { json?: boolean; trashDir?: string[] }) => {
+      const items = trashFor(flags).list();
       if (flags.json) {
         const rows = items.map((item) => ({ ...item, deletionDate: item.deletionDate ? formatDeletionDate(item.deletionDate) : null }));
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -93,6 +100,7 @@ function restoreCommand(): Command {
     .option('--to <dir>', 'restore into this directory instead')
     .option('--version <n>', 'with several trashed items of one path: 1 = newest (default), 2 = the one before, …')
     .option('-f, --force', 'if something is in the way, move it to the trash first instead of refusing')
+    .option('--trash-dir <dir>', TRASH_DIR_HELP, collect)
     .addHelpText(
       'after',
       `
@@ -101,9 +109,9 @@ Examples:
   tswatch trash restore notes.txt --version 2 the one trashed before that
   tswatch trash restore '/srv/logs/*.log' --to /tmp/old-logs`,
     )
-    .action((pathOrGlob: string, flags: { to?: string; version?: string; force?: boolean }) => {
+    .action((pathOrGlob: string, flags: { to?: string; version?: string; force?: boolean; trashDir?: string[] }) => {
       const version = flags.version === undefined ? 1 : parseCount('--version', flags.version, 1);
-      const restored = new Trash().restore(pathOrGlob, { version, force: flags.force ?? false, ...(flags.to === undefined ? {} : { to: flags.to }) });
+      const restored = trashFor(flags).restore(pathOrGlob, { version, force: flags.force ?? false, ...(flags.to === undefined ? {} : { to: flags.to }) });
       for (const item of restored) process.stdout.write(`restored ${onOneLine(item.restoredTo)}\n`);
     });
 }
@@ -112,12 +120,13 @@ function emptyCommand(): Command {
   return new Command('empty')
     .description('Delete what is in the trash for good')
     .option('--older-than <days>', 'only what was trashed more than this many days ago (fractions allowed)')
-    .addHelpText('after', '\nExamples:\n  tswatch trash empty\n  tswatch trash empty --older-than 30')
-    .action((flags: { olderThan?: string }) => {
+    .option('--trash-dir <dir>', TRASH_DIR_HELP, collect)
+    .addHelpText('after', '\nExamples:\n  tswatch trash empty\n  tswatch trash empty --older-than 30 --trash-dir ~/.local/share/Trash')
+    .action((flags: { olderThan?: string; trashDir?: string[] }) => {
       const olderThanDays = flags.olderThan === undefined ? undefined : parseCount('--older-than', flags.olderThan, 0);
-      const removed = new Trash().empty(olderThanDays === undefined ? {} : { olderThanDays });
+      const removed = trashFor(flags).empty(olderThanDays === undefined ? {} : { olderThanDays });
       const bytes = removed.reduce((sum, item) => sum + item.size, 0);
-      process.stdout.write(`removed ${removed.length} item(s), ${humanSize(bytes)} bytes\n`);
+      process.stdout.write(`removed ${removed.length} item(s), ${bytes} bytes\n`);
     });
 }
 

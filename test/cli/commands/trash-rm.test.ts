@@ -56,6 +56,8 @@ const SCENARIOS: Array<{ args: string[]; input?: string }> = [
   { args: ['-r', 'dir', 'empty'] },
   { args: ['-rv', 'deep'] },
   { args: ['-R', '-v', 'dir'] },
+  { args: ['-rv', 'deep/', 'dir//x'] },
+  { args: ['-dv', 'empty/'] },
   { args: ['-v', 'file', 'a b', "it's", 'nl\nx', 't\tb', '$(touch pwned)', 'é', '100%', 'link'] },
   { args: ['-v', '--', '-dash'] },
   { args: ['-f'] },

@@ -70,15 +70,16 @@ test('what trash-put trashed, tswatch lists (same dates) and restores', () => {
   assert.deepEqual(trash.list(), []);
 });
 
-test('trash-empty empties what tswatch trashed; tswatch empty empties what trash-put trashed', () => {
-  const { work, env, trash } = trashEnv();
+// trash-empty (0.17) empties every volume trash of the machine too: trash-rm PATH touches only ours.
+test('trash-rm deletes what tswatch trashed; tswatch empty empties what trash-put trashed', () => {
+  const { work, env, trash, homeTrash } = trashEnv();
   writeFileSync(join(work, 'a'), 'a');
   trash.put(join(work, 'a'));
-  assert.equal(runSync('trash-empty', [], { env }).status, 0);
+  assert.equal(runSync('trash-rm', [join(work, 'a')], { env }).status, 0);
   assert.deepEqual(trash.list(), []);
   writeFileSync(join(work, 'b'), 'b');
   assert.equal(runSync('trash-put', [join(work, 'b')], { env }).status, 0);
-  const run = runSync(process.execPath, [TSWATCH_BIN, 'trash', 'empty'], { env });
+  const run = runSync(process.execPath, [TSWATCH_BIN, 'trash', 'empty', '--trash-dir', homeTrash], { env });
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /^removed 1 item/);
   assert.equal(runSync('trash-list', [], { env }).stdout.includes(work), false);
@@ -86,6 +87,8 @@ test('trash-empty empties what tswatch trashed; tswatch empty empties what trash
 
 test('20 tswatch and 10 trash-put processes trashing the same name at once: no collision, nothing lost', async () => {
   const { work, env, trash, homeTrash } = trashEnv();
+  // trash-cli 0.17 races itself creating info/ (makedirs after isdir) and then falls back to /.Trash-0.
+  for (const sub of ['info', 'files']) mkdirSync(join(homeTrash, sub), { recursive: true });
   const runs = [];
   for (let i = 0; i < 30; i++) {
     mkdirSync(join(work, `d${i}`));

@@ -94,9 +94,9 @@ test('a name too long for NAME.trashinfo is shortened to fit NAME_MAX', () => {
 });
 
 test('restore: the newest version by default, --version N counts back, nothing overwritten without force', () => {
-  const { work, env } = trashEnv();
+  const { work, options } = trashEnv();
   let clock = new Date(2026, 0, 1, 10, 0, 0).getTime();
-  const trash = new Trash({ env, now: () => new Date((clock += 60_000)) });
+  const trash = new Trash({ ...options, now: () => new Date((clock += 60_000)) });
   for (const content of ['v1', 'v2', 'v3']) {
     writeFileSync(join(work, 'notes'), content);
     trash.put(join(work, 'notes'));
@@ -127,15 +127,15 @@ test('restore a glob, --to another directory (created), the original parent recr
 });
 
 test('empty --older-than removes only what is older; empty removes everything, orphans included', () => {
-  const { work, env, homeTrash } = trashEnv();
+  const { work, options, homeTrash } = trashEnv();
   const now = Date.now();
-  const at = (ms: number) => new Trash({ env, now: () => new Date(ms) });
+  const at = (ms: number) => new Trash({ ...options, now: () => new Date(ms) });
   writeFileSync(join(work, 'old'), 'x');
   writeFileSync(join(work, 'new'), 'x');
   at(now - 10 * 86_400_000).put(join(work, 'old'));
   at(now - 1 * 86_400_000).put(join(work, 'new'));
   writeFileSync(join(homeTrash, 'files', 'orphan'), '');
-  const trash = new Trash({ env });
+  const trash = new Trash(options);
   assert.deepEqual(trash.empty({ olderThanDays: 5 }).map((i) => i.path), [join(work, 'old')]);
   assert.deepEqual(trash.list().map((i) => i.path), [join(work, 'new')]);
   assert.equal(existsSync(join(homeTrash, 'files', 'orphan')), true);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
-import { encodeTrashPath } from '../../../recipes/trash/index.js';
+import { encodeTrashPath, Trash } from '../../../recipes/trash/index.js';
 import { runSync, secondFilesystem, trashEnv } from '../../helpers/trash-env.js';
 
 const uid = process.getuid!();
@@ -14,7 +14,9 @@ function volume(t: TestContext) {
     t.skip(fs.skip);
     return undefined;
   }
-  return { ...trashEnv(), ...fs };
+  // This trash looks in every trash directory (the volume's too); the tests restore only their own paths.
+  const env = trashEnv();
+  return { ...env, ...fs, trash: new Trash({ env: env.env }) };
 }
 
 /** trash-cli's view: `DATE TIME PATH` lines from trash-list, for paths under `prefix`. */
@@ -46,6 +48,9 @@ test('a file on another filesystem goes to $topdir/.Trash-$uid with Path= relati
   assert.equal(restore.status, 0, restore.stderr);
   assert.equal(readFileSync(join(v.dir, 'sub dir', 'f é'), 'utf8'), 'data');
   assert.deepEqual(readdirSync(join(trashDir, 'info')), []);
+  // The mount point itself cannot be renamed, and is never copied away instead.
+  assert.throws(() => v.trash.put(v.top), /refusing to trash .*: it is a mount point/);
+  assert.equal(readFileSync(join(v.dir, 'sub dir', 'f é'), 'utf8'), 'data');
 });
 
 test('$topdir/.Trash/$uid is used when .Trash is a sticky directory; a non-sticky or symlinked .Trash is not', (t) => {
