@@ -31,7 +31,7 @@ export function moveNoReplace(src: string, dst: string): void {
       return;
     } catch (err) {
       if (errno(err) === 'EEXIST') throw existsError(dst);
-      if (errno(err) === 'EXDEV') return copyVerified(src, dst);
+      if (errno(err) === 'EXDEV') return copyThenRemove(src, dst);
       // EPERM (protected_hardlinks, a filesystem without links): rename below
     }
   }
@@ -39,11 +39,16 @@ export function moveNoReplace(src: string, dst: string): void {
     renameSync(src, dst);
   } catch (err) {
     if (errno(err) !== 'EXDEV') throw err;
-    copyVerified(src, dst);
+    copyThenRemove(src, dst);
   }
 }
 
-/** Copy to a temporary name beside `dst`, compare, rename into place, then remove `src`. */
+function copyThenRemove(src: string, dst: string): void {
+  copyVerified(src, dst);
+  rmSync(src, { recursive: true, force: true });
+}
+
+/** Copy to a temporary name beside `dst`, compare, rename into place. `src` is left for the caller. */
 export function copyVerified(src: string, dst: string): void {
   const tmp = join(dirname(dst), `.${basename(dst).slice(0, 100)}.tswatch-copy-${process.pid}`);
   try {
@@ -62,7 +67,6 @@ export function copyVerified(src: string, dst: string): void {
     rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
-  rmSync(src, { recursive: true, force: true });
 }
 
 /** The first path below `a` whose type, size, bytes or link target differ in `b`; undefined if none. */

@@ -1,6 +1,6 @@
 import { accessSync, constants, lstatSync, readdirSync, type Stats } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { TswatchError } from '../../src/index.js';
+import { reasonOf } from './trash-error.js';
 import { shellQuote as q } from './shell-quote.js';
 import type { Trash } from './trash.js';
 
@@ -22,17 +22,6 @@ export interface RmIO {
   /** stdin is a terminal: rm then asks before removing a write-protected file. */
   isTTY?: boolean;
 }
-
-const STRERROR: Record<string, string> = {
-  ENOENT: 'No such file or directory',
-  ENOTDIR: 'Not a directory',
-  EACCES: 'Permission denied',
-  EPERM: 'Operation not permitted',
-  ELOOP: 'Too many levels of symbolic links',
-  ENAMETOOLONG: 'File name too long',
-  EBUSY: 'Device or resource busy',
-  EROFS: 'Read-only file system',
-};
 
 function describe(st: Stats): string {
   if (st.isFile()) return st.size === 0 ? 'regular empty file' : 'regular file';
@@ -81,9 +70,8 @@ export async function trashRm(trash: Trash, operands: string[], options: RmOptio
     try {
       st = lstatSync(path);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? '';
-      if (code === 'ENOENT' && options.force) return false;
-      return fail(`cannot remove ${q(path)}: ${STRERROR[code] ?? (err as Error).message}`);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && options.force) return false;
+      return fail(`cannot remove ${q(path)}: ${reasonOf(err)}`);
     }
     if (st.isDirectory()) {
       if (!options.recursive && !options.dir) return fail(`cannot remove ${q(path)}: Is a directory`);
@@ -107,7 +95,7 @@ export async function trashRm(trash: Trash, operands: string[], options: RmOptio
     try {
       trash.put(path);
     } catch (err) {
-      return fail(`cannot remove ${q(path)}: ${err instanceof TswatchError ? err.message.replace(/^cannot trash '.*?': /s, '') : String(err)}`);
+      return fail(`cannot remove ${q(path)}: ${reasonOf(err)}`);
     }
     for (const line of report) io.stdout.write(`${line}\n`);
     return true;

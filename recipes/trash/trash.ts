@@ -1,10 +1,11 @@
-import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { TswatchError } from '../../src/index.js';
 import { DirectorySizes } from './directory-sizes.js';
 import { copyVerified, exists, moveNoReplace } from './move-verified.js';
 import { chooseRestores, type RestoreOptions } from './restore-choice.js';
 import { allTrashDirs, deviceOf, homeTrashPath, topDirOf, type TrashDir, type TrashEnv, volumeTopDir, volumeTrashFor } from './trash-dirs.js';
+import { refuse, TrashError } from './trash-error.js';
 import { formatTrashInfo, parseDeletionDate, parseTrashInfo, TRASHINFO_SUFFIX } from './trash-info.js';
 
 export interface TrashOptions {
@@ -59,6 +60,7 @@ function fitName(name: string): string {
   return out;
 }
 
+const WRITABLE_HINT = 'check the trash directory is yours and writable, and the disk not full';
 const infoPath = (dir: string, name: string): string => join(dir, 'info', name + TRASHINFO_SUFFIX);
 const filePath = (dir: string, name: string): string => join(dir, 'files', name);
 
@@ -93,11 +95,21 @@ export class Trash {
 
   /** Move `path` (a file, directory or symlink; a symlink is trashed, not its target) to the trash. */
   put(path: string): TrashedItem {
+    try {
+      return this.putChecked(path);
+    } catch (err) {
+      if (err instanceof TswatchError) throw err;
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      throw new TrashError('cannot trash', path, err, missing ? 'check the path (tswatch trash list shows what is already in the trash)' : 'the file was left where it was');
+    }
+  }
+
+  private putChecked(path: string): TrashedItem {
     const given = path.replace(/\/+$/, '') || path;
     if (given === '/' || resolve(given) === '/') throw refuse(path, "it is the root directory");
     if (['.', '..'].includes(basename(given))) throw refuse(path, "the spec forbids trashing '.' and '..'");
     const absolute = resolve(given);
-    const st = statOrThrow(absolute, path);
+    const st = lstatSync(absolute);
     const original = join(realpathSync(dirname(absolute)), basename(absolute));
     if (st.dev !== deviceOf(dirname(original))) throw refuse(path, 'it is a mount point (unmount it, or trash what is in it)');
     for (const dir of [this.homeTrash, ...allTrashDirs(this.env, this.uid).map((d) => d.path)]) {
@@ -109,16 +121,18 @@ export class Trash {
     const name = this.claimName(dir, basename(original), original);
     const target = filePath(dir.path, name);
     try {
+      // A copy is only worth making if the original can then be removed.
+      if (copy) accessSync(dirname(absolute), constants.W_OK);
       if (copy) copyVerified(absolute, target);
       else moveNoReplace(absolute, target);
     } catch (err) {
       unlinkSync(infoPath(dir.path, name));
-      throw new TswatchError(`cannot trash '${path}': ${(err as Error).message}`, {
-        code: (err as NodeJS.ErrnoException).code ?? 'EIO',
-        path,
-        cause: err,
-        hint: 'the file was left where it was',
-      });
+      throw err;
+    }
+    try {
+      if (copy) rmSync(absolute, { recursive: true, force: true });
+    } catch (err) {
+      throw new TrashError('cannot remove the original of', path, err, 'a verified copy is in the trash; what is left of the original can be removed by hand');
     }
     if (st.isDirectory()) new DirectorySizes(dir.path).add(name);
     return this.item(dir, name)!;
@@ -162,10 +176,14 @@ export class Trash {
     }
     for (const item of chosen) {
       if (exists(item.restoredTo)) this.put(item.restoredTo);
-      mkdirSync(dirname(item.restoredTo), { recursive: true });
-      moveNoReplace(filePath(item.trashDir, item.name), item.restoredTo);
-      // The info file goes after the file: a crash in between leaves a trashinfo without a file, never a lost file.
-      unlinkSync(infoPath(item.trashDir, item.name));
+      try {
+        mkdirSync(dirname(item.restoredTo), { recursive: true });
+        moveNoReplace(filePath(item.trashDir, item.name), item.restoredTo);
+        // The info file goes after the file: a crash in between leaves a trashinfo without a file, never a lost file.
+        unlinkSync(infoPath(item.trashDir, item.name));
+      } catch (err) {
+        throw err instanceof TswatchError ? err : new TrashError('cannot restore to', item.restoredTo, err, `'${item.path}' is still in the trash`);
+      }
       if (item.isDirectory) new DirectorySizes(item.trashDir).update((e) => e.delete(item.name));
     }
     return chosen;
@@ -189,8 +207,12 @@ export class Trash {
 
   /** Delete one trashed item for good: the file first, then its trashinfo. */
   erase(trashDir: string, name: string): void {
-    rmSync(filePath(trashDir, name), { recursive: true, force: true });
-    rmSync(infoPath(trashDir, name), { force: true });
+    try {
+      rmSync(filePath(trashDir, name), { recursive: true, force: true });
+      rmSync(infoPath(trashDir, name), { force: true });
+    } catch (err) {
+      throw new TrashError('cannot delete from the trash', filePath(trashDir, name), err, 'check you own the trash directory and it is writable');
+    }
   }
 
   /** The trash for a file in `parent` (a real path), and whether it must be copied there. */
@@ -204,8 +226,12 @@ export class Trash {
 
   /** Claim `info/NAME.trashinfo` with O_EXCL (NAME, NAME_1, NAME_2, …) and write it; returns NAME. */
   private claimName(dir: TrashDir, base: string, original: string): string {
-    mkdirSync(join(dir.path, 'info'), { recursive: true, mode: 0o700 });
-    mkdirSync(join(dir.path, 'files'), { recursive: true, mode: 0o700 });
+    try {
+      mkdirSync(join(dir.path, 'info'), { recursive: true, mode: 0o700 });
+      mkdirSync(join(dir.path, 'files'), { recursive: true, mode: 0o700 });
+    } catch (err) {
+      throw new TrashError('cannot write to the trash', dir.path, err, WRITABLE_HINT);
+    }
     const stored = dir.topDir === undefined ? original : relative(dir.topDir, original);
     const content = formatTrashInfo(stored, this.now());
     const stem = fitName(base);
@@ -216,12 +242,7 @@ export class Trash {
         fd = openSync(infoPath(dir.path, name), 'wx', 0o600);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
-        throw new TswatchError(`cannot write to the trash '${dir.path}': ${(err as Error).message}`, {
-          code: (err as NodeJS.ErrnoException).code ?? 'EIO',
-          path: dir.path,
-          cause: err,
-          hint: 'check the trash directory is writable by you (and the disk not full)',
-        });
+        throw new TrashError('cannot write to the trash', dir.path, err, WRITABLE_HINT);
       }
       try {
         writeSync(fd, content);
@@ -265,20 +286,6 @@ export class Trash {
       name,
     };
   }
-}
-
-function statOrThrow(absolute: string, given: string) {
-  try {
-    return lstatSync(absolute);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
-    const why = code === 'ENOENT' ? 'No such file or directory' : (err as Error).message;
-    throw new TswatchError(`cannot trash '${given}': ${why}`, { code, path: given, cause: err, hint: 'check the path' });
-  }
-}
-
-function refuse(path: string, why: string): TswatchError {
-  return new TswatchError(`refusing to trash '${path}': ${why}`, { code: 'EINVAL', path, hint: 'nothing was moved' });
 }
 
 function safeReaddir(dir: string): string[] {

@@ -4,7 +4,8 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSyn
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { encodeTrashPath, Trash } from '../../../recipes/trash/index.js';
-import { runSync, secondFilesystem, trashEnv } from '../../helpers/trash-env.js';
+import { runSync, secondFilesystem, trashEnv, tswatchSync } from '../../helpers/trash-env.js';
+import type { TswatchError } from '../../../src/index.js';
 
 const uid = process.getuid!();
 
@@ -117,4 +118,20 @@ test('what trash-put put in a volume trash, tswatch lists and restores (--to acr
   v.trash.restore(join(v.dir, 'z'), { to: v.work });
   assert.equal(readFileSync(join(v.work, 'z'), 'utf8'), 'z');
   assert.deepEqual(trashCliList(v.env, v.dir), []);
+});
+
+test('a read-only filesystem: nothing is copied anywhere, and trash rm says what rm says', (t) => {
+  const v = volume(t);
+  if (!v) return;
+  if (v.top !== v.dir) return t.skip('needs a filesystem of its own to remount read-only');
+  writeFileSync(join(v.dir, 'kept'), 'kept');
+  runSync('mount', ['-o', 'remount,ro', v.top]);
+  t.after(() => runSync('mount', ['-o', 'remount,rw', v.top]));
+  assert.throws(() => v.trash.put(join(v.dir, 'kept')), (err: TswatchError) => err.code === 'EROFS' && /Read-only file system/.test(err.message));
+  assert.equal(existsSync(join(v.homeTrash, 'files')) && readdirSync(join(v.homeTrash, 'files')).length > 0, false);
+  const rm = runSync('rm', ['kept'], { cwd: v.dir, env: { LC_ALL: 'C.UTF-8' } });
+  const ours = tswatchSync(['trash', 'rm', 'kept'], { cwd: v.dir, env: v.env });
+  assert.equal(rm.stderr, "rm: cannot remove 'kept': Read-only file system\n");
+  assert.deepEqual([ours.status, ours.stderr], [rm.status, rm.stderr]);
+  assert.equal(readFileSync(join(v.dir, 'kept'), 'utf8'), 'kept');
 });
