@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
@@ -48,6 +48,14 @@ export function tswatchSync(args: string[], options: Parameters<typeof runSync>[
   return runSync(process.execPath, [TSWATCH_BIN, ...args], options);
 }
 
+function rmdirQuietly(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty (someone else's trash too), or never made
+  }
+}
+
 /**
  * A directory on a filesystem other than the temp dir's: a tmpfs mounted for the test (root), else
  * /dev/shm when it is a different filesystem; `skip` says why there is none.
@@ -67,7 +75,12 @@ export function secondFilesystem(): { top: string; dir: string } | { skip: strin
       accessSync('/dev/shm', constants.W_OK);
       if (statSync('/dev/shm').dev !== statSync(tmpdir()).dev) {
         const dir = mkdtempSync('/dev/shm/tswatch-');
-        after(() => rmSync(dir, { recursive: true, force: true }));
+        after(() => {
+          rmSync(dir, { recursive: true, force: true });
+          // The volume trash the test made, if nothing else is in it.
+          const trash = join('/dev/shm', `.Trash-${process.getuid!()}`);
+          for (const empty of [join(trash, 'info'), join(trash, 'files'), trash]) rmdirQuietly(empty);
+        });
         return { top: '/dev/shm', dir };
       }
     } catch {
