@@ -118,7 +118,7 @@ Examples:
 
 function emptyCommand(): Command {
   return new Command('empty')
-    .description('Delete what is in the trash for good')
+    .description('Delete for good what is in the trash: the home trash and every volume\'s, unless --trash-dir')
     .option('--older-than <days>', 'only what was trashed more than this many days ago (fractions allowed)')
     .option('--trash-dir <dir>', TRASH_DIR_HELP, collect)
     .addHelpText('after', '\nExamples:\n  tswatch trash empty\n  tswatch trash empty --older-than 30 --trash-dir ~/.local/share/Trash')

@@ -52,6 +52,10 @@ test('a directory is moved whole and directorysizes records its du -B1 size and 
   assert.equal(readFileSync(join(homeTrash, 'directorysizes'), 'utf8'), `${expected} ${mtime} d%20e\n`);
   assert.equal(item.size, expected);
   assert.equal(item.isDirectory, true);
+  // A lost or stale cache is rebuilt by the next reader, as spec 1.0 asks.
+  writeFileSync(join(homeTrash, 'directorysizes'), `1 ${mtime - 5} d%20e\n`);
+  assert.equal(trash.list()[0]!.size, expected);
+  assert.equal(readFileSync(join(homeTrash, 'directorysizes'), 'utf8'), `${expected} ${mtime} d%20e\n`);
   // Restored: its entry leaves the cache.
   trash.restore(join(work, 'd e'));
   assert.equal(readFileSync(join(homeTrash, 'directorysizes'), 'utf8'), '');
@@ -135,8 +139,12 @@ test('empty --older-than removes only what is older; empty removes everything, o
   at(now - 10 * 86_400_000).put(join(work, 'old'));
   at(now - 1 * 86_400_000).put(join(work, 'new'));
   writeFileSync(join(homeTrash, 'files', 'orphan'), '');
+  mkdirSync(join(work, 'olddir'));
+  at(now - 10 * 86_400_000).put(join(work, 'olddir'));
+  assert.match(readFileSync(join(homeTrash, 'directorysizes'), 'utf8'), / olddir\n$/);
   const trash = new Trash(options);
-  assert.deepEqual(trash.empty({ olderThanDays: 5 }).map((i) => i.path), [join(work, 'old')]);
+  assert.deepEqual(trash.empty({ olderThanDays: 5 }).map((i) => i.path).sort(), [join(work, 'old'), join(work, 'olddir')]);
+  assert.equal(readFileSync(join(homeTrash, 'directorysizes'), 'utf8'), '');
   assert.deepEqual(trash.list().map((i) => i.path), [join(work, 'new')]);
   assert.equal(existsSync(join(homeTrash, 'files', 'orphan')), true);
   trash.empty();
