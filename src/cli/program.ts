@@ -26,6 +26,8 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no "Setting up watches" messages; twice (-qq): no events either', count, 0)
     .option('-t, --timeout <seconds>', 'exit with status 2 if no event arrives within this time (0: never)')
     .version(packageVersion(), '-V, --version')
+    // `tswatch trash rm -r x`: -r after a subcommand is the subcommand's, not tswatch's own -r.
+    .enablePositionalOptions()
     .addHelpText(
       'after',
       `

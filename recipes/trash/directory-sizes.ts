@@ -1,0 +1,110 @@
+import { lstatSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeTrashPath, encodeTrashPath, TRASHINFO_SUFFIX } from './trash-info.js';
+
+/**
+ * Disk space used by `path` and everything below it, in bytes, counted as `du -B1` does (allocated
+ * blocks, hard links once, symlinks not followed): the size the spec's `directorysizes` records.
+ */
+export function diskUsage(path: string, seen = new Set<string>()): number {
+  const st = lstatSync(path);
+  const key = `${st.dev}:${st.ino}`;
+  if (st.nlink > 1 && !st.isDirectory()) {
+    if (seen.has(key)) return 0;
+    seen.add(key);
+  }
+  let total = st.blocks * 512;
+  if (st.isDirectory()) {
+    for (const name of readdirSync(path)) {
+      try {
+        total += diskUsage(join(path, name), seen);
+      } catch {
+        // gone while we counted: it no longer uses space
+      }
+    }
+  }
+  return total;
+}
+
+export interface DirectorySize {
+  size: number;
+  /** mtime of the matching .trashinfo, whole seconds: the entry is valid while they agree. */
+  mtime: number;
+}
+
+/**
+ * The cache file `$trash/directorysizes` of spec 1.0: one line `SIZE MTIME PERCENT-ENCODED-NAME` per
+ * trashed directory. It is only a cache: a reader recomputes what is missing or stale.
+ */
+export class DirectorySizes {
+  private readonly file: string;
+
+  constructor(private readonly trashDir: string) {
+    this.file = join(trashDir, 'directorysizes');
+  }
+
+  read(): Map<string, DirectorySize> {
+    const entries = new Map<string, DirectorySize>();
+    let text = '';
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch {
+      return entries;
+    }
+    for (const line of text.split('\n')) {
+      const m = /^(\d+) (\d+) (.+)$/.exec(line);
+      if (m) entries.set(decodeTrashPath(m[3]!), { size: Number(m[1]), mtime: Number(m[2]) });
+    }
+    return entries;
+  }
+
+  /** The size of trashed directory `name` from the cache if it is current, else computed (and `fresh` says so). */
+  sizeOf(name: string, cache: Map<string, DirectorySize>): { size: number; fresh: boolean } {
+    const mtime = this.infoMtime(name);
+    const cached = cache.get(name);
+    if (cached && mtime !== undefined && cached.mtime === mtime) return { size: cached.size, fresh: false };
+    const size = diskUsage(join(this.trashDir, 'files', name));
+    if (mtime !== undefined) cache.set(name, { size, mtime });
+    return { size, fresh: true };
+  }
+
+  /**
+   * Apply `change` to the entries and write the file atomically (temp file + rename, as the spec asks),
+   * dropping entries whose trashinfo is gone. Concurrent writers may drop each other's entry: readers
+   * recompute it, so nothing but time is lost.
+   */
+  update(change: (entries: Map<string, DirectorySize>) => void): void {
+    const entries = this.read();
+    change(entries);
+    for (const name of entries.keys()) if (this.infoMtime(name) === undefined) entries.delete(name);
+    const text = [...entries].map(([name, e]) => `${e.size} ${e.mtime} ${encodeTrashPath(name)}\n`).join('');
+    const tmp = join(this.trashDir, `directorysizes.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+    try {
+      writeFileSync(tmp, text, { mode: 0o600 });
+      renameSync(tmp, this.file);
+    } catch {
+      // a read-only or full trash keeps its old cache; it is only a cache
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // never written
+      }
+    }
+  }
+
+  /** Record a directory just trashed as `name`. */
+  add(name: string): void {
+    const mtime = this.infoMtime(name);
+    if (mtime === undefined) return;
+    const size = diskUsage(join(this.trashDir, 'files', name));
+    this.update((entries) => entries.set(name, { size, mtime }));
+  }
+
+  private infoMtime(name: string): number | undefined {
+    try {
+      return Math.floor(statSync(join(this.trashDir, 'info', name + TRASHINFO_SUFFIX)).mtimeMs / 1000);
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,119 @@
+import { accessSync, constants, lstatSync, readdirSync, type Stats } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { reasonOf } from './trash-error.js';
+import { shellQuote as q } from './shell-quote.js';
+import type { Trash } from './trash.js';
+
+/** rm's flags. When both -f and -i are given, the later one wins (the caller keeps that order). */
+export interface RmOptions {
+  recursive?: boolean;
+  force?: boolean;
+  interactive?: boolean;
+  /** -d: remove empty directories. */
+  dir?: boolean;
+  verbose?: boolean;
+}
+
+export interface RmIO {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  /** Print `prompt` (with no newline) and read a yes/no answer: rm's `y…` is yes, anything else or EOF no. */
+  ask(prompt: string): Promise<boolean>;
+  /** stdin is a terminal: rm then asks before removing a write-protected file. */
+  isTTY?: boolean;
+}
+
+function describe(st: Stats): string {
+  if (st.isFile()) return st.size === 0 ? 'regular empty file' : 'regular file';
+  if (st.isDirectory()) return 'directory';
+  if (st.isSymbolicLink()) return 'symbolic link';
+  if (st.isFIFO()) return 'fifo';
+  if (st.isSocket()) return 'socket';
+  return st.isCharacterDevice() ? 'character special file' : 'block special file';
+}
+
+/** Post-order listing of a tree (children before their directory), as `rm -rv` reports removals. */
+function removals(path: string, st: Stats): string[] {
+  if (!st.isDirectory()) return [`removed ${q(path)}`];
+  const lines: string[] = [];
+  for (const name of readdirSync(path).sort()) {
+    const child = join(path, name);
+    lines.push(...removals(child, lstatSync(child)));
+  }
+  return [...lines, `removed directory ${q(path)}`];
+}
+
+/**
+ * `rm` with the trash in place of unlink: the same flags (-r -f -i -d -v), messages, prompts and exit
+ * status (0, or 1 if anything could not be removed), but every removed file can be restored.
+ */
+export async function trashRm(trash: Trash, operands: string[], options: RmOptions, io: RmIO): Promise<number> {
+  let status = 0;
+  const fail = (message: string): false => {
+    io.stderr.write(`rm: ${message}\n`);
+    status = 1;
+    return false;
+  };
+
+  /** Remove one path; true if it is gone. */
+  const remove = async (path: string): Promise<boolean> => {
+    const stripped = path.replace(/\/+$/, '');
+    if (stripped !== '' && ['.', '..'].includes(basename(stripped))) {
+      return options.recursive || options.dir ? fail(`refusing to remove '.' or '..' directory: skipping ${q(path)}`) : fail(`cannot remove ${q(path)}: Is a directory`);
+    }
+    if (resolve(path) === '/') {
+      if (!options.recursive) return fail(`cannot remove ${q(path)}: Is a directory`);
+      fail(`it is dangerous to operate recursively on '/'`);
+      return fail(`tswatch trash rm never removes '/'`);
+    }
+    let st: Stats;
+    try {
+      st = lstatSync(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && options.force) return false;
+      return fail(`cannot remove ${q(path)}: ${reasonOf(err)}`);
+    }
+    if (st.isDirectory()) {
+      if (!options.recursive && !options.dir) return fail(`cannot remove ${q(path)}: Is a directory`);
+      const children = readdirSync(path).sort();
+      if (!options.recursive && children.length > 0) return fail(`cannot remove ${q(path)}: Directory not empty`);
+      if (options.interactive && children.length > 0) {
+        if (!(await io.ask(`rm: descend into directory ${q(path)}? `))) return false;
+        let all = true;
+        for (const name of children) all = (await remove(join(path, name))) && all;
+        // As rm: a directory something was kept in is left without asking.
+        if (!all) return false;
+      }
+    }
+    const kind = describe(st);
+    if (options.interactive) {
+      if (!(await io.ask(`rm: remove ${kind} ${q(path)}? `))) return false;
+    } else if (!options.force && io.isTTY && !st.isSymbolicLink() && !writable(path)) {
+      if (!(await io.ask(`rm: remove write-protected ${kind} ${q(path)}? `))) return false;
+    }
+    const report = options.verbose ? removals(path, st) : [];
+    try {
+      trash.put(path);
+    } catch (err) {
+      return fail(`cannot remove ${q(path)}: ${reasonOf(err)}`);
+    }
+    for (const line of report) io.stdout.write(`${line}\n`);
+    return true;
+  };
+
+  if (operands.length === 0 && !options.force) {
+    io.stderr.write("rm: missing operand\nTry 'tswatch trash rm --help' for more information.\n");
+    return 1;
+  }
+  for (const operand of operands) await remove(operand);
+  return status;
+}
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,297 @@
+import { accessSync, closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { TswatchError } from '../../src/index.js';
+import { DirectorySizes } from './directory-sizes.js';
+import { copyVerified, exists, moveNoReplace } from './move-verified.js';
+import { chooseRestores, type RestoreOptions } from './restore-choice.js';
+import { allTrashDirs, deviceOf, homeTrashPath, topDirOf, type TrashDir, type TrashEnv, volumeTopDir, volumeTrashFor } from './trash-dirs.js';
+import { refuse, TrashError } from './trash-error.js';
+import { formatTrashInfo, parseDeletionDate, parseTrashInfo, TRASHINFO_SUFFIX } from './trash-info.js';
+
+export interface TrashOptions {
+  /** Where HOME and XDG_DATA_HOME come from (default process.env). */
+  env?: TrashEnv;
+  /** Owner of the volume trash directories (default process.getuid()). */
+  uid?: number;
+  /** The clock for DeletionDate= (tests). */
+  now?: () => Date;
+  /**
+   * Only these trash directories for list, restore and empty (trash-cli's `--trash-dir`); put still
+   * chooses by the spec. Default: the home trash and every volume's.
+   */
+  trashDirs?: string[];
+}
+
+/** One item in a trash directory. */
+export interface TrashedItem {
+  /** Where it was trashed from (absolute). */
+  path: string;
+  /** DeletionDate= as local time; undefined if the trashinfo had none or a malformed one. */
+  deletionDate: Date | undefined;
+  /** Bytes: the file's size, or for a directory its disk usage (`du -B1`, as `directorysizes` keeps it). */
+  size: number;
+  isDirectory: boolean;
+  /** The trash directory holding it (`~/.local/share/Trash`, `/mnt/.Trash-1000`, …). */
+  trashDir: string;
+  /** Its name in `files/` (and `info/NAME.trashinfo`). */
+  name: string;
+}
+
+export interface RestoredItem extends TrashedItem {
+  /** Where it was put back. */
+  restoredTo: string;
+}
+
+export interface EmptyOptions {
+  /** Only items deleted more than this many days ago (default: everything, orphans included). */
+  olderThanDays?: number;
+}
+
+// NAME.trashinfo must fit NAME_MAX (255 bytes) with room for a `_NNNNN` suffix.
+const MAX_NAME_BYTES = 255 - TRASHINFO_SUFFIX.length - 8;
+
+function fitName(name: string): string {
+  if (Buffer.byteLength(name) <= MAX_NAME_BYTES) return name;
+  let out = '';
+  for (const char of name) {
+    if (Buffer.byteLength(out + char) > MAX_NAME_BYTES) break;
+    out += char;
+  }
+  return out;
+}
+
+const WRITABLE_HINT = 'check the trash directory is yours and writable, and the disk not full';
+const infoPath = (dir: string, name: string): string => join(dir, 'info', name + TRASHINFO_SUFFIX);
+const filePath = (dir: string, name: string): string => join(dir, 'files', name);
+
+/**
+ * The FreeDesktop.org trash (specification 1.0), interoperable with trash-cli, GLib/GIO and KDE: files go
+ * to the home trash or to their volume's trash by rename, each with an `info/NAME.trashinfo` claimed
+ * with O_EXCL so concurrent trashing never collides.
+ */
+export class Trash {
+  private readonly env: TrashEnv;
+  private readonly uid: number;
+  private readonly now: () => Date;
+  private readonly only: string[] | undefined;
+
+  constructor(options: TrashOptions = {}) {
+    this.env = options.env ?? process.env;
+    this.uid = options.uid ?? process.getuid?.() ?? 0;
+    this.now = options.now ?? (() => new Date());
+    this.only = options.trashDirs?.map((dir) => resolve(dir));
+  }
+
+  /** The home trash directory (it may not exist yet). */
+  get homeTrash(): string {
+    return homeTrashPath(this.env);
+  }
+
+  /** The trash directories list, restore and empty look in: those given, else every one that exists. */
+  trashDirs(): TrashDir[] {
+    if (!this.only) return allTrashDirs(this.env, this.uid);
+    return this.only.map((path) => ({ path, topDir: path === resolve(this.homeTrash) ? undefined : volumeTopDir(path) }));
+  }
+
+  /** Move `path` (a file, directory or symlink; a symlink is trashed, not its target) to the trash. */
+  put(path: string): TrashedItem {
+    try {
+      return this.putChecked(path);
+    } catch (err) {
+      if (err instanceof TswatchError) throw err;
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      throw new TrashError('cannot trash', path, err, missing ? 'check the path (tswatch trash list shows what is already in the trash)' : 'the file was left where it was');
+    }
+  }
+
+  private putChecked(path: string): TrashedItem {
+    const given = path.replace(/\/+$/, '') || path;
+    if (given === '/' || resolve(given) === '/') throw refuse(path, "it is the root directory");
+    if (['.', '..'].includes(basename(given))) throw refuse(path, "the spec forbids trashing '.' and '..'");
+    const absolute = resolve(given);
+    const st = lstatSync(absolute);
+    const original = join(realpathSync(dirname(absolute)), basename(absolute));
+    if (st.dev !== deviceOf(dirname(original))) throw refuse(path, 'it is a mount point (unmount it, or trash what is in it)');
+    for (const dir of [this.homeTrash, ...allTrashDirs(this.env, this.uid).map((d) => d.path)]) {
+      if (original === dir || dir.startsWith(original + '/') || original.startsWith(dir + '/')) {
+        throw refuse(path, `it is, or is inside or contains, the trash directory '${dir}'`);
+      }
+    }
+    const { dir, copy } = this.trashDirFor(dirname(original));
+    const name = this.claimName(dir, basename(original), original);
+    const target = filePath(dir.path, name);
+    try {
+      // A copy is only worth making if the original can then be removed.
+      if (copy) accessSync(dirname(absolute), constants.W_OK);
+      if (copy) copyVerified(absolute, target);
+      else moveNoReplace(absolute, target);
+    } catch (err) {
+      unlinkSync(infoPath(dir.path, name));
+      throw err;
+    }
+    try {
+      if (copy) rmSync(absolute, { recursive: true, force: true });
+    } catch (err) {
+      throw new TrashError('cannot remove the original of', path, err, 'a verified copy is in the trash; what is left of the original can be removed by hand');
+    }
+    if (st.isDirectory()) new DirectorySizes(dir.path).add(name);
+    return this.item(dir, name)!;
+  }
+
+  /** Everything in every trash directory, oldest first. Items whose file is missing are left out. */
+  list(): TrashedItem[] {
+    const items: TrashedItem[] = [];
+    for (const dir of this.trashDirs()) {
+      const sizes = new DirectorySizes(dir.path);
+      const cache = sizes.read();
+      let stale = false;
+      for (const name of this.infoNames(dir.path)) {
+        const item = this.item(dir, name, (n) => {
+          const { size, fresh } = sizes.sizeOf(n, cache);
+          stale ||= fresh;
+          return size;
+        });
+        if (item) items.push(item);
+      }
+      // Readers keep the cache current too (spec 1.0), when the trash is writable.
+      if (stale) sizes.update((entries) => cache.forEach((e, n) => entries.set(n, e)));
+    }
+    return items.sort((a, b) => (a.deletionDate?.getTime() ?? 0) - (b.deletionDate?.getTime() ?? 0) || a.path.localeCompare(b.path));
+  }
+
+  /**
+   * Put back what was trashed from `pathOrGlob` (resolved against `cwd`): an exact original path, else a
+   * glob over original paths. With several trashed items of one path, `version` picks one, 1 being the
+   * newest. Nothing is overwritten unless `force`, and then the file in the way is trashed first.
+   */
+  restore(pathOrGlob: string, options: RestoreOptions = {}): RestoredItem[] {
+    const chosen = chooseRestores(this.list(), pathOrGlob, options);
+    const blocked = chosen.filter((c) => exists(c.restoredTo));
+    if (blocked.length > 0 && !options.force) {
+      throw new TswatchError(`refusing to overwrite '${blocked[0]!.restoredTo}'`, {
+        code: 'EEXIST',
+        path: blocked[0]!.restoredTo,
+        hint: 'give --force to move the existing file to the trash and restore over it, or --to DIR to restore elsewhere',
+      });
+    }
+    for (const item of chosen) {
+      if (exists(item.restoredTo)) this.put(item.restoredTo);
+      try {
+        mkdirSync(dirname(item.restoredTo), { recursive: true });
+        moveNoReplace(filePath(item.trashDir, item.name), item.restoredTo);
+        // The info file goes after the file: a crash in between leaves a trashinfo without a file, never a lost file.
+        unlinkSync(infoPath(item.trashDir, item.name));
+      } catch (err) {
+        throw err instanceof TswatchError ? err : new TrashError('cannot restore to', item.restoredTo, err, `'${item.path}' is still in the trash`);
+      }
+      if (item.isDirectory) new DirectorySizes(item.trashDir).update((e) => e.delete(item.name));
+    }
+    return chosen;
+  }
+
+  /** Delete for good what is in the trash (or only what is older than `olderThanDays`). */
+  empty(options: EmptyOptions = {}): TrashedItem[] {
+    const cutoff = options.olderThanDays === undefined ? undefined : this.now().getTime() - options.olderThanDays * 86_400_000;
+    const removed = this.list().filter((item) => cutoff === undefined || (item.deletionDate !== undefined && item.deletionDate.getTime() < cutoff));
+    for (const item of removed) this.erase(item.trashDir, item.name);
+    if (cutoff === undefined) {
+      for (const dir of this.trashDirs()) {
+        // Orphans: files without a trashinfo, trashinfos without a file.
+        for (const name of safeReaddir(join(dir.path, 'files'))) if (!exists(infoPath(dir.path, name))) rmSync(filePath(dir.path, name), { recursive: true, force: true });
+        for (const name of this.infoNames(dir.path)) if (!exists(filePath(dir.path, name))) rmSync(infoPath(dir.path, name), { force: true });
+      }
+    }
+    for (const dir of new Set(removed.map((i) => i.trashDir))) new DirectorySizes(dir).update(() => undefined);
+    return removed;
+  }
+
+  /** Delete one trashed item for good: the file first, then its trashinfo. */
+  erase(trashDir: string, name: string): void {
+    try {
+      rmSync(filePath(trashDir, name), { recursive: true, force: true });
+      rmSync(infoPath(trashDir, name), { force: true });
+    } catch (err) {
+      throw new TrashError('cannot delete from the trash', filePath(trashDir, name), err, 'check you own the trash directory and it is writable');
+    }
+  }
+
+  /** The trash for a file in `parent` (a real path), and whether it must be copied there. */
+  private trashDirFor(parent: string): { dir: TrashDir; copy: boolean } {
+    const home: TrashDir = { path: this.homeTrash, topDir: undefined };
+    if (deviceOf(parent) === deviceOf(home.path)) return { dir: home, copy: false };
+    const volume = volumeTrashFor(topDirOf(parent), this.uid);
+    // No usable volume trash: the spec allows the home trash, which takes a verified copy.
+    return volume ? { dir: volume, copy: false } : { dir: home, copy: true };
+  }
+
+  /** Claim `info/NAME.trashinfo` with O_EXCL (NAME, NAME_1, NAME_2, …) and write it; returns NAME. */
+  private claimName(dir: TrashDir, base: string, original: string): string {
+    try {
+      mkdirSync(join(dir.path, 'info'), { recursive: true, mode: 0o700 });
+      mkdirSync(join(dir.path, 'files'), { recursive: true, mode: 0o700 });
+    } catch (err) {
+      throw new TrashError('cannot write to the trash', dir.path, err, WRITABLE_HINT);
+    }
+    const stored = dir.topDir === undefined ? original : relative(dir.topDir, original);
+    const content = formatTrashInfo(stored, this.now());
+    const stem = fitName(base);
+    for (let i = 0; ; i++) {
+      const name = i === 0 ? stem : `${stem}_${i < 1000 ? i : Math.floor(Math.random() * 1e6)}`;
+      let fd: number;
+      try {
+        fd = openSync(infoPath(dir.path, name), 'wx', 0o600);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        throw new TrashError('cannot write to the trash', dir.path, err, WRITABLE_HINT);
+      }
+      try {
+        writeSync(fd, content);
+      } finally {
+        closeSync(fd);
+      }
+      // An orphan in files/ under this name would be replaced by the move: leave it be, take the next name.
+      if (!exists(filePath(dir.path, name))) return name;
+      unlinkSync(infoPath(dir.path, name));
+    }
+  }
+
+  private infoNames(trashDir: string): string[] {
+    return safeReaddir(join(trashDir, 'info'))
+      .filter((f) => f.endsWith(TRASHINFO_SUFFIX))
+      .map((f) => f.slice(0, -TRASHINFO_SUFFIX.length));
+  }
+
+  private item(dir: TrashDir, name: string, dirSize?: (name: string) => number): TrashedItem | undefined {
+    let info;
+    let st;
+    try {
+      info = parseTrashInfo(readFileSync(infoPath(dir.path, name), 'utf8'));
+      st = lstatSync(filePath(dir.path, name));
+    } catch {
+      return undefined; // half-written by a concurrent put, or its file already gone
+    }
+    if (!info) return undefined;
+    const isDirectory = st.isDirectory();
+    const cached = (n: string): number => {
+      const sizes = new DirectorySizes(dir.path);
+      return sizes.sizeOf(n, sizes.read()).size;
+    };
+    const size = isDirectory ? (dirSize ?? cached)(name) : st.size;
+    return {
+      path: resolve(dir.topDir ?? '/', info.path),
+      deletionDate: parseDeletionDate(info.deletionDate),
+      size,
+      isDirectory,
+      trashDir: dir.path,
+      name,
+    };
+  }
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
