@@ -60,21 +60,25 @@ function packageRoot(): { dir: string; version: string } | undefined {
   }
 }
 
-let cached: { addon: NativeAddon } | { error: string } | undefined;
+/** The addon, or why it cannot be used (`error`) and what to do about it (`hint`). */
+export type LoadedAddon = { addon: NativeAddon } | { error: string; hint: string };
+
+let cached: LoadedAddon | undefined;
 
 /**
  * Load the native inotify addon, or say why it cannot be used and what to do. Never throws: the caller
  * falls back to another backend. `TSWATCH_NO_NATIVE=1` pretends it is missing (fallback tests, debugging).
  */
-export function loadNativeAddon(): { addon: NativeAddon } | { error: string } {
-  if (process.env.TSWATCH_NO_NATIVE === '1') return { error: 'disabled by TSWATCH_NO_NATIVE=1' };
+export function loadNativeAddon(): LoadedAddon {
+  if (process.env.TSWATCH_NO_NATIVE === '1') return { error: 'disabled by TSWATCH_NO_NATIVE=1', hint: 'unset TSWATCH_NO_NATIVE' };
   return (cached ??= load());
 }
 
-function load(): { addon: NativeAddon } | { error: string } {
-  if (process.platform !== 'linux') return { error: `inotify is Linux-only, this is ${process.platform}` };
+function load(): LoadedAddon {
+  const fail = (error: string, hint = REBUILD) => ({ error, hint });
+  if (process.platform !== 'linux') return fail(`inotify is Linux-only, this is ${process.platform}`, 'tswatch needs Linux');
   const root = packageRoot();
-  if (root === undefined) return { error: 'tswatch package root not found' };
+  if (root === undefined) return fail('tswatch package root not found', 'reinstall tswatch');
   const require = createRequire(import.meta.url);
   // node-gyp-build picks build/Release (built from source) first, then prebuilds/<platform>-<arch>/
   // (shipped in the package, libc-tagged; N-API, so any Node ABI matches).
@@ -82,16 +86,14 @@ function load(): { addon: NativeAddon } | { error: string } {
   try {
     file = (require('node-gyp-build') as { resolve(dir: string): string }).resolve(root.dir);
   } catch {
-    return { error: `no addon for ${process.platform}-${process.arch} in ${root.dir} (prebuilt only for linux-x64 glibc); ${REBUILD}` };
+    return fail(`no addon for ${process.platform}-${process.arch} in ${root.dir} (prebuilt only for linux-x64 glibc)`);
   }
   try {
     const addon = require(file) as NativeAddon;
-    if (typeof addon.Inotify !== 'function' || typeof addon.constants !== 'object') return { error: `${file} is not the tswatch addon` };
-    if (addon.version !== root.version) {
-      return { error: `${file} was built for tswatch ${addon.version ?? '< 0.1.0'}, this is tswatch ${root.version}; ${REBUILD}` };
-    }
+    if (typeof addon.Inotify !== 'function' || typeof addon.constants !== 'object') return fail(`${file} is not the tswatch addon`);
+    if (addon.version !== root.version) return fail(`${file} was built for tswatch ${addon.version ?? '< 0.1.0'}, this is tswatch ${root.version}`);
     return { addon };
   } catch (err) {
-    return { error: `${file} failed to load: ${(err as Error).message}; ${REBUILD}` };
+    return fail(`${file} failed to load: ${(err as Error).message}`);
   }
 }

@@ -17,12 +17,12 @@ export function selectBackend(name: string | undefined = process.env.TSWATCH_BAC
   if (name !== undefined && name !== 'inotify' && name !== 'parcel') {
     throw new TswatchError(`unknown backend '${name}'`, { code: 'EBADBACKEND', hint: 'valid backends: inotify, parcel' });
   }
-  const loaded = name === 'parcel' ? { error: 'parcel backend requested' } : loadNativeAddon();
+  const loaded = name === 'parcel' ? { error: 'parcel backend requested', hint: '' } : loadNativeAddon();
   if ('addon' in loaded) return new InotifyBackend(loaded.addon);
   if (name === 'inotify') {
     throw new TswatchError(`native inotify backend unavailable: ${loaded.error}`, {
       code: 'ENOBACKEND',
-      hint: 'rebuild it with `npm rebuild tswatch` (needs python3, make and a C++ compiler)',
+      hint: loaded.hint,
     });
   }
   const backend = new ParcelBackend();
@@ -30,7 +30,7 @@ export function selectBackend(name: string | undefined = process.env.TSWATCH_BAC
     warned = true;
     const missing = maskname(ALL_EVENTS & ~backend.supportedMask).replaceAll('|', ', ');
     process.emitWarning(
-      `native inotify addon unavailable (${loaded.error}); using @parcel/watcher, which cannot deliver: ${missing}`,
+      `native inotify addon unavailable (${loaded.error}); using @parcel/watcher, which cannot deliver: ${missing}; to get them, ${loaded.hint}`,
       { type: 'TswatchWarning', code: 'TSWATCH_FALLBACK' },
     );
   }
