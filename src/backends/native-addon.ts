@@ -61,7 +61,7 @@ function packageRoot(): { dir: string; version: string } | undefined {
 }
 
 /** The addon, or why it cannot be used (`error`) and what to do about it (`hint`). */
-export type LoadedAddon = { addon: NativeAddon } | { error: string; hint: string };
+export type LoadedAddon = { addon: NativeAddon; file: string } | { error: string; hint: string };
 
 let cached: LoadedAddon | undefined;
 
@@ -92,7 +92,7 @@ function load(): LoadedAddon {
     const addon = require(file) as NativeAddon;
     if (typeof addon.Inotify !== 'function' || typeof addon.constants !== 'object') return fail(`${file} is not the tswatch addon`);
     if (addon.version !== root.version) return fail(`${file} was built for tswatch ${addon.version ?? '< 0.1.0'}, this is tswatch ${root.version}`);
-    return { addon };
+    return { addon, file };
   } catch (err) {
     return fail(`${file} failed to load: ${(err as Error).message}`);
   }

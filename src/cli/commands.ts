@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { completionCommand } from './commands/completion.js';
+import { doctorCommand } from './commands/doctor.js';
 
 /**
  * The subcommands of `tswatch` (`tswatch stats …`, `tswatch trash …`), each built by a function in
  * `src/cli/commands/<name>.ts` that declares its options and its action. Its action sets
  * `process.exitCode` or throws a TswatchError; `main` prints the error and sets the status.
  */
-export const SUBCOMMANDS: ReadonlyArray<() => Command> = [completionCommand];
+export const SUBCOMMANDS: ReadonlyArray<() => Command> = [completionCommand, doctorCommand];

@@ -86,6 +86,8 @@ export function manPage(program: Command, version: string): string {
   const lines = [
     `.\\" Generated from the ${name} command declarations (src/cli/man-page.ts); do not edit.`,
     `.TH ${name.toUpperCase()} 1 "" "${name} ${version}" "User Commands"`,
+    '.nh', // option names and commands must not be hyphenated
+    '.ad l',
     '.SH NAME',
     `${roff(name)} \\- ${roff(root.description.replace(/\.$/, ''))}`,
     '.SH SYNOPSIS',

@@ -44,7 +44,7 @@ test('bash: options, event lists, subcommands, shells and file names complete', 
   mkdirSync(join(dir, 'sub'));
   writeFileSync(join(dir, '$(touch pwned); x'), '');
   const [ev, cr, list, afterEq, eqPrefix, sub, shells, files, none] = await bashComplete(
-    [['--ev'], ['-e', 'cr'], ['-e', 'create,de'], ['--event', '=', ''], ['--event', '=', 'mo'], ['comp'], ['completion', ''], ['-m', ''], ['-t', '']],
+    [['--ev'], ['-e', 'cr'], ['-e', 'create,de'], ['--event', '=', ''], ['--event', '=', 'mo'], ['comp'], ['completion', ''], ['-m', './'], ['-t', '']],
     dir,
   );
   assert.deepEqual(ev, ['--event', '--events']);
@@ -54,7 +54,7 @@ test('bash: options, event lists, subcommands, shells and file names complete', 
   assert.deepEqual(eqPrefix, ['modify', 'move', 'move_self', 'moved_from', 'moved_to']);
   assert.deepEqual(sub, ['completion']);
   assert.deepEqual(shells, ['bash', 'fish', 'zsh']);
-  assert.deepEqual(files, ['$(touch pwned); x', 'completion', 'sub']); // names offered, never run
+  assert.deepEqual(files, ['./$(touch pwned); x', './sub']); // names offered, never run
   assert.deepEqual(none, []); // --timeout takes seconds: nothing to offer
 });
 
