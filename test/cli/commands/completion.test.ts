@@ -77,6 +77,56 @@ test('zsh: the script parses, and sourced under compinit registers _tswatch', { 
   assert.equal(run.stdout, '_tswatch 1\n');
 });
 
+/**
+ * Drives an interactive zsh in a pseudo-terminal (zsh/zpty): for each (typed, expected) pair, types the
+ * line and TAB TAB, then waits until the listing shows `expected` (10 s bound per step).
+ */
+const ZSH_DRIVER = String.raw`setopt extendedglob
+zmodload zsh/zpty
+zpty z 'zsh -f -i'
+out=''
+expect() {
+  local deadline=$((SECONDS + 10)) chunk plain
+  while (( SECONDS < deadline )); do
+    while zpty -r -t z chunk; do out+=$chunk; done
+    plain=${"$"}{${"$"}{out//$'\e'\[[0-9;?]#[A-Za-z]/}//$'\r'/}
+    [[ $plain == *"$1"* ]] && { out=''; return 0 }
+    sleep 0.05
+  done
+  print -r -- "timed out waiting for ${"$"}{(q)1} in: ${"$"}{(q)plain}"
+  exit 1
+}
+zpty -w z "PS1='READY> '; fpath=($1 \$fpath); autoload -U compinit; compinit -u -d $1/dump; zstyle ':completion:*' menu no"
+expect 'READY> '
+shift
+while (( $# >= 2 )); do
+  zpty -w -n z "$1"$'\t\t'
+  expect "$2"
+  print -r -- "ok $1"
+  zpty -w -n z $'\x03'
+  expect 'READY> '
+  shift 2
+done
+zpty -d z
+`;
+
+test('zsh: an interactive shell completes options, event lists and subcommands', { skip: !has('zsh') && 'zsh not installed (apt-get install zsh)' }, async () => {
+  const fpath = tmpDir();
+  const generated = spawnTswatch(['completion', 'zsh']);
+  assert.equal(await generated.exited, 0);
+  writeFileSync(join(fpath, '_tswatch'), generated.stdout);
+  writeFileSync(join(fpath, 'driver.zsh'), ZSH_DRIVER);
+  const cases = [
+    ['tswatch --ev', '--events  -- same as --event'],
+    ['tswatch -e create,de', 'delete_self'],
+    ['tswatch completion ', 'bash  fish  zsh'],
+    ['tswatch doctor --', '--json  -- print the report as JSON'],
+  ];
+  const run = spawnCommand('zsh', ['-f', join(fpath, 'driver.zsh'), fpath, ...cases.flat()], { HOME: fpath });
+  assert.equal(await run.exited, 0, run.stdout + run.stderr);
+  assert.deepEqual(run.lines(), cases.map(([typed]) => `ok ${typed}`));
+});
+
 test('fish: the script parses and completes options, event lists and subcommands', { skip: !has('fish') && 'fish not installed (apt-get install fish)' }, async () => {
   const file = await script('fish');
   assert.equal(spawnSync('fish', ['-n', file]).status, 0);
