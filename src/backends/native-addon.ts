@@ -91,7 +91,10 @@ function load(): LoadedAddon {
   try {
     const addon = require(file) as NativeAddon;
     if (typeof addon.Inotify !== 'function' || typeof addon.constants !== 'object') return fail(`${file} is not the tswatch addon`);
-    if (addon.version !== root.version) return fail(`${file} was built for tswatch ${addon.version ?? '< 0.1.0'}, this is tswatch ${root.version}`);
+    if (addon.version !== root.version) {
+      const built = addon.version === undefined ? 'an older tswatch (no version compiled in)' : `tswatch ${addon.version}`;
+      return fail(`${file} was built for ${built}, this is tswatch ${root.version}`);
+    }
     return { addon, file };
   } catch (err) {
     return fail(`${file} failed to load: ${(err as Error).message}`);
