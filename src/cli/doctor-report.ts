@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { release } from 'node:os';
 import { resolve } from 'node:path';
-import { loadNativeAddon } from '../backends/native-addon.js';
-import { readProcLimit, suggestedLimit } from '../errors.js';
+import { type BackendChoice, chooseBackend } from '../backends/select.js';
+import { readProcLimit, suggestedLimit, TswatchError } from '../errors.js';
 import { inotifyUsage, type InotifyUsage } from '../inotify-usage.js';
 import { inotifyCaveat, mountOf } from '../mount-info.js';
 import { watchBudget, type WatchBudget } from '../watch-budget.js';
@@ -40,18 +40,19 @@ export interface DoctorReport {
   ok: boolean;
 }
 
-/** Which backend tswatch will use and why (the same choice selectBackend makes, without a watch). */
+/** Which backend tswatch will use and why (selectBackend's own choice, without opening anything). */
 function backendChoice(problems: Problem[]): DoctorReport['backend'] {
-  const forced = process.env.TSWATCH_BACKEND || undefined;
-  if (forced === 'parcel') return { name: 'parcel', why: 'TSWATCH_BACKEND=parcel' };
-  if (forced !== undefined && forced !== 'inotify') {
-    problems.push({ message: `TSWATCH_BACKEND='${forced}' is not a backend`, fix: ['unset TSWATCH_BACKEND (valid: inotify, parcel)'] });
-    return { name: 'none', why: `unknown TSWATCH_BACKEND '${forced}'` };
+  let choice: BackendChoice;
+  try {
+    choice = chooseBackend();
+  } catch (err) {
+    if (!(err instanceof TswatchError)) throw err;
+    problems.push({ message: err.message, fix: err.hint ? [err.hint] : [] });
+    return { name: 'none', why: err.message };
   }
-  const loaded = loadNativeAddon();
-  if ('addon' in loaded) return { name: 'inotify', why: `native addon ${loaded.file}` };
-  problems.push({ message: `native inotify addon unavailable: ${loaded.error}`, fix: [loaded.hint] });
-  if (forced === 'inotify') return { name: 'none', why: 'TSWATCH_BACKEND=inotify but the addon is unavailable' };
+  if (choice.name === 'inotify') return { name: 'inotify', why: `native addon ${choice.file}` };
+  if (choice.fallback === undefined) return { name: 'parcel', why: 'TSWATCH_BACKEND=parcel' };
+  problems.push({ message: `native inotify addon unavailable: ${choice.fallback.error}`, fix: [choice.fallback.hint] });
   return { name: 'parcel', why: 'fallback: no open/close/access/attrib events, no paired moves' };
 }
 

@@ -75,3 +75,10 @@ test('doctor on /proc notes that inotify does not see its changes', async () => 
   assert.equal(report.paths[0]!.fsType, 'proc');
   assert.match(report.paths[0]!.caveat ?? '', /pseudo filesystem: its files change without inotify events/);
 });
+
+test('doctor names a bad TSWATCH_BACKEND and the valid ones', async () => {
+  const run = spawnTswatch(['doctor'], { TSWATCH_BACKEND: 'kqueue' });
+  assert.equal(await run.exited, 1);
+  assert.match(run.stdout, /^backend {5}none: unknown backend 'kqueue' \(from TSWATCH_BACKEND\)$/m);
+  assert.match(run.stdout, /^ {4}valid backends: inotify, parcel$/m);
+});
