@@ -77,6 +77,12 @@ test('npm install of the packed tarball, without scripts or a compiler, runs on 
   assert.deepEqual(readdirSync(join(installed, 'prebuilds')), ['linux-x64']);
   assert.ok(existsSync(join(installed, 'man', 'tswatch.1')));
 
+  // doctor says which addon file loads (its exit status speaks of limits too: not checked here)
+  const doctor = spawnCommand('npx', ['tswatch', 'doctor', '--json'], bare, project);
+  await doctor.exited;
+  const why = (JSON.parse(doctor.stdout) as { backend: { why: string } }).backend.why;
+  assert.equal(why, `native addon ${join(installed, 'prebuilds', 'linux-x64', 'tswatch.glibc.node')}`);
+
   const plain = await watchOnce('npx', ['tswatch'], 'create', project, bare);
   assert.equal(plain.stdout, `${plain.dir}/ CREATE foo\n`);
   assert.doesNotMatch(plain.stderr, /tswatch: warning|parcel/, 'no fallback warning');
