@@ -36,7 +36,9 @@ try {
         cwd: scratch,
         out: root,
         napi: true,
-        targets: [process.versions.node], // headers of the running node; the N-API tag makes it Node-agnostic
+        // Headers of the running node. With napi, prebuildify names the file without an abi tag
+        // (tswatch.glibc.node), which node-gyp-build loads on any Node ABI.
+        targets: [process.versions.node],
         tagLibc: true, // musl must not pick up a glibc build
         strip: true,
         nodeGyp: gyp,
