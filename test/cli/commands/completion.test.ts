@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { optionNames } from '../../../src/cli/command-tree.js';
@@ -55,6 +55,7 @@ test('bash: options, event lists, subcommands, shells and file names complete', 
   assert.deepEqual(sub, ['completion']);
   assert.deepEqual(shells, ['bash', 'fish', 'zsh']);
   assert.deepEqual(files, ['./$(touch pwned); x', './sub']); // names offered, never run
+  assert.ok(!existsSync(join(dir, 'pwned')));
   assert.deepEqual(none, []); // --timeout takes seconds: nothing to offer
 });
 
