@@ -68,11 +68,11 @@ function items(node: CommandNode, heading: (title: string) => string): string[] 
   return out;
 }
 
-/** commander's usage line starts with the command's path: that part bold. */
+/** commander's usage line starts with the command's path (only its name for the implicit `help`): that part bold. */
 function usage(node: CommandNode): string {
   const path = node.path.join(' ');
-  const rest = node.usage.startsWith(`${path} `) ? node.usage.slice(path.length + 1) : node.usage;
-  return `.B ${roff(path)}\n${roff(rest)}`;
+  const own = [`${path} `, `${node.command.name()} `].find((prefix) => node.usage.startsWith(prefix));
+  return `.B ${roff(path)}\n${roff(own ? node.usage.slice(own.length) : node.usage)}`;
 }
 
 /**
