@@ -21,6 +21,14 @@
 #include <thread>
 #include <vector>
 
+// The package version this addon was built for (binding.gyp passes it from package.json): the loader
+// refuses an addon left over from another version, whose record layout or API may differ.
+#ifndef TSWATCH_VERSION
+#error "TSWATCH_VERSION must be defined (binding.gyp reads it from package.json)"
+#endif
+#define TSWATCH_STR(x) #x
+#define TSWATCH_XSTR(x) TSWATCH_STR(x)
+
 #ifndef IN_MASK_CREATE  // glibc < 2.29 headers lack it; the kernel (>= 4.18) knows it.
 #define IN_MASK_CREATE 0x10000000
 #endif
@@ -358,6 +366,7 @@ Napi::Object Constants(Napi::Env env) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Inotify", Inotify::Init(env));
   exports.Set("constants", Constants(env));
+  exports.Set("version", Napi::String::New(env, TSWATCH_XSTR(TSWATCH_VERSION)));
   return exports;
 }
 

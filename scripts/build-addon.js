@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// The package's install script: build the native inotify addon with node-gyp, offline. Installing
-// never fails because of it: without the addon tswatch falls back to @parcel/watcher, and this
-// script says so in one line.
+// The package's install script: build the native inotify addon with node-gyp, offline, unless the
+// package already carries a prebuilt one for this platform (prebuilds/, made at pack time). Installing
+// never fails because of it: without the addon tswatch falls back to @parcel/watcher, and this script
+// says so in one line.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findNodeGyp, findNodedir, nodeGypEnv, onPath } from './node-gyp-env.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const log = join(root, 'build', 'tswatch-build.log');
@@ -19,16 +22,21 @@ function skip(reason) {
   process.exit(0);
 }
 
-/** The first of `names` found as an executable on PATH. */
-function onPath(...names) {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    for (const name of names) if (dir && existsSync(join(dir, name))) return join(dir, name);
+/** True when prebuilds/ holds an addon for this platform that loads and is this package's version. */
+function prebuildFits() {
+  if (existsSync(join(root, 'build'))) return false; // a checkout or an earlier build: build from source
+  try {
+    const require = createRequire(import.meta.url);
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    return require('node-gyp-build')(root).version === version;
+  } catch {
+    return false;
   }
-  return undefined;
 }
 
 if (process.env.TSWATCH_SKIP_BUILD === '1') skip('TSWATCH_SKIP_BUILD=1');
 if (process.platform !== 'linux') skip(`inotify is Linux-only, this is ${process.platform}`);
+if (prebuildFits()) process.exit(0);
 // node-gyp's own failure for a missing toolchain is pages long; name the missing tool instead.
 const envCxx = process.env.CXX?.trim().split(/\s+/)[0]; // CXX may be `ccache g++`
 const cxx = envCxx ? (existsSync(envCxx) ? envCxx : onPath(envCxx)) : onPath('c++', 'g++', 'clang++');
@@ -36,25 +44,13 @@ if (!cxx) skip(envCxx ? `C++ compiler '${envCxx}' (from CXX) not found` : 'no C+
 if (!onPath('make')) skip('make not found on PATH');
 if (!onPath('python3', 'python')) skip('python3 not found on PATH (node-gyp needs it)');
 
-// Headers: npm's nodedir if set; else the ones installed next to this node (distro packages and the
-// official tarballs both ship include/node), so node-gyp never needs the network.
-let nodedir = process.env.npm_config_nodedir || undefined;
-if (!nodedir) {
-  const prefix = resolve(process.execPath, '..', '..');
-  if (existsSync(join(prefix, 'include', 'node', 'node_api.h'))) nodedir = prefix;
-}
-
-const bundledGyp = resolve(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
-const gyp = process.env.npm_config_node_gyp || (existsSync(bundledGyp) ? bundledGyp : onPath('node-gyp'));
+const nodedir = findNodedir();
+const gyp = findNodeGyp();
 if (!gyp) skip('node-gyp not found (neither npm_config_node_gyp, npm\'s bundled copy, nor node-gyp on PATH)');
 
 const args = ['rebuild', ...(nodedir ? [`--nodedir=${nodedir}`] : [])];
 const [command, argv] = gyp.endsWith('.js') ? [process.execPath, [gyp, ...args]] : [gyp, args];
-// node-gyp lets npm_config_* variables override its argv, so an empty inherited one would win.
-const env = { ...process.env };
-if (nodedir) env.npm_config_nodedir = nodedir;
-else delete env.npm_config_nodedir;
-const result = spawnSync(command, argv, { cwd: root, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+const result = spawnSync(command, argv, { cwd: root, env: nodeGypEnv(nodedir), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 const output = `$ ${[command, ...argv].join(' ')}\n${result.stdout ?? ''}${result.stderr ?? ''}`;
 if (result.error || result.status !== 0) {
   try {

@@ -37,25 +37,32 @@ export class InstanceLimitError extends TswatchError {}
 export class PathError extends TswatchError {}
 
 /**
- * An inotify limit as it applies to this process. The per-user-namespace value (/proc/sys/user) comes
- * first: in a container it is the one in force, and outside one it equals the fs.inotify sysctl.
+ * An inotify limit as it applies to this process. The kernel charges watches and instances to the user
+ * in every user namespace up to the initial one, so the lowest limit along the way is the one that
+ * bites: the namespace's own (/proc/sys/user) in a container that lowered it, else the fs.inotify
+ * sysctl (the initial namespace's).
  */
 export function readProcLimit(name: 'max_user_watches' | 'max_user_instances' | 'max_queued_events'): number | undefined {
   const perNamespace = { max_user_watches: 'max_inotify_watches', max_user_instances: 'max_inotify_instances' } as Record<string, string>;
   const files = [`/proc/sys/fs/inotify/${name}`];
   if (perNamespace[name]) files.unshift(`/proc/sys/user/${perNamespace[name]}`);
-  for (const file of files) {
+  const values = files.flatMap((file) => {
     try {
-      return Number(readFileSync(file, 'utf8').trim());
+      return [Number(readFileSync(file, 'utf8').trim())];
     } catch {
-      // not there on this kernel: try the next
+      return []; // not there on this kernel
     }
-  }
-  return undefined;
+  });
+  return values.length > 0 ? Math.min(...values) : undefined;
+}
+
+/** A value to raise an inotify limit to: double the current one (or what is needed), at least 524288. */
+export function suggestedLimit(current: number | undefined, needed = 0): number {
+  return Math.max(524288, (current ?? 0) * 2, 2 ** Math.ceil(Math.log2(Math.max(1, needed * 2))));
 }
 
 function sysctlHint(name: string, current: number | undefined): string {
-  const suggested = Math.max(524288, (current ?? 0) * 2);
+  const suggested = suggestedLimit(current);
   return (
     `current fs.inotify.${name} = ${current ?? 'unknown'}; raise it with ` +
     `\`sudo sysctl fs.inotify.${name}=${suggested}\` and persist it with ` +

@@ -36,7 +36,7 @@ function requireAddon(): NativeAddon {
   if ('error' in loaded) {
     throw new TswatchError(`native inotify addon unavailable: ${loaded.error}`, {
       code: 'ENOBACKEND',
-      hint: 'rebuild it with `npm rebuild tswatch` (needs python3, make and a C++ compiler)',
+      hint: loaded.hint,
     });
   }
   return loaded.addon;

@@ -35,15 +35,24 @@ export interface NativeAddon {
   constants: Readonly<Record<string, number>>;
 }
 
-export const ADDON_FILE = join('build', 'Release', 'tswatch_inotify.node');
+export interface NativeAddon {
+  Inotify: new () => NativeInotify;
+  /** IN_* values from <sys/inotify.h>, unsigned. */
+  constants: Readonly<Record<string, number>>;
+  /** The package version it was built for (binding.gyp compiles it in from package.json). */
+  version: string;
+}
 
-/** The tswatch package root: the nearest ancestor holding a package.json named tswatch. */
-function packageRoot(): string | undefined {
+const REBUILD = 'rebuild it with `npm rebuild tswatch` (needs python3, make and a C++ compiler)';
+
+/** The tswatch package root and version: the nearest ancestor holding a package.json named tswatch. */
+function packageRoot(): { dir: string; version: string } | undefined {
   // Compiled, this file sits in dist/src/backends; from source (ts-node, bundlers) it may sit elsewhere.
   for (let dir = dirname(fileURLToPath(import.meta.url)), up = dirname(dir); ; dir = up, up = dirname(up)) {
     const manifest = join(dir, 'package.json');
     try {
-      if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === 'tswatch') return dir;
+      const pkg = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown; version?: unknown }) : {};
+      if (pkg.name === 'tswatch') return { dir, version: String(pkg.version) };
     } catch {
       // unreadable or malformed manifest: keep walking up
     }
@@ -51,28 +60,43 @@ function packageRoot(): string | undefined {
   }
 }
 
-let cached: { addon: NativeAddon } | { error: string } | undefined;
+/** The addon, or why it cannot be used (`error`) and what to do about it (`hint`). */
+export type LoadedAddon = { addon: NativeAddon; file: string } | { error: string; hint: string };
+
+let cached: LoadedAddon | undefined;
 
 /**
- * Load the native inotify addon, or say why it cannot be used. Never throws: the caller falls back to
- * another backend. `TSWATCH_NO_NATIVE=1` pretends it is missing (fallback tests, debugging).
+ * Load the native inotify addon, or say why it cannot be used and what to do. Never throws: the caller
+ * falls back to another backend. `TSWATCH_NO_NATIVE=1` pretends it is missing (fallback tests, debugging).
  */
-export function loadNativeAddon(): { addon: NativeAddon } | { error: string } {
-  if (process.env.TSWATCH_NO_NATIVE === '1') return { error: 'disabled by TSWATCH_NO_NATIVE=1' };
+export function loadNativeAddon(): LoadedAddon {
+  if (process.env.TSWATCH_NO_NATIVE === '1') return { error: 'disabled by TSWATCH_NO_NATIVE=1', hint: 'unset TSWATCH_NO_NATIVE' };
   return (cached ??= load());
 }
 
-function load(): { addon: NativeAddon } | { error: string } {
-  if (process.platform !== 'linux') return { error: `inotify is Linux-only, this is ${process.platform}` };
+function load(): LoadedAddon {
+  const fail = (error: string, hint = REBUILD) => ({ error, hint });
+  if (process.platform !== 'linux') return fail(`inotify is Linux-only, this is ${process.platform}`, 'tswatch needs Linux');
   const root = packageRoot();
-  if (root === undefined) return { error: 'tswatch package root not found' };
-  const file = join(root, ADDON_FILE);
-  if (!existsSync(file)) return { error: `${file} not built` };
+  if (root === undefined) return fail('tswatch package root not found', 'reinstall tswatch');
+  const require = createRequire(import.meta.url);
+  // node-gyp-build picks build/Release (built from source) first, then prebuilds/<platform>-<arch>/
+  // (shipped in the package, libc-tagged; N-API, so any Node ABI matches).
+  let file: string;
   try {
-    const addon = createRequire(import.meta.url)(file) as NativeAddon;
-    if (typeof addon.Inotify !== 'function' || typeof addon.constants !== 'object') return { error: `${file} is not the tswatch addon` };
-    return { addon };
+    file = (require('node-gyp-build') as { resolve(dir: string): string }).resolve(root.dir);
+  } catch {
+    return fail(`no addon for ${process.platform}-${process.arch} in ${root.dir} (prebuilt only for linux-x64 glibc)`);
+  }
+  try {
+    const addon = require(file) as NativeAddon;
+    if (typeof addon.Inotify !== 'function' || typeof addon.constants !== 'object') return fail(`${file} is not the tswatch addon`);
+    if (addon.version !== root.version) {
+      const built = addon.version === undefined ? 'an older tswatch (no version compiled in)' : `tswatch ${addon.version}`;
+      return fail(`${file} was built for ${built}, this is tswatch ${root.version}`);
+    }
+    return { addon, file };
   } catch (err) {
-    return { error: `${file} failed to load: ${(err as Error).message}` };
+    return fail(`${file} failed to load: ${(err as Error).message}`);
   }
 }

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { completionCommand } from './commands/completion.js';
+import { doctorCommand } from './commands/doctor.js';
 import { trashCommand } from './commands/trash.js';
 
 /**
@@ -8,4 +10,6 @@ import { trashCommand } from './commands/trash.js';
  */
 export const SUBCOMMANDS: ReadonlyArray<() => Command> = [
   trashCommand,
+  doctorCommand,
+  completionCommand,
 ];

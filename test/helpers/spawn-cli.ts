@@ -5,9 +5,12 @@ import { waitFor } from './wait-for.js';
 
 export const TSWATCH_BIN = fileURLToPath(new URL('../../../bin/tswatch.js', import.meta.url));
 
-/** A command run as a user would, its output gathered as it comes; killed when the test file ends. */
-export function spawnCommand(command: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child: ChildProcess = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * A command run as a user would, its output gathered as it comes; killed when the test file ends.
+ * `env` adds to the test's environment (an undefined value removes a variable).
+ */
+export function spawnCommand(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string) {
+  const child: ChildProcess = spawn(command, args, { env: { ...process.env, ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let code: number | null | undefined;
