@@ -65,6 +65,8 @@ test('the man page lists every option, argument and subcommand --help lists, for
   const nodes = commandTree(buildProgram());
   assert.ok(nodes.length > 1, 'tswatch has subcommands');
   for (const node of nodes) {
+    // commander's implicit `help` command answers --help with its parent's help: nothing of its own to compare.
+    if (node.parent !== undefined && !node.parent.commands.includes(node.command)) continue;
     const path = node.path.slice(1);
     const run = spawnTswatch([...path, '--help']);
     assert.equal(await run.exited, 0, run.stderr);
