@@ -54,8 +54,9 @@ export function readProcLimit(name: 'max_user_watches' | 'max_user_instances' | 
   return undefined;
 }
 
-function sysctlHint(name: string, current: number | undefined): string {
-  const suggested = Math.max(524288, (current ?? 0) * 2);
+/** How to raise an inotify sysctl, to at least `needed` when that is known. */
+export function sysctlHint(name: string, current: number | undefined, needed = 0): string {
+  const suggested = Math.max(524288, (current ?? 0) * 2, 2 ** Math.ceil(Math.log2(Math.max(1, needed))));
   return (
     `current fs.inotify.${name} = ${current ?? 'unknown'}; raise it with ` +
     `\`sudo sysctl fs.inotify.${name}=${suggested}\` and persist it with ` +

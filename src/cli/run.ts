@@ -1,8 +1,22 @@
+import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { inotifywaitLine } from '../../handlers/inotifywait-line.js';
 import { LineWriter } from '../../handlers/line-writer.js';
-import { type Event, IN_IGNORED, IN_Q_OVERFLOW, Notifier, TswatchError, WatchManager } from '../index.js';
+import {
+  callHandler,
+  checkWatchBudget,
+  type Event,
+  type Handler,
+  IN_IGNORED,
+  IN_Q_OVERFLOW,
+  Notifier,
+  TswatchError,
+  watchBudget,
+  WatchManager,
+} from '../index.js';
+import { isDaemonChild, reportDaemonReady, startDaemon } from './daemon.js';
+import { loadHandler } from './load-handler.js';
 import type { RunOptions } from './options.js';
+import { syslogStream } from './syslog.js';
 
 export interface CliIO {
   stdout: Writable;
@@ -12,17 +26,42 @@ export interface CliIO {
 /** inotifywait's status codes. */
 export const EXIT = { event: 0, error: 1, timeout: 2 } as const;
 
+/** `--budget`: say what watching would take, watch nothing. */
+function printBudget(options: RunOptions, io: CliIO): number {
+  const budget = watchBudget(options.paths, options.recursive, options.skipDir);
+  const free = budget.limit === undefined ? undefined : budget.limit - budget.inUse;
+  io.stdout.write(
+    `${budget.needed} watches needed; fs.inotify.max_user_watches = ${budget.limit ?? 'unknown'}, ` +
+      `${budget.inUse} in use by this user, ${free ?? 'unknown'} free\n`,
+  );
+  checkWatchBudget(budget);
+  return EXIT.event;
+}
+
 /** Watch as the options say and print events; resolves to the exit status. */
 export async function run(options: RunOptions, io: CliIO): Promise<number> {
-  const say = (text: string): void => void (options.quiet === 0 && io.stderr.write(`${text}\n`));
+  if (options.budgetOnly) return printBudget(options, io);
+  if (options.daemon && !isDaemonChild()) return startDaemon(io.stderr);
+  const handler: Handler | undefined = options.handler === undefined ? undefined : await loadHandler(options.handler);
+  // -s: messages to syslog. A daemon says its set-up on stderr (relayed by the parent), then syslogs.
+  let messages: Writable = options.syslog && !options.daemon ? syslogStream() : io.stderr;
+  const say = (text: string): void => void (options.quiet === 0 && messages.write(`${text}\n`));
   say(options.recursive ? 'Setting up watches.  Beware: since -r was given, this may take a while!' : 'Setting up watches.');
+  // Fail before arming anything rather than half-way through a tree.
+  if (options.recursive) checkWatchBudget(watchBudget(options.paths, true, options.skipDir));
   const wm = new WatchManager();
   try {
-    wm.addWatch(options.paths, options.mask, { rec: options.recursive, autoAdd: options.recursive, quiet: false });
+    wm.addWatch(options.paths, options.mask, {
+      rec: options.recursive,
+      autoAdd: options.recursive,
+      quiet: false,
+      excludeFilter: options.skipDir,
+    });
   } catch (err) {
     wm.close();
     throw err;
   }
+  const out = options.outfile === undefined ? io.stdout : createWriteStream(options.outfile, { flags: 'a' });
 
   let events = 0;
   let timedOut = false;
@@ -36,23 +75,31 @@ export async function run(options: RunOptions, io: CliIO): Promise<number> {
       notifier.stop();
     }, options.timeoutMs);
   };
-  const writer = new LineWriter(io.stdout, () => notifier.stop());
+  const writer = new LineWriter(out, () => notifier.stop());
   const notifier = new Notifier(wm, (event: Event) => {
     // inotifywait prints neither; tswatch says on stderr that it is recovering what the kernel dropped.
-    if (event.mask & IN_IGNORED) return;
+    if (event.mask & IN_IGNORED) return undefined;
     if (event.mask & IN_Q_OVERFLOW) {
-      io.stderr.write('tswatch: the kernel event queue overflowed; rescanning, missed creates and deletes follow\n');
-      return;
+      messages.write('tswatch: the kernel event queue overflowed; rescanning, missed creates and deletes follow\n');
+      return undefined;
     }
-    if (!options.monitor && events > 0) return; // only the first event, even within one read
+    if (!options.accept(event)) return undefined;
+    if (!options.monitor && events > 0) return undefined; // only the first event, even within one read
     events++;
-    if (options.quiet < 2) writer.push(inotifywaitLine(event));
+    if (options.quiet < 2 && handler === undefined) writer.push(options.format(event, new Date()));
     if (!options.monitor) notifier.stop();
     else armTimeout();
+    return handler === undefined ? undefined : callHandler(handler, event);
   });
-  notifier.on('error', (err: Error) => io.stderr.write(`tswatch: ${err instanceof TswatchError ? err.describe() : err.message}\n`));
+  notifier.on('error', (err: Error, event?: Event) =>
+    messages.write(`tswatch: ${event ? `handling ${event}: ` : ''}${err instanceof TswatchError ? err.describe() : (err.stack ?? err.message)}\n`),
+  );
   await notifier.ready();
   say('Watches established.');
+  if (isDaemonChild()) {
+    reportDaemonReady();
+    messages = syslogStream();
+  }
   armTimeout();
   await notifier.loop({
     callback: () => {
@@ -68,6 +115,7 @@ export async function run(options: RunOptions, io: CliIO): Promise<number> {
   });
   clearTimeout(timer);
   writer.flush();
+  if (out !== io.stdout) await new Promise((resolve) => out.end(resolve));
   if (gone) say('Every watched path is gone (deleted or unmounted): nothing more to watch.');
   if (timedOut && events === 0) return EXIT.timeout;
   return gone && events === 0 ? EXIT.error : EXIT.event;
