@@ -81,7 +81,7 @@ export function checkWatchBudget(budget: WatchBudget): void {
   if (budget.limit === undefined || budget.needed <= budget.limit - budget.inUse) return;
   const free = Math.max(0, budget.limit - budget.inUse);
   throw new WatchLimitError(
-    `watching needs ${budget.needed} inotify watches but only ${free} of ${budget.limit} are free (${budget.inUse} in use by this user); nothing was watched`,
+    `inotify watch limit too low (not a full disk): watching needs ${budget.needed} watches, only ${free} of ${budget.limit} are free (${budget.inUse} in use by this user); nothing was watched`,
     { code: 'ENOSPC', hint: sysctlHint('max_user_watches', budget.limit, budget.inUse + budget.needed) },
   );
 }
