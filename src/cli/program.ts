@@ -72,6 +72,8 @@ export function buildProgram(): Command {
     .option('--budget', 'print how many inotify watches the paths need, and watch nothing')
     .option('--handler <module>', 'run this module (.js, or .ts via tsx) on every event instead of printing; implies -m')
     .version(packageVersion(), '-V, --version')
+    // Options after a subcommand's name are the subcommand's (`tswatch stats -t 5`), not tswatch's.
+    .enablePositionalOptions()
     .addHelpText('after', HELP_AFTER)
     .action(async (paths: string[], flags: ParsedFlags) => {
       const fromfile = flags.fromfile === undefined ? '' : readList(flags.fromfile);
