@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, openSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { LineWriter } from '../../handlers/line-writer.js';
 import {
@@ -26,6 +26,18 @@ export interface CliIO {
 /** inotifywait's status codes. */
 export const EXIT = { event: 0, error: 1, timeout: 2 } as const;
 
+function openOutfile(file: string): number {
+  try {
+    return openSync(file, 'a');
+  } catch (err) {
+    throw new TswatchError(`--outfile: cannot open '${file}' for appending: ${(err as Error).message}`, {
+      code: (err as NodeJS.ErrnoException).code ?? 'EIO',
+      path: file,
+      hint: 'give a file in an existing directory you can write to',
+    });
+  }
+}
+
 /** `--budget`: say what watching would take, watch nothing. */
 function printBudget(options: RunOptions, io: CliIO): number {
   const budget = watchBudget(options.paths, options.recursive, options.skipDir);
@@ -42,13 +54,26 @@ function printBudget(options: RunOptions, io: CliIO): number {
 export async function run(options: RunOptions, io: CliIO): Promise<number> {
   if (options.budgetOnly) return printBudget(options, io);
   if (options.daemon && !isDaemonChild()) return startDaemon(io.stderr);
-  const handler: Handler | undefined = options.handler === undefined ? undefined : await loadHandler(options.handler);
   // -s: messages to syslog. A daemon says its set-up on stderr (relayed by the parent), then syslogs.
-  let messages: Writable = options.syslog && !options.daemon ? syslogStream() : io.stderr;
+  const syslog = options.syslog && !options.daemon;
+  const messages: Writable = syslog ? syslogStream() : io.stderr;
+  try {
+    return await watch(options, io, messages);
+  } catch (err) {
+    if (!syslog || !(err instanceof TswatchError)) throw err;
+    messages.write(`tswatch: ${err.describe()}\n`);
+    return EXIT.error;
+  }
+}
+
+async function watch(options: RunOptions, io: CliIO, messages: Writable): Promise<number> {
+  const handler: Handler | undefined = options.handler === undefined ? undefined : await loadHandler(options.handler);
   const say = (text: string): void => void (options.quiet === 0 && messages.write(`${text}\n`));
   say(options.recursive ? 'Setting up watches.  Beware: since -r was given, this may take a while!' : 'Setting up watches.');
   // Fail before arming anything rather than half-way through a tree.
   if (options.recursive) checkWatchBudget(watchBudget(options.paths, true, options.skipDir));
+  // Opened now: an outfile that cannot be written is an error before anything is watched.
+  const out = options.outfile === undefined ? io.stdout : createWriteStream('', { fd: openOutfile(options.outfile) });
   const wm = new WatchManager();
   try {
     wm.addWatch(options.paths, options.mask, {
@@ -61,7 +86,6 @@ export async function run(options: RunOptions, io: CliIO): Promise<number> {
     wm.close();
     throw err;
   }
-  const out = options.outfile === undefined ? io.stdout : createWriteStream(options.outfile, { flags: 'a' });
 
   let events = 0;
   let timedOut = false;
