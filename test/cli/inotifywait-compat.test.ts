@@ -3,7 +3,7 @@
  * stdout must be the same bytes. Where tswatch is deliberately different, the test says why.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lutimesSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { spawnCommand, spawnTswatch } from '../helpers/spawn-cli.js';
@@ -166,4 +166,21 @@ test('-qq prints nothing, -q only events, as inotifywait', async () => {
     assert.equal(await ours.exited, 2);
     assert.equal(ours.stdout + ours.stderr, theirs.stdout + theirs.stderr);
   }
+});
+
+test('-P watches a symlink itself, not its target, as inotifywait', async () => {
+  const dir = tmpDir();
+  mkdirSync(join(dir, 'real'));
+  symlinkSync('real', join(dir, 'link'));
+  const args = ['-P', '-e', 'attrib', join(dir, 'link')];
+  const ours = spawnTswatch(args);
+  const theirs = spawnCommand('inotifywait', args);
+  await ours.waitStderr('Watches established.');
+  await theirs.waitStderr('Watches established.');
+  writeFileSync(join(dir, 'real', 'inside'), ''); // through the link: not the link's own event
+  lutimesSync(join(dir, 'link'), new Date(), new Date());
+  assert.equal(await theirs.exited, 0);
+  assert.equal(await ours.exited, 0);
+  assert.equal(ours.stdout, theirs.stdout);
+  assert.equal(ours.stdout, `${dir}/link ATTRIB \n`);
 });
