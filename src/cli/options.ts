@@ -42,17 +42,18 @@ export interface RunOptions {
   handler: string | undefined;
 }
 
-/**
- * Validate the flags. `fromfile` is the text of --fromfile (read by the caller): one path per line,
- * `@path` excluding, as are `@path` arguments.
- */
-export function toRunOptions(args: string[], flags: ParsedFlags, fromfile = ''): RunOptions {
-  const words = [...args, ...fromfile.split('\n').filter((line) => line !== '')];
+/** Paths to watch and `@path`s to exclude (from the arguments and --fromfile), split; none is an error. */
+export function splitPaths(words: readonly string[]): { paths: string[]; excludePaths: string[] } {
   const paths = words.filter((word) => !word.startsWith('@'));
-  const excludePaths = words.filter((word) => word.startsWith('@')).map((word) => word.slice(1));
   if (paths.length === 0) {
     throw new TswatchError('no files specified to watch', { code: 'EBADFLAG', hint: 'give one or more paths (or --fromfile FILE)' });
   }
+  return { paths, excludePaths: words.filter((word) => word.startsWith('@')).map((word) => word.slice(1)) };
+}
+
+/** Validate the flags. `words`: the arguments and the lines of --fromfile (`@path` excludes). */
+export function toRunOptions(words: string[], flags: ParsedFlags): RunOptions {
+  const { paths, excludePaths } = splitPaths(words);
   if (flags.daemon && flags.outfile === undefined) {
     throw new TswatchError('-d/--daemon needs -o/--outfile', { code: 'EBADFLAG', hint: 'add -o FILE: a daemon has no terminal to print to' });
   }

@@ -1,17 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { CLI_EVENTS } from '../masks.js';
-import { TswatchError } from '../errors.js';
 import { SUBCOMMANDS } from './commands.js';
+import { collect, EVENTS_HELP } from './flag-helpers.js';
 import { toRunOptions, type ParsedFlags } from './options.js';
 import { packageVersion } from './package-version.js';
+import { readList } from './read-list.js';
 import { run } from './run.js';
 
-export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const count = (_value: string, previous = 0): number => previous + 1;
-
-export const EVENTS_HELP = `Events (comma-separated, repeatable; default: all):
-  ${Object.keys(CLI_EVENTS).join(', ')}`;
 
 const HELP_AFTER = `
 ${EVENTS_HELP}
@@ -76,21 +71,8 @@ export function buildProgram(): Command {
     .enablePositionalOptions()
     .addHelpText('after', HELP_AFTER)
     .action(async (paths: string[], flags: ParsedFlags) => {
-      const fromfile = flags.fromfile === undefined ? '' : readList(flags.fromfile);
-      process.exitCode = await run(toRunOptions(paths, flags, fromfile), { stdout: process.stdout, stderr: process.stderr });
+      process.exitCode = await run(toRunOptions([...paths, ...readList(flags.fromfile)], flags), { stdout: process.stdout, stderr: process.stderr });
     });
   for (const build of SUBCOMMANDS) program.addCommand(build());
   return program;
-}
-
-function readList(file: string): string {
-  try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8');
-  } catch (err) {
-    throw new TswatchError(`--fromfile: cannot read '${file}': ${(err as Error).message}`, {
-      code: (err as NodeJS.ErrnoException).code ?? 'EIO',
-      path: file,
-      hint: "give a readable file with one path per line, or '-' for stdin",
-    });
-  }
 }

@@ -141,6 +141,6 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
   writer.flush();
   if (out !== io.stdout) await new Promise((resolve) => out.end(resolve));
   if (gone) say('Every watched path is gone (deleted or unmounted): nothing more to watch.');
-  if (timedOut && events === 0) return EXIT.timeout;
+  if (timedOut) return EXIT.timeout; // with -m too, even after events, as inotifywait
   return gone && events === 0 ? EXIT.error : EXIT.event;
 }

@@ -135,3 +135,18 @@ test('bad flag values name the flag, the value and what is valid', async () => {
   assert.equal(await none.exited, 1);
   assert.match(none.stderr, /no files specified to watch/);
 });
+
+test('--json -r: a tree moved in is reported whole, its contents flagged synthetic (found by a scan)', async () => {
+  const outside = tmpDir();
+  mkdirSync(join(outside, 'tree/deep'), { recursive: true });
+  writeFileSync(join(outside, 'tree/deep/file'), '');
+  const { bytes, dir } = await watch(['-r', '-e', 'create,moved_to', '--json'], (d) => renameSync(join(outside, 'tree'), join(d, 'tree')));
+  const events = bytes.toString().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const brief = events.map((e) => [e.maskname, e.pathname, e.synthetic ?? false]);
+  assert.deepEqual(brief.slice(0, 3), [
+    ['IN_MOVED_TO|IN_ISDIR', `${dir}/tree`, false],
+    ['IN_CREATE|IN_ISDIR', `${dir}/tree/deep`, true],
+    ['IN_CREATE', `${dir}/tree/deep/file`, true],
+  ]);
+  assert.ok(!('src' in events[0]!), 'moved in from outside the watch: no source');
+});

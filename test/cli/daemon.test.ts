@@ -1,6 +1,6 @@
 /** -d/--daemon and -s/--syslog. */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { spawnTswatch } from '../helpers/spawn-cli.js';
@@ -44,4 +44,20 @@ test('-s: messages and errors leave stderr (for syslog)', async () => {
   const run = spawnTswatch(['-s', join(tmpDir(), 'missing')]);
   assert.equal(await run.exited, 1);
   assert.equal(run.stderr, '');
+});
+
+test('-s: what would go to stderr is handed to logger(1), tagged tswatch', async () => {
+  // A stand-in logger(1) first on PATH records its arguments: there is no syslog daemon on a CI machine.
+  const bin = tmpDir();
+  const log = join(bin, 'logged');
+  writeFileSync(join(bin, 'logger'), `#!/bin/sh\nprintf '%s|' "$@" >> '${log}'\necho >> '${log}'\n`, { mode: 0o755 });
+  const dir = tmpDir();
+  const run = spawnTswatch(['-s', '-t', '0.5', dir], { PATH: `${bin}:${process.env.PATH}` });
+  assert.equal(await run.exited, 2);
+  assert.equal(run.stderr, '');
+  await waitFor(() => existsSync(log) && readFileSync(log, 'utf8').includes('Watches established.'), 'the set-up messages in the stand-in syslog');
+  assert.deepEqual(readFileSync(log, 'utf8').split('\n').filter(Boolean).sort(), [
+    '-t|tswatch|-p|user.notice|--|Setting up watches.|',
+    '-t|tswatch|-p|user.notice|--|Watches established.|',
+  ]);
 });

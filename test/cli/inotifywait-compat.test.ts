@@ -150,11 +150,22 @@ test('exit codes: 0 on an event, 2 on -t timeout, 1 on a missing path, 1 when th
   }
 });
 
-test('-t with -m: both exit 2 after the quiet interval when nothing happened', async () => {
+test('-t with -m: both exit 2 after a quiet interval, even when events came before', async () => {
   const ours = spawnTswatch(['-m', '-t', '1', tmpDir()]);
   const theirs = spawnCommand('inotifywait', ['-m', '-t', '1', tmpDir()]);
   assert.equal(await theirs.exited, 2);
   assert.equal(await ours.exited, 2);
+  const dir = tmpDir();
+  const args = ['-m', '-t', '1', '-e', 'create', dir];
+  const busyOurs = spawnTswatch(args);
+  const busyTheirs = spawnCommand('inotifywait', args);
+  await busyOurs.waitStderr('Watches established.');
+  await busyTheirs.waitStderr('Watches established.');
+  writeFileSync(join(dir, 'f'), '');
+  assert.equal(await busyTheirs.exited, 2);
+  assert.equal(await busyOurs.exited, 2);
+  assert.equal(busyOurs.stdout, busyTheirs.stdout);
+  assert.equal(busyOurs.stdout, `${dir}/ CREATE f\n`);
 });
 
 test('-qq prints nothing, -q only events, as inotifywait', async () => {

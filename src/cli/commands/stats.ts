@@ -2,7 +2,9 @@ import { Command, Option } from 'commander';
 import { STATS_SORT_KEYS, StatsTable } from '../../../handlers/stats-table.js';
 import { ALL_EVENTS, type Event, IN_DONT_FOLLOW, IN_IGNORED, IN_Q_OVERFLOW, Notifier, parseEventList, TswatchError, WatchManager, checkWatchBudget, watchBudget } from '../../index.js';
 import { buildFilters, type FilterFlags } from '../options-filter.js';
-import { collect, EVENTS_HELP } from '../program.js';
+import { splitPaths } from '../options.js';
+import { collect, EVENTS_HELP } from '../flag-helpers.js';
+import { readList } from '../read-list.js';
 
 interface StatsFlags extends FilterFlags {
   timeout?: string;
@@ -13,6 +15,7 @@ interface StatsFlags extends FilterFlags {
   recursive?: boolean;
   dereference?: boolean;
   live?: boolean;
+  fromfile?: string;
 }
 
 function sortKey(flag: string, value: string): string {
@@ -33,9 +36,8 @@ async function stats(args: string[], flags: StatsFlags): Promise<void> {
   if (!Number.isFinite(seconds) || seconds < 0) {
     throw new TswatchError(`--timeout: '${flags.timeout}' is not a number of seconds`, { code: 'EBADFLAG', hint: 'give 0 or more seconds (0: until interrupted)' });
   }
-  const paths = args.filter((arg) => !arg.startsWith('@'));
-  if (paths.length === 0) throw new TswatchError('no files specified to watch', { code: 'EBADFLAG', hint: 'give one or more paths' });
-  const { accept, skipDir } = buildFilters(paths, args.filter((arg) => arg.startsWith('@')).map((arg) => arg.slice(1)), flags);
+  const { paths, excludePaths } = splitPaths([...args, ...readList(flags.fromfile)]);
+  const { accept, skipDir } = buildFilters(paths, excludePaths, flags);
   const mask = (flags.event?.length ? parseEventList(flags.event) : ALL_EVENTS) | (flags.dereference === false ? IN_DONT_FOLLOW : 0);
 
   process.stderr.write('Establishing watches...\n');
@@ -90,6 +92,7 @@ export function statsCommand(): Command {
     .option('-e, --event <events>', 'count these events only', collect)
     .addOption(new Option('-a, --ascending <event>', "sort ascending by this event's column, or 'total'"))
     .addOption(new Option('-d, --descending <event>', "sort descending by this event's column, or 'total' (default)"))
+    .option('--fromfile <file>', "read paths to watch (or @paths to exclude) from FILE, one per line; '-': stdin")
     .option('-z, --zero', 'keep rows and columns that are all zeros')
     .option('-r, --recursive', 'watch directories recursively')
     .option('-P, --no-dereference', 'do not follow symbolic links')

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { spawnCommand, spawnTswatch } from '../../helpers/spawn-cli.js';
+import { spawnCommand, spawnTswatch, TSWATCH_BIN } from '../../helpers/spawn-cli.js';
 import { tmpDir } from '../../helpers/tmp-dir.js';
 
 // Reads are left out: each tool would count the other's directory reads.
@@ -68,3 +68,35 @@ test('--live prints a table every second on a pipe (redraws in place on a TTY)',
   assert.equal(await run.exited, 0);
   assert.match(run.stdout, /\ntotal {2}create {2}filename\n1 {6}1 {7}\S+\/\n$/, 'the final table after Ctrl-C');
 });
+
+test('--live on a terminal redraws the table in place (run under script(1) for a pty)', async () => {
+  const dir = tmpDir();
+  const command = `"${process.execPath}" "${TSWATCH_BIN}" stats --live -t 2.5 -e create "${dir}"`;
+  const run = spawnCommand('script', ['-qfec', command, '/dev/null']);
+  await run.waitStdout('now collecting statistics.');
+  writeFileSync(join(dir, 'f'), '');
+  assert.equal(await run.exited, 0);
+  assert.match(run.stdout, /\x1b\[H\x1b\[2Jtotal {2}create {2}filename\r\n1 {6}1 {7}\S+\/\r\n/);
+});
+
+test('--fromfile and @exclusions, as inotifywatch', async () => {
+  const { ours, theirs } = await sideBySideFromfile();
+  assert.equal(ours.stdout, theirs.stdout);
+  assert.doesNotMatch(ours.stdout, /skip/);
+});
+
+async function sideBySideFromfile() {
+  const dir = tmpDir();
+  for (const sub of ['a', 'skip']) mkdirSync(join(dir, sub));
+  const list = join(tmpDir(), 'list');
+  writeFileSync(list, `${dir}\n@${dir}/skip\n`);
+  const args = [...EVENTS, '-r', '-t', '2', '--fromfile', list];
+  const theirs = spawnCommand('inotifywatch', args);
+  const ours = spawnTswatch(['stats', ...args]);
+  await theirs.waitStderr('now collecting statistics.');
+  await ours.waitStderr('now collecting statistics.');
+  for (const sub of ['a', 'a', 'skip']) appendFileSync(join(dir, sub, 'f'), 'x');
+  assert.equal(await theirs.exited, 0);
+  assert.equal(await ours.exited, 0);
+  return { ours, theirs };
+}
