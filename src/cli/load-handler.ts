@@ -50,7 +50,7 @@ export function toHandler(file: string, exported: unknown): Handler {
     const keys = Object.keys(hooks).filter((key) => isHookName(key) && typeof hooks[key] === 'function');
     if (keys.some((key) => key.startsWith('on_'))) {
       if (keys.some((key) => key.startsWith('process_'))) throw badHandler(file, 'mixes process_* and on_* functions');
-      return watchdogHandler(hooks);
+      return watchdogHandler(hooks, (err) => process.stderr.write(`tswatch: ${file}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`));
     }
     if (keys.length > 0) return Object.assign(new ProcessEvent(), Object.fromEntries(keys.map((key) => [key, hooks[key]])));
   }

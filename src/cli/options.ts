@@ -1,7 +1,7 @@
 import type { EventFormatter } from '../../handlers/event-format.js';
 import { TswatchError } from '../errors.js';
-import { ALL_EVENTS, IN_DONT_FOLLOW, parseEventList } from '../masks.js';
 import type { Event, PathFilter } from '../index.js';
+import { eventMask } from './flag-helpers.js';
 import { buildFilters, type FilterFlags } from './options-filter.js';
 import { buildFormatter, type OutputFlags } from './options-output.js';
 
@@ -61,7 +61,7 @@ export function toRunOptions(words: string[], flags: ParsedFlags): RunOptions {
   const { accept, skipDir } = buildFilters(paths, excludePaths, flags);
   return {
     paths,
-    mask: (lists.length > 0 ? parseEventList(lists) : ALL_EVENTS) | (flags.dereference === false ? IN_DONT_FOLLOW : 0),
+    mask: eventMask(lists, flags.dereference),
     monitor: (flags.monitor || flags.daemon || flags.handler !== undefined) ?? false,
     daemon: flags.daemon ?? false,
     recursive: flags.recursive ?? false,

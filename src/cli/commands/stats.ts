@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
 import { STATS_SORT_KEYS, StatsTable } from '../../../handlers/stats-table.js';
-import { ALL_EVENTS, type Event, IN_DONT_FOLLOW, IN_IGNORED, IN_Q_OVERFLOW, Notifier, parseEventList, TswatchError, WatchManager, checkWatchBudget, watchBudget } from '../../index.js';
+import { checkWatchBudget, type Event, IN_IGNORED, IN_Q_OVERFLOW, Notifier, TswatchError, watchBudget, WatchManager } from '../../index.js';
 import { buildFilters, type FilterFlags } from '../options-filter.js';
 import { splitPaths } from '../options.js';
-import { collect, EVENTS_HELP } from '../flag-helpers.js';
+import { collect, eventMask, EVENTS_HELP } from '../flag-helpers.js';
 import { readList } from '../read-list.js';
 
 interface StatsFlags extends FilterFlags {
@@ -38,7 +38,7 @@ async function stats(args: string[], flags: StatsFlags): Promise<void> {
   }
   const { paths, excludePaths } = splitPaths([...args, ...readList(flags.fromfile)]);
   const { accept, skipDir } = buildFilters(paths, excludePaths, flags);
-  const mask = (flags.event?.length ? parseEventList(flags.event) : ALL_EVENTS) | (flags.dereference === false ? IN_DONT_FOLLOW : 0);
+  const mask = eventMask(flags.event ?? [], flags.dereference);
 
   process.stderr.write('Establishing watches...\n');
   if (flags.recursive) checkWatchBudget(watchBudget(paths, true, skipDir));
