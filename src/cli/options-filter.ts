@@ -58,16 +58,24 @@ export function buildFilters(roots: readonly string[], excludePaths: readonly st
     return path;
   };
 
-  const accept = (event: Event): boolean => {
-    if (flags.dirs === false && event.dir) return false;
-    if (flags.onlyDirs && !event.dir) return false;
-    const full = watchedName(event) + event.name;
-    if (excludes.some((regex) => regex.test(full))) return false;
-    if (includes.length > 0 && !includes.some((regex) => regex.test(full))) return false;
-    const rel = relative(event.pathname);
-    if (ignore?.(rel)) return false;
-    return glob === undefined || glob(rel);
-  };
+  // Only the filters asked for run on each event.
+  const tests: Array<(event: Event) => boolean> = [];
+  if (flags.dirs === false) tests.push((event) => !event.dir);
+  if (flags.onlyDirs) tests.push((event) => event.dir);
+  if (excludes.length > 0 || includes.length > 0) {
+    tests.push((event) => {
+      const full = watchedName(event) + event.name;
+      if (excludes.some((regex) => regex.test(full))) return false;
+      return includes.length === 0 || includes.some((regex) => regex.test(full));
+    });
+  }
+  if (glob !== undefined || ignore !== undefined) {
+    tests.push((event) => {
+      const rel = relative(event.pathname);
+      return !ignore?.(rel) && (glob === undefined || glob(rel));
+    });
+  }
+  const accept = (event: Event): boolean => tests.every((pass) => pass(event));
 
   const skipDir: PathFilter = (path) => {
     const normal = normalize(path);

@@ -70,8 +70,8 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
   const handler: Handler | undefined = options.handler === undefined ? undefined : await loadHandler(options.handler);
   const say = (text: string): void => void (options.quiet === 0 && messages.write(`${text}\n`));
   say(options.recursive ? 'Setting up watches.  Beware: since -r was given, this may take a while!' : 'Setting up watches.');
-  // Fail before arming anything rather than half-way through a tree.
-  if (options.recursive) checkWatchBudget(watchBudget(options.paths, true, options.skipDir));
+  // Fail before arming anything rather than half-way through a tree (or a long --fromfile list).
+  if (options.recursive || options.paths.length > 1) checkWatchBudget(watchBudget(options.paths, options.recursive, options.skipDir));
   // Opened now: an outfile that cannot be written is an error before anything is watched.
   const out = options.outfile === undefined ? io.stdout : createWriteStream('', { fd: openOutfile(options.outfile) });
   const wm = new WatchManager();
