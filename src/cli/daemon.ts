@@ -11,6 +11,8 @@ export const isDaemonChild = (): boolean => process.env[CHILD_ENV] === '1';
 
 /** In the daemon: the watches are set up; the foreground process may exit 0. */
 export function reportDaemonReady(): void {
+  // The parent stops relaying stderr once told: a late write there must not take the daemon down.
+  process.stderr.on('error', () => {});
   try {
     writeSync(READY_FD, 'ready\n');
   } catch {
