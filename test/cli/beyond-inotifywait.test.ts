@@ -4,7 +4,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fsEncode } from '../../src/index.js';
-import { spawnTswatch } from '../helpers/spawn-cli.js';
+import { spawnCommand, spawnTswatch, TSWATCH_BIN } from '../helpers/spawn-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 
 const END = 'zz-end';
@@ -114,6 +114,10 @@ test('--budget counts the watches -r needs (after excludes) and watches nothing'
   const at = spawnTswatch(['-r', '--budget', `@${dir}/a`, dir]);
   assert.match((await at.exited, at.stdout), /^6 watches needed;/);
   assert.equal(all.stderr + fewer.stderr, '');
+  // --fromfile - reads the list from stdin.
+  const piped = spawnCommand('sh', ['-c', `printf '%s\\n@%s\\n' "$2" "$2/a" | "$0" "$1" -r --budget --fromfile -`, process.execPath, TSWATCH_BIN, dir]);
+  assert.equal(await piped.exited, 0, piped.stderr);
+  assert.match(piped.stdout, /^6 watches needed;/);
 });
 
 test('bad flag values name the flag, the value and what is valid', async () => {

@@ -100,3 +100,11 @@ async function sideBySideFromfile() {
   assert.equal(await ours.exited, 0);
   return { ours, theirs };
 }
+
+test('stats --help lists its options and examples', async () => {
+  const help = spawnTswatch(['stats', '--help']);
+  assert.equal(await help.exited, 0);
+  for (const word of ['--timeout', '--ascending', '--descending', '--zero', '--recursive', '--live', 'Sort keys: total', 'Examples']) {
+    assert.ok(help.stdout.includes(word), `stats --help mentions ${word}`);
+  }
+});
