@@ -26,10 +26,23 @@ export interface Filters {
 const trimSlashes = (path: string): string => (path.length > 1 ? path.replace(/\/+$/, '') : path);
 
 /**
+ * picomatch patterns: with a '/', on the whole relative path; without, on the base name. (picomatch's
+ * own `basename` option would apply the base name to every pattern, slashes or not.)
+ */
+function globMatcher(patterns: string[] | undefined): ((path: string) => boolean) | undefined {
+  if (!patterns?.length) return undefined;
+  const whole = patterns.filter((p) => p.includes('/'));
+  const base = patterns.filter((p) => !p.includes('/'));
+  const onWhole = whole.length ? picomatch(whole, { dot: true }) : () => false;
+  const onBase = base.length ? picomatch(base, { dot: true }) : () => false;
+  return (path) => onWhole(path) || onBase(basename(path));
+}
+
+/**
  * The event and directory filters. inotifywait's --exclude/--include match the regex against `%w%f`;
  * so do these, except that every --exclude counts (inotifywait keeps only the last) and include and
- * exclude may be combined (exclude wins). A directory an --exclude matches as `dir/` (in a pattern
- * without `$`, which could only match the end) is not watched at all: nothing below it could pass.
+ * exclude may be combined (exclude wins). A directory an --exclude matches as `dir/` is not watched at all
+ * (nothing below it could pass), when the pattern does not look past the match (`$`, `\b`, `\>`).
  * --glob/--ignore are picomatch patterns on the path relative to its watched root; without a '/' they
  * match the base name. An --ignore'd directory is not watched, nor anything below (as chokidar).
  */
@@ -41,9 +54,11 @@ export function buildFilters(roots: readonly string[], excludePaths: readonly st
     (list ?? []).map((pattern) => ereToRegExp(pattern, flag, ignoreCase));
   const excludes = [...regexes('--exclude', flags.exclude, false), ...regexes('--excludei', flags.excludei, true)];
   const includes = [...regexes('--include', flags.include, false), ...regexes('--includei', flags.includei, true)];
-  const dirExcludes = excludes.filter((regex) => !regex.source.includes('$'));
-  const glob = flags.glob?.length ? picomatch(flags.glob, { dot: true, basename: true }) : undefined;
-  const ignore = flags.ignore?.length ? picomatch(flags.ignore, { dot: true, basename: true }) : undefined;
+  // A match inside `dir/` is a match inside every `dir/…` unless it looks at what follows: `$`, word
+  // boundaries, lookarounds. Only patterns without those may keep a directory unwatched.
+  const dirExcludes = excludes.filter((regex) => !/\$|\\[bB]|\(\?/.test(regex.source));
+  const glob = globMatcher(flags.glob);
+  const ignore = globMatcher(flags.ignore);
   const rootList = roots.map(trimSlashes);
   const rootSet = new Set(rootList.map((root) => normalize(root)));
   const excluded = new Set(excludePaths.map((path) => normalize(trimSlashes(path))));
