@@ -6,7 +6,21 @@ export const collect = (value: string, previous: string[] = []): string[] => [..
 
 /** The event names, for the --help of every command that takes -e. */
 export const EVENTS_HELP = `Events (comma-separated, repeatable; default: all):
-  ${Object.keys(CLI_EVENTS).join(', ')}`;
+${wrap(Object.keys(CLI_EVENTS).join(', '), 96, '  ')}`;
+
+function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && indent.length + line.length + 1 + word.length > width) {
+      lines.push(indent + line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  return [...lines, indent + line].join('\n');
+}
 
 /** The mask for `-e` lists (all events without any) and `-P`; a bad name is reported with the flag. */
 export function eventMask(lists: readonly string[], dereference: boolean | undefined): number {
