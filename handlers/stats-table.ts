@@ -20,6 +20,8 @@ export interface StatsTableOptions {
   /** Keep rows and columns that are all zeros (-z): the columns of the events listened for (`mask`). */
   zeros?: boolean;
   mask?: number;
+  /** Tie order for rows (lower first); rows it does not know come after, in watch order. */
+  rank?: (path: string) => number | undefined;
 }
 
 /**
@@ -56,9 +58,10 @@ export class StatsTable {
   render(options: StatsTableOptions = {}): string {
     const key = options.sortBy ?? 'total';
     const value = (row: Row): number => (key === 'total' ? row.total : (row.counts.get(key) ?? 0));
+    const rank = (wd: number, row: Row): number => options.rank?.(row.path.replace(/(.)\/$/, '$1')) ?? Number.MAX_SAFE_INTEGER / 2 + wd;
     const rows = [...this.rows.entries()]
       .filter(([, row]) => options.zeros || row.total > 0)
-      .sort(([wdA, a], [wdB, b]) => (options.ascending ? value(a) - value(b) : value(b) - value(a)) || wdA - wdB)
+      .sort(([wdA, a], [wdB, b]) => (options.ascending ? value(a) - value(b) : value(b) - value(a)) || rank(wdA, a) - rank(wdB, b))
       .map(([, row]) => row);
     const listened = (bit: number): boolean => options.zeros === true && ((options.mask ?? ~0) & bit) !== 0 && bit !== CLI_EVENTS.unmount;
     const columns = COLUMNS.filter(([name, bit]) => listened(bit) || rows.some((row) => row.counts.has(name))).map(([name]) => name);

@@ -1,6 +1,8 @@
+import { opendirSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { STATS_SORT_KEYS, StatsTable } from '../../../handlers/stats-table.js';
-import { checkWatchBudget, type Event, IN_IGNORED, IN_Q_OVERFLOW, Notifier, TswatchError, watchBudget, WatchManager } from '../../index.js';
+import { checkWatchBudget, type Event, IN_IGNORED, IN_Q_OVERFLOW, Notifier, type PathFilter, TswatchError, watchBudget, WatchManager } from '../../index.js';
+import { joinPath } from '../../watch-manager.js';
 import { buildFilters, type FilterFlags } from '../options-filter.js';
 import { splitPaths } from '../options.js';
 import { collect, eventMask, EVENTS_HELP } from '../flag-helpers.js';
@@ -24,6 +26,35 @@ function sortKey(flag: string, value: string): string {
     throw new TswatchError(`${flag}: '${value}' is not a valid key for sorting`, { code: 'EBADFLAG', hint: `valid keys: ${STATS_SORT_KEYS.join(', ')}` });
   }
   return key;
+}
+
+/**
+ * The order inotifywatch numbers its watches in, which is its order for rows tied on the sort key:
+ * each root in turn, depth first, a directory after everything below it, entries in the order the
+ * directory lists them (opendir does not sort, unlike readdir).
+ */
+function inotifywatchOrder(roots: readonly string[], recursive: boolean, skipDir: PathFilter): Map<string, number> {
+  const order = new Map<string, number>();
+  const visit = (path: string): void => {
+    if (recursive) {
+      try {
+        const dir = opendirSync(path);
+        try {
+          for (let entry; (entry = dir.readSync()) !== null; ) {
+            const child = joinPath(path, entry.name);
+            if (entry.isDirectory() && !skipDir(child)) visit(child);
+          }
+        } finally {
+          dir.closeSync();
+        }
+      } catch {
+        // a file, or gone: just itself
+      }
+    }
+    if (!order.has(path)) order.set(path, order.size);
+  };
+  for (const root of roots) visit(root.length > 1 ? root.replace(/\/+$/, '') : root);
+  return order;
 }
 
 /** `tswatch stats`: inotifywatch. Count events per watched path for a while, then print the table. */
@@ -50,7 +81,8 @@ async function stats(args: string[], flags: StatsFlags): Promise<void> {
     throw err;
   }
   const table = new StatsTable();
-  const options = { sortBy, ascending: flags.ascending !== undefined, zeros: flags.zero ?? false, mask };
+  const order = inotifywatchOrder(paths, flags.recursive ?? false, skipDir);
+  const options = { sortBy, ascending: flags.ascending !== undefined, zeros: flags.zero ?? false, mask, rank: (path: string) => order.get(path) };
   const notifier = new Notifier(wm, (event: Event) => {
     if (event.mask & (IN_IGNORED | IN_Q_OVERFLOW) || !accept(event)) return;
     table.add(event);
