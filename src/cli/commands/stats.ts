@@ -110,7 +110,7 @@ async function stats(args: string[], flags: StatsFlags): Promise<void> {
   await notifier.loop();
   for (const timer of timers) clearTimeout(timer);
   process.off('SIGINT', stop).off('SIGTERM', stop);
-  if (table.total === 0 && !options.zeros) process.stderr.write('No events occurred.\n');
+  if (table.total === 0) process.stderr.write('No events occurred.\n'); // with -z too, as inotifywatch
   else process.stdout.write(table.render(options));
   process.exitCode = 0;
 }

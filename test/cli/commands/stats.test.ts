@@ -44,11 +44,13 @@ test('-z keeps zero rows and the listened columns; -a/-d sort by an event column
   }
 });
 
-test('nothing happened: "No events occurred." on stderr, exit 0', async () => {
-  const ours = spawnTswatch(['stats', '-t', '0.3', tmpDir()]);
-  assert.equal(await ours.exited, 0);
-  assert.equal(ours.stdout, '');
-  assert.match(ours.stderr, /No events occurred\.\n$/);
+test('nothing happened: "No events occurred." on stderr, no table even with -z, exit 0', async () => {
+  for (const args of [[], ['-z']]) {
+    const ours = spawnTswatch(['stats', ...args, '-t', '0.3', tmpDir()]);
+    assert.equal(await ours.exited, 0);
+    assert.equal(ours.stdout, '');
+    assert.match(ours.stderr, /No events occurred\.\n$/);
+  }
 });
 
 test('a bad sort key names the flag, the value and the valid keys', async () => {
