@@ -156,7 +156,7 @@ test('-t with -m: both exit 2 after a quiet interval, even when events came befo
   assert.equal(await theirs.exited, 2);
   assert.equal(await ours.exited, 2);
   const dir = tmpDir();
-  const args = ['-m', '-t', '1', '-e', 'create', dir];
+  const args = ['-m', '-t', '3', '-e', 'create', dir]; // long enough for both to be set up on a busy machine
   const busyOurs = spawnTswatch(args);
   const busyTheirs = spawnCommand('inotifywait', args);
   await busyOurs.waitStderr('Watches established.');
