@@ -20,8 +20,8 @@ export interface StatsTableOptions {
   /** Keep rows and columns that are all zeros (-z): the columns of the events listened for (`mask`). */
   zeros?: boolean;
   mask?: number;
-  /** Tie order for rows (lower first); rows it does not know come after, in watch order. */
-  rank?: (path: string) => number | undefined;
+  /** Tie order for rows, by watch descriptor (lower first); rows it does not know come after, by wd. */
+  rank?: (wd: number) => number | undefined;
 }
 
 /**
@@ -58,10 +58,10 @@ export class StatsTable {
   render(options: StatsTableOptions = {}): string {
     const key = options.sortBy ?? 'total';
     const value = (row: Row): number => (key === 'total' ? row.total : (row.counts.get(key) ?? 0));
-    const rank = (wd: number, row: Row): number => options.rank?.(row.path.replace(/(.)\/$/, '$1')) ?? Number.MAX_SAFE_INTEGER / 2 + wd;
+    const rank = (wd: number): number => options.rank?.(wd) ?? Number.MAX_SAFE_INTEGER / 2 + wd;
     const rows = [...this.rows.entries()]
       .filter(([, row]) => options.zeros || row.total > 0)
-      .sort(([wdA, a], [wdB, b]) => (options.ascending ? value(a) - value(b) : value(b) - value(a)) || rank(wdA, a) - rank(wdB, b))
+      .sort(([wdA, a], [wdB, b]) => (options.ascending ? value(a) - value(b) : value(b) - value(a)) || rank(wdA) - rank(wdB))
       .map(([, row]) => row);
     const listened = (bit: number): boolean => options.zeros === true && ((options.mask ?? ~0) & bit) !== 0 && bit !== CLI_EVENTS.unmount;
     const columns = COLUMNS.filter(([name, bit]) => listened(bit) || rows.some((row) => row.counts.has(name))).map(([name]) => name);

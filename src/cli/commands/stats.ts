@@ -81,8 +81,13 @@ async function stats(args: string[], flags: StatsFlags): Promise<void> {
     throw err;
   }
   const table = new StatsTable();
-  const order = inotifywatchOrder(paths, flags.recursive ?? false, skipDir);
-  const options = { sortBy, ascending: flags.ascending !== undefined, zeros: flags.zero ?? false, mask, rank: (path: string) => order.get(path) };
+  // By wd, taken now: a directory renamed later keeps its place.
+  const order = new Map<number, number>();
+  for (const [path, rank] of inotifywatchOrder(paths, flags.recursive ?? false, skipDir)) {
+    const wd = wm.getWd(path);
+    if (wd !== undefined && !order.has(wd)) order.set(wd, rank);
+  }
+  const options = { sortBy, ascending: flags.ascending !== undefined, zeros: flags.zero ?? false, mask, rank: (wd: number) => order.get(wd) };
   const notifier = new Notifier(wm, (event: Event) => {
     if (event.mask & (IN_IGNORED | IN_Q_OVERFLOW) || !accept(event)) return;
     table.add(event);
