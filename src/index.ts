@@ -9,7 +9,7 @@ export {
   type TswatchErrorOptions,
 } from './errors.js';
 export { fsDecode, fsEncode } from './fs-names.js';
-export { countWatches, watchesInUse, watchBudget, checkWatchBudget, type WatchBudget } from './watch-budget.js';
+export { countWatches, watchesInUse, watchesOfProcess, watchBudget, checkWatchBudget, type WatchBudget } from './watch-budget.js';
 export { ExcludeFilter, type PathFilter } from './exclude-filter.js';
 export {
   WatchManager,

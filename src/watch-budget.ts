@@ -50,23 +50,33 @@ function isDirectory(path: string): boolean {
 
 /** Inotify watches held by this user's processes: the "inotify wd:" lines of /proc/PID/fdinfo/FD. */
 export function watchesInUse(uid = process.getuid?.() ?? 0): number {
-  let count = 0;
   let pids: string[];
   try {
     pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
   } catch {
     return 0;
   }
+  let count = 0;
   for (const pid of pids) {
     try {
-      if (statSync(`/proc/${pid}`).uid !== uid) continue;
-      for (const fd of readdirSync(`/proc/${pid}/fdinfo`)) {
-        const text = readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'latin1');
-        for (let at = text.indexOf('inotify wd:'); at !== -1; at = text.indexOf('inotify wd:', at + 1)) count++;
-      }
+      if (statSync(`/proc/${pid}`).uid === uid) count += watchesOfProcess(Number(pid));
     } catch {
-      // gone meanwhile, or not ours to read
+      // gone meanwhile
     }
+  }
+  return count;
+}
+
+/** Inotify watches one process holds (0 when it is gone or not ours to read). */
+export function watchesOfProcess(pid: number): number {
+  let count = 0;
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fdinfo`)) {
+      const text = readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'latin1');
+      for (let at = text.indexOf('inotify wd:'); at !== -1; at = text.indexOf('inotify wd:', at + 1)) count++;
+    }
+  } catch {
+    // gone meanwhile, or not ours to read
   }
   return count;
 }
