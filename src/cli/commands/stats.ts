@@ -18,6 +18,7 @@ interface StatsFlags extends FilterFlags {
   dereference?: boolean;
   live?: boolean;
   fromfile?: string;
+  verbose?: boolean;
 }
 
 function sortKey(flag: string, value: string): string {
@@ -73,17 +74,25 @@ async function stats(args: string[], flags: StatsFlags): Promise<void> {
 
   process.stderr.write('Establishing watches...\n');
   if (flags.recursive) checkWatchBudget(watchBudget(paths, true, skipDir));
+  // Listed before watching: reading a watched directory would be counted as events.
+  const listingOrder = inotifywatchOrder(paths, flags.recursive ?? false, skipDir);
+  const verbose = (text: string): void => void (flags.verbose && process.stderr.write(`${text}\n`));
   const wm = new WatchManager();
   try {
-    wm.addWatch(paths, mask, { rec: flags.recursive ?? false, autoAdd: flags.recursive ?? false, quiet: false, excludeFilter: skipDir });
+    for (const path of paths) {
+      verbose(`Setting up watch(es) on ${path}`);
+      wm.addWatch(path, mask, { rec: flags.recursive ?? false, autoAdd: flags.recursive ?? false, quiet: false, excludeFilter: skipDir });
+      verbose(`OK, ${path} is now being watched.`);
+    }
   } catch (err) {
     wm.close();
     throw err;
   }
+  verbose(`Total of ${wm.size} watches.`);
   const table = new StatsTable();
   // By wd, taken now: a directory renamed later keeps its place.
   const order = new Map<number, number>();
-  for (const [path, rank] of inotifywatchOrder(paths, flags.recursive ?? false, skipDir)) {
+  for (const [path, rank] of listingOrder) {
     const wd = wm.getWd(path);
     if (wd !== undefined && !order.has(wd)) order.set(wd, rank);
   }
@@ -111,6 +120,7 @@ async function stats(args: string[], flags: StatsFlags): Promise<void> {
   }
   await notifier.ready();
   process.stderr.write('Finished establishing watches, now collecting statistics.\n');
+  if (seconds > 0) verbose(`Will listen for events for ${flags.timeout} seconds.`);
   table.sync(wm.watches());
   await notifier.loop();
   for (const timer of timers) clearTimeout(timer);
@@ -130,6 +140,7 @@ export function statsCommand(): Command {
     .addOption(new Option('-a, --ascending <event>', "sort ascending by this event's column, or 'total'"))
     .addOption(new Option('-d, --descending <event>', "sort descending by this event's column, or 'total' (default)"))
     .option('--fromfile <file>', "read paths to watch (or @paths to exclude) from FILE, one per line; '-': stdin")
+    .option('-v, --verbose', 'say what is being watched')
     .option('-z, --zero', 'keep rows and columns that are all zeros')
     .option('-r, --recursive', 'watch directories recursively')
     .option('-P, --no-dereference', 'do not follow symbolic links')

@@ -44,9 +44,11 @@ test('-z keeps zero rows and the listened columns; -a/-d sort by an event column
   }
 });
 
-test('nothing happened: "No events occurred." on stderr, no table even with -z, exit 0', async () => {
-  for (const args of [[], ['-z']]) {
-    const ours = spawnTswatch(['stats', ...args, '-t', '0.3', tmpDir()]);
+test('nothing happened (tswatch\'s own directory reads are not counted): "No events occurred.", even with -z', async () => {
+  for (const args of [['-r'], ['-r', '-z']]) {
+    const dir = tmpDir();
+    mkdirSync(join(dir, 'sub'));
+    const ours = spawnTswatch(['stats', ...args, '-t', '0.5', dir]);
     assert.equal(await ours.exited, 0);
     assert.equal(ours.stdout, '');
     assert.match(ours.stderr, /No events occurred\.\n$/);
@@ -108,4 +110,16 @@ test('stats --help lists its options and examples', async () => {
   for (const word of ['--timeout', '--ascending', '--descending', '--zero', '--recursive', '--live', 'Sort keys: total', 'Examples']) {
     assert.ok(help.stdout.includes(word), `stats --help mentions ${word}`);
   }
+});
+
+test('-v says what is watched, as inotifywatch -v', async () => {
+  // Two alike directories: each tool would count the other's reads of a shared one.
+  const [mine, its] = [tmpDir(), tmpDir()];
+  for (const dir of [mine, its]) mkdirSync(join(dir, 'sub'));
+  const theirs = spawnCommand('inotifywatch', ['-v', '-r', '-t', '1', its]);
+  const ours = spawnTswatch(['stats', '-v', '-r', '-t', '1', mine]);
+  assert.equal(await theirs.exited, 0);
+  assert.equal(await ours.exited, 0);
+  assert.equal(ours.stderr.replaceAll(mine, its), theirs.stderr);
+  assert.match(ours.stderr, /Total of 2 watches\.\n/);
 });
