@@ -41,7 +41,7 @@ function openOutfile(file: string): number {
 /** `--budget`: say what watching would take, watch nothing. */
 function printBudget(options: RunOptions, io: CliIO): number {
   const budget = watchBudget(options.paths, options.recursive, options.skipDir);
-  const free = budget.limit === undefined ? undefined : budget.limit - budget.inUse;
+  const free = budget.limit === undefined ? undefined : Math.max(0, budget.limit - budget.inUse);
   io.stdout.write(
     `${budget.needed} watches needed; fs.inotify.max_user_watches = ${budget.limit ?? 'unknown'}, ` +
       `${budget.inUse} in use by this user, ${free ?? 'unknown'} free\n`,

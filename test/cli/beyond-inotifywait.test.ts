@@ -154,3 +154,15 @@ test('--json -r: a tree moved in is reported whole, its contents flagged synthet
   ]);
   assert.ok(!('src' in events[0]!), 'moved in from outside the watch: no source');
 });
+
+test('--budget over the limit: the count on stdout, exit 1 with the sysctl that fits it', async () => {
+  const dir = tmpDir();
+  for (let i = 0; i < 5; i++) mkdirSync(join(dir, `d${i}`));
+  // A user namespace has its own limit, so the test can lower it without touching the machine's.
+  const script = 'echo 3 > /proc/sys/user/max_inotify_watches && exec "$0" "$@"';
+  const run = spawnCommand('unshare', ['-Ur', 'sh', '-c', script, process.execPath, TSWATCH_BIN, '-r', '--budget', dir]);
+  assert.equal(await run.exited, 1);
+  // Root's other processes (other tests) may hold watches: the in-use count is whatever it is.
+  assert.match(run.stdout, /^6 watches needed; fs\.inotify\.max_user_watches = 3, \d+ in use by this user, \d+ free\n$/);
+  assert.match(run.stderr, /watching needs 6 watches, only \d of 3 are free[^]*sudo sysctl fs\.inotify\.max_user_watches=524288/);
+});

@@ -139,6 +139,6 @@ test('the inotify watch limit: -r fails before watching anything, saying it is n
     dir,
   ]);
   assert.equal(await run.exited, 1);
-  assert.match(run.stderr, /inotify watch limit too low \(not a full disk\): watching needs 6 watches, only 3 of 3 are free/);
+  assert.match(run.stderr, /inotify watch limit too low \(not a full disk\): watching needs 6 watches, only \d of 3 are free/);
   assert.match(run.stderr, /current fs\.inotify\.max_user_watches = 3; raise it with `sudo sysctl fs\.inotify\.max_user_watches=\d+`/);
 });
