@@ -102,10 +102,10 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
   const writer = new LineWriter(out, () => notifier.stop());
   const notifier = new Notifier(wm, (event: Event) => {
     // inotifywait prints neither; tswatch says on stderr that it is recovering what the kernel dropped.
-    if (event.mask & IN_IGNORED) return undefined;
-    if (event.mask & IN_Q_OVERFLOW) {
-      messages.write('tswatch: the kernel event queue overflowed; rescanning, missed creates and deletes follow\n');
-      return undefined;
+    // A --handler gets both, as pyinotify's process_IN_IGNORED / process_IN_Q_OVERFLOW would.
+    if (event.mask & (IN_IGNORED | IN_Q_OVERFLOW)) {
+      if (event.mask & IN_Q_OVERFLOW) messages.write('tswatch: the kernel event queue overflowed; rescanning, missed creates and deletes follow\n');
+      return handler === undefined ? undefined : callHandler(handler, event);
     }
     if (!options.accept(event)) return undefined;
     if (!options.monitor && events > 0) return undefined; // only the first event, even within one read

@@ -1,6 +1,6 @@
 /** `tswatch --handler MODULE`: the shipped examples, TypeScript through tsx, and loading errors. */
 import assert from 'node:assert/strict';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
@@ -74,4 +74,17 @@ test('loading errors name the file and what was expected', async () => {
     assert.equal(await run.exited, 1, name);
     assert.match(run.stderr, message, name);
   }
+});
+
+test('a handler also gets IN_IGNORED (as pyinotify), and tswatch ends when nothing is left to watch', async () => {
+  const module = join(tmpDir(), 'gone.mjs');
+  writeFileSync(module, `export function process_IN_DELETE_SELF(e) { console.log('deleted self ' + e.path); }
+export function process_IN_IGNORED(e) { console.log('ignored ' + e.wd); }`);
+  const dir = join(tmpDir(), 'doomed');
+  mkdirSync(dir);
+  const run = spawnTswatch(['--handler', module, dir]);
+  await run.waitStderr('Watches established.');
+  rmSync(dir, { recursive: true });
+  assert.equal(await run.exited, 0);
+  assert.deepEqual(run.lines(), [`deleted self ${dir}`, 'ignored 1']);
 });
