@@ -1,11 +1,14 @@
 import type { Writable } from 'node:stream';
+import { fsEncode } from '../src/index.js';
 
 /**
- * Collects output lines and writes them in one call per batch: one write per event would cost a
- * syscall each under a burst. A closed pipe (`tswatch … | head`) calls `onClosed` instead of crashing.
+ * Collects output records (each with its own terminator: '\n', NUL or none) and writes them in one
+ * call per batch: one write per event would cost a syscall each under a burst. Names that are not
+ * UTF-8 go out as their original bytes (fsEncode). A closed pipe (`tswatch … | head`) calls `onClosed`
+ * instead of crashing.
  */
 export class LineWriter {
-  private lines: string[] = [];
+  private records: string[] = [];
   private closed = false;
 
   constructor(
@@ -19,13 +22,13 @@ export class LineWriter {
     });
   }
 
-  push(line: string): void {
-    if (!this.closed) this.lines.push(line);
+  push(record: string): void {
+    if (!this.closed) this.records.push(record);
   }
 
   flush(): void {
-    if (this.lines.length === 0 || this.closed) return;
-    this.out.write(`${this.lines.join('\n')}\n`);
-    this.lines = [];
+    if (this.records.length === 0 || this.closed) return;
+    this.out.write(fsEncode(this.records.join('')));
+    this.records = [];
   }
 }

@@ -61,8 +61,9 @@ export function suggestedLimit(current: number | undefined, needed = 0): number 
   return Math.max(524288, (current ?? 0) * 2, 2 ** Math.ceil(Math.log2(Math.max(1, needed * 2))));
 }
 
-function sysctlHint(name: string, current: number | undefined): string {
-  const suggested = suggestedLimit(current);
+/** How to raise an inotify sysctl, to at least `needed` when that is known. */
+export function sysctlHint(name: string, current: number | undefined, needed = 0): string {
+  const suggested = suggestedLimit(current, needed);
   return (
     `current fs.inotify.${name} = ${current ?? 'unknown'}; raise it with ` +
     `\`sudo sysctl fs.inotify.${name}=${suggested}\` and persist it with ` +

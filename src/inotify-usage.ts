@@ -20,25 +20,32 @@ export function inotifyUsage(uid = process.getuid?.() ?? 0, proc = '/proc'): Ino
     try {
       const status = readFileSync(`${proc}/${pid}/status`, 'utf8');
       if (Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]) !== uid) continue;
-      let held = 0;
-      for (const fd of readdirSync(`${proc}/${pid}/fd`)) {
-        let target: string;
-        try {
-          target = readlinkSync(`${proc}/${pid}/fd/${fd}`);
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // closed meanwhile
-          throw err; // not ours to read (another user namespace): the process counts as unreadable
-        }
-        if (target !== 'anon_inode:inotify') continue;
-        held++;
-        const info = readFileSync(`${proc}/${pid}/fdinfo/${fd}`, 'utf8');
-        usage.watches += info.split('\n').filter((line) => line.startsWith('inotify wd:')).length;
-      }
-      usage.instances += held;
-      if (held > 0) usage.processes++;
+      const held = processInotify(Number(pid), proc);
+      usage.instances += held.instances;
+      usage.watches += held.watches;
+      if (held.instances > 0) usage.processes++;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') usage.unreadable++; // ENOENT: it exited meanwhile
     }
   }
   return usage;
+}
+
+/** The inotify instances and watches one process holds. Throws when its fds are not ours to read. */
+export function processInotify(pid: number, proc = '/proc'): { instances: number; watches: number } {
+  const held = { instances: 0, watches: 0 };
+  for (const fd of readdirSync(`${proc}/${pid}/fd`)) {
+    let target: string;
+    try {
+      target = readlinkSync(`${proc}/${pid}/fd/${fd}`);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // closed meanwhile
+      throw err; // not ours to read (another user namespace)
+    }
+    if (target !== 'anon_inode:inotify') continue;
+    held.instances++;
+    const info = readFileSync(`${proc}/${pid}/fdinfo/${fd}`, 'utf8');
+    held.watches += info.split('\n').filter((line) => line.startsWith('inotify wd:')).length;
+  }
+  return held;
 }

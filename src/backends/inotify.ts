@@ -1,5 +1,6 @@
 import { endianness } from 'node:os';
 import { errnoError, TswatchError } from '../errors.js';
+import { fsDecode } from '../fs-names.js';
 import { ALL_EVENTS, IN_IGNORED, IN_Q_OVERFLOW, IN_UNMOUNT, u32 } from '../masks.js';
 import type { Backend, BackendStartOptions, RawEvent } from './backend.js';
 import { loadNativeAddon, type NativeAddon, type NativeInotify } from './native-addon.js';
@@ -24,7 +25,8 @@ export function parseEvents(buf: Buffer): RawEvent[] {
       wd: view.getInt32(off, LE),
       mask: view.getUint32(off + 4, LE),
       cookie: view.getUint32(off + 8, LE),
-      name: len === 0 ? '' : buf.toString('utf8', start, nul === -1 || nul > end ? end : nul),
+      // Not lossy: a name that is not UTF-8 keeps its bytes as lone surrogates (see fsDecode).
+      name: len === 0 ? '' : fsDecode(buf.subarray(start, nul === -1 || nul > end ? end : nul)),
     });
     off = start + len;
   }

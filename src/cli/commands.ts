@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { completionCommand } from './commands/completion.js';
 import { doctorCommand } from './commands/doctor.js';
 import { trashCommand } from './commands/trash.js';
+import { statsCommand } from './commands/stats.js';
 
 /**
  * The subcommands of `tswatch` (`tswatch stats …`, `tswatch trash …`), each built by a function in
@@ -9,6 +10,7 @@ import { trashCommand } from './commands/trash.js';
  * `process.exitCode` or throws a TswatchError; `main` prints the error and sets the status.
  */
 export const SUBCOMMANDS: ReadonlyArray<() => Command> = [
+  statsCommand,
   trashCommand,
   doctorCommand,
   completionCommand,

@@ -5,7 +5,7 @@ import { type BackendChoice, chooseBackend } from '../backends/select.js';
 import { readProcLimit, suggestedLimit, TswatchError } from '../errors.js';
 import { inotifyUsage, type InotifyUsage } from '../inotify-usage.js';
 import { inotifyCaveat, mountOf } from '../mount-info.js';
-import { watchBudget, type WatchBudget } from '../watch-budget.js';
+import { countWatches, type WatchCount } from '../watch-budget.js';
 
 type Limit = 'max_user_watches' | 'max_user_instances' | 'max_queued_events';
 
@@ -18,7 +18,7 @@ export interface PathReport {
   /** Why inotify may miss changes there (network, FUSE, pseudo filesystems). */
   caveat?: string;
   /** Watches a recursive watch of the path takes. */
-  budget?: WatchBudget;
+  budget?: WatchCount;
 }
 
 export interface Problem {
@@ -96,7 +96,7 @@ export function doctorReport(paths: readonly string[], version: string): DoctorR
       backend: backend.name,
       ...(caveat ? { caveat } : {}),
       // Counting stops somewhere: past what is free (it will not fit anyway) and a million (slow to count).
-      budget: watchBudget(path, Math.max(free, 1_000_000)),
+      budget: countWatches([path], true, undefined, Math.max(free, 1_000_000)),
     };
   });
 

@@ -1,14 +1,25 @@
+import type { EventFormatter } from '../../handlers/event-format.js';
 import { TswatchError } from '../errors.js';
-import { ALL_EVENTS, parseEventList } from '../masks.js';
+import type { Event, PathFilter } from '../index.js';
+import { eventMask } from './flag-helpers.js';
+import { buildFilters, type FilterFlags } from './options-filter.js';
+import { buildFormatter, type OutputFlags } from './options-output.js';
 
 /** What commander hands over for `tswatch`. */
-export interface ParsedFlags {
+export interface ParsedFlags extends FilterFlags, OutputFlags {
   event?: string[];
   events?: string[];
   monitor?: boolean;
+  daemon?: boolean;
+  outfile?: string;
+  syslog?: boolean;
+  dereference?: boolean;
   recursive?: boolean;
+  fromfile?: string;
   quiet?: number;
   timeout?: string;
+  budget?: boolean;
+  handler?: string;
 }
 
 /** Everything `run` needs, validated: no argv, no I/O. */
@@ -16,22 +27,53 @@ export interface RunOptions {
   paths: string[];
   mask: number;
   monitor: boolean;
+  daemon: boolean;
   recursive: boolean;
   /** 0: messages and events; 1: events only; 2: nothing. */
   quiet: number;
   /** Milliseconds; 0 means wait forever. */
   timeoutMs: number;
+  outfile: string | undefined;
+  syslog: boolean;
+  format: EventFormatter;
+  accept: (event: Event) => boolean;
+  skipDir: PathFilter;
+  budgetOnly: boolean;
+  handler: string | undefined;
 }
 
-export function toRunOptions(paths: string[], flags: ParsedFlags): RunOptions {
+/** Paths to watch and `@path`s to exclude (from the arguments and --fromfile), split; none is an error. */
+export function splitPaths(words: readonly string[]): { paths: string[]; excludePaths: string[] } {
+  const paths = words.filter((word) => !word.startsWith('@'));
+  if (paths.length === 0) {
+    throw new TswatchError('no files specified to watch', { code: 'EBADFLAG', hint: 'give one or more paths (or --fromfile FILE)' });
+  }
+  return { paths, excludePaths: words.filter((word) => word.startsWith('@')).map((word) => word.slice(1)) };
+}
+
+/** Validate the flags. `words`: the arguments and the lines of --fromfile (`@path` excludes). */
+export function toRunOptions(words: string[], flags: ParsedFlags): RunOptions {
+  const { paths, excludePaths } = splitPaths(words);
+  if (flags.daemon && flags.outfile === undefined) {
+    throw new TswatchError('-d/--daemon needs -o/--outfile', { code: 'EBADFLAG', hint: 'add -o FILE: a daemon has no terminal to print to' });
+  }
   const lists = [...(flags.event ?? []), ...(flags.events ?? [])];
+  const { accept, skipDir } = buildFilters(paths, excludePaths, flags);
   return {
     paths,
-    mask: lists.length > 0 ? parseEventList(lists) : ALL_EVENTS,
-    monitor: flags.monitor ?? false,
+    mask: eventMask(lists, flags.dereference),
+    monitor: (flags.monitor || flags.daemon || flags.handler !== undefined) ?? false,
+    daemon: flags.daemon ?? false,
     recursive: flags.recursive ?? false,
     quiet: flags.quiet ?? 0,
     timeoutMs: parseSeconds('--timeout', flags.timeout ?? '0') * 1000,
+    outfile: flags.outfile,
+    syslog: (flags.syslog || flags.daemon) ?? false,
+    format: buildFormatter(flags),
+    accept,
+    skipDir,
+    budgetOnly: flags.budget ?? false,
+    handler: flags.handler,
   };
 }
 

@@ -1,15 +1,35 @@
 import { Command, Option } from 'commander';
-import { CLI_EVENTS } from '../masks.js';
 import { SUBCOMMANDS } from './commands.js';
+import { collect, EVENTS_HELP } from './flag-helpers.js';
 import { toRunOptions, type ParsedFlags } from './options.js';
 import { packageVersion } from './package-version.js';
+import { readList } from './read-list.js';
 import { run } from './run.js';
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const count = (_value: string, previous = 0): number => previous + 1;
 
-const EVENTS_HELP = `events (comma-separated, repeatable; default: all):
-  ${Object.keys(CLI_EVENTS).join(', ')}`;
+const HELP_AFTER = `
+${EVENTS_HELP}
+
+Output: one line per event, "WATCHED_PATH EVENTS NAME" as inotifywait prints it:
+  /tmp/ CREATE foo        /tmp/ CREATE,ISDIR dir        /tmp/ CLOSE_WRITE,CLOSE foo
+--format conversions: %w watched path, %f file name, %e events, %Xe events joined by X, %c cookie (hex),
+  %T time (--timefmt, strftime), %0 NUL, %n newline, %% percent.
+Paths starting with @ (arguments or --fromfile lines) are not watched (with -r, nor anything below).
+Where tswatch differs from inotifywait 3.22: every --exclude counts (not only the last), --include and
+  --exclude combine, new subdirectories' contents are never lost, an overflow is said and recovered.
+
+Exit status: 0 an event arrived (or -m ended normally), 1 an error, 2 the timeout passed.
+
+Examples:
+  tswatch /tmp --events create,delete          print the first create or delete in /tmp, then exit
+  tswatch -m -r ~/src -e close_write,moved_to  keep printing files written or moved in under ~/src
+  tswatch -mr --format '%T %w%f %e' --timefmt '%F %T' ~/src     timestamped lines
+  tswatch -mr -e close_write --format '%w%f%0' --no-newline . | xargs -0 -n1 echo changed:
+  tswatch -mr --json --ignore node_modules --glob '*.ts' .      JSON lines for TypeScript files
+  tswatch -r --budget ~                         how many inotify watches watching ~ would take
+  tswatch --handler ./on-change.js -r ~/src     run a ProcessEvent module on every event
+  tswatch stats -t 60 -r ~/src                  count events for a minute (inotifywatch)`;
 
 /**
  * Every option of `tswatch` and its subcommands, declared once: --help, the parser and (later)
@@ -18,32 +38,40 @@ const EVENTS_HELP = `events (comma-separated, repeatable; default: all):
 export function buildProgram(): Command {
   const program = new Command('tswatch')
     .description('Watch files and directories with Linux inotify and print their events, like inotifywait.')
-    .argument('<paths...>', 'files or directories to watch')
+    .argument('[paths...]', 'files or directories to watch; @PATH excludes PATH')
     .option('-e, --event <events>', 'listen for these events only', collect)
     .addOption(new Option('--events <events>', 'same as --event').argParser(collect))
     .option('-m, --monitor', 'keep listening; without it, exit after the first event')
+    .option('-d, --daemon', 'like --monitor, in the background, printing to --outfile; implies --syslog')
+    .option('-o, --outfile <file>', 'append events to FILE instead of printing them')
+    .option('-s, --syslog', 'send messages and errors to syslog instead of stderr')
+    .option('-P, --no-dereference', 'do not follow symbolic links')
     .option('-r, --recursive', 'watch directories recursively, including those created later')
+    .option('--fromfile <file>', "read paths to watch (or @paths to exclude) from FILE, one per line; '-': stdin")
     .option('-q, --quiet', 'no "Setting up watches" messages; twice (-qq): no events either', count, 0)
+    .option('--exclude <regex>', 'ignore events on paths (%w%f) matching this POSIX extended regex (repeatable)', collect)
+    .option('--excludei <regex>', 'like --exclude, case-insensitive', collect)
+    .option('--include <regex>', 'ignore events on paths not matching this POSIX extended regex (repeatable)', collect)
+    .option('--includei <regex>', 'like --include, case-insensitive', collect)
+    .option('--glob <pattern>', 'only events on paths matching this glob (picomatch; repeatable)', collect)
+    .option('--ignore <pattern>', 'no events on (and no watches for) paths matching this glob (repeatable)', collect)
+    .option('--no-dirs', 'no events about directories')
+    .option('--only-dirs', 'only events about directories')
+    .option('--format <fmt>', 'print each event in this printf-like format (conversions below)')
+    .option('--no-newline', 'no newline after each --format record')
+    .option('--timefmt <fmt>', 'strftime(3) format for %T in --format')
+    .option('-c, --csv', 'print events as CSV (inotifywait quoting)')
+    .option('--json', 'print one JSON object per event: time, pyinotify fields, cookie, src on moves')
+    .option('--repr', "print pyinotify's <Event …> form")
     .option('-t, --timeout <seconds>', 'exit with status 2 if no event arrives within this time (0: never)')
+    .option('--budget', 'print how many inotify watches the paths need, and watch nothing')
+    .option('--handler <module>', 'run this module (.js, or .ts via tsx) on every event instead of printing; implies -m')
     .version(packageVersion(), '-V, --version')
-    // `tswatch trash rm -r x`: -r after a subcommand is the subcommand's, not tswatch's own -r.
+    // Options after a subcommand's name are the subcommand's (`tswatch stats -t 5`), not tswatch's.
     .enablePositionalOptions()
-    .addHelpText(
-      'after',
-      `
-${EVENTS_HELP}
-
-Output: one line per event, "WATCHED_PATH EVENTS NAME" as inotifywait prints it:
-  /tmp/ CREATE foo        /tmp/ CREATE,ISDIR dir        /tmp/ CLOSE_WRITE,CLOSE foo
-
-Exit status: 0 an event arrived (or -m ended normally), 1 an error, 2 the timeout passed.
-
-Examples:
-  tswatch /tmp --events create,delete        print the first create or delete in /tmp, then exit
-  tswatch -m -r ~/src -e close_write,moved_to keep printing files written or moved in under ~/src`,
-    )
+    .addHelpText('after', HELP_AFTER)
     .action(async (paths: string[], flags: ParsedFlags) => {
-      process.exitCode = await run(toRunOptions(paths, flags), { stdout: process.stdout, stderr: process.stderr });
+      process.exitCode = await run(toRunOptions([...paths, ...readList(flags.fromfile)], flags), { stdout: process.stdout, stderr: process.stderr });
     });
   for (const build of SUBCOMMANDS) program.addCommand(build());
   return program;

@@ -1,8 +1,22 @@
+import { createWriteStream, openSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { inotifywaitLine } from '../../handlers/inotifywait-line.js';
 import { LineWriter } from '../../handlers/line-writer.js';
-import { type Event, IN_IGNORED, IN_Q_OVERFLOW, Notifier, TswatchError, WatchManager } from '../index.js';
+import {
+  callHandler,
+  checkWatchBudget,
+  type Event,
+  type Handler,
+  IN_IGNORED,
+  IN_Q_OVERFLOW,
+  Notifier,
+  TswatchError,
+  watchBudget,
+  WatchManager,
+} from '../index.js';
+import { isDaemonChild, reportDaemonReady, startDaemon } from './daemon.js';
+import { loadHandler } from './load-handler.js';
 import type { RunOptions } from './options.js';
+import { syslogStream } from './syslog.js';
 
 export interface CliIO {
   stdout: Writable;
@@ -12,13 +26,62 @@ export interface CliIO {
 /** inotifywait's status codes. */
 export const EXIT = { event: 0, error: 1, timeout: 2 } as const;
 
+function openOutfile(file: string): number {
+  try {
+    return openSync(file, 'a');
+  } catch (err) {
+    throw new TswatchError(`--outfile: cannot open '${file}' for appending: ${(err as Error).message}`, {
+      code: (err as NodeJS.ErrnoException).code ?? 'EIO',
+      path: file,
+      hint: 'give a file in an existing directory you can write to',
+    });
+  }
+}
+
+/** `--budget`: say what watching would take, watch nothing. */
+function printBudget(options: RunOptions, io: CliIO): number {
+  const budget = watchBudget(options.paths, options.recursive, options.skipDir);
+  const free = budget.limit === undefined ? undefined : Math.max(0, budget.limit - budget.inUse);
+  io.stdout.write(
+    `${budget.needed} watches needed; fs.inotify.max_user_watches = ${budget.limit ?? 'unknown'}, ` +
+      `${budget.inUse} in use by this user, ${free ?? 'unknown'} free\n`,
+  );
+  checkWatchBudget(budget);
+  return EXIT.event;
+}
+
 /** Watch as the options say and print events; resolves to the exit status. */
 export async function run(options: RunOptions, io: CliIO): Promise<number> {
-  const say = (text: string): void => void (options.quiet === 0 && io.stderr.write(`${text}\n`));
+  if (options.budgetOnly) return printBudget(options, io);
+  if (options.daemon && !isDaemonChild()) return startDaemon(io.stderr);
+  // -s: messages to syslog. A daemon says its set-up on stderr (relayed by the parent), then syslogs.
+  const syslog = options.syslog && !options.daemon;
+  const messages: Writable = syslog ? syslogStream() : io.stderr;
+  try {
+    return await watch(options, io, messages);
+  } catch (err) {
+    if (!syslog || !(err instanceof TswatchError)) throw err;
+    messages.write(`tswatch: ${err.describe()}\n`);
+    return EXIT.error;
+  }
+}
+
+async function watch(options: RunOptions, io: CliIO, messages: Writable): Promise<number> {
+  const handler: Handler | undefined = options.handler === undefined ? undefined : await loadHandler(options.handler);
+  const say = (text: string): void => void (options.quiet === 0 && messages.write(`${text}\n`));
   say(options.recursive ? 'Setting up watches.  Beware: since -r was given, this may take a while!' : 'Setting up watches.');
+  // Fail before arming anything rather than half-way through a tree (or a long --fromfile list).
+  if (options.recursive || options.paths.length > 1) checkWatchBudget(watchBudget(options.paths, options.recursive, options.skipDir));
+  // Opened now: an outfile that cannot be written is an error before anything is watched.
+  const out = options.outfile === undefined ? io.stdout : createWriteStream('', { fd: openOutfile(options.outfile) });
   const wm = new WatchManager();
   try {
-    wm.addWatch(options.paths, options.mask, { rec: options.recursive, autoAdd: options.recursive, quiet: false });
+    wm.addWatch(options.paths, options.mask, {
+      rec: options.recursive,
+      autoAdd: options.recursive,
+      quiet: false,
+      excludeFilter: options.skipDir,
+    });
   } catch (err) {
     wm.close();
     throw err;
@@ -36,23 +99,31 @@ export async function run(options: RunOptions, io: CliIO): Promise<number> {
       notifier.stop();
     }, options.timeoutMs);
   };
-  const writer = new LineWriter(io.stdout, () => notifier.stop());
+  const writer = new LineWriter(out, () => notifier.stop());
   const notifier = new Notifier(wm, (event: Event) => {
     // inotifywait prints neither; tswatch says on stderr that it is recovering what the kernel dropped.
-    if (event.mask & IN_IGNORED) return;
-    if (event.mask & IN_Q_OVERFLOW) {
-      io.stderr.write('tswatch: the kernel event queue overflowed; rescanning, missed creates and deletes follow\n');
-      return;
+    // A --handler gets both, as pyinotify's process_IN_IGNORED / process_IN_Q_OVERFLOW would.
+    if (event.mask & (IN_IGNORED | IN_Q_OVERFLOW)) {
+      if (event.mask & IN_Q_OVERFLOW) messages.write('tswatch: the kernel event queue overflowed; rescanning, missed creates and deletes follow\n');
+      return handler === undefined ? undefined : callHandler(handler, event);
     }
-    if (!options.monitor && events > 0) return; // only the first event, even within one read
+    if (!options.accept(event)) return undefined;
+    if (!options.monitor && events > 0) return undefined; // only the first event, even within one read
     events++;
-    if (options.quiet < 2) writer.push(inotifywaitLine(event));
+    if (options.quiet < 2 && handler === undefined) writer.push(options.format(event, new Date()));
     if (!options.monitor) notifier.stop();
     else armTimeout();
+    return handler === undefined ? undefined : callHandler(handler, event);
   });
-  notifier.on('error', (err: Error) => io.stderr.write(`tswatch: ${err instanceof TswatchError ? err.describe() : err.message}\n`));
+  notifier.on('error', (err: Error, event?: Event) =>
+    messages.write(`tswatch: ${event ? `handling ${event}: ` : ''}${err instanceof TswatchError ? err.describe() : (err.stack ?? err.message)}\n`),
+  );
   await notifier.ready();
   say('Watches established.');
+  if (isDaemonChild()) {
+    reportDaemonReady();
+    messages = syslogStream();
+  }
   armTimeout();
   await notifier.loop({
     callback: () => {
@@ -68,7 +139,8 @@ export async function run(options: RunOptions, io: CliIO): Promise<number> {
   });
   clearTimeout(timer);
   writer.flush();
+  if (out !== io.stdout) await new Promise((resolve) => out.end(resolve));
   if (gone) say('Every watched path is gone (deleted or unmounted): nothing more to watch.');
-  if (timedOut && events === 0) return EXIT.timeout;
+  if (timedOut) return EXIT.timeout; // with -m too, even after events, as inotifywait
   return gone && events === 0 ? EXIT.error : EXIT.event;
 }

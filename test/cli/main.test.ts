@@ -125,7 +125,7 @@ test('-m exits when every watched path is gone, after printing DELETE_SELF as in
   assert.match(run.stderr, /Every watched path is gone/);
 });
 
-test('the inotify watch limit: exit 1 saying it is not a full disk, with the sysctl to raise it', async () => {
+test('the inotify watch limit: -r fails before watching anything, saying it is not a full disk, with the sysctl', async () => {
   // A user namespace has its own limit, so the test can lower it without touching the machine's.
   const dir = tmpDir();
   for (let i = 0; i < 5; i++) mkdirSync(join(dir, `d${i}`));
@@ -140,7 +140,7 @@ test('the inotify watch limit: exit 1 saying it is not a full disk, with the sys
     dir,
   ]);
   assert.equal(await run.exited, 1);
-  assert.match(run.stderr, /inotify watch limit reached \(not a full disk\)/);
+  assert.match(run.stderr, /inotify watch limit too low \(not a full disk\): watching needs 6 watches, only \d of 3 are free/);
   assert.match(run.stderr, /current fs\.inotify\.max_user_watches = 3; raise it with `sudo sysctl fs\.inotify\.max_user_watches=\d+`/);
 });
 

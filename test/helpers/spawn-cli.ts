@@ -12,9 +12,13 @@ export const TSWATCH_BIN = fileURLToPath(new URL('../../../bin/tswatch.js', impo
 export function spawnCommand(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string) {
   const child: ChildProcess = spawn(command, args, { env: { ...process.env, ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
+  const stdoutChunks: Buffer[] = [];
   let stderr = '';
   let code: number | null | undefined;
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdoutChunks.push(chunk);
+    stdout += chunk.toString();
+  });
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('close', (c) => resolve((code = c))));
   after(() => {
@@ -28,8 +32,11 @@ export function spawnCommand(command: string, args: string[], env: NodeJS.Proces
     get stderr() {
       return stderr;
     },
+    /** stdout as bytes (names that are not UTF-8 intact). */
+    stdoutBytes: () => Buffer.concat(stdoutChunks),
     lines: () => stdout.split('\n').filter((l) => l !== ''),
     waitStderr: (text: string) => waitFor(() => stderr.includes(text), `stderr to contain ${JSON.stringify(text)}: ${stderr}`),
+    waitStdout: (text: string) => waitFor(() => stdout.includes(text), `stdout to contain ${JSON.stringify(text)}: ${stdout}`),
     waitLines: (n: number) => waitFor(() => stdout.split('\n').filter((l) => l !== '').length >= n, `${n} lines, have: ${stdout}`),
     exited,
   };

@@ -1,0 +1,72 @@
+import { type Event, inotifywaitNames } from '../src/index.js';
+import { strftime } from './strftime.js';
+
+/** Turns an event (and the time it is printed) into its output record, terminator included. */
+export type EventFormatter = (event: Event, now: Date) => string;
+
+/** inotifywait's %w: the watched path, with a trailing '/' when it is a directory. */
+export function watchedName(event: Pick<Event, 'name' | 'path' | 'dir'>): string {
+  // An event with a name happened inside a watched directory; one without is about the watch itself.
+  const watchIsDir = event.name !== '' || event.dir;
+  return watchIsDir && !event.path.endsWith('/') ? `${event.path}/` : event.path;
+}
+
+/** inotifywait's default line, `%w %e %f`. */
+export function inotifywaitLine(event: Event): string {
+  return `${watchedName(event)} ${inotifywaitNames(event.mask)} ${event.name}`;
+}
+
+/**
+ * inotifywait's --format, parsed once: %w %f %e %Xe (events joined by X) %c (cookie, hex) %T (--timefmt)
+ * %0 (NUL) %n (newline) %% (percent). Anything else after '%' is copied as written, as inotifywait does.
+ */
+export function compileFormat(format: string, timefmt: string | undefined): (event: Event, now: Date) => string {
+  const parts: Array<string | ((event: Event, now: Date) => string)> = [];
+  for (let i = 0; i < format.length; i++) {
+    const c = format[i]!;
+    const next = format[i + 1];
+    if (c !== '%' || next === undefined) {
+      parts.push(c);
+      continue;
+    }
+    const simple: Record<string, (event: Event, now: Date) => string> = {
+      w: watchedName,
+      f: (event) => event.name,
+      e: (event) => inotifywaitNames(event.mask),
+      c: (event) => event.cookie.toString(16),
+      T: (_event, now) => strftime(timefmt ?? '', now),
+    };
+    const fixed: Record<string, string> = { '%': '%', '0': '\0', n: '\n' };
+    if (fixed[next] !== undefined) parts.push(fixed[next]!);
+    else if (simple[next] !== undefined) parts.push(simple[next]!);
+    else if (format[i + 2] === 'e') {
+      parts.push((event) => inotifywaitNames(event.mask, next));
+      i++;
+    } else {
+      parts.push('%');
+      continue;
+    }
+    i++;
+  }
+  return (event, now) => parts.map((part) => (typeof part === 'string' ? part : part(event, now))).join('');
+}
+
+/** inotifywait's CSV quoting: a field with a comma, a quote, a newline or a space at either end is quoted. */
+export function csvField(field: string): string {
+  return /[",\n]|^ | $/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
+}
+
+/** inotifywait --csv: `%w,%e,%f`, each field quoted as needed. */
+export function csvLine(event: Event): string {
+  return [watchedName(event), inotifywaitNames(event.mask), event.name].map(csvField).join(',');
+}
+
+/**
+ * One JSON object: the time, pyinotify's fields (wd, mask, maskname, cookie, name, path, pathname, dir,
+ * src_pathname), `src` on a paired move and `synthetic` on events recovered by a scan. Names that are
+ * not UTF-8 appear as `\udcXX` escapes (see fsDecode).
+ */
+export function jsonLine(event: Event, now: Date): string {
+  const src = event.src_pathname === undefined ? {} : { src: event.src_pathname };
+  return JSON.stringify({ time: now.toISOString(), ...event.toJSON(), ...src });
+}
