@@ -64,11 +64,8 @@ function isDirectory(path: string): boolean {
 
 /** The budget for watching `paths`. */
 export function watchBudget(paths: readonly string[], recursive: boolean, skipDir?: PathFilter): WatchBudget {
-  const limit = readProcLimit('max_user_watches');
-  const inUse = inotifyUsage().watches;
-  // Past what is free it will not fit anyway: no need to count a huge tree to the end.
-  const cap = limit === undefined ? Infinity : Math.max(0, limit - inUse);
-  return { needed: countWatches(paths, recursive, skipDir, cap).watches, limit, inUse };
+  // Counted to the end, uncapped: the error must say what the tree really needs, and the sysctl fit it.
+  return { needed: countWatches(paths, recursive, skipDir).watches, limit: readProcLimit('max_user_watches'), inUse: inotifyUsage().watches };
 }
 
 /** Throw a WatchLimitError, with the sysctl that fixes it, when the budget does not fit. */

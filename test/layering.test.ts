@@ -54,6 +54,6 @@ test('handlers/ and recipes/ use only the public API; the core never imports the
 
 test('the layering check sees imports (it would catch a violation)', () => {
   const found = imports('src/cli/run.ts');
-  assert.ok(found.includes('handlers/inotifywait-line.ts'), found.join(', '));
+  assert.ok(found.includes('handlers/line-writer.ts'), found.join(', '));
   assert.ok(found.includes('src/index.ts'), found.join(', '));
 });
