@@ -20,6 +20,7 @@ import { KeyedSerial } from './keyed-serial.js';
 import { LogTail } from './log-tail.js';
 import { openMailPipeline, type MailPipeline } from './mail-pipeline.js';
 import { CHECK_EVENTS, RuleMatcher, TAIL_EVENTS } from './rule-matcher.js';
+import { smtpTransportConfig } from './smtp-config.js';
 
 export interface AlertEmailIO {
   /** Where --dry-run prints the mails. Default process.stdout. */
@@ -60,6 +61,7 @@ export class AlertEmail extends EventEmitter {
   constructor(options: AlertOptions, io: AlertEmailIO = {}) {
     super();
     this.options = resolveAlertOptions(options, hostname());
+    smtpTransportConfig(this.options.smtp); // a bad SMTP setting is named now, not at the first alert
     this.io = io;
   }
 

@@ -46,7 +46,7 @@ export class DigestMailer {
     const host = o.hostReportPaths ? await hostReport(o.hostReportPaths, o.cpuSampleMs) : undefined;
     const rendered = o.templates.render(mailView(o.subjectPrefix, this.hostname, digest, host));
     const headers: Record<string, string> = { 'X-Tswatch-Kind': digest?.kind ?? 'report' };
-    if (digest) headers['X-Tswatch-Rule'] = encodeURIComponent(digest.rule);
+    if (digest) headers['X-Tswatch-Rule'] = digest.rule.replace(/[\r\n]+/g, ' ');
     const mail = await composeMail(rendered, { from: o.from, to, hostname: this.hostname, headers });
     const body: WebhookBody = { messageId: mail.messageId, subject: rendered.subject, hostname: this.hostname, digest, host };
     if (o.dryRunOut) {

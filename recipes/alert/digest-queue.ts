@@ -48,6 +48,8 @@ export interface DigestQueueOptions {
   remindMs: number;
   /** Findings listed one by one in a digest; the rest are counted per path. */
   maxListed?: number;
+  /** The period `maxPerHour` counts over; an hour unless a test shortens it. */
+  periodMs?: number;
 }
 
 const HOUR = 3_600_000;
@@ -115,8 +117,9 @@ export class DigestQueue {
 
   /** ms until the hourly limit lets one more mail out (0: now). */
   private throttledFor(now: number): number {
-    this.sent = this.sent.filter((t) => t > now - HOUR);
-    return this.sent.length < this.options.maxPerHour ? 0 : this.sent[0]! + HOUR - now;
+    const period = this.options.periodMs ?? HOUR;
+    this.sent = this.sent.filter((t) => t > now - period);
+    return this.sent.length < this.options.maxPerHour ? 0 : this.sent[0]! + period - now;
   }
 
   private flush(): void {
