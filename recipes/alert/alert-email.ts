@@ -46,7 +46,7 @@ interface ActiveRule {
  * written to a spool and sent with retries (see AlertOptions). `start()` sends what an earlier run left
  * in the spool; `stop()` spools what is pending, so nothing is lost across restarts.
  *
- * Events: `digest` (digest), `spooled` (entries), `sent` (entry), `retry` (entry, err),
+ * Events: `window` (rule name, ms: findings are being gathered), `digest` (digest), `spooled` (entries), `sent` (entry), `retry` (entry, err),
  * `failed` (entry, err), `error` (err).
  */
 export class AlertEmail extends EventEmitter {
@@ -119,6 +119,7 @@ export class AlertEmail extends EventEmitter {
     const queue = new DigestQueue(
       { rule: rule.name, windowMs: this.options.windowMs, maxPerHour: this.options.maxPerHour, remindMs: this.options.remindMs },
       (digest) => this.mail(digest, rule.to),
+      (windowMs) => this.emit('window', rule.name, windowMs),
     );
     const checks = new FileChecks(rule, queue);
     const active: ActiveRule = { index, rule, matcher, queue, checks, tails: new Map() };

@@ -74,6 +74,8 @@ export class DigestQueue {
   constructor(
     private readonly options: DigestQueueOptions,
     private readonly emit: (digest: Digest) => void,
+    /** A window opened: a digest will follow in `windowMs`. */
+    private readonly onOpen: (windowMs: number) => void = () => {},
   ) {}
 
   add(finding: Finding): void {
@@ -86,7 +88,10 @@ export class DigestQueue {
       group.findings.push(finding);
       this.listed++;
     }
-    this.windowTimer ??= setTimeout(() => this.flush(), this.options.windowMs);
+    if (this.windowTimer === undefined) {
+      this.windowTimer = setTimeout(() => this.flush(), this.options.windowMs);
+      this.onOpen(this.options.windowMs);
+    }
   }
 
   /** A condition begins (reported once, however often it is seen). */

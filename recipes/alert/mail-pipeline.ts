@@ -50,6 +50,6 @@ export function openMailPipeline(o: MailPipelineOptions): MailPipeline {
     outbox,
     ...(o.cpuSampleMs === undefined ? {} : { cpuSampleMs: o.cpuSampleMs }),
   });
-  if (!o.dryRunOut) outbox.kick();
+  if (!o.dryRunOut) outbox.kick(true);
   return { spool, outbox, mailer };
 }

@@ -37,15 +37,18 @@ export class Outbox extends EventEmitter {
     super();
   }
 
-  /** Try everything that is due, now (or right after the pass under way). */
-  kick(): void {
+  /**
+   * Try everything that is due, now (or right after the pass under way). `replay`: everything, due or
+   * not, as at start: whatever kept the server away may have been fixed by the restart.
+   */
+  kick(replay = false): void {
     if (this.closed) return;
     if (this.running) {
       this.again = true;
       return;
     }
     clearTimeout(this.timer);
-    this.running = this.pass().finally(() => {
+    this.running = this.pass(replay).finally(() => {
       this.running = undefined;
       if (this.again) {
         this.again = false;
@@ -65,13 +68,13 @@ export class Outbox extends EventEmitter {
     return Math.min(this.options.retryMaxMs, this.options.retryMinMs * 2 ** Math.min(attempts - 1, 30));
   }
 
-  private async pass(): Promise<void> {
+  private async pass(replay: boolean): Promise<void> {
     let next = Infinity;
     let waiting = 0;
     try {
       for (const entry of this.spool.list()) {
         if (this.closed) break;
-        if (entry.nextAttempt > Date.now()) {
+        if (!replay && entry.nextAttempt > Date.now()) {
           next = Math.min(next, entry.nextAttempt);
           waiting++;
           continue;

@@ -18,6 +18,8 @@ const EVENTS_HELP = `events (comma-separated, repeatable; default: all):
 export function buildProgram(): Command {
   const program = new Command('tswatch')
     .description('Watch files and directories with Linux inotify and print their events, like inotifywait.')
+    // `tswatch alert -e create …`: after a subcommand's name, -e / -r / -q are the subcommand's own.
+    .enablePositionalOptions()
     .argument('<paths...>', 'files or directories to watch')
     .option('-e, --event <events>', 'listen for these events only', collect)
     .addOption(new Option('--events <events>', 'same as --event').argParser(collect))
