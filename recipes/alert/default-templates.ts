@@ -30,6 +30,10 @@ Still happening on <%= it.hostname %> (rule <%= d.rule %>):
   ... and <%= g.count - g.findings.length %> more
 <% } -%>
 <% } -%>
+<% if (d.otherPaths > 0) { -%>
+
+... and <%= it.plural(d.otherPaths, 'more event') %> in other paths
+<% } -%>
 <% if (d.active.length > 0) { -%>
 
 Still on:
@@ -58,6 +62,7 @@ Still on:
 </table>
 <% if (g.count > g.findings.length) { %><p>... and <%= g.count - g.findings.length %> more</p><% } %>
 <% } -%>
+<% if (d.otherPaths > 0) { %><p>... and <%= it.plural(d.otherPaths, 'more event') %> in other paths</p><% } %>
 <% if (d.active.length > 0) { -%>
 <h3>Still on</h3>
 <ul>

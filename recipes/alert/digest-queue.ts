@@ -32,8 +32,10 @@ export interface Digest {
   from: number;
   until: number;
   total: number;
-  /** Findings not listed one by one (past `maxListed`): counted in their group. */
+  /** Findings not listed one by one (past `maxListed`): counted in their group, or in `otherPaths`. */
   unlisted: number;
+  /** Findings in paths past `maxPaths`, which get no group of their own. */
+  otherPaths: number;
   groups: PathGroup[];
   /** Mails the hourly limit held back; their findings are in this one. */
   heldBack: number;
@@ -46,8 +48,10 @@ export interface DigestQueueOptions {
   maxPerHour: number;
   /** 0: no reminders. */
   remindMs: number;
-  /** Findings listed one by one in a digest; the rest are counted per path. */
+  /** Findings listed one by one in a digest; the rest are counted per path. Default 1000. */
   maxListed?: number;
+  /** Paths with a group of their own; findings in more paths are only counted. Default 1000. */
+  maxPaths?: number;
   /** The period `maxPerHour` counts over; an hour unless a test shortens it. */
   periodMs?: number;
 }
@@ -63,6 +67,7 @@ export class DigestQueue {
   private groups = new Map<string, PathGroup>();
   private total = 0;
   private listed = 0;
+  private otherPaths = 0;
   private from = 0;
   private heldBack = 0;
   private sent: number[] = [];
@@ -82,9 +87,12 @@ export class DigestQueue {
     if (this.total === 0) this.from = finding.time;
     this.total++;
     let group = this.groups.get(finding.path);
-    if (group === undefined) this.groups.set(finding.path, (group = { path: finding.path, count: 0, findings: [] }));
-    group.count++;
-    if (this.listed < (this.options.maxListed ?? 1000)) {
+    if (group === undefined && this.groups.size < (this.options.maxPaths ?? 1000)) {
+      this.groups.set(finding.path, (group = { path: finding.path, count: 0, findings: [] }));
+    }
+    if (group === undefined) this.otherPaths++;
+    else group.count++;
+    if (group !== undefined && this.listed < (this.options.maxListed ?? 1000)) {
       group.findings.push(finding);
       this.listed++;
     }
@@ -150,12 +158,13 @@ export class DigestQueue {
       until: now,
       total: this.total,
       unlisted: this.total - this.listed,
+      otherPaths: this.otherPaths,
       groups,
       heldBack: this.heldBack,
       active: [...this.conditions.values()],
     };
     this.groups = new Map();
-    this.total = this.listed = this.heldBack = 0;
+    this.total = this.listed = this.heldBack = this.otherPaths = 0;
     this.sent.push(now);
     this.lastMail = now;
     this.scheduleReminder();

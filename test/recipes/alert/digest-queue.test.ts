@@ -42,6 +42,18 @@ test('past maxListed, findings are counted per path, not listed', async (t) => {
   assert.equal(d.groups.reduce((n, g) => n + g.findings.length, 0), 5);
 });
 
+test('past maxPaths, findings in further paths are only counted', async (t) => {
+  const { q, digests } = queue({ maxPaths: 3 });
+  t.after(() => q.close());
+  for (let i = 0; i < 10; i++) q.add(finding(`/p${i}`));
+  q.add(finding('/p0'));
+  await waitFor(() => digests.length === 1, 'one digest');
+  const d = digests[0]!;
+  assert.deepEqual(d.groups.map((g) => [g.path, g.count]), [['/p0', 2], ['/p1', 1], ['/p2', 1]]);
+  assert.equal(d.otherPaths, 7);
+  assert.equal(d.total, 11);
+});
+
 test('the hourly limit holds mails back and folds their findings into the next one', async (t) => {
   const { q, digests } = queue({ maxPerHour: 1, periodMs: 400 });
   t.after(() => q.close());
