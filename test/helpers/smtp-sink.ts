@@ -41,10 +41,11 @@ export function selfSignedCert(dir: string): { key: string; cert: string; certFi
 
 /**
  * A real SMTP server (npm smtp-server) on 127.0.0.1 that parses every message it accepts (mailparser).
- * `users`: when given, AUTH is required and checked. Closed when the test file ends.
+ * `users`: when given, AUTH is required and checked; `rejectTo`: recipients refused with 550. Closed
+ * when the test file ends.
  */
 export async function startSmtpSink(
-  options: { port?: number; users?: Record<string, string>; tls?: { key: string; cert: string } } = {},
+  options: { port?: number; users?: Record<string, string>; tls?: { key: string; cert: string }; rejectTo?: string[] } = {},
 ) {
   const received: Received[] = [];
   const serverOptions: SMTPServerOptions = {
@@ -57,6 +58,12 @@ export async function startSmtpSink(
       const pass = options.users?.[auth.username ?? ''];
       if (pass !== undefined && pass === auth.password) callback(null, { user: auth.username });
       else callback(new Error('Invalid username or password'));
+    },
+    onRcptTo(address, _session, callback) {
+      if (!options.rejectTo?.includes(address.address)) return callback();
+      const err = new Error(`<${address.address}>: no such user here`) as Error & { responseCode: number };
+      err.responseCode = 550;
+      callback(err);
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];

@@ -229,6 +229,33 @@ test('host report mail: every field rendered, and templates can be overridden', 
   assert.match(sink.received[1]!.mail.text ?? '', /^load=[\d.]+ mem=[\d.]+%/m);
 });
 
+test('a recipient refused for good (550): the mail is kept in failed/, not retried forever', async () => {
+  const sink = await startSmtpSink({ rejectTo: ['nobody@example.com'] });
+  const spoolDir = join(tmpDir(), 'spool');
+  const result = await sendHostReport({ to: ['nobody@example.com'], smtp: { url: sink.url }, spoolDir, retryMin: 0.05 }, { cpuSampleMs: 20 });
+  assert.equal(result.delivered, false);
+  assert.match(result.lastError ?? '', /550.*no such user/);
+  assert.deepEqual(readdirSync(spoolDir).filter((n) => n.endsWith('.json')), []);
+  assert.equal(readdirSync(join(spoolDir, 'failed')).length, 1);
+  assert.equal(sink.received.length, 0);
+});
+
+test('include / exclude globs choose the files of a directory rule', async (t) => {
+  const sink = await startSmtpSink();
+  const dir = tmpDir();
+  const a = await startAlert(t, {
+    rules: [{ paths: [dir], recursive: true, events: ['create'], include: ['**/*.conf'], exclude: ['**/skip-*'] }],
+    smtp: { url: sink.url },
+    window: 0.2,
+  });
+  writeFileSync(join(dir, 'notes.txt'), '');
+  writeFileSync(join(dir, 'skip-me.conf'), '');
+  writeFileSync(join(dir, 'app.conf'), '');
+  await sink.until(1);
+  await a.stop();
+  assert.deepEqual(a.digests.flatMap((d) => d.groups.map((g) => g.path)), [join(dir, 'app.conf')]);
+});
+
 test('bad options are named with a hint, before anything is watched', () => {
   const fails = (options: AlertOptions, message: RegExp) =>
     assert.throws(() => new AlertEmail(options), (err: Error & { hint?: string }) => message.test(`${err.message} ${err.hint}`));
