@@ -8,6 +8,7 @@ export const DEFAULT_TEMPLATES = {
 <% } else if (it.digest.kind === 'reminder') { %><%= it.digest.rule %> on <%= it.hostname %>: still happening (<%= it.plural(it.digest.active.length, 'condition') %>)
 <% } else if (it.digest.kind === 'recovered') { %><%= it.digest.rule %> on <%= it.hostname %>: recovered
 <% } else { %><%= it.digest.rule %> on <%= it.hostname %>: <%= it.plural(it.digest.total, 'event') %> in <%= it.plural(it.digest.groups.length, 'path') %>
+<% if (it.digest.heldBack > 0) { %>(still happening: <%= it.plural(it.digest.heldBack, 'mail') %> held back)<% } %>
 <% } %>`,
 
   text: `<% const d = it.digest -%>

@@ -71,9 +71,15 @@ export class Outbox extends EventEmitter {
   private async pass(replay: boolean): Promise<void> {
     let next = Infinity;
     let waiting = 0;
+    // Once the mail server failed, the other mails wait for the next pass instead of each knocking too.
+    let mailDown = false;
     try {
       for (const entry of this.spool.list()) {
         if (this.closed) break;
+        if (entry.mail && mailDown) {
+          waiting++;
+          continue;
+        }
         if (!replay && entry.nextAttempt > Date.now()) {
           next = Math.min(next, entry.nextAttempt);
           waiting++;
@@ -92,6 +98,7 @@ export class Outbox extends EventEmitter {
             this.emit('failed', entry, err);
             continue;
           }
+          mailDown ||= entry.mail !== undefined;
           entry.nextAttempt = Date.now() + this.backoff(entry.attempts);
           this.spool.release(entry);
           next = Math.min(next, entry.nextAttempt);
