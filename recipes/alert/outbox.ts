@@ -1,10 +1,15 @@
 import { EventEmitter } from 'node:events';
 import type { Spool, SpoolEntry, SpooledMail, SpooledWebhook } from './spool.js';
 
+/** What the server said: recipients it refused while accepting the mail for the others. */
+export interface Delivered {
+  rejected: string[];
+}
+
 /** How each kind of entry is handed over; a rejection means "not delivered, try again later". */
 export interface Senders {
-  mail(mail: SpooledMail): Promise<void>;
-  webhook(hook: SpooledWebhook): Promise<void>;
+  mail(mail: SpooledMail): Promise<Delivered>;
+  webhook(hook: SpooledWebhook): Promise<Delivered>;
 }
 
 export interface OutboxOptions {
@@ -20,7 +25,7 @@ export class PermanentDeliveryError extends Error {}
  * exponential backoff (retryMin · 2^(attempts-1), at most retryMax); the retry state is in the entry's
  * file, so it carries across restarts.
  *
- * Events: `sent` (entry), `retry` (entry, err), `failed` (entry, err: permanent, entry kept aside),
+ * Events: `sent` (entry, Delivered), `retry` (entry, err), `failed` (entry, err: permanent, entry kept aside),
  * `idle` (after a pass; entries still waiting), `error` (err).
  */
 export class Outbox extends EventEmitter {
@@ -87,9 +92,9 @@ export class Outbox extends EventEmitter {
         }
         if (!this.spool.claim(entry)) continue; // another tswatch has it
         try {
-          await this.send(entry);
+          const delivered = await this.send(entry);
           this.spool.done(entry);
-          this.emit('sent', entry);
+          this.emit('sent', entry, delivered);
         } catch (err) {
           entry.attempts++;
           entry.lastError = (err as Error).message;
@@ -113,7 +118,7 @@ export class Outbox extends EventEmitter {
     this.emit('idle', waiting);
   }
 
-  private send(entry: SpoolEntry): Promise<void> {
+  private send(entry: SpoolEntry): Promise<Delivered> {
     if (entry.mail) return this.senders.mail(entry.mail);
     if (entry.webhook) return this.senders.webhook(entry.webhook);
     return Promise.reject(new PermanentDeliveryError(`spool entry ${entry.id} holds neither a mail nor a webhook`));

@@ -1,5 +1,5 @@
 import { TswatchError } from '../../src/index.js';
-import { PermanentDeliveryError, type Senders } from './outbox.js';
+import { type Delivered, PermanentDeliveryError, type Senders } from './outbox.js';
 import type { SmtpTransportConfig } from './smtp-config.js';
 import type { SpooledMail, SpooledWebhook } from './spool.js';
 
@@ -20,11 +20,12 @@ async function loadNodemailer(): Promise<typeof import('nodemailer')> {
 export function createSenders(smtp: SmtpTransportConfig, webhookTimeoutMs = 15_000): Senders {
   let transport: ReturnType<typeof import('nodemailer').createTransport> | undefined;
   return {
-    async mail(mail: SpooledMail): Promise<void> {
+    async mail(mail: SpooledMail): Promise<Delivered> {
       transport ??= (await loadNodemailer()).createTransport(smtp);
       try {
         // The raw message is sent as spooled: same bytes, same Message-ID on every attempt.
-        await transport.sendMail({ envelope: mail.envelope, raw: mail.raw });
+        const info = await transport.sendMail({ envelope: mail.envelope, raw: mail.raw });
+        return { rejected: ((info.rejected ?? []) as Array<string | { address: string }>).map((r) => (typeof r === 'string' ? r : r.address)) };
       } catch (err) {
         const e = err as Error & { code?: string; responseCode?: number };
         // 5xx for the recipients will not change by retrying; a refused login may (fix the config, restart).
@@ -32,7 +33,7 @@ export function createSenders(smtp: SmtpTransportConfig, webhookTimeoutMs = 15_0
         throw err;
       }
     },
-    async webhook(hook: SpooledWebhook): Promise<void> {
+    async webhook(hook: SpooledWebhook): Promise<Delivered> {
       const response = await fetch(hook.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'tswatch' },
@@ -41,6 +42,7 @@ export function createSenders(smtp: SmtpTransportConfig, webhookTimeoutMs = 15_0
       });
       await response.arrayBuffer();
       if (!response.ok) throw new Error(`webhook ${hook.url} answered ${response.status} ${response.statusText}`);
+      return { rejected: [] };
     },
   };
 }

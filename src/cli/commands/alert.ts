@@ -105,7 +105,10 @@ Examples:
       const describe = (err: unknown): string => (err instanceof TswatchError ? err.describe() : (err as Error).message);
       alert.on('error', (err: unknown) => process.stderr.write(`tswatch: ${describe(err)}\n`));
       alert.on('window', (rule: string, ms: number) => say(`${rule}: gathering events for ${ms / 1000} s, then mailing`));
-      alert.on('sent', (entry) => say(`${entry.mail ? `mail ${entry.mail.messageId}` : `webhook post ${entry.id}`} delivered`));
+      alert.on('sent', (entry, { rejected }: { rejected: string[] }) => {
+        say(`${entry.mail ? `mail ${entry.mail.messageId}` : `webhook post ${entry.id}`} delivered`);
+        if (rejected.length) process.stderr.write(`tswatch: the server refused these recipients of ${entry.mail.messageId}: ${rejected.join(', ')}\n`);
+      });
       alert.on('retry', (entry, err: Error) =>
         say(`not delivered yet (${err.message}); retry ${entry.attempts} at ${new Date(entry.nextAttempt).toISOString()}`),
       );

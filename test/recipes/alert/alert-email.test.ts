@@ -240,6 +240,19 @@ test('a recipient refused for good (550): the mail is kept in failed/, not retri
   assert.equal(sink.received.length, 0);
 });
 
+test('one recipient refused, the other accepted: delivered, the refusal reported', async (t) => {
+  const sink = await startSmtpSink({ rejectTo: ['gone@example.com'] });
+  const dir = tmpDir();
+  const a = await startAlert(t, { rules: [{ paths: [dir], events: ['create'] }], smtp: { url: sink.url }, mail: { to: ['ops@example.com', 'gone@example.com'] } });
+  const rejected: string[][] = [];
+  a.alert.on('sent', (_entry, delivered: { rejected: string[] }) => rejected.push(delivered.rejected));
+  writeFileSync(join(dir, 'x'), '');
+  await sink.until(1);
+  await waitFor(() => rejected.length === 1, 'the sent event');
+  assert.deepEqual(sink.received[0]!.envelopeTo, ['ops@example.com']);
+  assert.deepEqual(rejected[0], ['gone@example.com']);
+});
+
 test('include / exclude globs choose the files of a directory rule', async (t) => {
   const sink = await startSmtpSink();
   const dir = tmpDir();
