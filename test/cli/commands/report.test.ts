@@ -19,7 +19,7 @@ test('tswatch report --to: the host report alone, password from the environment'
   assert.equal(user, 'reports');
   assert.equal(mail.subject, `[tswatch] host report: ${hostname()}`);
   assert.match(mail.text ?? '', /booted .*\n {2}CPU .* CPUs, [\d.]+% busy, load [\d.]+ [\d.]+ [\d.]+\n {2}memory .* used \([\d.]+%\)/);
-  assert.match(mail.text ?? '', /disk {6}\/ \(\w+\): .* used/);
+  assert.match(mail.text ?? '', /disk {6}\/ \([^)]+\): .* used/);
 });
 
 test('server down: exit 75, the mail stays in the spool, and the next run sends it', async () => {
