@@ -3,6 +3,8 @@ import { completionCommand } from './commands/completion.js';
 import { doctorCommand } from './commands/doctor.js';
 import { trashCommand } from './commands/trash.js';
 import { statsCommand } from './commands/stats.js';
+import { alertCommand } from './commands/alert.js';
+import { reportCommand } from './commands/report.js';
 
 /**
  * The subcommands of `tswatch` (`tswatch stats …`, `tswatch trash …`), each built by a function in
@@ -14,4 +16,6 @@ export const SUBCOMMANDS: ReadonlyArray<() => Command> = [
   trashCommand,
   doctorCommand,
   completionCommand,
+  alertCommand,
+  reportCommand,
 ];

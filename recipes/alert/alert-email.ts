@@ -1,0 +1,211 @@
+import { EventEmitter } from 'node:events';
+import { readdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Writable } from 'node:stream';
+import {
+  ALL_EVENTS,
+  type Event,
+  IN_IGNORED,
+  IN_MASK_ADD,
+  IN_Q_OVERFLOW,
+  inotifywaitNames,
+  Notifier,
+  WatchManager,
+} from '../../src/index.js';
+import { type AlertOptions, resolveAlertOptions, type ResolvedAlertOptions, type ResolvedRule } from './alert-options.js';
+import { type Digest, DigestQueue, type Finding } from './digest-queue.js';
+import { FileChecks } from './file-checks.js';
+import { KeyedSerial } from './keyed-serial.js';
+import { LogTail } from './log-tail.js';
+import { openMailPipeline, type MailPipeline } from './mail-pipeline.js';
+import { CHECK_EVENTS, RuleMatcher, TAIL_EVENTS } from './rule-matcher.js';
+import { smtpTransportConfig } from './smtp-config.js';
+
+export interface AlertEmailIO {
+  /** Where --dry-run prints the mails. Default process.stdout. */
+  dryRunOut?: Writable;
+  /** CPU sample for the host report, ms (tests make it short). */
+  cpuSampleMs?: number;
+}
+
+/** Files looked at when the checks start; past this a directory's files get checked from their first event. */
+const BASELINE_LIMIT = 10_000;
+
+interface ActiveRule {
+  index: number;
+  rule: ResolvedRule;
+  matcher: RuleMatcher;
+  queue: DigestQueue;
+  checks: FileChecks;
+  tails: Map<string, LogTail>;
+}
+
+/**
+ * Mail when watched files change: rule events and monit-style checks, gathered into digests, throttled,
+ * written to a spool and sent with retries (see AlertOptions). `start()` sends what an earlier run left
+ * in the spool; `stop()` spools what is pending, so nothing is lost across restarts.
+ *
+ * Events: `window` (rule name, ms: findings are being gathered), `digest` (digest), `spooled` (entries), `sent` (entry), `retry` (entry, err),
+ * `failed` (entry, err), `error` (err).
+ */
+export class AlertEmail extends EventEmitter {
+  readonly options: ResolvedAlertOptions;
+  private readonly io: AlertEmailIO;
+  private pipeline: MailPipeline | undefined;
+  private notifier: Notifier | undefined;
+  private readonly rules: ActiveRule[] = [];
+  private readonly serial = new KeyedSerial((err) => this.emit('error', err));
+  private readonly sending = new Set<Promise<unknown>>();
+
+  constructor(options: AlertOptions, io: AlertEmailIO = {}) {
+    super();
+    this.options = resolveAlertOptions(options, hostname());
+    smtpTransportConfig(this.options.smtp); // a bad SMTP setting is named now, not at the first alert
+    this.io = io;
+  }
+
+  get outbox() {
+    return this.pipeline?.outbox;
+  }
+
+  async start(): Promise<void> {
+    const o = this.options;
+    const pipeline = openMailPipeline({
+      ...o,
+      hostReportPaths: o.hostReport ? o.rules.flatMap((r) => r.paths.map((p) => resolve(p))) : undefined,
+      dryRunOut: o.dryRun ? (this.io.dryRunOut ?? process.stdout) : undefined,
+      ...(this.io.cpuSampleMs === undefined ? {} : { cpuSampleMs: this.io.cpuSampleMs }),
+    });
+    this.pipeline = pipeline;
+    for (const name of ['sent', 'retry', 'failed', 'error'] as const) pipeline.outbox.on(name, (...args) => this.emit(name, ...args));
+
+    const wm = new WatchManager();
+    try {
+      o.rules.forEach((rule, index) => this.rules.push(this.activate(rule, index, wm)));
+    } catch (err) {
+      wm.close();
+      await pipeline.outbox.close();
+      throw err;
+    }
+    this.notifier = new Notifier(wm, (event: Event) => this.onEvent(event));
+    this.notifier.on('error', (err: Error) => this.emit('error', err));
+    this.notifier.start();
+    await this.notifier.ready();
+    await Promise.all(this.rules.map((r) => this.baseline(r)));
+  }
+
+  /** Stop watching; pending digests go to the spool now (sent by the next run if not by this one). */
+  async stop(): Promise<void> {
+    this.notifier?.stop();
+    await this.serial.idle();
+    for (const r of this.rules) {
+      r.queue.flushNow();
+      r.queue.close();
+      for (const tail of r.tails.values()) await tail.close();
+    }
+    while (this.sending.size > 0) await Promise.all(this.sending);
+    await this.pipeline?.outbox.close();
+  }
+
+  /** Resolves once every check and log read started so far has finished (tests, mostly). */
+  settled(): Promise<void> {
+    return this.serial.idle();
+  }
+
+  private activate(rule: ResolvedRule, index: number, wm: WatchManager): ActiveRule {
+    const ignored = this.options.dryRun ? [] : [resolve(this.options.spoolDir)];
+    const matcher = new RuleMatcher(rule, ignored);
+    const queue = new DigestQueue(
+      { rule: rule.name, windowMs: this.options.windowMs, maxPerHour: this.options.maxPerHour, remindMs: this.options.remindMs },
+      (digest) => this.mail(digest, rule.to),
+      (windowMs) => this.emit('window', rule.name, windowMs),
+    );
+    const checks = new FileChecks(rule, queue);
+    const active: ActiveRule = { index, rule, matcher, queue, checks, tails: new Map() };
+    let mask = rule.mask;
+    if (checks.active) mask |= CHECK_EVENTS;
+    if (rule.match) mask |= TAIL_EVENTS;
+    for (const target of matcher.targets) {
+      // IN_MASK_ADD: rules sharing a directory add up their events instead of replacing each other's.
+      wm.addWatch(target.watchPath, mask | IN_MASK_ADD, { rec: target.isDir && rule.recursive, autoAdd: target.isDir && rule.recursive, quiet: false });
+    }
+    return active;
+  }
+
+  /** Record what the files look like now, and start following logs at their current end. */
+  private async baseline(r: ActiveRule): Promise<void> {
+    if (!r.checks.active && !r.rule.match) return;
+    const files: string[] = [];
+    for (const target of r.matcher.targets) {
+      if (!target.isDir) files.push(target.path);
+      else files.push(...this.filesUnder(target.path, r.rule.recursive).filter((f) => r.matcher.targetFor(f)));
+    }
+    for (const file of files.slice(0, BASELINE_LIMIT)) {
+      if (r.checks.active) await this.serial.run(`check:${r.index}:${file}`, () => r.checks.check(file));
+      if (r.rule.match) {
+        const tail = this.tailFor(r, file);
+        await this.serial.run(`tail:${r.index}:${file}`, () => tail.start());
+      }
+    }
+  }
+
+  private filesUnder(dir: string, recursive: boolean): string[] {
+    try {
+      return readdirSync(dir, { withFileTypes: true, recursive })
+        .filter((d) => d.isFile())
+        .map((d) => join(d.parentPath, d.name));
+    } catch {
+      return [];
+    }
+  }
+
+  private tailFor(r: ActiveRule, file: string): LogTail {
+    let tail = r.tails.get(file);
+    if (tail === undefined) {
+      const match = r.rule.match!;
+      tail = new LogTail(file, (line) => {
+        if (match.test(line)) r.queue.add({ time: Date.now(), path: file, kind: 'match', what: `matched /${match.source}/`, detail: line });
+      });
+      r.tails.set(file, tail);
+    }
+    return tail;
+  }
+
+  private onEvent(event: Event): void {
+    if (event.mask & IN_IGNORED) return;
+    const time = Date.now();
+    if (event.mask & IN_Q_OVERFLOW) {
+      const what = 'kernel event queue overflowed: events were lost; tswatch rescanned the watched directories';
+      for (const r of this.rules) r.queue.add({ time, path: '(all watched paths)', kind: 'event', what });
+      return;
+    }
+    const bits = event.mask & ALL_EVENTS;
+    for (const r of this.rules) {
+      if (!r.matcher.matches(event)) continue;
+      const path = event.pathname;
+      if (bits & r.rule.mask) {
+        const finding: Finding = { time, path, kind: 'event', what: inotifywaitNames(event.mask) };
+        if (event.src_pathname) finding.detail = `from ${event.src_pathname}`;
+        r.queue.add(finding);
+      }
+      if (event.dir) continue;
+      if (r.checks.active && bits & CHECK_EVENTS) void this.serial.run(`check:${r.index}:${path}`, () => r.checks.check(path));
+      if (r.rule.match && bits & TAIL_EVENTS) {
+        // A log first seen now (created later, or past the baseline limit) is read from its start.
+        const tail = this.tailFor(r, path);
+        void this.serial.run(`tail:${r.index}:${path}`, () => tail.poke());
+      }
+    }
+  }
+
+  private mail(digest: Digest, to: string[]): void {
+    this.emit('digest', digest);
+    const sending = this.pipeline!.mailer.send(digest, to).then(
+      (entries) => void (entries.length && this.emit('spooled', entries)),
+      (err: unknown) => this.emit('error', err),
+    );
+    this.sending.add(sending);
+    void sending.finally(() => this.sending.delete(sending));
+  }
+}

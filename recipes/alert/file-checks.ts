@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, type Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Finding } from './digest-queue.js';
+import { bytes } from './mail-templates.js';
+
+export interface FileCheckSettings {
+  checksum: boolean;
+  permissions: boolean;
+  sizeAbove: number | undefined;
+}
+
+/** Where checks report: plain findings, and conditions that last until cleared. */
+export interface CheckSink {
+  add(finding: Finding): void;
+  raise(key: string, finding: Finding): void;
+  clear(key: string, finding: Finding): void;
+}
+
+interface FileState {
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  hash: string | undefined;
+}
+
+function sha256(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('error', reject)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+const octal = (mode: number): string => (mode & 0o7777).toString(8).padStart(4, '0');
+
+async function statOrUndefined(path: string): Promise<Stats | undefined> {
+  try {
+    return await stat(path);
+  } catch (err) {
+    if (['ENOENT', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '')) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * monit's file checks: content (sha256), permissions and owner, and size above a limit (a condition,
+ * reported when it starts and when it ends). The first look at a file only records it, except that a
+ * file already above the limit is reported.
+ */
+export class FileChecks {
+  private readonly states = new Map<string, FileState>();
+
+  constructor(
+    private readonly settings: FileCheckSettings,
+    private readonly sink: CheckSink,
+  ) {}
+
+  get active(): boolean {
+    return this.settings.checksum || this.settings.permissions || this.settings.sizeAbove !== undefined;
+  }
+
+  /** Look at `path` again and report what changed since the last look. */
+  async check(path: string): Promise<void> {
+    const st = await statOrUndefined(path);
+    const time = Date.now();
+    const sizeKey = `size:${path}`;
+    if (st === undefined || !st.isFile()) {
+      this.states.delete(path);
+      this.sink.clear(sizeKey, { time, path, kind: 'size', what: 'file removed: no longer above the size limit' });
+      return;
+    }
+    const before = this.states.get(path);
+    const hash = this.settings.checksum ? await sha256(path).catch(() => before?.hash) : undefined;
+    const now: FileState = { size: st.size, mode: st.mode, uid: st.uid, gid: st.gid, hash };
+    this.states.set(path, now);
+    if (before && this.settings.permissions) {
+      const changes: string[] = [];
+      if ((before.mode & 0o7777) !== (now.mode & 0o7777)) changes.push(`mode ${octal(before.mode)} -> ${octal(now.mode)}`);
+      if (before.uid !== now.uid || before.gid !== now.gid) changes.push(`owner ${before.uid}:${before.gid} -> ${now.uid}:${now.gid}`);
+      if (changes.length > 0) this.sink.add({ time, path, kind: 'permissions', what: 'permissions changed', detail: changes.join(', ') });
+    }
+    if (before?.hash && now.hash && before.hash !== now.hash) {
+      this.sink.add({
+        time,
+        path,
+        kind: 'content',
+        what: 'content changed',
+        detail: `sha256 ${before.hash.slice(0, 16)}... -> ${now.hash.slice(0, 16)}..., size ${before.size} -> ${now.size}`,
+      });
+    }
+    const limit = this.settings.sizeAbove;
+    if (limit === undefined) return;
+    if (now.size > limit) {
+      this.sink.raise(sizeKey, { time, path, kind: 'size', what: `size above ${bytes(limit)}`, detail: `${bytes(now.size)} (${now.size} bytes)` });
+    } else {
+      this.sink.clear(sizeKey, { time, path, kind: 'size', what: `size back below ${bytes(limit)}`, detail: `${bytes(now.size)} (${now.size} bytes)` });
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Eta } from 'eta';
+import { TswatchError } from '../../src/index.js';
+import { DEFAULT_TEMPLATES, type TemplateName } from './default-templates.js';
+import type { Digest } from './digest-queue.js';
+import type { HostReport } from './host-report.js';
+
+/** What a template sees as `it`. */
+export interface MailView {
+  prefix: string;
+  hostname: string;
+  /** Absent in `tswatch report` mails. */
+  digest: Digest | undefined;
+  host: HostReport | undefined;
+  bytes(n: number): string;
+  time(ms: number): string;
+  clock(ms: number): string;
+  duration(seconds: number): string;
+  plural(n: number, word: string): string;
+}
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export function bytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let i = 0;
+  for (; Math.abs(n) >= 1024 && i < units.length - 1; i++) n /= 1024;
+  return `${i === 0 ? n : n.toFixed(1)} ${units[i]}`;
+}
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+const clock = (ms: number): string => {
+  const d = new Date(ms);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+};
+const time = (ms: number): string => {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${clock(ms)}`;
+};
+function duration(seconds: number): string {
+  const d = Math.floor(seconds / 86400);
+  const h = Math.floor((seconds % 86400) / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  return d > 0 ? `${d}d ${h}h` : h > 0 ? `${h}h ${m}m` : `${m}m ${Math.floor(seconds % 60)}s`;
+}
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export function mailView(prefix: string, hostname: string, digest: Digest | undefined, host: HostReport | undefined): MailView {
+  return { prefix, hostname, digest, host, bytes, time, clock, duration, plural };
+}
+
+/**
+ * Renders subject, text and HTML with eta. Templates from `templateDir` (subject.eta, text.eta,
+ * html.eta, host-text.eta, host-html.eta) replace the built-in ones; a user template that fails at
+ * render time falls back to the built-in one, so the alert still goes out.
+ */
+export class MailTemplates {
+  private readonly sources: Record<TemplateName, string>;
+  private readonly custom = new Set<TemplateName>();
+
+  constructor(templateDir?: string) {
+    this.sources = { ...DEFAULT_TEMPLATES };
+    if (templateDir === undefined) return;
+    if (!existsSync(templateDir)) {
+      throw new TswatchError(`template directory '${templateDir}' does not exist`, {
+        code: 'ENOENT',
+        path: templateDir,
+        hint: `create it with any of: ${Object.keys(DEFAULT_TEMPLATES).map((n) => `${n}.eta`).join(', ')}`,
+      });
+    }
+    for (const name of Object.keys(DEFAULT_TEMPLATES) as TemplateName[]) {
+      const file = join(templateDir, `${name}.eta`);
+      if (!existsSync(file)) continue;
+      this.sources[name] = readFileSync(file, 'utf8');
+      this.custom.add(name);
+    }
+    // A syntax error is reported at start, naming the file, not when the first alert fires.
+    for (const name of this.custom) {
+      try {
+        this.engine(name === 'html' || name === 'host-html', this.sources).compile(this.sources[name]);
+      } catch (err) {
+        throw new TswatchError(`template ${join(templateDir, `${name}.eta`)}: ${(err as Error).message}`, {
+          code: 'EBADTEMPLATE',
+          hint: 'fix the eta syntax (https://eta.js.org), or remove the file to use the built-in one',
+        });
+      }
+    }
+  }
+
+  render(view: MailView): RenderedMail {
+    return {
+      subject: this.renderOne('subject', view).replace(/\s+/g, ' ').trim(),
+      text: this.renderOne('text', view),
+      html: this.renderOne('html', view),
+    };
+  }
+
+  private engine(html: boolean, sources: Record<TemplateName, string>): Eta {
+    const eta = new Eta({ autoEscape: html, autoTrim: false, cache: false });
+    eta.loadTemplate('@host-text', sources['host-text']);
+    eta.loadTemplate('@host-html', sources['host-html']);
+    return eta;
+  }
+
+  private renderOne(name: 'subject' | 'text' | 'html', view: MailView): string {
+    const html = name === 'html';
+    try {
+      return this.engine(html, this.sources).renderString(this.sources[name], view);
+    } catch (err) {
+      if (!this.custom.size) throw err;
+      const fallback = this.engine(html, DEFAULT_TEMPLATES).renderString(DEFAULT_TEMPLATES[name], view);
+      const note = `tswatch: the custom template failed (${(err as Error).message}); the built-in one was used.`;
+      return name === 'subject' ? fallback : html ? fallback.replace(/<body[^>]*>/, (body) => `${body}<p>${escapeHtml(note)}</p>`) : `${note}\n\n${fallback}`;
+    }
+  }
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}

@@ -1,0 +1,126 @@
+import { Command } from 'commander';
+import type { AlertOptions, AlertRule } from '../../../recipes/alert/index.js';
+import { TswatchError } from '../../errors.js';
+import { addMailOptions, collect, commonMailOptions, type MailFlags, numberFlag, SMTP_HELP } from './mail-flags.js';
+
+interface AlertFlags extends MailFlags {
+  event?: string[];
+  recursive?: boolean;
+  include?: string[];
+  exclude?: string[];
+  name?: string;
+  checksum?: boolean;
+  perms?: boolean;
+  sizeAbove?: string;
+  match?: string;
+  ignoreCase?: boolean;
+  window?: string;
+  maxPerHour?: string;
+  remindAfter?: string;
+  hostReport?: boolean;
+}
+
+/** Flags → the AlertOptions a config file would hold (one rule). */
+export function alertOptions(paths: string[], flags: AlertFlags): AlertOptions {
+  const rule: AlertRule = { paths };
+  if (flags.name !== undefined) rule.name = flags.name;
+  if (flags.event !== undefined) rule.events = flags.event;
+  if (flags.include !== undefined) rule.include = flags.include;
+  if (flags.exclude !== undefined) rule.exclude = flags.exclude;
+  if (flags.recursive) rule.recursive = true;
+  const checks: NonNullable<AlertRule['checks']> = {};
+  if (flags.checksum) checks.checksum = true;
+  if (flags.perms) checks.permissions = true;
+  if (flags.sizeAbove !== undefined) checks.sizeAbove = flags.sizeAbove;
+  if (flags.match !== undefined) checks.match = flags.match;
+  if (flags.ignoreCase) checks.matchFlags = 'i';
+  if (Object.keys(checks).length > 0) rule.checks = checks;
+  const options: AlertOptions = {
+    rules: [rule],
+    mail: {
+      to: flags.to ?? [],
+      ...(flags.from === undefined ? {} : { from: flags.from }),
+      ...(flags.subjectPrefix === undefined ? {} : { subjectPrefix: flags.subjectPrefix }),
+    },
+    ...commonMailOptions(flags),
+    hostReport: flags.hostReport ?? true,
+  };
+  const window = numberFlag('--window', flags.window);
+  if (window !== undefined) options.window = window;
+  const maxPerHour = numberFlag('--max-per-hour', flags.maxPerHour, { integer: true, min: 1 });
+  if (maxPerHour !== undefined) options.maxPerHour = maxPerHour;
+  const remindAfter = numberFlag('--remind-after', flags.remindAfter);
+  if (remindAfter !== undefined) options.remindAfter = remindAfter;
+  return options;
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+export function alertCommand(): Command {
+  const command = new Command('alert')
+    .description('Mail when watched files change: events, checksum / permission / size checks, log lines matching a regex')
+    .argument('<paths...>', 'files or directories to watch (a file is followed across replace and rotation)')
+    .option('-e, --event <events>', 'events to mail about (inotifywait names; default create,delete,close_write,moved_from,moved_to,attrib,delete_self,move_self; none when a check is given)', collect)
+    .option('-r, --recursive', 'watch directories below too, including new ones')
+    .option('--include <glob>', 'only paths matching this glob (repeatable)', collect)
+    .option('--exclude <glob>', 'never paths matching this glob (repeatable)', collect)
+    .option('--name <name>', 'rule name in subjects (default: the first path)')
+    .option('--checksum', 'mail when a file\'s content changes (sha256)')
+    .option('--perms', 'mail when a file\'s mode, owner or group changes')
+    .option('--size-above <size>', 'mail when a file grows above SIZE (500000, 512k, 10M), and when it is back below')
+    .option('--match <regex>', 'follow the files as logs (across rotation and truncation); mail new lines matching REGEX')
+    .option('-i, --ignore-case', '--match ignores case')
+    .option('--window <seconds>', 'gather events this long into one mail (default 60)')
+    .option('--max-per-hour <n>', 'at most N mails an hour; the rest is folded into the next one (default 10)')
+    .option('--remind-after <seconds>', 'remind this often while a condition lasts (default 3600, 0: never)')
+    .option('--no-host-report', 'leave the host report (load, memory, disks) out of the mails');
+  return addMailOptions(command)
+    .addHelpText(
+      'after',
+      `${SMTP_HELP}
+
+Examples:
+  tswatch alert /etc --to ops@example.com --smtp smtp://mailer@mail.example.com:587 --smtp-security starttls
+  tswatch alert -r /srv/www --checksum --perms --to ops@example.com --window 300
+  tswatch alert /var/log/app.log --match 'ERROR|FATAL' --to dev@example.com
+  tswatch alert /var/lib/db/huge.log --size-above 1G --remind-after 7200 --to ops@example.com
+  tswatch alert /etc/passwd --perms --dry-run          print the mails instead of sending them`,
+    )
+    .action(async (paths: string[], flags: AlertFlags) => {
+      const options = alertOptions(paths, flags);
+      const { AlertEmail, describeSmtp, smtpTransportConfig } = await import('../../../recipes/alert/index.js');
+      const alert = new AlertEmail(options);
+      const say = (text: string): void => void (flags.quiet || process.stderr.write(`tswatch: ${text}\n`));
+      const describe = (err: unknown): string => (err instanceof TswatchError ? err.describe() : (err as Error).message);
+      alert.on('error', (err: unknown) => process.stderr.write(`tswatch: ${describe(err)}\n`));
+      alert.on('window', (rule: string, ms: number) => say(`${rule}: gathering events for ${ms / 1000} s, then mailing`));
+      alert.on('sent', (entry, { rejected }: { rejected: string[] }) => {
+        say(`${entry.mail ? `mail ${entry.mail.messageId}` : `webhook post ${entry.id}`} delivered`);
+        if (rejected.length) process.stderr.write(`tswatch: the server refused these recipients of ${entry.mail.messageId}: ${rejected.join(', ')}\n`);
+      });
+      alert.on('retry', (entry, err: Error) =>
+        say(`not delivered yet (${err.message}); retry ${entry.attempts} at ${new Date(entry.nextAttempt).toISOString()}`),
+      );
+      alert.on('failed', (entry, err: Error) =>
+        process.stderr.write(`tswatch: refused for good (${err.message}); kept in ${alert.options.spoolDir}/failed/${entry.id}.json\n`),
+      );
+      await alert.start();
+      const where = options.dryRun ? 'printed (dry run)' : `to ${[...new Set(alert.options.rules.flatMap((r) => r.to))].join(', ')} via ${describeSmtp(smtpTransportConfig(options.smtp))}, spool ${alert.options.spoolDir}`;
+      say(`watching ${paths.join(', ')}; mails ${where}`);
+      say('Watches established.');
+      await untilSignal();
+      await alert.stop();
+      process.exitCode = 0;
+    });
+}
