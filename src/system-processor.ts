@@ -63,7 +63,7 @@ export class SystemProcessor {
   process(batch: readonly RawEvent[]): Delivery[] {
     this.batch++;
     this.out = [];
-    for (const raw of batch) this.one(raw);
+    for (let i = 0; i < batch.length; i++) this.one(batch[i]!, batch[i + 1]);
     this.expireMoves(this.batch);
     if (this.pending.size > 0 && this.timer === undefined) {
       this.timer = setTimeout(() => {
@@ -81,7 +81,8 @@ export class SystemProcessor {
     this.pending.clear();
   }
 
-  private one(raw: RawEvent): void {
+  /** `next` is the record after `raw` in the batch: telling tswatch's own directory reads needs it. */
+  private one(raw: RawEvent, next: RawEvent | undefined): void {
     if (raw.mask & IN_Q_OVERFLOW) {
       this.out.push({ event: new Event({ wd: -1, mask: IN_Q_OVERFLOW, path: '' }), handler: undefined });
       this.wm.forgetEchoes();
@@ -90,7 +91,7 @@ export class SystemProcessor {
     }
     const watch = this.wm.watch(raw.wd);
     if (watch === undefined) return; // removed by rmWatch or a dropped subtree: nothing to say
-    if (this.wm.takeEcho(raw.wd, raw.mask, raw.name)) return; // our own directory read, not the user's
+    if (this.wm.takeEcho(raw, next)) return; // our own directory read, not the user's
     const { mask, name, cookie } = raw;
     const isDir = (mask & IN_ISDIR) !== 0;
     const entries = watch.entries;

@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
-import { basename, dirname, normalize } from 'node:path';
+import { normalize } from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
-import type { Backend } from './backends/backend.js';
+import type { Backend, RawEvent } from './backends/backend.js';
 import { selectBackend } from './backends/select.js';
 import { errnoError, TswatchError } from './errors.js';
 import type { ExcludeFilter, PathFilter } from './exclude-filter.js';
@@ -103,8 +103,8 @@ export class WatchManager {
   private readonly byWd = new Map<number, Watch>();
   private readonly byPath = new Map<string, number>();
   private readonly excludeFilter: PathFilter | undefined;
-  /** wd → entry name ('' for the directory itself) → scans whose echo has not been seen to its end. */
-  private readonly echoes = new Map<number, Map<string, number>>();
+  /** wd → tswatch's reads of that directory whose echo on its own watch has not been seen to its end. */
+  private readonly echoes = new Map<number, number>();
 
   constructor(options: WatchManagerOptions = {}) {
     this.backend = options.backend ?? selectBackend();
@@ -293,19 +293,27 @@ export class WatchManager {
   }
 
   /**
-   * True when this event is the echo of one of tswatch's own directory reads (an IN_OPEN, IN_ACCESS or
-   * IN_CLOSE_NOWRITE on a directory, up to the IN_CLOSE_NOWRITE that ends each read): it must not reach
-   * the user, who did nothing. A user reading the same directory at the same moment produces the same
-   * events; dropping as many as tswatch caused keeps the counts right.
+   * True when `raw` is the echo of one of tswatch's own directory reads (an IN_OPEN, IN_ACCESS or
+   * IN_CLOSE_NOWRITE with IN_ISDIR): it must not reach the user, who did nothing. On the directory's own
+   * watch the reads are counted, each ended by its IN_CLOSE_NOWRITE; that watch is new, so no older
+   * event of the user's is in the count. On the parent's watch, where the user may well have opened the
+   * new directory just before (`mkdir -p` does), counting would be fooled: there an event is an echo
+   * only when the kernel's twin on the directory's own watch, which it queues right after, is one.
+   * A user reading the directory meanwhile produces the same events; as many are dropped as tswatch
+   * caused, so the counts stay right.
    */
-  takeEcho(wd: number, mask: number, name: string): boolean {
-    if (!(mask & IN_ISDIR) || !(mask & SCAN_ECHO)) return false;
-    const names = this.echoes.get(wd);
-    const pending = names?.get(name);
-    if (names === undefined || pending === undefined) return false;
-    if (mask & IN_CLOSE_NOWRITE) {
-      if (pending > 1) names.set(name, pending - 1);
-      else if (names.delete(name) && names.size === 0) this.echoes.delete(wd);
+  takeEcho(raw: RawEvent, next: RawEvent | undefined): boolean {
+    if (this.echoes.size === 0 || !(raw.mask & IN_ISDIR) || !(raw.mask & SCAN_ECHO)) return false;
+    if (raw.name !== '') {
+      const parent = this.byWd.get(raw.wd);
+      const child = parent && this.byPath.get(joinPath(parent.path, raw.name));
+      return child !== undefined && next?.wd === child && next.name === '' && next.mask === raw.mask && this.echoes.has(child);
+    }
+    const pending = this.echoes.get(raw.wd);
+    if (pending === undefined) return false;
+    if (raw.mask & IN_CLOSE_NOWRITE) {
+      if (pending > 1) this.echoes.set(raw.wd, pending - 1);
+      else this.echoes.delete(raw.wd);
     }
     return true;
   }
@@ -326,19 +334,11 @@ export class WatchManager {
 
   // ---- internals ----
 
-  /** Note the echo a read of `watch`'s directory has just queued on its own watch and its parent's. */
+  /** Note the echo a read of `watch`'s directory has just queued on its own watch (see takeEcho). */
   private expectEcho(watch: Watch): void {
-    if (!(this.backend.supportedMask & SCAN_ECHO)) return;
-    const note = (w: Watch | undefined, name: string): void => {
-      // Oneshot watches get no IN_CLOSE_NOWRITE to end the echo with (see kernelMask).
-      if (w === undefined || !(w.mask & SCAN_ECHO) || w.mask & IN_ONESHOT) return;
-      let names = this.echoes.get(w.wd);
-      if (names === undefined) this.echoes.set(w.wd, (names = new Map()));
-      names.set(name, (names.get(name) ?? 0) + 1);
-    };
-    note(watch, '');
-    const parent = dirname(watch.path);
-    if (parent !== watch.path) note(this.watch(this.byPath.get(parent) ?? -1), basename(watch.path));
+    // Oneshot watches get no IN_CLOSE_NOWRITE to end the echo with (see kernelMask).
+    if (!(this.backend.supportedMask & SCAN_ECHO) || !(watch.mask & SCAN_ECHO) || watch.mask & IN_ONESHOT) return;
+    this.echoes.set(watch.wd, (this.echoes.get(watch.wd) ?? 0) + 1);
   }
 
   private ensureWatch(path: string, settings: Omit<Watch, 'wd' | 'path' | 'entries'>, isDir: boolean): Watch {

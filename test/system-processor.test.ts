@@ -9,13 +9,16 @@ import { test } from 'node:test';
 import {
   ALL_EVENTS,
   Event,
+  IN_ACCESS,
   IN_ATTRIB,
+  IN_CLOSE_NOWRITE,
   IN_CREATE,
   IN_DELETE,
   IN_IGNORED,
   IN_ISDIR,
   IN_MOVED_FROM,
   IN_MOVED_TO,
+  IN_OPEN,
   IN_Q_OVERFLOW,
   Notifier,
   WatchManager,
@@ -194,4 +197,33 @@ test('coalesceEvents drops identical events within a read', () => {
   backend.emit({ wd, mask: 0x2, name: 'f' }, { wd, mask: 0x2, name: 'f' }, { wd, mask: 0x8, name: 'f' });
   assert.deepEqual(names, ['IN_MODIFY', 'IN_CLOSE_WRITE']);
   notifier.stop();
+});
+
+test("tswatch's read of a new directory is dropped; the user's opens of it, before and during, are not", () => {
+  const { root, backend, wd, seen } = setup();
+  mkdirSync(join(root, 'a'));
+  // `mkdir -p a/b` opens a/ itself: the kernel queued that open and close with the IN_CREATE, before
+  // tswatch watched a/ (so they have no twin on a/'s own watch).
+  backend.emit(
+    { wd: wd(''), mask: IN_CREATE | IN_ISDIR, name: 'a' },
+    { wd: wd(''), mask: IN_OPEN | IN_ISDIR, name: 'a' },
+    { wd: wd(''), mask: IN_CLOSE_NOWRITE | IN_ISDIR, name: 'a' },
+  );
+  // Then the echo of tswatch's scan of a/: each record on the parent's watch, then its twin on a/'s own.
+  const echo = (mask: number) => [
+    { wd: wd(''), mask: mask | IN_ISDIR, name: 'a' },
+    { wd: wd('a'), mask: mask | IN_ISDIR, name: '' },
+  ];
+  backend.emit(...echo(IN_OPEN), ...echo(IN_ACCESS), ...echo(IN_ACCESS), ...echo(IN_CLOSE_NOWRITE));
+  // A read by the user afterwards is the user's, on both watches.
+  backend.emit(...echo(IN_OPEN), ...echo(IN_CLOSE_NOWRITE));
+  assert.deepEqual(seen(), [
+    'IN_CREATE|IN_ISDIR a',
+    'IN_OPEN|IN_ISDIR a',
+    'IN_CLOSE_NOWRITE|IN_ISDIR a',
+    'IN_OPEN|IN_ISDIR a',
+    'IN_OPEN|IN_ISDIR a',
+    'IN_CLOSE_NOWRITE|IN_ISDIR a',
+    'IN_CLOSE_NOWRITE|IN_ISDIR a',
+  ]);
 });
