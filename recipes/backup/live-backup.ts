@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { lstat, mkdir, realpath, unlink } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import {
+  type Backend,
   type Event,
   IN_ATTRIB,
   IN_CLOSE_WRITE,
@@ -37,6 +38,8 @@ export interface LiveBackupOptions {
   dryRun?: boolean;
   /** Copies running at once (default 4). */
   concurrency?: number;
+  /** The watcher's backend (default: native inotify). */
+  backend?: Backend;
 }
 
 export interface SyncSummary {
@@ -119,7 +122,7 @@ export class LiveBackup extends EventEmitter {
   async start(): Promise<SyncSummary> {
     await this.checkPaths();
     if (!this.options.dryRun) {
-      const wm = new WatchManager();
+      const wm = new WatchManager(this.options.backend ? { backend: this.options.backend } : {});
       wm.addWatch(this.src, MASK, {
         rec: true,
         autoAdd: true,
