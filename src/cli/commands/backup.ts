@@ -133,15 +133,18 @@ function restoreCommand(): Command {
     .option('--at <time>', 'the newest version at or before this time (default: the newest)', parseTime)
     .option('--to <file>', 'write it here instead (default: in place in DEST, the current copy kept as a version)')
     .option('--list', 'list the versions kept, oldest first, and change nothing')
-    .option('--json', 'with --list: one JSON object per version')
     .addHelpText(
       'after',
       `
+With --list, --json prints one JSON object per version (name, time, path).
+
 Examples:
   tswatch backup restore /backup/notes.txt --list
   tswatch backup restore /backup/notes.txt --at '2026-11-26 14:30' --to ~/notes.txt`,
     )
-    .action(async (path: string, flags: { at?: Date; to?: string; list?: boolean; json?: boolean }) => {
+    .action(async (path: string, _flags: unknown, command: Command) => {
+      // --json is declared once, on backup (commander would give a second one to the parent anyway).
+      const flags = command.optsWithGlobals<{ at?: Date; to?: string; list?: boolean; json?: boolean }>();
       if (flags.list) {
         for (const v of await listVersions(path)) {
           process.stdout.write(flags.json ? `${JSON.stringify({ name: v.name, time: v.time.toISOString(), path: v.path })}\n` : `${v.name}\t${shown(v.path)}\n`);

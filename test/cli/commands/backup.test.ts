@@ -1,0 +1,139 @@
+/** `tswatch backup` end to end: spawned as a user runs it, killed as a crash would. */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { spawnTswatch } from '../../helpers/spawn-cli.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import { assertSameTree, backupDirs, tempFiles } from '../../recipes/backup/backup-fixture.js';
+
+const MB = 1024 * 1024;
+
+/** A copy under way: a temp file in DEST with data in it. */
+const copying = (dest: string) => () => existsSync(dest) && tempFiles(dest).some((p) => statSync(join(dest, p)).size > 0);
+
+function fill(src: string, files: number): void {
+  mkdirSync(join(src, 'many'), { recursive: true });
+  for (let i = 0; i < files; i++) writeFileSync(join(src, 'many', `file-${i}`), `content ${i}\n`.repeat(50));
+}
+
+async function resume(src: string, dest: string): Promise<string> {
+  const again = spawnTswatch(['backup', '--once', src, dest]);
+  assert.equal(await again.exited, 0, again.stderr);
+  assertSameTree(src, dest);
+  assert.deepEqual(tempFiles(dest), [], 'no temp file left behind');
+  return again.stderr;
+}
+
+test('kill -9 in the middle of the initial copy of a 200 MB file, then a restart: DEST converges, no temp files', async () => {
+  const { src, dest } = backupDirs();
+  fill(src, 300);
+  writeFileSync(join(src, 'big'), Buffer.alloc(200 * MB, 'tswatch '));
+  const run = spawnTswatch(['backup', src, dest]);
+  await waitFor(copying(dest), 'the big copy to start', 60_000);
+  run.child.kill('SIGKILL');
+  await run.exited;
+  assert.equal(existsSync(join(dest, 'big')) && statSync(join(dest, 'big')).size !== 200 * MB, false, 'never a partial file under the real name');
+  assert.ok(tempFiles(dest).length > 0, 'the killed copy left its temp file (the restart must clean it)');
+  const stderr = await resume(src, dest);
+  assert.match(stderr, /leftover temp files removed/);
+});
+
+test('kill -9 while live-copying a big new file, then a restart: DEST converges', async () => {
+  const { src, dest } = backupDirs();
+  const run = spawnTswatch(['backup', src, dest]);
+  await run.waitStderr('watching');
+  fill(src, 100);
+  writeFileSync(join(src, 'big'), Buffer.alloc(120 * MB, 'live '));
+  await waitFor(copying(dest), 'the live copy to start', 60_000);
+  run.child.kill('SIGKILL');
+  await run.exited;
+  await resume(src, dest);
+});
+
+test('DEST-only files are kept by default; --delete prints the count first, then deletes', async () => {
+  const { src, dest } = backupDirs();
+  writeFileSync(join(src, 'a'), 'a');
+  mkdirSync(join(dest, 'old/sub'), { recursive: true });
+  writeFileSync(join(dest, 'old/sub/x'), 'x');
+  writeFileSync(join(dest, 'stale'), 's');
+  const keep = spawnTswatch(['backup', '--once', src, dest]);
+  assert.equal(await keep.exited, 0);
+  assert.match(keep.stderr, /initial sync: copied 1 \(1 B\), 0 unchanged, 4 only in DEST kept \(--delete removes them\), 0 errors/);
+  assert.ok(existsSync(join(dest, 'stale')));
+
+  const dry = spawnTswatch(['backup', '--once', '--delete', '--dry-run', src, dest]);
+  assert.equal(await dry.exited, 0);
+  assert.match(dry.stderr, /would delete 2 entries that exist only in DEST \(4 files and directories in all\)/);
+  assert.match(dry.stdout, /^would delete old$/m);
+  assert.ok(existsSync(join(dest, 'stale')), 'a dry run changes nothing');
+
+  const del = spawnTswatch(['backup', '--once', '--delete', src, dest]);
+  assert.equal(await del.exited, 0);
+  assert.ok(del.stderr.indexOf('deleting 2 entries') < del.stderr.indexOf('initial sync:'), del.stderr);
+  assert.equal(existsSync(join(dest, 'stale')), false);
+  assert.equal(existsSync(join(dest, 'old')), false);
+  assertSameTree(src, dest);
+});
+
+test('--json logs one JSON object per action and a summary', async () => {
+  const { src, dest } = backupDirs();
+  writeFileSync(join(src, 'new\nline'), 'x');
+  mkdirSync(join(src, 'd'));
+  const run = spawnTswatch(['backup', '--once', '--json', src, dest]);
+  assert.equal(await run.exited, 0);
+  const records = run.lines().map((line) => JSON.parse(line) as Record<string, unknown>);
+  assert.ok(records.every((r) => typeof r.time === 'string'));
+  assert.deepEqual(
+    records.map((r) => [r.action, r.path]).sort(),
+    [
+      ['copy', 'new\nline'],
+      ['mkdir', 'd'],
+      ['sync-done', ''],
+    ],
+  );
+  assert.equal(records.find((r) => r.action === 'copy')!.bytes, 1);
+});
+
+test('live with --versions, then restore --list / --at / --to from the command line', async () => {
+  const { src, dest } = backupDirs();
+  writeFileSync(join(src, 'notes'), 'first');
+  const run = spawnTswatch(['backup', '--versions', '5', src, dest]);
+  await run.waitStderr('watching');
+  writeFileSync(join(src, 'notes'), 'second');
+  await waitFor(() => readFileSync(join(dest, 'notes'), 'utf8') === 'second', 'second copy');
+  writeFileSync(join(src, 'notes'), 'third');
+  await waitFor(() => readFileSync(join(dest, 'notes'), 'utf8') === 'third', 'third copy');
+  run.child.kill('SIGTERM');
+  assert.equal(await run.exited, 0, 'SIGTERM is a clean stop');
+
+  const list = spawnTswatch(['backup', 'restore', join(dest, 'notes'), '--list', '--json']);
+  assert.equal(await list.exited, 0, list.stderr);
+  const versions = list.lines().map((l) => JSON.parse(l) as { name: string; path: string });
+  assert.deepEqual(
+    versions.map((v) => readFileSync(v.path, 'utf8')),
+    ['first', 'second'],
+  );
+  const out = join(src, '..', 'out');
+  const restore = spawnTswatch(['backup', 'restore', join(dest, 'notes'), '--at', versions[0]!.name, '--to', out]);
+  assert.equal(await restore.exited, 0, restore.stderr);
+  assert.equal(readFileSync(out, 'utf8'), 'first');
+  assert.match(restore.stderr, /restored .*out from version/);
+});
+
+test('bad input: a clear error naming the flag or path, exit 1', async () => {
+  const { src, dest } = backupDirs();
+  const cases: Array<[string[], RegExp]> = [
+    [['backup', '--versions', 'many', src, dest], /--versions 'many' is not a whole number from 1 to 100000/],
+    [['backup', '--concurrency', '0', src, dest], /--concurrency '0'/],
+    [['backup', join(src, 'nope'), dest], /backup source '.*nope': no such directory\n {2}SRC must be an existing directory/],
+    [['backup', src, join(src, 'in')], /overlap/],
+    [['backup', 'restore', join(dest, 'x'), '--at', 'yesterday-ish'], /--at 'yesterday-ish' is not a time/],
+    [['backup', 'restore', join(src, 'x')], /is not inside a backup with versions/],
+  ];
+  for (const [args, message] of cases) {
+    const run = spawnTswatch(args);
+    assert.equal(await run.exited, 1, args.join(' '));
+    assert.match(run.stderr, message);
+  }
+});
