@@ -96,7 +96,8 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
       inDest.delete(d.name);
       if (isTempName(d.name) || (rel === '' && d.name === VERSIONS_DIR) || isExcluded(path, d.isDirectory())) continue;
       const st = await statOf(at(src, path));
-      if (st === undefined) continue;
+      // Sockets, FIFOs and devices are not backed up (reading a FIFO would block, a device never ends).
+      if (st === undefined || !(st.isFile() || st.isDirectory() || st.isSymbolicLink())) continue;
       const dst = destDirent === undefined ? undefined : await statOf(at(dest, path));
       if (st.isDirectory()) {
         plan.dirs.push(path);

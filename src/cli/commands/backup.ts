@@ -88,10 +88,15 @@ async function backup(src: string, dest: string, flags: BackupFlags): Promise<vo
   job.on('error', (err: TswatchError) => {
     bar?.end();
     if (err.code === 'ENOENT' && err.path === job.src) failed = true;
+    if (flags.json) print({ action: 'error', path: err.path ?? '', code: err.code, message: err.message });
     process.stderr.write(`tswatch: ${err.describe()}\n`);
   });
   const stopped = new Promise<void>((resolve) => job.once('stop', resolve));
-  const stop = (): void => void job.stop();
+  let interrupted = false;
+  const stop = (): void => {
+    interrupted = true;
+    void job.stop();
+  };
   process.once('SIGINT', stop).once('SIGTERM', stop);
   try {
     const summary = await job.start();
@@ -99,10 +104,10 @@ async function backup(src: string, dest: string, flags: BackupFlags): Promise<vo
     bar?.end();
     if (flags.json) print({ action: 'sync-done', path: '', ...summary });
     say(describeSummary(summary, flags.delete ?? false));
-    if (flags.dryRun || flags.once) {
+    if (flags.dryRun || flags.once || interrupted || failed) {
       await job.idle();
       await job.stop();
-      if (summary.errors > 0) process.exitCode = 1;
+      if (summary.errors > 0 || failed) process.exitCode = 1;
       return;
     }
     say(`watching ${shown(job.src)}, mirroring into ${shown(job.dest)} (Ctrl-C to stop)`);

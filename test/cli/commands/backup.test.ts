@@ -1,6 +1,6 @@
 /** `tswatch backup` end to end: spawned as a user runs it, killed as a crash would. */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { spawnTswatch } from '../../helpers/spawn-cli.js';
@@ -136,4 +136,15 @@ test('bad input: a clear error naming the flag or path, exit 1', async () => {
     assert.equal(await run.exited, 1, args.join(' '));
     assert.match(run.stderr, message);
   }
+});
+
+test('SRC itself deleted: a clear message and exit 1 (no hanging on a dead watch)', async () => {
+  const { src, dest } = backupDirs();
+  writeFileSync(join(src, 'f'), 'f');
+  const run = spawnTswatch(['backup', '--json', src, dest]);
+  await run.waitStderr('watching');
+  rmSync(src, { recursive: true });
+  assert.equal(await run.exited, 1);
+  assert.match(run.stderr, /backup source '.*' was deleted or moved away/);
+  assert.ok(run.lines().some((l) => (JSON.parse(l) as { action: string }).action === 'error'));
 });
