@@ -1,4 +1,4 @@
-import type { Stats } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
 import { chmod, lchown, lstat, mkdir, readdir, readlink, rename, rm, unlink, utimes, lutimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { copyFileAtomic, copySymlinkAtomic, vanished } from './copy-file.js';
@@ -113,7 +113,10 @@ export class Mirror {
     }
     await rename(this.destPath(from), this.destPath(to));
     this.o.log({ action: 'rename', path: from, to });
-    if (!moving.isDirectory()) await this.syncEntry(to); // cheap: a metadata comparison unless it changed
+    // A copy queued under the old name may have found its source gone (renamed under it): compare what
+    // was moved with SRC, metadata only (unchanged files are not copied again).
+    if (moving.isDirectory()) await this.refreshMoved(to);
+    else await this.syncEntry(to);
   }
 
   /** Delete DEST/rel (a directory with all below it); with versions, every file is kept first. */
@@ -181,6 +184,25 @@ export class Mirror {
     if (bytes === undefined) return 'gone';
     this.o.log({ action: 'copy', path: rel, bytes });
     return 'copied';
+  }
+
+  /**
+   * Re-sync what a directory rename brought along, where SRC has it too. Entries SRC has and DEST lacks
+   * are left to their own queued events (a later rename into the directory must stay a rename).
+   */
+  private async refreshMoved(rel: string): Promise<void> {
+    let dirents: Dirent[];
+    try {
+      dirents = await readdir(this.destPath(rel), { withFileTypes: true });
+    } catch (err) {
+      if (vanished(err)) return;
+      throw err;
+    }
+    for (const d of dirents) {
+      const child = join(rel, d.name);
+      if (d.isDirectory()) await this.refreshMoved(child);
+      else if ((await lstatOrUndefined(this.srcPath(child))) !== undefined) await this.syncEntry(child);
+    }
   }
 
   /** DEST/dirname(rel) exists as a directory: create missing ancestors from SRC's. */

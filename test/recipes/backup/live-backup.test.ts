@@ -250,3 +250,15 @@ test('SRC and DEST must not overlap', async () => {
   await assert.rejects(startBackup(src, join(src, 'inside')), /overlap/);
   await assert.rejects(startBackup(join(src, 'missing'), join(src, '../d')), /no such directory/);
 });
+
+test('a file written just before its directory is renamed arrives with its new content under the new name', async () => {
+  const { src, dest } = backupDirs();
+  mkdirSync(join(src, 'd'));
+  for (let i = 0; i < 20; i++) writeFileSync(join(src, 'd', `f${i}`), 'old');
+  const { settle, errors } = await startBackup(src, dest, { concurrency: 1 });
+  for (let i = 0; i < 20; i++) writeFileSync(join(src, 'd', `f${i}`), `new ${i}`);
+  renameSync(join(src, 'd'), join(src, 'e'));
+  await settle();
+  assertSameTree(src, dest);
+  assert.deepEqual(errors, []);
+});
