@@ -130,7 +130,9 @@ export class LiveBackup extends EventEmitter {
         excludeFilter: (path) => this.isExcluded(relative(this.src, path), true),
       });
       this.notifier = new Notifier(wm, (event) => this.onEvent(event));
-      this.notifier.on('error', (err: unknown) => this.fail(err));
+      // A directory replaced (by a symlink, a file) before the core could watch it: a race, not a
+      // failure; the events that follow describe what is there now.
+      this.notifier.on('error', (err: unknown) => void (vanished(err) || this.fail(err)));
       this.notifier.start();
       await this.notifier.ready();
     }
@@ -245,6 +247,10 @@ export class LiveBackup extends EventEmitter {
       return;
     }
     if (mask & IN_IGNORED) return;
+    // While a renamed directory's destination is unknown, the core files its watches under a path with
+    // a NUL in it: events from there have no real path. Its fate arrives as a move-out and a
+    // create (or scan) of wherever it went.
+    if (event.pathname.includes('\0')) return;
     const rel = relative(this.src, event.pathname);
     if (rel.startsWith('..')) return;
     if (mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
@@ -259,8 +265,11 @@ export class LiveBackup extends EventEmitter {
     if (this.isExcluded(rel, event.dir)) return;
     if (mask & IN_CREATE) {
       // A new file is copied at its IN_CLOSE_WRITE, never half-written. Directories, symlinks, hard
-      // links and files found by a scan (synthetic) have no close to wait for.
-      if (event.dir || event.synthetic) this.push({ paths: [rel], coalesceKey: `sync:${rel}`, run: () => this.sync(rel) });
+      // links and files found by a scan (synthetic) have no close to wait for. A new directory is
+      // copied whole: when one is deleted and re-created faster than the core reads, the core's scan
+      // of the first creation already saw what the second holds, and reports nothing again.
+      if (event.dir && !event.synthetic) this.push({ paths: [rel], structural: true, run: () => this.mirror.syncTree(rel) });
+      else if (event.dir || event.synthetic) this.push({ paths: [rel], coalesceKey: `sync:${rel}`, run: () => this.sync(rel) });
       else this.push({ paths: [rel], run: () => this.created(rel) });
     } else if (mask & IN_CLOSE_WRITE) {
       this.push({ paths: [rel], coalesceKey: `copy:${rel}`, run: () => this.sync(rel, true) });
@@ -302,7 +311,7 @@ export class LiveBackup extends EventEmitter {
   }
 
   private moveTo(rel: string, event: Event): void {
-    const move = event.src_pathname === undefined ? undefined : this.moves.get(event.cookie);
+    const move = event.src_pathname === undefined || event.src_pathname.includes('\0') ? undefined : this.moves.get(event.cookie);
     if (move !== undefined) {
       clearTimeout(move.timer);
       this.moves.delete(event.cookie);
@@ -313,9 +322,8 @@ export class LiveBackup extends EventEmitter {
       return;
     }
     if (this.isExcluded(rel, event.dir)) return;
-    // Moved in from outside: the core reports a directory's contents as synthetic creates, unless it
-    // re-homed a known directory whose first half we no longer hold — then copy the tree.
-    if (event.dir && event.src_pathname !== undefined) this.push({ paths: [rel], structural: true, run: () => this.mirror.syncTree(rel) });
+    // Moved in from outside (or a rename whose first half we no longer hold): copy it, a directory whole.
+    if (event.dir) this.push({ paths: [rel], structural: true, run: () => this.mirror.syncTree(rel) });
     else this.push({ paths: [rel], coalesceKey: `sync:${rel}`, run: () => this.sync(rel) });
   }
 

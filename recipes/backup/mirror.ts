@@ -1,5 +1,5 @@
 import type { Dirent, Stats } from 'node:fs';
-import { chmod, lchown, lstat, mkdir, readdir, readlink, rename, rm, unlink, utimes, lutimes } from 'node:fs/promises';
+import { chmod, lchown, lstat, lutimes, mkdir, readdir, readlink, realpath, rename, rm, unlink, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { copyFileAtomic, copySymlinkAtomic, vanished } from './copy-file.js';
 import { VERSIONS_DIR, type Versions } from './versions.js';
@@ -29,6 +29,8 @@ export type SyncResult = 'copied' | 'unchanged' | 'gone' | 'skipped';
 
 const IS_ROOT = process.getuid?.() === 0;
 
+const RENAME_RACES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'ENOTEMPTY', 'EEXIST']);
+
 async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
   try {
     return await lstat(path);
@@ -49,6 +51,8 @@ export function sameMetadata(a: Stats, b: Stats): boolean {
 
 /** The operations that keep DEST a mirror of SRC, each on one relative path; every write is atomic. */
 export class Mirror {
+  private realSrc: Promise<string> | undefined;
+
   constructor(private readonly o: MirrorOptions) {}
 
   srcPath(rel: string): string {
@@ -73,6 +77,7 @@ export class Mirror {
   async syncTree(rel: string): Promise<void> {
     const result = await this.syncEntry(rel);
     if (result === 'gone' || result === 'skipped') return;
+    if (!(await lstatOrUndefined(this.srcPath(rel)))?.isDirectory()) return; // never list through a symlink
     let names: string[];
     try {
       names = await readdir(this.srcPath(rel));
@@ -104,14 +109,29 @@ export class Mirror {
       await this.syncTree(to);
       return;
     }
-    await this.ensureParent(to);
+    try {
+      await this.ensureParent(to);
+    } catch (err) {
+      if (!vanished(err)) throw err;
+      await this.remove(from); // SRC has no place for it any more: it is gone from there too
+      return;
+    }
     const target = await lstatOrUndefined(this.destPath(to));
     if (target !== undefined) {
       // The rename replaced SRC/to: keep the old DEST copy (versions), as a delete would.
       if (target.isDirectory() || moving.isDirectory()) await this.remove(to);
       else await this.keepVersion(to, 'link');
     }
-    await rename(this.destPath(from), this.destPath(to));
+    try {
+      await rename(this.destPath(from), this.destPath(to));
+    } catch (err) {
+      // SRC has changed again since this rename (its new parent is a file now, say): mirror the
+      // rename's outcome instead, as far as SRC still shows it; later events do the rest.
+      if (!RENAME_RACES.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+      await this.remove(from);
+      await this.syncTree(to);
+      return;
+    }
     this.o.log({ action: 'rename', path: from, to });
     // A copy queued under the old name may have found its source gone (renamed under it): compare what
     // was moved with SRC, metadata only (unchanged files are not copied again).
@@ -148,7 +168,7 @@ export class Mirror {
 
   private async syncOne(rel: string, force: boolean): Promise<SyncResult> {
     const st = await lstatOrUndefined(this.srcPath(rel));
-    if (st === undefined) return 'gone';
+    if (st === undefined || !(await this.insideSrc(rel))) return 'gone';
     if (this.o.isExcluded(rel, st.isDirectory())) return 'skipped';
     await this.ensureParent(rel);
     const dest = this.destPath(rel);
@@ -205,11 +225,45 @@ export class Mirror {
     }
   }
 
-  /** DEST/dirname(rel) exists as a directory: create missing ancestors from SRC's. */
+  /**
+   * SRC/rel's directory is a real directory of SRC: no ancestor was swapped for a symlink since the
+   * event (which would make SRC/rel name something elsewhere, even outside SRC).
+   */
+  private async insideSrc(rel: string): Promise<boolean> {
+    const parent = dirname(rel);
+    if (parent === '.') return true;
+    this.realSrc ??= realpath(this.o.src);
+    try {
+      return (await realpath(this.srcPath(parent))) === join(await this.realSrc, parent);
+    } catch (err) {
+      if (vanished(err)) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Create DEST's missing ancestors of rel, as SRC has them. An existing ancestor is never removed or
+   * replaced here: that is the job queued for that path, and other jobs may be working below it.
+   * Throws ENOENT / ENOTDIR when SRC no longer has them as directories (the caller's path is gone).
+   */
   private async ensureParent(rel: string): Promise<void> {
     const parent = dirname(rel);
-    if (parent === '.' || (await lstatOrUndefined(this.destPath(parent)))?.isDirectory()) return;
-    await this.syncEntry(parent);
+    if (parent === '.') return;
+    const dst = await lstatOrUndefined(this.destPath(parent));
+    if (dst?.isDirectory()) return;
+    const notDir = Object.assign(new Error(`'${parent}' is not a directory`), { code: 'ENOTDIR' });
+    if (dst !== undefined) throw notDir;
+    await this.ensureParent(parent);
+    const st = await lstat(this.srcPath(parent));
+    if (!st.isDirectory()) throw notDir;
+    try {
+      await mkdir(this.destPath(parent), { mode: 0o700 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return; // a sibling's job made it first
+      throw err;
+    }
+    await this.applyMetadata(parent, st);
+    this.o.log({ action: 'mkdir', path: parent });
   }
 
   private async keepVersion(rel: string, how: 'move' | 'link'): Promise<string | undefined> {
