@@ -41,9 +41,11 @@ export class CopyQueue {
   private closed = false;
   private idleWaiters: Array<() => void> = [];
 
+  /** `onDrain` runs each time the queue empties, before idle() resolves; it may push more. */
   constructor(
     private readonly concurrency: number,
     private readonly onError: (err: unknown) => void,
+    private readonly onDrain?: () => void,
   ) {}
 
   /** Queue a job; resolves when it has run (or was merged into an equal waiting job that has). */
@@ -91,6 +93,7 @@ export class CopyQueue {
       const gone = new Set(started);
       this.pending = this.pending.filter((e) => !gone.has(e));
     }
+    if (this.pending.length === 0 && this.running.size === 0) this.onDrain?.();
     if (this.pending.length === 0 && this.running.size === 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];

@@ -91,6 +91,8 @@ export class LiveBackup extends EventEmitter {
   private readonly mirror: Mirror;
   private readonly queue: CopyQueue;
   private readonly moves = new Map<number, PendingMove>();
+  /** Directories created, moved in or renamed live: checked whole once the queue drains. */
+  private readonly changedDirs = new Set<string>();
   private notifier: Notifier | undefined;
   private progress: BackupProgress | undefined;
   private readonly counts = { copied: 0, bytes: 0, deleted: 0, errors: 0 };
@@ -115,7 +117,11 @@ export class LiveBackup extends EventEmitter {
         this.emit('progress', this.progress);
       },
     });
-    this.queue = new CopyQueue(options.concurrency ?? 4, (err) => this.fail(err));
+    this.queue = new CopyQueue(
+      options.concurrency ?? 4,
+      (err) => this.fail(err),
+      () => this.verifyChanged(),
+    );
   }
 
   /** Watch SRC, then run the initial sync; resolves with its summary once it is done. */
@@ -268,7 +274,10 @@ export class LiveBackup extends EventEmitter {
       // links and files found by a scan (synthetic) have no close to wait for. A new directory is
       // copied whole: when one is deleted and re-created faster than the core reads, the core's scan
       // of the first creation already saw what the second holds, and reports nothing again.
-      if (event.dir && !event.synthetic) this.push({ paths: [rel], structural: true, run: () => this.mirror.syncTree(rel) });
+      if (event.dir && !event.synthetic) {
+        this.changedDirs.add(rel);
+        this.push({ paths: [rel], structural: true, run: () => this.mirror.syncTree(rel) });
+      }
       else if (event.dir || event.synthetic) this.push({ paths: [rel], coalesceKey: `sync:${rel}`, run: () => this.sync(rel) });
       else this.push({ paths: [rel], run: () => this.created(rel) });
     } else if (mask & IN_CLOSE_WRITE) {
@@ -312,6 +321,7 @@ export class LiveBackup extends EventEmitter {
 
   private moveTo(rel: string, event: Event): void {
     const move = event.src_pathname === undefined || event.src_pathname.includes('\0') ? undefined : this.moves.get(event.cookie);
+    if (event.dir) this.changedDirs.add(rel);
     if (move !== undefined) {
       clearTimeout(move.timer);
       this.moves.delete(event.cookie);
@@ -325,6 +335,19 @@ export class LiveBackup extends EventEmitter {
     // Moved in from outside (or a rename whose first half we no longer hold): copy it, a directory whole.
     if (event.dir) this.push({ paths: [rel], structural: true, run: () => this.mirror.syncTree(rel) });
     else this.push({ paths: [rel], coalesceKey: `sync:${rel}`, run: () => this.sync(rel) });
+  }
+
+  /**
+   * The queue drained after a burst that changed directories' shape: compare those subtrees with SRC.
+   * When names are renamed and re-created faster than events are read, the watcher may have scanned
+   * one directory under another's name; this is where DEST catches up, without waiting for a restart.
+   */
+  private verifyChanged(): void {
+    if (this.changedDirs.size === 0) return;
+    const dirs = [...this.changedDirs].sort();
+    this.changedDirs.clear();
+    const roots = dirs.filter((rel) => !dirs.some((other) => other !== rel && rel.startsWith(`${other}/`)));
+    for (const rel of roots) this.push({ paths: [rel], structural: true, run: () => this.mirror.verifyTree(rel) });
   }
 
   private async created(rel: string): Promise<void> {

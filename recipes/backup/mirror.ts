@@ -1,7 +1,7 @@
 import type { Dirent, Stats } from 'node:fs';
 import { chmod, lchown, lstat, lutimes, mkdir, readdir, readlink, realpath, rename, rm, unlink, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { copyFileAtomic, copySymlinkAtomic, vanished } from './copy-file.js';
+import { copyFileAtomic, copySymlinkAtomic, isTempName, vanished } from './copy-file.js';
 import { VERSIONS_DIR, type Versions } from './versions.js';
 
 /** One thing done to DEST (or, with dryRun, that would be done): what `--json` prints, one per line. */
@@ -86,6 +86,37 @@ export class Mirror {
       throw err;
     }
     for (const name of names) await this.syncTree(rel === '' ? name : join(rel, name));
+  }
+
+  /**
+   * Make the DEST subtree at rel equal to SRC's: copy what differs, delete what SRC no longer has
+   * (excluded paths aside). Run on subtrees that changed shape live, once the burst is over: a burst
+   * of renames and re-creations of one name can outrun any watcher's view of it.
+   */
+  async verifyTree(rel: string): Promise<void> {
+    await this.syncTree(rel);
+    await this.pruneTree(rel);
+  }
+
+  private async pruneTree(rel: string): Promise<void> {
+    if (!(await lstatOrUndefined(this.srcPath(rel)))?.isDirectory()) return;
+    let dirents: Dirent[];
+    try {
+      dirents = await readdir(this.destPath(rel), { withFileTypes: true });
+    } catch (err) {
+      if (vanished(err)) return;
+      throw err;
+    }
+    for (const d of dirents) {
+      const child = join(rel, d.name);
+      if (isTempName(d.name)) continue;
+      const st = await lstatOrUndefined(this.srcPath(child));
+      if (st === undefined) {
+        if (!this.o.isExcluded(child, d.isDirectory())) await this.remove(child);
+      } else if (st.isDirectory() && d.isDirectory()) {
+        await this.pruneTree(child);
+      }
+    }
   }
 
   /** Mode, owner and times of SRC/rel onto DEST/rel, without copying content (IN_ATTRIB). */

@@ -51,9 +51,20 @@ export function assertSameTree(src: string, dest: string): void {
   assert.equal(diff.status, 0, `diff -r ${src} ${dest}:\n${diff.stdout}${diff.stderr}`);
 }
 
+/** Every path under `dir`, relative, never through a symlink (readdir's own recursion may follow them). */
+export function walk(dir: string, rel = ''): string[] {
+  const out: string[] = [];
+  for (const d of readdirSync(join(dir, rel), { withFileTypes: true })) {
+    const path = rel === '' ? d.name : `${rel}/${d.name}`;
+    out.push(path);
+    if (d.isDirectory()) out.push(...walk(dir, path));
+  }
+  return out;
+}
+
 /** Temp files anywhere under `dir`. */
 export function tempFiles(dir: string): string[] {
-  return (readdirSync(dir, { recursive: true }) as string[]).filter((p) => isTempName(p.split('/').pop()!));
+  return walk(dir).filter((p) => isTempName(p.split('/').pop()!));
 }
 
 export const until = (condition: () => unknown, what: string): Promise<unknown> => waitFor(condition, what, 30_000);
