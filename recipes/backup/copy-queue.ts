@@ -80,19 +80,16 @@ export class CopyQueue {
       paths.every((path) => !within.has(path) && !blocked.has(path) && !ancestors(path).some((a) => blocked.has(a)));
     for (const entry of this.running) block(entry.job.paths);
     const limit = Math.min(this.pending.length, LOOKAHEAD);
-    const started: Entry[] = [];
-    for (let i = 0; i < limit && this.running.size < this.concurrency; i++) {
+    const started: number[] = [];
+    for (let i = 0; i < limit && this.running.size + started.length < this.concurrency; i++) {
       const entry = this.pending[i]!;
-      if (entry.job.ready !== false && free(entry.job.paths)) {
-        started.push(entry);
-        this.start(entry);
-      }
+      if (entry.job.ready !== false && free(entry.job.paths)) started.push(i);
       block(entry.job.paths);
     }
-    if (started.length > 0) {
-      const gone = new Set(started);
-      this.pending = this.pending.filter((e) => !gone.has(e));
-    }
+    // Out of the pending list first, then run: a job that finishes synchronously re-enters pump().
+    const entries = started.map((i) => this.pending[i]!);
+    for (const i of started.reverse()) this.pending.splice(i, 1);
+    for (const entry of entries) this.start(entry);
     if (this.pending.length === 0 && this.running.size === 0) this.onDrain?.();
     if (this.pending.length === 0 && this.running.size === 0) {
       const waiters = this.idleWaiters;
