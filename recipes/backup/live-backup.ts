@@ -3,23 +3,21 @@ import { lstat, mkdir, realpath, unlink } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import {
   type Backend,
-  type Event,
   IN_ATTRIB,
   IN_CLOSE_WRITE,
   IN_CREATE,
   IN_DELETE,
   IN_DELETE_SELF,
-  IN_IGNORED,
   IN_MOVE_SELF,
   IN_MOVED_FROM,
   IN_MOVED_TO,
-  IN_Q_OVERFLOW,
   Notifier,
   TswatchError,
   WatchManager,
 } from '../../src/index.js';
 import { vanished } from './copy-file.js';
-import { CopyQueue, type Job } from './copy-queue.js';
+import { CopyQueue } from './copy-queue.js';
+import { EventJobs } from './event-jobs.js';
 import { excludeGlobs } from './exclude-globs.js';
 import { planSync, type SyncPlan } from './initial-sync.js';
 import { type BackupAction, Mirror } from './mirror.js';
@@ -65,15 +63,6 @@ export interface BackupProgress {
 /** What the backup watches: enough to mirror every change, nothing per read. */
 const MASK = IN_CREATE | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF;
 
-/** How long a rename's first half waits for its second before it counts as a move out of SRC. */
-const MOVE_OUT_MS = 500;
-
-interface PendingMove {
-  job: Job & { paths: string[] };
-  to: string | undefined;
-  timer: NodeJS.Timeout;
-}
-
 /**
  * A live mirror of SRC in DEST. `start()` watches SRC, then syncs what is missing or changed (never
  * deleting DEST-only files unless `delete`), and from then on replays every change: copies after
@@ -90,9 +79,7 @@ export class LiveBackup extends EventEmitter {
   private readonly isExcluded: (rel: string, isDir: boolean) => boolean;
   private readonly mirror: Mirror;
   private readonly queue: CopyQueue;
-  private readonly moves = new Map<number, PendingMove>();
-  /** Directories created, moved in or renamed live: checked whole once the queue drains. */
-  private readonly changedDirs = new Set<string>();
+  private readonly events: EventJobs;
   private notifier: Notifier | undefined;
   private progress: BackupProgress | undefined;
   private readonly counts = { copied: 0, bytes: 0, deleted: 0, errors: 0 };
@@ -120,8 +107,18 @@ export class LiveBackup extends EventEmitter {
     this.queue = new CopyQueue(
       options.concurrency ?? 4,
       (err) => this.fail(err),
-      () => this.verifyChanged(),
+      () => this.events.verifyChanged(),
     );
+    this.events = new EventJobs({
+      src: this.src,
+      mirror: this.mirror,
+      queue: this.queue,
+      isExcluded: this.isExcluded,
+      resync: () => this.syncPass(false).then(() => {}),
+      deleted: () => void this.counts.deleted++,
+      fail: (err) => this.fail(err),
+      stop: () => void this.stop(),
+    });
   }
 
   /** Watch SRC, then run the initial sync; resolves with its summary once it is done. */
@@ -135,7 +132,7 @@ export class LiveBackup extends EventEmitter {
         quiet: false,
         excludeFilter: (path) => this.isExcluded(relative(this.src, path), true),
       });
-      this.notifier = new Notifier(wm, (event) => this.onEvent(event));
+      this.notifier = new Notifier(wm, (event) => this.events.onEvent(event));
       // A directory replaced (by a symlink, a file) before the core could watch it: a race, not a
       // failure; the events that follow describe what is there now.
       this.notifier.on('error', (err: unknown) => void (vanished(err) || this.fail(err)));
@@ -154,8 +151,7 @@ export class LiveBackup extends EventEmitter {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.notifier?.stop();
-      for (const move of this.moves.values()) clearTimeout(move.timer);
-      this.moves.clear();
+      this.events.dispose();
       await this.queue.close();
       this.emit('stop');
     })();
@@ -241,130 +237,6 @@ export class LiveBackup extends EventEmitter {
       ms: Date.now() - started,
       dryRun,
     };
-  }
-
-  // ---- the event path: map each event to a queued job, never touch DEST here ----
-
-  private onEvent(event: Event): void {
-    const { mask } = event;
-    if (mask & IN_Q_OVERFLOW) {
-      // The kernel dropped events: what changed is only known by comparing the trees again.
-      this.push({ paths: [''], structural: true, run: () => this.syncPass(false).then(() => {}) });
-      return;
-    }
-    if (mask & IN_IGNORED) return;
-    // While a renamed directory's destination is unknown, the core files its watches under a path with
-    // a NUL in it: events from there have no real path. Its fate arrives as a move-out and a
-    // create (or scan) of wherever it went.
-    if (event.pathname.includes('\0')) return;
-    const rel = relative(this.src, event.pathname);
-    if (rel.startsWith('..')) return;
-    if (mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
-      if (rel === '') {
-        this.fail(new TswatchError(`backup source '${this.src}' was deleted or moved away`, { code: 'ENOENT', path: this.src, hint: 'nothing more to back up; DEST keeps its copy' }));
-        void this.stop();
-      }
-      return; // a subdirectory: its parent's IN_DELETE / IN_MOVED_FROM says it all
-    }
-    if (mask & IN_MOVED_FROM) return this.moveFrom(rel, event.cookie, event.dir);
-    if (mask & IN_MOVED_TO) return this.moveTo(rel, event);
-    if (this.isExcluded(rel, event.dir)) return;
-    if (mask & IN_CREATE) {
-      // A new file is copied at its IN_CLOSE_WRITE, never half-written. Directories, symlinks, hard
-      // links and files found by a scan (synthetic) have no close to wait for. A new directory is
-      // copied whole: when one is deleted and re-created faster than the core reads, the core's scan
-      // of the first creation already saw what the second holds, and reports nothing again.
-      if (event.dir && !event.synthetic) {
-        this.changedDirs.add(rel);
-        this.push({ paths: [rel], structural: true, run: () => this.mirror.syncTree(rel) });
-      }
-      else if (event.dir || event.synthetic) this.push({ paths: [rel], coalesceKey: `sync:${rel}`, run: () => this.sync(rel) });
-      else this.push({ paths: [rel], run: () => this.created(rel) });
-    } else if (mask & IN_CLOSE_WRITE) {
-      this.push({ paths: [rel], coalesceKey: `copy:${rel}`, run: () => this.sync(rel, true) });
-    } else if (mask & IN_ATTRIB) {
-      this.push({ paths: [rel], coalesceKey: `attrs:${rel}`, run: () => this.mirror.attrs(rel) });
-    } else if (mask & IN_DELETE) {
-      this.push({ paths: [rel], structural: true, run: () => this.remove(rel) });
-    }
-  }
-
-  /** First half of a rename: hold the path's place in the queue until the second half (or a timeout) says where it went. */
-  private moveFrom(rel: string, cookie: number, isDir: boolean): void {
-    const move: PendingMove = {
-      to: undefined,
-      timer: setTimeout(() => {
-        this.moves.delete(cookie);
-        move.job.ready = true;
-        this.queue.pump();
-      }, MOVE_OUT_MS),
-      job: {
-        paths: [rel],
-        ready: false,
-        structural: true,
-        run: async () => {
-          const to = move.to;
-          const fromKept = !this.isExcluded(rel, isDir);
-          if (to === undefined || this.isExcluded(to, isDir)) {
-            if (fromKept) await this.remove(rel); // moved out of SRC (or out of view): a delete
-          } else if (fromKept) {
-            await this.mirror.rename(rel, to);
-          } else {
-            await this.mirror.syncTree(to); // moved in from an excluded path: copy
-          }
-        },
-      },
-    };
-    this.moves.set(cookie, move);
-    this.push(move.job);
-  }
-
-  private moveTo(rel: string, event: Event): void {
-    const move = event.src_pathname === undefined || event.src_pathname.includes('\0') ? undefined : this.moves.get(event.cookie);
-    if (event.dir) this.changedDirs.add(rel);
-    if (move !== undefined) {
-      clearTimeout(move.timer);
-      this.moves.delete(event.cookie);
-      move.to = rel;
-      move.job.paths.push(rel);
-      move.job.ready = true;
-      this.queue.pump();
-      return;
-    }
-    if (this.isExcluded(rel, event.dir)) return;
-    // Moved in from outside (or a rename whose first half we no longer hold): copy it, a directory whole.
-    if (event.dir) this.push({ paths: [rel], structural: true, run: () => this.mirror.syncTree(rel) });
-    else this.push({ paths: [rel], coalesceKey: `sync:${rel}`, run: () => this.sync(rel) });
-  }
-
-  /**
-   * The queue drained after a burst that changed directories' shape: compare those subtrees with SRC.
-   * When names are renamed and re-created faster than events are read, the watcher may have scanned
-   * one directory under another's name; this is where DEST catches up, without waiting for a restart.
-   */
-  private verifyChanged(): void {
-    if (this.changedDirs.size === 0) return;
-    const dirs = [...this.changedDirs].sort();
-    this.changedDirs.clear();
-    const roots = dirs.filter((rel) => !dirs.some((other) => other !== rel && rel.startsWith(`${other}/`)));
-    for (const rel of roots) this.push({ paths: [rel], structural: true, run: () => this.mirror.verifyTree(rel) });
-  }
-
-  private async created(rel: string): Promise<void> {
-    const st = await lstat(this.mirror.srcPath(rel)).catch(() => undefined);
-    if (st !== undefined && (st.isSymbolicLink() || (st.isFile() && st.nlink > 1))) await this.sync(rel);
-  }
-
-  private async sync(rel: string, force = false): Promise<void> {
-    await this.mirror.syncEntry(rel, force);
-  }
-
-  private async remove(rel: string): Promise<void> {
-    if (await this.mirror.remove(rel)) this.counts.deleted++;
-  }
-
-  private push(job: Job): void {
-    void this.queue.push(job);
   }
 
   private log(action: BackupAction): void {
