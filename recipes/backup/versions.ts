@@ -1,4 +1,5 @@
-import { link, lstat, mkdir, readdir, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { copyFile, link, lstat, mkdir, readdir, readlink, rename, symlink, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -56,13 +57,12 @@ export class Versions {
     for (let n = 0; ; n++) {
       const path = join(dir, n === 0 ? stamp : `${stamp}-${n}`);
       try {
-        await link(current, path); // link(2) does not follow a symlink: the link itself is kept
+        await preserve(current, path, how);
       } catch (err) {
         if (code(err) === 'EEXIST') continue;
         if (code(err) === 'ENOENT') return undefined;
         throw err;
       }
-      if (how === 'move') await unlink(current);
       await this.prune(rel);
       return path;
     }
@@ -93,6 +93,30 @@ export class Versions {
         if (code(err) !== 'ENOENT') throw err;
       });
     }
+  }
+}
+
+/** Filesystems (or mounts) where a hard link cannot be made: copy or rename instead. */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EMLINK']);
+
+/** Put `current` at `path` as a version: a hard link (no copy; `move` then unlinks), else a copy or rename. */
+async function preserve(current: string, path: string, how: 'move' | 'link'): Promise<void> {
+  try {
+    await link(current, path); // link(2) does not follow a symlink: the link itself is kept
+    if (how === 'move') await unlink(current);
+    return;
+  } catch (err) {
+    if (!NO_LINKS.has(code(err) ?? '')) throw err;
+  }
+  const st = await lstat(current);
+  if (await lstat(path).then(() => true, () => false)) throw Object.assign(new Error(path), { code: 'EEXIST' });
+  if (how === 'move') {
+    await rename(current, path);
+  } else if (st.isSymbolicLink()) {
+    await symlink(await readlink(current), path);
+  } else {
+    await copyFile(current, path, constants.COPYFILE_EXCL);
+    await utimes(path, st.atime, st.mtime);
   }
 }
 

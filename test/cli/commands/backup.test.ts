@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { spawnTswatch } from '../../helpers/spawn-cli.js';
+import { spawnCommand, spawnTswatch, TSWATCH_BIN } from '../../helpers/spawn-cli.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { assertSameTree, backupDirs, tempFiles } from '../../recipes/backup/backup-fixture.js';
 
@@ -147,4 +147,30 @@ test('SRC itself deleted: a clear message and exit 1 (no hanging on a dead watch
   assert.equal(await run.exited, 1);
   assert.match(run.stderr, /backup source '.*' was deleted or moved away/);
   assert.ok(run.lines().some((l) => (JSON.parse(l) as { action: string }).action === 'error'));
+});
+
+test('on a terminal the initial sync draws a progress bar in place, then the summary', async () => {
+  const { src, dest } = backupDirs();
+  fill(src, 20);
+  // script(1) gives tswatch a pseudo-terminal, as a user's shell would.
+  const command = [process.execPath, TSWATCH_BIN, 'backup', '--once', src, dest].map((a) => `'${a}'`).join(' ');
+  const run = spawnCommand('script', ['-qec', command, '/dev/null']);
+  assert.equal(await run.exited, 0, run.stderr);
+  assert.match(run.stdout, /\rinitial sync \[[#-]{24}\] +\d+% \d+\/21 files/);
+  assert.match(run.stdout, /\r\x1b\[Ktswatch backup: initial sync: copied 20/);
+  assertSameTree(src, dest);
+});
+
+test('kill -9 at several moments of a sync (after 1, 100 and 250 actions), each restart converges', async () => {
+  const { src, dest } = backupDirs();
+  fill(src, 400);
+  mkdirSync(join(dest, 'many'), { recursive: true });
+  for (let i = 0; i < 100; i++) writeFileSync(join(dest, 'many', `file-${i}`), 'stale, to be replaced');
+  for (const after of [1, 100, 250]) {
+    const run = spawnTswatch(['backup', '--json', '--versions', '2', src, dest]);
+    await waitFor(() => run.lines().length >= after || run.stderr.includes('watching'), `${after} actions`, 60_000);
+    run.child.kill('SIGKILL');
+    await run.exited;
+  }
+  await resume(src, dest);
 });
