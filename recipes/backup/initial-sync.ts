@@ -4,7 +4,7 @@ import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isTempName, vanished } from './copy-file.js';
 import { sameMetadata, sameSizeAndTime } from './mirror.js';
-import { VERSIONS_DIR } from './versions.js';
+import { isReservedName } from './manifest.js';
 
 export interface PlannedCopy {
   rel: string;
@@ -16,8 +16,12 @@ export interface PlannedCopy {
 /** What the initial sync (or a resync after an overflow) has to do, found by walking SRC and DEST together. */
 export interface SyncPlan {
   copies: PlannedCopy[];
-  /** Top-most DEST entries with no SRC counterpart (kept unless --delete). */
+  /** Top-most DEST entries with no SRC counterpart, not from SRC as far as the manifest knows (kept unless --delete). */
   extras: string[];
+  /** Top-most DEST entries with no SRC counterpart that were mirrored from SRC (its side went away). */
+  stale: string[];
+  /** Every SRC path the walk saw (what DEST mirrors now: the next manifest). */
+  seen: string[];
   /** Files, symlinks and directories at or below `extras`. */
   extraEntries: number;
   /** Leftovers of copies a killed tswatch did not finish. */
@@ -34,6 +38,8 @@ export interface PlanOptions {
   isExcluded: (rel: string, isDir: boolean) => boolean;
   /** Compare content (sha256) instead of size and mtime. */
   checksum?: boolean;
+  /** True for a path tswatch mirrored into DEST before (the manifest). */
+  mirrored?: (rel: string) => boolean;
 }
 
 async function direntsOf(path: string): Promise<Dirent[]> {
@@ -66,7 +72,7 @@ function sha256(path: string): Promise<string> {
 
 /** Walk SRC and DEST side by side; nothing is changed. */
 export async function planSync(options: PlanOptions): Promise<SyncPlan> {
-  const plan: SyncPlan = { copies: [], extras: [], extraEntries: 0, temps: [], dirs: [], unchanged: 0, bytes: 0 };
+  const plan: SyncPlan = { copies: [], extras: [], stale: [], seen: [], extraEntries: 0, temps: [], dirs: [], unchanged: 0, bytes: 0 };
   const { src, dest, isExcluded } = options;
   const at = (root: string, rel: string): string => (rel === '' ? root : join(root, rel));
   const child = (rel: string, name: string): string => (rel === '' ? name : join(rel, name));
@@ -94,7 +100,8 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
       const path = child(rel, d.name);
       const destDirent = inDest.get(d.name);
       inDest.delete(d.name);
-      if (isTempName(d.name) || (rel === '' && d.name === VERSIONS_DIR) || isExcluded(path, d.isDirectory())) continue;
+      if (isTempName(d.name) || (rel === '' && isReservedName(d.name)) || isExcluded(path, d.isDirectory())) continue;
+      plan.seen.push(path);
       const st = await statOf(at(src, path));
       // Sockets, FIFOs and devices are not backed up (reading a FIFO would block, a device never ends).
       if (st === undefined || !(st.isFile() || st.isDirectory() || st.isSymbolicLink())) continue;
@@ -115,9 +122,13 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
     for (const [name, dirent] of inDest) {
       const path = child(rel, name);
       if (isTempName(name)) plan.temps.push(path);
-      else if (!(rel === '' && name === VERSIONS_DIR) && !isExcluded(path, dirent.isDirectory())) {
-        plan.extras.push(path);
-        await walkExtra(path, dirent);
+      else if (!(rel === '' && isReservedName(name)) && !isExcluded(path, dirent.isDirectory())) {
+        if (options.mirrored?.(path)) {
+          plan.stale.push(path);
+        } else {
+          plan.extras.push(path);
+          await walkExtra(path, dirent);
+        }
       }
     }
   };

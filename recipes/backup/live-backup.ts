@@ -20,6 +20,7 @@ import { CopyQueue } from './copy-queue.js';
 import { EventJobs } from './event-jobs.js';
 import { excludeGlobs } from './exclude-globs.js';
 import { planSync, type SyncPlan } from './initial-sync.js';
+import { Manifest } from './manifest.js';
 import { type BackupAction, Mirror } from './mirror.js';
 import { Versions } from './versions.js';
 
@@ -80,6 +81,7 @@ export class LiveBackup extends EventEmitter {
   private readonly mirror: Mirror;
   private readonly queue: CopyQueue;
   private readonly events: EventJobs;
+  private readonly manifest: Manifest;
   private notifier: Notifier | undefined;
   private progress: BackupProgress | undefined;
   private readonly counts = { copied: 0, bytes: 0, deleted: 0, errors: 0 };
@@ -92,12 +94,14 @@ export class LiveBackup extends EventEmitter {
     this.options = options;
     this.isExcluded = excludeGlobs(options.exclude ?? []);
     const keep = options.versions ?? 0;
+    this.manifest = new Manifest(this.dest);
     this.mirror = new Mirror({
       src: this.src,
       dest: this.dest,
       versions: keep > 0 ? new Versions(this.dest, keep) : undefined,
       isExcluded: this.isExcluded,
       log: (action) => this.log(action),
+      ...(!options.dryRun && { record: (rel: string) => this.manifest.add(rel) }),
       onBytes: (bytes) => {
         if (this.progress === undefined) return;
         this.progress.bytes += bytes;
@@ -124,6 +128,7 @@ export class LiveBackup extends EventEmitter {
   /** Watch SRC, then run the initial sync; resolves with its summary once it is done. */
   async start(): Promise<SyncSummary> {
     await this.checkPaths();
+    await this.manifest.load();
     if (!this.options.dryRun) {
       const wm = new WatchManager(this.options.backend ? { backend: this.options.backend } : {});
       wm.addWatch(this.src, MASK, {
@@ -153,6 +158,7 @@ export class LiveBackup extends EventEmitter {
       this.notifier?.stop();
       this.events.dispose();
       await this.queue.close();
+      await this.manifest.close();
       this.emit('stop');
     })();
     return this.stopping;
@@ -185,7 +191,14 @@ export class LiveBackup extends EventEmitter {
   private async syncPass(wait: boolean): Promise<SyncSummary> {
     const started = Date.now();
     const before = { ...this.counts };
-    const plan: SyncPlan = await planSync({ src: this.src, dest: this.dest, isExcluded: this.isExcluded, checksum: this.options.checksum ?? false });
+    this.manifest.beginRewrite();
+    const plan: SyncPlan = await planSync({
+      src: this.src,
+      dest: this.dest,
+      isExcluded: this.isExcluded,
+      checksum: this.options.checksum ?? false,
+      mirrored: (rel) => this.manifest.has(rel),
+    });
     this.emit('plan', plan);
     const dryRun = this.options.dryRun ?? false;
     for (const rel of plan.temps) {
@@ -193,19 +206,15 @@ export class LiveBackup extends EventEmitter {
       this.log({ action: 'clean-temp', path: rel, ...(dryRun && { dryRun: true as const }) });
     }
     const jobs: Array<Promise<void>> = [];
+    const deletion = (rel: string, remove: () => Promise<boolean>, reason?: string): void => {
+      if (dryRun) this.log({ action: 'delete', path: rel, ...(reason && { reason }), dryRun: true });
+      else jobs.push(this.queue.push({ paths: [rel], structural: true, run: async () => void ((await remove()) && this.counts.deleted++) }));
+    };
+    // Mirrored before, gone from SRC while nobody watched (renamed or deleted during a stop or crash).
+    for (const rel of plan.stale) deletion(rel, () => this.mirror.removeMirrored(rel, (path) => this.manifest.has(path)), 'gone from SRC');
     if (this.options.delete) {
       for (const rel of plan.extras) {
-        if (dryRun) this.log({ action: 'delete', path: rel, dryRun: true });
-        else
-          jobs.push(
-            this.queue.push({
-              paths: [rel],
-              structural: true,
-              run: async () => {
-                if ((await lstat(this.mirror.srcPath(rel)).catch(() => undefined)) === undefined && (await this.mirror.remove(rel))) this.counts.deleted++;
-              },
-            }),
-          );
+        deletion(rel, async () => (await lstat(this.mirror.srcPath(rel)).catch(() => undefined)) === undefined && this.mirror.remove(rel));
       }
     }
     this.progress = { files: 0, filesTotal: plan.copies.length, bytes: 0, bytesTotal: plan.bytes };
@@ -223,7 +232,10 @@ export class LiveBackup extends EventEmitter {
       jobs.push(done);
     }
     if (!dryRun) jobs.push(this.queue.push({ paths: [''], structural: true, run: () => this.mirror.directoryTimes(plan.dirs) }));
-    if (wait) await Promise.all(jobs);
+    if (wait) {
+      await Promise.all(jobs);
+      if (!dryRun) await this.manifest.rewrite(plan.seen);
+    }
     this.progress = undefined;
     const copied = this.counts.copied - before.copied;
     return {
@@ -231,7 +243,7 @@ export class LiveBackup extends EventEmitter {
       bytes: dryRun ? plan.bytes : this.counts.bytes - before.bytes,
       unchanged: plan.unchanged,
       extras: plan.extraEntries,
-      deleted: dryRun && this.options.delete ? plan.extraEntries : this.counts.deleted - before.deleted,
+      deleted: dryRun ? plan.stale.length + (this.options.delete ? plan.extraEntries : 0) : this.counts.deleted - before.deleted,
       tempsRemoved: plan.temps.length,
       errors: this.counts.errors - before.errors,
       ms: Date.now() - started,

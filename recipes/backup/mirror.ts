@@ -2,7 +2,8 @@ import type { Dirent, Stats } from 'node:fs';
 import { chmod, lchown, lstat, lutimes, mkdir, readdir, readlink, realpath, rename, rm, unlink, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { copyFileAtomic, copySymlinkAtomic, isTempName, vanished } from './copy-file.js';
-import { VERSIONS_DIR, type Versions } from './versions.js';
+import { isReservedName } from './manifest.js';
+import type { Versions } from './versions.js';
 
 /** One thing done to DEST (or, with dryRun, that would be done): what `--json` prints, one per line. */
 export interface BackupAction {
@@ -22,6 +23,8 @@ export interface MirrorOptions {
   versions: Versions | undefined;
   isExcluded: (rel: string, isDir: boolean) => boolean;
   log: (action: BackupAction) => void;
+  /** Called (and awaited) before a path is created in DEST: the manifest. */
+  record?: (rel: string) => Promise<void>;
   onBytes?: (bytes: number) => void;
 }
 
@@ -154,6 +157,7 @@ export class Mirror {
       else await this.keepVersion(to, 'link');
     }
     try {
+      await this.o.record?.(to);
       await rename(this.destPath(from), this.destPath(to));
     } catch (err) {
       // SRC has changed again since this rename (its new parent is a file now, say): mirror the
@@ -172,7 +176,7 @@ export class Mirror {
 
   /** Delete DEST/rel (a directory with all below it); with versions, every file is kept first. */
   async remove(rel: string, quiet = false): Promise<boolean> {
-    if (rel === '' || rel === VERSIONS_DIR || rel.startsWith(`${VERSIONS_DIR}/`)) return false;
+    if (rel === '' || isReservedName(rel.split('/')[0]!)) return false;
     const dst = await lstatOrUndefined(this.destPath(rel));
     if (dst === undefined) return false;
     if (dst.isDirectory()) {
@@ -187,6 +191,23 @@ export class Mirror {
     }
     if (!quiet) this.o.log({ action: 'delete', path: rel });
     return true;
+  }
+
+  /**
+   * Delete what tswatch mirrored at DEST/rel, its SRC side gone while tswatch was not looking. Inside a
+   * directory, entries `mirrored` does not know are the user's own: they stay, and so does the directory.
+   */
+  async removeMirrored(rel: string, mirrored: (rel: string) => boolean): Promise<boolean> {
+    const dst = await lstatOrUndefined(this.destPath(rel));
+    if (dst === undefined || (await lstatOrUndefined(this.srcPath(rel))) !== undefined) return false;
+    if (!dst.isDirectory()) return this.remove(rel);
+    let kept = false;
+    for (const name of await readdir(this.destPath(rel))) {
+      const child = join(rel, name);
+      if (mirrored(child) && !isTempName(name)) kept = !(await this.removeMirrored(child, mirrored)) || kept;
+      else kept = true;
+    }
+    return kept ? false : this.remove(rel);
   }
 
   /** Mode, owner and mtime of every directory, deepest first (entries written into them moved their mtime). */
@@ -210,6 +231,7 @@ export class Mirror {
         if (!sameMetadata(st, dst)) await this.applyMetadata(rel, st);
         return 'unchanged';
       }
+      await this.o.record?.(rel);
       await mkdir(dest, { mode: 0o700 });
       await this.applyMetadata(rel, st);
       this.o.log({ action: 'mkdir', path: rel });
@@ -218,6 +240,7 @@ export class Mirror {
     if (st.isSymbolicLink()) {
       const target = await readlink(this.srcPath(rel));
       if (dst?.isSymbolicLink() && (await readlink(dest)) === target) return 'unchanged';
+      await this.o.record?.(rel);
       await copySymlinkAtomic(target, st, dest, () => this.keepVersion(rel, 'link'));
       this.o.log({ action: 'symlink', path: rel });
       return 'copied';
@@ -231,6 +254,7 @@ export class Mirror {
       return 'unchanged';
     }
     const options = { beforeReplace: () => this.keepVersion(rel, 'link'), ...(this.o.onBytes && { onBytes: this.o.onBytes }) };
+    await this.o.record?.(rel);
     const bytes = await copyFileAtomic(this.srcPath(rel), dest, options);
     if (bytes === undefined) return 'gone';
     this.o.log({ action: 'copy', path: rel, bytes });
@@ -251,6 +275,7 @@ export class Mirror {
     }
     for (const d of dirents) {
       const child = join(rel, d.name);
+      await this.o.record?.(child); // its old name was listed; the rename gave it this one
       if (d.isDirectory()) await this.refreshMoved(child);
       else if ((await lstatOrUndefined(this.srcPath(child))) !== undefined) await this.syncEntry(child);
     }
@@ -288,6 +313,7 @@ export class Mirror {
     const st = await lstat(this.srcPath(parent));
     if (!st.isDirectory()) throw notDir;
     try {
+      await this.o.record?.(parent);
       await mkdir(this.destPath(parent), { mode: 0o700 });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') return; // a sibling's job made it first

@@ -39,9 +39,8 @@ function describeAction(a: BackupAction): string {
 
 function describeSummary(s: SyncSummary, deleting: boolean): string {
   const parts = [`${s.dryRun ? 'would copy' : 'copied'} ${s.copied} (${humanBytes(s.bytes)})`, `${s.unchanged} unchanged`];
-  if (s.extras > 0) {
-    parts.push(deleting ? `${s.dryRun ? 'would delete' : 'deleted'} ${s.deleted} only in DEST` : `${s.extras} only in DEST kept (--delete removes them)`);
-  }
+  if (s.deleted > 0) parts.push(`${s.dryRun ? 'would delete' : 'deleted'} ${s.deleted} no longer in SRC`);
+  if (s.extras > 0 && !deleting) parts.push(`${s.extras} only in DEST kept (--delete removes them)`);
   if (s.tempsRemoved > 0) parts.push(`${s.tempsRemoved} leftover temp files removed`);
   parts.push(`${s.errors} errors`, `${(s.ms / 1000).toFixed(1)} s`);
   return `initial sync${s.dryRun ? ' (dry run)' : ''}: ${parts.join(', ')}`;
@@ -77,6 +76,9 @@ async function backup(src: string, dest: string, flags: BackupFlags): Promise<vo
     else if (flags.verbose || flags.dryRun) process.stdout.write(`${describeAction(action)}\n`);
   });
   job.on('plan', (plan: SyncPlan) => {
+    if (plan.stale.length > 0) {
+      say(`${flags.dryRun ? 'would remove' : 'removing'} ${plan.stale.length} entries mirrored earlier whose SRC side went away while tswatch was not running`);
+    }
     if (flags.delete && plan.extras.length > 0) {
       say(`${flags.dryRun ? 'would delete' : 'deleting'} ${plan.extras.length} entries that exist only in DEST (${plan.extraEntries} files and directories in all)`);
     }

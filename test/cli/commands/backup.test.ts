@@ -1,6 +1,6 @@
 /** `tswatch backup` end to end: spawned as a user runs it, killed as a crash would. */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { spawnCommand, spawnTswatch, TSWATCH_BIN } from '../../helpers/spawn-cli.js';
@@ -173,4 +173,35 @@ test('kill -9 at several moments of a sync (after 1, 100 and 250 actions), each 
     await run.exited;
   }
   await resume(src, dest);
+});
+
+test('renames and deletes made while tswatch was not running reach DEST at the next start; the user\'s own DEST files stay', async () => {
+  const { src, dest } = backupDirs();
+  mkdirSync(join(src, 'docs/sub'), { recursive: true });
+  writeFileSync(join(src, 'docs/a.txt'), 'a');
+  writeFileSync(join(src, 'docs/sub/b.txt'), 'b');
+  writeFileSync(join(src, 'top.txt'), 'top');
+  writeFileSync(join(src, 'gone.txt'), 'gone');
+  mkdirSync(dest);
+  writeFileSync(join(dest, 'mine.txt'), 'the user put this here');
+  const first = spawnTswatch(['backup', '--once', src, dest]);
+  assert.equal(await first.exited, 0, first.stderr);
+  writeFileSync(join(dest, 'docs/mine-too.txt'), 'and this, inside a mirrored directory');
+
+  renameSync(join(src, 'docs'), join(src, 'documents'));
+  renameSync(join(src, 'top.txt'), join(src, 'top2.txt'));
+  rmSync(join(src, 'gone.txt'));
+  const again = spawnTswatch(['backup', '--once', src, dest]);
+  assert.equal(await again.exited, 0, again.stderr);
+  assert.match(again.stderr, /removing 3 entries mirrored earlier whose SRC side went away/);
+  assert.equal(readFileSync(join(dest, 'documents/sub/b.txt'), 'utf8'), 'b');
+  assert.equal(existsSync(join(dest, 'top.txt')), false);
+  assert.equal(existsSync(join(dest, 'gone.txt')), false);
+  assert.equal(existsSync(join(dest, 'docs/a.txt')), false);
+  assert.equal(existsSync(join(dest, 'docs/sub')), false);
+  assert.equal(readFileSync(join(dest, 'docs/mine-too.txt'), 'utf8'), 'and this, inside a mirrored directory');
+  assert.equal(readFileSync(join(dest, 'mine.txt'), 'utf8'), 'the user put this here');
+  rmSync(join(dest, 'docs'), { recursive: true });
+  rmSync(join(dest, 'mine.txt'));
+  assertSameTree(src, dest);
 });

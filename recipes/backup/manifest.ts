@@ -1,0 +1,93 @@
+import { type FileHandle, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { VERSIONS_DIR } from './versions.js';
+
+export const MANIFEST_FILE = '.tswatch-manifest';
+
+/** Names at the top of DEST that belong to tswatch, never mirrored, never deleted as extras. */
+export function isReservedName(name: string): boolean {
+  return name === VERSIONS_DIR || name === MANIFEST_FILE || name === `${MANIFEST_FILE}.tmp`;
+}
+
+/**
+ * Every path tswatch has mirrored into DEST. A DEST-only entry listed here is a copy whose SRC side
+ * went away while tswatch could not see it (killed, stopped): the next start deletes it. One not
+ * listed is the user's own and is kept (unless --delete). A path is appended before it is created in
+ * DEST, so even `kill -9` cannot leave an unlisted copy behind. One JSON string per line (names may
+ * hold newlines); rewritten whole after each initial sync.
+ */
+export class Manifest {
+  private readonly path: string;
+  private known = new Set<string>();
+  /** Appended since the last rewrite began: a rewrite must keep them. */
+  private recent = new Set<string>();
+  private handle: FileHandle | undefined;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(dest: string) {
+    this.path = join(dest, MANIFEST_FILE);
+  }
+
+  /** Read what an earlier run listed. */
+  async load(): Promise<void> {
+    let text = '';
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    for (const line of text.split('\n')) {
+      try {
+        const rel: unknown = JSON.parse(line);
+        if (typeof rel === 'string') this.known.add(rel);
+      } catch {
+        // an empty line, or the last one cut short by a crash
+      }
+    }
+  }
+
+  has(rel: string): boolean {
+    return this.known.has(rel);
+  }
+
+  /** List rel; resolves once the line is written (before the caller creates it in DEST). */
+  add(rel: string): Promise<void> {
+    this.recent.add(rel);
+    if (this.known.has(rel)) return this.chain;
+    this.known.add(rel);
+    return this.serial(async () => {
+      this.handle ??= await open(this.path, 'a');
+      await this.handle.write(`${JSON.stringify(rel)}\n`);
+    });
+  }
+
+  /** Mark the start of a walk whose result will be passed to rewrite(). */
+  beginRewrite(): void {
+    this.recent = new Set();
+  }
+
+  /** Replace the list by `rels` plus what was added since beginRewrite(), atomically. */
+  rewrite(rels: Iterable<string>): Promise<void> {
+    return this.serial(async () => {
+      const all = new Set([...rels, ...this.recent]);
+      const tmp = `${this.path}.tmp`;
+      await writeFile(tmp, [...all].map((rel) => `${JSON.stringify(rel)}\n`).join(''));
+      await rename(tmp, this.path);
+      await this.handle?.close();
+      this.handle = undefined;
+      this.known = all;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.serial(async () => {
+      await this.handle?.close();
+      this.handle = undefined;
+    });
+  }
+
+  private serial(step: () => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(step, step);
+    return this.chain;
+  }
+}
