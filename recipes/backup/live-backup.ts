@@ -101,7 +101,10 @@ export class LiveBackup extends EventEmitter {
       versions: keep > 0 ? new Versions(this.dest, keep) : undefined,
       isExcluded: this.isExcluded,
       log: (action) => this.log(action),
-      ...(!options.dryRun && { record: (rel: string) => this.manifest.add(rel) }),
+      ...(!options.dryRun && {
+        record: (rel: string) => this.manifest.add(rel),
+        forget: (rel: string, isDir: boolean) => this.manifest.forget(rel, isDir),
+      }),
       onBytes: (bytes) => {
         if (this.progress === undefined) return;
         this.progress.bytes += bytes;
@@ -111,7 +114,10 @@ export class LiveBackup extends EventEmitter {
     this.queue = new CopyQueue(
       options.concurrency ?? 4,
       (err) => this.fail(err),
-      () => this.events.verifyChanged(),
+      () => {
+        this.events.verifyChanged();
+        if (this.queue.size === 0 && !options.dryRun) this.manifest.compactIfBloated().catch((err: unknown) => this.fail(err));
+      },
     );
     this.events = new EventJobs({
       src: this.src,

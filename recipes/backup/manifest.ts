@@ -23,6 +23,9 @@ export class Manifest {
   private recent = new Set<string>();
   private handle: FileHandle | undefined;
   private chain: Promise<void> = Promise.resolve();
+  /** Lines in the file at the last load or rewrite, and appended since. */
+  private lines = 0;
+  private appended = 0;
 
   constructor(dest: string) {
     this.path = join(dest, MANIFEST_FILE);
@@ -40,6 +43,7 @@ export class Manifest {
       try {
         const rel: unknown = JSON.parse(line);
         if (typeof rel === 'string') this.known.add(rel);
+        this.lines++;
       } catch {
         // an empty line, or the last one cut short by a crash
       }
@@ -58,7 +62,23 @@ export class Manifest {
     return this.serial(async () => {
       this.handle ??= await open(this.path, 'a');
       await this.handle.write(`${JSON.stringify(rel)}\n`);
+      this.appended++;
     });
+  }
+
+  /** rel (with all below it, for a directory) left DEST. */
+  forget(rel: string, isDir: boolean): void {
+    this.known.delete(rel);
+    this.recent.delete(rel);
+    if (!isDir) return;
+    const prefix = `${rel}/`;
+    for (const set of [this.known, this.recent]) for (const path of set) if (path.startsWith(prefix)) set.delete(path);
+  }
+
+  /** Rewrite the file from memory once appends outnumber the lines it started with (churn of short-lived files). */
+  compactIfBloated(): Promise<void> {
+    if (this.appended <= Math.max(1000, this.lines)) return this.chain;
+    return this.rewrite([]);
   }
 
   /** Mark the start of a walk whose result will be passed to rewrite(). */
@@ -66,16 +86,19 @@ export class Manifest {
     this.recent = new Set();
   }
 
-  /** Replace the list by `rels` plus what was added since beginRewrite(), atomically. */
+  /** Replace the list by `rels` plus what was added since beginRewrite() (all known, if rels is empty), atomically. */
   rewrite(rels: Iterable<string>): Promise<void> {
     return this.serial(async () => {
-      const all = new Set([...rels, ...this.recent]);
+      const given = [...rels];
+      const all = given.length === 0 ? new Set(this.known) : new Set([...given, ...this.recent]);
       const tmp = `${this.path}.tmp`;
       await writeFile(tmp, [...all].map((rel) => `${JSON.stringify(rel)}\n`).join(''));
       await rename(tmp, this.path);
       await this.handle?.close();
       this.handle = undefined;
       this.known = all;
+      this.lines = all.size;
+      this.appended = 0;
     });
   }
 

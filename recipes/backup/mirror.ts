@@ -25,6 +25,8 @@ export interface MirrorOptions {
   log: (action: BackupAction) => void;
   /** Called (and awaited) before a path is created in DEST: the manifest. */
   record?: (rel: string) => Promise<void>;
+  /** Called after a path (a directory: with all below it) left DEST. */
+  forget?: (rel: string, isDir: boolean) => void;
   onBytes?: (bytes: number) => void;
 }
 
@@ -167,6 +169,7 @@ export class Mirror {
       await this.syncTree(to);
       return;
     }
+    this.o.forget?.(from, moving.isDirectory());
     this.o.log({ action: 'rename', path: from, to });
     // A copy queued under the old name may have found its source gone (renamed under it): compare what
     // was moved with SRC, metadata only (unchanged files are not copied again).
@@ -189,6 +192,7 @@ export class Mirror {
         if (!vanished(err)) throw err;
       });
     }
+    this.o.forget?.(rel, dst.isDirectory());
     if (!quiet) this.o.log({ action: 'delete', path: rel });
     return true;
   }

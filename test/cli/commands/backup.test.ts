@@ -10,7 +10,8 @@ import { assertSameTree, backupDirs, tempFiles } from '../../recipes/backup/back
 const MB = 1024 * 1024;
 
 /** A copy under way: a temp file in DEST with data in it. */
-const copying = (dest: string) => () => existsSync(dest) && tempFiles(dest).some((p) => statSync(join(dest, p)).size > 0);
+const copying = (dest: string) => () =>
+  existsSync(dest) && tempFiles(dest).some((p) => (statSync(join(dest, p), { throwIfNoEntry: false })?.size ?? 0) > 0);
 
 function fill(src: string, files: number): void {
   mkdirSync(join(src, 'many'), { recursive: true });
