@@ -16,6 +16,7 @@ import {
 } from '../../src/index.js';
 import type { CopyQueue, Job } from './copy-queue.js';
 import type { Mirror } from './mirror.js';
+import { verifyTree } from './tree-repair.js';
 
 /** How long a rename's first half waits for its second before it counts as a move out of SRC. */
 const MOVE_OUT_MS = 500;
@@ -161,7 +162,7 @@ export class EventJobs {
     const dirs = [...this.changedDirs].sort();
     this.changedDirs.clear();
     const roots = dirs.filter((rel) => !dirs.some((other) => other !== rel && rel.startsWith(`${other}/`)));
-    for (const rel of roots) this.push({ paths: [rel], structural: true, run: () => this.o.mirror.verifyTree(rel) });
+    for (const rel of roots) this.push({ paths: [rel], structural: true, run: () => verifyTree(this.o.mirror, rel) });
   }
 
   private async created(rel: string): Promise<void> {

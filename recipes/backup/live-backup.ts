@@ -22,6 +22,7 @@ import { excludeGlobs } from './exclude-globs.js';
 import { planSync, type SyncPlan } from './initial-sync.js';
 import { Manifest } from './manifest.js';
 import { type BackupAction, Mirror } from './mirror.js';
+import { removeMirrored } from './tree-repair.js';
 import { Versions } from './versions.js';
 
 export interface LiveBackupOptions {
@@ -217,7 +218,7 @@ export class LiveBackup extends EventEmitter {
       else jobs.push(this.queue.push({ paths: [rel], structural: true, run: async () => void ((await remove()) && this.counts.deleted++) }));
     };
     // Mirrored before, gone from SRC while nobody watched (renamed or deleted during a stop or crash).
-    for (const rel of plan.stale) deletion(rel, () => this.mirror.removeMirrored(rel, (path) => this.manifest.has(path)), 'gone from SRC');
+    for (const rel of plan.stale) deletion(rel, () => removeMirrored(this.mirror, rel, (path) => this.manifest.has(path)), 'gone from SRC');
     if (this.options.delete) {
       for (const rel of plan.extras) {
         deletion(rel, async () => (await lstat(this.mirror.srcPath(rel)).catch(() => undefined)) === undefined && this.mirror.remove(rel));

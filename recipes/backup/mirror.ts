@@ -1,7 +1,7 @@
 import type { Dirent, Stats } from 'node:fs';
 import { chmod, lchown, lstat, lutimes, mkdir, readdir, readlink, realpath, rename, rm, unlink, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { copyFileAtomic, copySymlinkAtomic, isTempName, vanished } from './copy-file.js';
+import { copyFileAtomic, copySymlinkAtomic, vanished } from './copy-file.js';
 import { isReservedName } from './manifest.js';
 import type { Versions } from './versions.js';
 
@@ -36,7 +36,7 @@ const IS_ROOT = process.getuid?.() === 0;
 
 const RENAME_RACES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'ENOTEMPTY', 'EEXIST']);
 
-async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
+export async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
   try {
     return await lstat(path);
   } catch (err) {
@@ -59,6 +59,10 @@ export class Mirror {
   private realSrc: Promise<string> | undefined;
 
   constructor(private readonly o: MirrorOptions) {}
+
+  isExcluded(rel: string, isDir: boolean): boolean {
+    return this.o.isExcluded(rel, isDir);
+  }
 
   srcPath(rel: string): string {
     return rel === '' ? this.o.src : join(this.o.src, rel);
@@ -91,37 +95,6 @@ export class Mirror {
       throw err;
     }
     for (const name of names) await this.syncTree(rel === '' ? name : join(rel, name));
-  }
-
-  /**
-   * Make the DEST subtree at rel equal to SRC's: copy what differs, delete what SRC no longer has
-   * (excluded paths aside). Run on subtrees that changed shape live, once the burst is over: a burst
-   * of renames and re-creations of one name can outrun any watcher's view of it.
-   */
-  async verifyTree(rel: string): Promise<void> {
-    await this.syncTree(rel);
-    await this.pruneTree(rel);
-  }
-
-  private async pruneTree(rel: string): Promise<void> {
-    if (!(await lstatOrUndefined(this.srcPath(rel)))?.isDirectory()) return;
-    let dirents: Dirent[];
-    try {
-      dirents = await readdir(this.destPath(rel), { withFileTypes: true });
-    } catch (err) {
-      if (vanished(err)) return;
-      throw err;
-    }
-    for (const d of dirents) {
-      const child = join(rel, d.name);
-      if (isTempName(d.name)) continue;
-      const st = await lstatOrUndefined(this.srcPath(child));
-      if (st === undefined) {
-        if (!this.o.isExcluded(child, d.isDirectory())) await this.remove(child);
-      } else if (st.isDirectory() && d.isDirectory()) {
-        await this.pruneTree(child);
-      }
-    }
   }
 
   /** Mode, owner and times of SRC/rel onto DEST/rel, without copying content (IN_ATTRIB). */
@@ -195,23 +168,6 @@ export class Mirror {
     this.o.forget?.(rel, dst.isDirectory());
     if (!quiet) this.o.log({ action: 'delete', path: rel });
     return true;
-  }
-
-  /**
-   * Delete what tswatch mirrored at DEST/rel, its SRC side gone while tswatch was not looking. Inside a
-   * directory, entries `mirrored` does not know are the user's own: they stay, and so does the directory.
-   */
-  async removeMirrored(rel: string, mirrored: (rel: string) => boolean): Promise<boolean> {
-    const dst = await lstatOrUndefined(this.destPath(rel));
-    if (dst === undefined || (await lstatOrUndefined(this.srcPath(rel))) !== undefined) return false;
-    if (!dst.isDirectory()) return this.remove(rel);
-    let kept = false;
-    for (const name of await readdir(this.destPath(rel))) {
-      const child = join(rel, name);
-      if (mirrored(child) && !isTempName(name)) kept = !(await this.removeMirrored(child, mirrored)) || kept;
-      else kept = true;
-    }
-    return kept ? false : this.remove(rel);
   }
 
   /** Mode, owner and mtime of every directory, deepest first (entries written into them moved their mtime). */
