@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { lstat, mkdir, realpath, unlink } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import {
   type Backend,
   IN_ATTRIB,
@@ -83,6 +83,8 @@ export class LiveBackup extends EventEmitter {
   private readonly queue: CopyQueue;
   private readonly events: EventJobs;
   private readonly manifest: Manifest;
+  /** DEST directories whose entries changed since the queue last drained. */
+  private readonly touchedDirs = new Set<string>();
   private notifier: Notifier | undefined;
   private progress: BackupProgress | undefined;
   private readonly counts = { copied: 0, bytes: 0, deleted: 0, errors: 0 };
@@ -115,10 +117,7 @@ export class LiveBackup extends EventEmitter {
     this.queue = new CopyQueue(
       options.concurrency ?? 4,
       (err) => this.fail(err),
-      () => {
-        this.events.verifyChanged();
-        if (this.queue.size === 0 && !options.dryRun) this.manifest.compactIfBloated().catch((err: unknown) => this.fail(err));
-      },
+      () => this.drained(),
     );
     this.events = new EventJobs({
       src: this.src,
@@ -144,7 +143,14 @@ export class LiveBackup extends EventEmitter {
         quiet: false,
         excludeFilter: (path) => this.isExcluded(relative(this.src, path), true),
       });
-      this.notifier = new Notifier(wm, (event) => this.events.onEvent(event));
+      this.notifier = new Notifier(wm, (event) => {
+        // An entry created, deleted or moved changes its directory's mtime in SRC, whatever DEST needs.
+        const dir = relative(this.src, event.path);
+        if (event.mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO) && !dir.startsWith('..') && !dir.includes('\0')) {
+          this.touchedDirs.add(dir);
+        }
+        this.events.onEvent(event);
+      });
       // A directory replaced (by a symlink, a file) before the core could watch it: a race, not a
       // failure; the events that follow describe what is there now.
       this.notifier.on('error', (err: unknown) => void (vanished(err) || this.fail(err)));
@@ -258,7 +264,31 @@ export class LiveBackup extends EventEmitter {
     };
   }
 
+  /**
+   * The queue is empty: check subtrees that changed shape, then give the directories written into
+   * their SRC mtimes back (every entry created or removed moved them), then compact the manifest.
+   */
+  private drained(): void {
+    if (this.options.dryRun) return;
+    this.events.verifyChanged();
+    if (this.queue.size > 0) return;
+    if (this.touchedDirs.size > 0) {
+      const dirs = [...this.touchedDirs];
+      this.touchedDirs.clear();
+      void this.queue.push({ paths: dirs, run: () => this.mirror.directoryTimes(dirs) });
+      return;
+    }
+    this.manifest.compactIfBloated().catch((err: unknown) => this.fail(err));
+  }
+
   private log(action: BackupAction): void {
+    if (!action.dryRun && action.action !== 'attrs' && action.action !== 'version' && action.action !== 'skip') {
+      for (const path of [action.path, action.to]) {
+        if (path === undefined) continue;
+        const parent = dirname(path);
+        this.touchedDirs.add(parent === '.' ? '' : parent);
+      }
+    }
     if (action.action === 'copy' && !action.dryRun) {
       this.counts.copied++;
       this.counts.bytes += action.bytes ?? 0;

@@ -262,3 +262,21 @@ test('a file written just before its directory is renamed arrives with its new c
   assertSameTree(src, dest);
   assert.deepEqual(errors, []);
 });
+
+test('directory modes and mtimes follow SRC after live changes inside them', async () => {
+  const { src, dest } = backupDirs();
+  mkdirSync(join(src, 'd/e'), { recursive: true });
+  const { settle } = await startBackup(src, dest);
+  writeFileSync(join(src, 'd/new'), 'x');
+  mkdirSync(join(src, 'd/e/f'));
+  renameSync(join(src, 'd/new'), join(src, 'd/e/moved'));
+  chmodSync(join(src, 'd/e'), 0o711);
+  await settle();
+  for (const dir of ['', 'd', 'd/e', 'd/e/f']) {
+    const s = statSync(join(src, dir));
+    const d = statSync(join(dest, dir));
+    // Times cross utimes(2) as floating seconds: equal to the microsecond.
+    assert.ok(Math.abs(d.mtimeMs - s.mtimeMs) < 0.001, `mtime of ${dir || 'the root'}: ${d.mtimeMs} vs ${s.mtimeMs}`);
+    assert.equal(d.mode, s.mode, `mode of ${dir || 'the root'}`);
+  }
+});
