@@ -60,3 +60,22 @@ for (const seed of [1, 2, 13, 14, 18, 31]) {
     assert.ok(existsSync(src));
   });
 }
+
+for (const seed of [7, 8, 9]) {
+  test(`random workload, seed ${seed}: stopped mid-burst, SRC changed while stopped, a restart converges`, async () => {
+    const { src, dest } = backupDirs();
+    mkdirSync(join(src, 'a/c'), { recursive: true });
+    mkdirSync(join(src, 'b/d'), { recursive: true });
+    const rnd = random(seed);
+    for (let i = 0; i < 100; i++) step(src, rnd);
+    const first = await startBackup(src, dest, { versions: 2 });
+    for (let i = 0; i < 300; i++) step(src, rnd);
+    await first.backup.stop(); // queued work is dropped, as a kill would
+    for (let i = 0; i < 200; i++) step(src, rnd);
+    const second = await startBackup(src, dest, { versions: 2 });
+    await second.settle();
+    assertSameTree(src, dest);
+    assert.deepEqual(tempFiles(dest), []);
+    assert.deepEqual([...first.errors, ...second.errors].map(String), []);
+  });
+}
