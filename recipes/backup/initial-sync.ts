@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, type Dirent, type Stats } from 'node:fs';
+import { lstat, readdir, readlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isTempName, vanished } from './copy-file.js';
+import { sameMetadata, sameSizeAndTime } from './mirror.js';
+import { isReservedName } from './manifest.js';
+
+export interface PlannedCopy {
+  rel: string;
+  /** `copy`: content differs or is missing; `attrs`: only mode, owner or times differ. */
+  kind: 'copy' | 'attrs';
+  bytes: number;
+}
+
+/** What the initial sync (or a resync after an overflow) has to do, found by walking SRC and DEST together. */
+export interface SyncPlan {
+  copies: PlannedCopy[];
+  /** Top-most DEST entries with no SRC counterpart, not from SRC as far as the manifest knows (kept unless --delete). */
+  extras: string[];
+  /** Top-most DEST entries with no SRC counterpart that were mirrored from SRC (its side went away). */
+  stale: string[];
+  /** Every SRC path the walk saw (what DEST mirrors now: the next manifest). */
+  seen: string[];
+  /** Files, symlinks and directories at or below `extras`. */
+  extraEntries: number;
+  /** Leftovers of copies a killed tswatch did not finish. */
+  temps: string[];
+  /** Every SRC directory, parents first (their times are set once the copies are in). */
+  dirs: string[];
+  unchanged: number;
+  bytes: number;
+}
+
+export interface PlanOptions {
+  src: string;
+  dest: string;
+  isExcluded: (rel: string, isDir: boolean) => boolean;
+  /** Compare content (sha256) instead of size and mtime. */
+  checksum?: boolean;
+  /** True for a path tswatch mirrored into DEST before (the manifest). */
+  mirrored?: (rel: string) => boolean;
+}
+
+async function direntsOf(path: string): Promise<Dirent[]> {
+  try {
+    return await readdir(path, { withFileTypes: true });
+  } catch (err) {
+    if (vanished(err)) return [];
+    throw err;
+  }
+}
+
+async function statOf(path: string): Promise<Stats | undefined> {
+  try {
+    return await lstat(path);
+  } catch (err) {
+    if (vanished(err)) return undefined;
+    throw err;
+  }
+}
+
+function sha256(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('error', reject)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+/** Walk SRC and DEST side by side; nothing is changed. */
+export async function planSync(options: PlanOptions): Promise<SyncPlan> {
+  const plan: SyncPlan = { copies: [], extras: [], stale: [], seen: [], extraEntries: 0, temps: [], dirs: [], unchanged: 0, bytes: 0 };
+  const { src, dest, isExcluded } = options;
+  const at = (root: string, rel: string): string => (rel === '' ? root : join(root, rel));
+  const child = (rel: string, name: string): string => (rel === '' ? name : join(rel, name));
+
+  const sameContent = async (rel: string, st: Stats, dst: Stats): Promise<boolean> => {
+    if (st.isSymbolicLink()) return dst.isSymbolicLink() && (await readlink(at(src, rel))) === (await readlink(at(dest, rel)));
+    if (!st.isFile() || !dst.isFile()) return false;
+    if (!options.checksum) return sameSizeAndTime(st, dst);
+    return st.size === dst.size && (await sha256(at(src, rel))) === (await sha256(at(dest, rel)));
+  };
+
+  /** DEST-only subtree: count it, and find temp files in it. */
+  const walkExtra = async (rel: string, dirent: Dirent): Promise<void> => {
+    plan.extraEntries++;
+    if (!dirent.isDirectory()) return;
+    for (const d of await direntsOf(at(dest, rel))) {
+      if (isTempName(d.name)) plan.temps.push(child(rel, d.name));
+      else await walkExtra(child(rel, d.name), d);
+    }
+  };
+
+  const visit = async (rel: string, destIsDir: boolean): Promise<void> => {
+    const inDest = new Map(destIsDir ? (await direntsOf(at(dest, rel))).map((d) => [d.name, d] as const) : []);
+    for (const d of await direntsOf(at(src, rel))) {
+      const path = child(rel, d.name);
+      const destDirent = inDest.get(d.name);
+      inDest.delete(d.name);
+      if (isTempName(d.name) || (rel === '' && isReservedName(d.name)) || isExcluded(path, d.isDirectory())) continue;
+      plan.seen.push(path);
+      const st = await statOf(at(src, path));
+      // Sockets, FIFOs and devices are not backed up (reading a FIFO would block, a device never ends).
+      if (st === undefined || !(st.isFile() || st.isDirectory() || st.isSymbolicLink())) continue;
+      const dst = destDirent === undefined ? undefined : await statOf(at(dest, path));
+      if (st.isDirectory()) {
+        plan.dirs.push(path);
+        if (!dst?.isDirectory()) plan.copies.push({ rel: path, kind: 'copy', bytes: 0 });
+        await visit(path, dst?.isDirectory() ?? false);
+      } else if (dst !== undefined && (await sameContent(path, st, dst))) {
+        if (sameMetadata(st, dst) && (st.isSymbolicLink() || Math.abs(st.mtimeMs - dst.mtimeMs) < 1)) plan.unchanged++;
+        else plan.copies.push({ rel: path, kind: 'attrs', bytes: 0 });
+      } else {
+        const bytes = st.isFile() ? st.size : 0;
+        plan.copies.push({ rel: path, kind: 'copy', bytes });
+        plan.bytes += bytes;
+      }
+    }
+    for (const [name, dirent] of inDest) {
+      const path = child(rel, name);
+      if (isTempName(name)) plan.temps.push(path);
+      else if (!(rel === '' && isReservedName(name)) && !isExcluded(path, dirent.isDirectory())) {
+        if (options.mirrored?.(path)) {
+          plan.stale.push(path);
+        } else {
+          plan.extras.push(path);
+          await walkExtra(path, dirent);
+        }
+      }
+    }
+  };
+
+  await visit('', (await statOf(dest))?.isDirectory() ?? false);
+  return plan;
+}

@@ -1,0 +1,311 @@
+import { EventEmitter } from 'node:events';
+import { lstat, mkdir, realpath, unlink } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import {
+  type Backend,
+  IN_ATTRIB,
+  IN_CLOSE_WRITE,
+  IN_CREATE,
+  IN_DELETE,
+  IN_DELETE_SELF,
+  IN_MOVE_SELF,
+  IN_MOVED_FROM,
+  IN_MOVED_TO,
+  Notifier,
+  TswatchError,
+  WatchManager,
+} from '../../src/index.js';
+import { vanished } from './copy-file.js';
+import { CopyQueue } from './copy-queue.js';
+import { EventJobs } from './event-jobs.js';
+import { excludeGlobs } from './exclude-globs.js';
+import { planSync, type SyncPlan } from './initial-sync.js';
+import { Manifest } from './manifest.js';
+import { type BackupAction, Mirror } from './mirror.js';
+import { removeMirrored } from './tree-repair.js';
+import { Versions } from './versions.js';
+
+export interface LiveBackupOptions {
+  /** Delete DEST entries that SRC does not have during the initial sync (default: keep them). */
+  delete?: boolean;
+  /** Compare content (sha256) instead of size and mtime in the initial sync. */
+  checksum?: boolean;
+  /** Keep this many earlier copies of each path under DEST/.tswatch-versions (0: none). */
+  versions?: number;
+  /** Globs of paths (relative to SRC) to leave alone, see excludeGlobs. */
+  exclude?: readonly string[];
+  /** Plan the initial sync and report its actions; change nothing, watch nothing. */
+  dryRun?: boolean;
+  /** Copies running at once (default 4). */
+  concurrency?: number;
+  /** The watcher's backend (default: native inotify). */
+  backend?: Backend;
+}
+
+export interface SyncSummary {
+  copied: number;
+  bytes: number;
+  unchanged: number;
+  /** DEST-only entries found (kept unless `delete`). */
+  extras: number;
+  deleted: number;
+  tempsRemoved: number;
+  errors: number;
+  ms: number;
+  dryRun: boolean;
+}
+
+export interface BackupProgress {
+  files: number;
+  filesTotal: number;
+  bytes: number;
+  bytesTotal: number;
+}
+
+/** What the backup watches: enough to mirror every change, nothing per read. */
+const MASK = IN_CREATE | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF;
+
+/**
+ * A live mirror of SRC in DEST. `start()` watches SRC, then syncs what is missing or changed (never
+ * deleting DEST-only files unless `delete`), and from then on replays every change: copies after
+ * IN_CLOSE_WRITE, renames as renames, deletes, symlinks as symlinks, modes and times. All work goes
+ * through a CopyQueue, never in the event handler.
+ *
+ * Events: `action` (BackupAction), `plan` (SyncPlan, before anything is changed), `progress`
+ * (BackupProgress, initial sync), `error` (TswatchError; the backup goes on), `stop`.
+ */
+export class LiveBackup extends EventEmitter {
+  readonly src: string;
+  readonly dest: string;
+  private readonly options: LiveBackupOptions;
+  private readonly isExcluded: (rel: string, isDir: boolean) => boolean;
+  private readonly mirror: Mirror;
+  private readonly queue: CopyQueue;
+  private readonly events: EventJobs;
+  private readonly manifest: Manifest;
+  /** DEST directories whose entries changed since the queue last drained. */
+  private readonly touchedDirs = new Set<string>();
+  private notifier: Notifier | undefined;
+  private progress: BackupProgress | undefined;
+  private readonly counts = { copied: 0, bytes: 0, deleted: 0, errors: 0 };
+  private stopping: Promise<void> | undefined;
+
+  constructor(src: string, dest: string, options: LiveBackupOptions = {}) {
+    super();
+    this.src = resolve(src);
+    this.dest = resolve(dest);
+    this.options = options;
+    this.isExcluded = excludeGlobs(options.exclude ?? []);
+    const keep = options.versions ?? 0;
+    this.manifest = new Manifest(this.dest);
+    this.mirror = new Mirror({
+      src: this.src,
+      dest: this.dest,
+      versions: keep > 0 ? new Versions(this.dest, keep) : undefined,
+      isExcluded: this.isExcluded,
+      log: (action) => this.log(action),
+      ...(!options.dryRun && {
+        record: (rel: string) => this.manifest.add(rel),
+        forget: (rel: string, isDir: boolean) => this.manifest.forget(rel, isDir),
+      }),
+      onBytes: (bytes) => {
+        if (this.progress === undefined) return;
+        this.progress.bytes += bytes;
+        this.emit('progress', this.progress);
+      },
+    });
+    this.queue = new CopyQueue(
+      options.concurrency ?? 4,
+      (err) => this.fail(err),
+      () => this.drained(),
+    );
+    this.events = new EventJobs({
+      src: this.src,
+      mirror: this.mirror,
+      queue: this.queue,
+      isExcluded: this.isExcluded,
+      resync: () => this.syncPass(false).then(() => {}),
+      deleted: () => void this.counts.deleted++,
+      fail: (err) => this.fail(err),
+      stop: () => void this.stop(),
+    });
+  }
+
+  /** Watch SRC, then run the initial sync; resolves with its summary once it is done. */
+  async start(): Promise<SyncSummary> {
+    await this.checkPaths();
+    await this.manifest.load();
+    if (!this.options.dryRun) {
+      const wm = new WatchManager(this.options.backend ? { backend: this.options.backend } : {});
+      wm.addWatch(this.src, MASK, {
+        rec: true,
+        autoAdd: true,
+        quiet: false,
+        excludeFilter: (path) => this.isExcluded(relative(this.src, path), true),
+      });
+      this.notifier = new Notifier(wm, (event) => {
+        // An entry created, deleted or moved changes its directory's mtime in SRC, whatever DEST needs.
+        const dir = relative(this.src, event.path);
+        if (event.mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO) && !dir.startsWith('..') && !dir.includes('\0')) {
+          this.touchedDirs.add(dir);
+        }
+        this.events.onEvent(event);
+      });
+      // A directory replaced (by a symlink, a file) before the core could watch it: a race, not a
+      // failure; the events that follow describe what is there now.
+      this.notifier.on('error', (err: unknown) => void (vanished(err) || this.fail(err)));
+      this.notifier.start();
+      await this.notifier.ready();
+    }
+    return this.syncPass(true);
+  }
+
+  /** Resolves when every queued change has reached DEST. */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  /** Stop watching; copies under way finish, queued ones are dropped (the next start catches up). */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.notifier?.stop();
+      this.events.dispose();
+      await this.queue.close();
+      await this.manifest.close();
+      this.emit('stop');
+    })();
+    return this.stopping;
+  }
+
+  private async checkPaths(): Promise<void> {
+    const st = await lstat(this.src).catch((err: NodeJS.ErrnoException) => {
+      throw new TswatchError(`backup source '${this.src}': ${err.code === 'ENOENT' ? 'no such directory' : err.message}`, {
+        code: err.code ?? 'EINVAL',
+        path: this.src,
+        hint: 'SRC must be an existing directory',
+      });
+    });
+    if (!st.isDirectory()) {
+      throw new TswatchError(`backup source '${this.src}' is not a directory`, { code: 'ENOTDIR', path: this.src, hint: 'SRC must be a directory' });
+    }
+    if (!this.options.dryRun) await mkdir(this.dest, { recursive: true });
+    const [src, dest] = await Promise.all([realpath(this.src), realpath(this.dest).catch(() => this.dest)]);
+    const inside = (a: string, b: string): boolean => a === b || a.startsWith(b.endsWith(sep) ? b : b + sep);
+    if (inside(dest, src) || inside(src, dest)) {
+      throw new TswatchError(`backup destination '${this.dest}' and source '${this.src}' overlap`, {
+        code: 'EINVAL',
+        path: this.dest,
+        hint: 'DEST must be outside SRC and SRC outside DEST, or the backup would copy itself',
+      });
+    }
+  }
+
+  /** One pass of the initial sync. `wait`: resolve once its copies are done (not from inside a job). */
+  private async syncPass(wait: boolean): Promise<SyncSummary> {
+    const started = Date.now();
+    const before = { ...this.counts };
+    this.manifest.beginRewrite();
+    const plan: SyncPlan = await planSync({
+      src: this.src,
+      dest: this.dest,
+      isExcluded: this.isExcluded,
+      checksum: this.options.checksum ?? false,
+      mirrored: (rel) => this.manifest.has(rel),
+    });
+    this.emit('plan', plan);
+    const dryRun = this.options.dryRun ?? false;
+    for (const rel of plan.temps) {
+      if (!dryRun) await unlink(join(this.dest, rel)).catch((err: unknown) => void (vanished(err) || this.fail(err)));
+      this.log({ action: 'clean-temp', path: rel, ...(dryRun && { dryRun: true as const }) });
+    }
+    const jobs: Array<Promise<void>> = [];
+    const deletion = (rel: string, remove: () => Promise<boolean>, reason?: string): void => {
+      if (dryRun) this.log({ action: 'delete', path: rel, ...(reason && { reason }), dryRun: true });
+      else jobs.push(this.queue.push({ paths: [rel], structural: true, run: async () => void ((await remove()) && this.counts.deleted++) }));
+    };
+    // Mirrored before, gone from SRC while nobody watched (renamed or deleted during a stop or crash).
+    for (const rel of plan.stale) deletion(rel, () => removeMirrored(this.mirror, rel, (path) => this.manifest.has(path)), 'gone from SRC');
+    if (this.options.delete) {
+      for (const rel of plan.extras) {
+        deletion(rel, async () => (await lstat(this.mirror.srcPath(rel)).catch(() => undefined)) === undefined && this.mirror.remove(rel));
+      }
+    }
+    this.progress = { files: 0, filesTotal: plan.copies.length, bytes: 0, bytesTotal: plan.bytes };
+    for (const { rel, kind, bytes } of plan.copies) {
+      if (dryRun) {
+        this.log({ action: kind, path: rel, ...(kind === 'copy' && { bytes }), dryRun: true });
+        continue;
+      }
+      const run = (): Promise<void> => (kind === 'attrs' ? this.mirror.attrs(rel) : this.mirror.syncEntry(rel, true).then(() => {}));
+      const done = this.queue.push({ paths: [rel], coalesceKey: `${kind}:${rel}`, run }).then(() => {
+        if (this.progress === undefined) return;
+        this.progress.files++;
+        this.emit('progress', this.progress);
+      });
+      jobs.push(done);
+    }
+    if (!dryRun) jobs.push(this.queue.push({ paths: [''], structural: true, run: () => this.mirror.directoryTimes(plan.dirs) }));
+    if (wait) {
+      await Promise.all(jobs);
+      if (!dryRun) await this.manifest.rewrite(plan.seen);
+    }
+    this.progress = undefined;
+    const copied = this.counts.copied - before.copied;
+    return {
+      copied: dryRun ? plan.copies.filter((c) => c.kind === 'copy').length : copied,
+      bytes: dryRun ? plan.bytes : this.counts.bytes - before.bytes,
+      unchanged: plan.unchanged,
+      extras: plan.extraEntries,
+      deleted: dryRun ? plan.stale.length + (this.options.delete ? plan.extraEntries : 0) : this.counts.deleted - before.deleted,
+      tempsRemoved: plan.temps.length,
+      errors: this.counts.errors - before.errors,
+      ms: Date.now() - started,
+      dryRun,
+    };
+  }
+
+  /**
+   * The queue is empty: check subtrees that changed shape, then give the directories written into
+   * their SRC mtimes back (every entry created or removed moved them), then compact the manifest.
+   */
+  private drained(): void {
+    if (this.options.dryRun) return;
+    this.events.verifyChanged();
+    if (this.queue.size > 0) return;
+    if (this.touchedDirs.size > 0) {
+      const dirs = [...this.touchedDirs];
+      this.touchedDirs.clear();
+      void this.queue.push({ paths: dirs, run: () => this.mirror.directoryTimes(dirs) });
+      return;
+    }
+    this.manifest.compactIfBloated().catch((err: unknown) => this.fail(err));
+  }
+
+  private log(action: BackupAction): void {
+    if (!action.dryRun && action.action !== 'attrs' && action.action !== 'version' && action.action !== 'skip') {
+      for (const path of [action.path, action.to]) {
+        if (path === undefined) continue;
+        const parent = dirname(path);
+        this.touchedDirs.add(parent === '.' ? '' : parent);
+      }
+    }
+    if (action.action === 'copy' && !action.dryRun) {
+      this.counts.copied++;
+      this.counts.bytes += action.bytes ?? 0;
+    }
+    this.emit('action', action);
+  }
+
+  private fail(err: unknown): void {
+    this.counts.errors++;
+    const error =
+      err instanceof TswatchError
+        ? err
+        : new TswatchError(`backup: ${(err as Error).message ?? String(err)}`, {
+            code: (err as NodeJS.ErrnoException).code ?? 'EBACKUP',
+            cause: err,
+            ...((err as NodeJS.ErrnoException).code === 'ENOSPC' && { hint: "DEST's filesystem is full" }),
+          });
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+}

@@ -1,0 +1,116 @@
+import { type FileHandle, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { VERSIONS_DIR } from './versions.js';
+
+export const MANIFEST_FILE = '.tswatch-manifest';
+
+/** Names at the top of DEST that belong to tswatch, never mirrored, never deleted as extras. */
+export function isReservedName(name: string): boolean {
+  return name === VERSIONS_DIR || name === MANIFEST_FILE || name === `${MANIFEST_FILE}.tmp`;
+}
+
+/**
+ * Every path tswatch has mirrored into DEST. A DEST-only entry listed here is a copy whose SRC side
+ * went away while tswatch could not see it (killed, stopped): the next start deletes it. One not
+ * listed is the user's own and is kept (unless --delete). A path is appended before it is created in
+ * DEST, so even `kill -9` cannot leave an unlisted copy behind. One JSON string per line (names may
+ * hold newlines); rewritten whole after each initial sync.
+ */
+export class Manifest {
+  private readonly path: string;
+  private known = new Set<string>();
+  /** Appended since the last rewrite began: a rewrite must keep them. */
+  private recent = new Set<string>();
+  private handle: FileHandle | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  /** Lines in the file at the last load or rewrite, and appended since. */
+  private lines = 0;
+  private appended = 0;
+
+  constructor(dest: string) {
+    this.path = join(dest, MANIFEST_FILE);
+  }
+
+  /** Read what an earlier run listed. */
+  async load(): Promise<void> {
+    let text = '';
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    for (const line of text.split('\n')) {
+      try {
+        const rel: unknown = JSON.parse(line);
+        if (typeof rel === 'string') this.known.add(rel);
+        this.lines++;
+      } catch {
+        // an empty line, or the last one cut short by a crash
+      }
+    }
+  }
+
+  has(rel: string): boolean {
+    return this.known.has(rel);
+  }
+
+  /** List rel; resolves once the line is written (before the caller creates it in DEST). */
+  add(rel: string): Promise<void> {
+    this.recent.add(rel);
+    if (this.known.has(rel)) return this.chain;
+    this.known.add(rel);
+    return this.serial(async () => {
+      this.handle ??= await open(this.path, 'a');
+      await this.handle.write(`${JSON.stringify(rel)}\n`);
+      this.appended++;
+    });
+  }
+
+  /** rel (with all below it, for a directory) left DEST. */
+  forget(rel: string, isDir: boolean): void {
+    this.known.delete(rel);
+    this.recent.delete(rel);
+    if (!isDir) return;
+    const prefix = `${rel}/`;
+    for (const set of [this.known, this.recent]) for (const path of set) if (path.startsWith(prefix)) set.delete(path);
+  }
+
+  /** Rewrite the file from memory once appends outnumber the lines it started with (churn of short-lived files). */
+  compactIfBloated(): Promise<void> {
+    if (this.appended <= Math.max(1000, this.lines)) return this.chain;
+    return this.rewrite([]);
+  }
+
+  /** Mark the start of a walk whose result will be passed to rewrite(). */
+  beginRewrite(): void {
+    this.recent = new Set();
+  }
+
+  /** Replace the list by `rels` plus what was added since beginRewrite() (all known, if rels is empty), atomically. */
+  rewrite(rels: Iterable<string>): Promise<void> {
+    return this.serial(async () => {
+      const given = [...rels];
+      const all = given.length === 0 ? new Set(this.known) : new Set([...given, ...this.recent]);
+      const tmp = `${this.path}.tmp`;
+      await writeFile(tmp, [...all].map((rel) => `${JSON.stringify(rel)}\n`).join(''));
+      await rename(tmp, this.path);
+      await this.handle?.close();
+      this.handle = undefined;
+      this.known = all;
+      this.lines = all.size;
+      this.appended = 0;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.serial(async () => {
+      await this.handle?.close();
+      this.handle = undefined;
+    });
+  }
+
+  private serial(step: () => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(step, step);
+    return this.chain;
+  }
+}
