@@ -26,6 +26,9 @@ export interface Delivery {
 /** Kernel events that reach handlers whatever the mask (the kernel sends them unasked). */
 const ALWAYS = IN_IGNORED | IN_Q_OVERFLOW | IN_UNMOUNT;
 
+/** Marks the path of watches whose directory was moved and awaits its IN_MOVED_TO (no real path has a NUL). */
+const PARKED = '\u0000moved-';
+
 /** How long an IN_MOVED_FROM waits for its IN_MOVED_TO when no further batch comes. */
 const MOVE_PAIR_MS = 200;
 
@@ -102,13 +105,16 @@ export class SystemProcessor {
       this.deliver(watch, mask, cookie, name);
       if (isDir && watch.autoAdd) this.wm.addSubdir(watch, joinPath(watch.path, name), true, this.sink);
     } else if (mask & IN_DELETE) {
+      // A watch still at that path is on a directory made there since (`mkdir d; rm -r d; mkdir d` in one
+      // burst): drop it, so the IN_CREATE that follows watches and scans the new one afresh.
+      if (isDir) this.wm.dropTree(joinPath(watch.path, name));
       if (entries !== undefined && !entries.delete(name)) return; // a rescan already reported it
       this.deliver(watch, mask, cookie, name);
     } else if (mask & IN_MOVED_FROM) {
       entries?.delete(name);
       this.deliver(watch, mask, cookie, name);
       const pathname = joinPath(watch.path, name);
-      const parked = isDir ? `${pathname}-unknown-path\u0000${cookie}` : undefined;
+      const parked = isDir ? `${pathname}${PARKED}${cookie}` : undefined;
       if (parked !== undefined && !this.wm.rehome(pathname, parked)) this.pending.set(cookie, { pathname, parked: undefined, batch: this.batch });
       else this.pending.set(cookie, { pathname, parked, batch: this.batch });
     } else if (mask & IN_MOVED_TO) {
@@ -130,6 +136,8 @@ export class SystemProcessor {
 
   private deliver(watch: Watch, mask: number, cookie: number, name: string, src?: string, synthetic = false): void {
     if ((mask & watch.mask & ALL_EVENTS) === 0 && (mask & ALWAYS) === 0) return;
+    // Inside a directory moved away whose IN_MOVED_TO has not come (it left the tree): no path to give.
+    if (watch.path.includes(PARKED)) return;
     // The kernel leaves IN_ISDIR off these two; the watch knows (pyinotify does the same).
     const dir = mask & (IN_DELETE_SELF | IN_MOVE_SELF) ? watch.entries !== undefined : undefined;
     const event = new Event({ wd: watch.wd, mask, cookie, name, path: watch.path, src_pathname: src, synthetic, dir });

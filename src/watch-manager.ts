@@ -18,6 +18,7 @@ import {
   IN_MOVED_FROM,
   IN_MOVED_TO,
   IN_ONESHOT,
+  IN_ONLYDIR,
   IN_OPEN,
   u32,
 } from './masks.js';
@@ -85,7 +86,7 @@ const BOOKKEEPING = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DEL
 const SCAN_ECHO = IN_OPEN | IN_ACCESS | IN_CLOSE_NOWRITE;
 
 /** Errors that mean "it is gone already": a race with the filesystem, not a failure. */
-const VANISHED = new Set(['ENOENT', 'ENOTDIR', 'ESTALE']);
+const VANISHED = new Set(['ENOENT', 'ENOTDIR', 'ESTALE', 'ELOOP']);
 
 export function joinPath(dir: string, name: string): string {
   return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
@@ -260,7 +261,9 @@ export class WatchManager {
     if (parent.excludeFilter?.(path)) return;
     let watch: Watch;
     try {
-      watch = this.ensureWatch(path, parent, true);
+      // Found by a scan or an event, it may have been swapped for a symlink since: never follow one out of
+      // the tree (the kernel then says ENOTDIR, which counts as vanished).
+      watch = this.ensureWatch(path, parent, true, IN_DONT_FOLLOW | IN_ONLYDIR);
     } catch (err) {
       if (!VANISHED.has((err as TswatchError).code)) sink.error(err as TswatchError);
       return;
@@ -341,13 +344,13 @@ export class WatchManager {
     this.echoes.set(watch.wd, (this.echoes.get(watch.wd) ?? 0) + 1);
   }
 
-  private ensureWatch(path: string, settings: Omit<Watch, 'wd' | 'path' | 'entries'>, isDir: boolean): Watch {
+  private ensureWatch(path: string, settings: Omit<Watch, 'wd' | 'path' | 'entries'>, isDir: boolean, flags = 0): Watch {
     const known = this.byPath.get(path);
     const mask = u32(
       (settings.mask & IN_MASK_ADD ? (known === undefined ? 0 : this.byWd.get(known)!.mask) | settings.mask : settings.mask) &
         ~IN_MASK_ADD,
     );
-    const wd = this.backend.addWatch(path, this.kernelMask(mask, isDir));
+    const wd = this.backend.addWatch(path, this.kernelMask(mask, isDir) | flags);
     let watch = this.byWd.get(wd);
     if (watch === undefined) {
       watch = { wd, path, mask, procFun: undefined, autoAdd: false, excludeFilter: undefined, entries: isDir ? new Map() : undefined };

@@ -3,7 +3,7 @@
  * directory scans on real temp dirs.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
@@ -226,4 +226,43 @@ test("tswatch's read of a new directory is dropped; the user's opens of it, befo
     'IN_CLOSE_NOWRITE|IN_ISDIR a',
     'IN_CLOSE_NOWRITE|IN_ISDIR a',
   ]);
+});
+
+test('a directory deleted and made anew in one burst is watched and scanned anew: its new contents are reported after the delete', () => {
+  const { root, backend, wd, seen, wm } = setup();
+  // On disk, after `mkdir d; rm -r d; mkdir d; echo > d/f`: the second d, holding f.
+  mkdirSync(join(root, 'd'));
+  writeFileSync(join(root, 'd/f'), '');
+  backend.emit(
+    { wd: wd(''), mask: IN_CREATE | IN_ISDIR, name: 'd' },
+    { wd: wd(''), mask: IN_DELETE | IN_ISDIR, name: 'd' },
+    { wd: wd(''), mask: IN_CREATE | IN_ISDIR, name: 'd' },
+  );
+  // Whoever replays these in order (a backup) ends with d/f: it is reported again after the delete.
+  assert.deepEqual(seen(), ['IN_CREATE|IN_ISDIR d', 'IN_CREATE d/f *', 'IN_DELETE|IN_ISDIR d', 'IN_CREATE|IN_ISDIR d', 'IN_CREATE d/f *']);
+  assert.equal(wm.getPath(wd('d')), join(root, 'd'));
+});
+
+test('events inside a directory moved out of the tree are not delivered under a made-up path', () => {
+  const { backend, wd, seen } = setup(ALL_EVENTS, (r) => mkdirSync(join(r, 'd')));
+  const wdD = wd('d');
+  backend.emit(
+    { wd: wd(''), mask: IN_MOVED_FROM | IN_ISDIR, cookie: 9, name: 'd' },
+    { wd: wdD, mask: IN_CREATE, name: 'late' }, // written into d after it left: outside the tree
+  );
+  assert.deepEqual(seen(), ['IN_MOVED_FROM|IN_ISDIR d']);
+  assert.ok(seen().every((line) => !line.includes('\u0000')));
+});
+
+test('a new directory swapped for a symlink before it is watched: the link is never followed out of the tree', () => {
+  const outside = tmpDir();
+  writeFileSync(join(outside, 'secret'), '');
+  const { root, backend, wd, seen, wm, notifier } = setup();
+  const errors: Error[] = [];
+  notifier.on('error', (err: Error) => errors.push(err));
+  symlinkSync(outside, join(root, 'd')); // the IN_CREATE|IN_ISDIR was for a directory named d
+  backend.emit({ wd: wd(''), mask: IN_CREATE | IN_ISDIR, name: 'd' });
+  assert.deepEqual(seen(), ['IN_CREATE|IN_ISDIR d']);
+  assert.equal(wm.getWd(join(root, 'd')), undefined);
+  assert.deepEqual(errors, [], 'a directory gone by the time it is watched is no error');
 });

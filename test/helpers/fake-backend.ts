@@ -1,7 +1,7 @@
-import { statSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import type { Backend, RawEvent } from '../../src/backends/backend.js';
 import { errnoError } from '../../src/errors.js';
-import { ALL_EVENTS, IN_IGNORED, IN_Q_OVERFLOW, IN_UNMOUNT } from '../../src/masks.js';
+import { ALL_EVENTS, IN_DONT_FOLLOW, IN_IGNORED, IN_ONLYDIR, IN_Q_OVERFLOW, IN_UNMOUNT } from '../../src/masks.js';
 
 /**
  * A backend the test drives: watches are real paths (same inode → same wd, as inotify does) but events
@@ -21,7 +21,9 @@ export class FakeBackend implements Backend {
   addWatch(path: string, mask: number): number {
     let inode: string;
     try {
-      const st = statSync(path);
+      // As inotify_add_watch: IN_DONT_FOLLOW watches a symlink itself, IN_ONLYDIR refuses a non-directory.
+      const st = mask & IN_DONT_FOLLOW ? lstatSync(path) : statSync(path);
+      if (mask & IN_ONLYDIR && !st.isDirectory()) throw Object.assign(new Error(`ENOTDIR: ${path}`), { code: 'ENOTDIR' });
       inode = `${st.dev}:${st.ino}`;
     } catch (err) {
       throw errnoError(err as NodeJS.ErrnoException, 'inotify_add_watch', path);
