@@ -1,0 +1,36 @@
+import { constants } from 'node:os';
+import { TswatchError } from '../../errors.js';
+
+/** A duration flag given in `unit`s, returned in ms. */
+export function parseDuration(flag: string, value: string, unit: 'ms' | 's'): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new TswatchError(`${flag}: '${value}' is not a duration`, {
+      code: 'EBADFLAG',
+      hint: `give ${flag} a number of ${unit === 'ms' ? 'milliseconds' : 'seconds'}, 0 or more`,
+    });
+  }
+  return unit === 'ms' ? n : n * 1000;
+}
+
+export function parseCount(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new TswatchError(`${flag}: '${value}' is not a whole number`, { code: 'EBADFLAG', hint: `give ${flag} a whole number, 0 or more` });
+  }
+  return n;
+}
+
+/** `TERM`, `SIGTERM`, `term`, `15` → 'SIGTERM'. */
+export function parseSignal(flag: string, value: string): NodeJS.Signals {
+  const upper = value.trim().toUpperCase();
+  const byNumber = Object.entries(constants.signals).find(([, n]) => String(n) === upper)?.[0];
+  const name = byNumber ?? (upper.startsWith('SIG') ? upper : `SIG${upper}`);
+  if (!(name in constants.signals)) {
+    throw new TswatchError(`${flag}: unknown signal '${value}'`, {
+      code: 'EBADFLAG',
+      hint: 'give a signal name or number: TERM, INT, HUP, USR1, USR2, KILL, QUIT, 15, …',
+    });
+  }
+  return name as NodeJS.Signals;
+}
