@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { execCommand } from './commands/exec.js';
+import { restartCommand } from './commands/restart.js';
 
 /**
  * The subcommands of `tswatch` (`tswatch stats …`, `tswatch trash …`), each built by a function in
@@ -8,4 +9,5 @@ import { execCommand } from './commands/exec.js';
  */
 export const SUBCOMMANDS: ReadonlyArray<() => Command> = [
   execCommand,
+  restartCommand,
 ];
