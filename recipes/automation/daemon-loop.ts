@@ -91,7 +91,7 @@ export async function daemonLoop(options: DaemonLoopOptions): Promise<number> {
           await reload();
           continue;
         }
-        return await shutdown(engine, options, request.signal);
+        return await shutdown(engine, options, request.signal, request.signal);
       }
       const unit = request.name === undefined ? undefined : engine.get(request.name);
       switch (request.command) {
@@ -112,7 +112,7 @@ export async function daemonLoop(options: DaemonLoopOptions): Promise<number> {
           break;
         case 'stop':
           request.reply({ ok: true, message: 'stopping' });
-          return await shutdown(engine, options, 'SIGTERM');
+          return await shutdown(engine, options, 'SIGTERM', 'ctl stop');
       }
     }
   } finally {
@@ -122,8 +122,8 @@ export async function daemonLoop(options: DaemonLoopOptions): Promise<number> {
 }
 
 /** Drain and stop; the status: a supervised command's own (a forwarded SIGINT included), else 0. */
-async function shutdown(engine: AutomationEngine, options: DaemonLoopOptions, signal: NodeJS.Signals): Promise<number> {
-  if (options.reloadable) options.log(`${signal}: stopping (draining queued events, waiting up to ${(options.drainTimeoutMs ?? 10_000) / 1000} s for running commands)`);
+async function shutdown(engine: AutomationEngine, options: DaemonLoopOptions, signal: NodeJS.Signals, reason: string): Promise<number> {
+  if (options.reloadable) options.log(`${reason}: stopping (draining queued events, waiting up to ${(options.drainTimeoutMs ?? 10_000) / 1000} s for running commands)`);
   const codes = engine.names().map((name) => engine.get(name)!.action);
   const drained = await engine.stop(signal === 'SIGINT' || signal === 'SIGTERM' ? signal : undefined);
   if (!drained) options.log('drain timeout: commands still running were stopped');

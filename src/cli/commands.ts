@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { execCommand } from './commands/exec.js';
 import { restartCommand } from './commands/restart.js';
+import { daemonCommand } from './commands/daemon.js';
+import { runCommand } from './commands/run.js';
+import { ctlCommand } from './commands/ctl.js';
 
 /**
  * The subcommands of `tswatch` (`tswatch stats …`, `tswatch trash …`), each built by a function in
@@ -10,4 +13,7 @@ import { restartCommand } from './commands/restart.js';
 export const SUBCOMMANDS: ReadonlyArray<() => Command> = [
   execCommand,
   restartCommand,
+  runCommand,
+  daemonCommand,
+  ctlCommand,
 ];

@@ -1,4 +1,3 @@
-import { constants } from 'node:os';
 import { TswatchError } from '../../errors.js';
 
 /** A duration flag given in `unit`s, returned in ms. */
@@ -19,18 +18,4 @@ export function parseCount(flag: string, value: string): number {
     throw new TswatchError(`${flag}: '${value}' is not a whole number`, { code: 'EBADFLAG', hint: `give ${flag} a whole number, 0 or more` });
   }
   return n;
-}
-
-/** `TERM`, `SIGTERM`, `term`, `15` → 'SIGTERM'. */
-export function parseSignal(flag: string, value: string): NodeJS.Signals {
-  const upper = value.trim().toUpperCase();
-  const byNumber = Object.entries(constants.signals).find(([, n]) => String(n) === upper)?.[0];
-  const name = byNumber ?? (upper.startsWith('SIG') ? upper : `SIG${upper}`);
-  if (!(name in constants.signals)) {
-    throw new TswatchError(`${flag}: unknown signal '${value}'`, {
-      code: 'EBADFLAG',
-      hint: 'give a signal name or number: TERM, INT, HUP, USR1, USR2, KILL, QUIT, 15, …',
-    });
-  }
-  return name as NodeJS.Signals;
 }

@@ -5,7 +5,8 @@ import type { ExecOptions } from '../../../recipes/automation/exec-action.js';
 import { CHANGE_EVENTS } from '../../../recipes/automation/watch-unit.js';
 import { addWatchOptions, toWatchSelection, type WatchFlags } from '../watch-options.js';
 import { foregroundIO, splitCommand } from './foreground.js';
-import { parseDuration, parseSignal } from './automation-flags.js';
+import { parseSignal } from '../../../recipes/automation/signal-name.js';
+import { parseDuration } from './automation-flags.js';
 
 interface ExecFlags extends WatchFlags {
   shell?: boolean;

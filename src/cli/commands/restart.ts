@@ -3,7 +3,8 @@ import { daemonLoop } from '../../../recipes/automation/daemon-loop.js';
 import type { RestartOptions } from '../../../recipes/automation/restart-action.js';
 import { CHANGE_EVENTS } from '../../../recipes/automation/watch-unit.js';
 import { addWatchOptions, toWatchSelection, type WatchFlags } from '../watch-options.js';
-import { parseCount, parseDuration, parseSignal } from './automation-flags.js';
+import { parseSignal } from '../../../recipes/automation/signal-name.js';
+import { parseCount, parseDuration } from './automation-flags.js';
 import { foregroundIO, splitCommand } from './foreground.js';
 
 interface RestartFlags extends WatchFlags {
