@@ -2,9 +2,13 @@ import { z } from 'zod';
 import { BUSY_POLICIES } from './command-runner.js';
 
 /** One list of strings, or a single string (`events: close_write,moved_to`, `paths: src`). */
-const strings = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+const strings = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+  error: 'a string or a non-empty list of strings (quote values YAML would read as numbers or booleans)',
+});
 /** A command: argv words (run directly), or one string (a /bin/sh script, values as "$1"/TSWATCH_*). */
-const command = z.union([z.string().min(1), z.array(z.string()).min(1)]);
+const command = z.union([z.string().min(1), z.array(z.string()).min(1)], {
+  error: "a list of argv words ([make, '{path}']) or one /bin/sh script string; quote words YAML would read as booleans or numbers ('true', '1')",
+});
 const seconds = z.number().nonnegative();
 const signal = z.string().regex(/^(SIG)?[A-Z0-9]+$/i, 'a signal name such as TERM, INT, HUP');
 
