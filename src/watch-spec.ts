@@ -17,7 +17,8 @@ export interface WatchSelection {
   include?: readonly string[] | undefined;
   includei?: readonly string[] | undefined;
   /** Glob patterns (picomatch): only events whose path matches one are reported. A pattern without '/'
-   * matches the file name at any depth (`*.ts`); one with '/' matches the whole path. */
+   * matches the file name at any depth ('*.ts'); a relative one with '/' matches the end of the path
+   * ('src/' + '**' + '/*.ts' matches /home/me/proj/src/a/b.ts); an absolute one, the whole path. */
   glob?: readonly string[] | undefined;
 }
 
@@ -52,7 +53,10 @@ export function watchSpec(selection: WatchSelection): WatchSpec {
   const mask = events.length > 0 ? parseEventList(events) : ALL_EVENTS;
   const excludes = [...compile('--exclude', selection.exclude, ''), ...compile('--excludei', selection.excludei, 'i')];
   const includes = [...compile('--include', selection.include, ''), ...compile('--includei', selection.includei, 'i')];
-  const globs = (selection.glob ?? []).map((pattern) => picomatch(pattern, { dot: true, basename: !pattern.includes('/') }));
+  const globs = (selection.glob ?? []).map((pattern) => {
+    if (!pattern.includes('/')) return picomatch(pattern, { dot: true, basename: true });
+    return picomatch(pattern.startsWith('/') || pattern.startsWith('**/') ? pattern : `**/${pattern}`, { dot: true });
+  });
   const excluded = (path: string): boolean => excludes.some((re) => re.test(path));
   const recursive = selection.recursive ?? false;
   return {

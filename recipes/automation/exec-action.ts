@@ -78,7 +78,9 @@ export function execAction(options: ExecOptions, context: ActionContext): Action
       });
     }
   };
-  const batcher = batch ? new Batcher<string>(options.debounceMs ?? 100, runBatch, (path) => path) : undefined;
+  // A tree that never goes quiet still gets a run at least every ten quiet periods.
+  const debounceMs = options.debounceMs ?? 100;
+  const batcher = batch ? new Batcher<string>(debounceMs, runBatch, (path) => path, Math.max(1000, debounceMs * 10)) : undefined;
 
   return {
     handler(event: Event) {

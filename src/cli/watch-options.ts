@@ -32,7 +32,7 @@ export function addWatchOptions(command: Command): Command {
     .option('--excludei <regex>', 'like --exclude, case-insensitive', collect)
     .option('--include <regex>', 'report only paths matching this regular expression (repeatable)', collect)
     .option('--includei <regex>', 'like --include, case-insensitive', collect)
-    .option('--glob <pattern>', "report only paths matching this glob ('*.ts': any depth; 'src/**/*.ts': whole path)", collect);
+    .option('--glob <pattern>', "report only paths matching this glob ('*.ts': the name at any depth; 'src/**/*.ts': the end of the path)", collect);
 }
 
 /** The selection the flags describe (also the shape of a config file's watch entry). */

@@ -30,7 +30,7 @@ export function execCommand(): Command {
   addWatchOptions(command)
     .option('--shell', 'run CMD as one /bin/sh script; values come as "$1" ("$@" in a batch) and TSWATCH_* variables, never as text')
     .option('--batch', 'run once per quiet period with every path of the batch: {paths} and NUL-separated on stdin')
-    .option('--debounce <ms>', 'quiet period that ends a batch', '100')
+    .option('--debounce <ms>', 'quiet period that ends a batch (a busy tree still gets a run every 10 periods, 1 s at least)', '100')
     .option('--on-busy <policy>', `when an event comes while CMD runs: ${BUSY_POLICIES.join('|')}`, 'queue')
     .option('--signal <sig>', 'signal sent by --on-busy restart|signal and on stop', 'TERM')
     .option('--kill-after <seconds>', 'SIGKILL a command still running this long after the signal', '10')
