@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { callHandler, type Event, type Handler, ProcessEvent, TswatchError } from '../../src/index.js';
@@ -31,7 +32,8 @@ export async function loadHandlerModule(file: string, baseDir: string, options?:
   const path = resolve(baseDir, file);
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    // The modification time in the URL: a reload after the module was edited imports the new code.
+    mod = (await import(`${pathToFileURL(path).href}?mtime=${statSync(path).mtimeMs}`)) as Record<string, unknown>;
   } catch (err) {
     throw new TswatchError(`cannot load handler module '${path}': ${(err as Error).message}`, {
       code: 'EBADHANDLER',
