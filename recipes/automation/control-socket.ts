@@ -123,13 +123,13 @@ export function controlRequest(path: string, command: ControlCommand, name?: str
 
 function connectError(path: string, err: NodeJS.ErrnoException): TswatchError {
   if (err.code === 'EACCES' || err.code === 'EPERM') {
-    let owner = '';
+    let whose = 'its directory is closed to this user';
     try {
-      owner = ` belongs to uid ${statSync(path).uid}`;
+      whose = `it belongs to uid ${statSync(path).uid}`;
     } catch {
       // the directory itself is closed to us
     }
-    return new TswatchError(`permission denied: the control socket '${path}'${owner} and only its owner may control that daemon`, {
+    return new TswatchError(`permission denied on the control socket '${path}': ${whose}, and only the daemon's owner may control it`, {
       code: err.code,
       path,
       cause: err,

@@ -187,9 +187,14 @@ test('the control socket refuses another user with a clear message (mode 0600, k
   const socket = join(s.root, 'tswatch.sock');
   const asNobody = spawnCommand('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, TSWATCH_BIN, 'ctl', '--socket', socket, 'status']);
   assert.equal(await asNobody.exited, 1);
-  assert.match(asNobody.stderr, new RegExp(`permission denied: the control socket '${socket}' belongs to uid ${process.getuid!()} and only its owner may control that daemon`));
+  assert.match(asNobody.stderr, new RegExp(`permission denied on the control socket '${socket}': it belongs to uid ${process.getuid!()}, and only the daemon's owner may control it`));
   assert.match(asNobody.stderr, /run tswatch ctl as the user that started the daemon \(this is uid 65534\)/);
   assert.equal(asNobody.stdout, '');
+  // With the directory closed as well (mode 0700), the message still says what is wrong.
+  chmodSync(s.root, 0o700);
+  const closed = spawnCommand('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, TSWATCH_BIN, 'ctl', '--socket', socket, 'status']);
+  assert.equal(await closed.exited, 1);
+  assert.match(closed.stderr, /permission denied on the control socket '.*': its directory is closed to this user/);
   const owner = s.ctl('status');
   assert.equal(await owner.exited, 0, 'the owner still gets in');
   daemon.child.kill('SIGTERM');
