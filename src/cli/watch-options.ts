@@ -23,9 +23,9 @@ export const EVENTS_HELP = `events (comma-separated, repeatable; default: all):\
  * Add the options that choose what to watch (-e, -r, --exclude, --include, --glob) to `command`, with
  * inotifywait's names and meanings. The paths are the command's own arguments.
  */
-export function addWatchOptions(command: Command): Command {
+export function addWatchOptions(command: Command, defaultEvents = 'all'): Command {
   return command
-    .option('-e, --event <events>', 'only these events (comma-separated, repeatable; default: all)', collect)
+    .option('-e, --event <events>', `only these events (comma-separated, repeatable; default: ${defaultEvents})`, collect)
     .addOption(new Option('--events <events>', 'same as --event').argParser(collect).hideHelp())
     .option('-r, --recursive', 'watch directories recursively, including those created later')
     .option('--exclude <regex>', 'do not watch or report paths matching this regular expression (repeatable)', collect)

@@ -6,18 +6,20 @@ export function daemonCommand(): Command {
     new Command('daemon')
       .summary('run the watches of a config file as a service, with a control socket')
       .description(
-        'Run every watch of the config file until stopped. It stays in the foreground (run it under\n' +
-          'systemd, or with & and --log): signals are queued and handled one at a time by the main loop.\n' +
-          '  SIGHUP         reload the config: unchanged watches keep running (no event lost), changed ones\n' +
-          '                 restart, removed ones stop; a broken file is reported and the old config stays\n' +
-          '  SIGTERM/SIGINT stop: deliver the events already queued, wait up to --drain-timeout for commands\n' +
-          '  SIGUSR1        reopen the --log file (for logrotate)\n' +
-          'The control socket (tswatch ctl) is created mode 0600: only this user can connect.',
+        'Run every watch of the config file until stopped. It stays in the foreground (run it under systemd, ' +
+          'or with & and --log); signals are queued and handled one at a time by the main loop.',
       ),
   )
     .addHelpText(
       'after',
-      `${CONFIG_EXAMPLE}
+      `
+Signals:
+  SIGHUP          reload the config: unchanged watches keep running (no event lost), changed ones
+                  restart, removed ones stop; a broken file is reported and the old config stays
+  SIGTERM/SIGINT  stop: deliver the events already queued, wait up to --drain-timeout for commands
+  SIGUSR1         reopen the --log file (for logrotate)
+The control socket (tswatch ctl) is created mode 0600: only this user can connect.
+${CONFIG_EXAMPLE}
 
 Examples:
   tswatch daemon --config ~/.config/tswatch.yaml --pidfile $XDG_RUNTIME_DIR/tswatch.pid --log ~/tswatch.log &

@@ -22,12 +22,12 @@ export function execCommand(): Command {
   const command = new Command('exec')
     .summary('run a command for each event (or each batch of events), safely')
     .description(
-      'Run CMD for each event on PATHS. Placeholders are filled inside single arguments, never through a\n' +
+      'Run CMD for each event on PATHS. Placeholders are filled inside single arguments, never through a ' +
         'shell, so no file name can run anything.',
     )
     .usage('[options] PATH... -- CMD [ARG...]')
     .argument('<paths-and-command...>', 'paths to watch, then -- and the command');
-  addWatchOptions(command)
+  addWatchOptions(command, CHANGE_EVENTS.join(','))
     .option('--shell', 'run CMD as one /bin/sh script; values come as "$1" ("$@" in a batch) and TSWATCH_* variables, never as text')
     .option('--batch', 'run once per quiet period with every path of the batch: {paths} and NUL-separated on stdin')
     .option('--debounce <ms>', 'quiet period that ends a batch (a busy tree still gets a run every 10 periods, 1 s at least)', '100')

@@ -21,14 +21,14 @@ export function restartCommand(): Command {
   const command = new Command('restart')
     .summary('keep a long-running command up, restarting it when files change')
     .description(
-      'Start CMD and restart it on each change under PATHS. The old process (its whole process group)\n' +
-        'is signalled and waited for before the new one starts, so a server finds its port free. A crash\n' +
-        'restarts it after a growing delay; after --start-retries quick crashes in a row tswatch gives up\n' +
+      'Start CMD and restart it on each change under PATHS. The old process (its whole process group) ' +
+        'is signalled and waited for before the new one starts, so a server finds its port free. A crash ' +
+        'restarts it after a growing delay; after --start-retries quick crashes in a row tswatch gives up ' +
         "and exits with the command's status. SIGINT and SIGTERM are forwarded; the exit status is CMD's.",
     )
     .usage('[options] PATH... -- CMD [ARG...]')
     .argument('<paths-and-command...>', 'paths to watch, then -- and the command');
-  addWatchOptions(command)
+  addWatchOptions(command, CHANGE_EVENTS.join(','))
     .option('--shell', 'run CMD as one /bin/sh script')
     .option('--signal <sig>', 'signal that stops the command for a restart', 'TERM')
     .option('--kill-after <seconds>', 'SIGKILL the process group if it has not exited this long after the signal', '10')

@@ -6,7 +6,7 @@ export function runCommand(): Command {
     new Command('run')
       .summary('run the watches of a config file in the foreground')
       .description(
-        'Run every watch of the config file until Ctrl-C; the same engine as tswatch daemon (SIGHUP\n' +
+        'Run every watch of the config file until Ctrl-C: the same engine as tswatch daemon (SIGHUP ' +
           'reloads), without a control socket unless --socket is given.',
       ),
   )
