@@ -40,6 +40,22 @@ export async function startControlServer(path: string, submit: (request: Request
   } catch {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
+  // In a directory others may write to (and that is not sticky), someone could swap the socket for theirs.
+  const { mode, uid } = statSync(dir);
+  if (mode & 0o002 && !(mode & 0o1000)) {
+    throw new TswatchError(`unsafe directory for the control socket: '${dir}' is writable by every user`, {
+      code: 'EUNSAFE',
+      path: dir,
+      hint: 'give --socket a path in a directory only this user can write (e.g. $XDG_RUNTIME_DIR)',
+    });
+  }
+  if (uid !== process.getuid?.() && dir.startsWith(join(tmpdir(), 'tswatch-'))) {
+    throw new TswatchError(`unsafe directory for the control socket: '${dir}' belongs to uid ${uid}`, {
+      code: 'EUNSAFE',
+      path: dir,
+      hint: 'someone else created it: remove it, or give --socket a path in $XDG_RUNTIME_DIR',
+    });
+  }
   try {
     if (lstatSync(path).isSocket()) {
       if (await answering(path)) {

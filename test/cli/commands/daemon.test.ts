@@ -200,3 +200,14 @@ test('the control socket refuses another user with a clear message (mode 0600, k
   daemon.child.kill('SIGTERM');
   assert.equal(await daemon.exited, 0);
 });
+
+test('a control socket in a directory every user may write to is refused', async () => {
+  const s = setUp();
+  const open = join(s.root, 'open');
+  mkdirSync(open);
+  chmodSync(open, 0o777);
+  writeFileSync(s.config, `watches:\n  - paths: [a]\n    exec: ['true']\n`);
+  const daemon = spawnTswatch(['daemon', '--config', s.config, '--socket', join(open, 'ctl.sock')]);
+  assert.equal(await daemon.exited, 1);
+  assert.match(daemon.stderr, /unsafe directory for the control socket: '.*\/open' is writable by every user/);
+});
