@@ -23,7 +23,8 @@ export interface ApplyResult {
  * watches keep running untouched, so they lose no event; changed ones are stopped (drained) and started
  * anew; removed ones are drained and stopped.
  *
- * Events: `fatal` (name, exitCode): a watch's action gave up (a restart command crashing in a loop).
+ * Events: `fatal` (name, exitCode, why): a watch's action gave up (a restart command crashing in a
+ * loop), or every path it watched is gone.
  */
 export class AutomationEngine extends EventEmitter {
   private readonly units = new Map<string, { key: string; unit: WatchUnit }>();
@@ -93,7 +94,10 @@ export class AutomationEngine extends EventEmitter {
     const factory = await resolveAction(def.action.recipe);
     const unit = await WatchUnit.start(def.name, watchSpec(def.selection), (context) => factory(def.action.options, context), this.io, this.baseDir);
     void unit.action.finished?.then((code) => {
-      if (this.units.get(def.name)?.unit === unit) this.emit('fatal', def.name, code);
+      if (this.units.get(def.name)?.unit === unit) this.emit('fatal', def.name, code, 'its command gave up');
+    });
+    void unit.gone.then(() => {
+      if (this.units.get(def.name)?.unit === unit) this.emit('fatal', def.name, 1, 'every watched path is gone (deleted or unmounted)');
     });
     return unit;
   }

@@ -6,7 +6,7 @@ import type { UnitStatus } from './watch-unit.js';
 /** What the loop is asked to do: a signal received, a control request, a watch that gave up. */
 export type Request =
   | { kind: 'signal'; signal: NodeJS.Signals }
-  | { kind: 'fatal'; name: string; code: number }
+  | { kind: 'fatal'; name: string; code: number; why: string }
   | { kind: 'control'; command: ControlCommand; name?: string | undefined; reply: (result: ControlReply) => void };
 
 export type ControlCommand = 'status' | 'reload' | 'stop' | 'pause' | 'resume';
@@ -47,7 +47,7 @@ export async function daemonLoop(options: DaemonLoopOptions): Promise<number> {
   const onSignal = (signal: NodeJS.Signals): void => submit({ kind: 'signal', signal });
   for (const signal of SIGNALS) process.on(signal, onSignal);
   const engine = new AutomationEngine({ log: options.log, output: options.output }, options.baseDir, options.drainTimeoutMs);
-  engine.on('fatal', (name: string, code: number) => submit({ kind: 'fatal', name, code }));
+  engine.on('fatal', (name: string, code: number, why: string) => submit({ kind: 'fatal', name, code, why }));
 
   const applyConfig = async (): Promise<string> => {
     const result = await engine.apply(await options.load());
@@ -78,6 +78,7 @@ export async function daemonLoop(options: DaemonLoopOptions): Promise<number> {
       wake = undefined;
       const request = queue.shift()!;
       if (request.kind === 'fatal') {
+        if (request.why.startsWith('every')) options.log(`${request.name ? `[${request.name}] ` : ''}${request.why}: nothing more to watch`);
         if (!options.exitOnFatal) continue;
         await engine.stop();
         return request.code;

@@ -47,6 +47,9 @@ export class WatchUnit {
   private paused = false;
   private lastEvent: UnitStatus['lastEvent'];
   private lastError: string | undefined;
+  /** Resolves when every watched path is gone (deleted, unmounted): nothing more can come. */
+  readonly gone: Promise<void>;
+  private markGone!: () => void;
 
   private constructor(name: string, spec: WatchSpec, wm: WatchManager, fence: Fence, action: Action, io: UnitIO) {
     this.name = name;
@@ -54,6 +57,7 @@ export class WatchUnit {
     this.spec = spec;
     this.fence = fence;
     this.action = action;
+    this.gone = new Promise((resolve) => (this.markGone = resolve));
     this.notifier = new Notifier(wm, (event: Event) => this.onEvent(event));
     this.notifier.on('error', (err: Error, event?: Event) => this.onError(err, event));
   }
@@ -130,7 +134,10 @@ export class WatchUnit {
   }
 
   private onEvent(event: Event): void {
-    if (event.mask & IN_IGNORED) return;
+    if (event.mask & IN_IGNORED) {
+      if (this.status().watches === 0) this.markGone();
+      return;
+    }
     if (event.mask & IN_Q_OVERFLOW) {
       this.counters.overflows++;
       this.log(`the kernel event queue overflowed; rescanning (missed creates and deletes follow)`);

@@ -67,6 +67,7 @@ Examples:
       if (selection.events?.length === 0) selection.events = CHANGE_EVENTS;
       process.exitCode = await daemonLoop({
         ...foregroundIO(),
+        exitOnFatal: true,
         load: async () => [{ name: '', selection, action: { recipe: 'exec', options: { ...options } } }],
       });
     });

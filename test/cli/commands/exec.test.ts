@@ -164,3 +164,15 @@ test('--ignore-own: files the command writes in the watched tree do not trigger 
   assert.equal(runs[0], join(dir, 'a.txt'));
   assert.ok(runs.every((path) => path.endsWith('.txt')), `no run for an output file: ${runs.join(' ')}`);
 });
+
+test('every watched path gone: said on stderr, exit 1 (nothing more can come)', async () => {
+  const top = tmpDir();
+  const dir = join(top, 'w');
+  const { mkdirSync, rmSync } = await import('node:fs');
+  mkdirSync(dir);
+  const run = spawnTswatch(['exec', dir, '--', 'true']);
+  await started(run);
+  rmSync(dir, { recursive: true });
+  assert.equal(await run.exited, 1);
+  assert.match(run.stderr, /every watched path is gone \(deleted or unmounted\): nothing more to watch/);
+});
