@@ -2,14 +2,18 @@ import type { Event } from '../../src/index.js';
 import type { Fence } from './fence.js';
 import type { OutputSink } from './process-group.js';
 
+/** 'info': progress a quiet run leaves out (started, reloaded); 'warn' (default): failures, always said. */
+export type LogLevel = 'info' | 'warn';
+/** One line for the log (foreground: stderr). */
+export type Log = (line: string, level?: LogLevel) => void;
+
 /** What an action gets from the watch it serves. */
 export interface ActionContext {
   /** The watch's name (config file) or the subcommand's. */
   name: string;
   /** Relative paths in the action's options are relative to this (the config file's directory). */
   baseDir: string;
-  /** One line for the log (foreground: stderr). */
-  log: (line: string) => void;
+  log: Log;
   /** Where commands' output goes. */
   output: OutputSink;
   /** Marks in the watch's event stream (see Fence). */

@@ -1,5 +1,6 @@
 import { TswatchError } from '../../src/index.js';
 import { AutomationEngine, type WatchDefinition } from './automation-engine.js';
+import type { Log } from './action.js';
 import type { OutputSink } from './process-group.js';
 import type { UnitStatus } from './watch-unit.js';
 
@@ -16,7 +17,7 @@ export interface DaemonLoopOptions {
   /** The watches to run: called at start and on each reload (SIGHUP, `ctl reload`). Throws on a bad config. */
   load: () => Promise<WatchDefinition[]>;
   baseDir: string;
-  log: (line: string) => void;
+  log: Log;
   output: OutputSink;
   /** Per watch, on stop or reload, how long to finish triggered work before signalling commands. */
   drainTimeoutMs?: number;
@@ -57,7 +58,7 @@ export async function daemonLoop(options: DaemonLoopOptions): Promise<number> {
   const reload = async (): Promise<ControlReply> => {
     try {
       const summary = await applyConfig();
-      options.log(`reloaded: ${summary}`);
+      options.log(`reloaded: ${summary}`, 'info');
       return { ok: true, message: `reloaded: ${summary}` };
     } catch (err) {
       if (!(err instanceof TswatchError)) throw err;
@@ -72,7 +73,7 @@ export async function daemonLoop(options: DaemonLoopOptions): Promise<number> {
     if (first.failed.length > 0 && first.started.length === 0) throw first.failed[0]!.error;
     for (const { name, error } of first.failed) options.log(`[${name}] not started: ${error.describe()}`);
     await options.onReady?.(submit, engine);
-    options.log('Watches established.');
+    options.log('Watches established.', 'info');
     for (;;) {
       if (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;
@@ -124,7 +125,7 @@ export async function daemonLoop(options: DaemonLoopOptions): Promise<number> {
 
 /** Drain and stop; the status: a supervised command's own (a forwarded SIGINT included), else 0. */
 async function shutdown(engine: AutomationEngine, options: DaemonLoopOptions, signal: NodeJS.Signals, reason: string): Promise<number> {
-  if (options.reloadable) options.log(`${reason}: stopping (draining queued events, waiting up to ${(options.drainTimeoutMs ?? 10_000) / 1000} s for running commands)`);
+  if (options.reloadable) options.log(`${reason}: stopping (draining queued events, waiting up to ${(options.drainTimeoutMs ?? 10_000) / 1000} s for running commands)`, 'info');
   const codes = engine.names().map((name) => engine.get(name)!.action);
   const drained = await engine.stop(signal === 'SIGINT' || signal === 'SIGTERM' ? signal : undefined);
   if (!drained) options.log('drain timeout: commands still running were stopped');

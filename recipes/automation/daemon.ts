@@ -1,4 +1,5 @@
 import type { Server } from 'node:net';
+import type { Log } from './action.js';
 import type { WatchDefinition } from './automation-engine.js';
 import { loadConfig } from './config-loader.js';
 import { defaultSocketPath, startControlServer } from './control-socket.js';
@@ -29,7 +30,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const logPath = options.log ?? first.log;
   const socketPath = options.socket ?? first.socket ?? (options.control ? defaultSocketPath(pidfile) : undefined);
   const logFile = logPath === undefined ? undefined : new LogFile(logPath);
-  const log = logFile ? (line: string) => logFile.line(line) : (line: string) => void options.stderr.write(`tswatch: ${line}\n`);
+  const log: Log = logFile ? (line) => logFile.line(line) : (line) => void options.stderr.write(`tswatch: ${line}\n`);
   let release: (() => void) | undefined;
   let server: Server | undefined;
   try {
@@ -51,7 +52,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       onReady: async (submit) => {
         if (socketPath !== undefined) {
           server = await startControlServer(socketPath, submit);
-          log(`control socket: ${socketPath}`);
+          log(`control socket: ${socketPath}`, 'info');
         }
       },
     });

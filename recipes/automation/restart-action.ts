@@ -24,16 +24,17 @@ export function restartAction(options: RestartOptions, context: ActionContext): 
     cwd: options.cwd === undefined ? undefined : resolve(context.baseDir, options.cwd),
     output: context.output,
   });
-  const say = (text: string): void => context.log(text);
-  supervisor.on('spawn', (pid: number) => say(`started '${options.command[0]}' (pid ${pid})`));
+  const say = context.log;
+  supervisor.on('spawn', (pid: number) => say(`started '${options.command[0]}' (pid ${pid})`, 'info'));
   supervisor.on('error', (err: Error) => say(err.message));
   supervisor.on('exit', (status, expected: boolean) => {
-    if (!expected) say(`'${options.command[0]}' ended: ${describeStatus(status)}${status.code === 0 ? '; restarting on the next change' : ''}`);
+    if (!expected && status.code === 0) say(`'${options.command[0]}' ended: exit status 0; restarting on the next change`, 'info');
+    else if (!expected) say(`'${options.command[0]}' ended: ${describeStatus(status)}`);
   });
   supervisor.on('backoff', (delay: number, failures: number) => say(`restarting in ${delay} ms (crash ${failures} of ${(options.startRetries ?? 3) + 1} allowed in a row)`));
   supervisor.on('fatal', () => say(`gave up after ${(options.startRetries ?? 3) + 1} quick crashes in a row`));
   const changes = new Batcher<string>(options.debounceMs ?? 100, (paths) => {
-    say(`restarting: ${paths.length === 1 ? paths[0] : `${paths.length} paths`} changed`);
+    say(`restarting: ${paths.length === 1 ? paths[0] : `${paths.length} paths`} changed`, 'info');
     void supervisor.restart();
   }, (path) => path);
   supervisor.start();

@@ -1,5 +1,5 @@
 import { type Event, IN_IGNORED, IN_Q_OVERFLOW, inotifywaitNames, Notifier, TswatchError, WatchManager, type WatchSpec } from '../../src/index.js';
-import type { Action, ActionContext, ActionStatus } from './action.js';
+import type { Action, ActionContext, ActionStatus, Log } from './action.js';
 import { Fence } from './fence.js';
 
 /** The events an automation reacts to unless told otherwise: changes, not reads (a command that reads
@@ -23,12 +23,12 @@ export interface UnitStatus {
 }
 
 /** Lines of a named watch start with its name; the one watch of `tswatch exec` has none. */
-function tagged(name: string, log: (line: string) => void): (line: string) => void {
-  return name === '' ? log : (line) => log(`[${name}] ${line}`);
+function tagged(name: string, log: Log): Log {
+  return name === '' ? log : (line, level) => log(`[${name}] ${line}`, level);
 }
 
 export interface UnitIO {
-  log: (line: string) => void;
+  log: Log;
   output: ActionContext['output'];
 }
 
@@ -42,7 +42,7 @@ export class WatchUnit {
   readonly action: Action;
   private readonly notifier: Notifier;
   private readonly fence: Fence;
-  private readonly log: (line: string) => void;
+  private readonly log: Log;
   private counters = { events: 0, errors: 0, overflows: 0, ignored: 0 };
   private paused = false;
   private lastEvent: UnitStatus['lastEvent'];

@@ -17,6 +17,8 @@ const EVENTS_HELP = `events (comma-separated, repeatable; default: all):
  */
 export function buildProgram(): Command {
   const program = new Command('tswatch')
+    // Root options only before a subcommand: `tswatch exec -e create …` gives -e to exec, not to the root.
+    .enablePositionalOptions()
     .description('Watch files and directories with Linux inotify and print their events, like inotifywait.')
     .argument('<paths...>', 'files or directories to watch')
     .option('-e, --event <events>', 'listen for these events only', collect)

@@ -10,6 +10,7 @@ import { parseDuration } from './automation-flags.js';
 
 interface ExecFlags extends WatchFlags {
   shell?: boolean;
+  quiet?: boolean;
   batch?: boolean;
   debounce: string;
   onBusy: string;
@@ -28,6 +29,7 @@ export function execCommand(): Command {
     .usage('[options] PATH... -- CMD [ARG...]')
     .argument('<paths-and-command...>', 'paths to watch, then -- and the command');
   addWatchOptions(command, CHANGE_EVENTS.join(','))
+    .option('-q, --quiet', 'only failures on stderr (no "Watches established.", no restart progress)')
     .option('--shell', 'run CMD as one /bin/sh script; values come as "$1" ("$@" in a batch) and TSWATCH_* variables, never as text')
     .option('--batch', 'run once per quiet period with every path of the batch: {paths} and NUL-separated on stdin')
     .option('--debounce <ms>', 'quiet period that ends a batch (a busy tree still gets a run every 10 periods, 1 s at least)', '100')
@@ -66,7 +68,7 @@ Examples:
       const selection = toWatchSelection(paths, flags);
       if (selection.events?.length === 0) selection.events = CHANGE_EVENTS;
       process.exitCode = await daemonLoop({
-        ...foregroundIO(),
+        ...foregroundIO(flags.quiet),
         exitOnFatal: true,
         load: async () => [{ name: '', selection, action: { recipe: 'exec', options: { ...options } } }],
       });

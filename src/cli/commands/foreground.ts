@@ -1,11 +1,17 @@
 import type { Command } from 'commander';
+import type { LogLevel } from '../../../recipes/automation/action.js';
 import { TswatchError } from '../../errors.js';
 
-/** Logging and output for a command running in the foreground: messages on stderr, commands inherit stdio. */
-export function foregroundIO() {
+/**
+ * Logging and output for a command running in the foreground: messages on stderr (with `quiet`, only
+ * failures), commands inherit stdio.
+ */
+export function foregroundIO(quiet = false) {
   return {
     baseDir: process.cwd(),
-    log: (line: string) => void process.stderr.write(`tswatch: ${line}\n`),
+    log: (line: string, level?: LogLevel) => {
+      if (!(quiet && level === 'info')) process.stderr.write(`tswatch: ${line}\n`);
+    },
     output: 'inherit' as const,
   };
 }

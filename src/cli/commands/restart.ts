@@ -9,6 +9,7 @@ import { foregroundIO, splitCommand } from './foreground.js';
 
 interface RestartFlags extends WatchFlags {
   shell?: boolean;
+  quiet?: boolean;
   signal: string;
   killAfter: string;
   debounce: string;
@@ -29,6 +30,7 @@ export function restartCommand(): Command {
     .usage('[options] PATH... -- CMD [ARG...]')
     .argument('<paths-and-command...>', 'paths to watch, then -- and the command');
   addWatchOptions(command, CHANGE_EVENTS.join(','))
+    .option('-q, --quiet', 'only failures on stderr (no "Watches established.", no restart progress)')
     .option('--shell', 'run CMD as one /bin/sh script')
     .option('--signal <sig>', 'signal that stops the command for a restart', 'TERM')
     .option('--kill-after <seconds>', 'SIGKILL the process group if it has not exited this long after the signal', '10')
@@ -60,7 +62,7 @@ Examples:
       const selection = toWatchSelection(paths, flags);
       if (selection.events?.length === 0) selection.events = CHANGE_EVENTS;
       process.exitCode = await daemonLoop({
-        ...foregroundIO(),
+        ...foregroundIO(flags.quiet),
         exitOnFatal: true,
         load: async () => [{ name: '', selection, action: { recipe: 'restart', options: { ...options } } }],
       });

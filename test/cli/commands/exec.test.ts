@@ -176,3 +176,31 @@ test('every watched path gone: said on stderr, exit 1 (nothing more can come)', 
   assert.equal(await run.exited, 1);
   assert.match(run.stderr, /every watched path is gone \(deleted or unmounted\): nothing more to watch/);
 });
+
+test('-q: nothing on stderr but failures', async () => {
+  const dir = tmpDir();
+  const run = spawnTswatch(['exec', '-q', dir, '--', 'sh', '-c', 'exit 4']);
+  // No "Watches established." to wait for: poke until the first failure is said.
+  for (let i = 0; !run.stderr.includes('failed'); i++) {
+    writeFileSync(join(dir, `probe${i}`), '');
+    await new Promise((resolve) => setTimeout(resolve, 20)); // a poll interval, not a wait for the result
+    if (i > 500) assert.fail('no failure reported');
+  }
+  assert.equal(await stop(run), 0);
+  assert.match(run.stderr, /^(tswatch: 'sh' for \S+ failed: exit status 4\n)+$/);
+});
+
+test('watch options reach exec, not the root command: -r, -e, --exclude', async () => {
+  const dir = tmpDir();
+  const out = join(tmpDir(), 'out');
+  const { mkdirSync } = await import('node:fs');
+  for (const sub of ['sub', 'skip']) mkdirSync(join(dir, sub));
+  const run = spawnTswatch(['exec', '-r', '-e', 'create', '--exclude', '/skip(/|$)', dir, '--', ...appendArgs(out), '{event}', '{path}']);
+  await started(run);
+  writeFileSync(join(dir, 'skip', 'g'), '');
+  writeFileSync(join(dir, 'sub', 'f'), '');
+  writeFileSync(join(dir, 'end'), '');
+  await waitFor(() => records(out).includes(join(dir, 'end')), 'the last event');
+  assert.deepEqual(records(out), ['CREATE', join(dir, 'sub', 'f'), 'CREATE', join(dir, 'end')]);
+  assert.equal(await stop(run), 0);
+});
