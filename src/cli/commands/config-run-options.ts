@@ -38,7 +38,7 @@ Config file (YAML; paths relative to the file; every key is checked, errors give
 /** --config and the daemon settings, shared by `tswatch daemon` and `tswatch run`. */
 export function addConfigOptions(command: Command): Command {
   return command
-    .requiredOption('-c, --config <file>', 'YAML config file with the watches')
+    .requiredOption('--config <file>', 'YAML config file with the watches')
     .option('--pidfile <file>', 'write the pid here (a stale one is replaced; a live one is an error)')
     .option('--log <file>', 'log here instead of stderr, commands output included (SIGUSR1 reopens it)')
     .option('--socket <path>', 'control socket for tswatch ctl')
