@@ -26,3 +26,4 @@ export { Stats } from './stats.js';
 export { ChainIfTrue } from './chain-if-true.js';
 export type { Backend, RawEvent, BackendStartOptions } from './backends/backend.js';
 export { selectBackend, type BackendName } from './backends/select.js';
+export { watchSpec, type WatchSelection, type WatchSpec } from './watch-spec.js';

@@ -6,6 +6,11 @@ import { statsCommand } from './commands/stats.js';
 import { alertCommand } from './commands/alert.js';
 import { reportCommand } from './commands/report.js';
 import { backupCommand } from './commands/backup.js';
+import { execCommand } from './commands/exec.js';
+import { restartCommand } from './commands/restart.js';
+import { daemonCommand } from './commands/daemon.js';
+import { runCommand } from './commands/run.js';
+import { ctlCommand } from './commands/ctl.js';
 
 /**
  * The subcommands of `tswatch` (`tswatch stats …`, `tswatch trash …`), each built by a function in
@@ -20,4 +25,9 @@ export const SUBCOMMANDS: ReadonlyArray<() => Command> = [
   alertCommand,
   reportCommand,
   backupCommand,
+  execCommand,
+  restartCommand,
+  runCommand,
+  daemonCommand,
+  ctlCommand,
 ];

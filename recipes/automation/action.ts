@@ -1,0 +1,47 @@
+import type { Event } from '../../src/index.js';
+import type { Fence } from './fence.js';
+import type { OutputSink } from './process-group.js';
+
+/** 'info': progress a quiet run leaves out (started, reloaded); 'warn' (default): failures, always said. */
+export type LogLevel = 'info' | 'warn';
+/** One line for the log (foreground: stderr). */
+export type Log = (line: string, level?: LogLevel) => void;
+
+/** What an action gets from the watch it serves. */
+export interface ActionContext {
+  /** The watch's name (config file) or the subcommand's. */
+  name: string;
+  /** Relative paths in the action's options are relative to this (the config file's directory). */
+  baseDir: string;
+  log: Log;
+  /** Where commands' output goes. */
+  output: OutputSink;
+  /** Marks in the watch's event stream (see Fence). */
+  fence: Fence;
+}
+
+export interface ActionStatus {
+  /** Pids of the commands running now. */
+  running: number[];
+  [key: string]: unknown;
+}
+
+/** What a watch does with its events: run a command, keep a server up, a handler module, a recipe. */
+export interface Action {
+  /** Called for each accepted event, in kernel order, inside dispatch: must not block. */
+  handler(event: Event): void;
+  /** True while events are to be ignored (--ignore-own: the command's own writes). */
+  ignoring?(): boolean;
+  /** Finish what was triggered (pending batches, running commands); false if `timeoutMs` ran out. */
+  drain(timeoutMs: number): Promise<boolean>;
+  /** Stop for good: stop running commands with `signal` (default: the action's), then SIGKILL after kill-after. */
+  close(signal?: NodeJS.Signals): Promise<void>;
+  status(): ActionStatus;
+  /** Resolves with an exit status when the action has given up (restart: retries exhausted). */
+  readonly finished?: Promise<number>;
+  /** The status a foreground `tswatch restart` exits with: its command's last one (shell convention). */
+  exitCode?(): number | undefined;
+}
+
+/** Builds an action from its validated options. */
+export type ActionFactory = (options: Record<string, unknown>, context: ActionContext) => Action | Promise<Action>;

@@ -1,0 +1,176 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { TswatchError, watchSpec, type WatchSelection } from '../../src/index.js';
+import { ACTIONS } from './action-registry.js';
+import type { WatchDefinition } from './automation-engine.js';
+import { configSchema, type WatchConfig, watchSchema } from './config-schema.js';
+import { parseSignal } from './signal-name.js';
+import { CHANGE_EVENTS } from './watch-unit.js';
+
+/** A validated config file: daemon settings and the watches, paths resolved against the file's directory. */
+export interface LoadedConfig {
+  file: string;
+  baseDir: string;
+  pidfile?: string | undefined;
+  log?: string | undefined;
+  socket?: string | undefined;
+  drainTimeoutMs?: number | undefined;
+  watches: WatchDefinition[];
+}
+
+type Path = ReadonlyArray<string | number>;
+
+/** `watches[1].events` */
+function keyPath(path: Path): string {
+  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('') || '(top level)';
+}
+
+/** Offset of the key (or sequence item) at `path` in the document, as deep as it exists. */
+function offsetOf(root: unknown, path: Path): number {
+  let node = root as Node | null | undefined;
+  let offset = node?.range?.[0] ?? 0;
+  for (const part of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && p.key.value === part);
+      if (pair === undefined) break;
+      offset = (pair.key as Node).range?.[0] ?? offset;
+      node = pair.value as Node | null;
+    } else if (isSeq(node) && typeof part === 'number') {
+      node = node.items[part] as Node | undefined;
+      if (node === undefined) break;
+      offset = node.range?.[0] ?? offset;
+    } else {
+      break;
+    }
+  }
+  return offset;
+}
+
+/**
+ * Read and validate a YAML config file. Every mistake is reported as `FILE:LINE:COL: key.path: what`,
+ * all of them at once, with the valid choices where there is a set.
+ */
+export function loadConfig(file: string): LoadedConfig {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new TswatchError(`cannot read config file '${path}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, {
+      code: 'EBADCONFIG',
+      path,
+      cause: err,
+      hint: 'give --config the path of a YAML file (see `tswatch daemon --help` for an example)',
+    });
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const where = (offset: number): string => {
+    const { line, col } = lineCounter.linePos(offset);
+    return `${path}:${line}:${col}`;
+  };
+  const problems: string[] = [];
+  for (const err of doc.errors) problems.push(`${where(err.pos[0])}: YAML syntax: ${err.message.split('\n')[0]}`);
+  const report = (at: Path, message: string): void => void problems.push(`${where(offsetOf(doc.contents, at))}: ${keyPath(at)}: ${message}`);
+
+  if (problems.length === 0) {
+    const raw = doc.toJS() as unknown;
+    const parsed = configSchema.safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const keys = (issue as { keys?: string[] }).keys;
+        if (issue.code === 'unrecognized_keys' && keys) for (const key of keys) report([...issue.path, key] as Path, `unknown key '${key}'`);
+        else report(issue.path as Path, issue.message);
+      }
+    }
+    // Event names, patterns, signals and recipes are checked on every well-formed watch, so one run
+    // reports every mistake of the file.
+    const rawWatches = (raw as { watches?: unknown } | null)?.watches;
+    const baseDir = dirname(path);
+    const watches: WatchDefinition[] = [];
+    const seen = new Map<string, number>();
+    (Array.isArray(rawWatches) ? rawWatches : []).forEach((entry, i) => {
+      const watch = watchSchema.safeParse(entry);
+      if (!watch.success) return;
+      const def = toDefinition(watch.data, i, baseDir, report);
+      if (seen.has(def.name)) report(['watches', i, 'name'], `the name '${def.name}' is already used by watches[${seen.get(def.name)}]`);
+      seen.set(def.name, i);
+      watches.push(def);
+    });
+    if (parsed.success && problems.length === 0) {
+      const config = parsed.data;
+      const local = (p: string | undefined): string | undefined => (p === undefined ? undefined : resolve(baseDir, p));
+      return {
+        file: path,
+        baseDir,
+        pidfile: local(config.pidfile),
+        log: local(config.log),
+        socket: local(config.socket),
+        drainTimeoutMs: config.drainTimeout === undefined ? undefined : config.drainTimeout * 1000,
+        watches,
+      };
+    }
+  }
+  const line = (problem: string): number => Number(/:(\d+):\d+: /.exec(problem.slice(path.length))?.[1] ?? 0);
+  problems.sort((a, b) => line(a) - line(b));
+  throw new TswatchError(`invalid config file:\n  ${problems.join('\n  ')}`, {
+    code: 'EBADCONFIG',
+    path,
+    hint: 'fix the keys named above; `tswatch daemon --help` shows a complete example',
+  });
+}
+
+const list = (value: string | readonly string[] | undefined): string[] | undefined => (value === undefined ? undefined : typeof value === 'string' ? [value] : [...value]);
+
+/** One watch entry → a WatchDefinition; problems are reported against the entry's keys. */
+function toDefinition(watch: WatchConfig, index: number, baseDir: string, report: (at: Path, message: string) => void): WatchDefinition {
+  const at = (key: string): Path => ['watches', index, key];
+  const selection: WatchSelection = {
+    paths: list(watch.paths)!.map((p) => resolve(baseDir, p)),
+    events: list(watch.events) ?? CHANGE_EVENTS,
+    recursive: watch.recursive ?? false,
+    exclude: list(watch.exclude),
+    excludei: list(watch.excludei),
+    include: list(watch.include),
+    includei: list(watch.includei),
+    glob: list(watch.glob),
+  };
+  try {
+    watchSpec(selection);
+  } catch (err) {
+    if (!(err instanceof TswatchError)) throw err;
+    const key = err.code === 'EBADEVENT' ? 'events' : (/^--(\w+):/.exec(err.message)?.[1] ?? 'paths');
+    report(at(key), `${err.message.replace(/^--\w+: /, '')}${err.hint ? ` (${err.hint})` : ''}`);
+  }
+  let signal: NodeJS.Signals | undefined;
+  try {
+    signal = watch.signal === undefined ? undefined : parseSignal('signal', watch.signal);
+  } catch (err) {
+    report(at('signal'), `${(err as TswatchError).message.replace(/^signal: /, '')} (${(err as TswatchError).hint})`);
+  }
+  const commandOptions = (words: string | string[]) => ({
+    command: typeof words === 'string' ? [words] : words,
+    shell: typeof words === 'string' || (watch.shell ?? false),
+    signal,
+    killAfterMs: watch.killAfter === undefined ? undefined : watch.killAfter * 1000,
+    debounceMs: watch.debounce,
+    cwd: resolve(baseDir, watch.cwd ?? '.'),
+  });
+  let action: WatchDefinition['action'];
+  if (watch.exec !== undefined) {
+    action = { recipe: 'exec', options: { ...commandOptions(watch.exec), batch: watch.batch, onBusy: watch.onBusy, ignoreOwn: watch.ignoreOwn } };
+  } else if (watch.restart !== undefined) {
+    action = {
+      recipe: 'restart',
+      options: { ...commandOptions(watch.restart), startRetries: watch.startRetries, startSecs: watch.startSecs, backoffMs: watch.backoff },
+    };
+  } else if (watch.handler !== undefined) {
+    action = { recipe: 'handler', options: { module: watch.handler, options: watch.options } };
+  } else {
+    const name = watch.recipe!;
+    if (!Object.hasOwn(ACTIONS, name)) report(at('recipe'), `unknown recipe '${name}' (known recipes: ${Object.keys(ACTIONS).join(', ')})`);
+    action = { recipe: name, options: watch.options ?? {} };
+  }
+  return { name: watch.name ?? `watch${index + 1}`, selection, action };
+}

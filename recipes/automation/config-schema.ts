@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { BUSY_POLICIES } from './command-runner.js';
+
+/** One list of strings, or a single string (`events: close_write,moved_to`, `paths: src`). */
+const strings = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+  error: 'a string or a non-empty list of strings (quote values YAML would read as numbers or booleans)',
+});
+/** A command: argv words (run directly), or one string (a /bin/sh script, values as "$1"/TSWATCH_*). */
+const command = z.union([z.string().min(1), z.array(z.string()).min(1)], {
+  error: "a list of argv words ([make, '{path}']) or one /bin/sh script string; quote words YAML would read as booleans or numbers ('true', '1')",
+});
+const seconds = z.number().nonnegative();
+const signal = z.string().regex(/^(SIG)?[A-Z0-9]+$/i, 'a signal name such as TERM, INT, HUP');
+
+/** The action keys: exactly one per watch. */
+export const ACTION_KEYS = ['exec', 'restart', 'handler', 'recipe'] as const;
+
+/** Options that only make sense with one action: named so a misplaced one is reported. */
+const ACTION_OPTIONS: Record<string, readonly string[]> = {
+  batch: ['exec'],
+  onBusy: ['exec'],
+  ignoreOwn: ['exec'],
+  startRetries: ['restart'],
+  startSecs: ['restart'],
+  backoff: ['restart'],
+  shell: ['exec', 'restart'],
+  signal: ['exec', 'restart'],
+  killAfter: ['exec', 'restart'],
+  debounce: ['exec', 'restart'],
+  cwd: ['exec', 'restart'],
+  options: ['handler', 'recipe'],
+};
+
+export const watchSchema = z
+  .strictObject({
+    name: z.string().regex(/^[\w.-]+$/, 'letters, digits, ".", "_" and "-" only').optional(),
+    paths: strings,
+    events: strings.optional(),
+    recursive: z.boolean().optional(),
+    exclude: strings.optional(),
+    excludei: strings.optional(),
+    include: strings.optional(),
+    includei: strings.optional(),
+    glob: strings.optional(),
+    exec: command.optional(),
+    restart: command.optional(),
+    handler: z.string().min(1).optional(),
+    recipe: z.string().min(1).optional(),
+    options: z.record(z.string(), z.unknown()).optional(),
+    shell: z.boolean().optional(),
+    batch: z.boolean().optional(),
+    debounce: z.number().nonnegative().optional(),
+    onBusy: z.enum(BUSY_POLICIES).optional(),
+    ignoreOwn: z.boolean().optional(),
+    signal: signal.optional(),
+    killAfter: seconds.optional(),
+    startRetries: z.number().int().nonnegative().optional(),
+    startSecs: seconds.optional(),
+    backoff: z.number().nonnegative().optional(),
+    cwd: z.string().optional(),
+  })
+  .superRefine((watch, ctx) => {
+    const actions = ACTION_KEYS.filter((key) => watch[key] !== undefined);
+    if (actions.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: actions.length === 0 ? `no action: give one of ${ACTION_KEYS.join(', ')}` : `one action per watch, not ${actions.join(' and ')}`,
+        path: actions.length > 1 ? [actions[1]!] : [],
+      });
+      return;
+    }
+    for (const [key, allowed] of Object.entries(ACTION_OPTIONS)) {
+      if (watch[key as keyof typeof watch] !== undefined && !allowed.includes(actions[0]!)) {
+        ctx.addIssue({ code: 'custom', message: `'${key}' applies to ${allowed.join(' and ')} only, not ${actions[0]}`, path: [key] });
+      }
+    }
+  });
+
+export const configSchema = z.strictObject({
+  /** Daemon settings; the command line overrides them. */
+  pidfile: z.string().optional(),
+  log: z.string().optional(),
+  socket: z.string().optional(),
+  /** Seconds a stopping watch may take to finish the work already triggered. */
+  drainTimeout: seconds.optional(),
+  watches: z.array(watchSchema).min(1, 'at least one watch'),
+});
+
+export type WatchConfig = z.infer<typeof watchSchema>;
+export type ConfigFile = z.infer<typeof configSchema>;

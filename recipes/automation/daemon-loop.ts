@@ -1,0 +1,134 @@
+import { TswatchError } from '../../src/index.js';
+import { AutomationEngine, type WatchDefinition } from './automation-engine.js';
+import type { Log } from './action.js';
+import type { OutputSink } from './process-group.js';
+import type { UnitStatus } from './watch-unit.js';
+
+/** What the loop is asked to do: a signal received, a control request, a watch that gave up. */
+export type Request =
+  | { kind: 'signal'; signal: NodeJS.Signals }
+  | { kind: 'fatal'; name: string; code: number; why: string }
+  | { kind: 'control'; command: ControlCommand; name?: string | undefined; reply: (result: ControlReply) => void };
+
+export type ControlCommand = 'status' | 'reload' | 'stop' | 'pause' | 'resume';
+export type ControlReply = { ok: true; message?: string; status?: UnitStatus[] } | { ok: false; error: string };
+
+export interface DaemonLoopOptions {
+  /** The watches to run: called at start and on each reload (SIGHUP, `ctl reload`). Throws on a bad config. */
+  load: () => Promise<WatchDefinition[]>;
+  baseDir: string;
+  log: Log;
+  output: OutputSink;
+  /** Per watch, on stop or reload, how long to finish triggered work before signalling commands. */
+  drainTimeoutMs?: number;
+  /** Stop everything when one watch's action gives up, with its status (foreground `tswatch restart`). */
+  exitOnFatal?: boolean;
+  /** Reload on SIGHUP (a config file); without one SIGHUP stops, as for any foreground command. */
+  reloadable?: boolean;
+  /** Reopen the log (SIGUSR1, after logrotate moved it). */
+  reopenLog?: () => void;
+  /** Called once the watches run, with a way to queue control requests (the control socket). */
+  onReady?: (submit: (request: Request) => void, engine: AutomationEngine) => void | Promise<void>;
+}
+
+const SIGNALS: NodeJS.Signals[] = ['SIGHUP', 'SIGTERM', 'SIGINT', 'SIGUSR1'];
+
+/**
+ * The main loop of `tswatch daemon` and the foreground commands. Signal handlers only queue a request;
+ * the loop takes them one at a time, so a reload never races a stop and nothing runs inside a handler.
+ * Resolves with the exit status.
+ */
+export async function daemonLoop(options: DaemonLoopOptions): Promise<number> {
+  const queue: Request[] = [];
+  let wake: (() => void) | undefined;
+  const submit = (request: Request): void => {
+    queue.push(request);
+    wake?.();
+  };
+  const onSignal = (signal: NodeJS.Signals): void => submit({ kind: 'signal', signal });
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+  const engine = new AutomationEngine({ log: options.log, output: options.output }, options.baseDir, options.drainTimeoutMs);
+  engine.on('fatal', (name: string, code: number, why: string) => submit({ kind: 'fatal', name, code, why }));
+
+  const applyConfig = async (): Promise<string> => {
+    const result = await engine.apply(await options.load());
+    for (const { name, error } of result.failed) options.log(`[${name}] not started: ${error.describe()}`);
+    return `${result.started.length} started, ${result.kept.length} unchanged, ${result.stopped.length} stopped${result.failed.length ? `, ${result.failed.length} failed` : ''}`;
+  };
+  const reload = async (): Promise<ControlReply> => {
+    try {
+      const summary = await applyConfig();
+      options.log(`reloaded: ${summary}`, 'info');
+      return { ok: true, message: `reloaded: ${summary}` };
+    } catch (err) {
+      if (!(err instanceof TswatchError)) throw err;
+      // A broken config leaves the running one in force.
+      options.log(`reload failed, keeping the running configuration: ${err.describe()}`);
+      return { ok: false, error: `reload failed, keeping the running configuration: ${err.describe()}` };
+    }
+  };
+
+  try {
+    const first = await engine.apply(await options.load());
+    if (first.failed.length > 0 && first.started.length === 0) throw first.failed[0]!.error;
+    for (const { name, error } of first.failed) options.log(`[${name}] not started: ${error.describe()}`);
+    await options.onReady?.(submit, engine);
+    options.log('Watches established.', 'info');
+    for (;;) {
+      if (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+      const request = queue.shift()!;
+      if (request.kind === 'fatal') {
+        if (request.why.startsWith('every')) options.log(`${request.name ? `[${request.name}] ` : ''}${request.why}: nothing more to watch`);
+        if (!options.exitOnFatal) continue;
+        await engine.stop();
+        return request.code;
+      }
+      if (request.kind === 'signal') {
+        if (request.signal === 'SIGUSR1') {
+          options.reopenLog?.();
+          continue;
+        }
+        if (request.signal === 'SIGHUP' && options.reloadable) {
+          await reload();
+          continue;
+        }
+        return await shutdown(engine, options, request.signal, request.signal);
+      }
+      const unit = request.name === undefined ? undefined : engine.get(request.name);
+      switch (request.command) {
+        case 'status':
+          request.reply({ ok: true, status: engine.status() });
+          break;
+        case 'reload':
+          request.reply(options.reloadable ? await reload() : { ok: false, error: 'this tswatch has no config file to reload' });
+          break;
+        case 'pause':
+        case 'resume':
+          if (unit === undefined) {
+            request.reply({ ok: false, error: `no watch named '${request.name ?? ''}' (watches: ${engine.names().join(', ')})` });
+            break;
+          }
+          unit[request.command]();
+          request.reply({ ok: true, message: `${request.command === 'pause' ? 'paused' : 'resumed'} '${unit.name}'` });
+          break;
+        case 'stop':
+          request.reply({ ok: true, message: 'stopping' });
+          return await shutdown(engine, options, 'SIGTERM', 'ctl stop');
+      }
+    }
+  } finally {
+    for (const signal of SIGNALS) process.off(signal, onSignal);
+    await engine.stop();
+  }
+}
+
+/** Drain and stop; the status: a supervised command's own (a forwarded SIGINT included), else 0. */
+async function shutdown(engine: AutomationEngine, options: DaemonLoopOptions, signal: NodeJS.Signals, reason: string): Promise<number> {
+  if (options.reloadable) options.log(`${reason}: stopping (draining queued events, waiting up to ${(options.drainTimeoutMs ?? 10_000) / 1000} s for running commands)`, 'info');
+  const codes = engine.names().map((name) => engine.get(name)!.action);
+  const drained = await engine.stop(signal === 'SIGINT' || signal === 'SIGTERM' ? signal : undefined);
+  if (!drained) options.log('drain timeout: commands still running were stopped');
+  const own = codes.map((action) => action.exitCode?.()).find((code) => code !== undefined);
+  return own ?? 0;
+}

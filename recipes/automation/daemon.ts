@@ -1,0 +1,64 @@
+import type { Server } from 'node:net';
+import type { Log } from './action.js';
+import type { WatchDefinition } from './automation-engine.js';
+import { loadConfig } from './config-loader.js';
+import { defaultSocketPath, startControlServer } from './control-socket.js';
+import { daemonLoop } from './daemon-loop.js';
+import { LogFile } from './log-file.js';
+import { acquirePidfile } from './pidfile.js';
+
+export interface DaemonOptions {
+  config: string;
+  /** Command-line values; each overrides the config file's. */
+  pidfile?: string | undefined;
+  log?: string | undefined;
+  socket?: string | undefined;
+  drainTimeoutMs?: number | undefined;
+  /** Listen on the control socket (daemon: yes; `tswatch run`: only when --socket is given). */
+  control: boolean;
+  /** Where messages go without --log. */
+  stderr: NodeJS.WritableStream;
+}
+
+/**
+ * `tswatch daemon` / `tswatch run`: load the config, take the pidfile, open the log and the control
+ * socket, run the main loop; on the way out release all of them. Resolves with the exit status.
+ */
+export async function runDaemon(options: DaemonOptions): Promise<number> {
+  const first = loadConfig(options.config);
+  const pidfile = options.pidfile ?? first.pidfile;
+  const logPath = options.log ?? first.log;
+  const socketPath = options.socket ?? first.socket ?? (options.control ? defaultSocketPath(pidfile) : undefined);
+  const logFile = logPath === undefined ? undefined : new LogFile(logPath);
+  const log: Log = logFile ? (line) => logFile.line(line) : (line) => void options.stderr.write(`tswatch: ${line}\n`);
+  let release: (() => void) | undefined;
+  let server: Server | undefined;
+  try {
+    if (pidfile !== undefined) release = acquirePidfile(pidfile, (pid) => log(`removed stale pidfile '${pidfile}' (pid ${pid ?? '?'} is not running)`));
+    let unread: WatchDefinition[] | undefined = first.watches;
+    return await daemonLoop({
+      baseDir: first.baseDir,
+      log,
+      output: logFile ? (chunk) => logFile.write(chunk) : 'inherit',
+      drainTimeoutMs: options.drainTimeoutMs ?? first.drainTimeoutMs,
+      reloadable: true,
+      reopenLog: logFile ? () => logFile.reopen() : undefined,
+      // The file is read again on each reload; the first read is the one already validated.
+      load: async () => {
+        const watches = unread ?? loadConfig(options.config).watches;
+        unread = undefined;
+        return watches;
+      },
+      onReady: async (submit) => {
+        if (socketPath !== undefined) {
+          server = await startControlServer(socketPath, submit);
+          log(`control socket: ${socketPath}`, 'info');
+        }
+      },
+    });
+  } finally {
+    server?.close();
+    release?.();
+    logFile?.close();
+  }
+}

@@ -1,0 +1,103 @@
+import { resolve } from 'node:path';
+import type { Event } from '../../src/index.js';
+import type { Action, ActionContext, ActionFactory } from './action.js';
+import { Batcher } from './batcher.js';
+import { type BusyPolicy, CommandRunner, type Invocation } from './command-runner.js';
+import { commandTemplate, eventEnv, shellTemplate } from './placeholders.js';
+import { describeStatus } from './process-group.js';
+
+export interface ExecOptions {
+  /** argv, with placeholders; with `shell`, the words of one script. */
+  command: string[];
+  shell?: boolean;
+  /** Run once per quiet period with every path of the batch. */
+  batch?: boolean;
+  /** Quiet period that ends a batch, ms (default 100). */
+  debounceMs?: number;
+  onBusy?: BusyPolicy;
+  signal?: NodeJS.Signals;
+  killAfterMs?: number;
+  /** Ignore events caused while the command runs (its own output files). */
+  ignoreOwn?: boolean;
+  cwd?: string;
+}
+
+/** Stay well under execve's limit (ARG_MAX, 2 MiB with the environment): a huge batch is split, xargs-style. */
+const ARGS_BYTES_PER_RUN = 512 * 1024;
+
+function chunks(paths: string[], limit: number): string[][] {
+  const out: string[][] = [];
+  let current: string[] = [];
+  let bytes = 0;
+  for (const path of paths) {
+    const size = Buffer.byteLength(path) + 1;
+    if (current.length > 0 && bytes + size > limit) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(path);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+/** `tswatch exec`: run a command per event, or per batch, without ever parsing a file name. */
+export function execAction(options: ExecOptions, context: ActionContext): Action {
+  const batch = options.batch ?? false;
+  const template = (options.shell ? shellTemplate : commandTemplate)(options.command, { batch });
+  const runner = new CommandRunner({
+    onBusy: options.onBusy,
+    signal: options.signal,
+    killAfterMs: options.killAfterMs,
+    cwd: options.cwd === undefined ? undefined : resolve(context.baseDir, options.cwd),
+    output: context.output,
+  });
+  const what = (invocation: Invocation): string => invocation.env?.TSWATCH_PATH ?? `${invocation.env?.TSWATCH_COUNT} paths`;
+  runner.on('exit', (invocation: Invocation, status) => {
+    if (status.code !== 0) context.log(`'${options.command[0]}' for ${what(invocation)} failed: ${describeStatus(status)}`);
+  });
+  runner.on('error', (err: Error, invocation: Invocation) => context.log(`${err.message} (for ${what(invocation)})`));
+
+  let ownDepth = 0;
+  if (options.ignoreOwn) {
+    // Everything between the mark dropped just before the spawn and the one dropped after the exit
+    // was queued while the command ran: that is what it wrote (and, unavoidably, what others wrote then).
+    runner.beforeSpawn = () => void context.fence.mark(() => ownDepth++);
+    runner.on('exit', () => void context.fence.mark(() => ownDepth--));
+    runner.on('error', () => void context.fence.mark(() => ownDepth--));
+  }
+
+  const runBatch = (paths: string[]): void => {
+    for (const part of template.takesPaths ? chunks(paths, ARGS_BYTES_PER_RUN) : [paths]) {
+      runner.submit({
+        argv: template.forBatch(part),
+        env: { TSWATCH_COUNT: String(part.length) },
+        stdin: Buffer.from(part.map((p) => `${p}\0`).join('')),
+      });
+    }
+  };
+  // A tree that never goes quiet still gets a run at least every ten quiet periods.
+  const debounceMs = options.debounceMs ?? 100;
+  const batcher = batch ? new Batcher<string>(debounceMs, runBatch, (path) => path, Math.max(1000, debounceMs * 10)) : undefined;
+
+  return {
+    handler(event: Event) {
+      if (batcher) batcher.add(event.pathname);
+      else runner.submit({ argv: template.forEvent(event), env: eventEnv(event) });
+    },
+    ignoring: () => ownDepth > 0,
+    async drain(timeoutMs) {
+      batcher?.flushNow();
+      return runner.drain(timeoutMs);
+    },
+    async close(signal) {
+      batcher?.dispose();
+      await runner.stop(signal);
+    },
+    status: () => ({ running: runner.pids(), runs: runner.runs, failures: runner.failures, queued: runner.pending + (batcher?.size ?? 0) }),
+  };
+}
+
+export const execActionFactory: ActionFactory = (options, context) => execAction(options as unknown as ExecOptions, context);

@@ -1,0 +1,108 @@
+import { basename, dirname } from 'node:path';
+import { type Event, IN_ISDIR, IN_MOVED_FROM, IN_MOVED_TO, inotifywaitNames, TswatchError } from '../../src/index.js';
+
+/** Per-event placeholders, each replaced by one value inside one argument (never split, never parsed). */
+export const EVENT_PLACEHOLDERS = ['path', 'dir', 'name', 'event', 'src', 'dest', 'cookie', 'isdir'] as const;
+export type PlaceholderName = (typeof EVENT_PLACEHOLDERS)[number];
+
+/** `{paths}` (batch mode): a whole argument that becomes one argument per path. */
+const PATHS = '{paths}';
+const PLACEHOLDER = /\{(path|dir|name|event|src|dest|cookie|isdir)\}/g;
+
+/** The values an event gives the placeholders and the TSWATCH_* variables. */
+export function eventValues(event: Event): Record<PlaceholderName, string> {
+  const self = event.name === '';
+  return {
+    path: event.pathname,
+    dir: self ? dirname(event.path) : event.path,
+    name: self ? basename(event.path) : event.name,
+    event: inotifywaitNames(event.mask & ~IN_ISDIR),
+    src: event.mask & IN_MOVED_TO ? (event.src_pathname ?? '') : event.mask & IN_MOVED_FROM ? event.pathname : '',
+    dest: event.mask & IN_MOVED_TO ? event.pathname : '',
+    cookie: String(event.cookie),
+    isdir: event.dir ? '1' : '0',
+  };
+}
+
+/** TSWATCH_PATH, TSWATCH_DIR, … for an event: how a --shell script reads the values. */
+export function eventEnv(event: Event): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(eventValues(event))) env[`TSWATCH_${key.toUpperCase()}`] = value;
+  return env;
+}
+
+/** A command line whose placeholders are filled per event or per batch. */
+export interface CommandTemplate {
+  /** argv for one event. */
+  forEvent(event: Event): string[];
+  /** argv for a batch: `{paths}` becomes one argument per path. */
+  forBatch(paths: readonly string[]): string[];
+  /** True when some argument is `{paths}`. */
+  readonly takesPaths: boolean;
+}
+
+/**
+ * Check a command line once, at start-up, and return its filler. Placeholders are replaced in the
+ * argument vector handed to execve: a file named `$(rm -rf ~)` or `a;b` is one literal argument,
+ * nothing parses it. Unknown `{words}` are left as written (awk's `{print}` must survive).
+ */
+export function commandTemplate(argv: readonly string[], mode: { batch: boolean }): CommandTemplate {
+  if (argv.length === 0) {
+    throw new TswatchError('no command given', { code: 'EBADFLAG', hint: 'put the command after --, e.g. tswatch exec src -- make' });
+  }
+  const takesPaths = argv.includes(PATHS);
+  const perEvent = argv.filter((arg) => arg !== PATHS && new RegExp(PLACEHOLDER.source).test(arg));
+  if (mode.batch && perEvent.length > 0) {
+    throw new TswatchError(`'${perEvent[0]}': per-event placeholders cannot be used with --batch`, {
+      code: 'EBADFLAG',
+      hint: 'a batch runs once for many paths: use {paths} (one argument per path) or read NUL-separated paths on stdin',
+    });
+  }
+  if (!mode.batch && takesPaths) {
+    throw new TswatchError('{paths} is only filled in --batch mode', {
+      code: 'EBADFLAG',
+      hint: 'add --batch, or use {path} to run once per event',
+    });
+  }
+  if (argv.some((arg) => arg !== PATHS && arg.includes(PATHS))) {
+    throw new TswatchError('{paths} must be a whole argument', {
+      code: 'EBADFLAG',
+      hint: "write {paths} as its own argument: it becomes one argument per path (e.g. -- rsync -a {paths} dest/)",
+    });
+  }
+  return {
+    takesPaths,
+    forEvent(event) {
+      const values = eventValues(event);
+      return argv.map((arg) => arg.replace(PLACEHOLDER, (_, key: PlaceholderName) => values[key]));
+    },
+    forBatch(paths) {
+      return argv.flatMap((arg) => (arg === PATHS ? [...paths] : [arg]));
+    },
+  };
+}
+
+/**
+ * `--shell`: the script is handed to /bin/sh as written; values arrive as positional parameters ($1: the
+ * path; in a batch, "$@": every path) and as TSWATCH_* variables, never as text inside the script.
+ */
+export function shellTemplate(argv: readonly string[], mode: { batch: boolean }): CommandTemplate {
+  if (argv.length === 0) {
+    throw new TswatchError('no command given', { code: 'EBADFLAG', hint: "put the script after --, e.g. tswatch exec --shell src -- 'make && ./test'" });
+  }
+  const script = argv.join(' ');
+  if (new RegExp(PLACEHOLDER.source).test(script) || script.includes(PATHS)) {
+    throw new TswatchError('placeholders are not substituted into --shell scripts (that is how incron runs file names)', {
+      code: 'EBADFLAG',
+      hint: mode.batch
+        ? 'read the paths as "$@" (quoted) or NUL-separated on stdin'
+        : 'use "$1" or "$TSWATCH_PATH" (quoted), "$TSWATCH_NAME", "$TSWATCH_EVENT", …',
+    });
+  }
+  const sh = ['/bin/sh', '-c', script, 'tswatch'];
+  return {
+    takesPaths: mode.batch,
+    forEvent: (event) => [...sh, event.pathname],
+    forBatch: (paths) => [...sh, ...paths],
+  };
+}

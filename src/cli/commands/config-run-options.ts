@@ -1,0 +1,60 @@
+import { type Command, Option } from 'commander';
+import { runDaemon } from '../../../recipes/automation/daemon.js';
+import { parseDuration } from './automation-flags.js';
+
+interface ConfigFlags {
+  config: string;
+  pidfile?: string;
+  log?: string;
+  socket?: string;
+  drainTimeout?: string;
+}
+
+export const CONFIG_EXAMPLE = `
+Config file (YAML; paths relative to the file; every key is checked, errors give FILE:LINE:COL):
+  pidfile: /run/user/1000/tswatch.pid       # optional, also --pidfile
+  log: tswatch.log                          # optional, also --log
+  drainTimeout: 10                          # seconds to finish triggered work on stop/reload
+  watches:
+    - name: build
+      paths: [src]
+      recursive: true
+      events: close_write,moved_to          # default: close_write,moved_to,moved_from,delete
+      exclude: ['/\\.git/']                  # also excludei, include, includei, glob
+      exec: [make, -C, ., '{path}']         # argv, placeholders as in tswatch exec
+      batch: false                          # also debounce (ms), onBusy, ignoreOwn, signal, killAfter (s), cwd
+    - name: server
+      paths: [src, config.json]
+      restart: [node, server.js]            # also signal, killAfter, startRetries, startSecs, backoff (ms)
+    - name: hook
+      paths: [incoming]
+      handler: ./on-incoming.js             # module exporting a ProcessEvent subclass or process_IN_* functions
+    - name: mirror
+      paths: [docs]
+      recipe: backup                        # a recipe by name, with its options
+      options: { dest: /srv/backup }
+  A string instead of a list (exec: 'make && ./test') is a /bin/sh script: values as "$1" and TSWATCH_*.`;
+
+/** --config and the daemon settings, shared by `tswatch daemon` and `tswatch run`. */
+export function addConfigOptions(command: Command): Command {
+  return command
+    .requiredOption('--config <file>', 'YAML config file with the watches')
+    .option('--pidfile <file>', 'write the pid here (a stale one is replaced; a live one is an error)')
+    .option('--log <file>', 'log here instead of stderr, commands output included (SIGUSR1 reopens it)')
+    .option('--socket <path>', 'control socket for tswatch ctl')
+    .addOption(new Option('--drain-timeout <seconds>', 'on stop or reload, wait this long for triggered work before signalling commands'));
+}
+
+export function configAction(control: boolean) {
+  return async (flags: ConfigFlags): Promise<void> => {
+    process.exitCode = await runDaemon({
+      config: flags.config,
+      pidfile: flags.pidfile,
+      log: flags.log,
+      socket: flags.socket,
+      drainTimeoutMs: flags.drainTimeout === undefined ? undefined : parseDuration('--drain-timeout', flags.drainTimeout, 's'),
+      control,
+      stderr: process.stderr,
+    });
+  };
+}

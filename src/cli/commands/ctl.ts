@@ -1,0 +1,58 @@
+import { Argument, Command } from 'commander';
+import { controlRequest, defaultSocketPath } from '../../../recipes/automation/control-socket.js';
+import type { UnitStatus } from '../../../recipes/automation/watch-unit.js';
+import { TswatchError } from '../../errors.js';
+
+interface CtlFlags {
+  socket?: string;
+  pidfile?: string;
+  json?: boolean;
+}
+
+function state(unit: UnitStatus): string {
+  if (unit.paused) return 'paused';
+  const action = unit.action as { state?: string };
+  return action.state ?? (unit.action.running.length > 0 ? 'running' : 'idle');
+}
+
+/** `ctl status` as a table: one row per watch. */
+export function statusTable(units: readonly UnitStatus[]): string {
+  const rows = [['NAME', 'STATE', 'WATCHES', 'EVENTS', 'ERRORS', 'OVERFLOWS', 'IGNORED', 'RUNNING', 'LAST EVENT', 'PATHS']];
+  for (const u of units) {
+    const last = u.lastEvent ? `${u.lastEvent.time.slice(11, 19)} ${u.lastEvent.event} ${u.lastEvent.path}` : '-';
+    rows.push([u.name, state(u), String(u.watches), String(u.events), String(u.errors), String(u.overflows), String(u.ignored), u.action.running.join(',') || '-', last, u.paths.join(' ')]);
+  }
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
+  return rows.map((row) => row.map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col]!))).join('  ')).join('\n');
+}
+
+export function ctlCommand(): Command {
+  return new Command('ctl')
+    .summary('control a running tswatch daemon: status, reload, stop, pause, resume')
+    .description('Talk to a tswatch daemon over its control socket (only the user who started it may).')
+    .addArgument(new Argument('<command>', 'what to do').choices(['status', 'reload', 'stop', 'pause', 'resume']))
+    .argument('[name]', 'the watch to pause or resume (its name in the config file)')
+    .option('--socket <path>', 'the daemon\'s control socket')
+    .option('--pidfile <file>', 'find the socket next to this pidfile (as the daemon does)')
+    .option('--json', 'status as JSON')
+    .addHelpText(
+      'after',
+      `
+Without --socket or --pidfile: $XDG_RUNTIME_DIR/tswatch.sock, else /tmp/tswatch-UID/daemon.sock.
+
+Examples:
+  tswatch ctl status                     table of watches: events, errors, overflows, running commands
+  tswatch ctl status --json | jq .
+  tswatch ctl pause build                ignore the 'build' watch's events until resumed
+  tswatch ctl reload                     same as kill -HUP`,
+    )
+    .action(async (command: 'status' | 'reload' | 'stop' | 'pause' | 'resume', name: string | undefined, flags: CtlFlags) => {
+      if ((command === 'pause' || command === 'resume') && name === undefined) {
+        throw new TswatchError(`ctl ${command} needs the name of a watch`, { code: 'EBADFLAG', hint: `tswatch ctl ${command} NAME (names: tswatch ctl status)` });
+      }
+      const reply = await controlRequest(flags.socket ?? defaultSocketPath(flags.pidfile), command, name);
+      if (!reply.ok) throw new TswatchError(reply.error, { code: 'ECTL' });
+      if (command === 'status') process.stdout.write(`${flags.json ? JSON.stringify(reply.status, null, 2) : statusTable(reply.status ?? [])}\n`);
+      else if (reply.message) process.stdout.write(`${reply.message}\n`);
+    });
+}

@@ -1,0 +1,77 @@
+import { Command } from 'commander';
+import { BUSY_POLICIES, parseBusyPolicy } from '../../../recipes/automation/command-runner.js';
+import { daemonLoop } from '../../../recipes/automation/daemon-loop.js';
+import type { ExecOptions } from '../../../recipes/automation/exec-action.js';
+import { CHANGE_EVENTS } from '../../../recipes/automation/watch-unit.js';
+import { addWatchOptions, toWatchSelection, type WatchFlags } from '../watch-options.js';
+import { foregroundIO, splitCommand } from './foreground.js';
+import { parseSignal } from '../../../recipes/automation/signal-name.js';
+import { parseDuration } from './automation-flags.js';
+
+interface ExecFlags extends WatchFlags {
+  shell?: boolean;
+  quiet?: boolean;
+  batch?: boolean;
+  debounce: string;
+  onBusy: string;
+  signal: string;
+  killAfter: string;
+  ignoreOwn?: boolean;
+}
+
+export function execCommand(): Command {
+  const command = new Command('exec')
+    .summary('run a command for each event (or each batch of events), safely')
+    .description(
+      'Run CMD for each event on PATHS. Placeholders are filled inside single arguments, never through a ' +
+        'shell, so no file name can run anything.',
+    )
+    .usage('[options] PATH... -- CMD [ARG...]')
+    .argument('<paths-and-command...>', 'paths to watch, then -- and the command');
+  addWatchOptions(command, CHANGE_EVENTS.join(','))
+    .option('-q, --quiet', 'only failures on stderr (no "Watches established.", no restart progress)')
+    .option('--shell', 'run CMD as one /bin/sh script; values come as "$1" ("$@" in a batch) and TSWATCH_* variables, never as text')
+    .option('--batch', 'run once per quiet period with every path of the batch: {paths} and NUL-separated on stdin')
+    .option('--debounce <ms>', 'quiet period that ends a batch (a busy tree still gets a run every 10 periods, 1 s at least)', '100')
+    .option('--on-busy <policy>', `when an event comes while CMD runs: ${BUSY_POLICIES.join('|')}`, 'queue')
+    .option('--signal <sig>', 'signal sent by --on-busy restart|signal and on stop', 'TERM')
+    .option('--kill-after <seconds>', 'SIGKILL a command still running this long after the signal', '10')
+    .option('--ignore-own', 'ignore events that happen while CMD runs (its own output files)')
+    .addHelpText(
+      'after',
+      `
+Placeholders (per event): {path} {dir} {name} {event} {src} {dest} {cookie} {isdir}
+  batch mode: {paths} (one argument per path; also NUL-separated on stdin)
+  environment: TSWATCH_PATH TSWATCH_DIR TSWATCH_NAME TSWATCH_EVENT TSWATCH_SRC TSWATCH_DEST
+               TSWATCH_COOKIE TSWATCH_ISDIR (per event), TSWATCH_COUNT (batch)
+Default events: close_write, moved_to, moved_from, delete (changes, not reads).
+A failing command is reported with its exit status on stderr; watching goes on.
+
+Examples:
+  tswatch exec -r src -- gzip -k {path}                compress each file written under src/
+  tswatch exec -r src --batch -- make                  one make per burst of changes
+  tswatch exec -r . --glob '*.md' --batch -- pandoc-all {paths}
+  tswatch exec in --shell -- 'mv "$1" done/'           shell script, file name as "$1"`,
+    )
+    .action(async (words: string[], flags: ExecFlags, cmd: Command) => {
+      const { paths, argv } = splitCommand(words, cmd);
+      const options: ExecOptions = {
+        command: argv,
+        shell: flags.shell ?? false,
+        batch: flags.batch ?? false,
+        debounceMs: parseDuration('--debounce', flags.debounce, 'ms'),
+        onBusy: parseBusyPolicy(flags.onBusy),
+        signal: parseSignal('--signal', flags.signal),
+        killAfterMs: parseDuration('--kill-after', flags.killAfter, 's'),
+        ignoreOwn: flags.ignoreOwn ?? false,
+      };
+      const selection = toWatchSelection(paths, flags);
+      if (selection.events?.length === 0) selection.events = CHANGE_EVENTS;
+      process.exitCode = await daemonLoop({
+        ...foregroundIO(flags.quiet),
+        exitOnFatal: true,
+        load: async () => [{ name: '', selection, action: { recipe: 'exec', options: { ...options } } }],
+      });
+    });
+  return command;
+}

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadConfig } from '../../../recipes/automation/config-loader.js';
+import { IN_CLOSE_WRITE, IN_CREATE, TswatchError, watchSpec } from '../../../src/index.js';
+import { tmpDir } from '../../helpers/tmp-dir.js';
+
+function write(text: string): string {
+  const file = join(tmpDir(), 'tswatch.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+function problems(file: string): string[] {
+  try {
+    loadConfig(file);
+  } catch (err) {
+    assert.ok(err instanceof TswatchError);
+    assert.equal(err.code, 'EBADCONFIG');
+    return err.message.split('\n').slice(1).map((line) => line.trim().replace(`${file}:`, ''));
+  }
+  assert.fail('the config was accepted');
+}
+
+test('a valid config: paths resolved against the file, actions mapped, defaults filled', () => {
+  const file = write(`
+pidfile: run/t.pid
+drainTimeout: 2.5
+watches:
+  - name: build
+    paths: src
+    recursive: true
+    events: [create, close_write]
+    exclude: '/\\.git/'
+    glob: ['*.ts']
+    exec: [make, '{path}']
+    batch: true
+    debounce: 250
+    onBusy: restart
+    signal: INT
+    killAfter: 3
+  - paths: [/abs]
+    restart: node server.js
+    startRetries: 5
+  - paths: [in]
+    handler: ./h.js
+    options: { verbose: true }
+`);
+  const dir = join(file, '..');
+  const config = loadConfig(file);
+  assert.equal(config.pidfile, join(dir, 'run/t.pid'));
+  assert.equal(config.drainTimeoutMs, 2500);
+  const [build, second, third] = config.watches;
+  assert.equal(build!.name, 'build');
+  assert.deepEqual(build!.selection.paths, [join(dir, 'src')]);
+  const spec = watchSpec(build!.selection);
+  assert.equal(spec.mask, IN_CREATE | IN_CLOSE_WRITE);
+  assert.equal(spec.options.rec, true);
+  assert.equal(spec.accepts(join(dir, 'src/a.ts')), true);
+  assert.equal(spec.accepts(join(dir, 'src/a.js')), false);
+  assert.equal(spec.accepts(join(dir, 'src/.git/x.ts')), false);
+  assert.deepEqual(build!.action, {
+    recipe: 'exec',
+    options: { command: ['make', '{path}'], shell: false, signal: 'SIGINT', killAfterMs: 3000, debounceMs: 250, cwd: dir, batch: true, onBusy: 'restart', ignoreOwn: undefined },
+  });
+  assert.equal(second!.name, 'watch2');
+  assert.deepEqual(second!.action.options.command, ['node server.js']);
+  assert.equal(second!.action.options.shell, true, 'a string command is a shell script');
+  assert.equal(second!.action.options.startRetries, 5);
+  assert.deepEqual(third!.action, { recipe: 'handler', options: { module: './h.js', options: { verbose: true } } });
+});
+
+test('every mistake is reported at once, with line, column and key, sorted by line', () => {
+  const file = write(`watches:
+  - name: build
+    paths: [src]
+    events: close_write,bogus
+    exec: [make]
+  - paths: src
+    evnts: create
+    restart: [node, s.js]
+    onBusy: later
+  - paths: [a]
+    recipe: backupp
+  - paths: [a]
+    exclude: ['(']
+    exec: ['x']
+    signal: NOPE
+  - paths: [a]
+    exec: [x]
+    restart: [y]
+  - name: build
+    paths: [b]
+    exec: [true]
+`);
+  const found = problems(file);
+  // (a misplaced option is only checked once the entry's keys are all valid: see the next test)
+  assert.match(found[0]!, /^4:5: watches\[0\]\.events: unknown event name 'bogus' \(valid event names: access, .*\)$/);
+  assert.equal(found[1], "7:5: watches[1].evnts: unknown key 'evnts'");
+  assert.match(found[2]!, /^9:5: watches\[1\]\.onBusy: .*"queue"\|"drop"\|"restart"\|"signal"/);
+  assert.equal(found[3], "11:5: watches[2].recipe: unknown recipe 'backupp' (known recipes: exec, restart, handler)");
+  assert.match(found[4]!, /^13:5: watches\[3\]\.exclude: '\(' is not a valid regular expression/);
+  assert.match(found[5]!, /^15:5: watches\[3\]\.signal: unknown signal 'NOPE'/);
+  assert.equal(found[6], '18:5: watches[4].restart: one action per watch, not exec and restart');
+  assert.match(found[7]!, /^21:5: watches\[5\]\.exec: a list of argv words .*quote words YAML would read as booleans/);
+  assert.equal(found.length, 8, found.join('\n'));
+});
+
+test('an option given to the wrong action is named', () => {
+  const file = write(`watches:\n  - paths: [a]\n    restart: [node, s.js]\n    onBusy: drop\n`);
+  assert.deepEqual(problems(file), ["4:5: watches[0].onBusy: 'onBusy' applies to exec only, not restart"]);
+});
+
+test('duplicate names, YAML syntax errors and a missing file are named too', () => {
+  const dup = write(`watches:\n  - name: x\n    paths: [a]\n    exec: [a]\n  - name: x\n    paths: [b]\n    exec: [b]\n`);
+  assert.deepEqual(problems(dup), ["5:5: watches[1].name: the name 'x' is already used by watches[0]"]);
+  const syntax = write('watches:\n  - paths: [a\n  - b: c\n');
+  assert.match(problems(syntax)[0]!, /^3:3: YAML syntax: /);
+  assert.throws(() => loadConfig('/nonexistent/tswatch.yaml'), /cannot read config file '\/nonexistent\/tswatch.yaml': no such file/);
+  assert.deepEqual(problems(write('watches: []\n')), ['1:1: watches: at least one watch']);
+});
