@@ -123,7 +123,7 @@ export interface HttpServer {
 export async function startHttpServer(settings: HttpSettings, ctx: HttpContext, log: (line: string) => void): Promise<HttpServer> {
   const server: Server = createServer((req, res) => {
     res.setHeader('x-content-type-options', 'nosniff');
-    res.setHeader('referrer-policy', 'no-referrer');
+    res.setHeader('referrer-policy', 'same-origin'); // no-referrer would make Chromium send Origin: null with our own forms
     route(req, res, ctx).catch((err: Error) => {
       log(`web: ${req.method} ${req.url}: ${err.message}`);
       if (!res.headersSent) sendJson(res, 400, { error: err.message });
