@@ -1,4 +1,4 @@
-import { type Event, inotifywaitNames } from '../../../src/index.js';
+import type { Event } from '../../../src/index.js';
 import type { AutomationEngine } from '../automation-engine.js';
 import type { Request } from '../daemon-loop.js';
 import { HttpAuth } from './auth.js';
@@ -17,8 +17,9 @@ export class DaemonWeb {
 
   /** For DaemonLoopOptions.observe. */
   readonly observe = (name: string, event: Event, ignored: boolean): void => {
-    this.ring.push({ time: new Date().toISOString(), watch: name, event: inotifywaitNames(event.mask), mask: event.mask, path: event.pathname, ignored });
-    this.rate.add(name);
+    const now = Date.now();
+    this.ring.push(name, event.mask, event.pathname, ignored, now);
+    this.rate.add(name, now);
   };
 
   /** For DaemonLoopOptions.onReady: pause, resume and reload go through the main loop, as `tswatch ctl`'s do. */

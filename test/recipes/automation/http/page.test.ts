@@ -40,6 +40,7 @@ test('the page: a touched file appears in the live tail, the glob filter applies
   assert.equal(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
   await row.locator('td', { hasText: hostile }).waitFor(); // the last-event cell, refreshed live
   await row.locator('svg.chart polyline').waitFor({ state: 'attached' });
+  await row.locator('td', { hasText: 'runs: 2' }).waitFor(); // what the exec action's status() reports
 
   await page.fill('input[name=glob]', '*.log');
   await page.click('#filter button');
