@@ -71,7 +71,7 @@ function refuse(res: ServerResponse, url: URL, refusal: Refusal, nonce: string):
 async function route(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const nonce = randomBytes(16).toString('base64');
-  if (req.method === 'POST' && url.pathname === '/login') {
+  if (req.method === 'POST' && url.pathname === '/login' && ctx.auth.required) {
     const refusal = checkOrigin(req);
     if (refusal !== undefined) return refuse(res, url, refusal, nonce);
     const cookie = ctx.auth.login((await readForm(req)).get('token') ?? '');
@@ -81,7 +81,7 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: HttpContext
   }
   const refusal = ctx.auth.check(req);
   if (refusal !== undefined) return refuse(res, url, refusal, nonce);
-  if (req.method === 'GET' || req.method === 'HEAD') {
+  if (req.method === 'GET') {
     if (url.pathname === '/') {
       let recent = ctx.ring.since(0).events;
       let message = url.searchParams.get('msg') ?? undefined;
@@ -97,7 +97,7 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: HttpContext
     return;
   }
   if (req.method !== 'POST') {
-    res.writeHead(405, { allow: 'GET, POST' });
+    res.writeHead(405, { allow: 'GET, POST' }); // HEAD too: a HEAD of the stream would never end
     return void res.end();
   }
   const form = await readForm(req);

@@ -1,6 +1,7 @@
 /** The daemon's web API over real HTTP on 127.0.0.1, against real `tswatch daemon` processes. */
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { spawnTswatch } from '../../../helpers/spawn-cli.js';
@@ -191,6 +192,14 @@ test('refused at start: a non-loopback address without a token, a token file oth
   const readable = spawnTswatch(['daemon', '--config', config, '--socket', join(root, 's'), '--http-token-file', tokenFile]);
   assert.equal(await readable.exited, 1);
   assert.match(readable.stderr, new RegExp(`--http-token-file: '${tokenFile}' can be read by other users\\n\\s+chmod 600`));
+  const taken = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => taken.once('listening', resolve));
+  const port = (taken.address() as { port: number }).port;
+  const busy = spawnTswatch(['daemon', '--config', config, '--socket', join(root, 's'), '--http', `127.0.0.1:${port}`]);
+  assert.equal(await busy.exited, 1);
+  taken.close();
+  assert.match(busy.stderr, new RegExp(`cannot listen on 127.0.0.1:${port}: .*EADDRINUSE.*\\n\\s+another program uses that port: pick another in --http`));
+  assert.ok(!busy.stderr.includes('Watches established'), 'the watches it had started were stopped');
   const bad = spawnTswatch(['daemon', '--config', config, '--socket', join(root, 's'), '--http', 'localhost:99999']);
   assert.equal(await bad.exited, 1);
   assert.match(bad.stderr, /--http: 'localhost:99999' is not HOST:PORT\n\s+e\.g\. --http 127\.0\.0\.1:8080/);
