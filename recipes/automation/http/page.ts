@@ -9,7 +9,7 @@ function sparkline(history: readonly number[]): string {
   const max = Math.max(1, ...history);
   const step = 150 / Math.max(1, history.length - 1);
   const points = history.map((v, i) => `${(i * step).toFixed(1)},${(27 - (v / max) * 25).toFixed(1)}`).join(' ');
-  return `<svg class="chart" viewBox="0 0 150 28" width="150" height="28" role="img" aria-label="events per second, last ${history.length} s, peak ${max}"><title>last ${history.length} s, peak ${max}/s</title><polyline points="${points}"/></svg>`;
+  return `<svg class="chart" viewBox="0 0 150 28" width="150" height="28" role="img" aria-label="events per second, last ${history.length} s, peak ${max}"><title>last ${history.length} s, peak ${max}/s</title><polygon points="0,28 ${points} 150,28"/></svg>`;
 }
 
 function state(w: WatchView): string {
@@ -66,7 +66,7 @@ const STYLE = `body{font:14px system-ui,sans-serif;margin:1.5em;color:#222;backg
 h2{font-size:1.1em;margin:1.4em 0 .4em}table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid #ddd;padding:.3em .5em;vertical-align:top;text-align:left}
 th{background:#eee;font-weight:600}.path{font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}.error{color:#b00020;font-size:12px}
 .state{font-weight:600}.state.paused{color:#b26a00}.state.running{color:#1b7f2a}.state.backoff,.state.fatal{color:#b00020}
-.chart{background:#f3f6fb}.chart polyline{fill:none;stroke:#2b63c6;stroke-width:1.5}.rate{font-size:12px;color:#555}
+.chart{background:#f3f6fb}.chart polygon{fill:#9db8e8;stroke:#2b63c6;stroke-width:1}.rate{font-size:12px;color:#555}
 tr.ignored{color:#999}#note{min-height:1.2em;color:#555}form{display:inline}button{cursor:pointer}
 #tail-box{max-height:22em;overflow:auto}header{display:flex;gap:1em;align-items:baseline;flex-wrap:wrap}`;
 

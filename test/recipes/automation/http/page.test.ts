@@ -39,7 +39,7 @@ test('the page: a touched file appears in the live tail, the glob filter applies
   await page.locator('#tail tr', { hasText: hostile }).waitFor(); // shown as text, not markup
   assert.equal(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
   await row.locator('td', { hasText: hostile }).waitFor(); // the last-event cell, refreshed live
-  await row.locator('svg.chart polyline').waitFor({ state: 'attached' });
+  await row.locator('svg.chart polygon').waitFor({ state: 'attached' });
   await row.locator('td', { hasText: 'runs: 2' }).waitFor(); // what the exec action's status() reports
 
   await page.fill('input[name=glob]', '*.log');
@@ -57,6 +57,7 @@ test('the page: a touched file appears in the live tail, the glob filter applies
   writeFileSync(join(d.watched, 'while-paused.log'), '');
   await page.locator('#tail tr.ignored', { hasText: 'while-paused.log' }).waitFor();
   assert.match((await page.locator('#note').textContent())!, /paused 'w'/);
+  await row.locator('td:nth-child(10)', { hasText: /^1$/ }).waitFor(); // the Ignored count, refreshed live
 
   mkdirSync(ARTIFACTS, { recursive: true });
   const shot = join(ARTIFACTS, 'status-page.png');
