@@ -20,9 +20,18 @@ export interface ActionContext {
   fence: Fence;
 }
 
+/**
+ * What an action reports for `ctl status`, `GET /api/status` and the web page. Recipes add their own
+ * keys (a backup's `queue` and `lastSync`, a trash's `bytes`): the page shows each as `key: value`.
+ */
 export interface ActionStatus {
   /** Pids of the commands running now. */
   running: number[];
+  /** One word for the state column (running, backoff, syncing, …); default: running or idle by `running`. */
+  state?: string;
+  /** The last thing that went wrong, shown with the watch's errors. */
+  lastError?: string;
+  /** Anything else: numbers, strings (ISO times), booleans, small objects. */
   [key: string]: unknown;
 }
 

@@ -27,7 +27,7 @@ export interface ApplyResult {
  * loop), or every path it watched is gone.
  */
 export class AutomationEngine extends EventEmitter {
-  private readonly units = new Map<string, { key: string; unit: WatchUnit }>();
+  private readonly units = new Map<string, { key: string; recipe: string; unit: WatchUnit }>();
 
   constructor(
     private readonly io: UnitIO,
@@ -51,7 +51,7 @@ export class AutomationEngine extends EventEmitter {
   }
 
   status(): UnitStatus[] {
-    return [...this.units.values()].map(({ unit }) => unit.status());
+    return [...this.units.values()].map(({ unit, recipe }) => ({ ...unit.status(), recipe }));
   }
 
   /** Start, keep, restart and stop watches so that `definitions` is what runs. */
@@ -72,7 +72,7 @@ export class AutomationEngine extends EventEmitter {
       if (this.units.has(def.name)) continue;
       try {
         const unit = await this.startUnit(def);
-        this.units.set(def.name, { key: keyOf(def), unit });
+        this.units.set(def.name, { key: keyOf(def), recipe: def.action.recipe, unit });
         result.started.push(def.name);
       } catch (err) {
         if (!(err instanceof TswatchError)) throw err;

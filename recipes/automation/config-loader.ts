@@ -15,6 +15,8 @@ export interface LoadedConfig {
   pidfile?: string | undefined;
   log?: string | undefined;
   socket?: string | undefined;
+  http?: string | undefined;
+  httpTokenFile?: string | undefined;
   drainTimeoutMs?: number | undefined;
   watches: WatchDefinition[];
 }
@@ -107,6 +109,8 @@ export function loadConfig(file: string): LoadedConfig {
         pidfile: local(config.pidfile),
         log: local(config.log),
         socket: local(config.socket),
+        http: config.http === undefined ? undefined : String(config.http),
+        httpTokenFile: local(config.httpTokenFile),
         drainTimeoutMs: config.drainTimeout === undefined ? undefined : config.drainTimeout * 1000,
         watches,
       };

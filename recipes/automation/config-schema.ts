@@ -81,6 +81,10 @@ export const configSchema = z.strictObject({
   pidfile: z.string().optional(),
   log: z.string().optional(),
   socket: z.string().optional(),
+  /** Web page and JSON API: HOST:PORT (or a port, on 127.0.0.1); also --http. */
+  http: z.union([z.string().min(1), z.number().int().min(0).max(65535)]).optional(),
+  /** File holding the token the web page and API require (required off loopback); also --http-token-file. */
+  httpTokenFile: z.string().min(1).optional(),
   /** Seconds a stopping watch may take to finish the work already triggered. */
   drainTimeout: seconds.optional(),
   watches: z.array(watchSchema).min(1, 'at least one watch'),

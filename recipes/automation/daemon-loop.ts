@@ -2,7 +2,7 @@ import { TswatchError } from '../../src/index.js';
 import { AutomationEngine, type WatchDefinition } from './automation-engine.js';
 import type { Log } from './action.js';
 import type { OutputSink } from './process-group.js';
-import type { UnitStatus } from './watch-unit.js';
+import type { UnitIO, UnitStatus } from './watch-unit.js';
 
 /** What the loop is asked to do: a signal received, a control request, a watch that gave up. */
 export type Request =
@@ -27,6 +27,8 @@ export interface DaemonLoopOptions {
   reloadable?: boolean;
   /** Reopen the log (SIGUSR1, after logrotate moved it). */
   reopenLog?: () => void;
+  /** Sees every event the watches select (the web page's live tail). */
+  observe?: UnitIO['observe'];
   /** Called once the watches run, with a way to queue control requests (the control socket). */
   onReady?: (submit: (request: Request) => void, engine: AutomationEngine) => void | Promise<void>;
 }
@@ -47,7 +49,7 @@ export async function daemonLoop(options: DaemonLoopOptions): Promise<number> {
   };
   const onSignal = (signal: NodeJS.Signals): void => submit({ kind: 'signal', signal });
   for (const signal of SIGNALS) process.on(signal, onSignal);
-  const engine = new AutomationEngine({ log: options.log, output: options.output }, options.baseDir, options.drainTimeoutMs);
+  const engine = new AutomationEngine({ log: options.log, output: options.output, observe: options.observe }, options.baseDir, options.drainTimeoutMs);
   engine.on('fatal', (name: string, code: number, why: string) => submit({ kind: 'fatal', name, code, why }));
 
   const applyConfig = async (): Promise<string> => {

@@ -4,6 +4,8 @@ import type { WatchDefinition } from './automation-engine.js';
 import { loadConfig } from './config-loader.js';
 import { defaultSocketPath, startControlServer } from './control-socket.js';
 import { daemonLoop } from './daemon-loop.js';
+import { DaemonWeb } from './http/daemon-web.js';
+import { httpSettings } from './http/server.js';
 import { LogFile } from './log-file.js';
 import { acquirePidfile } from './pidfile.js';
 
@@ -13,6 +15,9 @@ export interface DaemonOptions {
   pidfile?: string | undefined;
   log?: string | undefined;
   socket?: string | undefined;
+  /** Web page and JSON API: HOST:PORT. */
+  http?: string | undefined;
+  httpTokenFile?: string | undefined;
   drainTimeoutMs?: number | undefined;
   /** Listen on the control socket (daemon: yes; `tswatch run`: only when --socket is given). */
   control: boolean;
@@ -29,6 +34,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const pidfile = options.pidfile ?? first.pidfile;
   const logPath = options.log ?? first.log;
   const socketPath = options.socket ?? first.socket ?? (options.control ? defaultSocketPath(pidfile) : undefined);
+  const httpAddress = options.http ?? first.http;
+  const web = httpAddress === undefined ? undefined : new DaemonWeb(httpSettings(httpAddress, options.httpTokenFile ?? first.httpTokenFile, options.http ? '--http' : "config key 'http'"));
   const logFile = logPath === undefined ? undefined : new LogFile(logPath);
   const log: Log = logFile ? (line) => logFile.line(line) : (line) => void options.stderr.write(`tswatch: ${line}\n`);
   let release: (() => void) | undefined;
@@ -43,13 +50,15 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       drainTimeoutMs: options.drainTimeoutMs ?? first.drainTimeoutMs,
       reloadable: true,
       reopenLog: logFile ? () => logFile.reopen() : undefined,
+      observe: web?.observe,
       // The file is read again on each reload; the first read is the one already validated.
       load: async () => {
         const watches = unread ?? loadConfig(options.config).watches;
         unread = undefined;
         return watches;
       },
-      onReady: async (submit) => {
+      onReady: async (submit, engine) => {
+        await web?.start(submit, engine, log);
         if (socketPath !== undefined) {
           server = await startControlServer(socketPath, submit);
           log(`control socket: ${socketPath}`, 'info');
@@ -58,6 +67,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     });
   } finally {
     server?.close();
+    web?.close();
     release?.();
     logFile?.close();
   }

@@ -17,3 +17,4 @@ export { ProcessGroup, statusCode, describeStatus, type ExitStatus, type OutputS
 export { restartAction, type RestartOptions } from './restart-action.js';
 export { RestartSupervisor, type SupervisorOptions, type SupervisorState } from './restart-supervisor.js';
 export { WatchUnit, CHANGE_EVENTS, type UnitStatus } from './watch-unit.js';
+export * from './http/index.js';

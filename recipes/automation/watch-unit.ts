@@ -8,7 +8,11 @@ export const CHANGE_EVENTS = ['close_write,moved_to,moved_from,delete'];
 
 export interface UnitStatus {
   name: string;
+  /** The action's recipe (exec, restart, handler, backup, …); set by the engine. */
+  recipe?: string;
   paths: string[];
+  /** Where events come from: inotify, parcel. */
+  backend: string;
   /** Kernel watches held. */
   watches: number;
   events: number;
@@ -30,6 +34,8 @@ function tagged(name: string, log: Log): Log {
 export interface UnitIO {
   log: Log;
   output: ActionContext['output'];
+  /** Sees each event the watch selects, before the action does; `ignored` while paused or --ignore-own. */
+  observe?: (name: string, event: Event, ignored: boolean) => void;
 }
 
 /**
@@ -43,6 +49,7 @@ export class WatchUnit {
   private readonly notifier: Notifier;
   private readonly fence: Fence;
   private readonly log: Log;
+  private readonly observe: UnitIO['observe'];
   private counters = { events: 0, errors: 0, overflows: 0, ignored: 0 };
   private paused = false;
   private lastEvent: UnitStatus['lastEvent'];
@@ -54,6 +61,7 @@ export class WatchUnit {
   private constructor(name: string, spec: WatchSpec, wm: WatchManager, fence: Fence, action: Action, io: UnitIO) {
     this.name = name;
     this.log = tagged(name, io.log);
+    this.observe = io.observe;
     this.spec = spec;
     this.fence = fence;
     this.action = action;
@@ -124,6 +132,7 @@ export class WatchUnit {
     return {
       name: this.name,
       paths: this.spec.paths,
+      backend: this.notifier.watchManager.backend.name,
       watches: Math.max(0, this.notifier.watchManager.size - 1), // the fence is ours, not the user's
       ...this.counters,
       paused: this.paused,
@@ -144,7 +153,9 @@ export class WatchUnit {
       return;
     }
     if (!this.spec.accepts(event.pathname) || this.fence.covers(event.pathname)) return;
-    if (this.paused || this.action.ignoring?.()) {
+    const ignored = this.paused || (this.action.ignoring?.() ?? false);
+    this.observe?.(this.name, event, ignored);
+    if (ignored) {
       this.counters.ignored++;
       return;
     }

@@ -7,6 +7,8 @@ interface ConfigFlags {
   pidfile?: string;
   log?: string;
   socket?: string;
+  http?: string;
+  httpTokenFile?: string;
   drainTimeout?: string;
 }
 
@@ -14,6 +16,7 @@ export const CONFIG_EXAMPLE = `
 Config file (YAML; paths relative to the file; every key is checked, errors give FILE:LINE:COL):
   pidfile: /run/user/1000/tswatch.pid       # optional, also --pidfile
   log: tswatch.log                          # optional, also --log
+  http: 127.0.0.1:8080                      # optional web page and API, also --http (httpTokenFile too)
   drainTimeout: 10                          # seconds to finish triggered work on stop/reload
   watches:
     - name: build
@@ -42,6 +45,8 @@ export function addConfigOptions(command: Command): Command {
     .option('--pidfile <file>', 'write the pid here (a stale one is replaced; a live one is an error)')
     .option('--log <file>', 'log here instead of stderr, commands output included (SIGUSR1 reopens it)')
     .option('--socket <path>', 'control socket for tswatch ctl')
+    .option('--http <[host:]port>', 'serve a status page and JSON API here (default host 127.0.0.1)')
+    .option('--http-token-file <file>', 'require the token in this file (mode 600) for the page and API; needed off loopback')
     .addOption(new Option('--drain-timeout <seconds>', 'on stop or reload, wait this long for triggered work before signalling commands'));
 }
 
@@ -52,6 +57,8 @@ export function configAction(control: boolean) {
       pidfile: flags.pidfile,
       log: flags.log,
       socket: flags.socket,
+      http: flags.http,
+      httpTokenFile: flags.httpTokenFile,
       drainTimeoutMs: flags.drainTimeout === undefined ? undefined : parseDuration('--drain-timeout', flags.drainTimeout, 's'),
       control,
       stderr: process.stderr,

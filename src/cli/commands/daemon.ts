@@ -19,10 +19,14 @@ Signals:
   SIGTERM/SIGINT  stop: deliver the events already queued, wait up to --drain-timeout for commands
   SIGUSR1         reopen the --log file (for logrotate)
 The control socket (tswatch ctl) is created mode 0600: only this user can connect.
+--http serves a status page and JSON API (/api/status, /api/events, POST /api/watches/NAME/pause);
+loopback only unless --http-token-file names a token file (mode 600). See the README.
 ${CONFIG_EXAMPLE}
 
 Examples:
   tswatch daemon --config ~/.config/tswatch.yaml --pidfile $XDG_RUNTIME_DIR/tswatch.pid --log ~/tswatch.log &
+  tswatch daemon --config tswatch.yaml --http 127.0.0.1:8080      then open http://127.0.0.1:8080/
+  tswatch daemon --config tswatch.yaml --http 0.0.0.0:8080 --http-token-file ~/.tswatch-token
   tswatch ctl status            tswatch ctl reload            kill -HUP $(cat $XDG_RUNTIME_DIR/tswatch.pid)`,
     )
     .action(configAction(true));
