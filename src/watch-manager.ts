@@ -2,10 +2,11 @@ import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { basename, dirname, normalize } from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import type { Backend } from './backends/backend.js';
-import { selectBackend } from './backends/select.js';
+import { type BackendName, selectBackend } from './backends/select.js';
 import { errnoError, TswatchError } from './errors.js';
 import type { ExcludeFilter, PathFilter } from './exclude-filter.js';
 import {
+  ALL_EVENTS,
   IN_ACCESS,
   IN_CLOSE_NOWRITE,
   IN_CREATE,
@@ -19,6 +20,7 @@ import {
   IN_MOVED_TO,
   IN_ONESHOT,
   IN_OPEN,
+  maskname,
   u32,
 } from './masks.js';
 import type { Handler } from './process-event.js';
@@ -47,7 +49,10 @@ export interface UpdateWatchOptions {
 }
 
 export interface WatchManagerOptions {
-  backend?: Backend;
+  /** A backend, or its name: 'inotify', 'parcel', 'poll', 'auto' (default: `TSWATCH_BACKEND`, else inotify). */
+  backend?: Backend | BackendName;
+  /** Milliseconds between two polls of a path, for the poll backend (and auto's polled mounts). */
+  pollInterval?: number;
   /** Default exclude filter for every addWatch (pyinotify's `exclude_filter`). */
   excludeFilter?: PathFilter | ExcludeFilter;
 }
@@ -91,6 +96,26 @@ export function joinPath(dir: string, name: string): string {
   return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
 }
 
+/** The bits `backend` delivers for the watch `wd`. */
+function supportedMaskOf(backend: Backend, wd: number): number {
+  return backend.supportedMaskOf?.(wd) ?? backend.supportedMask;
+}
+
+const warnedUnsupported = new Set<string>();
+
+/** Asked for events this watch's backend cannot give: say so, once per backend and set of bits. */
+function warnUnsupported(backend: Backend, wd: number, mask: number, path: string): void {
+  const missing = mask & ALL_EVENTS & ~supportedMaskOf(backend, wd);
+  const key = `${backend.name}:${missing}`;
+  if (missing === 0 || warnedUnsupported.has(key)) return;
+  warnedUnsupported.add(key);
+  process.emitWarning(
+    `the ${backend.name} backend cannot deliver ${maskname(missing).replaceAll('|', ', ')} (asked for on '${path}'); ` +
+      'those events will not be reported there',
+    { type: 'TswatchWarning', code: 'TSWATCH_UNSUPPORTED' },
+  );
+}
+
 function asFilter(filter: PathFilter | ExcludeFilter | undefined): PathFilter | undefined {
   return filter === undefined || typeof filter === 'function' ? filter : filter.test;
 }
@@ -107,7 +132,9 @@ export class WatchManager {
   private readonly echoes = new Map<number, Map<string, number>>();
 
   constructor(options: WatchManagerOptions = {}) {
-    this.backend = options.backend ?? selectBackend();
+    const backend = options.backend;
+    this.backend =
+      backend === undefined || typeof backend === 'string' ? selectBackend(backend, { pollInterval: options.pollInterval }) : backend;
     this.excludeFilter = asFilter(options.excludeFilter);
   }
 
@@ -328,10 +355,9 @@ export class WatchManager {
 
   /** Note the echo a read of `watch`'s directory has just queued on its own watch and its parent's. */
   private expectEcho(watch: Watch): void {
-    if (!(this.backend.supportedMask & SCAN_ECHO)) return;
     const note = (w: Watch | undefined, name: string): void => {
       // Oneshot watches get no IN_CLOSE_NOWRITE to end the echo with (see kernelMask).
-      if (w === undefined || !(w.mask & SCAN_ECHO) || w.mask & IN_ONESHOT) return;
+      if (w === undefined || !(w.mask & SCAN_ECHO) || w.mask & IN_ONESHOT || !(supportedMaskOf(this.backend, w.wd) & SCAN_ECHO)) return;
       let names = this.echoes.get(w.wd);
       if (names === undefined) this.echoes.set(w.wd, (names = new Map()));
       names.set(name, (names.get(name) ?? 0) + 1);
@@ -348,6 +374,7 @@ export class WatchManager {
         ~IN_MASK_ADD,
     );
     const wd = this.backend.addWatch(path, this.kernelMask(mask, isDir));
+    warnUnsupported(this.backend, wd, mask, path);
     let watch = this.byWd.get(wd);
     if (watch === undefined) {
       watch = { wd, path, mask, procFun: undefined, autoAdd: false, excludeFilter: undefined, entries: isDir ? new Map() : undefined };
