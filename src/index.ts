@@ -26,3 +26,9 @@ export { selectBackend, BACKEND_NAMES, type BackendName, type BackendChoice } fr
 export { PollBackend, type PollBackendOptions } from './backends/poll.js';
 export { AutoBackend, type AutoBackendOptions } from './backends/auto.js';
 export { isRemoteFs, parseMountinfo, mountOfPath, type Mount } from './backends/mount-table.js';
+export * from './watchdog/events.js';
+export { FileSystemEventHandler } from './watchdog/file-system-event-handler.js';
+export { PatternMatchingEventHandler, type PatternMatchingOptions } from './watchdog/pattern-matching-event-handler.js';
+export { RegexMatchingEventHandler, type RegexMatchingOptions } from './watchdog/regex-matching-event-handler.js';
+export { LoggingEventHandler, type Logger } from './watchdog/logging-event-handler.js';
+export { Observer, PollingObserver, ObservedWatch, type ObserverOptions, type EventHandler } from './watchdog/observer.js';
