@@ -32,3 +32,5 @@ export { PatternMatchingEventHandler, type PatternMatchingOptions } from './watc
 export { RegexMatchingEventHandler, type RegexMatchingOptions } from './watchdog/regex-matching-event-handler.js';
 export { LoggingEventHandler, type Logger } from './watchdog/logging-event-handler.js';
 export { Observer, PollingObserver, ObservedWatch, type ObserverOptions, type EventHandler } from './watchdog/observer.js';
+export { DirectorySnapshot, type StatInfo, type SnapshotOptions, type SnapshotJSON } from './snapshot/directory-snapshot.js';
+export { DirectorySnapshotDiff, type SnapshotDiffOptions } from './snapshot/directory-snapshot-diff.js';
