@@ -5,6 +5,7 @@ import type { Event } from './event.js';
 import { PrintAllEvents } from './print-all-events.js';
 import { callHandler, type Handler } from './process-event.js';
 import { SystemProcessor, type Delivery } from './system-processor.js';
+import { TreeState } from './tree-state.js';
 import type { WatchManager } from './watch-manager.js';
 
 export interface NotifierOptions {
@@ -16,6 +17,14 @@ export interface NotifierOptions {
   coalesceEvents?: boolean;
   /** Events `for await` may hold before reading pauses (the kernel queue absorbs the rest). */
   highWaterMark?: number;
+  /**
+   * Keep the watched trees' state in this file: on start, what changed since the last run is delivered
+   * first (synthetic events), then live events; the state is saved on start, every `stateInterval`
+   * and on stop.
+   */
+  stateFile?: string;
+  /** Milliseconds between two saves of the state (default 60 000): what a crash can make re-reported. */
+  stateInterval?: number;
 }
 
 export interface LoopOptions {
@@ -48,6 +57,8 @@ export class Notifier extends EventEmitter {
   private paused = false;
   private callbacks = new Set<(notifier: Notifier) => unknown>();
   private readonly stopped: Promise<void>;
+  private treeState: TreeState | undefined;
+  private stateTimer: NodeJS.Timeout | undefined;
   private resolveStopped!: () => void;
 
   constructor(watchManager: WatchManager, defaultProcFun?: Handler | null, options: NotifierOptions = {}) {
@@ -70,6 +81,7 @@ export class Notifier extends EventEmitter {
   start(): this {
     if (this.state !== 'idle') return this;
     this.state = 'running';
+    if (this.options.stateFile !== undefined) this.catchUp(this.options.stateFile);
     this.watchManager.backend.start(
       (batch) => this.onBatch(batch),
       (err) => this.reportError(err),
@@ -94,6 +106,8 @@ export class Notifier extends EventEmitter {
   stop(): void {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
+    clearInterval(this.stateTimer);
+    if (this.treeState) this.saveState(true);
     this.processor.dispose();
     this.watchManager.close();
     for (const consumer of this.consumers) consumer.wake?.();
@@ -126,6 +140,22 @@ export class Notifier extends EventEmitter {
     } finally {
       this.consumers.delete(consumer);
       this.stop();
+    }
+  }
+
+  /** Deliver what changed while not running, before any live event; then keep the state saved. */
+  private catchUp(file: string): void {
+    this.treeState = new TreeState(file, this.watchManager);
+    for (const delivery of this.processor.replay(this.treeState.changes())) this.dispatch(delivery);
+    this.saveState(false);
+    this.stateTimer = setInterval(() => this.saveState(true), this.options.stateInterval ?? 60_000).unref();
+  }
+
+  private saveState(fresh: boolean): void {
+    try {
+      this.treeState!.save(fresh);
+    } catch (err) {
+      this.reportError(err);
     }
   }
 

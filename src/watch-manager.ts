@@ -337,6 +337,12 @@ export class WatchManager {
     return true;
   }
 
+  /** tswatch itself has just read the directory at `path` (a snapshot): its echo is not the user's. */
+  noteOwnRead(path: string): void {
+    const watch = this.watch(this.byPath.get(path) ?? -1);
+    if (watch !== undefined) this.expectEcho(watch);
+  }
+
   /** After a queue overflow the echoes noted may never come: forget them rather than eat real events. */
   forgetEchoes(): void {
     this.echoes.clear();

@@ -9,6 +9,7 @@ export interface ParsedFlags {
   recursive?: boolean;
   quiet?: number;
   timeout?: string;
+  state?: string;
 }
 
 /** Everything `run` needs, validated: no argv, no I/O. */
@@ -21,6 +22,8 @@ export interface RunOptions {
   quiet: number;
   /** Milliseconds; 0 means wait forever. */
   timeoutMs: number;
+  /** Report what changed since the last run first, keeping the state in this file. */
+  stateFile?: string | undefined;
 }
 
 export function toRunOptions(paths: string[], flags: ParsedFlags): RunOptions {
@@ -32,6 +35,7 @@ export function toRunOptions(paths: string[], flags: ParsedFlags): RunOptions {
     recursive: flags.recursive ?? false,
     quiet: flags.quiet ?? 0,
     timeoutMs: parseSeconds('--timeout', flags.timeout ?? '0') * 1000,
+    stateFile: flags.state,
   };
 }
 

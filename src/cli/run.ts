@@ -49,11 +49,13 @@ export async function run(options: RunOptions, io: CliIO): Promise<number> {
     if (options.quiet < 2) writer.push(inotifywaitLine(event));
     if (!options.monitor) notifier.stop();
     else armTimeout();
-  });
+  }, { stateFile: options.stateFile });
   notifier.on('error', (err: Error) => io.stderr.write(`tswatch: ${err instanceof TswatchError ? err.describe() : err.message}\n`));
   await notifier.ready();
   say('Watches established.');
   armTimeout();
+  notifier.start(); // with --state, what changed while not running is printed now, before live events
+  writer.flush();
   await notifier.loop({
     callback: () => {
       writer.flush();

@@ -16,6 +16,8 @@ export interface SnapshotOptions {
   recursive?: boolean;
   /** Paths for which it returns true are left out, with everything below them. */
   exclude?: (path: string) => boolean;
+  /** Called after each directory is read (a watcher discounts the events its own reads cause). */
+  onRead?: (dir: string) => void;
 }
 
 /** The serialized form: the root, then per entry its path relative to the root and its stat fields. */
@@ -42,7 +44,7 @@ export class DirectorySnapshot {
   constructor(path: string, options: SnapshotOptions = {}) {
     this.root = resolve(path);
     this.recursive = options.recursive ?? true;
-    this.walk(options.exclude);
+    this.walk(options);
   }
 
   /** A snapshot from its serialized form (no walk). */
@@ -110,7 +112,7 @@ export class DirectorySnapshot {
     return this.byInode.get(`${id[0]}:${id[1]}`);
   }
 
-  private walk(exclude: ((path: string) => boolean) | undefined): void {
+  private walk({ exclude, onRead }: SnapshotOptions): void {
     const root = lstatOrUndefined(this.root);
     if (root === undefined) return; // a missing directory is an empty snapshot: everything was deleted
     this.stats.set(this.root, root);
@@ -124,6 +126,7 @@ export class DirectorySnapshot {
       } catch {
         continue; // vanished or unreadable meanwhile: what it held is unknown, not deleted
       }
+      onRead?.(dir);
       const prefix = dir === '/' ? '/' : `${dir}/`;
       for (const name of names) {
         const path = prefix + name;
