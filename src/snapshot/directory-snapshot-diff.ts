@@ -7,8 +7,9 @@ export interface SnapshotDiffOptions {
 
 /**
  * watchdog's DirectorySnapshotDiff: what changed between two snapshots of the same tree. A path whose
- * inode turns up elsewhere moved; one whose inode changed was deleted and created again; one whose
- * mtime or size changed was modified (a moved one too, under its old path).
+ * inode turns up elsewhere moved (same type, and for a file the same mtime and size: a reused inode is
+ * not a move); one whose inode changed was deleted and created again; one whose mtime or size changed
+ * was modified.
  */
 export class DirectorySnapshotDiff {
   readonly files_created: string[] = [];
@@ -41,17 +42,24 @@ export class DirectorySnapshotDiff {
         deleted.add(path);
       }
     }
-    // An inode that left one path and turned up at another moved (watchdog's rule, both directions).
+    // An inode that left one path and turned up at another moved (watchdog's rule, both directions) —
+    // unless it is a freed inode the filesystem reused: then the type differs, or for a file the
+    // mtime or size (a rename keeps both; a new file gets its own).
+    const sameEntry = (from: string, to: string) => {
+      const a = ref.stat_info(from)!;
+      const b = snapshot.stat_info(to)!;
+      return a.isDir === b.isDir && (a.isDir || (a.mtimeMs === b.mtimeMs && a.size === b.size));
+    };
     const moved = new Map<string, string>();
     for (const path of [...deleted]) {
       const to = find(ref, path, snapshot);
-      if (to === undefined) continue;
+      if (to === undefined || !sameEntry(path, to)) continue;
       deleted.delete(path);
       moved.set(path, to);
     }
     for (const path of [...created]) {
       const from = find(snapshot, path, ref);
-      if (from === undefined) continue;
+      if (from === undefined || !sameEntry(from, path)) continue;
       created.delete(path);
       moved.set(from, path);
     }

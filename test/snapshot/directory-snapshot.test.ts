@@ -93,3 +93,17 @@ test('100k entries: snapshot and diff well within seconds (no per-file await)', 
   console.log(`# 100k entries: snapshot ${walkMs.toFixed(0)} ms, diff ${diffMs.toFixed(0)} ms, JSON round trip ${serialMs.toFixed(0)} ms (${(json.length / 1e6).toFixed(1)} MB)`);
   assert.ok(walkMs < 10_000 && diffMs < 5_000, `snapshot ${walkMs} ms, diff ${diffMs} ms`);
 });
+
+test('a freed inode reused by a new entry is a delete and a create, not a move', () => {
+  const root = tmpDir();
+  for (let i = 0; i < 20; i++) writeFileSync(join(root, `old${i}`), 'x'.repeat(i));
+  const a = new DirectorySnapshot(root);
+  for (let i = 0; i < 20; i++) rmSync(join(root, `old${i}`));
+  for (let i = 0; i < 10; i++) mkdirSync(join(root, `dir${i}`));
+  for (let i = 0; i < 10; i++) writeFileSync(join(root, `new${i}`), 'different content');
+  const diff = new DirectorySnapshotDiff(a, new DirectorySnapshot(root));
+  assert.deepEqual(diff.files_moved, []);
+  assert.deepEqual(diff.dirs_moved, []);
+  assert.equal(diff.files_deleted.length, 20);
+  assert.equal(diff.files_created.length + diff.dirs_created.length, 20);
+});
