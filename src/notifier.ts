@@ -5,6 +5,7 @@ import type { Event } from './event.js';
 import { PrintAllEvents } from './print-all-events.js';
 import { callHandler, type Handler } from './process-event.js';
 import { SystemProcessor, type Delivery } from './system-processor.js';
+import { Settler } from './settler.js';
 import { TreeState } from './tree-state.js';
 import type { WatchManager } from './watch-manager.js';
 
@@ -25,6 +26,11 @@ export interface NotifierOptions {
   stateFile?: string;
   /** Milliseconds between two saves of the state (default 60 000): what a crash can make re-reported. */
   stateInterval?: number;
+  /**
+   * Milliseconds: report a file's IN_MODIFY once it has stopped changing (on its IN_CLOSE_WRITE, or
+   * after its size and mtime stayed the same this long), per path.
+   */
+  settle?: number;
 }
 
 export interface LoopOptions {
@@ -58,6 +64,7 @@ export class Notifier extends EventEmitter {
   private callbacks = new Set<(notifier: Notifier) => unknown>();
   private readonly stopped: Promise<void>;
   private treeState: TreeState | undefined;
+  private readonly settler: Settler | undefined;
   private stateTimer: NodeJS.Timeout | undefined;
   private resolveStopped!: () => void;
 
@@ -69,6 +76,18 @@ export class Notifier extends EventEmitter {
     this.options = options;
     this.coalesce = options.coalesceEvents ?? false;
     this.processor = new SystemProcessor(watchManager, (err) => this.reportError(err));
+    if (options.settle !== undefined) {
+      if (!(Number.isFinite(options.settle) && options.settle >= 0)) {
+        throw new TswatchError(`settle: ${options.settle} is not a number of milliseconds`, {
+          code: 'EBADSETTLE',
+          hint: 'give settle in milliseconds, 0 or more, e.g. 500',
+        });
+      }
+      this.settler = new Settler(options.settle, (delivery) => {
+        this.dispatch(delivery);
+        for (const consumer of this.consumers) consumer.wake?.();
+      });
+    }
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
   }
 
@@ -109,6 +128,7 @@ export class Notifier extends EventEmitter {
     clearInterval(this.stateTimer);
     if (this.treeState) this.saveState(true);
     this.processor.dispose();
+    this.settler?.dispose();
     this.watchManager.close();
     for (const consumer of this.consumers) consumer.wake?.();
     this.resolveStopped();
@@ -168,7 +188,10 @@ export class Notifier extends EventEmitter {
       this.reportError(err);
       return;
     }
-    for (const delivery of deliveries) this.dispatch(delivery);
+    for (const delivery of deliveries) {
+      if (this.settler) this.settler.push(delivery);
+      else this.dispatch(delivery);
+    }
     if (this.consumers.size > 0) {
       for (const consumer of this.consumers) consumer.wake?.();
       this.updateFlow();

@@ -10,6 +10,7 @@ export interface ParsedFlags {
   quiet?: number;
   timeout?: string;
   state?: string;
+  settle?: string;
 }
 
 /** Everything `run` needs, validated: no argv, no I/O. */
@@ -24,6 +25,8 @@ export interface RunOptions {
   timeoutMs: number;
   /** Report what changed since the last run first, keeping the state in this file. */
   stateFile?: string | undefined;
+  /** Report a file's modify once it stopped changing for this many milliseconds. */
+  settleMs?: number | undefined;
 }
 
 export function toRunOptions(paths: string[], flags: ParsedFlags): RunOptions {
@@ -36,15 +39,16 @@ export function toRunOptions(paths: string[], flags: ParsedFlags): RunOptions {
     quiet: flags.quiet ?? 0,
     timeoutMs: parseSeconds('--timeout', flags.timeout ?? '0') * 1000,
     stateFile: flags.state,
+    settleMs: flags.settle === undefined ? undefined : parseSeconds('--settle', flags.settle, 'milliseconds'),
   };
 }
 
-function parseSeconds(flag: string, value: string): number {
+function parseSeconds(flag: string, value: string, unit = 'seconds'): number {
   const seconds = Number(value);
   if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
-    throw new TswatchError(`${flag}: '${value}' is not a number of seconds`, {
+    throw new TswatchError(`${flag}: '${value}' is not a number of ${unit}`, {
       code: 'EBADFLAG',
-      hint: `give ${flag} a whole or decimal number of seconds, 0 or more (0: never)`,
+      hint: `give ${flag} a whole or decimal number of ${unit}, 0 or more${unit === 'seconds' ? ' (0: never)' : ''}`,
     });
   }
   return seconds;

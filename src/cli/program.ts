@@ -25,6 +25,7 @@ export function buildProgram(): Command {
     .option('-r, --recursive', 'watch directories recursively, including those created later')
     .option('-q, --quiet', 'no "Setting up watches" messages; twice (-qq): no events either', count, 0)
     .option('-t, --timeout <seconds>', 'exit with status 2 if no event arrives within this time (0: never)')
+    .option('--settle <ms>', 'report a file\'s modify once it stopped changing: on close_write, or after MS ms unchanged')
     .option('--state <file>', 'keep the trees\' state in FILE: changes made while tswatch was not running are reported first')
     .version(packageVersion(), '-V, --version')
     .addHelpText(

@@ -49,7 +49,7 @@ export async function run(options: RunOptions, io: CliIO): Promise<number> {
     if (options.quiet < 2) writer.push(inotifywaitLine(event));
     if (!options.monitor) notifier.stop();
     else armTimeout();
-  }, { stateFile: options.stateFile });
+  }, { stateFile: options.stateFile, settle: options.settleMs });
   notifier.on('error', (err: Error) => io.stderr.write(`tswatch: ${err instanceof TswatchError ? err.describe() : err.message}\n`));
   await notifier.ready();
   say('Watches established.');
