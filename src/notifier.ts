@@ -5,6 +5,7 @@ import type { Event } from './event.js';
 import { PrintAllEvents } from './print-all-events.js';
 import { callHandler, type Handler } from './process-event.js';
 import { SystemProcessor, type Delivery } from './system-processor.js';
+import { AtomicSaveCoalescer } from './atomic-save.js';
 import { Settler } from './settler.js';
 import { TreeState } from './tree-state.js';
 import type { WatchManager } from './watch-manager.js';
@@ -31,6 +32,11 @@ export interface NotifierOptions {
    * after its size and mtime stayed the same this long), per path.
    */
   settle?: number;
+  /**
+   * Show an editor's write-temp-then-rename save as one IN_MODIFY (and IN_CLOSE_WRITE) of the real
+   * file. New files' events are then held for 500 ms, to see whether they are such a temporary file.
+   */
+  atomicSave?: boolean;
 }
 
 export interface LoopOptions {
@@ -65,6 +71,9 @@ export class Notifier extends EventEmitter {
   private readonly stopped: Promise<void>;
   private treeState: TreeState | undefined;
   private readonly settler: Settler | undefined;
+  private readonly coalescer: AtomicSaveCoalescer | undefined;
+  /** Where processed events go: the atomic-save and settle stages when on, then dispatch. */
+  private readonly deliver: (delivery: Delivery) => void;
   private stateTimer: NodeJS.Timeout | undefined;
   private resolveStopped!: () => void;
 
@@ -75,7 +84,13 @@ export class Notifier extends EventEmitter {
     this.defaultProcFun = defaultProcFun === undefined ? new PrintAllEvents() : defaultProcFun;
     this.options = options;
     this.coalesce = options.coalesceEvents ?? false;
-    this.processor = new SystemProcessor(watchManager, (err) => this.reportError(err));
+    // Atomic-save coalescing must see a temporary file's create and rename even when the mask leaves
+    // them out: the processor then marks such events unwanted instead of dropping them.
+    this.processor = new SystemProcessor(watchManager, (err) => this.reportError(err), options.atomicSave ?? false);
+    const later = (delivery: Delivery): void => {
+      this.dispatch(delivery);
+      for (const consumer of this.consumers) consumer.wake?.();
+    };
     if (options.settle !== undefined) {
       if (!(Number.isFinite(options.settle) && options.settle >= 0)) {
         throw new TswatchError(`settle: ${options.settle} is not a number of milliseconds`, {
@@ -83,11 +98,11 @@ export class Notifier extends EventEmitter {
           hint: 'give settle in milliseconds, 0 or more, e.g. 500',
         });
       }
-      this.settler = new Settler(options.settle, (delivery) => {
-        this.dispatch(delivery);
-        for (const consumer of this.consumers) consumer.wake?.();
-      });
+      this.settler = new Settler(options.settle, later);
     }
+    const settled = this.settler ? (d: Delivery) => this.settler!.push(d) : later;
+    if (options.atomicSave) this.coalescer = new AtomicSaveCoalescer(watchManager, settled);
+    this.deliver = this.coalescer ? (d) => this.coalescer!.push(d) : this.settler ? settled : (d) => this.dispatch(d);
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
   }
 
@@ -129,6 +144,7 @@ export class Notifier extends EventEmitter {
     if (this.treeState) this.saveState(true);
     this.processor.dispose();
     this.settler?.dispose();
+    this.coalescer?.dispose();
     this.watchManager.close();
     for (const consumer of this.consumers) consumer.wake?.();
     this.resolveStopped();
@@ -188,10 +204,7 @@ export class Notifier extends EventEmitter {
       this.reportError(err);
       return;
     }
-    for (const delivery of deliveries) {
-      if (this.settler) this.settler.push(delivery);
-      else this.dispatch(delivery);
-    }
+    for (const delivery of deliveries) this.deliver(delivery);
     if (this.consumers.size > 0) {
       for (const consumer of this.consumers) consumer.wake?.();
       this.updateFlow();
@@ -207,7 +220,8 @@ export class Notifier extends EventEmitter {
     }
   }
 
-  private dispatch({ event, handler }: Delivery): void {
+  private dispatch({ event, handler, wanted }: Delivery): void {
+    if (wanted === false) return;
     const target = handler ?? this.defaultProcFun;
     if (target !== null) {
       try {

@@ -24,6 +24,8 @@ import { joinPath, type ScanSink, type Watch, type WatchManager } from './watch-
 export interface Delivery {
   event: Event;
   handler: Handler | undefined;
+  /** false: outside the watch's mask, kept only for a later stage (atomic-save coalescing) to see. */
+  wanted?: boolean;
 }
 
 /** Kernel events that reach handlers whatever the mask (the kernel sends them unasked). */
@@ -57,6 +59,7 @@ export class SystemProcessor {
   constructor(
     private readonly wm: WatchManager,
     onError: (err: TswatchError) => void,
+    private readonly keepUnwanted = false,
   ) {
     this.sink = {
       event: (watch, mask, name) => this.deliver(watch, mask, 0, name, undefined, true),
@@ -158,11 +161,12 @@ export class SystemProcessor {
   }
 
   private deliver(watch: Watch, mask: number, cookie: number, name: string, src?: string, synthetic = false): void {
-    if ((mask & watch.mask & ALL_EVENTS) === 0 && (mask & ALWAYS) === 0) return;
+    const wanted = (mask & watch.mask & ALL_EVENTS) !== 0 || (mask & ALWAYS) !== 0;
+    if (!wanted && !this.keepUnwanted) return;
     // The kernel leaves IN_ISDIR off these two; the watch knows (pyinotify does the same).
     const dir = mask & (IN_DELETE_SELF | IN_MOVE_SELF) ? watch.entries !== undefined : undefined;
     const event = new Event({ wd: watch.wd, mask, cookie, name, path: watch.path, src_pathname: src, synthetic, dir });
-    this.out.push({ event, handler: watch.procFun });
+    this.out.push({ event, handler: watch.procFun, wanted });
   }
 
   /** The kernel dropped events: rescan every watched directory and report what changed, flagged synthetic. */
