@@ -22,7 +22,7 @@ export { PrintAllEvents, type TextSink } from './print-all-events.js';
 export { Stats } from './stats.js';
 export { ChainIfTrue } from './chain-if-true.js';
 export type { Backend, RawEvent, BackendStartOptions } from './backends/backend.js';
-export { selectBackend, BACKEND_NAMES, type BackendName, type BackendChoice } from './backends/select.js';
+export { selectBackend, BACKEND_NAMES, type BackendName, type SelectOptions } from './backends/select.js';
 export { PollBackend, type PollBackendOptions } from './backends/poll.js';
 export { AutoBackend, type AutoBackendOptions } from './backends/auto.js';
 export { isRemoteFs, parseMountinfo, mountOfPath, type Mount } from './backends/mount-table.js';

@@ -9,7 +9,7 @@ import { PollBackend } from './poll.js';
 export const BACKEND_NAMES = ['inotify', 'parcel', 'poll', 'auto'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
-export interface BackendChoice {
+export interface SelectOptions {
   /** Milliseconds between polls of one path, for the poll backend (and auto's polled mounts). */
   pollInterval?: number;
 }
@@ -59,7 +59,7 @@ function localBackend(forced: boolean): Backend {
  * - `auto`: polling for paths on network and FUSE mounts, the default backend elsewhere;
  * - none: native inotify, falling back to @parcel/watcher with one warning.
  */
-export function selectBackend(name: string | undefined = process.env.TSWATCH_BACKEND || undefined, choice: BackendChoice = {}): Backend {
+export function selectBackend(name: string | undefined = process.env.TSWATCH_BACKEND || undefined, choice: SelectOptions = {}): Backend {
   if (name !== undefined && !isBackendName(name)) {
     throw new TswatchError(`unknown backend '${name}'`, { code: 'EBADBACKEND', hint: `valid backends: ${BACKEND_NAMES.join(', ')}` });
   }

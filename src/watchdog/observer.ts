@@ -49,6 +49,10 @@ export interface ObserverOptions {
   pollInterval?: number;
   /** watchdog's `timeout`, seconds: for a PollingObserver, the polling interval. */
   timeout?: number;
+  /** Report a file's modification once it stopped changing (see the Notifier's `settle`). */
+  settle?: number;
+  /** An editor's write-temp-then-rename is one modification of the real file (Notifier's `atomicSave`). */
+  atomicSave?: boolean;
 }
 
 interface Emitter {
@@ -93,7 +97,8 @@ export class Observer extends EventEmitter {
     }
     const emitter: Emitter = { watch, handlers: new Set([handler]), notifier: undefined!, translator: undefined! };
     emitter.translator = new EventTranslator(watch.path, watch.is_recursive, (event) => this.dispatch(emitter, event));
-    emitter.notifier = new Notifier(wm, (event) => emitter.translator.translate(event));
+    const { settle, atomicSave } = this.options;
+    emitter.notifier = new Notifier(wm, (event) => emitter.translator.translate(event), { settle, atomicSave });
     emitter.notifier.on('error', (err: Error) => this.fail(err));
     this.emitters.set(watch.key, emitter);
     if (this.state === 'running') emitter.notifier.start();

@@ -213,3 +213,16 @@ for (const [label, make] of [
     assert.equal(o.count(new DirCreatedEvent(join(root, 'sub'))), 1);
   });
 }
+
+test('atomicSave: an editor-style save is one FileModifiedEvent of the real file, nothing of the temporary', async (t) => {
+  const root = tmpDir();
+  writeFileSync(join(root, 'doc.txt'), 'v1');
+  const o = await observe(t, root, true, new Observer({ atomicSave: true }));
+  writeFileSync(join(root, '.doc.txt.swp'), 'v2');
+  renameSync(join(root, '.doc.txt.swp'), join(root, 'doc.txt'));
+  await o.until(new FileClosedEvent(join(root, 'doc.txt')));
+  assert.deepEqual(o.handler.events.map(String), [
+    new FileModifiedEvent(join(root, 'doc.txt')).toString(),
+    new FileClosedEvent(join(root, 'doc.txt')).toString(),
+  ]);
+});
