@@ -83,6 +83,25 @@ test('killed with SIGKILL, changes made meanwhile are reported on the next start
   assert.deepEqual(second.lines().slice(0, 4), [`${dir} DELETE del`, `${dir} MOVED_FROM,ISDIR olddir`, `${dir} MOVED_TO,ISDIR moveddir`, `${dir} MOVED_FROM a`]);
   assert.equal(second.lines().length, EXPECTED.length, 'each change once');
   second.child.kill('SIGTERM');
+  await second.exited;
+});
+
+test('CLI --state: SIGTERM saves the state, so the next start repeats nothing', async () => {
+  const root = tmpDir();
+  const state = join(tmpDir(), 'state.gz');
+  const first = spawnTswatch(['-m', '--state', state, root]);
+  await first.waitStderr('Watches established.');
+  writeFileSync(join(root, 'seen-live'), '');
+  await first.waitLines(1);
+  first.child.kill('SIGTERM');
+  assert.equal(await first.exited, 0);
+  const second = spawnTswatch(['-m', '--state', state, '-e', 'create', root]);
+  await second.waitStderr('Watches established.');
+  writeFileSync(join(root, 'marker'), '');
+  await second.waitLines(1);
+  assert.deepEqual(second.lines(), [`${root}/ CREATE marker`]);
+  second.child.kill('SIGTERM');
+  await second.exited; // it saves the state on the way out: before the temp directories go
 });
 
 test('a state file that is not one is a clear error, naming it', () => {

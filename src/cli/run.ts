@@ -54,6 +54,9 @@ export async function run(options: RunOptions, io: CliIO): Promise<number> {
   await notifier.ready();
   say('Watches established.');
   armTimeout();
+  // With --state, Ctrl-C and `kill` stop cleanly: the state is saved, so nothing is reported twice.
+  const onSignal = (): void => notifier.stop();
+  if (options.stateFile !== undefined) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, onSignal);
   notifier.start(); // with --state, what changed while not running is printed now, before live events
   writer.flush();
   await notifier.loop({
@@ -69,6 +72,7 @@ export async function run(options: RunOptions, io: CliIO): Promise<number> {
     },
   });
   clearTimeout(timer);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
   writer.flush();
   if (gone) say('Every watched path is gone (deleted or unmounted): nothing more to watch.');
   if (timedOut && events === 0) return EXIT.timeout;
