@@ -5,6 +5,9 @@ import type { Event } from './event.js';
 import { PrintAllEvents } from './print-all-events.js';
 import { callHandler, type Handler } from './process-event.js';
 import { SystemProcessor, type Delivery } from './system-processor.js';
+import { AtomicSaveCoalescer } from './atomic-save.js';
+import { Settler } from './settler.js';
+import { TreeState } from './tree-state.js';
 import type { WatchManager } from './watch-manager.js';
 
 export interface NotifierOptions {
@@ -16,6 +19,24 @@ export interface NotifierOptions {
   coalesceEvents?: boolean;
   /** Events `for await` may hold before reading pauses (the kernel queue absorbs the rest). */
   highWaterMark?: number;
+  /**
+   * Keep the watched trees' state in this file: on start, what changed since the last run is delivered
+   * first (synthetic events), then live events; the state is saved on start, every `stateInterval`
+   * and on stop.
+   */
+  stateFile?: string;
+  /** Milliseconds between two saves of the state (default 60 000): what a crash can make re-reported. */
+  stateInterval?: number;
+  /**
+   * Milliseconds: report a file's IN_MODIFY once it has stopped changing (on its IN_CLOSE_WRITE, or
+   * after its size and mtime stayed the same this long), per path.
+   */
+  settle?: number;
+  /**
+   * Show an editor's write-temp-then-rename save as one IN_MODIFY (and IN_CLOSE_WRITE) of the real
+   * file. New files' events are then held for 500 ms, to see whether they are such a temporary file.
+   */
+  atomicSave?: boolean;
 }
 
 export interface LoopOptions {
@@ -48,6 +69,12 @@ export class Notifier extends EventEmitter {
   private paused = false;
   private callbacks = new Set<(notifier: Notifier) => unknown>();
   private readonly stopped: Promise<void>;
+  private treeState: TreeState | undefined;
+  private readonly settler: Settler | undefined;
+  private readonly coalescer: AtomicSaveCoalescer | undefined;
+  /** Where processed events go: the atomic-save and settle stages when on, then dispatch. */
+  private readonly deliver: (delivery: Delivery) => void;
+  private stateTimer: NodeJS.Timeout | undefined;
   private resolveStopped!: () => void;
 
   constructor(watchManager: WatchManager, defaultProcFun?: Handler | null, options: NotifierOptions = {}) {
@@ -57,7 +84,25 @@ export class Notifier extends EventEmitter {
     this.defaultProcFun = defaultProcFun === undefined ? new PrintAllEvents() : defaultProcFun;
     this.options = options;
     this.coalesce = options.coalesceEvents ?? false;
-    this.processor = new SystemProcessor(watchManager, (err) => this.reportError(err));
+    // Atomic-save coalescing must see a temporary file's create and rename even when the mask leaves
+    // them out: the processor then marks such events unwanted instead of dropping them.
+    this.processor = new SystemProcessor(watchManager, (err) => this.reportError(err), options.atomicSave ?? false);
+    const later = (delivery: Delivery): void => {
+      this.dispatch(delivery);
+      for (const consumer of this.consumers) consumer.wake?.();
+    };
+    if (options.settle !== undefined) {
+      if (!(Number.isFinite(options.settle) && options.settle >= 0)) {
+        throw new TswatchError(`settle: ${options.settle} is not a number of milliseconds`, {
+          code: 'EBADSETTLE',
+          hint: 'give settle in milliseconds, 0 or more, e.g. 500',
+        });
+      }
+      this.settler = new Settler(options.settle, later);
+    }
+    const settled = this.settler ? (d: Delivery) => this.settler!.push(d) : later;
+    if (options.atomicSave) this.coalescer = new AtomicSaveCoalescer(watchManager, settled);
+    this.deliver = this.coalescer ? (d) => this.coalescer!.push(d) : this.settler ? settled : (d) => this.dispatch(d);
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
   }
 
@@ -70,6 +115,7 @@ export class Notifier extends EventEmitter {
   start(): this {
     if (this.state !== 'idle') return this;
     this.state = 'running';
+    if (this.options.stateFile !== undefined) this.catchUp(this.options.stateFile);
     this.watchManager.backend.start(
       (batch) => this.onBatch(batch),
       (err) => this.reportError(err),
@@ -94,7 +140,11 @@ export class Notifier extends EventEmitter {
   stop(): void {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
+    clearInterval(this.stateTimer);
+    if (this.treeState) this.saveState(true);
     this.processor.dispose();
+    this.settler?.dispose();
+    this.coalescer?.dispose();
     this.watchManager.close();
     for (const consumer of this.consumers) consumer.wake?.();
     this.resolveStopped();
@@ -129,6 +179,22 @@ export class Notifier extends EventEmitter {
     }
   }
 
+  /** Deliver what changed while not running, before any live event; then keep the state saved. */
+  private catchUp(file: string): void {
+    this.treeState = new TreeState(file, this.watchManager);
+    for (const delivery of this.processor.replay(this.treeState.changes())) this.dispatch(delivery);
+    this.saveState(false);
+    this.stateTimer = setInterval(() => this.saveState(true), this.options.stateInterval ?? 60_000).unref();
+  }
+
+  private saveState(fresh: boolean): void {
+    try {
+      this.treeState!.save(fresh);
+    } catch (err) {
+      this.reportError(err);
+    }
+  }
+
   private onBatch(raw: RawEvent[]): void {
     if (this.state !== 'running') return;
     let deliveries: Delivery[];
@@ -138,7 +204,7 @@ export class Notifier extends EventEmitter {
       this.reportError(err);
       return;
     }
-    for (const delivery of deliveries) this.dispatch(delivery);
+    for (const delivery of deliveries) this.deliver(delivery);
     if (this.consumers.size > 0) {
       for (const consumer of this.consumers) consumer.wake?.();
       this.updateFlow();
@@ -154,7 +220,8 @@ export class Notifier extends EventEmitter {
     }
   }
 
-  private dispatch({ event, handler }: Delivery): void {
+  private dispatch({ event, handler, wanted }: Delivery): void {
+    if (wanted === false) return;
     const target = handler ?? this.defaultProcFun;
     if (target !== null) {
       try {

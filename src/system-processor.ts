@@ -1,3 +1,4 @@
+import { basename, dirname } from 'node:path';
 import type { RawEvent } from './backends/backend.js';
 import type { TswatchError } from './errors.js';
 import { Event } from './event.js';
@@ -8,6 +9,7 @@ import {
   IN_DELETE_SELF,
   IN_IGNORED,
   IN_ISDIR,
+  IN_MODIFY,
   IN_MOVED_FROM,
   IN_MOVE_SELF,
   IN_MOVED_TO,
@@ -15,12 +17,15 @@ import {
   IN_UNMOUNT,
 } from './masks.js';
 import type { Handler } from './process-event.js';
+import type { TreeChange } from './tree-state.js';
 import { joinPath, type ScanSink, type Watch, type WatchManager } from './watch-manager.js';
 
 /** An event ready for dispatch, with the watch's own handler if it has one. */
 export interface Delivery {
   event: Event;
   handler: Handler | undefined;
+  /** false: outside the watch's mask, kept only for a later stage (atomic-save coalescing) to see. */
+  wanted?: boolean;
 }
 
 /** Kernel events that reach handlers whatever the mask (the kernel sends them unasked). */
@@ -48,6 +53,8 @@ interface PendingMove {
 export class SystemProcessor {
   private readonly pending = new Map<number, PendingMove>();
   private batch = 0;
+  /** Replayed moves get cookies far from the kernel's (which count up from 0). */
+  private replayCookie = 0xc0000000;
   private timer: NodeJS.Timeout | undefined;
   private out: Delivery[] = [];
   private readonly sink: ScanSink;
@@ -55,6 +62,7 @@ export class SystemProcessor {
   constructor(
     private readonly wm: WatchManager,
     onError: (err: TswatchError) => void,
+    private readonly keepUnwanted = false,
   ) {
     this.sink = {
       event: (watch, mask, name) => this.deliver(watch, mask, 0, name, undefined, true),
@@ -73,6 +81,31 @@ export class SystemProcessor {
         this.timer = undefined;
         this.expireMoves(Infinity);
       }, MOVE_PAIR_MS).unref();
+    }
+    return this.out;
+  }
+
+  /**
+   * Changes made while nothing watched (a saved state's difference), as the events the kernel would
+   * have sent, flagged synthetic. A move keeps its pair (a cookie of its own) when both ends are
+   * watched; otherwise it is the delete or the create that the watched side saw.
+   */
+  replay(changes: readonly TreeChange[]): Delivery[] {
+    this.out = [];
+    const parentOf = (path: string) => this.wm.watch(this.wm.getWd(dirname(path)) ?? -1);
+    const dirBit = (isDir: boolean) => (isDir ? IN_ISDIR : 0);
+    for (const change of changes) {
+      const watch = parentOf(change.path);
+      const name = basename(change.path);
+      if (change.kind === 'moved') {
+        const to = parentOf(change.dest);
+        const cookie = (this.replayCookie = (this.replayCookie + 1) >>> 0);
+        if (watch) this.deliver(watch, IN_MOVED_FROM | dirBit(change.isDir), to ? cookie : 0, name, undefined, true);
+        if (to) this.deliver(to, IN_MOVED_TO | dirBit(change.isDir), watch ? cookie : 0, basename(change.dest), watch ? change.path : undefined, true);
+      } else if (watch) {
+        const bit = change.kind === 'created' ? IN_CREATE : change.kind === 'deleted' ? IN_DELETE : IN_MODIFY;
+        this.deliver(watch, bit | dirBit(change.isDir), 0, name, undefined, true);
+      }
     }
     return this.out;
   }
@@ -135,13 +168,14 @@ export class SystemProcessor {
   }
 
   private deliver(watch: Watch, mask: number, cookie: number, name: string, src?: string, synthetic = false): void {
-    if ((mask & watch.mask & ALL_EVENTS) === 0 && (mask & ALWAYS) === 0) return;
+    const wanted = (mask & watch.mask & ALL_EVENTS) !== 0 || (mask & ALWAYS) !== 0;
+    if (!wanted && !this.keepUnwanted) return;
     // Inside a directory moved away whose IN_MOVED_TO has not come (it left the tree): no path to give.
     if (watch.path.includes(PARKED)) return;
     // The kernel leaves IN_ISDIR off these two; the watch knows (pyinotify does the same).
     const dir = mask & (IN_DELETE_SELF | IN_MOVE_SELF) ? watch.entries !== undefined : undefined;
     const event = new Event({ wd: watch.wd, mask, cookie, name, path: watch.path, src_pathname: src, synthetic, dir });
-    this.out.push({ event, handler: watch.procFun });
+    this.out.push({ event, handler: watch.procFun, wanted });
   }
 
   /** The kernel dropped events: rescan every watched directory and report what changed, flagged synthetic. */

@@ -2,10 +2,11 @@ import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { normalize } from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import type { Backend, RawEvent } from './backends/backend.js';
-import { selectBackend } from './backends/select.js';
+import { type BackendName, selectBackend } from './backends/select.js';
 import { errnoError, TswatchError } from './errors.js';
 import type { ExcludeFilter, PathFilter } from './exclude-filter.js';
 import {
+  ALL_EVENTS,
   IN_ACCESS,
   IN_CLOSE_NOWRITE,
   IN_CREATE,
@@ -20,6 +21,7 @@ import {
   IN_ONESHOT,
   IN_ONLYDIR,
   IN_OPEN,
+  maskname,
   u32,
 } from './masks.js';
 import type { Handler } from './process-event.js';
@@ -48,7 +50,10 @@ export interface UpdateWatchOptions {
 }
 
 export interface WatchManagerOptions {
-  backend?: Backend;
+  /** A backend, or its name: 'inotify', 'parcel', 'poll', 'auto' (default: `TSWATCH_BACKEND`, else inotify). */
+  backend?: Backend | BackendName;
+  /** Milliseconds between two polls of a path, for the poll backend (and auto's polled mounts). */
+  pollInterval?: number;
   /** Default exclude filter for every addWatch (pyinotify's `exclude_filter`). */
   excludeFilter?: PathFilter | ExcludeFilter;
 }
@@ -92,6 +97,26 @@ export function joinPath(dir: string, name: string): string {
   return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
 }
 
+/** The bits `backend` delivers for the watch `wd`. */
+function supportedMaskOf(backend: Backend, wd: number): number {
+  return backend.supportedMaskOf?.(wd) ?? backend.supportedMask;
+}
+
+const warnedUnsupported = new Set<string>();
+
+/** Asked for events this watch's backend cannot give: say so, once per backend and set of bits. */
+function warnUnsupported(backend: Backend, wd: number, mask: number, path: string): void {
+  const missing = mask & ALL_EVENTS & ~supportedMaskOf(backend, wd);
+  const key = `${backend.name}:${missing}`;
+  if (missing === 0 || warnedUnsupported.has(key)) return;
+  warnedUnsupported.add(key);
+  process.emitWarning(
+    `the ${backend.name} backend cannot deliver ${maskname(missing).replaceAll('|', ', ')} (asked for on '${path}'); ` +
+      'those events will not be reported there',
+    { type: 'TswatchWarning', code: 'TSWATCH_UNSUPPORTED' },
+  );
+}
+
 function asFilter(filter: PathFilter | ExcludeFilter | undefined): PathFilter | undefined {
   return filter === undefined || typeof filter === 'function' ? filter : filter.test;
 }
@@ -108,7 +133,9 @@ export class WatchManager {
   private readonly echoes = new Map<number, number>();
 
   constructor(options: WatchManagerOptions = {}) {
-    this.backend = options.backend ?? selectBackend();
+    const backend = options.backend;
+    this.backend =
+      backend === undefined || typeof backend === 'string' ? selectBackend(backend, { pollInterval: options.pollInterval }) : backend;
     this.excludeFilter = asFilter(options.excludeFilter);
   }
 
@@ -321,6 +348,12 @@ export class WatchManager {
     return true;
   }
 
+  /** tswatch itself has just read the directory at `path` (a snapshot): its echo is not the user's. */
+  noteOwnRead(path: string): void {
+    const watch = this.watch(this.byPath.get(path) ?? -1);
+    if (watch !== undefined) this.expectEcho(watch);
+  }
+
   /** After a queue overflow the echoes noted may never come: forget them rather than eat real events. */
   forgetEchoes(): void {
     this.echoes.clear();
@@ -340,7 +373,7 @@ export class WatchManager {
   /** Note the echo a read of `watch`'s directory has just queued on its own watch (see takeEcho). */
   private expectEcho(watch: Watch): void {
     // Oneshot watches get no IN_CLOSE_NOWRITE to end the echo with (see kernelMask).
-    if (!(this.backend.supportedMask & SCAN_ECHO) || !(watch.mask & SCAN_ECHO) || watch.mask & IN_ONESHOT) return;
+    if (!(supportedMaskOf(this.backend, watch.wd) & SCAN_ECHO) || !(watch.mask & SCAN_ECHO) || watch.mask & IN_ONESHOT) return;
     this.echoes.set(watch.wd, (this.echoes.get(watch.wd) ?? 0) + 1);
   }
 
@@ -351,6 +384,7 @@ export class WatchManager {
         ~IN_MASK_ADD,
     );
     const wd = this.backend.addWatch(path, this.kernelMask(mask, isDir) | flags);
+    warnUnsupported(this.backend, wd, mask, path);
     let watch = this.byWd.get(wd);
     if (watch === undefined) {
       watch = { wd, path, mask, procFun: undefined, autoAdd: false, excludeFilter: undefined, entries: isDir ? new Map() : undefined };

@@ -21,6 +21,8 @@ export interface Backend {
   readonly name: string;
   /** Event bits (IN_*) this backend really delivers. */
   readonly supportedMask: number;
+  /** Bits one watch really delivers, when that differs by watch (a backend routing paths to others). */
+  supportedMaskOf?(wd: number): number;
   /**
    * Add or replace the watch on `path`; returns its watch descriptor. Like inotify_add_watch, the same
    * inode yields the same wd. Throws a TswatchError (ENOSPC, ENOENT, ...).

@@ -1,31 +1,12 @@
-import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, resolve, sep } from 'node:path';
+import { basename, dirname, sep } from 'node:path';
 import type ParcelWatcher from '@parcel/watcher';
-import { errnoError, TswatchError } from '../errors.js';
-import {
-  ALL_EVENTS,
-  IN_CREATE,
-  IN_DELETE,
-  IN_DELETE_SELF,
-  IN_DONT_FOLLOW,
-  IN_IGNORED,
-  IN_ISDIR,
-  IN_MASK_ADD,
-  IN_MASK_CREATE,
-  IN_MODIFY,
-  IN_ONESHOT,
-  IN_ONLYDIR,
-  u32,
-} from '../masks.js';
-import type { Backend, RawEvent } from './backend.js';
-
-interface Watch {
-  path: string;
-  inode: string;
-  mask: number;
-  isDir: boolean;
-}
+import { TswatchError } from '../errors.js';
+import { IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_IGNORED, IN_ISDIR, IN_MODIFY } from '../masks.js';
+import type { RawEvent } from './backend.js';
+import { EmulatedBackend } from './emulated-backend.js';
+import { type TableWatch, WatchTable } from './watch-table.js';
 
 /** One recursive @parcel/watcher subscription; `live` once its subscribe promise resolved. */
 interface Sub {
@@ -58,7 +39,7 @@ function coveringRoot(path: string, roots: { has(key: string): boolean }): strin
   return undefined;
 }
 
-const target = (w: Watch): string => (w.isDir ? w.path : dirname(w.path));
+const target = (w: TableWatch): string => (w.isDir ? w.path : dirname(w.path));
 
 /**
  * inotify emulated on @parcel/watcher, for when the native addon could not be built. Parcel reports
@@ -66,22 +47,18 @@ const target = (w: Watch): string => (w.isDir ? w.path : dirname(w.path));
  * only those are claimed. Parcel subscriptions are recursive: one per outermost watched directory
  * serves every watch below it, and events are routed to wds by path.
  */
-export class ParcelBackend implements Backend {
+export class ParcelBackend extends EmulatedBackend {
   readonly name = 'parcel';
   readonly supportedMask = IN_CREATE | IN_DELETE | IN_MODIFY | IN_DELETE_SELF | IN_IGNORED;
   private readonly parcel: typeof ParcelWatcher;
-  private readonly watches = new Map<number, Watch>();
-  private readonly byPath = new Map<string, number>();
-  private readonly byInode = new Map<string, number>();
+  /** A dropped watch changes the subscriptions only if a root exists for it. */
+  private readonly table = new WatchTable((_wd, watch) => {
+    if (this.subs.has(target(watch))) this.reconcile();
+  });
   private readonly subs = new Map<string, Sub>();
-  private nextWd = 1;
-  private onBatch: ((events: RawEvent[]) => void) | undefined;
-  private onError: ((err: Error) => void) | undefined;
-  private readonly earlyErrors: Error[] = [];
-  private held: RawEvent[][] | undefined;
-  private closed = false;
 
   constructor() {
+    super('@parcel/watcher');
     // Loaded here, not at import: a missing prebuilt binary must not break importing the library.
     try {
       this.parcel = createRequire(import.meta.url)('@parcel/watcher') as typeof ParcelWatcher;
@@ -95,58 +72,17 @@ export class ParcelBackend implements Backend {
   }
 
   addWatch(path: string, mask: number): number {
-    let st;
-    let key: string;
-    try {
-      st = mask & IN_DONT_FOLLOW ? lstatSync(path) : statSync(path);
-      const abs = resolve(path);
-      // Parcel reports real paths under the root we give it, so watches are keyed by real path.
-      key = mask & IN_DONT_FOLLOW ? resolve(realpathSync(dirname(abs)), basename(abs)) : realpathSync(abs);
-    } catch (err) {
-      throw errnoError(err as NodeJS.ErrnoException, 'watch', path);
-    }
-    if (mask & IN_ONLYDIR && !st.isDirectory()) {
-      throw errnoError(Object.assign(new Error('not a directory'), { code: 'ENOTDIR' }), 'watch', path);
-    }
-    const inode = `${st.dev}:${st.ino}`;
-    const known = this.byInode.get(inode);
-    if (known !== undefined) {
-      if (mask & IN_MASK_CREATE) throw errnoError(Object.assign(new Error('already watched'), { code: 'EEXIST' }), 'watch', path);
-      const watch = this.watches.get(known)!;
-      watch.mask = u32((mask & IN_MASK_ADD ? watch.mask | mask : mask) & ~IN_MASK_ADD);
-      return known;
-    }
-    const wd = this.nextWd++;
-    this.watches.set(wd, { path: key, inode, mask: u32(mask & ~IN_MASK_ADD), isDir: st.isDirectory() });
-    this.byPath.set(key, wd);
-    this.byInode.set(inode, wd);
+    const { wd, isNew } = this.table.add(path, mask);
     // Inside an existing root (the common case: a recursive tree) nothing changes in the subscriptions.
-    const dir = target(this.watches.get(wd)!);
-    if (!this.subs.has(dir) && coveringRoot(dir, this.subs) === undefined) this.reconcile();
+    const dir = target(this.table.get(wd)!);
+    if (isNew && !this.subs.has(dir) && coveringRoot(dir, this.subs) === undefined) this.reconcile();
     return wd;
   }
 
   rmWatch(wd: number): void {
-    if (!this.forget(wd)) return;
+    if (!this.table.remove(wd)) return;
     // The kernel answers inotify_rm_watch with IN_IGNORED on a later read, never inside the call.
     queueMicrotask(() => this.emit([{ wd, mask: IN_IGNORED, cookie: 0, name: '' }]));
-  }
-
-  start(onBatch: (events: RawEvent[]) => void, onError: (err: Error) => void): void {
-    this.onBatch = onBatch;
-    this.onError = onError;
-    for (const err of this.earlyErrors.splice(0)) onError(err);
-  }
-
-  // Parcel has no flow control: while paused, batches wait here.
-  pause(): void {
-    this.held ??= [];
-  }
-
-  resume(): void {
-    const held = this.held ?? [];
-    this.held = undefined;
-    for (const batch of held) this.emit(batch);
   }
 
   async ready(): Promise<void> {
@@ -158,13 +94,9 @@ export class ParcelBackend implements Backend {
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (!this.shut()) return;
     for (const sub of [...this.subs.values()]) this.drop(sub);
-    this.watches.clear();
-    this.byPath.clear();
-    this.byInode.clear();
-    this.held = undefined;
+    this.table.clear();
   }
 
   // ---- subscriptions ----
@@ -175,7 +107,7 @@ export class ParcelBackend implements Backend {
    */
   private reconcile(): void {
     if (this.closed) return;
-    const targets = new Set([...this.watches.values()].map(target));
+    const targets = new Set([...this.table.values()].map(target));
     const wanted = new Set([...targets].filter((t) => coveringRoot(t, targets) === undefined));
     for (const root of wanted) if (!this.subs.has(root)) this.subscribe(root);
     const settled = (root: string) => this.subs.get(root)?.live || this.subs.get(root)?.failed;
@@ -200,7 +132,7 @@ export class ParcelBackend implements Backend {
       (err: Error) => {
         sub.failed = true;
         if (sub.dropped) return;
-        this.fail(err, root);
+        this.fail(err, root, `watching '${root}'`);
         this.reconcile();
       },
     );
@@ -218,7 +150,7 @@ export class ParcelBackend implements Backend {
   /** While an outer root and an inner one are both live, only the outer one speaks (no duplicates). */
   private onParcel(sub: Sub, err: Error | null, events: ParcelWatcher.Event[]): void {
     if (!sub.live || [...this.subs.values()].some((o) => o.live && o !== sub && isUnder(sub.root, o.root))) return;
-    if (err) return this.fail(err, sub.root);
+    if (err) return this.fail(err, sub.root, `watching '${sub.root}'`);
     // Parcel sorts by path. The kernel deletes children before parents and creates parents first.
     const deletes = events.filter((e) => e.type === 'delete').reverse();
     const out: RawEvent[] = [];
@@ -229,10 +161,10 @@ export class ParcelBackend implements Backend {
   // ---- events ----
 
   private route(type: ParcelWatcher.EventType, path: string, out: RawEvent[]): void {
-    const parentWd = this.byPath.get(dirname(path));
-    const parent = parentWd === undefined ? undefined : this.watches.get(parentWd);
-    const selfWd = this.byPath.get(path);
-    const self = selfWd === undefined ? undefined : this.watches.get(selfWd);
+    const parentWd = this.table.wdOf(dirname(path));
+    const parent = parentWd === undefined ? undefined : this.table.get(parentWd);
+    const selfWd = this.table.wdOf(path);
+    const self = selfWd === undefined ? undefined : this.table.get(selfWd);
     const name = basename(path);
     let st;
     try {
@@ -245,52 +177,15 @@ export class ParcelBackend implements Backend {
     const replaced = self !== undefined && st !== undefined && `${st.dev}:${st.ino}` !== self.inode;
     if (type === 'delete' || replaced) {
       // Kernel order: DELETE_SELF on the entry's own watch, DELETE in its parent, then IGNORED.
-      if (self) this.push(out, selfWd!, IN_DELETE_SELF, '');
-      if (parent?.isDir) this.push(out, parentWd!, IN_DELETE | (self?.isDir ? IN_ISDIR : 0), name);
-      if (self && this.forget(selfWd!)) out.push({ wd: selfWd!, mask: IN_IGNORED, cookie: 0, name: '' });
+      if (self) this.table.push(out, selfWd!, IN_DELETE_SELF, '');
+      if (parent?.isDir) this.table.push(out, parentWd!, IN_DELETE | (self?.isDir ? IN_ISDIR : 0), name);
+      if (self && this.table.remove(selfWd!)) out.push({ wd: selfWd!, mask: IN_IGNORED, cookie: 0, name: '' });
       if (!replaced) return;
     }
     const isDir = st?.isDirectory() ?? self?.isDir ?? false;
     const bits = (type === 'create' || replaced ? IN_CREATE : IN_MODIFY) | (isDir ? IN_ISDIR : 0);
-    if (parent?.isDir) this.push(out, parentWd!, bits, name);
+    if (parent?.isDir) this.table.push(out, parentWd!, bits, name);
     // The kernel never reports IN_CREATE on a watch's own path; an update is the entry changing.
-    if (self && !replaced && type === 'update') this.push(out, selfWd!, bits, '');
-  }
-
-  /** Deliver only the bits the watch asked for; a oneshot watch ends after its first event. */
-  private push(out: RawEvent[], wd: number, mask: number, name: string): void {
-    const watch = this.watches.get(wd);
-    if (watch === undefined || (mask & watch.mask & ALL_EVENTS) === 0) return;
-    out.push({ wd, mask, cookie: 0, name });
-    if (watch.mask & IN_ONESHOT && this.forget(wd)) out.push({ wd, mask: IN_IGNORED, cookie: 0, name: '' });
-  }
-
-  /** Drop a watch; the subscriptions change only if it was one that a root exists for. */
-  private forget(wd: number): boolean {
-    const watch = this.watches.get(wd);
-    if (watch === undefined) return false;
-    this.watches.delete(wd);
-    if (this.byPath.get(watch.path) === wd) this.byPath.delete(watch.path);
-    if (this.byInode.get(watch.inode) === wd) this.byInode.delete(watch.inode);
-    if (this.subs.has(target(watch))) this.reconcile();
-    return true;
-  }
-
-  private emit(events: RawEvent[]): void {
-    if (this.closed || this.onBatch === undefined || events.length === 0) return;
-    if (this.held !== undefined) return void this.held.push(events);
-    try {
-      this.onBatch(events);
-    } catch (err) {
-      this.fail(err as Error);
-    }
-  }
-
-  private fail(err: Error, root?: string): void {
-    if (this.closed) return;
-    const where = root === undefined ? '' : ` (watching '${root}')`;
-    const error = new TswatchError(`@parcel/watcher${where}: ${err.message}`, { code: 'EBACKEND', path: root, cause: err });
-    if (this.onError) this.onError(error);
-    else this.earlyErrors.push(error);
+    if (self && !replaced && type === 'update') this.table.push(out, selfWd!, bits, '');
   }
 }

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { release } from 'node:os';
 import { resolve } from 'node:path';
-import { type BackendChoice, chooseBackend } from '../backends/select.js';
+import { type BackendChoice, type BackendName, chooseBackend } from '../backends/select.js';
 import { readProcLimit, suggestedLimit, TswatchError } from '../errors.js';
 import { inotifyUsage, type InotifyUsage } from '../inotify-usage.js';
-import { inotifyCaveat, mountOf } from '../mount-info.js';
+import { inotifyCaveat, mountOfPath } from '../backends/mount-table.js';
 import { countWatches, type WatchCount } from '../watch-budget.js';
 
 type Limit = 'max_user_watches' | 'max_user_instances' | 'max_queued_events';
@@ -31,7 +31,7 @@ export interface DoctorReport {
   version: string;
   node: string;
   kernel: string;
-  backend: { name: 'inotify' | 'parcel' | 'none'; why: string };
+  backend: { name: BackendName | 'none'; why: string };
   limits: Record<Limit, number | undefined>;
   /** Held by this user's processes visible here (other user namespaces' processes are not counted). */
   usage: InotifyUsage & { uid: number };
@@ -51,6 +51,8 @@ function backendChoice(problems: Problem[]): DoctorReport['backend'] {
     return { name: 'none', why: err.message };
   }
   if (choice.name === 'inotify') return { name: 'inotify', why: `native addon ${choice.file}` };
+  if (choice.name === 'poll') return { name: 'poll', why: 'TSWATCH_BACKEND=poll: chokidar polling, every path' };
+  if (choice.name === 'auto') return { name: 'auto', why: 'TSWATCH_BACKEND=auto: polling on network and FUSE mounts, inotify elsewhere' };
   if (choice.fallback === undefined) return { name: 'parcel', why: 'TSWATCH_BACKEND=parcel' };
   problems.push({ message: `native inotify addon unavailable: ${choice.fallback.error}`, fix: [choice.fallback.hint] });
   return { name: 'parcel', why: 'fallback: no open/close/access/attrib events, no paired moves' };
@@ -86,7 +88,7 @@ export function doctorReport(paths: readonly string[], version: string): DoctorR
       problems.push({ message: `${given}: no such file or directory`, fix: ['check the path (tswatch watches existing paths)'] });
       return { path, exists: false };
     }
-    const mount = mountOf(path);
+    const mount = mountOfPath(path);
     const caveat = mount && inotifyCaveat(mount.fsType);
     return {
       path,

@@ -20,6 +20,8 @@ export interface ParsedFlags extends FilterFlags, OutputFlags {
   timeout?: string;
   budget?: boolean;
   handler?: string;
+  state?: string;
+  settle?: string;
 }
 
 /** Everything `run` needs, validated: no argv, no I/O. */
@@ -40,6 +42,10 @@ export interface RunOptions {
   skipDir: PathFilter;
   budgetOnly: boolean;
   handler: string | undefined;
+  /** Report what changed since the last run first, keeping the state in this file. */
+  stateFile?: string | undefined;
+  /** Report a file's modify once it stopped changing for this many milliseconds. */
+  settleMs?: number | undefined;
 }
 
 /** Paths to watch and `@path`s to exclude (from the arguments and --fromfile), split; none is an error. */
@@ -74,15 +80,17 @@ export function toRunOptions(words: string[], flags: ParsedFlags): RunOptions {
     skipDir,
     budgetOnly: flags.budget ?? false,
     handler: flags.handler,
+    stateFile: flags.state,
+    settleMs: flags.settle === undefined ? undefined : parseSeconds('--settle', flags.settle, 'milliseconds'),
   };
 }
 
-function parseSeconds(flag: string, value: string): number {
+function parseSeconds(flag: string, value: string, unit = 'seconds'): number {
   const seconds = Number(value);
   if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
-    throw new TswatchError(`${flag}: '${value}' is not a number of seconds`, {
+    throw new TswatchError(`${flag}: '${value}' is not a number of ${unit}`, {
       code: 'EBADFLAG',
-      hint: `give ${flag} a whole or decimal number of seconds, 0 or more (0: never)`,
+      hint: `give ${flag} a whole or decimal number of ${unit}, 0 or more${unit === 'seconds' ? ' (0: never)' : ''}`,
     });
   }
   return seconds;

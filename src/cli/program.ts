@@ -66,6 +66,8 @@ export function buildProgram(): Command {
     .option('-t, --timeout <seconds>', 'exit with status 2 if no event arrives within this time (0: never)')
     .option('--budget', 'print how many inotify watches the paths need, and watch nothing')
     .option('--handler <module>', 'run this module (.js, or .ts via tsx) on every event instead of printing; implies -m')
+    .option('--settle <ms>', 'report a file\'s modify once it stopped changing: on close_write, or after MS ms unchanged')
+    .option('--state <file>', 'keep the trees\' state in FILE: changes made while tswatch was not running are reported first')
     .version(packageVersion(), '-V, --version')
     // Options after a subcommand's name are the subcommand's (`tswatch stats -t 5`), not tswatch's.
     .enablePositionalOptions()

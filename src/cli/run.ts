@@ -114,7 +114,7 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
     if (!options.monitor) notifier.stop();
     else armTimeout();
     return handler === undefined ? undefined : callHandler(handler, event);
-  });
+  }, { stateFile: options.stateFile, settle: options.settleMs });
   notifier.on('error', (err: Error, event?: Event) =>
     messages.write(`tswatch: ${event ? `handling ${event}: ` : ''}${err instanceof TswatchError ? err.describe() : (err.stack ?? err.message)}\n`),
   );
@@ -125,6 +125,11 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
     messages = syslogStream();
   }
   armTimeout();
+  // With --state, Ctrl-C and `kill` stop cleanly: the state is saved, so nothing is reported twice.
+  const onSignal = (): void => notifier.stop();
+  if (options.stateFile !== undefined) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, onSignal);
+  notifier.start(); // with --state, what changed while not running is printed now, before live events
+  writer.flush();
   await notifier.loop({
     callback: () => {
       writer.flush();
@@ -138,6 +143,7 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
     },
   });
   clearTimeout(timer);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
   writer.flush();
   if (out !== io.stdout) await new Promise((resolve) => out.end(resolve));
   if (gone) say('Every watched path is gone (deleted or unmounted): nothing more to watch.');
