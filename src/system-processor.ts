@@ -103,6 +103,10 @@ export class SystemProcessor {
         if (watch) this.deliver(watch, IN_MOVED_FROM | dirBit(change.isDir), to ? cookie : 0, name, undefined, true);
         if (to) this.deliver(to, IN_MOVED_TO | dirBit(change.isDir), watch ? cookie : 0, basename(change.dest), watch ? change.path : undefined, true);
       } else if (watch) {
+        // The watch's scan when it was armed saw the tree between the two runs: a create it did not see,
+        // or a delete of what it saw, came after, and the kernel reports that one itself.
+        if (change.kind === 'created' && watch.entries !== undefined && !watch.entries.has(name)) continue;
+        if (change.kind === 'deleted' && watch.entries?.has(name)) continue;
         const bit = change.kind === 'created' ? IN_CREATE : change.kind === 'deleted' ? IN_DELETE : IN_MODIFY;
         this.deliver(watch, bit | dirBit(change.isDir), 0, name, undefined, true);
       }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ALL_EVENTS, type Event, IN_ACCESS, IN_CLOSE_NOWRITE, IN_CREATE, IN_OPEN, Notifier, TswatchError, WatchManager } from '../src/index.js';
+import { ALL_EVENTS, type Event, IN_ACCESS, IN_CLOSE_NOWRITE, IN_CREATE, IN_DELETE, IN_OPEN, Notifier, TswatchError, WatchManager } from '../src/index.js';
 import { spawnTswatch } from './helpers/spawn-cli.js';
 import { tmpDir } from './helpers/tmp-dir.js';
 import { waitFor } from './helpers/wait-for.js';
@@ -113,4 +113,31 @@ test('a state file that is not one is a clear error, naming it', () => {
   const notifier = new Notifier(wm, () => {}, { stateFile: state });
   assert.throws(() => notifier.start(), (err: unknown) => err instanceof TswatchError && err.code === 'EBADSTATE' && err.message.includes(state) && /delete it/.test(err.hint ?? ''));
   wm.close();
+});
+
+test('a change between arming the watch and starting is reported once: by the kernel, not again by the catch-up', async () => {
+  const root = tmpDir();
+  const state = join(tmpDir(), 'state.gz');
+  writeFileSync(join(root, 'doomed'), '');
+  const run = async (between: () => void, until: (events: Event[]) => boolean) => {
+    const wm = new WatchManager();
+    wm.addWatch(root, IN_CREATE | IN_DELETE, { quiet: false });
+    between();
+    const events: Event[] = [];
+    const notifier = new Notifier(wm, (e) => void events.push(e), { stateFile: state });
+    notifier.start();
+    writeFileSync(join(root, `end-${events.length}-${Date.now()}`), '');
+    await waitFor(() => until(events), 'the end marker');
+    notifier.stop();
+    return events.filter((e) => !e.name.startsWith('end-')).map((e) => `${e.maskname} ${e.name}`);
+  };
+  await run(() => {}, (events) => events.some((e) => e.name.startsWith('end-'))); // saves the first state
+  const seen = await run(
+    () => {
+      writeFileSync(join(root, 'new'), '');
+      rmSync(join(root, 'doomed'));
+    },
+    (events) => events.filter((e) => e.name.startsWith('end-')).length > 0,
+  );
+  assert.deepEqual(seen, ['IN_CREATE new', 'IN_DELETE doomed']);
 });

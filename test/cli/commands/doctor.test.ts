@@ -80,5 +80,5 @@ test('doctor names a bad TSWATCH_BACKEND and the valid ones', async () => {
   const run = spawnTswatch(['doctor'], { TSWATCH_BACKEND: 'kqueue' });
   assert.equal(await run.exited, 1);
   assert.match(run.stdout, /^backend {5}none: unknown backend 'kqueue' \(from TSWATCH_BACKEND\)$/m);
-  assert.match(run.stdout, /^ {4}valid backends: inotify, parcel$/m);
+  assert.match(run.stdout, /^ {4}valid backends: inotify, parcel, poll, auto$/m);
 });
