@@ -26,4 +26,6 @@ export { Stats } from './stats.js';
 export { ChainIfTrue } from './chain-if-true.js';
 export type { Backend, RawEvent, BackendStartOptions } from './backends/backend.js';
 export { selectBackend, type BackendName } from './backends/select.js';
+export { watchedName } from './watched-name.js';
+export { eventFilter, type EventFilter, type FilteredEvent, type FilterOptions } from './event-filter.js';
 export { watchSpec, type WatchSelection, type WatchSpec } from './watch-spec.js';

@@ -135,12 +135,15 @@ function toDefinition(watch: WatchConfig, index: number, baseDir: string, report
     include: list(watch.include),
     includei: list(watch.includei),
     glob: list(watch.glob),
+    ignore: list(watch.ignore),
+    dirs: watch.dirs,
+    onlyDirs: watch.onlyDirs,
   };
   try {
     watchSpec(selection);
   } catch (err) {
     if (!(err instanceof TswatchError)) throw err;
-    const key = err.code === 'EBADEVENT' ? 'events' : (/^--(\w+):/.exec(err.message)?.[1] ?? 'paths');
+    const key = err.code === 'EBADEVENT' ? 'events' : /^--no-dirs and --only-dirs/.test(err.message) ? 'onlyDirs' : (/^--(\w+):/.exec(err.message)?.[1] ?? 'paths');
     report(at(key), `${err.message.replace(/^--\w+: /, '')}${err.hint ? ` (${err.hint})` : ''}`);
   }
   let signal: NodeJS.Signals | undefined;

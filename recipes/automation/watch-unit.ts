@@ -143,7 +143,7 @@ export class WatchUnit {
       this.log(`the kernel event queue overflowed; rescanning (missed creates and deletes follow)`);
       return;
     }
-    if (!this.spec.accepts(event.pathname) || this.fence.covers(event.pathname)) return;
+    if (!this.spec.accepts(event) || this.fence.covers(event.pathname)) return;
     if (this.paused || this.action.ignoring?.()) {
       this.counters.ignored++;
       return;

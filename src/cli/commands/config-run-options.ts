@@ -20,7 +20,8 @@ Config file (YAML; paths relative to the file; every key is checked, errors give
       paths: [src]
       recursive: true
       events: close_write,moved_to          # default: close_write,moved_to,moved_from,delete
-      exclude: ['/\\.git/']                  # also excludei, include, includei, glob
+      exclude: ['/\\.git/']                  # POSIX ERE on the path; also excludei, include, includei
+      ignore: ['node_modules']              # globs relative to the watched path; also glob, dirs, onlyDirs
       exec: [make, -C, ., '{path}']         # argv, placeholders as in tswatch exec
       batch: false                          # also debounce (ms), onBusy, ignoreOwn, signal, killAfter (s), cwd
     - name: server
