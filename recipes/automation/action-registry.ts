@@ -9,7 +9,7 @@ import type { ActionFactory } from './action.js';
 export const ACTIONS: Readonly<Record<string, () => Promise<ActionFactory>>> = {
   exec: async () => (await import('./exec-action.js')).execActionFactory,
   restart: async () => (await import('./restart-action.js')).restartActionFactory,
-  handler: async () => (await import('./handler-module.js')).handlerModuleFactory,
+  handler: async () => (await import('./handler-action.js')).handlerModuleFactory,
 };
 
 export async function resolveAction(name: string): Promise<ActionFactory> {
