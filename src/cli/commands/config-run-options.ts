@@ -31,9 +31,8 @@ Config file (YAML; paths relative to the file; every key is checked, errors give
       paths: [incoming]
       handler: ./on-incoming.js             # module exporting a ProcessEvent subclass or process_IN_* functions
     - name: mirror
-      paths: [docs]
-      recipe: backup                        # a recipe by name, with its options
-      options: { dest: /srv/backup }
+      recipe: backup                        # a recipe by name, with its options (backup, alert:
+      options: { src: docs, dest: /srv/backup }  # they watch what their options name: no paths)
   A string instead of a list (exec: 'make && ./test') is a /bin/sh script: values as "$1" and TSWATCH_*.`;
 
 /** --config and the daemon settings, shared by `tswatch daemon` and `tswatch run`. */

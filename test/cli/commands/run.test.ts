@@ -61,3 +61,13 @@ test('a module that exports no handler, and a recipe name nobody registered: cle
   assert.equal(await unknown.exited, 1);
   assert.match(unknown.stderr, /r\.yaml:3:5: watches\[0\]\.recipe: unknown recipe 'nosuch' \(known recipes: exec, restart, handler/);
 });
+
+test('the config example in --help is a valid config file', async () => {
+  const { CONFIG_EXAMPLE } = await import('../../../src/cli/commands/config-run-options.js');
+  const { loadConfig } = await import('../../../recipes/automation/config-loader.js');
+  const yaml = CONFIG_EXAMPLE.split('\n').filter((line) => line.startsWith('  ')).map((line) => line.slice(2));
+  const file = join(tmpDir(), 'example.yaml');
+  writeFileSync(file, `${yaml.join('\n')}\n`);
+  const config = loadConfig(file);
+  assert.deepEqual(config.watches.map((watch) => watch.action.recipe), ['exec', 'restart', 'handler', 'backup']);
+});
