@@ -19,7 +19,7 @@ export function addFilterOptions(command: Command): Command {
     .option('--excludei <regex>', 'like --exclude, case-insensitive', collect)
     .option('--include <regex>', 'ignore events on paths not matching this POSIX extended regex (repeatable)', collect)
     .option('--includei <regex>', 'like --include, case-insensitive', collect)
-    .option('--glob <pattern>', "only events on paths matching this glob, relative to the watched path ('*.ts': any name; 'src/**/*.ts'; repeatable)", collect)
+    .option('--glob <pattern>', 'only events on paths matching this glob, relative to the watched path (without a slash: the base name; repeatable)', collect)
     .option('--ignore <pattern>', 'no events on (and no watches for) paths matching this glob (repeatable)', collect)
     .option('--no-dirs', 'no events about directories')
     .option('--only-dirs', 'only events about directories');

@@ -73,7 +73,7 @@ export function alertCommand(): Command {
     .argument('<paths...>', 'files or directories to watch (a file is followed across replace and rotation)')
     .option('-e, --event <events>', 'events to mail about (inotifywait names; default create,delete,close_write,moved_from,moved_to,attrib,delete_self,move_self; none when a check is given)', collect)
     .option('-r, --recursive', 'watch directories below too, including new ones')
-    .option('--glob <pattern>', "only paths matching this glob (picomatch: absolute, relative to the watched directory, or '*.conf' for the name; repeatable)", collect)
+    .option('--glob <pattern>', 'only paths matching this glob (picomatch: absolute, relative to the watched directory, or without a slash the name; repeatable)', collect)
     .option('--ignore <pattern>', 'never paths matching this glob (repeatable)', collect)
     .option('--name <name>', 'rule name in subjects (default: the first path)')
     .option('--checksum', 'mail when a file\'s content changes (sha256)')
