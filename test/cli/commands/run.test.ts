@@ -72,3 +72,29 @@ test('the config example in --help is a valid config file', async () => {
   const config = loadConfig(file);
   assert.deepEqual(config.watches.map((watch) => watch.action.recipe), ['exec', 'restart', 'handler', 'backup']);
 });
+
+test('a reload that changes a handler watch imports the edited module again', async () => {
+  const root = tmpDir();
+  mkdirSync(join(root, 'a'));
+  const out = join(root, 'out');
+  const module = (tag: string): string =>
+    `import { appendFileSync } from 'node:fs';\nexport default (event) => appendFileSync(${JSON.stringify(out)}, '${tag} ' + event.name + '\\n');\n`;
+  const config = (n: number): string => `watches:\n  - paths: [a]\n    events: close_write\n    handler: ./h.mjs\n    options: { n: ${n} }\n`;
+  writeFileSync(join(root, 'h.mjs'), module('old'));
+  writeFileSync(join(root, 'tswatch.yaml'), config(1));
+  const run = spawnTswatch(['run', '--config', join(root, 'tswatch.yaml')]);
+  await run.waitStderr('Watches established.');
+  writeFileSync(join(root, 'a', 'one'), 'x');
+  await waitFor(() => lines(out).length === 1, 'the first module');
+  writeFileSync(join(root, 'h.mjs'), module('new'));
+  writeFileSync(join(root, 'tswatch.yaml'), config(2));
+  run.child.kill('SIGHUP');
+  await run.waitStderr('reload');
+  await waitFor(() => {
+    writeFileSync(join(root, 'a', 'two'), 'x');
+    return lines(out).some((line) => line.startsWith('new '));
+  }, 'the edited module');
+  assert.equal(lines(out)[0], 'old one');
+  run.child.kill('SIGINT');
+  assert.equal(await run.exited, 0);
+});
