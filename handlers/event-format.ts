@@ -1,15 +1,8 @@
-import { type Event, inotifywaitNames } from '../src/index.js';
+import { type Event, inotifywaitNames, watchedName } from '../src/index.js';
 import { strftime } from './strftime.js';
 
 /** Turns an event (and the time it is printed) into its output record, terminator included. */
 export type EventFormatter = (event: Event, now: Date) => string;
-
-/** inotifywait's %w: the watched path, with a trailing '/' when it is a directory. */
-export function watchedName(event: Pick<Event, 'name' | 'path' | 'dir'>): string {
-  // An event with a name happened inside a watched directory; one without is about the watch itself.
-  const watchIsDir = event.name !== '' || event.dir;
-  return watchIsDir && !event.path.endsWith('/') ? `${event.path}/` : event.path;
-}
 
 /** inotifywait's default line, `%w %e %f`. */
 export function inotifywaitLine(event: Event): string {

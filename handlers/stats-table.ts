@@ -1,5 +1,4 @@
-import { CLI_EVENTS, type Event } from '../src/index.js';
-import { watchedName } from './event-format.js';
+import { CLI_EVENTS, type Event, watchedName } from '../src/index.js';
 
 /** inotifywatch's columns, in its order (unmount only when it happened). */
 const COLUMNS = (

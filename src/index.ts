@@ -37,4 +37,6 @@ export { LoggingEventHandler, type Logger } from './watchdog/logging-event-handl
 export { Observer, PollingObserver, ObservedWatch, type ObserverOptions, type EventHandler } from './watchdog/observer.js';
 export { DirectorySnapshot, type StatInfo, type SnapshotOptions, type SnapshotJSON } from './snapshot/directory-snapshot.js';
 export { DirectorySnapshotDiff, type SnapshotDiffOptions } from './snapshot/directory-snapshot-diff.js';
+export { watchedName } from './watched-name.js';
+export { eventFilter, type EventFilter, type FilteredEvent, type FilterOptions } from './event-filter.js';
 export { watchSpec, type WatchSelection, type WatchSpec } from './watch-spec.js';

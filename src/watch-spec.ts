@@ -1,25 +1,18 @@
-import picomatch from 'picomatch';
+import { eventFilter, type FilteredEvent, type FilterOptions } from './event-filter.js';
 import { TswatchError } from './errors.js';
 import { ALL_EVENTS, parseEventList } from './masks.js';
 import type { AddWatchOptions } from './watch-manager.js';
 
-/** What to watch, as a user writes it on the command line or in a config file. */
-export interface WatchSelection {
+/**
+ * What to watch, as a user writes it on the command line or in a config file. The filters mean what
+ * the root command's flags mean (see FilterOptions): --exclude/--include are POSIX EREs on `%w%f`,
+ * --glob/--ignore picomatch globs relative to the watched root.
+ */
+export interface WatchSelection extends FilterOptions {
   paths: readonly string[];
   /** inotifywait event names, each entry a comma-separated list; empty or absent: all events. */
   events?: readonly string[] | undefined;
   recursive?: boolean | undefined;
-  /** Regular expressions searched anywhere in the path (inotifywait's --exclude): not watched, not reported. */
-  exclude?: readonly string[] | undefined;
-  /** Same, case-insensitive (--excludei). */
-  excludei?: readonly string[] | undefined;
-  /** Regular expressions: only events whose path matches one are reported (--include). */
-  include?: readonly string[] | undefined;
-  includei?: readonly string[] | undefined;
-  /** Glob patterns (picomatch): only events whose path matches one are reported. A pattern without '/'
-   * matches the file name at any depth ('*.ts'); a relative one with '/' matches the end of the path
-   * ('src/' + '**' + '/*.ts' matches /home/me/proj/src/a/b.ts); an absolute one, the whole path. */
-  glob?: readonly string[] | undefined;
 }
 
 /** A selection turned into WatchManager.addWatch's arguments plus the event filter. */
@@ -27,21 +20,8 @@ export interface WatchSpec {
   paths: string[];
   mask: number;
   options: Required<Pick<AddWatchOptions, 'rec' | 'autoAdd'>> & Pick<AddWatchOptions, 'excludeFilter'>;
-  /** True when an event on this path should be reported (not excluded, included, matches a glob). */
-  accepts: (pathname: string) => boolean;
-}
-
-function compile(option: string, sources: readonly string[] | undefined, flags: string): RegExp[] {
-  return (sources ?? []).map((source) => {
-    try {
-      return new RegExp(source, `u${flags}`);
-    } catch (err) {
-      throw new TswatchError(`${option}: '${source}' is not a valid regular expression: ${(err as Error).message}`, {
-        code: 'EBADPATTERN',
-        hint: `${option} takes a regular expression searched anywhere in the path, e.g. '\\.git/' or '\\.swp$'`,
-      });
-    }
-  });
+  /** True when this event should be reported (not excluded or ignored, included, matches a glob). */
+  accepts: (event: FilteredEvent) => boolean;
 }
 
 /** Validate a selection and turn it into addWatch arguments. Pure: no filesystem access. */
@@ -51,21 +31,13 @@ export function watchSpec(selection: WatchSelection): WatchSpec {
   }
   const events = selection.events ?? [];
   const mask = events.length > 0 ? parseEventList(events) : ALL_EVENTS;
-  const excludes = [...compile('--exclude', selection.exclude, ''), ...compile('--excludei', selection.excludei, 'i')];
-  const includes = [...compile('--include', selection.include, ''), ...compile('--includei', selection.includei, 'i')];
-  const globs = (selection.glob ?? []).map((pattern) => {
-    if (!pattern.includes('/')) return picomatch(pattern, { dot: true, basename: true });
-    return picomatch(pattern.startsWith('/') || pattern.startsWith('**/') ? pattern : `**/${pattern}`, { dot: true });
-  });
-  const excluded = (path: string): boolean => excludes.some((re) => re.test(path));
+  const { accept, skipDir } = eventFilter(selection.paths, selection);
+  const prunes = [selection.exclude, selection.excludei, selection.ignore].some((list) => (list?.length ?? 0) > 0);
   const recursive = selection.recursive ?? false;
   return {
     paths: [...selection.paths],
     mask,
-    options: { rec: recursive, autoAdd: recursive, ...(excludes.length > 0 && { excludeFilter: excluded }) },
-    accepts: (pathname) =>
-      !excluded(pathname) &&
-      (includes.length === 0 || includes.some((re) => re.test(pathname))) &&
-      (globs.length === 0 || globs.some((match) => match(pathname))),
+    options: { rec: recursive, autoAdd: recursive, ...(prunes && { excludeFilter: skipDir }) },
+    accepts: accept,
   };
 }

@@ -25,9 +25,10 @@ export interface AlertRule {
   paths: string[];
   /** Event names as inotifywait spells them; default DEFAULT_EVENTS, or none when the rule has checks. */
   events?: string[];
-  /** picomatch globs a pathname must match: absolute, or relative to the watched directory. */
-  include?: string[];
-  exclude?: string[];
+  /** picomatch globs a pathname must match: absolute, relative to the watched directory, or (no '/') the name. */
+  glob?: string[];
+  /** Same globs: paths never mailed about. */
+  ignore?: string[];
   /** Watch directories below too, including those created later. */
   recursive?: boolean;
   checks?: CheckOptions;
@@ -76,8 +77,8 @@ export interface ResolvedRule {
   name: string;
   paths: string[];
   mask: number;
-  include: string[];
-  exclude: string[];
+  glob: string[];
+  ignore: string[];
   recursive: boolean;
   checksum: boolean;
   permissions: boolean;
@@ -158,8 +159,8 @@ export function resolveAlertOptions(options: AlertOptions, hostname: string): Re
       name: rule.name ?? rule.paths[0]!,
       paths: rule.paths,
       mask,
-      include: rule.include ?? [],
-      exclude: rule.exclude ?? [],
+      glob: rule.glob ?? [],
+      ignore: rule.ignore ?? [],
       recursive: rule.recursive ?? false,
       checksum: c.checksum ?? false,
       permissions: c.permissions ?? false,

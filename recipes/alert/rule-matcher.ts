@@ -28,7 +28,7 @@ export function targetOf(path: string): Target {
   return { path: absolute, isDir, watchPath: isDir ? absolute : dirname(absolute) };
 }
 
-/** Which events belong to a rule: under its paths, through its include / exclude globs. */
+/** Which events belong to a rule: under its paths, through its glob / ignore globs. */
 export class RuleMatcher {
   readonly targets: Target[];
   private readonly include: (path: string) => boolean;
@@ -41,8 +41,8 @@ export class RuleMatcher {
   ) {
     this.targets = rule.paths.map(targetOf);
     const glob = (patterns: string[]): ((p: string) => boolean) => (patterns.length ? picomatch(patterns, { dot: true }) : () => false);
-    this.include = rule.include.length ? glob(rule.include) : () => true;
-    this.exclude = glob(rule.exclude);
+    this.include = rule.glob.length ? glob(rule.glob) : () => true;
+    this.exclude = glob(rule.ignore);
   }
 
   /** The target `pathname` falls under, if the rule covers it. */

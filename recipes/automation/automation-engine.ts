@@ -6,7 +6,8 @@ import { type UnitIO, type UnitStatus, WatchUnit } from './watch-unit.js';
 /** One watch of a config file (or of `tswatch exec`): what to watch and which action to run. */
 export interface WatchDefinition {
   name: string;
-  selection: WatchSelection;
+  /** Absent for a recipe that watches by itself (backup, alert: their options name the paths). */
+  selection?: WatchSelection | undefined;
   action: { recipe: string; options: Record<string, unknown> };
 }
 
@@ -92,7 +93,7 @@ export class AutomationEngine extends EventEmitter {
 
   private async startUnit(def: WatchDefinition): Promise<WatchUnit> {
     const factory = await resolveAction(def.action.recipe);
-    const unit = await WatchUnit.start(def.name, watchSpec(def.selection), (context) => factory(def.action.options, context), this.io, this.baseDir);
+    const unit = await WatchUnit.start(def.name, def.selection && watchSpec(def.selection), (context) => factory(def.action.options, context), this.io, this.baseDir);
     void unit.action.finished?.then((code) => {
       if (this.units.get(def.name)?.unit === unit) this.emit('fatal', def.name, code, 'its command gave up');
     });

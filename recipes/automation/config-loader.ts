@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type { ZodError } from 'zod';
 import { TswatchError, watchSpec, type WatchSelection } from '../../src/index.js';
-import { ACTIONS } from './action-registry.js';
+import { ACTIONS, recipeEntry } from './action-registry.js';
 import type { WatchDefinition } from './automation-engine.js';
 import { configSchema, type WatchConfig, watchSchema } from './config-schema.js';
 import { parseSignal } from './signal-name.js';
@@ -79,13 +80,7 @@ export function loadConfig(file: string): LoadedConfig {
   if (problems.length === 0) {
     const raw = doc.toJS() as unknown;
     const parsed = configSchema.safeParse(raw);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const keys = (issue as { keys?: string[] }).keys;
-        if (issue.code === 'unrecognized_keys' && keys) for (const key of keys) report([...issue.path, key] as Path, `unknown key '${key}'`);
-        else report(issue.path as Path, issue.message);
-      }
-    }
+    if (!parsed.success) reportIssues(parsed.error, [], report);
     // Event names, patterns, signals and recipes are checked on every well-formed watch, so one run
     // reports every mistake of the file.
     const rawWatches = (raw as { watches?: unknown } | null)?.watches;
@@ -125,28 +120,22 @@ export function loadConfig(file: string): LoadedConfig {
   });
 }
 
+/** zod's issues, each at its key (`under` the path of the value checked). */
+function reportIssues(error: ZodError, under: Path, report: (at: Path, message: string) => void): void {
+  for (const issue of error.issues) {
+    const path = [...under, ...issue.path] as Path;
+    const keys = (issue as { keys?: string[] }).keys;
+    if (issue.code === 'unrecognized_keys' && keys) for (const key of keys) report([...path, key], `unknown key '${key}'`);
+    else report(path, issue.message);
+  }
+}
+
 const list = (value: string | readonly string[] | undefined): string[] | undefined => (value === undefined ? undefined : typeof value === 'string' ? [value] : [...value]);
 
 /** One watch entry → a WatchDefinition; problems are reported against the entry's keys. */
 function toDefinition(watch: WatchConfig, index: number, baseDir: string, report: (at: Path, message: string) => void): WatchDefinition {
   const at = (key: string): Path => ['watches', index, key];
-  const selection: WatchSelection = {
-    paths: list(watch.paths)!.map((p) => resolve(baseDir, p)),
-    events: list(watch.events) ?? CHANGE_EVENTS,
-    recursive: watch.recursive ?? false,
-    exclude: list(watch.exclude),
-    excludei: list(watch.excludei),
-    include: list(watch.include),
-    includei: list(watch.includei),
-    glob: list(watch.glob),
-  };
-  try {
-    watchSpec(selection);
-  } catch (err) {
-    if (!(err instanceof TswatchError)) throw err;
-    const key = err.code === 'EBADEVENT' ? 'events' : (/^--(\w+):/.exec(err.message)?.[1] ?? 'paths');
-    report(at(key), `${err.message.replace(/^--\w+: /, '')}${err.hint ? ` (${err.hint})` : ''}`);
-  }
+  const selection = watch.paths === undefined ? undefined : toSelection(watch, baseDir, (key, message) => report(at(key), message));
   let signal: NodeJS.Signals | undefined;
   try {
     signal = watch.signal === undefined ? undefined : parseSignal('signal', watch.signal);
@@ -173,8 +162,38 @@ function toDefinition(watch: WatchConfig, index: number, baseDir: string, report
     action = { recipe: 'handler', options: { module: watch.handler, options: watch.options } };
   } else {
     const name = watch.recipe!;
-    if (!Object.hasOwn(ACTIONS, name)) report(at('recipe'), `unknown recipe '${name}' (known recipes: ${Object.keys(ACTIONS).join(', ')})`);
-    action = { recipe: name, options: watch.options ?? {} };
+    const entry = recipeEntry(name);
+    if (entry === undefined) report(at('recipe'), `unknown recipe '${name}' (known recipes: ${Object.keys(ACTIONS).join(', ')})`);
+    let options: Record<string, unknown> = watch.options ?? {};
+    const checked = entry?.options?.safeParse(options);
+    if (checked?.success === false) reportIssues(checked.error, at('options'), report);
+    else if (checked?.success) options = checked.data;
+    action = { recipe: name, options };
   }
   return { name: watch.name ?? `watch${index + 1}`, selection, action };
+}
+
+/** The entry's paths, events and filters, checked as watchSpec checks them. */
+function toSelection(watch: WatchConfig, baseDir: string, report: (key: string, message: string) => void): WatchSelection {
+  const selection: WatchSelection = {
+    paths: list(watch.paths)!.map((p) => resolve(baseDir, p)),
+    events: list(watch.events) ?? CHANGE_EVENTS,
+    recursive: watch.recursive ?? false,
+    exclude: list(watch.exclude),
+    excludei: list(watch.excludei),
+    include: list(watch.include),
+    includei: list(watch.includei),
+    glob: list(watch.glob),
+    ignore: list(watch.ignore),
+    dirs: watch.dirs,
+    onlyDirs: watch.onlyDirs,
+  };
+  try {
+    watchSpec(selection);
+  } catch (err) {
+    if (!(err instanceof TswatchError)) throw err;
+    const key = err.code === 'EBADEVENT' ? 'events' : /^--no-dirs and --only-dirs/.test(err.message) ? 'onlyDirs' : (/^--(\w+):/.exec(err.message)?.[1] ?? 'paths');
+    report(key, `${err.message.replace(/^--\w+: /, '')}${err.hint ? ` (${err.hint})` : ''}`);
+  }
+  return selection;
 }

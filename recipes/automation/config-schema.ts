@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recipeEntry } from './action-registry.js';
 import { BUSY_POLICIES } from './command-runner.js';
 
 /** One list of strings, or a single string (`events: close_write,moved_to`, `paths: src`). */
@@ -11,6 +12,9 @@ const command = z.union([z.string().min(1), z.array(z.string()).min(1)], {
 });
 const seconds = z.number().nonnegative();
 const signal = z.string().regex(/^(SIG)?[A-Z0-9]+$/i, 'a signal name such as TERM, INT, HUP');
+
+/** What a watch entry says about what to watch (a recipe that watches by itself takes none). */
+const WATCH_KEYS = ['paths', 'events', 'recursive', 'exclude', 'excludei', 'include', 'includei', 'glob', 'ignore', 'dirs', 'onlyDirs'] as const;
 
 /** The action keys: exactly one per watch. */
 export const ACTION_KEYS = ['exec', 'restart', 'handler', 'recipe'] as const;
@@ -34,7 +38,7 @@ const ACTION_OPTIONS: Record<string, readonly string[]> = {
 export const watchSchema = z
   .strictObject({
     name: z.string().regex(/^[\w.-]+$/, 'letters, digits, ".", "_" and "-" only').optional(),
-    paths: strings,
+    paths: strings.optional(),
     events: strings.optional(),
     recursive: z.boolean().optional(),
     exclude: strings.optional(),
@@ -42,6 +46,9 @@ export const watchSchema = z
     include: strings.optional(),
     includei: strings.optional(),
     glob: strings.optional(),
+    ignore: strings.optional(),
+    dirs: z.boolean().optional(),
+    onlyDirs: z.boolean().optional(),
     exec: command.optional(),
     restart: command.optional(),
     handler: z.string().min(1).optional(),
@@ -68,6 +75,14 @@ export const watchSchema = z
         path: actions.length > 1 ? [actions[1]!] : [],
       });
       return;
+    }
+    const self = watch.recipe !== undefined && recipeEntry(watch.recipe)?.watchesItself;
+    if (self) {
+      for (const key of WATCH_KEYS) {
+        if (watch[key] !== undefined) ctx.addIssue({ code: 'custom', message: `recipe '${watch.recipe}' watches what its options name: remove '${key}'`, path: [key] });
+      }
+    } else if (watch.paths === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'required: the files or directories to watch', path: ['paths'] });
     }
     for (const [key, allowed] of Object.entries(ACTION_OPTIONS)) {
       if (watch[key as keyof typeof watch] !== undefined && !allowed.includes(actions[0]!)) {

@@ -44,7 +44,8 @@ export interface UnitIO {
  */
 export class WatchUnit {
   readonly name: string;
-  readonly spec: WatchSpec;
+  /** Undefined for a recipe that watches by itself (backup, alert). */
+  readonly spec: WatchSpec | undefined;
   readonly action: Action;
   private readonly notifier: Notifier;
   private readonly fence: Fence;
@@ -58,7 +59,7 @@ export class WatchUnit {
   readonly gone: Promise<void>;
   private markGone!: () => void;
 
-  private constructor(name: string, spec: WatchSpec, wm: WatchManager, fence: Fence, action: Action, io: UnitIO) {
+  private constructor(name: string, spec: WatchSpec | undefined, wm: WatchManager, fence: Fence, action: Action, io: UnitIO) {
     this.name = name;
     this.log = tagged(name, io.log);
     this.observe = io.observe;
@@ -73,7 +74,7 @@ export class WatchUnit {
   /** Watch, build the action, start delivering. Throws (nothing left running) if a path cannot be watched. */
   static async start(
     name: string,
-    spec: WatchSpec,
+    spec: WatchSpec | undefined,
     makeAction: (context: ActionContext) => Action | Promise<Action>,
     io: UnitIO,
     baseDir = process.cwd(),
@@ -82,10 +83,12 @@ export class WatchUnit {
     let fence: Fence | undefined;
     try {
       fence = new Fence(wm);
-      const userExclude = spec.options.excludeFilter;
-      const fenced = fence;
-      const excludeFilter = (path: string): boolean => fenced.covers(path) || (typeof userExclude === 'function' ? userExclude(path) : (userExclude?.test(path) ?? false));
-      wm.addWatch(spec.paths, spec.mask, { ...spec.options, excludeFilter, quiet: false });
+      if (spec !== undefined) {
+        const userExclude = spec.options.excludeFilter;
+        const fenced = fence;
+        const excludeFilter = (path: string): boolean => fenced.covers(path) || (typeof userExclude === 'function' ? userExclude(path) : (userExclude?.test(path) ?? false));
+        wm.addWatch(spec.paths, spec.mask, { ...spec.options, excludeFilter, quiet: false });
+      }
       const action = await makeAction({ name, baseDir, log: tagged(name, io.log), output: io.output, fence });
       const unit = new WatchUnit(name, spec, wm, fence, action, io);
       unit.notifier.start();
@@ -131,7 +134,7 @@ export class WatchUnit {
   status(): UnitStatus {
     return {
       name: this.name,
-      paths: this.spec.paths,
+      paths: this.spec?.paths ?? [],
       backend: this.notifier.watchManager.backend.name,
       watches: Math.max(0, this.notifier.watchManager.size - 1), // the fence is ours, not the user's
       ...this.counters,
@@ -152,7 +155,7 @@ export class WatchUnit {
       this.log(`the kernel event queue overflowed; rescanning (missed creates and deletes follow)`);
       return;
     }
-    if (!this.spec.accepts(event.pathname) || this.fence.covers(event.pathname)) return;
+    if (this.spec?.accepts(event) === false || this.fence.covers(event.pathname)) return;
     const ignored = this.paused || (this.action.ignoring?.() ?? false);
     this.observe?.(this.name, event, ignored);
     if (ignored) {

@@ -2,11 +2,11 @@ import type { EventFormatter } from '../../handlers/event-format.js';
 import { TswatchError } from '../errors.js';
 import type { Event, PathFilter } from '../index.js';
 import { eventMask } from './flag-helpers.js';
-import { buildFilters, type FilterFlags } from './options-filter.js';
+import { eventFilter, type FilterOptions } from '../event-filter.js';
 import { buildFormatter, type OutputFlags } from './options-output.js';
 
 /** What commander hands over for `tswatch`. */
-export interface ParsedFlags extends FilterFlags, OutputFlags {
+export interface ParsedFlags extends FilterOptions, OutputFlags {
   event?: string[];
   events?: string[];
   monitor?: boolean;
@@ -49,22 +49,22 @@ export interface RunOptions {
 }
 
 /** Paths to watch and `@path`s to exclude (from the arguments and --fromfile), split; none is an error. */
-export function splitPaths(words: readonly string[]): { paths: string[]; excludePaths: string[] } {
+export function splitPaths(words: readonly string[], hint = 'give one or more paths (or --fromfile FILE)'): { paths: string[]; excludePaths: string[] } {
   const paths = words.filter((word) => !word.startsWith('@'));
   if (paths.length === 0) {
-    throw new TswatchError('no files specified to watch', { code: 'EBADFLAG', hint: 'give one or more paths (or --fromfile FILE)' });
+    throw new TswatchError('no files specified to watch', { code: 'EBADFLAG', hint });
   }
   return { paths, excludePaths: words.filter((word) => word.startsWith('@')).map((word) => word.slice(1)) };
 }
 
 /** Validate the flags. `words`: the arguments and the lines of --fromfile (`@path` excludes). */
 export function toRunOptions(words: string[], flags: ParsedFlags): RunOptions {
-  const { paths, excludePaths } = splitPaths(words);
+  const { paths, excludePaths } = splitPaths(words, 'give one or more paths (or --fromfile FILE), or --config FILE to run the watches of a config file');
   if (flags.daemon && flags.outfile === undefined) {
     throw new TswatchError('-d/--daemon needs -o/--outfile', { code: 'EBADFLAG', hint: 'add -o FILE: a daemon has no terminal to print to' });
   }
   const lists = [...(flags.event ?? []), ...(flags.events ?? [])];
-  const { accept, skipDir } = buildFilters(paths, excludePaths, flags);
+  const { accept, skipDir } = eventFilter(paths, flags, excludePaths);
   return {
     paths,
     mask: eventMask(lists, flags.dereference),

@@ -1,10 +1,13 @@
 import { Command, Option } from 'commander';
+import { TswatchError } from '../index.js';
 import { SUBCOMMANDS } from './commands.js';
+import { configAction } from './commands/config-run-options.js';
 import { collect, EVENTS_HELP } from './flag-helpers.js';
 import { toRunOptions, type ParsedFlags } from './options.js';
 import { packageVersion } from './package-version.js';
 import { readList } from './read-list.js';
 import { run } from './run.js';
+import { addFilterOptions } from './watch-options.js';
 
 const count = (_value: string, previous = 0): number => previous + 1;
 
@@ -35,6 +38,17 @@ Examples:
  * Every option of `tswatch` and its subcommands, declared once: --help, the parser and (later)
  * completions and the man page read this tree.
  */
+/** `tswatch --config FILE`: the config's watches, as `tswatch run --config FILE`; paths would be ignored, so they are an error. */
+async function configRun(paths: string[], config: string): Promise<void> {
+  if (paths.length > 0) {
+    throw new TswatchError(`--config: the watches come from '${config}', so paths cannot be given too (got '${paths[0]}')`, {
+      code: 'EBADFLAG',
+      hint: "drop the paths, or add them to a watch in the config file ('paths:')",
+    });
+  }
+  await configAction(false)({ config });
+}
+
 export function buildProgram(): Command {
   const program = new Command('tswatch')
     .description('Watch files and directories with Linux inotify and print their events, like inotifywait.')
@@ -48,15 +62,8 @@ export function buildProgram(): Command {
     .option('-P, --no-dereference', 'do not follow symbolic links')
     .option('-r, --recursive', 'watch directories recursively, including those created later')
     .option('--fromfile <file>', "read paths to watch (or @paths to exclude) from FILE, one per line; '-': stdin")
-    .option('-q, --quiet', 'no "Setting up watches" messages; twice (-qq): no events either', count, 0)
-    .option('--exclude <regex>', 'ignore events on paths (%w%f) matching this POSIX extended regex (repeatable)', collect)
-    .option('--excludei <regex>', 'like --exclude, case-insensitive', collect)
-    .option('--include <regex>', 'ignore events on paths not matching this POSIX extended regex (repeatable)', collect)
-    .option('--includei <regex>', 'like --include, case-insensitive', collect)
-    .option('--glob <pattern>', 'only events on paths matching this glob (picomatch; repeatable)', collect)
-    .option('--ignore <pattern>', 'no events on (and no watches for) paths matching this glob (repeatable)', collect)
-    .option('--no-dirs', 'no events about directories')
-    .option('--only-dirs', 'only events about directories')
+    .option('-q, --quiet', 'no "Setting up watches" messages; twice (-qq): no events either', count, 0);
+  addFilterOptions(program)
     .option('--format <fmt>', 'print each event in this printf-like format (conversions below)')
     .option('--no-newline', 'no newline after each --format record')
     .option('--timefmt <fmt>', 'strftime(3) format for %T in --format')
@@ -68,11 +75,13 @@ export function buildProgram(): Command {
     .option('--handler <module>', 'run this module (.js, or .ts via tsx) on every event instead of printing; implies -m')
     .option('--settle <ms>', 'report a file\'s modify once it stopped changing: on close_write, or after MS ms unchanged')
     .option('--state <file>', 'keep the trees\' state in FILE: changes made while tswatch was not running are reported first')
+    .option('--config <file>', 'run the watches of this YAML config file instead (as tswatch run --config FILE)')
     .version(packageVersion(), '-V, --version')
     // Options after a subcommand's name are the subcommand's (`tswatch stats -t 5`), not tswatch's.
     .enablePositionalOptions()
     .addHelpText('after', HELP_AFTER)
-    .action(async (paths: string[], flags: ParsedFlags) => {
+    .action(async (paths: string[], flags: ParsedFlags & { config?: string }) => {
+      if (flags.config !== undefined) return configRun(paths, flags.config);
       process.exitCode = await run(toRunOptions([...paths, ...readList(flags.fromfile)], flags), { stdout: process.stdout, stderr: process.stderr });
     });
   for (const build of SUBCOMMANDS) program.addCommand(build());

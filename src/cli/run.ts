@@ -1,5 +1,7 @@
 import { createWriteStream, openSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
+import { loadHandlerModule } from '../../handlers/handler-module.js';
 import { LineWriter } from '../../handlers/line-writer.js';
 import {
   callHandler,
@@ -14,7 +16,6 @@ import {
   WatchManager,
 } from '../index.js';
 import { isDaemonChild, reportDaemonReady, startDaemon } from './daemon.js';
-import { loadHandler } from './load-handler.js';
 import type { RunOptions } from './options.js';
 import { syslogStream } from './syslog.js';
 
@@ -67,7 +68,7 @@ export async function run(options: RunOptions, io: CliIO): Promise<number> {
 }
 
 async function watch(options: RunOptions, io: CliIO, messages: Writable): Promise<number> {
-  const handler: Handler | undefined = options.handler === undefined ? undefined : await loadHandler(options.handler);
+  const handler: Handler | undefined = options.handler === undefined ? undefined : await loadHandlerModule(resolve(options.handler), { where: `--handler: '${options.handler}'` });
   const say = (text: string): void => void (options.quiet === 0 && messages.write(`${text}\n`));
   say(options.recursive ? 'Setting up watches.  Beware: since -r was given, this may take a while!' : 'Setting up watches.');
   // Fail before arming anything rather than half-way through a tree (or a long --fromfile list).

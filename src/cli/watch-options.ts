@@ -1,52 +1,46 @@
 import { type Command, Option } from 'commander';
-import { CLI_EVENTS } from '../masks.js';
-import { watchSpec, type WatchSelection, type WatchSpec } from '../watch-spec.js';
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+import { watchSpec, type FilterOptions, type WatchSelection, type WatchSpec } from '../index.js';
+import { collect } from './flag-helpers.js';
 
 /** The watch flags as commander hands them over. */
-export interface WatchFlags {
+export interface WatchFlags extends FilterOptions {
   event?: string[];
   events?: string[];
   recursive?: boolean;
-  exclude?: string[];
-  excludei?: string[];
-  include?: string[];
-  includei?: string[];
-  glob?: string[];
 }
 
-/** Help text for the event names, shared by every command that takes -e. */
-export const EVENTS_HELP = `events (comma-separated, repeatable; default: all):\n  ${Object.keys(CLI_EVENTS).join(', ')}`;
+/**
+ * The event filters (eventFilter's options), one wording for every command that watches:
+ * --exclude/--include POSIX EREs on %w%f, --glob/--ignore globs relative to the watched root.
+ */
+export function addFilterOptions(command: Command): Command {
+  return command
+    .option('--exclude <regex>', 'ignore events on paths (%w%f) matching this POSIX extended regex; a directory it covers is not watched (repeatable)', collect)
+    .option('--excludei <regex>', 'like --exclude, case-insensitive', collect)
+    .option('--include <regex>', 'ignore events on paths not matching this POSIX extended regex (repeatable)', collect)
+    .option('--includei <regex>', 'like --include, case-insensitive', collect)
+    .option('--glob <pattern>', 'only events on paths matching this glob, relative to the watched path (without a slash: the base name; repeatable)', collect)
+    .option('--ignore <pattern>', 'no events on (and no watches for) paths matching this glob (repeatable)', collect)
+    .option('--no-dirs', 'no events about directories')
+    .option('--only-dirs', 'only events about directories');
+}
 
 /**
- * Add the options that choose what to watch (-e, -r, --exclude, --include, --glob) to `command`, with
- * inotifywait's names and meanings. The paths are the command's own arguments.
+ * Add the options that choose what to watch (-e, -r and the filters) to `command`, with inotifywait's
+ * names and meanings. The paths are the command's own arguments.
  */
 export function addWatchOptions(command: Command, defaultEvents = 'all'): Command {
-  return command
+  command
     .option('-e, --event <events>', `only these events (comma-separated, repeatable; default: ${defaultEvents})`, collect)
     .addOption(new Option('--events <events>', 'same as --event').argParser(collect).hideHelp())
-    .option('-r, --recursive', 'watch directories recursively, including those created later')
-    .option('--exclude <regex>', 'do not watch or report paths matching this regular expression (repeatable)', collect)
-    .option('--excludei <regex>', 'like --exclude, case-insensitive', collect)
-    .option('--include <regex>', 'report only paths matching this regular expression (repeatable)', collect)
-    .option('--includei <regex>', 'like --include, case-insensitive', collect)
-    .option('--glob <pattern>', "report only paths matching this glob ('*.ts': the name at any depth; 'src/**/*.ts': the end of the path)", collect);
+    .option('-r, --recursive', 'watch directories recursively, including those created later');
+  return addFilterOptions(command);
 }
 
 /** The selection the flags describe (also the shape of a config file's watch entry). */
 export function toWatchSelection(paths: readonly string[], flags: WatchFlags): WatchSelection {
-  return {
-    paths,
-    events: [...(flags.event ?? []), ...(flags.events ?? [])],
-    recursive: flags.recursive ?? false,
-    exclude: flags.exclude,
-    excludei: flags.excludei,
-    include: flags.include,
-    includei: flags.includei,
-    glob: flags.glob,
-  };
+  const { event, events, recursive, exclude, excludei, include, includei, glob, ignore, dirs, onlyDirs } = flags;
+  return { paths, events: [...(event ?? []), ...(events ?? [])], recursive: recursive ?? false, exclude, excludei, include, includei, glob, ignore, dirs, onlyDirs };
 }
 
 /** Paths and flags → WatchManager.addWatch(spec.paths, spec.mask, spec.options) and the event filter. */

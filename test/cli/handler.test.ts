@@ -65,7 +65,7 @@ test('loading errors name the file and what was expected', async () => {
     ['missing.js', '', /--handler: '\S+missing\.js' does not exist/],
     ['empty.mjs', 'export const x = 1;', /exports an object without process_IN_\* or on_\* functions \(keys: x\)[^]*expected a module exporting/],
     ['syntax.mjs', 'export default class {', /failed to load: Unexpected/],
-    ['fn.mjs', 'export default function helper() {}', /exports a function 'helper' with no process_IN_\* or on_\* methods/],
+    ['class.mjs', 'export default class Helper {}', /exports a class 'Helper' with no process_IN_\* or on_\* methods/],
   ];
   for (const [name, source, message] of cases) {
     const file = join(dir, name);
@@ -87,4 +87,11 @@ export function process_IN_IGNORED(e) { console.log('ignored ' + e.wd); }`);
   rmSync(dir, { recursive: true });
   assert.equal(await run.exited, 0);
   assert.deepEqual(run.lines(), [`deleted self ${dir}`, 'ignored 1']);
+});
+
+test('a plain function is a handler too (as pyinotify takes any callable): the same loader as a config file', async () => {
+  const module = join(tmpDir(), 'fn.mjs');
+  writeFileSync(module, 'export default function onEvent(event) { if (event.name) console.log(event.maskname + " " + event.name); }\n');
+  const { lines } = await handle(module, (dir) => writeFileSync(join(dir, 'f'), ''), 1);
+  assert.equal(lines[0], 'IN_CREATE f');
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { spawnCommand, spawnTswatch } from '../helpers/spawn-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const END = 'zz-end';
 
@@ -22,6 +23,9 @@ async function sideBySide(args: string[], ops: (dir: string) => void, options: {
   ops(dir);
   writeFileSync(join(dir, END), '');
   for (const run of [ours, theirs]) await run.waitStdout(END);
+  // The marker makes several events (CREATE, CLOSE_WRITE): wait until both have printed as many.
+  const ends = (run: typeof ours): number => run.stdoutBytes().toString('latin1').split(END).length;
+  await waitFor(() => ends(ours) === ends(theirs), `as many ${END} events from both`);
   return { ours: ours.stdoutBytes(), theirs: theirs.stdoutBytes(), dir };
 }
 
@@ -105,6 +109,9 @@ test('-r with @exclude and --fromfile (paths and @excludes, one per line)', asyn
   for (const sub of ['a', 'skip', 'b/skip2', 'b']) writeFileSync(join(dir, sub, 'f'), '');
   writeFileSync(join(dir, END), '');
   for (const run of [ours, theirs]) await run.waitStdout(END);
+  // The marker makes several events (CREATE, CLOSE_WRITE): wait until both have printed as many.
+  const ends = (run: typeof ours): number => run.stdoutBytes().toString('latin1').split(END).length;
+  await waitFor(() => ends(ours) === ends(theirs), `as many ${END} events from both`);
   assert.deepEqual(ours.stdoutBytes(), theirs.stdoutBytes());
   assert.equal(ours.lines().length, 3); // a/f, b/f and the end marker: nothing from the excluded trees
 });

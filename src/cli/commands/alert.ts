@@ -6,8 +6,8 @@ import { addMailOptions, collect, commonMailOptions, type MailFlags, numberFlag,
 interface AlertFlags extends MailFlags {
   event?: string[];
   recursive?: boolean;
-  include?: string[];
-  exclude?: string[];
+  glob?: string[];
+  ignore?: string[];
   name?: string;
   checksum?: boolean;
   perms?: boolean;
@@ -25,8 +25,8 @@ export function alertOptions(paths: string[], flags: AlertFlags): AlertOptions {
   const rule: AlertRule = { paths };
   if (flags.name !== undefined) rule.name = flags.name;
   if (flags.event !== undefined) rule.events = flags.event;
-  if (flags.include !== undefined) rule.include = flags.include;
-  if (flags.exclude !== undefined) rule.exclude = flags.exclude;
+  if (flags.glob !== undefined) rule.glob = flags.glob;
+  if (flags.ignore !== undefined) rule.ignore = flags.ignore;
   if (flags.recursive) rule.recursive = true;
   const checks: NonNullable<AlertRule['checks']> = {};
   if (flags.checksum) checks.checksum = true;
@@ -73,8 +73,8 @@ export function alertCommand(): Command {
     .argument('<paths...>', 'files or directories to watch (a file is followed across replace and rotation)')
     .option('-e, --event <events>', 'events to mail about (inotifywait names; default create,delete,close_write,moved_from,moved_to,attrib,delete_self,move_self; none when a check is given)', collect)
     .option('-r, --recursive', 'watch directories below too, including new ones')
-    .option('--include <glob>', 'only paths matching this glob (repeatable)', collect)
-    .option('--exclude <glob>', 'never paths matching this glob (repeatable)', collect)
+    .option('--glob <pattern>', 'only paths matching this glob (picomatch: absolute, relative to the watched directory, or without a slash the name; repeatable)', collect)
+    .option('--ignore <pattern>', 'never paths matching this glob (repeatable)', collect)
     .option('--name <name>', 'rule name in subjects (default: the first path)')
     .option('--checksum', 'mail when a file\'s content changes (sha256)')
     .option('--perms', 'mail when a file\'s mode, owner or group changes')
@@ -92,7 +92,7 @@ export function alertCommand(): Command {
 
 Examples:
   tswatch alert /etc --to ops@example.com --smtp smtp://mailer@mail.example.com:587 --smtp-security starttls
-  tswatch alert -r /srv/www --checksum --perms --to ops@example.com --window 300
+  tswatch alert -r /srv/www --checksum --perms --glob '*.php' --ignore 'cache/**' --to ops@example.com --window 300
   tswatch alert /var/log/app.log --match 'ERROR|FATAL' --to dev@example.com
   tswatch alert /var/lib/db/huge.log --size-above 1G --remind-after 7200 --to ops@example.com
   tswatch alert /etc/passwd --perms --dry-run          print the mails instead of sending them`,

@@ -23,7 +23,8 @@ Config file (YAML; paths relative to the file; every key is checked, errors give
       paths: [src]
       recursive: true
       events: close_write,moved_to          # default: close_write,moved_to,moved_from,delete
-      exclude: ['/\\.git/']                  # also excludei, include, includei, glob
+      exclude: ['/\\.git/']                  # POSIX ERE on the path; also excludei, include, includei
+      ignore: ['node_modules']              # globs relative to the watched path; also glob, dirs, onlyDirs
       exec: [make, -C, ., '{path}']         # argv, placeholders as in tswatch exec
       batch: false                          # also debounce (ms), onBusy, ignoreOwn, signal, killAfter (s), cwd
     - name: server
@@ -33,9 +34,8 @@ Config file (YAML; paths relative to the file; every key is checked, errors give
       paths: [incoming]
       handler: ./on-incoming.js             # module exporting a ProcessEvent subclass or process_IN_* functions
     - name: mirror
-      paths: [docs]
-      recipe: backup                        # a recipe by name, with its options
-      options: { dest: /srv/backup }
+      recipe: backup                        # a recipe by name, with its options (backup, alert:
+      options: { src: docs, dest: /srv/backup }  # they watch what their options name: no paths)
   A string instead of a list (exec: 'make && ./test') is a /bin/sh script: values as "$1" and TSWATCH_*.`;
 
 /** --config and the daemon settings, shared by `tswatch daemon` and `tswatch run`. */

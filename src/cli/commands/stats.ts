@@ -3,12 +3,12 @@ import { Command, Option } from 'commander';
 import { STATS_SORT_KEYS, StatsTable } from '../../../handlers/stats-table.js';
 import { checkWatchBudget, type Event, IN_IGNORED, IN_Q_OVERFLOW, Notifier, type PathFilter, TswatchError, watchBudget, WatchManager } from '../../index.js';
 import { joinPath } from '../../watch-manager.js';
-import { buildFilters, type FilterFlags } from '../options-filter.js';
+import { eventFilter, type FilterOptions } from '../../event-filter.js';
 import { splitPaths } from '../options.js';
 import { collect, eventMask, EVENTS_HELP } from '../flag-helpers.js';
 import { readList } from '../read-list.js';
 
-interface StatsFlags extends FilterFlags {
+interface StatsFlags extends FilterOptions {
   timeout?: string;
   event?: string[];
   ascending?: string;
@@ -69,7 +69,7 @@ async function stats(args: string[], flags: StatsFlags): Promise<void> {
     throw new TswatchError(`--timeout: '${flags.timeout}' is not a number of seconds`, { code: 'EBADFLAG', hint: 'give 0 or more seconds (0: until interrupted)' });
   }
   const { paths, excludePaths } = splitPaths([...args, ...readList(flags.fromfile)]);
-  const { accept, skipDir } = buildFilters(paths, excludePaths, flags);
+  const { accept, skipDir } = eventFilter(paths, flags, excludePaths);
   const mask = eventMask(flags.event ?? [], flags.dereference);
 
   process.stderr.write('Establishing watches...\n');

@@ -69,6 +69,19 @@ test('--dry-run prints the rendered mail and sends nothing', async () => {
   assert.ok(run.stdout.includes(`${dir}/a file; $(rm -rf ~)`));
 });
 
+test('--glob / --ignore choose the files mailed about (the names every command uses for globs)', async () => {
+  const dir = tmpDir();
+  const run = spawnTswatch(['alert', dir, '-e', 'create', '--glob', '*.conf', '--ignore', 'skip-*', '--dry-run', '--window', '0.5']);
+  await run.waitStderr('Watches established.');
+  for (const name of ['skip-me.conf', 'notes.txt', 'app.conf']) writeFileSync(join(dir, name), '');
+  await waitFor(() => run.stdout.includes('Host report:'), 'the printed mail');
+  run.child.kill('SIGTERM');
+  assert.equal(await run.exited, 0);
+  assert.ok(run.stdout.includes(`${dir}/app.conf`));
+  assert.ok(!run.stdout.includes('notes.txt'), 'no --glob match');
+  assert.ok(!run.stdout.includes('skip-me.conf'), '--ignore wins');
+});
+
 test('bad flags and paths: exit 1, the flag, the value and the fix on stderr', async () => {
   const dir = tmpDir();
   const cases: Array<[string[], RegExp]> = [

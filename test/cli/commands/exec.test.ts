@@ -204,3 +204,17 @@ test('watch options reach exec, not the root command: -r, -e, --exclude', async 
   assert.deepEqual(records(out), ['CREATE', join(dir, 'sub', 'f'), 'CREATE', join(dir, 'end')]);
   assert.equal(await stop(run), 0);
 });
+
+test('the filters mean what the root command means: --exclude a POSIX ERE on %w%f, --glob/--ignore relative to the watched path', async () => {
+  const top = tmpDir();
+  const dir = join(top, 'w');
+  const out = join(top, 'out');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(join(dir, 'sub', 'cache'), { recursive: true });
+  const run = spawnTswatch(['exec', '-r', dir, '--exclude', '[[:digit:]]\\.md$', '--glob', '*.md', '--ignore', 'cache', '--', ...appendArgs(out), '{path}']);
+  await started(run);
+  for (const name of ['v2.md', 'sub/cache/c.md', 'notes.txt', 'sub/last.md']) writeFileSync(join(dir, name), 'x');
+  await waitFor(() => records(out).includes(join(dir, 'sub/last.md')), 'the last file');
+  assert.deepEqual(records(out), [join(dir, 'sub/last.md')]);
+  assert.equal(await stop(run), 0);
+});

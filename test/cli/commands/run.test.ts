@@ -55,9 +55,46 @@ test('a module that exports no handler, and a recipe name nobody registered: cle
   writeFileSync(join(root, 'h.yaml'), 'watches:\n  - paths: [a]\n    handler: empty.mjs\n');
   const bad = spawnTswatch(['run', '--config', join(root, 'h.yaml')]);
   assert.equal(await bad.exited, 1);
-  assert.match(bad.stderr, /handler module '.*empty\.mjs' exports no handler\n  export default \(or export `handler`\) a ProcessEvent subclass/);
+  assert.match(bad.stderr, /handler module '.*empty\.mjs' exports an object without process_IN_\* or on_\* functions \(keys: x\), not a handler\n  expected a module exporting \(default, or as `handler`\) a ProcessEvent subclass/);
   writeFileSync(join(root, 'r.yaml'), 'watches:\n  - paths: [a]\n    recipe: nosuch\n');
   const unknown = spawnTswatch(['run', '--config', join(root, 'r.yaml')]);
   assert.equal(await unknown.exited, 1);
   assert.match(unknown.stderr, /r\.yaml:3:5: watches\[0\]\.recipe: unknown recipe 'nosuch' \(known recipes: exec, restart, handler/);
+});
+
+test('the config example in --help is a valid config file', async () => {
+  const { CONFIG_EXAMPLE } = await import('../../../src/cli/commands/config-run-options.js');
+  const { loadConfig } = await import('../../../recipes/automation/config-loader.js');
+  const lines = CONFIG_EXAMPLE.split('\n');
+  const yaml = lines.slice(lines.findIndex((line) => line.startsWith('Config file')) + 1, lines.findIndex((line) => line.startsWith('  A string'))).map((line) => line.slice(2));
+  const file = join(tmpDir(), 'example.yaml');
+  writeFileSync(file, `${yaml.join('\n')}\n`);
+  const config = loadConfig(file);
+  assert.deepEqual(config.watches.map((watch) => watch.action.recipe), ['exec', 'restart', 'handler', 'backup']);
+});
+
+test('a reload that changes a handler watch imports the edited module again', async () => {
+  const root = tmpDir();
+  mkdirSync(join(root, 'a'));
+  const out = join(root, 'out');
+  const module = (tag: string): string =>
+    `import { appendFileSync } from 'node:fs';\nexport default (event) => appendFileSync(${JSON.stringify(out)}, '${tag} ' + event.name + '\\n');\n`;
+  const config = (n: number): string => `watches:\n  - paths: [a]\n    events: close_write\n    handler: ./h.mjs\n    options: { n: ${n} }\n`;
+  writeFileSync(join(root, 'h.mjs'), module('old'));
+  writeFileSync(join(root, 'tswatch.yaml'), config(1));
+  const run = spawnTswatch(['run', '--config', join(root, 'tswatch.yaml')]);
+  await run.waitStderr('Watches established.');
+  writeFileSync(join(root, 'a', 'one'), 'x');
+  await waitFor(() => lines(out).length === 1, 'the first module');
+  writeFileSync(join(root, 'h.mjs'), module('new'));
+  writeFileSync(join(root, 'tswatch.yaml'), config(2));
+  run.child.kill('SIGHUP');
+  await run.waitStderr('reload');
+  await waitFor(() => {
+    writeFileSync(join(root, 'a', 'two'), 'x');
+    return lines(out).some((line) => line.startsWith('new '));
+  }, 'the edited module');
+  assert.equal(lines(out)[0], 'old one');
+  run.child.kill('SIGINT');
+  assert.equal(await run.exited, 0);
 });

@@ -253,11 +253,11 @@ test('one recipient refused, the other accepted: delivered, the refusal reported
   assert.deepEqual(rejected[0], ['gone@example.com']);
 });
 
-test('include / exclude globs choose the files of a directory rule', async (t) => {
+test('glob / ignore globs choose the files of a directory rule', async (t) => {
   const sink = await startSmtpSink();
   const dir = tmpDir();
   const a = await startAlert(t, {
-    rules: [{ paths: [dir], recursive: true, events: ['create'], include: ['**/*.conf'], exclude: ['**/skip-*'] }],
+    rules: [{ paths: [dir], recursive: true, events: ['create'], glob: ['**/*.conf'], ignore: ['**/skip-*'] }],
     smtp: { url: sink.url },
     window: 0.2,
   });

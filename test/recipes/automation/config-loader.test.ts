@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadConfig } from '../../../recipes/automation/config-loader.js';
-import { IN_CLOSE_WRITE, IN_CREATE, TswatchError, watchSpec } from '../../../src/index.js';
+import { Event, IN_CLOSE_WRITE, IN_CREATE, TswatchError, watchSpec } from '../../../src/index.js';
 import { tmpDir } from '../../helpers/tmp-dir.js';
 
 function write(text: string): string {
@@ -53,13 +53,13 @@ watches:
   assert.equal(config.drainTimeoutMs, 2500);
   const [build, second, third] = config.watches;
   assert.equal(build!.name, 'build');
-  assert.deepEqual(build!.selection.paths, [join(dir, 'src')]);
-  const spec = watchSpec(build!.selection);
+  assert.deepEqual(build!.selection!.paths, [join(dir, 'src')]);
+  const spec = watchSpec(build!.selection!);
   assert.equal(spec.mask, IN_CREATE | IN_CLOSE_WRITE);
   assert.equal(spec.options.rec, true);
-  assert.equal(spec.accepts(join(dir, 'src/a.ts')), true);
-  assert.equal(spec.accepts(join(dir, 'src/a.js')), false);
-  assert.equal(spec.accepts(join(dir, 'src/.git/x.ts')), false);
+  assert.equal(spec.accepts(new Event({ wd: 1, mask: IN_CREATE, path: join(dir, 'src'), name: 'a.ts' })), true);
+  assert.equal(spec.accepts(new Event({ wd: 1, mask: IN_CREATE, path: join(dir, 'src'), name: 'a.js' })), false);
+  assert.equal(spec.accepts(new Event({ wd: 1, mask: IN_CREATE, path: join(dir, 'src/.git'), name: 'x.ts' })), false);
   assert.deepEqual(build!.action, {
     recipe: 'exec',
     options: { command: ['make', '{path}'], shell: false, signal: 'SIGINT', killAfterMs: 3000, debounceMs: 250, cwd: dir, batch: true, onBusy: 'restart', ignoreOwn: undefined },
@@ -99,8 +99,8 @@ test('every mistake is reported at once, with line, column and key, sorted by li
   assert.match(found[0]!, /^4:5: watches\[0\]\.events: unknown event name 'bogus' \(valid event names: access, .*\)$/);
   assert.equal(found[1], "7:5: watches[1].evnts: unknown key 'evnts'");
   assert.match(found[2]!, /^9:5: watches\[1\]\.onBusy: .*"queue"\|"drop"\|"restart"\|"signal"/);
-  assert.equal(found[3], "11:5: watches[2].recipe: unknown recipe 'backupp' (known recipes: exec, restart, handler)");
-  assert.match(found[4]!, /^13:5: watches\[3\]\.exclude: '\(' is not a valid regular expression/);
+  assert.equal(found[3], "11:5: watches[2].recipe: unknown recipe 'backupp' (known recipes: exec, restart, handler, backup, alert)");
+  assert.match(found[4]!, /^13:5: watches\[3\]\.exclude: '\(' is not a POSIX extended regular expression/);
   assert.match(found[5]!, /^15:5: watches\[3\]\.signal: unknown signal 'NOPE'/);
   assert.equal(found[6], '18:5: watches[4].restart: one action per watch, not exec and restart');
   assert.match(found[7]!, /^21:5: watches\[5\]\.exec: a list of argv words .*quote words YAML would read as booleans/);
@@ -119,4 +119,46 @@ test('duplicate names, YAML syntax errors and a missing file are named too', () 
   assert.match(problems(syntax)[0]!, /^3:3: YAML syntax: /);
   assert.throws(() => loadConfig('/nonexistent/tswatch.yaml'), /cannot read config file '\/nonexistent\/tswatch.yaml': no such file/);
   assert.deepEqual(problems(write('watches: []\n')), ['1:1: watches: at least one watch']);
+});
+
+test('recipe: backup / alert — their options are checked at load, each mistake at its key; they take no paths', () => {
+  const file = write(`watches:
+  - name: mirror
+    recipe: backup
+    options:
+      src: docs
+      dest: /srv/backup
+      versions: -1
+      exclude: ['*.tmp']
+      bogus: 1
+  - name: mail
+    recipe: alert
+    options:
+      rules:
+        - paths: etc
+          glob: '*.conf'
+          include: ['*.conf']
+      mail: { to: ops@example.com }
+      maxPerHour: 0
+      smtp: { url: 'http://x', security: tls2 }
+  - recipe: exec
+    options: {}
+  - paths: [x]
+    recipe: backup
+    options: { src: a, dest: b }
+`);
+  const found = problems(file);
+  assert.match(found[0]!, /^7:7: watches\[0\]\.options\.versions: .*>=0/);
+  assert.equal(found[1], "9:7: watches[0].options.bogus: unknown key 'bogus'");
+  assert.equal(found[2], "16:11: watches[1].options.rules[0].include: unknown key 'include'");
+  assert.match(found[3]!, /^18:7: watches\[1\]\.options\.maxPerHour: /);
+  assert.match(found[4]!, /^19:15: watches\[1\]\.options\.smtp\.url: an smtp:\/\/ or smtps:\/\/ URL/);
+  assert.match(found[5]!, /^19:32: watches\[1\]\.options\.smtp\.security: .*"starttls"/);
+  assert.equal(found[6], '20:5: watches[2].paths: required: the files or directories to watch');
+  assert.equal(found[7], "22:5: watches[3].paths: recipe 'backup' watches what its options name: remove 'paths'");
+  assert.equal(found.length, 8, found.join('\n'));
+
+  const good = loadConfig(write('watches:\n  - recipe: backup\n    options: { src: a, dest: b, exclude: x }\n'));
+  assert.equal(good.watches[0]!.selection, undefined, 'the recipe watches by itself');
+  assert.deepEqual(good.watches[0]!.action, { recipe: 'backup', options: { src: 'a', dest: 'b', exclude: ['x'] } });
 });

@@ -1,4 +1,4 @@
-import { TswatchError } from '../errors.js';
+import { TswatchError } from './errors.js';
 
 /** POSIX character classes, as the C locale defines them. */
 const CLASSES: Record<string, string> = {

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildFilters } from '../../src/cli/options-filter.js';
-import { Event, IN_CREATE, IN_ISDIR } from '../../src/index.js';
+import { Event, eventFilter, IN_CREATE, IN_ISDIR } from '../src/index.js';
 
 const event = (path: string, name: string, dir = false) => new Event({ wd: 1, mask: IN_CREATE | (dir ? IN_ISDIR : 0), name, path });
 
 test('skipDir: @exclusions, --exclude patterns that cover dir/…, --ignore globs; never a root', () => {
-  const { skipDir } = buildFilters(['./', '/abs/root'], ['./gone', '/abs/root/x/'], { exclude: ['/\\.git/', 'cache$', 'tmp/\\B'], ignore: ['node_modules'] });
+  const { skipDir } = eventFilter(['./', '/abs/root'], { exclude: ['/\\.git/', 'cache$', 'tmp/\\B'], ignore: ['node_modules'] }, ['./gone', '/abs/root/x/']);
   assert.equal(skipDir('./gone'), true, '@ exclusion, normalized');
   assert.equal(skipDir('/abs/root/x'), true, '@ exclusion with a trailing slash');
   assert.equal(skipDir('./a/.git'), true);
@@ -18,14 +17,14 @@ test('skipDir: @exclusions, --exclude patterns that cover dir/…, --ignore glob
 });
 
 test('accept: regexes on %w%f (every --exclude counts), globs relative to the root, dir filters', () => {
-  const { accept } = buildFilters(['/r'], [], { exclude: ['\\.swp$', '~$'], includei: ['\\.(TS|md|swp)$'] });
+  const { accept } = eventFilter(['/r'], { exclude: ['\\.swp$', '~$'], includei: ['\\.(TS|md|swp)$'] });
   assert.deepEqual(['a.ts', 'a.swp', 'b~', 'c.MD', 'd.js'].filter((n) => accept(event('/r', n))), ['a.ts', 'c.MD']);
-  const globs = buildFilters(['/r/'], [], { glob: ['src/**/*.ts', '*.md'], ignore: ['**/gen/**'] }).accept;
+  const globs = eventFilter(['/r/'], { glob: ['src/**/*.ts', '*.md'], ignore: ['**/gen/**'] }).accept;
   assert.equal(globs(event('/r/src/x', 'a.ts')), true);
   assert.equal(globs(event('/r', 'a.ts')), false, 'src/**/*.ts is relative to the root');
   assert.equal(globs(event('/r/deep/er', 'README.md')), true, 'no slash: the base name');
   assert.equal(globs(event('/r/src/gen', 'b.ts')), false);
-  assert.equal(buildFilters(['/r'], [], { dirs: false }).accept(event('/r', 'd', true)), false);
-  assert.equal(buildFilters(['/r'], [], { onlyDirs: true }).accept(event('/r', 'f')), false);
-  assert.throws(() => buildFilters(['/r'], [], { dirs: false, onlyDirs: true }), /--no-dirs and --only-dirs cannot both be given/);
+  assert.equal(eventFilter(['/r'], { dirs: false }).accept(event('/r', 'd', true)), false);
+  assert.equal(eventFilter(['/r'], { onlyDirs: true }).accept(event('/r', 'f')), false);
+  assert.throws(() => eventFilter(['/r'], { dirs: false, onlyDirs: true }), /--no-dirs and --only-dirs cannot both be given/);
 });

@@ -1,24 +1,39 @@
 import { basename, normalize } from 'node:path';
 import picomatch from 'picomatch';
-import { watchedName } from '../../handlers/event-format.js';
-import { TswatchError, type Event, type PathFilter } from '../index.js';
+import { TswatchError } from './errors.js';
+import type { Event } from './event.js';
+import type { PathFilter } from './exclude-filter.js';
 import { ereToRegExp } from './posix-ere.js';
+import { watchedName } from './watched-name.js';
 
-/** The filtering flags, as commander hands them over. */
-export interface FilterFlags {
-  exclude?: string[];
-  excludei?: string[];
-  include?: string[];
-  includei?: string[];
-  glob?: string[];
-  ignore?: string[];
-  dirs?: boolean;
-  onlyDirs?: boolean;
+/**
+ * What to report, with the root command's flag names (and a config file's keys): one meaning for
+ * `tswatch`, `tswatch exec|restart|stats` and `run --config`.
+ */
+export interface FilterOptions {
+  /** POSIX EREs searched in inotifywait's `%w%f`: not reported, and a directory they cover not watched. */
+  exclude?: readonly string[] | undefined;
+  /** Same, case-insensitive. */
+  excludei?: readonly string[] | undefined;
+  /** POSIX EREs: only events whose `%w%f` matches one are reported. */
+  include?: readonly string[] | undefined;
+  includei?: readonly string[] | undefined;
+  /** picomatch globs on the path relative to its watched root (without '/': the base name): only these. */
+  glob?: readonly string[] | undefined;
+  /** Same globs: not reported, and a directory they match not watched. */
+  ignore?: readonly string[] | undefined;
+  /** false: no events about directories (--no-dirs). */
+  dirs?: boolean | undefined;
+  /** Only events about directories (--only-dirs). */
+  onlyDirs?: boolean | undefined;
 }
 
-export interface Filters {
+/** The fields the filters look at. */
+export type FilteredEvent = Pick<Event, 'path' | 'name' | 'dir' | 'pathname'>;
+
+export interface EventFilter {
   /** True: print (count, hand to --handler) this event. */
-  accept: (event: Event) => boolean;
+  accept: (event: FilteredEvent) => boolean;
   /** True: do not watch this directory (an @exclude, or covered by --exclude or --ignore). */
   skipDir: PathFilter;
 }
@@ -29,7 +44,7 @@ const trimSlashes = (path: string): string => (path.length > 1 ? path.replace(/\
  * picomatch patterns: with a '/', on the whole relative path; without, on the base name. (picomatch's
  * own `basename` option would apply the base name to every pattern, slashes or not.)
  */
-function globMatcher(patterns: string[] | undefined): ((path: string) => boolean) | undefined {
+function globMatcher(patterns: readonly string[] | undefined): ((path: string) => boolean) | undefined {
   if (!patterns?.length) return undefined;
   const whole = patterns.filter((p) => p.includes('/'));
   const base = patterns.filter((p) => !p.includes('/'));
@@ -46,11 +61,11 @@ function globMatcher(patterns: string[] | undefined): ((path: string) => boolean
  * --glob/--ignore are picomatch patterns on the path relative to its watched root; without a '/' they
  * match the base name. An --ignore'd directory is not watched, nor anything below (as chokidar).
  */
-export function buildFilters(roots: readonly string[], excludePaths: readonly string[], flags: FilterFlags): Filters {
+export function eventFilter(roots: readonly string[], flags: FilterOptions, excludePaths: readonly string[] = []): EventFilter {
   if (flags.dirs === false && flags.onlyDirs) {
     throw new TswatchError('--no-dirs and --only-dirs cannot both be given', { code: 'EBADFLAG', hint: 'keep one of them' });
   }
-  const regexes = (flag: string, list: string[] | undefined, ignoreCase: boolean): RegExp[] =>
+  const regexes = (flag: string, list: readonly string[] | undefined, ignoreCase: boolean): RegExp[] =>
     (list ?? []).map((pattern) => ereToRegExp(pattern, flag, ignoreCase));
   const excludes = [...regexes('--exclude', flags.exclude, false), ...regexes('--excludei', flags.excludei, true)];
   const includes = [...regexes('--include', flags.include, false), ...regexes('--includei', flags.includei, true)];
@@ -74,7 +89,7 @@ export function buildFilters(roots: readonly string[], excludePaths: readonly st
   };
 
   // Only the filters asked for run on each event.
-  const tests: Array<(event: Event) => boolean> = [];
+  const tests: Array<(event: FilteredEvent) => boolean> = [];
   if (flags.dirs === false) tests.push((event) => !event.dir);
   if (flags.onlyDirs) tests.push((event) => event.dir);
   if (excludes.length > 0 || includes.length > 0) {
@@ -90,7 +105,7 @@ export function buildFilters(roots: readonly string[], excludePaths: readonly st
       return !ignore?.(rel) && (glob === undefined || glob(rel));
     });
   }
-  const accept = (event: Event): boolean => tests.every((pass) => pass(event));
+  const accept = (event: FilteredEvent): boolean => tests.every((pass) => pass(event));
 
   const skipDir: PathFilter = (path) => {
     const normal = normalize(path);

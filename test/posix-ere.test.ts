@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ereToRegExp } from '../../src/cli/posix-ere.js';
+import { ereToRegExp } from '../src/posix-ere.js';
 
 test('POSIX ERE constructs translate to JavaScript with the same matches', () => {
   const cases: Array<[string, string[], string[]]> = [

@@ -1,0 +1,51 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { z } from 'zod';
+import { TswatchError } from '../../src/index.js';
+import type { Action, ActionContext, ActionFactory } from './action.js';
+import type { alertOptionsSchema, backupOptionsSchema } from './recipe-schemas.js';
+
+const describe = (err: unknown): string => (err instanceof TswatchError ? err.describe() : (err as Error).message);
+
+/** An action for a recipe that watches by itself: events come through the recipe, not the watch. */
+function selfWatching(stop: () => Promise<unknown>, status: () => Record<string, unknown> = () => ({})): Action {
+  return {
+    handler() {},
+    drain: async () => true,
+    close: async () => void (await stop()),
+    status: () => ({ running: [], ...status() }),
+  };
+}
+
+/** `recipe: backup`: a LiveBackup of `src` into `dest` (paths relative to the config file). */
+export const backupActionFactory: ActionFactory = async (raw, context: ActionContext) => {
+  const { src, dest, exclude, ...options } = raw as z.output<typeof backupOptionsSchema>;
+  const { LiveBackup } = await import('../backup/index.js');
+  const job = new LiveBackup(resolve(context.baseDir, src), resolve(context.baseDir, dest), { ...options, exclude: exclude ?? [] });
+  job.on('error', (err: unknown) => context.log(`backup: ${describe(err)}`));
+  const summary = await job.start();
+  context.log(`backup: initial sync of ${job.src} into ${job.dest}: ${summary.copied} copied, ${summary.unchanged} unchanged`, 'info');
+  return selfWatching(async () => {
+    await job.idle();
+    await job.stop();
+  });
+};
+
+/** `recipe: alert`: AlertEmail with the AlertOptions object (relative paths relative to the config file). */
+export const alertActionFactory: ActionFactory = async (raw, context: ActionContext) => {
+  const options = raw as z.output<typeof alertOptionsSchema>;
+  const local = <T extends string | undefined>(path: T): T => (path === undefined || isAbsolute(path) ? path : (resolve(context.baseDir, path) as T));
+  const { AlertEmail } = await import('../alert/index.js');
+  const alert = new AlertEmail({
+    ...options,
+    rules: options.rules.map((rule) => ({ ...rule, paths: rule.paths.map((path) => local(path)) })),
+    ...(options.smtp && { smtp: { ...options.smtp, passFile: local(options.smtp.passFile), caFile: local(options.smtp.caFile) } }),
+    spoolDir: local(options.spoolDir),
+    templateDir: local(options.templateDir),
+  });
+  alert.on('error', (err: unknown) => context.log(`alert: ${describe(err)}`));
+  alert.on('sent', (entry: { mail?: { messageId: string }; id: string }) => context.log(`alert: ${entry.mail ? `mail ${entry.mail.messageId}` : `webhook post ${entry.id}`} delivered`, 'info'));
+  alert.on('retry', (_entry: unknown, err: Error) => context.log(`alert: not delivered yet (${err.message}); retrying`));
+  alert.on('failed', (entry: { id: string }, err: Error) => context.log(`alert: refused for good (${err.message}); kept in ${alert.options.spoolDir}/failed/${entry.id}.json`));
+  await alert.start();
+  return selfWatching(() => alert.stop());
+};
