@@ -80,14 +80,14 @@ test('zsh: the script parses, and sourced under compinit registers _tswatch', { 
 
 /**
  * Drives an interactive zsh in a pseudo-terminal (zsh/zpty): for each (typed, expected) pair, types the
- * line and TAB TAB, then waits until the listing shows `expected` (10 s bound per step).
+ * line and TAB TAB, then waits until the listing shows `expected` (a 60 s failure bound per step: zsh under a loaded CI machine is slow to start).
  */
 const ZSH_DRIVER = String.raw`setopt extendedglob
 zmodload zsh/zpty
 zpty z 'zsh -f -i'
 out=''
 expect() {
-  local deadline=$((SECONDS + 10)) chunk plain
+  local deadline=$((SECONDS + 60)) chunk plain
   while (( SECONDS < deadline )); do
     while zpty -r -t z chunk; do out+=$chunk; done
     plain=${"$"}{${"$"}{out//$'\e'\[[0-9;?]#[A-Za-z]/}//$'\r'/}
