@@ -1,4 +1,6 @@
 import type { EventFormatter } from '../../handlers/event-format.js';
+import type { FleetOptions } from '../../recipes/fleet/index.js';
+import { parseSinkUrl } from '../../recipes/fleet/open-sink.js';
 import { TswatchError } from '../errors.js';
 import type { Event, PathFilter } from '../index.js';
 import { eventMask } from './flag-helpers.js';
@@ -20,6 +22,9 @@ export interface ParsedFlags extends FilterFlags, OutputFlags {
   timeout?: string;
   budget?: boolean;
   handler?: string;
+  sink?: string[];
+  host?: string;
+  outbox?: string;
 }
 
 /** Everything `run` needs, validated: no argv, no I/O. */
@@ -40,6 +45,8 @@ export interface RunOptions {
   skipDir: PathFilter;
   budgetOnly: boolean;
   handler: string | undefined;
+  /** --sink/--host/--outbox: where events go besides the output (undefined: no --sink). */
+  fleet: FleetOptions | undefined;
 }
 
 /** Paths to watch and `@path`s to exclude (from the arguments and --fromfile), split; none is an error. */
@@ -74,6 +81,25 @@ export function toRunOptions(words: string[], flags: ParsedFlags): RunOptions {
     skipDir,
     budgetOnly: flags.budget ?? false,
     handler: flags.handler,
+    fleet: fleetOptions(flags),
+  };
+}
+
+/** --sink URL… (checked now), --host, --outbox: the same data a `sinks:` config key holds. */
+export function fleetOptions(flags: Pick<ParsedFlags, 'sink' | 'host' | 'outbox'>): FleetOptions | undefined {
+  if (flags.sink === undefined) {
+    const stray = flags.host !== undefined ? '--host' : flags.outbox !== undefined ? '--outbox' : undefined;
+    if (stray) throw new TswatchError(`${stray} needs --sink`, { code: 'EBADFLAG', hint: 'add --sink URL (e.g. nats://HOST:4222/SUBJECT)' });
+    return undefined;
+  }
+  for (const url of flags.sink) parseSinkUrl(url);
+  if (flags.host !== undefined && flags.host.trim() === '') {
+    throw new TswatchError("--host: '' is empty", { code: 'EBADFLAG', hint: 'give the name this machine goes by in the fleet, or leave --host out (os.hostname())' });
+  }
+  return {
+    sinks: flags.sink.map((url) => ({ url })),
+    ...(flags.host !== undefined && { host: flags.host }),
+    ...(flags.outbox !== undefined && { outbox: { dir: flags.outbox } }),
   };
 }
 

@@ -19,6 +19,11 @@ Paths starting with @ (arguments or --fromfile lines) are not watched (with -r, 
 Where tswatch differs from inotifywait 3.22: every --exclude counts (not only the last), --include and
   --exclude combine, new subdirectories' contents are never lost, an overflow is said and recovered.
 
+Fleet (--sink URL, repeatable): nats://HOST:4222/SUBJECT (JetStream), redis://HOST:6379/STREAM,
+  mqtt://HOST:1883/TOPIC (QoS 1), http(s)://HOST/PATH (POST JSON batches), file:///PATH.jsonl or .csv.
+  Records: the --json object plus host and id. Credentials: TSWATCH_NATS_TOKEN, TSWATCH_NATS_CREDS,
+  TSWATCH_REDIS_PASSWORD, TSWATCH_MQTT_USER/PASSWORD, TSWATCH_HTTP_TOKEN (or *_FILE); follow with tswatch tail.
+
 Exit status: 0 an event arrived (or -m ended normally), 1 an error, 2 the timeout passed.
 
 Examples:
@@ -29,6 +34,7 @@ Examples:
   tswatch -mr --json --ignore node_modules --glob '*.ts' .      JSON lines for TypeScript files
   tswatch -r --budget ~                         how many inotify watches watching ~ would take
   tswatch --handler ./on-change.js -r ~/src     run a ProcessEvent module on every event
+  tswatch -mr -qq --sink nats://broker:4222/fleet.files /etc   send /etc's events to a JetStream stream
   tswatch stats -t 60 -r ~/src                  count events for a minute (inotifywatch)`;
 
 /**
@@ -66,6 +72,9 @@ export function buildProgram(): Command {
     .option('-t, --timeout <seconds>', 'exit with status 2 if no event arrives within this time (0: never)')
     .option('--budget', 'print how many inotify watches the paths need, and watch nothing')
     .option('--handler <module>', 'run this module (.js, or .ts via tsx) on every event instead of printing; implies -m')
+    .option('--sink <url>', 'also send each event to a broker, webhook or file, through an on-disk outbox (repeatable; see Fleet)', collect)
+    .option('--host <name>', 'the name events from this machine carry with --sink (default: the hostname)')
+    .option('--outbox <dir>', 'where --sink keeps events until acknowledged (default ~/.local/state/tswatch/outbox)')
     .version(packageVersion(), '-V, --version')
     // Options after a subcommand's name are the subcommand's (`tswatch stats -t 5`), not tswatch's.
     .enablePositionalOptions()

@@ -13,6 +13,7 @@ import {
   watchBudget,
   WatchManager,
 } from '../index.js';
+import type { FleetPublisher } from '../../recipes/fleet/index.js';
 import { isDaemonChild, reportDaemonReady, startDaemon } from './daemon.js';
 import { loadHandler } from './load-handler.js';
 import type { RunOptions } from './options.js';
@@ -66,6 +67,21 @@ export async function run(options: RunOptions, io: CliIO): Promise<number> {
   }
 }
 
+async function openFleet(options: RunOptions, messages: Writable): Promise<FleetPublisher | undefined> {
+  if (options.fleet === undefined) return undefined;
+  const { FleetPublisher } = await import('../../recipes/fleet/index.js');
+  return FleetPublisher.open(options.fleet, (text) => messages.write(`tswatch: ${text}\n`));
+}
+
+/** Drain what it can (a few seconds), and say what is left for the next start. */
+async function closeFleet(fleet: FleetPublisher | undefined, messages: Writable): Promise<void> {
+  if (fleet === undefined) return;
+  for (const status of await fleet.close(5000)) {
+    if (status.pending > 0) messages.write(`tswatch: sink ${status.sink}: ${status.pending} events stay in the outbox for the next start\n`);
+    if (status.dropped > 0) messages.write(`tswatch: sink ${status.sink}: ${status.dropped} events were dropped (outbox full)\n`);
+  }
+}
+
 async function watch(options: RunOptions, io: CliIO, messages: Writable): Promise<number> {
   const handler: Handler | undefined = options.handler === undefined ? undefined : await loadHandler(options.handler);
   const say = (text: string): void => void (options.quiet === 0 && messages.write(`${text}\n`));
@@ -74,6 +90,7 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
   if (options.recursive || options.paths.length > 1) checkWatchBudget(watchBudget(options.paths, options.recursive, options.skipDir));
   // Opened now: an outfile that cannot be written is an error before anything is watched.
   const out = options.outfile === undefined ? io.stdout : createWriteStream('', { fd: openOutfile(options.outfile) });
+  const fleet = await openFleet(options, messages);
   const wm = new WatchManager();
   try {
     wm.addWatch(options.paths, options.mask, {
@@ -84,6 +101,7 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
     });
   } catch (err) {
     wm.close();
+    await fleet?.close(0);
     throw err;
   }
 
@@ -110,6 +128,7 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
     if (!options.accept(event)) return undefined;
     if (!options.monitor && events > 0) return undefined; // only the first event, even within one read
     events++;
+    fleet?.publish(event);
     if (options.quiet < 2 && handler === undefined) writer.push(options.format(event, new Date()));
     if (!options.monitor) notifier.stop();
     else armTimeout();
@@ -125,6 +144,9 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
     messages = syslogStream();
   }
   armTimeout();
+  // With sinks, a signal ends the loop so the outbox gets its chance to drain (and is closed cleanly).
+  const stop = (): void => notifier.stop();
+  if (fleet) process.once('SIGINT', stop).once('SIGTERM', stop);
   await notifier.loop({
     callback: () => {
       writer.flush();
@@ -139,6 +161,8 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
   });
   clearTimeout(timer);
   writer.flush();
+  process.off('SIGINT', stop).off('SIGTERM', stop);
+  await closeFleet(fleet, messages);
   if (out !== io.stdout) await new Promise((resolve) => out.end(resolve));
   if (gone) say('Every watched path is gone (deleted or unmounted): nothing more to watch.');
   if (timedOut) return EXIT.timeout; // with -m too, even after events, as inotifywait
