@@ -5,6 +5,7 @@ import { trashCommand } from './commands/trash.js';
 import { statsCommand } from './commands/stats.js';
 import { alertCommand } from './commands/alert.js';
 import { reportCommand } from './commands/report.js';
+import { tailCommand } from './commands/tail.js';
 
 /**
  * The subcommands of `tswatch` (`tswatch stats …`, `tswatch trash …`), each built by a function in
@@ -18,4 +19,5 @@ export const SUBCOMMANDS: ReadonlyArray<() => Command> = [
   completionCommand,
   alertCommand,
   reportCommand,
+  tailCommand,
 ];
