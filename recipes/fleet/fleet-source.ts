@@ -22,8 +22,7 @@ export function recordEvent(r: FleetRecord): Event {
  * An EventSource for anything that takes events: `tswatch tail`, and the recipes.
  */
 export async function* fleetEvents(config: SinkConfig, options: SourceOptions = {}): AsyncGenerator<FleetEvent> {
-  const url = parseSinkUrl(config.url, 'source');
-  const records = await open(url, config, options);
+  const records = await fleetRecords(config, options);
   const seen = new Set<string>();
   for await (const record of records) {
     if (seen.has(record.id)) continue;
@@ -33,7 +32,9 @@ export async function* fleetEvents(config: SinkConfig, options: SourceOptions = 
   }
 }
 
-async function open(url: URL, config: SinkConfig, options: SourceOptions): Promise<AsyncIterable<FleetRecord>> {
+/** The records of a fleet stream as the broker hands them over (repeats included). */
+export async function fleetRecords(config: SinkConfig, options: SourceOptions = {}): Promise<AsyncIterable<FleetRecord>> {
+  const url = parseSinkUrl(config.url, 'source');
   switch (url.protocol) {
     case 'nats:':
       return (await import('./sources/nats-source.js')).natsRecords(url, config, options);
