@@ -34,6 +34,7 @@ export function parseSince(value: string, now = Date.now()): Date {
  * %H is the host.
  */
 function formatterFor(flags: OutputFlags): (host: string) => EventFormatter {
+  const local = buildFormatter(flags); // the local CLI's checks (conflicts, %T without --timefmt)
   const cache = new Map<string, EventFormatter>();
   if (flags.format !== undefined) {
     return (host) => {
@@ -46,7 +47,6 @@ function formatterFor(flags: OutputFlags): (host: string) => EventFormatter {
       return f;
     };
   }
-  const local = buildFormatter(flags);
   const lead = flags.csv ? (host: string) => `${csvField(host)},` : (host: string) => `${host} `;
   return (host) => (event, now) => lead(host) + local(event, now);
 }
