@@ -15,7 +15,7 @@ export interface OutboxOptions {
   dir: string;
   /** The most the outbox holds on disk; when full the oldest segment is dropped (counted). Default 64 MiB. */
   maxBytes?: number;
-  /** Size at which a new segment file starts. Default: maxBytes / 16, between 64 KiB and 4 MiB. */
+  /** Size at which a new segment file starts. Default: maxBytes / 16, between 4 KiB and 4 MiB. */
   segmentBytes?: number;
   fsync?: FsyncPolicy;
   fsyncIntervalMs?: number;
@@ -64,7 +64,7 @@ export class EventOutbox {
     private readonly onDrop: (count: number, total: number) => void = () => {},
   ) {
     this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
-    this.segmentBytes = options.segmentBytes ?? Math.min(4 << 20, Math.max(64 << 10, Math.floor(this.maxBytes / 16)));
+    this.segmentBytes = options.segmentBytes ?? Math.min(4 << 20, Math.max(4 << 10, Math.floor(this.maxBytes / 16)));
     try {
       mkdirSync(options.dir, { recursive: true });
       this.segments = readdirSync(options.dir)

@@ -1,5 +1,6 @@
 import type { EventFormatter } from '../../handlers/event-format.js';
 import type { FleetOptions } from '../../recipes/fleet/index.js';
+import { parseSize } from '../../recipes/alert/index.js';
 import { parseSinkUrl } from '../../recipes/fleet/open-sink.js';
 import { TswatchError } from '../errors.js';
 import type { Event, PathFilter } from '../index.js';
@@ -25,6 +26,7 @@ export interface ParsedFlags extends FilterFlags, OutputFlags {
   sink?: string[];
   host?: string;
   outbox?: string;
+  outboxMax?: string;
 }
 
 /** Everything `run` needs, validated: no argv, no I/O. */
@@ -86,10 +88,10 @@ export function toRunOptions(words: string[], flags: ParsedFlags): RunOptions {
 }
 
 /** --sink URL… (checked now), --host, --outbox: the same data a `sinks:` config key holds. */
-export function fleetOptions(flags: Pick<ParsedFlags, 'sink' | 'host' | 'outbox'>): FleetOptions | undefined {
+export function fleetOptions(flags: Pick<ParsedFlags, 'sink' | 'host' | 'outbox' | 'outboxMax'>): FleetOptions | undefined {
   if (flags.sink === undefined) {
-    const stray = flags.host !== undefined ? '--host' : flags.outbox !== undefined ? '--outbox' : undefined;
-    if (stray) throw new TswatchError(`${stray} needs --sink`, { code: 'EBADFLAG', hint: 'add --sink URL (e.g. nats://HOST:4222/SUBJECT)' });
+    const stray = (['host', 'outbox', 'outboxMax'] as const).find((flag) => flags[flag] !== undefined)?.replace('outboxMax', 'outbox-max');
+    if (stray) throw new TswatchError(`--${stray} needs --sink`, { code: 'EBADFLAG', hint: 'add --sink URL (e.g. nats://HOST:4222/SUBJECT)' });
     return undefined;
   }
   for (const url of flags.sink) parseSinkUrl(url);
@@ -99,7 +101,10 @@ export function fleetOptions(flags: Pick<ParsedFlags, 'sink' | 'host' | 'outbox'
   return {
     sinks: flags.sink.map((url) => ({ url })),
     ...(flags.host !== undefined && { host: flags.host }),
-    ...(flags.outbox !== undefined && { outbox: { dir: flags.outbox } }),
+    outbox: {
+      ...(flags.outbox !== undefined && { dir: flags.outbox }),
+      ...(flags.outboxMax !== undefined && { maxBytes: Math.max(4096, parseSize('--outbox-max', flags.outboxMax)) }),
+    },
   };
 }
 

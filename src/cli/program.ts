@@ -75,6 +75,7 @@ export function buildProgram(): Command {
     .option('--sink <url>', 'also send each event to a broker, webhook or file, through an on-disk outbox (repeatable; see Fleet)', collect)
     .option('--host <name>', 'the name events from this machine carry with --sink (default: the hostname)')
     .option('--outbox <dir>', 'where --sink keeps events until acknowledged (default ~/.local/state/tswatch/outbox)')
+    .option('--outbox-max <size>', 'the most each sink\'s outbox holds (default 64M); when full the oldest events are dropped, counted and said')
     .version(packageVersion(), '-V, --version')
     // Options after a subcommand's name are the subcommand's (`tswatch stats -t 5`), not tswatch's.
     .enablePositionalOptions()

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { connect } from 'nats';
 import type { FleetRecord } from '../../recipes/fleet/index.js';
-import { Broker } from '../helpers/brokers.js';
+import { Broker, freePort } from '../helpers/brokers.js';
 import { follow, outboxesEmpty, outboxLines } from '../helpers/fleet.js';
 import { spawnTswatch } from '../helpers/spawn-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
@@ -81,6 +81,23 @@ test('tswatch tail follows two agents (--host alpha, --host beta) on one stream,
   assert.deepEqual(records.map((r) => r.host).sort(), ['alpha', 'alpha', 'beta', 'beta']);
   assert.ok(records.every((r) => /^(alpha|beta):/.test(r.id) && r.maskname === 'IN_CREATE'));
   for (const cli of [alpha, agentB, beta]) cli.child.kill('SIGTERM');
+});
+
+test('--outbox-max: a full outbox drops the oldest events, and says how many on stderr; the rest wait', async () => {
+  const url = `nats://127.0.0.1:${await freePort()}/fleet.none`; // no broker there
+  const watched = tmpDir();
+  const cli = spawnTswatch(['-m', '-e', 'create', '--sink', url, '--outbox', tmpDir(), '--outbox-max', '64k', watched]);
+  await cli.waitStderr('Watches established.');
+  touch(watched, 1, 3000);
+  await cli.waitStderr('events wait in the outbox, retrying');
+  await cli.waitStderr('outbox full, dropped the');
+  await waitFor(() => (cli.stderr.match(/\((\d+) dropped since start\)/g) ?? []).length > 0, 'a count');
+  cli.child.kill('SIGTERM');
+  assert.equal(await cli.exited, 0);
+  const left = Number(/: (\d+) events stay in the outbox/.exec(cli.stderr)?.[1]);
+  const dropped = Number(/: (\d+) events were dropped \(outbox full\)/.exec(cli.stderr)?.[1]);
+  assert.ok(dropped > 0 && left > 0, cli.stderr);
+  assert.equal(left + dropped, 3000, 'every event is either waiting or counted as dropped');
 });
 
 test('bad --sink, --since and a stray --host are errors naming the flag, the value and the fix', async () => {
