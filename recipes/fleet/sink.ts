@@ -60,8 +60,6 @@ export interface SinkConfig {
   passwordFile?: string;
   /** Redis: XADD MAXLEN ~ N (default 1,000,000). */
   maxLen?: number;
-  /** Redis: seconds a sent id is remembered to refuse a re-send (default 86400). */
-  dedupSeconds?: number;
   /** Files: rotate when the file reaches this size (default 64 MiB), keeping `keep` old ones (default 5). */
   rotateBytes?: number;
   keep?: number;

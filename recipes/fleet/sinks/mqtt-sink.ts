@@ -28,8 +28,8 @@ export async function mqttClient(url: URL, config: SinkConfig, clean = true, cli
 }
 
 /**
- * Publishes each record with QoS 1 and resolves on the broker's PUBACKs. While the broker is away the
- * client holds the messages and re-sends them on reconnect. QoS 1 is at-least-once: a message whose
+ * Publishes each record with QoS 1 and resolves on the broker's PUBACKs. A batch begun when the broker
+ * goes away is held by the client and re-sent on reconnect; a batch while it is away fails (and is retried). QoS 1 is at-least-once: a message whose
  * PUBACK was lost, or one re-sent from the outbox after a crash, can arrive twice, with the same `id`
  * (`tswatch tail` drops such repeats).
  */
@@ -49,6 +49,8 @@ export class MqttSink implements Sink {
   async send(batch: SinkMessage[]): Promise<void> {
     this.client ??= await mqttClient(this.url, this.config);
     const client = this.client;
+    // Not connected: fail (the outbox keeps the batch, the outage is said) rather than queue in memory.
+    if (!client.connected) await connected(client, 5000);
     await Promise.all(batch.map((m) => client.publishAsync(this.topic, m.json, { qos: 1 })));
   }
 
@@ -56,4 +58,18 @@ export class MqttSink implements Sink {
     await this.client?.endAsync();
     this.client = undefined;
   }
+}
+
+function connected(client: MqttClient, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off('connect', on);
+      reject(new Error(`not connected to the MQTT broker after ${ms / 1000} s`));
+    }, ms);
+    const on = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    client.once('connect', on);
+  });
 }

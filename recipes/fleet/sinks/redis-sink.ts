@@ -4,13 +4,23 @@ import type { Sink, SinkConfig, SinkMessage } from '../sink.js';
 
 type Redis = typeof import('redis');
 
-/** Adds each record whose id was not seen within ARGV[1] seconds; one script call is atomic. */
+/**
+ * Adds each record unless its sequence number is not above the last one added for its agent instance
+ * (id HOST:INSTANCE:SEQ; KEYS[2] is a hash INSTANCE-prefix → last SEQ). An agent's outbox sends in order,
+ * so a re-send (lost reply, restart after a crash) is exactly the records already added. One script call
+ * is atomic.
+ */
 const XADD_ONCE = `
 local n = 0
-for i = 2, #KEYS do
-  if redis.call('SET', KEYS[i], '1', 'NX', 'EX', ARGV[1]) then
-    local a = 3 + (i - 2) * 3
-    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'id', ARGV[a], 'host', ARGV[a + 1], 'event', ARGV[a + 2])
+for a = 2, #ARGV, 3 do
+  local prefix, seq = string.match(ARGV[a], '^(.*):(%d+)$')
+  local fresh = true
+  if prefix then
+    fresh = tonumber(seq) > tonumber(redis.call('HGET', KEYS[2], prefix) or '0')
+    if fresh then redis.call('HSET', KEYS[2], prefix, seq) end
+  end
+  if fresh then
+    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'id', ARGV[a], 'host', ARGV[a + 1], 'event', ARGV[a + 2])
     n = n + 1
   end
 end
@@ -42,9 +52,9 @@ export async function redisConnect(url: URL, config: SinkConfig): Promise<RedisC
 }
 
 /**
- * XADD to a Redis stream (MAXLEN ~ maxLen), fields `id`, `host`, `event` (the JSON). A Lua script adds a
- * record only if its id is new (a `tswatch:dedup:<stream>:<id>` key with a TTL), so a re-send after a lost
- * reply or a crash is not added twice. Keys are named inside the script: standalone Redis, not Cluster.
+ * XADD to a Redis stream (MAXLEN ~ maxLen), fields `id`, `host`, `event` (the JSON). A Lua script skips
+ * records already added (the hash `<stream>:tswatch-seen` keeps each agent instance's last sequence
+ * number: one small field per agent start), so a re-send after a lost reply or a crash is not added twice.
  */
 export class RedisSink implements Sink {
   readonly name: string;
@@ -64,10 +74,9 @@ export class RedisSink implements Sink {
       await this.close();
       this.client = await redisConnect(this.url, this.config);
     }
-    const keys = [this.stream, ...batch.map((m) => `tswatch:dedup:${this.stream}:${m.record.id}`)];
-    const args = [String(this.config.dedupSeconds ?? 86400), String(this.config.maxLen ?? 1_000_000)];
+    const args = [String(this.config.maxLen ?? 1_000_000)];
     for (const m of batch) args.push(m.record.id, m.record.host, m.json);
-    await this.client.sendCommand(['EVAL', XADD_ONCE, String(keys.length), ...keys, ...args]);
+    await this.client.sendCommand(['EVAL', XADD_ONCE, '2', this.stream, `${this.stream}:tswatch-seen`, ...args]);
   }
 
   async close(): Promise<void> {

@@ -40,12 +40,13 @@ test('Redis Streams: a batch sent again (its reply lost, or re-sent after a cras
   const url = `redis://${redis.url}/fleet:again`;
   const { RedisSink } = await import('../../../../recipes/fleet/sinks/redis-sink.js');
   const sink = new RedisSink(new URL(url), { url });
-  const record = { id: 'h1:x:1', host: 'h1', time: new Date().toISOString(), wd: 1, mask: 256, maskname: 'IN_CREATE', cookie: 0, name: 'f1', path: '/watched', pathname: '/watched/f1', dir: false };
-  const batch = [{ record, json: JSON.stringify(record) }];
-  await sink.send(batch);
-  await sink.send(batch);
+  const records = [1, 2, 3, 4, 5].map((n) => ({ id: `h1:x:${n}`, host: 'h1', time: new Date().toISOString(), wd: 1, mask: 256, maskname: 'IN_CREATE', cookie: 0, name: `f${n}`, path: '/watched', pathname: `/watched/f${n}`, dir: false }));
+  const batch = records.map((record) => ({ record, json: JSON.stringify(record) }));
+  await sink.send(batch.slice(0, 3));
+  await sink.send(batch.slice(0, 3)); // the same again
+  await sink.send(batch.slice(1)); // partly new
   await sink.close();
-  assert.equal((await entries(redis.url, 'fleet:again')).length, 1);
+  assert.deepEqual((await entries(redis.url, 'fleet:again')).map((e) => e.message.id), records.map((r) => r.id));
 });
 
 async function entries(server: string, stream: string): Promise<Array<{ id: string; message: Record<string, string> }>> {
