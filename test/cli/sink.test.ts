@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { connect } from 'nats';
+import { createClient } from 'redis';
 import type { FleetRecord } from '../../recipes/fleet/index.js';
 import { Broker, freePort } from '../helpers/brokers.js';
 import { follow, outboxesEmpty, outboxLines } from '../helpers/fleet.js';
@@ -21,36 +22,57 @@ const touch = (dir: string, from: number, n: number): void => {
   for (let i = from; i < from + n; i++) writeFileSync(join(dir, `f${i}`), '');
 };
 
-test('--sink: killed (-9) with events in its outbox, the agent sends them after a restart, none twice', async () => {
-  const nats = await Broker.nats();
-  const url = `nats://${nats.url}/fleet.kill`;
-  const [outbox, watched] = [tmpDir(), tmpDir()];
-  const seen = await follow(url); // creates the stream too (from now)
-  const first = await agent(url, 'h1', outbox, watched);
-  touch(watched, 1, 100);
-  await waitFor(() => seen.records.length >= 100, '100 delivered');
-  await nats.stop();
-  touch(watched, 101, 200);
-  await waitFor(() => outboxLines(outbox) >= 300, 'the 200 created while the broker is down, in the outbox');
-  first.child.kill('SIGKILL');
-  await first.exited;
-  seen.stop();
-  await nats.start();
-  const second = await agent(url, 'h1', outbox, watched);
-  await second.waitStderr('events from before are waiting in the outbox');
-  await waitFor(() => outboxesEmpty(outbox), 'the outbox to drain after the restart', 30_000);
-  const all = await follow(url, new Date(0));
-  await waitFor(() => all.records.length >= 300, '300 records', 30_000);
-  all.stop();
-  const nc = await connect({ servers: nats.url });
-  const stored = (await (await nc.jetstreamManager()).streams.info('TSWATCH_fleet_kill')).state.messages;
-  await nc.close();
-  assert.equal(stored, 300, 'each event stored once');
-  assert.deepEqual(all.records.map((r) => r.name), Array.from({ length: 300 }, (_, i) => `f${i + 1}`));
-  assert.equal(new Set(all.records.map((r) => r.id)).size, 300);
-  second.child.kill('SIGTERM');
-  assert.equal(await second.exited, 0);
-});
+/** How many records each broker holds, as the broker counts them. */
+const STORED: Record<string, (server: string, name: string) => Promise<number>> = {
+  async nats(server, subject) {
+    const nc = await connect({ servers: server });
+    try {
+      return (await (await nc.jetstreamManager()).streams.info(`TSWATCH_${subject.replace('.', '_')}`)).state.messages;
+    } finally {
+      await nc.close();
+    }
+  },
+  async redis(server, stream) {
+    const client = createClient({ url: `redis://${server}` });
+    await client.connect();
+    try {
+      return await client.xLen(stream);
+    } finally {
+      await client.quit();
+    }
+  },
+};
+
+for (const kind of ['nats', 'redis'] as const) {
+  test(`--sink ${kind}: killed (-9) with events in its outbox, the agent sends them after a restart, none twice`, async () => {
+    const broker = await (kind === 'nats' ? Broker.nats() : Broker.redis());
+    const name = kind === 'nats' ? 'fleet.kill' : 'fleet:kill';
+    const url = `${kind}://${broker.url}/${name}`;
+    const [outbox, watched] = [tmpDir(), tmpDir()];
+    const seen = await follow(url); // (NATS: creates the stream too) from now
+    const first = await agent(url, 'h1', outbox, watched);
+    touch(watched, 1, 100);
+    await waitFor(() => seen.records.length >= 100, '100 delivered');
+    await broker.stop();
+    touch(watched, 101, 200);
+    await waitFor(() => outboxLines(outbox) >= 300, 'the 200 created while the broker is down, in the outbox');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    seen.stop();
+    await broker.start();
+    const second = await agent(url, 'h1', outbox, watched);
+    await second.waitStderr('events from before are waiting in the outbox');
+    await waitFor(() => outboxesEmpty(outbox), 'the outbox to drain after the restart', 30_000);
+    const all = await follow(url, new Date(0));
+    await waitFor(() => all.records.length >= 300, '300 records', 30_000);
+    all.stop();
+    assert.equal(await STORED[kind]!(broker.url, name), 300, 'each event stored once');
+    assert.deepEqual(all.records.map((r) => r.name), Array.from({ length: 300 }, (_, i) => `f${i + 1}`));
+    assert.equal(new Set(all.records.map((r) => r.id)).size, 300);
+    second.child.kill('SIGTERM');
+    assert.equal(await second.exited, 0);
+  });
+}
 
 test('tswatch tail follows two agents (--host alpha, --host beta) on one stream, with --host and --format %H', async () => {
   const nats = await Broker.nats();
