@@ -1,6 +1,7 @@
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { TswatchError } from '../../src/index.js';
+import { makeDirs } from './make-dirs.js';
 
 /**
  * When appended records reach the disk. A killed process loses nothing in any mode (what was written is
@@ -66,7 +67,7 @@ export class EventOutbox {
     this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
     this.segmentBytes = options.segmentBytes ?? Math.min(4 << 20, Math.max(4 << 10, Math.floor(this.maxBytes / 16)));
     try {
-      mkdirSync(options.dir, { recursive: true });
+      makeDirs(options.dir);
       this.segments = readdirSync(options.dir)
         .filter((f) => /^\d{16}\.seg$/.test(f))
         .map((f) => Number(f.slice(0, 16)))

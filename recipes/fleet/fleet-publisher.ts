@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { jsonRecord } from '../../handlers/event-format.js';
 import { type Event, TswatchError } from '../../src/index.js';
 import { EventOutbox, type FsyncPolicy } from './event-outbox.js';
+import { makeDirs } from './make-dirs.js';
 import { openSink } from './open-sink.js';
 import type { SinkConfig } from './sink.js';
 import { SinkDrainer } from './sink-drainer.js';
@@ -43,8 +44,16 @@ function outboxName(url: string): string {
 
 /** One tswatch process per outbox: a `lock` file with its pid (a dead owner's lock is taken over). */
 function lockOutbox(dir: string): () => void {
-  mkdirSync(dir, { recursive: true });
   const file = join(dir, 'lock');
+  try {
+    makeDirs(dir);
+  } catch (err) {
+    throw new TswatchError(`outbox ${dir}: ${(err as Error).message}`, {
+      code: (err as NodeJS.ErrnoException).code ?? 'EIO',
+      path: dir,
+      hint: 'give --outbox a directory you can write to (one per tswatch process)',
+    });
+  }
   for (;;) {
     try {
       writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });

@@ -1,8 +1,9 @@
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { csvField, watchedName } from '../../../handlers/event-format.js';
 import { inotifywaitNames } from '../../../src/index.js';
+import { makeDirs } from '../make-dirs.js';
 import type { FleetRecord, Sink, SinkConfig, SinkMessage } from '../sink.js';
 
 export const CSV_HEADER = 'id,host,time,watched,events,name';
@@ -58,7 +59,7 @@ export class FileSink implements Sink {
   }
 
   private open(): void {
-    mkdirSync(dirname(this.file), { recursive: true });
+    makeDirs(dirname(this.file));
     const fd = openSync(this.file, 'a+');
     this.size = fstatSync(fd).size;
     this.fd = fd;

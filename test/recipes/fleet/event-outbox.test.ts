@@ -75,4 +75,5 @@ test('an outbox directory that cannot be made is an error naming it', () => {
     assert.match(err.hint ?? '', /--outbox/);
     return true;
   });
+  assert.throws(() => new EventOutbox({ dir: '/proc/tswatch-outbox/x' }), /\/proc\/tswatch-outbox\/x/); // not a hang
 });
