@@ -13,6 +13,7 @@ import { moves } from './workloads/moves.mjs';
 import { maxQueued, overflow } from './workloads/overflow.mjs';
 import { race } from './workloads/race.mjs';
 import { startup } from './workloads/startup.mjs';
+import { SINK_KINDS, sinks } from './workloads/sinks.mjs';
 import { setTmpBase, tmpBase } from './workloads/common.mjs';
 
 const { values: opt } = parseArgs({
@@ -38,6 +39,8 @@ const workloads = [
   moves(q ? 200 : 1000, q ? 50 : 200),
   latency(q ? 50 : 200),
   overflow(over),
+  // Only when asked for (--only sinks): it needs the brokers installed.
+  ...(list(opt.only)?.includes('sinks') ? SINK_KINDS.map((kind) => sinks(kind, q ? 20000 : 100000)) : []),
 ].filter((w) => !list(opt.only) || list(opt.only).some((o) => o === w.family || o === w.id));
 
 const helpers = buildHelpers();
@@ -62,7 +65,7 @@ const sections = [];
 for (const w of workloads) {
   log(`\n== ${w.title}`);
   const rows = [];
-  for (const s of subjects) {
+  for (const s of subjects.filter((s) => !w.subjects || w.subjects.includes(s.key))) {
     if (s.unavailable) {
       rows.push({ subject: s.name, error: 'not available (reason above the tables)' });
       continue;

@@ -60,6 +60,11 @@ export function csvLine(event: Event): string {
  * not UTF-8 appear as `\udcXX` escapes (see fsDecode).
  */
 export function jsonLine(event: Event, now: Date): string {
+  return JSON.stringify(jsonRecord(event, now));
+}
+
+/** The object `jsonLine` prints (fleet sinks add `host` and `id` to it). */
+export function jsonRecord(event: Event, now: Date): Record<string, unknown> {
   const src = event.src_pathname === undefined ? {} : { src: event.src_pathname };
-  return JSON.stringify({ time: now.toISOString(), ...event.toJSON(), ...src });
+  return { time: now.toISOString(), ...event.toJSON(), ...src };
 }

@@ -11,6 +11,7 @@ import { restartCommand } from './commands/restart.js';
 import { daemonCommand } from './commands/daemon.js';
 import { runCommand } from './commands/run.js';
 import { ctlCommand } from './commands/ctl.js';
+import { tailCommand } from './commands/tail.js';
 
 /**
  * The subcommands of `tswatch` (`tswatch stats …`, `tswatch trash …`), each built by a function in
@@ -30,4 +31,5 @@ export const SUBCOMMANDS: ReadonlyArray<() => Command> = [
   runCommand,
   daemonCommand,
   ctlCommand,
+  tailCommand,
 ];

@@ -1,4 +1,7 @@
 import type { EventFormatter } from '../../handlers/event-format.js';
+import type { FleetOptions } from '../../recipes/fleet/index.js';
+import { parseSize } from '../../recipes/alert/index.js';
+import { parseSinkUrl } from '../../recipes/fleet/open-sink.js';
 import { TswatchError } from '../errors.js';
 import type { Event, PathFilter } from '../index.js';
 import { eventMask } from './flag-helpers.js';
@@ -22,6 +25,10 @@ export interface ParsedFlags extends FilterOptions, OutputFlags {
   handler?: string;
   state?: string;
   settle?: string;
+  sink?: string[];
+  host?: string;
+  outbox?: string;
+  outboxMax?: string;
 }
 
 /** Everything `run` needs, validated: no argv, no I/O. */
@@ -46,6 +53,8 @@ export interface RunOptions {
   stateFile?: string | undefined;
   /** Report a file's modify once it stopped changing for this many milliseconds. */
   settleMs?: number | undefined;
+  /** --sink/--host/--outbox: where events go besides the output (undefined: no --sink). */
+  fleet: FleetOptions | undefined;
 }
 
 /** Paths to watch and `@path`s to exclude (from the arguments and --fromfile), split; none is an error. */
@@ -82,6 +91,28 @@ export function toRunOptions(words: string[], flags: ParsedFlags): RunOptions {
     handler: flags.handler,
     stateFile: flags.state,
     settleMs: flags.settle === undefined ? undefined : parseSeconds('--settle', flags.settle, 'milliseconds'),
+    fleet: fleetOptions(flags),
+  };
+}
+
+/** --sink URL… (checked now), --host, --outbox: the same data a `sinks:` config key holds. */
+export function fleetOptions(flags: Pick<ParsedFlags, 'sink' | 'host' | 'outbox' | 'outboxMax'>): FleetOptions | undefined {
+  if (flags.sink === undefined) {
+    const stray = (['host', 'outbox', 'outboxMax'] as const).find((flag) => flags[flag] !== undefined)?.replace('outboxMax', 'outbox-max');
+    if (stray) throw new TswatchError(`--${stray} needs --sink`, { code: 'EBADFLAG', hint: 'add --sink URL (e.g. nats://HOST:4222/SUBJECT)' });
+    return undefined;
+  }
+  for (const url of flags.sink) parseSinkUrl(url);
+  if (flags.host !== undefined && flags.host.trim() === '') {
+    throw new TswatchError("--host: '' is empty", { code: 'EBADFLAG', hint: 'give the name this machine goes by in the fleet, or leave --host out (os.hostname())' });
+  }
+  return {
+    sinks: flags.sink.map((url) => ({ url })),
+    ...(flags.host !== undefined && { host: flags.host }),
+    outbox: {
+      ...(flags.outbox !== undefined && { dir: flags.outbox }),
+      ...(flags.outboxMax !== undefined && { maxBytes: Math.max(4096, parseSize('--outbox-max', flags.outboxMax)) }),
+    },
   };
 }
 

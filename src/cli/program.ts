@@ -22,6 +22,11 @@ Paths starting with @ (arguments or --fromfile lines) are not watched (with -r, 
 Where tswatch differs from inotifywait 3.22: every --exclude counts (not only the last), --include and
   --exclude combine, new subdirectories' contents are never lost, an overflow is said and recovered.
 
+Fleet (--sink URL, repeatable): nats://HOST:4222/SUBJECT (JetStream), redis://HOST:6379/STREAM,
+  mqtt://HOST:1883/TOPIC (QoS 1), http(s)://HOST/PATH (POST JSON batches), file:///PATH.jsonl or .csv.
+  Records: the --json object plus host and id. Credentials: TSWATCH_NATS_TOKEN, TSWATCH_NATS_CREDS,
+  TSWATCH_REDIS_PASSWORD, TSWATCH_MQTT_USER/PASSWORD, TSWATCH_HTTP_TOKEN (or *_FILE); follow with tswatch tail.
+
 Exit status: 0 an event arrived (or -m ended normally), 1 an error, 2 the timeout passed.
 
 Examples:
@@ -32,6 +37,7 @@ Examples:
   tswatch -mr --json --ignore node_modules --glob '*.ts' .      JSON lines for TypeScript files
   tswatch -r --budget ~                         how many inotify watches watching ~ would take
   tswatch --handler ./on-change.js -r ~/src     run a ProcessEvent module on every event
+  tswatch -mr -qq --sink nats://broker:4222/fleet.files /etc   send /etc's events to a JetStream stream
   tswatch stats -t 60 -r ~/src                  count events for a minute (inotifywatch)`;
 
 /**
@@ -76,6 +82,10 @@ export function buildProgram(): Command {
     .option('--settle <ms>', 'report a file\'s modify once it stopped changing: on close_write, or after MS ms unchanged')
     .option('--state <file>', 'keep the trees\' state in FILE: changes made while tswatch was not running are reported first')
     .option('--config <file>', 'run the watches of this YAML config file instead (as tswatch run --config FILE)')
+    .option('--sink <url>', 'also send each event to a broker, webhook or file, through an on-disk outbox (repeatable; see Fleet)', collect)
+    .option('--host <name>', 'the name events from this machine carry with --sink (default: the hostname)')
+    .option('--outbox <dir>', 'where --sink keeps events until acknowledged (default ~/.local/state/tswatch/outbox)')
+    .option('--outbox-max <size>', 'the most each sink\'s outbox holds (default 64M); when full the oldest events are dropped, counted and said')
     .version(packageVersion(), '-V, --version')
     // Options after a subcommand's name are the subcommand's (`tswatch stats -t 5`), not tswatch's.
     .enablePositionalOptions()

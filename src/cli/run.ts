@@ -15,6 +15,7 @@ import {
   watchBudget,
   WatchManager,
 } from '../index.js';
+import type { FleetPublisher } from '../../recipes/fleet/index.js';
 import { isDaemonChild, reportDaemonReady, startDaemon } from './daemon.js';
 import type { RunOptions } from './options.js';
 import { syslogStream } from './syslog.js';
@@ -67,6 +68,21 @@ export async function run(options: RunOptions, io: CliIO): Promise<number> {
   }
 }
 
+async function openFleet(options: RunOptions, messages: Writable): Promise<FleetPublisher | undefined> {
+  if (options.fleet === undefined) return undefined;
+  const { FleetPublisher } = await import('../../recipes/fleet/index.js');
+  return FleetPublisher.open(options.fleet, (text) => messages.write(`tswatch: ${text}\n`));
+}
+
+/** Drain what it can (a few seconds), and say what is left for the next start. */
+async function closeFleet(fleet: FleetPublisher | undefined, messages: Writable): Promise<void> {
+  if (fleet === undefined) return;
+  for (const status of await fleet.close(5000)) {
+    if (status.pending > 0) messages.write(`tswatch: sink ${status.sink}: ${status.pending} events stay in the outbox for the next start\n`);
+    if (status.dropped > 0) messages.write(`tswatch: sink ${status.sink}: ${status.dropped} events were dropped (outbox full)\n`);
+  }
+}
+
 async function watch(options: RunOptions, io: CliIO, messages: Writable): Promise<number> {
   const handler: Handler | undefined = options.handler === undefined ? undefined : await loadHandlerModule(resolve(options.handler), { where: `--handler: '${options.handler}'` });
   const say = (text: string): void => void (options.quiet === 0 && messages.write(`${text}\n`));
@@ -75,6 +91,7 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
   if (options.recursive || options.paths.length > 1) checkWatchBudget(watchBudget(options.paths, options.recursive, options.skipDir));
   // Opened now: an outfile that cannot be written is an error before anything is watched.
   const out = options.outfile === undefined ? io.stdout : createWriteStream('', { fd: openOutfile(options.outfile) });
+  const fleet = await openFleet(options, messages);
   const wm = new WatchManager();
   try {
     wm.addWatch(options.paths, options.mask, {
@@ -85,6 +102,7 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
     });
   } catch (err) {
     wm.close();
+    await fleet?.close(0);
     throw err;
   }
 
@@ -111,6 +129,7 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
     if (!options.accept(event)) return undefined;
     if (!options.monitor && events > 0) return undefined; // only the first event, even within one read
     events++;
+    fleet?.publish(event);
     if (options.quiet < 2 && handler === undefined) writer.push(options.format(event, new Date()));
     if (!options.monitor) notifier.stop();
     else armTimeout();
@@ -126,9 +145,11 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
     messages = syslogStream();
   }
   armTimeout();
-  // With --state, Ctrl-C and `kill` stop cleanly: the state is saved, so nothing is reported twice.
+  // With --state or --sink, Ctrl-C and `kill` end the loop cleanly: the state is saved (nothing is
+  // reported twice next time) and the outbox gets its chance to drain.
   const onSignal = (): void => notifier.stop();
-  if (options.stateFile !== undefined) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, onSignal);
+  const stopOnSignal = options.stateFile !== undefined || fleet !== undefined;
+  if (stopOnSignal) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, onSignal);
   notifier.start(); // with --state, what changed while not running is printed now, before live events
   writer.flush();
   await notifier.loop({
@@ -146,6 +167,7 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
   clearTimeout(timer);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
   writer.flush();
+  await closeFleet(fleet, messages);
   if (out !== io.stdout) await new Promise((resolve) => out.end(resolve));
   if (gone) say('Every watched path is gone (deleted or unmounted): nothing more to watch.');
   if (timedOut) return EXIT.timeout; // with -m too, even after events, as inotifywait

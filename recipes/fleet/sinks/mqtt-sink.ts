@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import type { MqttClient } from 'mqtt';
+import { credentials, loadOptional, tlsMaterial } from '../credentials.js';
+import type { Sink, SinkConfig, SinkMessage } from '../sink.js';
+
+type Mqtt = typeof import('mqtt');
+
+export function mqttTopic(url: URL): string {
+  return decodeURIComponent(url.pathname.slice(1)) || 'tswatch/events';
+}
+
+/** A client that reconnects by itself (credentials from the environment or files, TLS for mqtts://). */
+export async function mqttClient(url: URL, config: SinkConfig, clean = true, clientId?: string): Promise<MqttClient> {
+  const mqtt = await loadOptional<Mqtt>('mqtt', 'an mqtt:// sink or source');
+  const cred = credentials('mqtt', url, config);
+  const tls = tlsMaterial(config.tls);
+  const client = mqtt.connect(`${url.protocol}//${url.hostname}:${url.port || (url.protocol === 'mqtts:' ? 8883 : 1883)}`, {
+    clientId: clientId ?? `tswatch-${randomBytes(6).toString('hex')}`,
+    clean,
+    reconnectPeriod: 500,
+    connectTimeout: 5000,
+    ...(cred.user && { username: cred.user }),
+    ...((cred.password ?? cred.token) && { password: cred.password ?? cred.token }),
+    ...tls,
+  });
+  client.on('error', () => {}); // it reconnects; publishes wait for their PUBACK
+  return client;
+}
+
+/**
+ * Publishes each record with QoS 1 and resolves on the broker's PUBACKs. A batch begun when the broker
+ * goes away is held by the client and re-sent on reconnect; a batch while it is away fails (and is retried). QoS 1 is at-least-once: a message whose
+ * PUBACK was lost, or one re-sent from the outbox after a crash, can arrive twice, with the same `id`
+ * (`tswatch tail` drops such repeats).
+ */
+export class MqttSink implements Sink {
+  readonly name: string;
+  private client: MqttClient | undefined;
+  private readonly topic: string;
+
+  constructor(
+    private readonly url: URL,
+    private readonly config: SinkConfig,
+  ) {
+    this.name = config.url;
+    this.topic = mqttTopic(url);
+  }
+
+  async send(batch: SinkMessage[]): Promise<void> {
+    this.client ??= await mqttClient(this.url, this.config);
+    const client = this.client;
+    // Not connected: fail (the outbox keeps the batch, the outage is said) rather than queue in memory.
+    if (!client.connected) await connected(client, 5000);
+    await Promise.all(batch.map((m) => client.publishAsync(this.topic, m.json, { qos: 1 })));
+  }
+
+  async close(): Promise<void> {
+    await this.client?.endAsync();
+    this.client = undefined;
+  }
+}
+
+function connected(client: MqttClient, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off('connect', on);
+      reject(new Error(`not connected to the MQTT broker after ${ms / 1000} s`));
+    }, ms);
+    const on = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    client.once('connect', on);
+  });
+}

@@ -1,0 +1,117 @@
+import { Command } from 'commander';
+import picomatch from 'picomatch';
+import { csvField, type EventFormatter } from '../../../handlers/event-format.js';
+import { ALL_EVENTS, TswatchError } from '../../index.js';
+import { collect, EVENTS_HELP, eventMask } from '../flag-helpers.js';
+import { buildFormatter, type OutputFlags } from '../options-output.js';
+
+interface TailFlags extends OutputFlags {
+  host?: string[];
+  event?: string[];
+  since?: string;
+  count?: string;
+  quiet?: boolean;
+}
+
+const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** --since: an ISO date/time, or a duration back from now (90s, 15m, 2h, 7d). */
+export function parseSince(value: string, now = Date.now()): Date {
+  const ago = /^(\d+(?:\.\d+)?)([smhd])$/.exec(value.trim());
+  const date = ago ? new Date(now - Number(ago[1]) * UNITS[ago[2]!]!) : new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    throw new TswatchError(`--since: '${value}' is neither a date nor a duration`, {
+      code: 'EBADFLAG',
+      hint: "give an ISO time (2026-11-26T01:00:00Z, '2026-11-26 01:00') or a duration back from now (90s, 15m, 2h, 7d)",
+    });
+  }
+  return date;
+}
+
+/**
+ * How a fleet record is printed (but --json: the record as sent, the local --json object with host and
+ * id): the local CLI's form led by the host (`HOST WATCHED EVENTS NAME`, `HOST,…` in CSV); in --format,
+ * %H is the host.
+ */
+function formatterFor(flags: OutputFlags): (host: string) => EventFormatter {
+  const local = buildFormatter(flags); // the local CLI's checks (conflicts, %T without --timefmt)
+  const cache = new Map<string, EventFormatter>();
+  if (flags.format !== undefined) {
+    return (host) => {
+      let f = cache.get(host);
+      if (f === undefined) {
+        // %H → the host ('%' in it doubled); %%H stays a literal "%H".
+        const format = flags.format!.replace(/%%|%H/g, (m) => (m === '%H' ? host.replaceAll('%', '%%') : m));
+        cache.set(host, (f = buildFormatter({ ...flags, format })));
+      }
+      return f;
+    };
+  }
+  const lead = flags.csv ? (host: string) => `${csvField(host)},` : (host: string) => `${host} `;
+  return (host) => (event, now) => lead(host) + local(event, now);
+}
+
+export function tailCommand(): Command {
+  return new Command('tail')
+    .description('Follow a fleet stream (events sent by tswatch --sink) and print them as the local CLI does')
+    .argument('<url>', 'nats://HOST:4222/SUBJECT, redis://HOST:6379/STREAM or mqtt://HOST:1883/TOPIC')
+    .option('--host <glob>', 'only events from hosts matching this glob (repeatable)', collect)
+    .option('-e, --event <events>', 'only these events (inotifywait names)', collect)
+    .option('--since <time>', 'start at this time (ISO, or 15m / 2h / 7d ago); nats:// and redis:// only; default: now')
+    .option('-n, --count <n>', 'exit after printing this many events')
+    .option('--format <fmt>', 'print in this format (as tswatch --format, plus %H: the host)')
+    .option('--no-newline', 'no newline after each --format record')
+    .option('--timefmt <fmt>', 'strftime(3) format for %T (the time the event happened)')
+    .option('-c, --csv', 'print CSV: host, then inotifywait --csv fields')
+    .option('--json', 'print each record as sent: the --json object plus host and id')
+    .option('-q, --quiet', 'no "Following …" message')
+    .addHelpText(
+      'after',
+      `
+${EVENTS_HELP}
+
+Credentials and TLS as for --sink: TSWATCH_NATS_TOKEN, TSWATCH_NATS_CREDS, TSWATCH_REDIS_PASSWORD,
+TSWATCH_MQTT_USER / TSWATCH_MQTT_PASSWORD, TSWATCH_TLS_CA. A record seen twice (same id) is printed once.
+
+Examples:
+  tswatch tail nats://broker:4222/fleet.files                      every host, from now
+  tswatch tail nats://broker:4222/fleet.files --since 1h --host 'web*' -e delete
+  tswatch tail redis://broker:6379/fleet --json | jq .pathname
+  tswatch tail mqtt://broker:1883/fleet/files --format '%H %T %w%f %e' --timefmt '%F %T'`,
+    )
+    .action(async (url: string, flags: TailFlags) => {
+      const { fleetEvents, parseSinkUrl } = await import('../../../recipes/fleet/index.js');
+      parseSinkUrl(url, 'tail');
+      const format = formatterFor(flags); // checks the output flags before connecting
+      const mask = flags.event === undefined ? ALL_EVENTS : eventMask(flags.event, true);
+      const host = flags.host === undefined ? () => true : picomatch(flags.host);
+      const since = flags.since === undefined ? undefined : parseSince(flags.since);
+      const count = flags.count === undefined ? Infinity : Number(flags.count);
+      if (!(count > 0) || (count !== Infinity && !Number.isInteger(count))) {
+        throw new TswatchError(`--count: '${flags.count}' is not a whole number above 0`, { code: 'EBADFLAG', hint: 'give e.g. --count 10' });
+      }
+      const abort = new AbortController();
+      const stop = (): void => abort.abort();
+      process.once('SIGINT', stop).once('SIGTERM', stop);
+      let printed = 0;
+      try {
+        const events = fleetEvents(
+          { url },
+          {
+            signal: abort.signal,
+            ...(since && { since }),
+            onReady: () => void (flags.quiet || process.stderr.write(`Following ${url}.\n`)),
+          },
+        );
+        for await (const { record, event, time } of events) {
+          if ((record.mask & mask) === 0 || !host(record.host)) continue;
+          const line = flags.json ? `${JSON.stringify(record)}\n` : format(record.host)(event, time);
+          process.stdout.write(line);
+          if (++printed >= count) break;
+        }
+      } finally {
+        process.off('SIGINT', stop).off('SIGTERM', stop);
+      }
+      process.exitCode = 0;
+    });
+}
