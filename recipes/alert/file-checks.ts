@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, type Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Finding } from './digest-queue.js';
 import { bytes } from './mail-templates.js';
+import { sha256File } from '../sha256-file.js';
 
 export interface FileCheckSettings {
   checksum: boolean;
@@ -23,16 +23,6 @@ interface FileState {
   uid: number;
   gid: number;
   hash: string | undefined;
-}
-
-function sha256(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('error', reject)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => resolve(hash.digest('hex')));
-  });
 }
 
 const octal = (mode: number): string => (mode & 0o7777).toString(8).padStart(4, '0');
@@ -74,7 +64,7 @@ export class FileChecks {
       return;
     }
     const before = this.states.get(path);
-    const hash = this.settings.checksum ? await sha256(path).catch(() => before?.hash) : undefined;
+    const hash = this.settings.checksum ? await sha256File(path).catch(() => before?.hash) : undefined;
     const now: FileState = { size: st.size, mode: st.mode, uid: st.uid, gid: st.gid, hash };
     this.states.set(path, now);
     if (before && this.settings.permissions) {

@@ -9,16 +9,21 @@ import { configSchema, type WatchConfig, watchSchema } from './config-schema.js'
 import { parseSignal } from './signal-name.js';
 import { CHANGE_EVENTS } from './watch-unit.js';
 
-/** A validated config file: daemon settings and the watches, paths resolved against the file's directory. */
-export interface LoadedConfig {
-  file: string;
-  baseDir: string;
+/** The daemon's settings, from the config file or (overriding it) the command line. */
+export interface DaemonSettings {
   pidfile?: string | undefined;
   log?: string | undefined;
   socket?: string | undefined;
+  /** Web page and JSON API: HOST:PORT. */
   http?: string | undefined;
   httpTokenFile?: string | undefined;
   drainTimeoutMs?: number | undefined;
+}
+
+/** A validated config file: daemon settings and the watches, paths resolved against the file's directory. */
+export interface LoadedConfig extends DaemonSettings {
+  file: string;
+  baseDir: string;
   watches: WatchDefinition[];
 }
 

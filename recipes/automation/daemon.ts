@@ -1,7 +1,7 @@
 import type { Server } from 'node:net';
 import type { Log } from './action.js';
 import type { WatchDefinition } from './automation-engine.js';
-import { loadConfig } from './config-loader.js';
+import { type DaemonSettings, loadConfig } from './config-loader.js';
 import { defaultSocketPath, startControlServer } from './control-socket.js';
 import { daemonLoop } from './daemon-loop.js';
 import { DaemonWeb } from './http/daemon-web.js';
@@ -9,16 +9,9 @@ import { httpSettings } from './http/server.js';
 import { LogFile } from './log-file.js';
 import { acquirePidfile } from './pidfile.js';
 
-export interface DaemonOptions {
+/** The settings are command-line values; each overrides the config file's. */
+export interface DaemonOptions extends DaemonSettings {
   config: string;
-  /** Command-line values; each overrides the config file's. */
-  pidfile?: string | undefined;
-  log?: string | undefined;
-  socket?: string | undefined;
-  /** Web page and JSON API: HOST:PORT. */
-  http?: string | undefined;
-  httpTokenFile?: string | undefined;
-  drainTimeoutMs?: number | undefined;
   /** Listen on the control socket (daemon: yes; `tswatch run`: only when --socket is given). */
   control: boolean;
   /** Where messages go without --log. */

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, type Dirent, type Stats } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isTempName, vanished } from './copy-file.js';
 import { sameMetadata, sameSizeAndTime } from './mirror.js';
 import { isReservedName } from './manifest.js';
+import { sha256File } from '../sha256-file.js';
 
 export interface PlannedCopy {
   rel: string;
@@ -60,16 +60,6 @@ async function statOf(path: string): Promise<Stats | undefined> {
   }
 }
 
-function sha256(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('error', reject)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => resolve(hash.digest('hex')));
-  });
-}
-
 /** Walk SRC and DEST side by side; nothing is changed. */
 export async function planSync(options: PlanOptions): Promise<SyncPlan> {
   const plan: SyncPlan = { copies: [], extras: [], stale: [], seen: [], extraEntries: 0, temps: [], dirs: [], unchanged: 0, bytes: 0 };
@@ -81,7 +71,7 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
     if (st.isSymbolicLink()) return dst.isSymbolicLink() && (await readlink(at(src, rel))) === (await readlink(at(dest, rel)));
     if (!st.isFile() || !dst.isFile()) return false;
     if (!options.checksum) return sameSizeAndTime(st, dst);
-    return st.size === dst.size && (await sha256(at(src, rel))) === (await sha256(at(dest, rel)));
+    return st.size === dst.size && (await sha256File(at(src, rel))) === (await sha256File(at(dest, rel)));
   };
 
   /** DEST-only subtree: count it, and find temp files in it. */
