@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { type BackendChoice, type BackendName, chooseBackend } from '../backends/select.js';
 import { readProcLimit, suggestedLimit, TswatchError } from '../errors.js';
 import { inotifyUsage, type InotifyUsage } from '../inotify-usage.js';
-import { inotifyCaveat, mountOfPath } from '../backends/mount-table.js';
+import { inotifyCaveat, isRemoteFs, mountOfPath } from '../backends/mount-table.js';
 import { countWatches, type WatchCount } from '../watch-budget.js';
 
 type Limit = 'max_user_watches' | 'max_user_instances' | 'max_queued_events';
@@ -95,7 +95,8 @@ export function doctorReport(paths: readonly string[], version: string): DoctorR
       exists: true,
       fsType: mount?.fsType,
       mountPoint: mount?.mountPoint,
-      backend: backend.name,
+      // auto polls exactly the paths on network and FUSE mounts (as AutoBackend decides).
+      backend: backend.name === 'auto' ? (mount && isRemoteFs(mount.fsType) ? 'poll' : 'inotify') : backend.name,
       ...(caveat ? { caveat } : {}),
       // Counting stops somewhere: past what is free (it will not fit anyway) and a million (slow to count).
       budget: countWatches([path], true, undefined, Math.max(free, 1_000_000)),

@@ -7,6 +7,7 @@ import { toRunOptions, type ParsedFlags } from './options.js';
 import { packageVersion } from './package-version.js';
 import { readList } from './read-list.js';
 import { run } from './run.js';
+import { addBackendOptions } from './backend-options.js';
 import { addFilterOptions } from './watch-options.js';
 
 const count = (_value: string, previous = 0): number => previous + 1;
@@ -69,7 +70,7 @@ export function buildProgram(): Command {
     .option('-r, --recursive', 'watch directories recursively, including those created later')
     .option('--fromfile <file>', "read paths to watch (or @paths to exclude) from FILE, one per line; '-': stdin")
     .option('-q, --quiet', 'no "Setting up watches" messages; twice (-qq): no events either', count, 0);
-  addFilterOptions(program)
+  addBackendOptions(addFilterOptions(program))
     .option('--format <fmt>', 'print each event in this printf-like format (conversions below)')
     .option('--no-newline', 'no newline after each --format record')
     .option('--timefmt <fmt>', 'strftime(3) format for %T in --format')

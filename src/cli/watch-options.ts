@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { watchSpec, type FilterOptions, type WatchSelection, type WatchSpec } from '../index.js';
+import { addBackendOptions } from './backend-options.js';
 import { collect } from './flag-helpers.js';
 
 /** The watch flags as commander hands them over. */
@@ -34,7 +35,7 @@ export function addWatchOptions(command: Command, defaultEvents = 'all'): Comman
     .option('-e, --event <events>', `only these events (comma-separated, repeatable; default: ${defaultEvents})`, collect)
     .addOption(new Option('--events <events>', 'same as --event').argParser(collect).hideHelp())
     .option('-r, --recursive', 'watch directories recursively, including those created later');
-  return addFilterOptions(command);
+  return addBackendOptions(addFilterOptions(command));
 }
 
 /** The selection the flags describe (also the shape of a config file's watch entry). */

@@ -162,3 +162,20 @@ test('install without a C++ compiler succeeds, says why, and leaves the built ad
   assert.equal(await run.exited, 0);
   assert.match(run.stderr, /native inotify addon not built \(C\+\+ compiler '\/nonexistent\/g\+\+' \(from CXX\) not found\); falling back to @parcel\/watcher/);
 });
+
+test('--backend chooses the backend, --poll-interval tunes polling; bad values name the flag and the valid set', async () => {
+  const dir = tmpDir();
+  // open is an event only the native backend delivers: with --backend poll it is warned about, once.
+  const polled = spawnTswatch([dir, '-e', 'create,open', '--backend', 'poll', '--poll-interval', '50']);
+  await polled.waitStderr('Watches established.');
+  assert.match(polled.stderr, /tswatch: warning: the poll backend cannot deliver IN_OPEN/);
+  writeFileSync(join(dir, 'polled'), '');
+  assert.equal(await polled.exited, 0);
+  assert.equal(polled.stdout, `${dir}/ CREATE polled\n`);
+  const bad = spawnTswatch([dir, '--backend', 'kqueue']);
+  assert.equal(await bad.exited, 1);
+  assert.match(bad.stderr, /'kqueue' is invalid\. Allowed choices are inotify, parcel, poll, auto/);
+  const badInterval = spawnTswatch([dir, '--backend', 'poll', '--poll-interval', 'soon']);
+  assert.equal(await badInterval.exited, 1);
+  assert.match(badInterval.stderr, /--poll-interval: 'soon' is not a positive number of milliseconds/);
+});
