@@ -1,8 +1,18 @@
+import { readdirSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import { TswatchError } from '../../src/index.js';
 import type { Action, ActionContext, ActionFactory } from './action.js';
 import type { alertOptionsSchema, backupOptionsSchema } from './recipe-schemas.js';
+
+/** Mails and webhook posts waiting in an alert spool (each a .json entry). */
+function spooledMails(dir: string): number {
+  try {
+    return readdirSync(dir).filter((name) => name.endsWith('.json')).length;
+  } catch {
+    return 0;
+  }
+}
 
 const describe = (err: unknown): string => (err instanceof TswatchError ? err.describe() : (err as Error).message);
 
@@ -24,10 +34,15 @@ export const backupActionFactory: ActionFactory = async (raw, context: ActionCon
   job.on('error', (err: unknown) => context.log(`backup: ${describe(err)}`));
   const summary = await job.start();
   context.log(`backup: initial sync of ${job.src} into ${job.dest}: ${summary.copied} copied, ${summary.unchanged} unchanged`, 'info');
-  return selfWatching(async () => {
-    await job.idle();
-    await job.stop();
-  });
+  let lastChange: string | undefined;
+  job.on('action', () => void (lastChange = new Date().toISOString()));
+  return selfWatching(
+    async () => {
+      await job.idle();
+      await job.stop();
+    },
+    () => ({ queued: job.queued, lastSync: lastChange ?? 'initial sync only' }),
+  );
 };
 
 /** `recipe: alert`: AlertEmail with the AlertOptions object (relative paths relative to the config file). */
@@ -46,6 +61,11 @@ export const alertActionFactory: ActionFactory = async (raw, context: ActionCont
   alert.on('sent', (entry: { mail?: { messageId: string }; id: string }) => context.log(`alert: ${entry.mail ? `mail ${entry.mail.messageId}` : `webhook post ${entry.id}`} delivered`, 'info'));
   alert.on('retry', (_entry: unknown, err: Error) => context.log(`alert: not delivered yet (${err.message}); retrying`));
   alert.on('failed', (entry: { id: string }, err: Error) => context.log(`alert: refused for good (${err.message}); kept in ${alert.options.spoolDir}/failed/${entry.id}.json`));
+  let lastSent: string | undefined;
+  alert.on('sent', () => void (lastSent = new Date().toISOString()));
   await alert.start();
-  return selfWatching(() => alert.stop());
+  return selfWatching(
+    () => alert.stop(),
+    () => ({ spooled: spooledMails(alert.options.spoolDir), lastSent: lastSent ?? 'none yet' }),
+  );
 };

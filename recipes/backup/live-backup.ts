@@ -160,6 +160,11 @@ export class LiveBackup extends EventEmitter {
     return this.syncPass(true);
   }
 
+  /** Changes waiting to reach DEST (a status page shows it). */
+  get queued(): number {
+    return this.queue.size;
+  }
+
   /** Resolves when every queued change has reached DEST. */
   idle(): Promise<void> {
     return this.queue.idle();

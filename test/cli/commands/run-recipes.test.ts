@@ -18,13 +18,20 @@ test('recipe: backup mirrors what is there and what is created, minus its exclud
     join(root, 'tswatch.yaml'),
     'watches:\n  - name: mirror\n    recipe: backup\n    options: { src: src, dest: dest, versions: 2, exclude: ["*.tmp"] }\n',
   );
-  const run = spawnTswatch(['run', '--config', join(root, 'tswatch.yaml')]);
+  const socket = join(tmpDir(), 'ctl.sock');
+  const run = spawnTswatch(['run', '--config', join(root, 'tswatch.yaml'), '--socket', socket]);
   await run.waitStderr('Watches established.');
   assert.equal(read(join(root, 'dest', 'old.txt')), 'before', 'the initial sync');
   writeFileSync(join(root, 'src', 'scratch.tmp'), 'no');
   writeFileSync(join(root, 'src', 'new.txt'), 'created live');
   await waitFor(() => read(join(root, 'dest', 'new.txt')) === 'created live', 'new.txt in DEST');
   assert.equal(existsSync(join(root, 'dest', 'scratch.tmp')), false, 'excluded');
+  // The status page and `ctl status` show the recipe's own state: its queue and when it last synced.
+  const ctl = spawnTswatch(['ctl', 'status', '--json', '--socket', socket]);
+  assert.equal(await ctl.exited, 0, ctl.stderr);
+  const [mirror] = JSON.parse(ctl.stdout) as Array<{ action: { queued: number; lastSync: string } }>;
+  assert.equal(mirror?.action.queued, 0);
+  assert.match(mirror?.action.lastSync ?? '', /^\d{4}-\d\d-\d\dT/);
   run.child.kill('SIGINT');
   assert.equal(await run.exited, 0);
 });
