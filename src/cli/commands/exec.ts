@@ -1,10 +1,9 @@
 import { Command } from 'commander';
 import { BUSY_POLICIES, parseBusyPolicy } from '../../../recipes/automation/command-runner.js';
-import { daemonLoop } from '../../../recipes/automation/daemon-loop.js';
 import type { ExecOptions } from '../../../recipes/automation/exec-action.js';
+import { addWatchOptions, type WatchFlags } from '../watch-options.js';
 import { CHANGE_EVENTS } from '../../../recipes/automation/watch-unit.js';
-import { addWatchOptions, toWatchSelection, type WatchFlags } from '../watch-options.js';
-import { foregroundIO, splitCommand } from './foreground.js';
+import { runOneWatch, splitCommand } from './foreground.js';
 import { parseSignal } from '../../../recipes/automation/signal-name.js';
 import { parseDuration } from './automation-flags.js';
 
@@ -65,13 +64,7 @@ Examples:
         killAfterMs: parseDuration('--kill-after', flags.killAfter, 's'),
         ignoreOwn: flags.ignoreOwn ?? false,
       };
-      const selection = toWatchSelection(paths, flags);
-      if (selection.events?.length === 0) selection.events = CHANGE_EVENTS;
-      process.exitCode = await daemonLoop({
-        ...foregroundIO(flags.quiet),
-        exitOnFatal: true,
-        load: async () => [{ name: '', selection, action: { recipe: 'exec', options: { ...options } } }],
-      });
+      process.exitCode = await runOneWatch('exec', options, paths, flags);
     });
   return command;
 }

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import type { LogLevel } from '../../../recipes/automation/action.js';
+import { daemonLoop } from '../../../recipes/automation/daemon-loop.js';
+import { CHANGE_EVENTS } from '../../../recipes/automation/watch-unit.js';
 import { TswatchError } from '../../errors.js';
+import { toWatchSelection, type WatchFlags } from '../watch-options.js';
 
 /**
  * Logging and output for a command running in the foreground: messages on stderr (with `quiet`, only
@@ -40,4 +43,18 @@ export function splitCommand(words: string[], command: Command): { paths: string
     });
   }
   return { paths, argv };
+}
+
+/**
+ * `tswatch exec|restart`: one unnamed watch of `paths` running the `recipe` action, in the foreground,
+ * until every path is gone or a signal. Without -e, the events that mean "content changed".
+ */
+export async function runOneWatch(recipe: string, options: object, paths: string[], flags: WatchFlags & { quiet?: boolean }): Promise<number> {
+  const selection = toWatchSelection(paths, flags);
+  if (selection.events?.length === 0) selection.events = CHANGE_EVENTS;
+  return daemonLoop({
+    ...foregroundIO(flags.quiet),
+    exitOnFatal: true,
+    load: async () => [{ name: '', selection, action: { recipe, options: { ...options } } }],
+  });
 }

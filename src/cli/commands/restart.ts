@@ -1,11 +1,10 @@
 import { Command } from 'commander';
-import { daemonLoop } from '../../../recipes/automation/daemon-loop.js';
 import type { RestartOptions } from '../../../recipes/automation/restart-action.js';
-import { CHANGE_EVENTS } from '../../../recipes/automation/watch-unit.js';
-import { addWatchOptions, toWatchSelection, type WatchFlags } from '../watch-options.js';
+import { addWatchOptions, type WatchFlags } from '../watch-options.js';
 import { parseSignal } from '../../../recipes/automation/signal-name.js';
 import { parseCount, parseDuration } from './automation-flags.js';
-import { foregroundIO, splitCommand } from './foreground.js';
+import { CHANGE_EVENTS } from '../../../recipes/automation/watch-unit.js';
+import { runOneWatch, splitCommand } from './foreground.js';
 
 interface RestartFlags extends WatchFlags {
   shell?: boolean;
@@ -59,13 +58,7 @@ Examples:
         startSecs: parseDuration('--start-secs', flags.startSecs, 's') / 1000,
         backoffMs: parseDuration('--backoff', flags.backoff, 'ms'),
       };
-      const selection = toWatchSelection(paths, flags);
-      if (selection.events?.length === 0) selection.events = CHANGE_EVENTS;
-      process.exitCode = await daemonLoop({
-        ...foregroundIO(flags.quiet),
-        exitOnFatal: true,
-        load: async () => [{ name: '', selection, action: { recipe: 'restart', options: { ...options } } }],
-      });
+      process.exitCode = await runOneWatch('restart', options, paths, flags);
     });
   return command;
 }
