@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { RawEvent } from './backends/backend.js';
 import type { TswatchError } from './errors.js';
@@ -142,9 +143,11 @@ export class SystemProcessor {
       this.deliver(watch, mask, cookie, name);
       if (isDir && watch.autoAdd) this.wm.addSubdir(watch, joinPath(watch.path, name), true, this.sink);
     } else if (mask & IN_DELETE) {
-      // A watch still at that path is on a directory made there since (`mkdir d; rm -r d; mkdir d` in one
-      // burst): drop it, so the IN_CREATE that follows watches and scans the new one afresh.
-      if (isDir) this.wm.dropTree(joinPath(watch.path, name));
+      // A directory standing at that path again was made there since (`mkdir d; rm -r d; mkdir d` in one
+      // burst) and a watch there may be on it, holding the old one's entries: drop it, so the IN_CREATE
+      // that follows watches and scans the new one afresh. Otherwise the deleted one's own IN_IGNORED
+      // still comes, and drops its watch as usual.
+      if (isDir && existsSync(joinPath(watch.path, name))) this.wm.dropTree(joinPath(watch.path, name));
       if (entries !== undefined && !entries.delete(name)) return; // a rescan already reported it
       this.deliver(watch, mask, cookie, name);
     } else if (mask & IN_MOVED_FROM) {

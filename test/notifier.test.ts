@@ -249,3 +249,14 @@ test('isdir flag and pyinotify repr on real events', async () => {
     `<Event dir=True mask=0x40000100 maskname=IN_CREATE|IN_ISDIR name=sub path=${root} pathname=${root}/sub wd=${e.wd} >`,
   );
 });
+
+test('a subdirectory removed with rm -r: its IN_DELETE_SELF and IN_IGNORED are dispatched, as pyinotify does', async () => {
+  const root = tmpDir();
+  mkdirSync(join(root, 'sub'));
+  const w = collect(root, IN_DELETE | IN_DELETE_SELF | IN_CREATE, { rec: true, autoAdd: true });
+  const sub = join(root, 'sub');
+  execFileSync('rm', ['-r', sub]);
+  await w.until((e) => e.mask === (IN_DELETE | IN_ISDIR) && e.name === 'sub');
+  await w.until((e) => (e.mask & IN_IGNORED) !== 0 && e.path === sub);
+  assert.ok(w.events.some((e) => e.mask === IN_DELETE_SELF && e.path === sub && e.dir));
+});
