@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TswatchError } from '../../src/index.js';
+import { makeDirs } from '../make-dirs.js';
 
 /** A rendered mail as it goes over the wire: resent byte for byte, so its Message-ID marks a resend. */
 export interface SpooledMail {
@@ -41,7 +42,7 @@ export class Spool {
 
   open(): void {
     try {
-      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      makeDirs(this.dir, 0o700);
     } catch (err) {
       throw new TswatchError(`cannot create the mail spool '${this.dir}': ${(err as Error).message}`, {
         code: (err as NodeJS.ErrnoException).code ?? 'EIO',
@@ -100,7 +101,7 @@ export class Spool {
   /** Refused for good: kept in failed/ for a human, never retried. */
   reject(entry: SpoolEntry): void {
     const failed = join(this.dir, 'failed');
-    mkdirSync(failed, { recursive: true, mode: 0o700 });
+    makeDirs(failed, 0o700);
     this.write(join(failed, `${entry.id}${SUFFIX}`), entry);
     unlinkSync(this.claimFile(entry.id, process.pid));
   }

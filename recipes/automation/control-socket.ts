@@ -1,9 +1,10 @@
-import { chmodSync, lstatSync, mkdirSync, statSync, unlinkSync } from 'node:fs';
+import { chmodSync, lstatSync, statSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { TswatchError } from '../../src/index.js';
 import type { ControlCommand, ControlReply, Request } from './daemon-loop.js';
+import { makeDirs } from '../make-dirs.js';
 
 /**
  * Where the control socket lives unless told: next to the pidfile, else in $XDG_RUNTIME_DIR (private to
@@ -38,7 +39,7 @@ export async function startControlServer(path: string, submit: (request: Request
   try {
     statSync(dir);
   } catch {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDirs(dir, 0o700);
   }
   // In a directory others may write to (and that is not sticky), someone could swap the socket for theirs.
   const { mode, uid } = statSync(dir);

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { TswatchError } from '../../src/index.js';
-import { makeDirs } from './make-dirs.js';
+import { makeDirs } from '../make-dirs.js';
 
 /**
  * When appended records reach the disk. A killed process loses nothing in any mode (what was written is

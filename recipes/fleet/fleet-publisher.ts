@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { jsonRecord } from '../../handlers/event-format.js';
 import { type Event, TswatchError } from '../../src/index.js';
 import { EventOutbox, type FsyncPolicy } from './event-outbox.js';
-import { makeDirs } from './make-dirs.js';
+import { makeDirs } from '../make-dirs.js';
 import { openSink } from './open-sink.js';
 import type { SinkConfig } from './sink.js';
 import { SinkDrainer } from './sink-drainer.js';

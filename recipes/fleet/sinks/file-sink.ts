@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { csvField } from '../../../handlers/event-format.js';
 import { inotifywaitNames, watchedName } from '../../../src/index.js';
-import { makeDirs } from '../make-dirs.js';
+import { makeDirs } from '../../make-dirs.js';
 import type { FleetRecord, Sink, SinkConfig, SinkMessage } from '../sink.js';
 
 export const CSV_HEADER = 'id,host,time,watched,events,name';

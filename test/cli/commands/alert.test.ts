@@ -108,3 +108,10 @@ test('alert --help lists the checks and examples', async () => {
     assert.ok(run.stdout.includes(text), text);
   }
 });
+
+test('a spool that cannot be made (under /proc, where mkdir -p would loop) is an error naming it, not a hang', async () => {
+  const run = spawnTswatch(['alert', tmpDir(), '--to', 'ops@example.com', '--smtp', 'smtp://127.0.0.1:2525', '--spool', '/proc/tswatch-nope/spool']);
+  assert.equal(await run.exited, 1);
+  assert.match(run.stderr, /cannot create the mail spool '\/proc\/tswatch-nope\/spool'/);
+  assert.match(run.stderr, /--spool DIR/);
+});
