@@ -12,6 +12,8 @@ export interface EventInit {
   /** The event is about a directory. Defaults to IN_ISDIR in the mask; the kernel leaves that bit off
    * IN_DELETE_SELF and IN_MOVE_SELF, so for those the watch says (as pyinotify does). */
   dir?: boolean;
+  /** The machine the event happened on, for an event read from a fleet stream. */
+  host?: string | undefined;
 }
 
 /**
@@ -30,6 +32,8 @@ export class Event {
   /** True when tswatch made this event from a directory scan (new directory, overflow recovery). */
   readonly synthetic: boolean;
   readonly dir: boolean;
+  /** The machine the event happened on: set on events read from a fleet stream, undefined for local ones. */
+  readonly host: string | undefined;
 
   constructor(init: EventInit) {
     this.wd = init.wd;
@@ -40,6 +44,7 @@ export class Event {
     this.src_pathname = init.src_pathname;
     this.synthetic = init.synthetic ?? false;
     this.dir = init.dir ?? (this.mask & IN_ISDIR) !== 0;
+    this.host = init.host;
   }
 
   get maskname(): string {

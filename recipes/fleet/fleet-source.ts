@@ -13,7 +13,7 @@ export interface FleetEvent {
 }
 
 export function recordEvent(r: FleetRecord): Event {
-  return new Event({ wd: r.wd, mask: r.mask, cookie: r.cookie, name: r.name, path: r.path, src_pathname: r.src_pathname, synthetic: r.synthetic, dir: r.dir });
+  return new Event({ wd: r.wd, mask: r.mask, cookie: r.cookie, name: r.name, path: r.path, src_pathname: r.src_pathname, synthetic: r.synthetic, dir: r.dir, host: r.host });
 }
 
 /**
