@@ -9,7 +9,7 @@ import { follow, outboxLines, seqOf } from '../../helpers/fleet.js';
 import { spawnTswatch } from '../../helpers/spawn-cli.js';
 import { tmpDir } from '../../helpers/tmp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import { apiStatus, waitForAsync } from '../../helpers/web-daemon.js';
+import { apiStatus, request, waitForAsync } from '../../helpers/web-daemon.js';
 
 const lines = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
 const records = (file: string): FleetRecord[] => lines(file).map((line) => JSON.parse(line) as FleetRecord);
@@ -84,6 +84,7 @@ watches:
   assert.match(await s.ctl('status'), /\n\nSINK +PENDING +DELIVERED +DROPPED\nnats:\/\/\S+ +0 +4 +0\n/);
   const web = /web page and API: (http:\S+)/.exec(run.stderr)![1]!;
   assert.deepEqual((await apiStatus(web)).sinks, sinks);
+  assert.match((await request(web)).body, new RegExp(`<tbody id="sinks"><tr><td class="path">${natsUrl}</td><td>0</td><td>4</td><td>0</td></tr>`));
 
   // Paused: not published (the command would not run either); resumed: published again.
   await s.ctl('pause', 'agent');
@@ -137,6 +138,23 @@ test('SIGHUP that changes another watch keeps the publisher: events written thro
   assert.ok(records(second).length >= 50 && instance(records(second)[0]!) !== instance(records(first)[0]!), 'a new publisher');
   run.child.kill('SIGTERM');
   assert.equal(await run.exited, 0, run.stderr);
+});
+
+test('ignoreOwn: the files the command writes do not run it again, but they are published (they are real changes)', async () => {
+  const s = setUp(['w']);
+  const jsonl = join(s.root, 'events.jsonl');
+  writeFileSync(
+    s.config,
+    `sinks: [file://${jsonl}]\noutbox: { dir: box }\nwatches:\n  - paths: [w]\n    events: create\n    exec: [sh, -c, 'echo "$1" >> "$0"/ran && touch "$0"/own-"$1"', '${s.dir('w')}', '{name}']\n    ignoreOwn: true\n`,
+  );
+  const run = spawnTswatch(['run', '--config', s.config]);
+  await run.waitStderr('Watches established.');
+  touch(s.dir('w'), 'x');
+  await waitFor(() => records(jsonl).length >= 3, 'x, ran and own-x published');
+  assert.deepEqual(names(records(jsonl)).sort(), ['own-x', 'ran', 'x']);
+  run.child.kill('SIGTERM');
+  assert.equal(await run.exited, 0, run.stderr);
+  assert.deepEqual(lines(join(s.dir('w'), 'ran')), ['x'], 'the command ran once: its own files were ignored');
 });
 
 test('SIGTERM with the broker down: the events stay in the outbox, and the next run delivers them, each once', async () => {

@@ -49,3 +49,10 @@ test('the same options again change nothing; a new publisher that cannot open le
   assert.deepEqual(fleet.status(), []);
   assert.deepEqual(said, []);
 });
+
+test('status shows a sink URL with its password masked (it is on the web page and in ctl status)', async () => {
+  const fleet = new ReloadableFleet(() => {});
+  await fleet.apply({ sinks: [{ url: 'nats://agent:s3cret@127.0.0.1:1/fleet' }], outbox: { dir: tmpDir() } }); // nothing listens: nothing is sent
+  assert.deepEqual(fleet.status(), [{ sink: 'nats://agent:***@127.0.0.1:1/fleet', pending: 0, delivered: 0, dropped: 0 }]);
+  await fleet.close();
+});
