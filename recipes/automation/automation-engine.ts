@@ -9,6 +9,8 @@ export interface WatchDefinition {
   /** Absent for a recipe that watches by itself (backup, alert: their options name the paths). */
   selection?: WatchSelection | undefined;
   action: { recipe: string; options: Record<string, unknown> };
+  /** false: the events are not published to the daemon's sinks (UnitIO.publish). */
+  publish?: boolean | undefined;
 }
 
 export interface ApplyResult {
@@ -93,7 +95,7 @@ export class AutomationEngine extends EventEmitter {
 
   private async startUnit(def: WatchDefinition): Promise<WatchUnit> {
     const factory = await resolveAction(def.action.recipe);
-    const unit = await WatchUnit.start(def.name, def.selection && watchSpec(def.selection), (context) => factory(def.action.options, context), this.io, this.baseDir);
+    const unit = await WatchUnit.start(def.name, def.selection && watchSpec(def.selection), (context) => factory(def.action.options, context), def.publish === false ? { ...this.io, publish: undefined } : this.io, this.baseDir);
     void unit.action.finished?.then((code) => {
       if (this.units.get(def.name)?.unit === unit) this.emit('fatal', def.name, code, 'its command gave up');
     });
@@ -106,5 +108,5 @@ export class AutomationEngine extends EventEmitter {
 
 /** Two definitions with the same key run the same way. */
 function keyOf(def: WatchDefinition): string {
-  return JSON.stringify([def.selection, def.action]);
+  return JSON.stringify([def.selection, def.action, def.publish]);
 }

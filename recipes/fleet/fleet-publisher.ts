@@ -42,6 +42,14 @@ function outboxName(url: string): string {
   return `${u.href.replace(/^[a-z]+:\/\//, `${u.protocol.slice(0, -1)}_`).replace(/[^A-Za-z0-9.-]+/g, '_').slice(0, 60)}-${hash}`;
 }
 
+/** A sink URL to show (status, web page): a password in it is masked. */
+function shownUrl(url: string): string {
+  const u = new URL(url);
+  if (u.password === '') return url;
+  u.password = '***';
+  return u.href;
+}
+
 /** One tswatch process per outbox: a `lock` file with its pid (a dead owner's lock is taken over). */
 function lockOutbox(dir: string): () => void {
   const file = join(dir, 'lock');
@@ -136,7 +144,7 @@ export class FleetPublisher {
 
   status(): SinkStatus[] {
     return this.lanes.map(({ outbox, drainer }) => ({
-      sink: drainer.name,
+      sink: shownUrl(drainer.name),
       pending: outbox.pending,
       delivered: drainer.delivered,
       dropped: outbox.dropped,
