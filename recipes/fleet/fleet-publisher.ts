@@ -6,8 +6,8 @@ import { jsonRecord } from '../../handlers/event-format.js';
 import { type Event, TswatchError } from '../../src/index.js';
 import { EventOutbox, type FsyncPolicy } from './event-outbox.js';
 import { makeDirs } from '../make-dirs.js';
-import { openSink } from './open-sink.js';
-import type { SinkConfig } from './sink.js';
+import { openSink, shownUrl } from './open-sink.js';
+import type { Sink, SinkConfig } from './sink.js';
 import { SinkDrainer } from './sink-drainer.js';
 
 /** Fleet publishing as plain data: what `--sink/--host/--outbox` give and a `sinks:` config key can hold. */
@@ -40,14 +40,6 @@ function outboxName(url: string): string {
   u.password = '';
   const hash = createHash('sha256').update(u.href).digest('hex').slice(0, 8);
   return `${u.href.replace(/^[a-z]+:\/\//, `${u.protocol.slice(0, -1)}_`).replace(/[^A-Za-z0-9.-]+/g, '_').slice(0, 60)}-${hash}`;
-}
-
-/** A sink URL to show (status, web page): a password in it is masked. */
-function shownUrl(url: string): string {
-  const u = new URL(url);
-  if (u.password === '') return url;
-  u.password = '***';
-  return u.href;
 }
 
 /** One tswatch process per outbox: a `lock` file with its pid (a dead owner's lock is taken over). */
@@ -110,13 +102,19 @@ export class FleetPublisher {
 
   static async open(options: FleetOptions, say: (text: string) => void = () => {}): Promise<FleetPublisher> {
     const dir = options.outbox?.dir ?? defaultOutboxDir();
-    const sinks = await Promise.all(options.sinks.map((config) => openSink(config)));
     const unlock = lockOutbox(dir);
+    let sinks: Sink[];
+    try {
+      sinks = await Promise.all(options.sinks.map((config) => openSink(config)));
+    } catch (err) {
+      unlock();
+      throw err;
+    }
     const lanes = options.sinks.map((config, i) => {
       const outbox = new EventOutbox({ ...options.outbox, dir: join(dir, outboxName(config.url)) }, (count, total) =>
-        say(`sink ${config.url}: outbox full, dropped the ${count} oldest events (${total} dropped since start)`),
+        say(`sink ${shownUrl(config.url)}: outbox full, dropped the ${count} oldest events (${total} dropped since start)`),
       );
-      if (outbox.pending > 0) say(`sink ${config.url}: ${outbox.pending} events from before are waiting in the outbox`);
+      if (outbox.pending > 0) say(`sink ${shownUrl(config.url)}: ${outbox.pending} events from before are waiting in the outbox`);
       return { outbox, drainer: new SinkDrainer(outbox, sinks[i]!, { ...options, say }) };
     });
     return new FleetPublisher(lanes, options.host ?? hostname(), unlock);
@@ -144,7 +142,7 @@ export class FleetPublisher {
 
   status(): SinkStatus[] {
     return this.lanes.map(({ outbox, drainer }) => ({
-      sink: shownUrl(drainer.name),
+      sink: drainer.name,
       pending: outbox.pending,
       delivered: drainer.delivered,
       dropped: outbox.dropped,
