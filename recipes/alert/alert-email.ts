@@ -127,6 +127,7 @@ export class AlertEmail extends EventEmitter {
   }
 
   private activate(rule: ResolvedRule, index: number): ActiveRule {
+    // (With a stream too: an agent on this machine may publish the spool's changes.)
     const ignored = this.options.dryRun ? [] : [resolve(this.options.spoolDir)];
     const matcher = new RuleMatcher(rule, ignored, this.options.stream !== undefined);
     const queue = new DigestQueue(

@@ -94,6 +94,7 @@ test('the broker down at start: exit 1 naming the stream and the fix; checks and
     [['alert', '--stream', down, 'etc', '--to', 'a@b'], /rules\[0\]\.paths: "etc" is not valid\n {2}with `stream`, give absolute paths as they are on the watched hosts/],
     [['alert', '--stream', down, '--since', 'yesterday-ish', '--to', 'a@b'], /--since: 'yesterday-ish' is neither a date nor a duration/],
     [['alert', '--stream', down, '--durable', 'my.alerts', '--to', 'a@b'], /durable: "my\.alerts" is not valid\n {2}a consumer name of letters, digits, - and _/],
+    [['alert', '--stream', 'kafka://broker/fleet', '--to', 'a@b'], /--stream: 'kafka:\/\/broker\/fleet': unknown scheme 'kafka:'\n {2}give one of nats:\/\//],
     [['alert', tmpDir(), '--host', 'web*', '--to', 'a@b'], /--host needs --stream/],
     [['alert', '--to', 'a@b'], /no paths to watch/],
   ];
