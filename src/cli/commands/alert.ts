@@ -20,7 +20,7 @@ interface AlertFlags extends MailFlags {
   remindAfter?: string;
   hostReport?: boolean;
   stream?: string;
-  host?: string[];
+  fromHost?: string[];
   durable?: string | false;
   since?: string;
 }
@@ -29,7 +29,7 @@ interface AlertFlags extends MailFlags {
 function checkStreamFlags(flags: AlertFlags): void {
   const given = (pairs: Array<[string, unknown]>): string | undefined => pairs.find(([, v]) => v !== undefined && v !== false)?.[0];
   if (flags.stream === undefined) {
-    const flag = given([['--host', flags.host], ['--durable', flags.durable], ['--since', flags.since]]);
+    const flag = given([['--from-host', flags.fromHost], ['--durable', flags.durable], ['--since', flags.since]]);
     if (flag) throw new TswatchError(`${flag} needs --stream`, { code: 'EBADFLAG', hint: `${flag} is about reading a fleet stream: add --stream nats://BROKER:4222/SUBJECT, or leave ${flag} out` });
     return;
   }
@@ -55,7 +55,7 @@ export function alertOptions(paths: string[], flags: AlertFlags): AlertOptions {
   if (flags.glob !== undefined) rule.glob = flags.glob;
   if (flags.ignore !== undefined) rule.ignore = flags.ignore;
   if (flags.recursive) rule.recursive = true;
-  if (flags.host !== undefined) rule.hosts = flags.host;
+  if (flags.fromHost !== undefined) rule.hosts = flags.fromHost;
   const checks: NonNullable<AlertRule['checks']> = {};
   if (flags.checksum) checks.checksum = true;
   if (flags.perms) checks.permissions = true;
@@ -132,7 +132,7 @@ export function alertCommand(): Command {
     .option('--host-report', 'add the host report (load, memory, disks of this machine) to the mails (default, but with --stream)')
     .option('--no-host-report', 'leave the host report out of the mails')
     .option('--stream <url>', "alert on a fleet stream's events (what agents send with --sink) instead of watching here: nats://HOST:4222/SUBJECT, redis://HOST:6379/STREAM or mqtt://HOST:1883/TOPIC")
-    .option('--host <glob>', 'with --stream: only events from hosts matching this glob (repeatable)', collect)
+    .option('--from-host <glob>', 'with --stream: only events from hosts matching this glob (repeatable)', collect)
     .option('--durable <name>', 'with --stream: the consumer name the broker remembers (default tswatch-alert-HOSTNAME-HASH): restarted, the alert gets what was published meanwhile')
     .option('--no-durable', 'with --stream: no durable consumer (from now, or --since; nothing remembered)')
     .option('--since <time>', 'with --stream: start at this time (ISO, or 15m / 2h / 7d ago; nats:// and redis://); a durable consumer only the first time');
@@ -150,7 +150,7 @@ Examples:
 
 One alerting host for a fleet: agents run \`tswatch -m -r /etc --sink nats://broker:4222/fleet.files\`, and
   tswatch alert --stream nats://broker:4222/fleet.files --to ops@example.com
-  tswatch alert --stream nats://broker:4222/fleet.files -r /etc --host 'web*' --ignore '*.swp' --to ops@example.com
+  tswatch alert --stream nats://broker:4222/fleet.files -r /etc --from-host 'web*' --ignore '*.swp' --to ops@example.com
 mails digests naming each file as HOST:/path. Paths and globs are matched by name (paths on the agents;
 default: everything they send); checks need the files, so they run on the watched host itself.
 Broker credentials and TLS as for --sink (TSWATCH_NATS_TOKEN, TSWATCH_REDIS_PASSWORD, TSWATCH_TLS_CA …).`,

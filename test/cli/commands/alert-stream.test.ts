@@ -48,7 +48,7 @@ test('two agents (alpha, beta) publish; one alert mails a digest naming both hos
   assert.equal(await run.exited, 0, run.stderr);
 });
 
-test('--host, paths, --glob and --ignore choose among the fleet\'s events (matched by name, on the agents\' paths)', async () => {
+test('--from-host, paths, --glob and --ignore choose among the fleet\'s events (matched by name, on the agents\' paths)', async () => {
   const redis = await Broker.redis();
   const url = `redis://${redis.url}/fleet`;
   const dir = tmpDir();
@@ -56,7 +56,7 @@ test('--host, paths, --glob and --ignore choose among the fleet\'s events (match
   // Two agents on one directory, recursively: every file's events come from both hosts.
   const [alpha, beta] = await Promise.all([agent(url, 'alpha', dir, ['-r']), agent(url, 'beta', dir, ['-r'])]);
   const seen = await follow(url);
-  const run = await alert(url, [dir, '--host', 'a*', '--glob', '*.conf', '--ignore', 'skip-*', '--dry-run', '--window', '0.2']);
+  const run = await alert(url, [dir, '--from-host', 'a*', '--glob', '*.conf', '--ignore', 'skip-*', '--dry-run', '--window', '0.2']);
   for (const name of ['skip-me.conf', 'notes.txt', 'app.conf', 'sub/deep.conf']) writeFileSync(join(dir, name), '');
   await waitFor(() => seen.records.length >= 8, "both agents' creates in the stream");
   // In the stream after all of those: once the alert mails about it, it has read them all.
@@ -95,7 +95,7 @@ test('the broker down at start: exit 1 naming the stream and the fix; checks and
     [['alert', '--stream', down, '--since', 'yesterday-ish', '--to', 'a@b'], /--since: 'yesterday-ish' is neither a date nor a duration/],
     [['alert', '--stream', down, '--durable', 'my.alerts', '--to', 'a@b'], /durable: "my\.alerts" is not valid\n {2}a consumer name of letters, digits, - and _/],
     [['alert', '--stream', 'kafka://broker/fleet', '--to', 'a@b'], /--stream: 'kafka:\/\/broker\/fleet': unknown scheme 'kafka:'\n {2}give one of nats:\/\//],
-    [['alert', tmpDir(), '--host', 'web*', '--to', 'a@b'], /--host needs --stream/],
+    [['alert', tmpDir(), '--from-host', 'web*', '--to', 'a@b'], /--from-host needs --stream/],
     [['alert', '--to', 'a@b'], /no paths to watch/],
   ];
   for (const [args, message] of cases) {
@@ -168,7 +168,7 @@ test(
 test('alert --help shows the fleet form', async () => {
   const run = spawnTswatch(['alert', '--help']);
   assert.equal(await run.exited, 0);
-  for (const text of ['--stream <url>', '--host <glob>', '--durable <name>', '--no-durable', '--since <time>', '--host-report', 'tswatch alert --stream nats://broker:4222/fleet.files']) {
+  for (const text of ['--stream <url>', '--from-host <glob>', '--durable <name>', '--no-durable', '--since <time>', '--host-report', 'tswatch alert --stream nats://broker:4222/fleet.files']) {
     assert.ok(run.stdout.includes(text), text);
   }
 });
