@@ -10,9 +10,20 @@ export interface StreamInput {
 const RETRY_MIN_MS = 1000;
 const RETRY_MAX_MS = 30_000;
 
+/** The URL for messages: a password in it shown as ***. */
+export function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.href;
+  } catch {
+    return url;
+  }
+}
+
 function streamError(url: string, err: unknown, hint: string): TswatchError {
   if (err instanceof TswatchError) return err;
-  return new TswatchError(`stream ${url}: ${(err as Error)?.message ?? String(err)}`, { code: 'EBROKER', hint, cause: err });
+  return new TswatchError(`stream ${shownUrl(url)}: ${(err as Error)?.message ?? String(err)}`, { code: 'EBROKER', hint, cause: err });
 }
 
 /**
@@ -29,6 +40,9 @@ export async function followStream(
   const { fleetEvents } = await import('../fleet/index.js');
   const { url } = stream.config;
   const abort = new AbortController();
+  // Opened again, a stream that keeps history is read from the last event's time (a record of that very
+  // millisecond may come twice); MQTT keeps none.
+  const history = !/^mqtts?:/i.test(url);
   let since = stream.since;
   const read = async (onReady: () => void): Promise<void> => {
     const events = fleetEvents(stream.config, {
@@ -39,7 +53,7 @@ export async function followStream(
     });
     for await (const { event, time } of events) {
       if (abort.signal.aborted) return;
-      since = time;
+      if (history) since = time;
       onEvent(event, time.getTime());
     }
   };
@@ -51,7 +65,11 @@ export async function followStream(
     await Promise.race([subscribed, first]);
   } catch (err) {
     abort.abort();
-    throw streamError(url, err, 'start the broker or correct the URL (the alert needs the broker when it starts; later it reconnects by itself)');
+    throw streamError(
+      url,
+      err,
+      'start the broker or correct the URL (host, port, subject or stream); credentials as for --sink (TSWATCH_NATS_TOKEN, TSWATCH_REDIS_PASSWORD, …)',
+    );
   }
 
   const keepReading = async (current: Promise<void>): Promise<void> => {

@@ -93,12 +93,6 @@ function streamName(url: string): string {
   }
 }
 
-function withoutPassword(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.href;
-}
-
 /** Resolves on the first SIGINT or SIGTERM. */
 function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
@@ -158,7 +152,7 @@ Broker credentials and TLS as for --sink (TSWATCH_NATS_TOKEN, TSWATCH_REDIS_PASS
     .action(async (paths: string[], flags: AlertFlags) => {
       const options = alertOptions(paths, flags);
       if (flags.stream !== undefined) (await import('../../../recipes/fleet/index.js')).parseSinkUrl(flags.stream, '--stream');
-      const { AlertEmail, describeSmtp, smtpTransportConfig } = await import('../../../recipes/alert/index.js');
+      const { AlertEmail, describeSmtp, shownUrl, smtpTransportConfig } = await import('../../../recipes/alert/index.js');
       const alert = new AlertEmail(options);
       const say = (text: string): void => void (flags.quiet || process.stderr.write(`tswatch: ${text}\n`));
       const describe = (err: unknown): string => (err instanceof TswatchError ? err.describe() : (err as Error).message);
@@ -183,7 +177,7 @@ Broker credentials and TLS as for --sink (TSWATCH_NATS_TOKEN, TSWATCH_REDIS_PASS
       } else {
         const consumer = stream.durable === undefined ? 'no durable consumer' : `durable consumer ${stream.durable}`;
         say(`mails ${where}`);
-        say(`Following ${withoutPassword(stream.config.url)} (${consumer}).`);
+        say(`Following ${shownUrl(stream.config.url)} (${consumer}).`);
       }
       await untilSignal();
       await alert.stop();

@@ -103,6 +103,10 @@ test('the broker down at start: exit 1 naming the stream and the fix; checks and
     assert.equal(await run.exited, 1, `${args.join(' ')}: ${run.stderr}`);
     assert.match(run.stderr, message);
   }
+  const secret = spawnTswatch(['alert', '--stream', down.replace('//', '//ops:s3cret@'), '--to', 'a@b', '--spool', join(tmpDir(), 'spool')]);
+  assert.equal(await secret.exited, 1);
+  assert.match(secret.stderr, /stream nats:\/\/ops:\*\*\*@127\.0\.0\.1:\d+\/fleet: /);
+  assert.ok(!secret.stderr.includes('s3cret'), 'the password is not shown');
 });
 
 test('recipe: alert with `stream:` in a config file mails only its hosts\' events', async () => {
