@@ -1,6 +1,7 @@
 /** AlertEmail fed by a fleet stream (real brokers on 127.0.0.1, records published as agents do). */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { createClient } from 'redis';
 import { test } from 'node:test';
 import { AlertEmail, type AlertOptions, type Digest } from '../../../recipes/alert/index.js';
 import { type FleetPublisher } from '../../../recipes/fleet/index.js';
@@ -112,6 +113,26 @@ for (const kind of ['redis', 'mqtt'] as const) {
     assert.ok(a.errors.every((err) => err.message.startsWith(`stream ${url}: `)), a.errors.join('\n'));
   });
 }
+
+test('a stream that fails while followed: the error is reported, the stream opened again, later events mailed', async (t) => {
+  const redis = await Broker.redis();
+  const url = `redis://${redis.url}/fleet:broken`;
+  const alpha = await agent(t, url, 'alpha');
+  const a = await startAlert(t, { stream: url, durable: false });
+  publishCreates(alpha, 1);
+  await waitFor(() => a.paths().includes('alpha:/watched/f1'), 'f1');
+  const client = createClient({ url: `redis://${redis.url}` });
+  await client.connect();
+  await client.sendCommand(['DEL', 'fleet:broken']);
+  await client.sendCommand(['SET', 'fleet:broken', 'not a stream']); // XREAD fails with WRONGTYPE
+  await waitFor(() => a.errors.length > 0, 'the failure reported');
+  assert.match(a.errors[0]!.message, new RegExp(`^stream ${url}: WRONGTYPE`));
+  assert.match((a.errors[0] as Error & { hint?: string }).hint ?? '', /following it again in 1 s/);
+  await client.sendCommand(['DEL', 'fleet:broken']);
+  await client.quit();
+  publishCreates(alpha, 1, 2); // a stream again
+  await waitFor(() => a.paths().includes('alpha:/watched/f2'), 'f2, read after the stream was opened again', 15_000);
+});
 
 test('broker down at start: start() fails with an error naming the stream and what to do', async () => {
   for (const scheme of ['nats', 'redis', 'mqtt']) {
