@@ -45,7 +45,8 @@ interface ActiveRule {
 /**
  * Mail when watched files change: rule events and monit-style checks, gathered into digests, throttled,
  * written to a spool and sent with retries (see AlertOptions). `start()` sends what an earlier run left
- * in the spool; `stop()` spools what is pending, so nothing is lost across restarts.
+ * in the spool; `stop()` spools what is pending, so nothing is lost across restarts. With `stream`, the
+ * events come from a fleet stream instead of a local watch (findings named HOST:/path).
  *
  * Events: `window` (rule name, ms: findings are being gathered), `digest` (digest), `spooled` (entries), `sent` (entry), `retry` (entry, err),
  * `failed` (entry, err), `error` (err).
