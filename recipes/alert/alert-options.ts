@@ -77,7 +77,7 @@ export interface AlertOptions {
   /**
    * With `stream`: the durable consumer's name; the broker remembers how far it got, so an alert that
    * was down gets what was published meanwhile. Default `tswatch-alert-HOSTNAME-HASH` (HASH: of the
-   * rule names), stable across restarts; false: none (from now, or `since`).
+   * rule names), stable across restarts (none on a dry run); false: none (from now, or `since`).
    */
   durable?: string | false;
   /** With `stream`: start at this time (a Date or an ISO time); with `durable`, only the first time. */
@@ -248,7 +248,9 @@ function resolveStream(options: AlertOptions, rules: ResolvedRule[], hostname: s
   if (typeof durable === 'string' && !/^[A-Za-z0-9_-]+$/.test(durable)) {
     throw bad('durable', durable, 'a consumer name of letters, digits, - and _ (what NATS, Redis and MQTT all accept)');
   }
-  return { config, durable: durable === false ? undefined : (durable ?? defaultDurable(hostname, rules)), since: start };
+  // A dry run takes no events from the real alert's default consumer.
+  const fallback = options.dryRun ? undefined : defaultDurable(hostname, rules);
+  return { config, durable: durable === false ? undefined : (durable ?? fallback), since: start };
 }
 
 /** Stable across restarts of the same alert on the same machine; another machine or other rules get their own. */

@@ -108,7 +108,7 @@ function untilSignal(): Promise<NodeJS.Signals> {
 
 export function alertCommand(): Command {
   const command = new Command('alert')
-    .description('Mail when watched files change: events, checksum / permission / size checks, log lines matching a regex')
+    .description('Mail when watched files change (here, or on a fleet\'s hosts with --stream): events, checksum / permission / size checks, log lines matching a regex')
     .argument('[paths...]', 'files or directories to watch (a file is followed across replace and rotation); with --stream, paths on the watched hosts (default: all)')
     .option('-e, --event <events>', 'events to mail about (inotifywait names; default create,delete,close_write,moved_from,moved_to,attrib,delete_self,move_self; none when a check is given)', collect)
     .option('-r, --recursive', 'watch directories below too, including new ones')
@@ -127,7 +127,7 @@ export function alertCommand(): Command {
     .option('--no-host-report', 'leave the host report out of the mails')
     .option('--stream <url>', "alert on a fleet stream's events (what agents send with --sink) instead of watching here: nats://HOST:4222/SUBJECT, redis://HOST:6379/STREAM or mqtt://HOST:1883/TOPIC")
     .option('--from-host <glob>', 'with --stream: only events from hosts matching this glob (repeatable)', collect)
-    .option('--durable <name>', 'with --stream: the consumer name the broker remembers (default tswatch-alert-HOSTNAME-HASH): restarted, the alert gets what was published meanwhile')
+    .option('--durable <name>', 'with --stream: the consumer name the broker remembers (default tswatch-alert-HOSTNAME-HASH; none with --dry-run): restarted, the alert gets what was published meanwhile')
     .option('--no-durable', 'with --stream: no durable consumer (from now, or --since; nothing remembered)')
     .option('--since <time>', 'with --stream: start at this time (ISO, or 15m / 2h / 7d ago; nats:// and redis://); a durable consumer only the first time');
   return addMailOptions(command)

@@ -72,6 +72,8 @@ test('with a stream: a durable consumer by default, named after this host and th
   assert.notEqual(options(['etc', 'www']).stream!.durable, durable, 'other rules, another consumer');
   assert.notEqual(options(['etc'], 'other').stream!.durable, durable, 'another alerting host, another consumer');
   assert.equal(options(['etc']).hostReport, false);
+  const dry = resolveAlertOptions({ rules: [{ name: 'etc', paths: ['/etc'] }], mail: { to: [] }, stream: 'redis://r/fleet', dryRun: true }, 'box.example.com');
+  assert.equal(dry.stream!.durable, undefined, "a dry run does not take events from the real alert's consumer");
   const none = resolveAlertOptions({ rules: [{ paths: ['/etc'] }], mail: { to: ['a@b'] }, stream: { url: 'nats://n/x' }, durable: false, hostReport: true }, 'box');
   assert.equal(none.stream!.durable, undefined);
   assert.equal(none.hostReport, true, 'asked for');
