@@ -74,6 +74,7 @@ test('nats: one mail through a real SMTP server names each host\'s files as HOST
   assert.ok(String(mail.html).includes('<code>web2:/srv/www/a/b.css</code>'));
   assert.ok(!/db\.html|other|new|Host report/.test(mail.text ?? ''), mail.text);
   assert.deepEqual(a.digests[0]!.hosts, ['web1', 'web2']);
+  assert.equal(mail.headers.get('x-tswatch-hosts'), 'web1, web2');
   assert.deepEqual(a.errors, []);
 });
 
