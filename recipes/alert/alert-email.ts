@@ -21,6 +21,7 @@ import { LogTail } from './log-tail.js';
 import { openMailPipeline, type MailPipeline } from './mail-pipeline.js';
 import { CHECK_EVENTS, RuleMatcher, TAIL_EVENTS } from './rule-matcher.js';
 import { smtpTransportConfig } from './smtp-config.js';
+import { followStream, type StreamInput } from './stream-input.js';
 
 export interface AlertEmailIO {
   /** Where --dry-run prints the mails. Default process.stdout. */
@@ -44,7 +45,8 @@ interface ActiveRule {
 /**
  * Mail when watched files change: rule events and monit-style checks, gathered into digests, throttled,
  * written to a spool and sent with retries (see AlertOptions). `start()` sends what an earlier run left
- * in the spool; `stop()` spools what is pending, so nothing is lost across restarts.
+ * in the spool; `stop()` spools what is pending, so nothing is lost across restarts. With `stream`, the
+ * events come from a fleet stream instead of a local watch (findings named HOST:/path).
  *
  * Events: `window` (rule name, ms: findings are being gathered), `digest` (digest), `spooled` (entries), `sent` (entry), `retry` (entry, err),
  * `failed` (entry, err), `error` (err).
@@ -54,6 +56,7 @@ export class AlertEmail extends EventEmitter {
   private readonly io: AlertEmailIO;
   private pipeline: MailPipeline | undefined;
   private notifier: Notifier | undefined;
+  private input: StreamInput | undefined;
   private readonly rules: ActiveRule[] = [];
   private readonly serial = new KeyedSerial((err) => this.emit('error', err));
   private readonly sending = new Set<Promise<unknown>>();
@@ -73,19 +76,29 @@ export class AlertEmail extends EventEmitter {
     const o = this.options;
     const pipeline = openMailPipeline({
       ...o,
-      hostReportPaths: o.hostReport ? o.rules.flatMap((r) => r.paths.map((p) => resolve(p))) : undefined,
+      hostReportPaths: o.hostReport ? (o.stream ? ['/'] : o.rules.flatMap((r) => r.paths.map((p) => resolve(p)))) : undefined,
       dryRunOut: o.dryRun ? (this.io.dryRunOut ?? process.stdout) : undefined,
       ...(this.io.cpuSampleMs === undefined ? {} : { cpuSampleMs: this.io.cpuSampleMs }),
     });
     this.pipeline = pipeline;
     for (const name of ['sent', 'retry', 'failed', 'error'] as const) pipeline.outbox.on(name, (...args) => this.emit(name, ...args));
 
+    o.rules.forEach((rule, index) => this.rules.push(this.activate(rule, index)));
+    try {
+      if (o.stream) this.input = await followStream(o.stream, (event, time) => this.onEvent(event, time), (err) => this.emit('error', err));
+      else await this.watch();
+    } catch (err) {
+      await pipeline.outbox.close();
+      throw err;
+    }
+  }
+
+  private async watch(): Promise<void> {
     const wm = new WatchManager();
     try {
-      o.rules.forEach((rule, index) => this.rules.push(this.activate(rule, index, wm)));
+      for (const r of this.rules) this.addWatches(r, wm);
     } catch (err) {
       wm.close();
-      await pipeline.outbox.close();
       throw err;
     }
     this.notifier = new Notifier(wm, (event: Event) => this.onEvent(event));
@@ -98,6 +111,7 @@ export class AlertEmail extends EventEmitter {
   /** Stop watching; pending digests go to the spool now (sent by the next run if not by this one). */
   async stop(): Promise<void> {
     this.notifier?.stop();
+    await this.input?.stop();
     await this.serial.idle();
     for (const r of this.rules) {
       r.queue.flushNow();
@@ -113,16 +127,19 @@ export class AlertEmail extends EventEmitter {
     return this.serial.idle();
   }
 
-  private activate(rule: ResolvedRule, index: number, wm: WatchManager): ActiveRule {
+  private activate(rule: ResolvedRule, index: number): ActiveRule {
+    // (With a stream too: an agent on this machine may publish the spool's changes.)
     const ignored = this.options.dryRun ? [] : [resolve(this.options.spoolDir)];
-    const matcher = new RuleMatcher(rule, ignored);
+    const matcher = new RuleMatcher(rule, ignored, this.options.stream !== undefined);
     const queue = new DigestQueue(
       { rule: rule.name, windowMs: this.options.windowMs, maxPerHour: this.options.maxPerHour, remindMs: this.options.remindMs },
       (digest) => this.mail(digest, rule.to),
       (windowMs) => this.emit('window', rule.name, windowMs),
     );
-    const checks = new FileChecks(rule, queue);
-    const active: ActiveRule = { index, rule, matcher, queue, checks, tails: new Map() };
+    return { index, rule, matcher, queue, checks: new FileChecks(rule, queue), tails: new Map() };
+  }
+
+  private addWatches({ rule, matcher, checks }: ActiveRule, wm: WatchManager): void {
     let mask = rule.mask;
     if (checks.active) mask |= CHECK_EVENTS;
     if (rule.match) mask |= TAIL_EVENTS;
@@ -130,7 +147,6 @@ export class AlertEmail extends EventEmitter {
       // IN_MASK_ADD: rules sharing a directory add up their events instead of replacing each other's.
       wm.addWatch(target.watchPath, mask | IN_MASK_ADD, { rec: target.isDir && rule.recursive, autoAdd: target.isDir && rule.recursive, quiet: false });
     }
-    return active;
   }
 
   /** Record what the files look like now, and start following logs at their current end. */
@@ -172,12 +188,14 @@ export class AlertEmail extends EventEmitter {
     return tail;
   }
 
-  private onEvent(event: Event): void {
+  /** An event from the local watch, or from a fleet stream (`event.host` set, `time` when it happened). */
+  private onEvent(event: Event, time = Date.now()): void {
     if (event.mask & IN_IGNORED) return;
-    const time = Date.now();
+    // A fleet's findings name their host: HOST:/path.
+    const where = (path: string): Pick<Finding, 'path' | 'host'> => (event.host === undefined ? { path } : { path: `${event.host}:${path}`, host: event.host });
     if (event.mask & IN_Q_OVERFLOW) {
       const what = 'kernel event queue overflowed: events were lost; tswatch rescanned the watched directories';
-      for (const r of this.rules) r.queue.add({ time, path: '(all watched paths)', kind: 'event', what });
+      for (const r of this.rules) if (event.host === undefined || r.matcher.fromHost(event.host)) r.queue.add({ time, ...where('(all watched paths)'), kind: 'event', what });
       return;
     }
     const bits = event.mask & ALL_EVENTS;
@@ -185,7 +203,7 @@ export class AlertEmail extends EventEmitter {
       if (!r.matcher.matches(event)) continue;
       const path = event.pathname;
       if (bits & r.rule.mask) {
-        const finding: Finding = { time, path, kind: 'event', what: inotifywaitNames(event.mask) };
+        const finding: Finding = { time, ...where(path), kind: 'event', what: inotifywaitNames(event.mask) };
         if (event.src_pathname) finding.detail = `from ${event.src_pathname}`;
         r.queue.add(finding);
       }

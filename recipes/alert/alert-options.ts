@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { parseEventList, TswatchError } from '../../src/index.js';
+import type { SinkConfig } from '../fleet/sink.js';
 import type { SmtpOptions } from './smtp-config.js';
 
 /** Monit-style checks run on the files a rule watches. */
@@ -34,6 +36,8 @@ export interface AlertRule {
   checks?: CheckOptions;
   /** Recipients of this rule's mails instead of `mail.to`. */
   to?: string[];
+  /** With `stream`: picomatch globs on the host an event comes from (default: every host). */
+  hosts?: string[];
 }
 
 export interface MailOptions {
@@ -62,8 +66,22 @@ export interface AlertOptions {
   retryMax?: number;
   /** A directory with subject.eta, text.eta and/or html.eta overriding the built-in templates. */
   templateDir?: string;
-  /** Add the host report (load, memory, disks) to every mail. Default true. */
+  /** Add the host report (load, memory, disks of this machine) to every mail. Default true; false with `stream`. */
   hostReport?: boolean;
+  /**
+   * Take events from a fleet stream (nats://, redis://, mqtt://, what agents publish with --sink)
+   * instead of watching here: one alerting host serves the fleet. Rule paths are then paths on the
+   * watched hosts, matched without looking at this machine's files, so checks cannot be used.
+   */
+  stream?: string | SinkConfig;
+  /**
+   * With `stream`: the durable consumer's name; the broker remembers how far it got, so an alert that
+   * was down gets what was published meanwhile. Default `tswatch-alert-HOSTNAME-HASH` (HASH: of the
+   * rule names), stable across restarts (none on a dry run); false: none (from now, or `since`).
+   */
+  durable?: string | false;
+  /** With `stream`: start at this time (a Date or an ISO time); with `durable`, only the first time. */
+  since?: Date | string;
   /** Also POST each digest as JSON to this URL. */
   webhook?: string;
   /** Print each rendered mail instead of spooling and sending it. */
@@ -85,6 +103,14 @@ export interface ResolvedRule {
   sizeAbove: number | undefined;
   match: RegExp | undefined;
   to: string[];
+  hosts: string[];
+}
+
+/** Where the events come from with `stream`. */
+export interface ResolvedStream {
+  config: SinkConfig;
+  durable: string | undefined;
+  since: Date | undefined;
 }
 
 export interface ResolvedAlertOptions {
@@ -102,6 +128,8 @@ export interface ResolvedAlertOptions {
   hostReport: boolean;
   webhook: string | undefined;
   dryRun: boolean;
+  /** Undefined: the rules' paths are watched here. */
+  stream: ResolvedStream | undefined;
 }
 
 function bad(option: string, value: unknown, hint: string): TswatchError {
@@ -152,6 +180,19 @@ export function resolveAlertOptions(options: AlertOptions, hostname: string): Re
     const recipients = rule.to ?? to;
     if (recipients.length === 0 && !options.dryRun) throw bad('mail.to', to, 'give at least one recipient (--to ops@example.com)');
     const hasChecks = Boolean(c.checksum || c.permissions || c.sizeAbove !== undefined || c.match !== undefined);
+    if (options.stream === undefined) {
+      if (rule.hosts !== undefined) throw bad(`rules[${i}].hosts`, rule.hosts, 'hosts choose among the hosts of a fleet stream: give `stream` too, or leave hosts out');
+    } else {
+      const relative = rule.paths.find((p) => !isAbsolute(p));
+      if (relative !== undefined) throw bad(`rules[${i}].paths`, relative, 'with `stream`, give absolute paths as they are on the watched hosts');
+      const check = (['checksum', 'permissions', 'sizeAbove', 'match'] as const).find((k) => c[k] !== undefined && c[k] !== false);
+      if (check !== undefined) {
+        throw new TswatchError(`rules[${i}].checks.${check}: checks read the files, which are on the watched hosts, not here`, {
+          code: 'EBADOPTION',
+          hint: 'run the alert with its checks on the watched host itself (without `stream`), or mail about the events of the stream',
+        });
+      }
+    }
     // A rule with checks mails what the checks find; events too only when asked for.
     const mask = parseEventList(rule.events ?? (hasChecks ? [] : DEFAULT_EVENTS));
     if (mask === 0 && !hasChecks) throw bad(`rules[${i}].events`, rule.events, 'give events to mail about, or a check');
@@ -167,6 +208,7 @@ export function resolveAlertOptions(options: AlertOptions, hostname: string): Re
       sizeAbove: c.sizeAbove === undefined ? undefined : parseSize('sizeAbove', c.sizeAbove),
       match: c.match === undefined ? undefined : regex('match', c.match, c.matchFlags),
       to: recipients,
+      hosts: rule.hosts ?? [],
     };
   });
   const maxPerHour = options.maxPerHour ?? 10;
@@ -184,8 +226,35 @@ export function resolveAlertOptions(options: AlertOptions, hostname: string): Re
     retryMinMs,
     retryMaxMs: Math.max(retryMinMs, seconds('retryMax', options.retryMax, 600) * 1000),
     templateDir: options.templateDir,
-    hostReport: options.hostReport ?? true,
+    // A fleet's events are about other machines: this one's load and disks would mislead.
+    hostReport: options.hostReport ?? options.stream === undefined,
     webhook: options.webhook,
     dryRun: options.dryRun ?? false,
+    stream: resolveStream(options, rules, hostname),
   };
+}
+
+function resolveStream(options: AlertOptions, rules: ResolvedRule[], hostname: string): ResolvedStream | undefined {
+  const { stream, durable, since } = options;
+  if (stream === undefined) {
+    if (durable !== undefined) throw bad('durable', durable, 'a durable consumer reads a fleet stream: give `stream` too');
+    if (since !== undefined) throw bad('since', since, '`since` is where reading a fleet stream starts: give `stream` too');
+    return undefined;
+  }
+  const config = typeof stream === 'string' ? { url: stream } : stream;
+  if (typeof config?.url !== 'string') throw bad('stream', stream, 'give nats://HOST:4222/SUBJECT, redis://HOST:6379/STREAM or mqtt://HOST:1883/TOPIC');
+  const start = since === undefined ? undefined : new Date(since);
+  if (start !== undefined && Number.isNaN(start.getTime())) throw bad('since', since, 'give an ISO time such as 2026-11-26T01:00:00Z');
+  if (typeof durable === 'string' && !/^[A-Za-z0-9_-]+$/.test(durable)) {
+    throw bad('durable', durable, 'a consumer name of letters, digits, - and _ (what NATS, Redis and MQTT all accept)');
+  }
+  // A dry run takes no events from the real alert's default consumer.
+  const fallback = options.dryRun ? undefined : defaultDurable(hostname, rules);
+  return { config, durable: durable === false ? undefined : (durable ?? fallback), since: start };
+}
+
+/** Stable across restarts of the same alert on the same machine; another machine or other rules get their own. */
+export function defaultDurable(hostname: string, rules: ResolvedRule[]): string {
+  const hash = createHash('sha256').update(rules.map((r) => r.name).join('\n')).digest('hex').slice(0, 8);
+  return `tswatch-alert-${hostname.replace(/[^A-Za-z0-9_-]+/g, '_')}-${hash}`;
 }

@@ -5,18 +5,18 @@
  */
 export const DEFAULT_TEMPLATES = {
   subject: `<%= it.prefix %> <% if (!it.digest) { %>host report: <%= it.hostname %>
-<% } else if (it.digest.kind === 'reminder') { %><%= it.digest.rule %> on <%= it.hostname %>: still happening (<%= it.plural(it.digest.active.length, 'condition') %>)
-<% } else if (it.digest.kind === 'recovered') { %><%= it.digest.rule %> on <%= it.hostname %>: recovered
-<% } else { %><%= it.digest.rule %> on <%= it.hostname %>: <%= it.plural(it.digest.total, 'event') %> in <%= it.plural(it.digest.groups.length, 'path') %>
+<% } else if (it.digest.kind === 'reminder') { %><%= it.digest.rule %> on <%= it.origin %>: still happening (<%= it.plural(it.digest.active.length, 'condition') %>)
+<% } else if (it.digest.kind === 'recovered') { %><%= it.digest.rule %> on <%= it.origin %>: recovered
+<% } else { %><%= it.digest.rule %> on <%= it.origin %>: <%= it.plural(it.digest.total, 'event') %> in <%= it.plural(it.digest.groups.length, 'path') %>
 <% if (it.digest.heldBack > 0) { %>(still happening: <%= it.plural(it.digest.heldBack, 'mail') %> held back)<% } %>
 <% } %>`,
 
   text: `<% const d = it.digest -%>
 <% if (d) { -%>
 <% if (d.kind === 'reminder') { -%>
-Still happening on <%= it.hostname %> (rule <%= d.rule %>):
+Still happening on <%= it.origin %> (rule <%= d.rule %>):
 <% } else { -%>
-<%= it.plural(d.total, 'event') %> on <%= it.hostname %> (rule <%= d.rule %>), <%= it.time(d.from) %> to <%= it.time(d.until) %>
+<%= it.plural(d.total, 'event') %> on <%= it.origin %> (rule <%= d.rule %>), <%= it.time(d.from) %> to <%= it.time(d.until) %>
 <% } -%>
 <% if (d.heldBack > 0) { -%>
 <%= it.plural(d.heldBack, 'mail') %> held back by the hourly limit; their events are below.
@@ -52,7 +52,7 @@ Still on:
 <html><body style="font-family: sans-serif">
 <% const d = it.digest -%>
 <% if (d) { -%>
-<h2><% if (d.kind === 'reminder') { %>Still happening<% } else if (d.kind === 'recovered') { %>Recovered<% } else { %><%= it.plural(d.total, 'event') %><% } %> on <%= it.hostname %></h2>
+<h2><% if (d.kind === 'reminder') { %>Still happening<% } else if (d.kind === 'recovered') { %>Recovered<% } else { %><%= it.plural(d.total, 'event') %><% } %> on <%= it.origin %></h2>
 <p>Rule <b><%= d.rule %></b>, <%= it.time(d.from) %> to <%= it.time(d.until) %>.<% if (d.heldBack > 0) { %> <%= it.plural(d.heldBack, 'mail') %> held back by the hourly limit; their events are below.<% } %></p>
 <% for (const g of d.groups) { -%>
 <h3><code><%= g.path %></code> (<%= g.count %>)</h3>

@@ -47,6 +47,8 @@ export class DigestMailer {
     const rendered = o.templates.render(mailView(o.subjectPrefix, this.hostname, digest, host));
     const headers: Record<string, string> = { 'X-Tswatch-Kind': digest?.kind ?? 'report' };
     if (digest) headers['X-Tswatch-Rule'] = digest.rule.replace(/[\r\n]+/g, ' ');
+    // For mail filters: the fleet hosts the findings come from.
+    if (digest?.hosts.length) headers['X-Tswatch-Hosts'] = digest.hosts.join(', ').replace(/[\r\n]+/g, ' ');
     const mail = await composeMail(rendered, { from: o.from, to, hostname: this.hostname, headers });
     const body: WebhookBody = { messageId: mail.messageId, subject: rendered.subject, hostname: this.hostname, digest, host };
     if (o.dryRunOut) {

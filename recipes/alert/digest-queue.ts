@@ -2,7 +2,10 @@
 export interface Finding {
   /** ms since the epoch. */
   time: number;
+  /** With events from a fleet stream: HOST:/path. */
   path: string;
+  /** The host it happened on, for events from a fleet stream. */
+  host?: string;
   kind: 'event' | 'content' | 'permissions' | 'size' | 'match' | 'recovered';
   /** Short: 'CLOSE_WRITE,CLOSE', 'content changed', 'size 12 MiB above 10 MiB'. */
   what: string;
@@ -40,6 +43,8 @@ export interface Digest {
   /** Mails the hourly limit held back; their findings are in this one. */
   heldBack: number;
   active: Condition[];
+  /** The hosts the findings come from (events from a fleet stream), sorted; empty: this machine. */
+  hosts: string[];
 }
 
 export interface DigestQueueOptions {
@@ -65,6 +70,7 @@ const HOUR = 3_600_000;
  */
 export class DigestQueue {
   private groups = new Map<string, PathGroup>();
+  private hosts = new Set<string>();
   private total = 0;
   private listed = 0;
   private otherPaths = 0;
@@ -86,6 +92,7 @@ export class DigestQueue {
   add(finding: Finding): void {
     if (this.total === 0) this.from = finding.time;
     this.total++;
+    if (finding.host !== undefined) this.hosts.add(finding.host);
     let group = this.groups.get(finding.path);
     if (group === undefined && this.groups.size < (this.options.maxPaths ?? 1000)) {
       this.groups.set(finding.path, (group = { path: finding.path, count: 0, findings: [] }));
@@ -162,8 +169,10 @@ export class DigestQueue {
       groups,
       heldBack: this.heldBack,
       active: [...this.conditions.values()],
+      hosts: [...this.hosts].sort(),
     };
     this.groups = new Map();
+    this.hosts = new Set();
     this.total = this.listed = this.heldBack = this.otherPaths = 0;
     this.sent.push(now);
     this.lastMail = now;

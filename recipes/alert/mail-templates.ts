@@ -9,7 +9,10 @@ import type { HostReport } from './host-report.js';
 /** What a template sees as `it`. */
 export interface MailView {
   prefix: string;
+  /** This machine (the one sending). */
   hostname: string;
+  /** Where the digest's findings happened: its hosts (fleet stream; 'a, b, c and 2 more'), else `hostname`. */
+  origin: string;
   /** Absent in `tswatch report` mails. */
   digest: Digest | undefined;
   host: HostReport | undefined;
@@ -50,8 +53,13 @@ function duration(seconds: number): string {
 }
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+function hostList(hosts: string[]): string {
+  return hosts.length <= 3 ? hosts.join(', ') : `${hosts.slice(0, 3).join(', ')} and ${hosts.length - 3} more`;
+}
+
 export function mailView(prefix: string, hostname: string, digest: Digest | undefined, host: HostReport | undefined): MailView {
-  return { prefix, hostname, digest, host, bytes, time, clock, duration, plural };
+  const origin = digest?.hosts.length ? hostList(digest.hosts) : hostname;
+  return { prefix, hostname, origin, digest, host, bytes, time, clock, duration, plural };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { basename, dirname, normalize, relative, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { type Event, IN_ATTRIB, IN_CLOSE_WRITE, IN_CREATE, IN_DELETE, IN_MODIFY, IN_MOVED_FROM, IN_MOVED_TO } from '../../src/index.js';
 import type { ResolvedRule } from './alert-options.js';
@@ -28,21 +28,36 @@ export function targetOf(path: string): Target {
   return { path: absolute, isDir, watchPath: isDir ? absolute : dirname(absolute) };
 }
 
+/**
+ * A path on another host (events from a fleet stream): nothing here to look at, so it is taken as a
+ * directory, which covers the file of that name too (its own events, pathname === path).
+ */
+export function remoteTargetOf(path: string): Target {
+  const normal = normalize(path).replace(/(.)\/+$/, '$1');
+  return { path: normal, isDir: true, watchPath: normal };
+}
+
 /** Which events belong to a rule: under its paths, through its glob / ignore globs. */
 export class RuleMatcher {
   readonly targets: Target[];
   private readonly include: (path: string) => boolean;
   private readonly exclude: (path: string) => boolean;
 
+  /** With a fleet stream: whether events from this host are the rule's (its `hosts` globs). */
+  readonly fromHost: (host: string) => boolean;
+
   constructor(
     private readonly rule: ResolvedRule,
     /** Never report these (tswatch's own spool: mailing about it would loop). */
     private readonly ignored: readonly string[] = [],
+    /** The paths are on the hosts of a fleet stream: matched by name alone, nothing stat()ed here. */
+    remote = false,
   ) {
-    this.targets = rule.paths.map(targetOf);
+    this.targets = rule.paths.map(remote ? remoteTargetOf : targetOf);
     const glob = (patterns: string[]): ((p: string) => boolean) => (patterns.length ? picomatch(patterns, { dot: true }) : () => false);
     this.include = rule.glob.length ? glob(rule.glob) : () => true;
     this.exclude = glob(rule.ignore);
+    this.fromHost = rule.hosts.length ? picomatch(rule.hosts) : () => true;
   }
 
   /** The target `pathname` falls under, if the rule covers it. */
@@ -53,7 +68,7 @@ export class RuleMatcher {
         if (pathname === target.path) return target;
         continue;
       }
-      const inside = pathname === target.path || pathname.startsWith(`${target.path}/`);
+      const inside = pathname === target.path || pathname.startsWith(target.path === '/' ? '/' : `${target.path}/`);
       if (!inside || (!this.rule.recursive && pathname !== target.path && dirname(pathname) !== target.path)) continue;
       // Globs match the absolute path, the path below the watched directory, or the bare name.
       const forms = [pathname, relative(target.path, pathname) || basename(pathname), basename(pathname)];
@@ -63,6 +78,6 @@ export class RuleMatcher {
   }
 
   matches(event: Event): boolean {
-    return this.targetFor(event.pathname) !== undefined;
+    return (event.host === undefined || this.fromHost(event.host)) && this.targetFor(event.pathname) !== undefined;
   }
 }

@@ -50,9 +50,19 @@ export const alertActionFactory: ActionFactory = async (raw, context: ActionCont
   const options = raw as z.output<typeof alertOptionsSchema>;
   const local = <T extends string | undefined>(path: T): T => (path === undefined || isAbsolute(path) ? path : (resolve(context.baseDir, path) as T));
   const { AlertEmail } = await import('../alert/index.js');
+  const stream = typeof options.stream === 'object' ? options.stream : undefined;
   const alert = new AlertEmail({
     ...options,
-    rules: options.rules.map((rule) => ({ ...rule, paths: rule.paths.map((path) => local(path)) })),
+    // With a stream, rule paths are on the watched hosts: nothing to resolve here.
+    rules: options.stream ? options.rules : options.rules.map((rule) => ({ ...rule, paths: rule.paths.map((path) => local(path)) })),
+    ...(stream && {
+      stream: {
+        ...stream,
+        ...(stream.tls && { tls: { ...stream.tls, ca: local(stream.tls.ca), cert: local(stream.tls.cert), key: local(stream.tls.key) } }),
+        credsFile: local(stream.credsFile),
+        passwordFile: local(stream.passwordFile),
+      },
+    }),
     ...(options.smtp && { smtp: { ...options.smtp, passFile: local(options.smtp.passFile), caFile: local(options.smtp.caFile) } }),
     spoolDir: local(options.spoolDir),
     templateDir: local(options.templateDir),

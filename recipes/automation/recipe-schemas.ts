@@ -40,7 +40,22 @@ const ruleSchema = z.strictObject({
     })
     .optional(),
   to: list.optional(),
+  /** With `stream`: globs on the hosts events come from. */
+  hosts: list.optional(),
 });
+
+const file = z.string().min(1);
+/** A fleet stream to read: its URL, or { url, tls, stream, credsFile, passwordFile } (SinkConfig's source part). */
+const streamSchema = z.union([
+  z.string().regex(/^(nats|redis|rediss|mqtt|mqtts):\/\//, 'a nats://, redis:// or mqtt:// URL'),
+  z.strictObject({
+    url: z.string().regex(/^(nats|redis|rediss|mqtt|mqtts):\/\//, 'a nats://, redis:// or mqtt:// URL'),
+    tls: z.strictObject({ ca: file.optional(), cert: file.optional(), key: file.optional(), rejectUnauthorized: z.boolean().optional() }).optional(),
+    stream: z.string().min(1).optional(),
+    credsFile: file.optional(),
+    passwordFile: file.optional(),
+  }),
+]);
 
 /** `recipe: alert`: the AlertOptions object (durations in seconds). */
 export const alertOptionsSchema = z.strictObject({
@@ -69,4 +84,10 @@ export const alertOptionsSchema = z.strictObject({
   hostReport: z.boolean().optional(),
   webhook: z.url().optional(),
   dryRun: z.boolean().optional(),
+  /** Alert on a fleet stream's events instead of watching here (rule paths: paths on the watched hosts). */
+  stream: streamSchema.optional(),
+  /** The durable consumer's name (default tswatch-alert-HOSTNAME-HASH); false: none. */
+  durable: z.union([z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _'), z.literal(false)]).optional(),
+  /** Where reading starts the first time: an ISO time. */
+  since: z.iso.datetime({ offset: true }).optional(),
 });

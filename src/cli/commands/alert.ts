@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { AlertOptions, AlertRule } from '../../../recipes/alert/index.js';
 import { TswatchError } from '../../errors.js';
 import { addMailOptions, collect, commonMailOptions, type MailFlags, numberFlag, SMTP_HELP } from './mail-flags.js';
+import { parseSince } from './tail.js';
 
 interface AlertFlags extends MailFlags {
   event?: string[];
@@ -18,16 +19,43 @@ interface AlertFlags extends MailFlags {
   maxPerHour?: string;
   remindAfter?: string;
   hostReport?: boolean;
+  stream?: string;
+  fromHost?: string[];
+  durable?: string | false;
+  since?: string;
+}
+
+/** Flags that need the files (checks), or that only mean something with --stream: named, with the fix. */
+function checkStreamFlags(flags: AlertFlags): void {
+  const given = (pairs: Array<[string, unknown]>): string | undefined => pairs.find(([, v]) => v !== undefined && v !== false)?.[0];
+  if (flags.stream === undefined) {
+    const flag = given([['--from-host', flags.fromHost], ['--durable', flags.durable], ['--since', flags.since]]);
+    if (flag) throw new TswatchError(`${flag} needs --stream`, { code: 'EBADFLAG', hint: `${flag} is about reading a fleet stream: add --stream nats://BROKER:4222/SUBJECT, or leave ${flag} out` });
+    return;
+  }
+  const check = given([['--checksum', flags.checksum], ['--perms', flags.perms], ['--size-above', flags.sizeAbove], ['--match', flags.match]]);
+  if (check) {
+    throw new TswatchError(`${check} cannot be used with --stream: checks read the files, which are on the watched hosts`, {
+      code: 'EBADFLAG',
+      hint: `run tswatch alert ${check} on the watched host itself, or alert on the stream's events (-e close_write,attrib …)`,
+    });
+  }
 }
 
 /** Flags → the AlertOptions a config file would hold (one rule). */
 export function alertOptions(paths: string[], flags: AlertFlags): AlertOptions {
-  const rule: AlertRule = { paths };
+  checkStreamFlags(flags);
+  if (paths.length === 0 && flags.stream === undefined) {
+    throw new TswatchError('no paths to watch', { code: 'EBADFLAG', hint: 'give the files or directories to watch: tswatch alert /etc --to ops@example.com' });
+  }
+  // A stream with no paths: everything the agents send (the rule named after the subject / stream / topic).
+  const rule: AlertRule = paths.length === 0 ? { name: streamName(flags.stream!), paths: ['/'], recursive: true } : { paths };
   if (flags.name !== undefined) rule.name = flags.name;
   if (flags.event !== undefined) rule.events = flags.event;
   if (flags.glob !== undefined) rule.glob = flags.glob;
   if (flags.ignore !== undefined) rule.ignore = flags.ignore;
   if (flags.recursive) rule.recursive = true;
+  if (flags.fromHost !== undefined) rule.hosts = flags.fromHost;
   const checks: NonNullable<AlertRule['checks']> = {};
   if (flags.checksum) checks.checksum = true;
   if (flags.perms) checks.permissions = true;
@@ -43,7 +71,10 @@ export function alertOptions(paths: string[], flags: AlertFlags): AlertOptions {
       ...(flags.subjectPrefix === undefined ? {} : { subjectPrefix: flags.subjectPrefix }),
     },
     ...commonMailOptions(flags),
-    hostReport: flags.hostReport ?? true,
+    ...(flags.hostReport !== undefined && { hostReport: flags.hostReport }),
+    ...(flags.stream !== undefined && { stream: flags.stream }),
+    ...(flags.durable !== undefined && { durable: flags.durable }),
+    ...(flags.since !== undefined && { since: parseSince(flags.since) }),
   };
   const window = numberFlag('--window', flags.window);
   if (window !== undefined) options.window = window;
@@ -52,6 +83,14 @@ export function alertOptions(paths: string[], flags: AlertFlags): AlertOptions {
   const remindAfter = numberFlag('--remind-after', flags.remindAfter);
   if (remindAfter !== undefined) options.remindAfter = remindAfter;
   return options;
+}
+
+function streamName(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.slice(1)) || 'fleet';
+  } catch {
+    return 'fleet'; // a bad URL is named when the stream is opened
+  }
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */
@@ -69,8 +108,8 @@ function untilSignal(): Promise<NodeJS.Signals> {
 
 export function alertCommand(): Command {
   const command = new Command('alert')
-    .description('Mail when watched files change: events, checksum / permission / size checks, log lines matching a regex')
-    .argument('<paths...>', 'files or directories to watch (a file is followed across replace and rotation)')
+    .description('Mail when watched files change (here, or on a fleet\'s hosts with --stream): events, checksum / permission / size checks, log lines matching a regex')
+    .argument('[paths...]', 'files or directories to watch (a file is followed across replace and rotation); with --stream, paths on the watched hosts (default: all)')
     .option('-e, --event <events>', 'events to mail about (inotifywait names; default create,delete,close_write,moved_from,moved_to,attrib,delete_self,move_self; none when a check is given)', collect)
     .option('-r, --recursive', 'watch directories below too, including new ones')
     .option('--glob <pattern>', 'only paths matching this glob (picomatch: absolute, relative to the watched directory, or without a slash the name; repeatable)', collect)
@@ -84,7 +123,13 @@ export function alertCommand(): Command {
     .option('--window <seconds>', 'gather events this long into one mail (default 60)')
     .option('--max-per-hour <n>', 'at most N mails an hour; the rest is folded into the next one (default 10)')
     .option('--remind-after <seconds>', 'remind this often while a condition lasts (default 3600, 0: never)')
-    .option('--no-host-report', 'leave the host report (load, memory, disks) out of the mails');
+    .option('--host-report', 'add the host report (load, memory, disks of this machine) to the mails (default, but with --stream)')
+    .option('--no-host-report', 'leave the host report out of the mails')
+    .option('--stream <url>', "alert on a fleet stream's events (what agents send with --sink) instead of watching here: nats://HOST:4222/SUBJECT, redis://HOST:6379/STREAM or mqtt://HOST:1883/TOPIC")
+    .option('--from-host <glob>', 'with --stream: only events from hosts matching this glob (repeatable)', collect)
+    .option('--durable <name>', 'with --stream: the consumer name the broker remembers (default tswatch-alert-HOSTNAME-HASH; none with --dry-run): restarted, the alert gets what was published meanwhile')
+    .option('--no-durable', 'with --stream: no durable consumer (from now, or --since; nothing remembered)')
+    .option('--since <time>', 'with --stream: start at this time (ISO, or 15m / 2h / 7d ago; nats:// and redis://); a durable consumer only the first time');
   return addMailOptions(command)
     .addHelpText(
       'after',
@@ -95,11 +140,19 @@ Examples:
   tswatch alert -r /srv/www --checksum --perms --glob '*.php' --ignore 'cache/**' --to ops@example.com --window 300
   tswatch alert /var/log/app.log --match 'ERROR|FATAL' --to dev@example.com
   tswatch alert /var/lib/db/huge.log --size-above 1G --remind-after 7200 --to ops@example.com
-  tswatch alert /etc/passwd --perms --dry-run          print the mails instead of sending them`,
+  tswatch alert /etc/passwd --perms --dry-run          print the mails instead of sending them
+
+One alerting host for a fleet: agents run \`tswatch -m -r /etc --sink nats://broker:4222/fleet.files\`, and
+  tswatch alert --stream nats://broker:4222/fleet.files --to ops@example.com
+  tswatch alert --stream nats://broker:4222/fleet.files -r /etc --from-host 'web*' --ignore '*.swp' --to ops@example.com
+mails digests naming each file as HOST:/path. Paths and globs are matched by name (paths on the agents;
+default: everything they send); checks need the files, so they run on the watched host itself.
+Broker credentials and TLS as for --sink (TSWATCH_NATS_TOKEN, TSWATCH_REDIS_PASSWORD, TSWATCH_TLS_CA …).`,
     )
     .action(async (paths: string[], flags: AlertFlags) => {
       const options = alertOptions(paths, flags);
-      const { AlertEmail, describeSmtp, smtpTransportConfig } = await import('../../../recipes/alert/index.js');
+      if (flags.stream !== undefined) (await import('../../../recipes/fleet/index.js')).parseSinkUrl(flags.stream, '--stream');
+      const { AlertEmail, describeSmtp, shownUrl, smtpTransportConfig } = await import('../../../recipes/alert/index.js');
       const alert = new AlertEmail(options);
       const say = (text: string): void => void (flags.quiet || process.stderr.write(`tswatch: ${text}\n`));
       const describe = (err: unknown): string => (err instanceof TswatchError ? err.describe() : (err as Error).message);
@@ -117,8 +170,15 @@ Examples:
       );
       await alert.start();
       const where = options.dryRun ? 'printed (dry run)' : `to ${[...new Set(alert.options.rules.flatMap((r) => r.to))].join(', ')} via ${describeSmtp(smtpTransportConfig(options.smtp))}, spool ${alert.options.spoolDir}`;
-      say(`watching ${paths.join(', ')}; mails ${where}`);
-      say('Watches established.');
+      const stream = alert.options.stream;
+      if (stream === undefined) {
+        say(`watching ${paths.join(', ')}; mails ${where}`);
+        say('Watches established.');
+      } else {
+        const consumer = stream.durable === undefined ? 'no durable consumer' : `durable consumer ${stream.durable}`;
+        say(`mails ${where}`);
+        say(`Following ${shownUrl(stream.config.url)} (${consumer}).`);
+      }
       await untilSignal();
       await alert.stop();
       process.exitCode = 0;

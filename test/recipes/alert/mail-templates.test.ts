@@ -9,7 +9,7 @@ import { tmpDir } from '../../helpers/tmp-dir.js';
 const now = Date.now();
 const f = (path: string, what: string, detail?: string): Finding => ({ time: now, path, kind: 'event', what, ...(detail ? { detail } : {}) });
 function digest(over: Partial<Digest> = {}): Digest {
-  return { rule: 'web', kind: 'alert', from: now, until: now, total: 0, unlisted: 0, otherPaths: 0, groups: [], heldBack: 0, active: [], ...over };
+  return { rule: 'web', kind: 'alert', from: now, until: now, total: 0, unlisted: 0, otherPaths: 0, groups: [], heldBack: 0, active: [], hosts: [], ...over };
 }
 const render = (d: Digest, dir?: string) => new MailTemplates(dir).render(mailView('[tswatch]', 'box', d, undefined));
 
@@ -23,6 +23,18 @@ test('subjects say what kind of mail it is', () => {
   const active = [{ path: '/log', what: 'size above 1 KiB', since: now }];
   assert.equal(render(digest({ kind: 'reminder', active })).subject, '[tswatch] web on box: still happening (1 condition)');
   assert.equal(render(digest({ kind: 'recovered', total: 1 })).subject, '[tswatch] web on box: recovered');
+});
+
+test('a digest from a fleet stream names its hosts (the first three, then a count), not the sending machine', () => {
+  const groups = [{ path: 'alpha:/etc/a', count: 1, findings: [{ ...f('alpha:/etc/a', 'CREATE'), host: 'alpha' }] }];
+  const two = render(digest({ total: 1, groups, hosts: ['alpha', 'beta'] }));
+  assert.equal(two.subject, '[tswatch] web on alpha, beta: 1 event in 1 path');
+  assert.match(two.text, /^1 event on alpha, beta \(rule web\)/);
+  assert.match(two.text, /^alpha:\/etc\/a \(1\)$/m);
+  assert.match(two.html, /1 event on alpha, beta<\/h2>/);
+  assert.ok(!two.text.includes('box'));
+  const five = render(digest({ total: 1, groups, hosts: ['a', 'b', 'c', 'd', 'e'] }));
+  assert.equal(five.subject, '[tswatch] web on a, b, c and 2 more: 1 event in 1 path');
 });
 
 test('hostile file names are text in the text part and escaped in the HTML part', () => {
