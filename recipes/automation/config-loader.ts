@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { ZodError } from 'zod';
 import { TswatchError, watchSpec, type WatchSelection } from '../../src/index.js';
+import { parseSince } from '../fleet/parse-since.js';
+import { streamUrl } from '../fleet/fleet-source.js';
+import type { SinkConfig } from '../fleet/sink.js';
 import { ACTIONS, recipeEntry } from './action-registry.js';
 import type { WatchDefinition } from './automation-engine.js';
 import { configSchema, type WatchConfig, watchSchema } from './config-schema.js';
 import { parseSignal } from './signal-name.js';
+import type { StreamInput } from './stream-source.js';
 import { CHANGE_EVENTS } from './watch-unit.js';
 
 /** The daemon's settings, from the config file or (overriding it) the command line. */
@@ -140,7 +144,9 @@ const list = (value: string | readonly string[] | undefined): string[] | undefin
 /** One watch entry → a WatchDefinition; problems are reported against the entry's keys. */
 function toDefinition(watch: WatchConfig, index: number, baseDir: string, report: (at: Path, message: string) => void): WatchDefinition {
   const at = (key: string): Path => ['watches', index, key];
-  const selection = watch.paths === undefined ? undefined : toSelection(watch, baseDir, (key, message) => report(at(key), message));
+  const reportKey = (key: string, message: string): void => report(at(key), message);
+  const from = watch.from === undefined ? undefined : toStream(watch, baseDir, reportKey);
+  const selection = watch.paths === undefined && from === undefined ? undefined : toSelection(watch, baseDir, reportKey);
   let signal: NodeJS.Signals | undefined;
   try {
     signal = watch.signal === undefined ? undefined : parseSignal('signal', watch.signal);
@@ -175,13 +181,49 @@ function toDefinition(watch: WatchConfig, index: number, baseDir: string, report
     else if (checked?.success) options = checked.data;
     action = { recipe: name, options };
   }
-  return { name: watch.name ?? `watch${index + 1}`, selection, action };
+  return { name: watch.name ?? `watch${index + 1}`, selection, ...(from && { from }), action };
 }
 
-/** The entry's paths, events and filters, checked as watchSpec checks them. */
+/** A TswatchError as a config problem at `key`: its message without the flag name, and its hint. */
+function reportError(err: unknown, key: string, report: (key: string, message: string) => void): void {
+  if (!(err instanceof TswatchError)) throw err;
+  report(key, `${err.message.replace(/^(--\w+|from): /, '')}${err.hint ? ` (${err.hint})` : ''}`);
+}
+
+/** A `from:` watch's stream: URL and times checked, files relative to the config file. */
+function toStream(watch: WatchConfig, baseDir: string, report: (key: string, message: string) => void): StreamInput {
+  const given = typeof watch.from === 'string' ? { url: watch.from } : watch.from!;
+  const local = (p: string | undefined): string | undefined => (p === undefined ? undefined : resolve(baseDir, p));
+  const { tls } = given;
+  const sink: SinkConfig = {
+    url: given.url,
+    ...(given.stream !== undefined && { stream: given.stream }),
+    ...(given.credsFile !== undefined && { credsFile: local(given.credsFile) }),
+    ...(given.passwordFile !== undefined && { passwordFile: local(given.passwordFile) }),
+    ...(tls !== undefined && { tls: { ...tls, ca: local(tls.ca), cert: local(tls.cert), key: local(tls.key) } }),
+  };
+  try {
+    streamUrl(sink.url, 'from');
+  } catch (err) {
+    reportError(err, 'from', report);
+  }
+  try {
+    if (watch.since !== undefined) parseSince(watch.since);
+  } catch (err) {
+    reportError(err, 'since', report);
+  }
+  return { sink, hosts: list(watch.hosts), durable: watch.durable, since: watch.since };
+}
+
+/**
+ * The entry's paths, events and filters, checked as watchSpec checks them. A `from:` watch's paths are
+ * prefixes of the agents' (absolute) paths, '/' when none.
+ */
 function toSelection(watch: WatchConfig, baseDir: string, report: (key: string, message: string) => void): WatchSelection {
+  const remote = list(watch.paths) ?? ['/'];
+  if (watch.from !== undefined && !remote.every(isAbsolute)) report('paths', "a 'from' watch's paths are the agents' absolute paths (prefixes): write them from '/'");
   const selection: WatchSelection = {
-    paths: list(watch.paths)!.map((p) => resolve(baseDir, p)),
+    paths: watch.from === undefined ? list(watch.paths)!.map((p) => resolve(baseDir, p)) : remote,
     events: list(watch.events) ?? CHANGE_EVENTS,
     recursive: watch.recursive ?? false,
     exclude: list(watch.exclude),
@@ -196,9 +238,9 @@ function toSelection(watch: WatchConfig, baseDir: string, report: (key: string, 
   try {
     watchSpec(selection);
   } catch (err) {
-    if (!(err instanceof TswatchError)) throw err;
-    const key = err.code === 'EBADEVENT' ? 'events' : /^--no-dirs and --only-dirs/.test(err.message) ? 'onlyDirs' : (/^--(\w+):/.exec(err.message)?.[1] ?? 'paths');
-    report(key, `${err.message.replace(/^--\w+: /, '')}${err.hint ? ` (${err.hint})` : ''}`);
+    const message = err instanceof TswatchError ? err.message : '';
+    const key = (err as TswatchError).code === 'EBADEVENT' ? 'events' : /^--no-dirs and --only-dirs/.test(message) ? 'onlyDirs' : (/^--(\w+):/.exec(message)?.[1] ?? 'paths');
+    reportError(err, key, report);
   }
   return selection;
 }

@@ -13,8 +13,23 @@ const command = z.union([z.string().min(1), z.array(z.string()).min(1)], {
 const seconds = z.number().nonnegative();
 const signal = z.string().regex(/^(SIG)?[A-Z0-9]+$/i, 'a signal name such as TERM, INT, HUP');
 
+/** A fleet stream to take events from: its URL, or a sink entry (URL plus credential and TLS files). */
+const stream = z.union([
+  z.string().min(1),
+  z.strictObject({
+    url: z.string().min(1),
+    stream: z.string().min(1).optional(),
+    credsFile: z.string().min(1).optional(),
+    passwordFile: z.string().min(1).optional(),
+    tls: z.strictObject({ ca: z.string().optional(), cert: z.string().optional(), key: z.string().optional(), rejectUnauthorized: z.boolean().optional() }).optional(),
+  }),
+]);
+
+/** Keys of a `from:` watch only (a stream's origin hosts, durable consumer, start time). */
+const STREAM_KEYS = ['hosts', 'durable', 'since'] as const;
+
 /** What a watch entry says about what to watch (a recipe that watches by itself takes none). */
-const WATCH_KEYS = ['paths', 'events', 'recursive', 'exclude', 'excludei', 'include', 'includei', 'glob', 'ignore', 'dirs', 'onlyDirs'] as const;
+const WATCH_KEYS = ['paths', 'events', 'recursive', 'exclude', 'excludei', 'include', 'includei', 'glob', 'ignore', 'dirs', 'onlyDirs', 'from', ...STREAM_KEYS] as const;
 
 /** The action keys: exactly one per watch. */
 export const ACTION_KEYS = ['exec', 'restart', 'handler', 'recipe'] as const;
@@ -49,6 +64,10 @@ export const watchSchema = z
     ignore: strings.optional(),
     dirs: z.boolean().optional(),
     onlyDirs: z.boolean().optional(),
+    from: stream.optional(),
+    hosts: strings.optional(),
+    durable: z.string().regex(/^[\w-]+$/, 'letters, digits, "_" and "-" only (a consumer name every broker accepts)').optional(),
+    since: z.string().min(1).optional(),
     exec: command.optional(),
     restart: command.optional(),
     handler: z.string().min(1).optional(),
@@ -81,8 +100,14 @@ export const watchSchema = z
       for (const key of WATCH_KEYS) {
         if (watch[key] !== undefined) ctx.addIssue({ code: 'custom', message: `recipe '${watch.recipe}' watches what its options name: remove '${key}'`, path: [key] });
       }
+    } else if (watch.from !== undefined) {
+      if (watch.recursive !== undefined) ctx.addIssue({ code: 'custom', message: "a 'from' watch filters by path prefix, whatever depth: remove 'recursive'", path: ['recursive'] });
+      if (watch.ignoreOwn !== undefined) ctx.addIssue({ code: 'custom', message: "events from a fleet stream are other hosts' changes: remove 'ignoreOwn'", path: ['ignoreOwn'] });
     } else if (watch.paths === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'required: the files or directories to watch', path: ['paths'] });
+      ctx.addIssue({ code: 'custom', message: "required: the files or directories to watch (or 'from': a fleet stream)", path: ['paths'] });
+    }
+    for (const key of STREAM_KEYS) {
+      if (watch[key] !== undefined && watch.from === undefined) ctx.addIssue({ code: 'custom', message: `'${key}' applies to a watch with 'from' (a fleet stream) only`, path: [key] });
     }
     for (const [key, allowed] of Object.entries(ACTION_OPTIONS)) {
       if (watch[key as keyof typeof watch] !== undefined && !allowed.includes(actions[0]!)) {
