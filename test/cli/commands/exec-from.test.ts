@@ -228,3 +228,20 @@ test(
     await closePublishers();
   },
 );
+
+test('restart --from: the command is restarted by a change on another host', async () => {
+  const broker = await Broker.redis();
+  const url = `redis://${broker.url}/fleet:restart`;
+  const log = join(tmpDir(), 'log');
+  const run = spawnTswatch(['restart', '--from', url, '/etc/app', '--', 'sh', '-c', `echo started >> '${log}'; exec sleep 1000`]);
+  await run.waitStderr('Watches established.');
+  await waitFor(() => existsSync(log) && readFileSync(log, 'utf8') === 'started\n', 'the first start');
+  const p = await publisher(url, 'cfg1');
+  send(p, IN_CLOSE_WRITE, '/etc/other', 'x.conf'); // not under /etc/app
+  send(p, IN_CLOSE_WRITE, '/etc/app', 'app.conf');
+  await waitFor(() => readFileSync(log, 'utf8') === 'started\nstarted\n', `a restart: ${run.stderr}`);
+  run.child.kill('SIGTERM');
+  await run.exited;
+  assert.equal(readFileSync(log, 'utf8'), 'started\nstarted\n');
+  await closePublishers();
+});
