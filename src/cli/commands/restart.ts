@@ -46,7 +46,7 @@ Examples:
   tswatch restart -r src --glob '*.js' -- node server.js
   tswatch restart -r . --exclude '/\\.git/' --signal INT --kill-after 5 -- ./run-dev.sh
   tswatch restart --from nats://broker:4222/fleet.files --from-host cfg1 /etc/app -- ./app
-                                         restart when /etc/app changes on the host cfg1 (see tswatch exec --from)`,
+                                 restart when /etc/app changes on host cfg1 (see exec --help)`,
     )
     .action(async (words: string[], flags: RestartFlags, cmd: Command) => {
       const { paths, argv } = splitCommand(words, cmd);
