@@ -1,5 +1,6 @@
 /** `tswatch exec --from`: a fleet stream (real nats-server / redis-server on 127.0.0.1) as exec's input. */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import type { FleetPublisher } from '../../../recipes/fleet/index.js';
 import { Event, IN_CLOSE_WRITE, IN_DELETE } from '../../../src/index.js';
 import { Broker, freePort } from '../../helpers/brokers.js';
 import { openPublisher } from '../../helpers/fleet.js';
-import { spawnTswatch } from '../../helpers/spawn-cli.js';
+import { spawnTswatch, TSWATCH_BIN } from '../../helpers/spawn-cli.js';
 import { tmpDir } from '../../helpers/tmp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
@@ -201,33 +202,38 @@ test('exec --from: wrong flags are errors naming the flag and the fix', async ()
   assert.match(own.stderr, /--ignore-own \(ignoreOwn\) needs local paths/);
 });
 
-test(
-  'exec --from --durable: a restarted exec runs the command for what was published while it was down',
-  { todo: 'durable consumers are being implemented beside this (h-durable): this is the contract' },
-  async () => {
-    const broker = await Broker.nats();
-    const url = `nats://${broker.url}/fleet.durable`;
-    const out = join(tmpDir(), 'out');
-    const args = ['exec', '--from', url, '--durable', 'deployer', '--', ...recorder(out), '{path}'];
-    const first = spawnTswatch(args);
-    await first.waitStderr('Watches established.');
-    const p = await publisher(url, 'alpha');
-    send(p, IN_CLOSE_WRITE, '/srv', 'one');
-    await waitFor(() => runs(out, 1).length === 1, 'the first event');
-    assert.equal(await stop(first), 0);
-    send(p, IN_CLOSE_WRITE, '/srv', 'two');
-    send(p, IN_CLOSE_WRITE, '/srv', 'three');
-    await waitFor(() => p.status().every((s) => s.pending === 0), 'published');
-    const second = spawnTswatch(args);
-    await second.waitStderr('Watches established.');
-    await waitFor(() => runs(out, 1).length >= 3, `the events published meanwhile: ${second.stderr}`);
-    send(p, IN_CLOSE_WRITE, '/srv', 'four');
-    await waitFor(() => runs(out, 1).length >= 4, 'a new event');
-    assert.deepEqual(runs(out, 1), [['/srv/one'], ['/srv/two'], ['/srv/three'], ['/srv/four']]);
-    assert.equal(await stop(second), 0);
-    await closePublishers();
-  },
-);
+/** Durable consumers are there (they came with `tail --durable`). */
+const DURABLE = execFileSync(process.execPath, [TSWATCH_BIN, 'tail', '--help'], { encoding: 'utf8' }).includes('--durable');
+
+for (const kind of ['nats', 'redis'] as const) {
+  test(
+    `exec --from ${kind}:// --durable: a restarted exec runs the command for what was published while it was down`,
+    { skip: !DURABLE && 'durable consumers are not in this tree yet (branch h-durable): this is their contract' },
+    async () => {
+      const broker = await (kind === 'nats' ? Broker.nats() : Broker.redis());
+      const url = `${kind}://${broker.url}/fleet${kind === 'nats' ? '.' : ':'}durable`;
+      const out = join(tmpDir(), 'out');
+      const args = ['exec', '--from', url, '--durable', 'deployer', '--', ...recorder(out), '{path}'];
+      const first = spawnTswatch(args);
+      await first.waitStderr('Watches established.');
+      const p = await publisher(url, 'alpha');
+      send(p, IN_CLOSE_WRITE, '/srv', 'one');
+      await waitFor(() => runs(out, 1).length === 1, 'the first event');
+      assert.equal(await stop(first), 0);
+      send(p, IN_CLOSE_WRITE, '/srv', 'two');
+      send(p, IN_CLOSE_WRITE, '/srv', 'three');
+      await waitFor(() => p.status().every((s) => s.pending === 0), 'published');
+      const second = spawnTswatch(args);
+      await second.waitStderr('Watches established.');
+      await waitFor(() => runs(out, 1).length >= 3, `the events published meanwhile: ${second.stderr}`);
+      send(p, IN_CLOSE_WRITE, '/srv', 'four');
+      await waitFor(() => runs(out, 1).length >= 4, 'a new event');
+      assert.deepEqual(runs(out, 1), [['/srv/one'], ['/srv/two'], ['/srv/three'], ['/srv/four']]);
+      assert.equal(await stop(second), 0);
+      await closePublishers();
+    },
+  );
+}
 
 test('restart --from: the command is restarted by a change on another host', async () => {
   const broker = await Broker.redis();
