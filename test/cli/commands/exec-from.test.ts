@@ -49,10 +49,13 @@ async function stop(run: ReturnType<typeof spawnTswatch>): Promise<number | null
   return run.exited;
 }
 
-for (const kind of ['nats', 'redis'] as const) {
+const BROKERS = { nats: () => Broker.nats(), redis: () => Broker.redis(), mqtt: () => Broker.mosquitto() };
+const SEPARATOR = { nats: '.', redis: ':', mqtt: '/' };
+
+for (const kind of ['nats', 'redis', 'mqtt'] as const) {
   test(`exec --from ${kind}://: both hosts' events, each once and in order per host; hostile paths and host names are literal argv`, async () => {
-    const broker = await (kind === 'nats' ? Broker.nats() : Broker.redis());
-    const url = `${kind}://${broker.url}/fleet${kind === 'nats' ? '.' : ':'}exec`;
+    const broker = await BROKERS[kind]();
+    const url = `${kind}://${broker.url}/fleet${SEPARATOR[kind]}exec`;
     const top = tmpDir();
     const out = join(top, 'out');
     const exec = spawnTswatch(['exec', '--from', url, '--', ...recorder(out), '{host}', '{path}', '{event}']);
@@ -168,6 +171,30 @@ test('exec --from: a broker that goes away and comes back is followed again; not
   send(p, IN_CLOSE_WRITE, '/srv', 'after');
   await waitFor(() => runs(out, 1).length === 2, `the event after the restart: ${exec.stderr}`, 20_000);
   assert.deepEqual(runs(out, 1), [['/srv/before'], ['/srv/after']]);
+  assert.equal(exec.child.exitCode, null, 'still running');
+  assert.equal(await stop(exec), 0);
+  await closePublishers();
+});
+
+test('exec --from: a record that is not JSON is reported, the stream followed again; nothing crashes', async () => {
+  const broker = await Broker.redis();
+  const url = `redis://${broker.url}/fleet:junk`;
+  const out = join(tmpDir(), 'out');
+  const exec = spawnTswatch(['exec', '--from', url, '--', ...recorder(out), '{path}']);
+  await exec.waitStderr('Watches established.');
+  const { createClient } = await import('redis');
+  const client = createClient({ url: `redis://${broker.url}` });
+  await client.connect();
+  await client.xAdd('fleet:junk', '*', { id: 'x', host: 'x', event: '{not json' });
+  await client.quit();
+  await exec.waitStderr('following it again');
+  const p = await publisher(url, 'alpha');
+  let n = 0;
+  await waitFor(() => {
+    send(p, IN_CLOSE_WRITE, '/srv', `after${++n}`); // until the stream is followed again
+    return runs(out, 1).length > 0;
+  }, `an event after the junk: ${exec.stderr}`);
+  assert.match(exec.stderr, /tswatch: redis:\/\/127\.0\.0\.1:\d+\/fleet:junk: .*JSON.*; following it again in 0\.5 s \(events published meanwhile are missed: a durable consumer gets them\)/);
   assert.equal(exec.child.exitCode, null, 'still running');
   assert.equal(await stop(exec), 0);
   await closePublishers();
