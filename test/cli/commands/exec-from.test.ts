@@ -141,7 +141,8 @@ test('run --config: a from: watch (a real agent behind redis) beside a local wat
     exec: ${JSON.stringify([...recorder(localOut), '{host}', '{path}'])}
 `,
   );
-  const run = spawnTswatch(['run', '--config', config]);
+  const socket = join(root, 'ctl.sock');
+  const run = spawnTswatch(['run', '--config', config, '--socket', socket]);
   await run.waitStderr('Watches established.');
   const beta = await publisher(url, 'beta');
   send(beta, IN_CLOSE_WRITE, '/elsewhere', 'not-mine');
@@ -152,6 +153,10 @@ test('run --config: a from: watch (a real agent behind redis) beside a local wat
   await waitFor(() => runs(fleetOut, 2).length >= 2, 'the second remote event');
   assert.deepEqual(runs(fleetOut, 2), [['alpha', join(agentDir, 'remote.txt')], ['alpha', join(agentDir, 'remote2.txt')]]);
   assert.deepEqual(runs(localOut, 2), [[hostname(), join(localDir, 'here.txt')]]);
+  const ctl = spawnTswatch(['ctl', 'status', '--socket', socket]);
+  assert.equal(await ctl.exited, 0);
+  const row = ctl.lines().find((line) => line.startsWith('fleet '));
+  assert.match(row ?? '', /^fleet +idle +0 +2 +0 +0 +0 +- +\S+ CLOSE_WRITE,CLOSE \S+remote2\.txt +redis:\/\/127\.0\.0\.1:\d+\/fleet \/$/, ctl.stdout);
   assert.equal(await stop(run), 0);
   assert.equal(await stop(agent), 0);
   await closePublishers();
