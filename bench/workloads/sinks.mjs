@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from '../build.mjs';
 import { fmt } from './common.mjs';
+import { directRate } from './sink-direct.mjs';
 
+const rate = (v) => Math.round(v).toLocaleString('en');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function freePort() {
@@ -39,7 +41,7 @@ async function destination(kind, dir) {
   const port = await freePort();
   let cmd;
   if (kind === 'nats') cmd = ['nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'js')], `nats://127.0.0.1:${port}/bench.events`];
-  if (kind === 'redis') cmd = ['redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''], `redis://127.0.0.1:${port}/bench`];
+  if (kind === 'redis') cmd = ['redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''], `redis://127.0.0.1:${port}/bench.events`];
   if (kind === 'mqtt') {
     writeFileSync(join(dir, 'm.conf'), `listener ${port} 127.0.0.1\nallow_anonymous true\nmax_inflight_messages 0\nmax_queued_messages 0\n`);
     cmd = ['mosquitto', ['-c', join(dir, 'm.conf')], `mqtt://127.0.0.1:${port}/bench/events`];
@@ -61,26 +63,33 @@ export function sinks(kind, n) {
     title: `sinks: ${n.toLocaleString('en')} events through the outbox to ${kind}`,
     columns: [
       ['events', 'acknowledged / sent', fmt.str],
-      ['rate', 'events/s (publish → ack)', (v) => Math.round(v).toLocaleString('en')],
+      ['rate', 'events/s (publish → ack)', rate],
       ['wall', 'wall s', fmt.s],
+      ['direct', 'plain client, no outbox: events/s', rate],
+      ['cost', 'tswatch time ÷ plain client time', (v) => `${v.toFixed(2)}×`],
     ],
     async run() {
       const { FleetPublisher } = await import(pathToFileURL(join(ROOT, 'dist/recipes/fleet/index.js')).href);
       const { Event, IN_CREATE } = await import(pathToFileURL(join(ROOT, 'dist/src/index.js')).href);
+      const { jsonRecord } = await import(pathToFileURL(join(ROOT, 'dist/handlers/event-format.js')).href);
+      const event = (j) => new Event({ wd: 1, mask: IN_CREATE, name: `f${j}`, path: '/bench' });
       const dir = mkdtempSync(join(tmpdir(), `tswatch-bench-${kind}-`));
       const dest = await destination(kind, dir);
       try {
         const publisher = await FleetPublisher.open({ sinks: [{ url: dest.url }], host: 'bench', outbox: { dir: join(dir, 'outbox'), maxBytes: 1 << 30 } });
         const t0 = performance.now();
         for (let i = 0; i < n; i += 1000) {
-          for (let j = i; j < Math.min(n, i + 1000); j++) publisher.publish(new Event({ wd: 1, mask: IN_CREATE, name: `f${j}`, path: '/bench' }));
+          for (let j = i; j < Math.min(n, i + 1000); j++) publisher.publish(event(j));
           publisher.flush();
           await new Promise((r) => setImmediate(r)); // let the drainer run, as a live watch would
         }
         while (publisher.status()[0].pending > 0) await sleep(5);
         const wall = (performance.now() - t0) / 1000;
         const [{ delivered }] = await publisher.close();
-        return { events: `${delivered} / ${n}`, ok: delivered === n, rate: n / wall, wall };
+        // The same records to a neighbouring subject / stream / topic / file of the same destination.
+        const records = Array.from({ length: n }, (_, j) => JSON.stringify({ id: `bench:direct:${j + 1}`, host: 'bench', ...jsonRecord(event(j), new Date()) }));
+        const direct = await directRate(dest.url.replace(/events(\.jsonl)?$/, 'direct$1'), records);
+        return { events: `${delivered} / ${n}`, ok: delivered === n, rate: n / wall, wall, direct, cost: direct / (n / wall) };
       } finally {
         await dest.stop();
         rmSync(dir, { recursive: true, force: true });

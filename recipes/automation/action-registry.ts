@@ -24,11 +24,17 @@ export const ACTIONS: Readonly<Record<string, RecipeEntry>> = {
   alert: { load: async () => (await import('./recipe-actions.js')).alertActionFactory, options: alertOptionsSchema, watchesItself: true },
 };
 
+/** The action of a watch that has none in the config file: its events only go to the sinks. */
+export const PUBLISH_ONLY = 'publish';
+
+const publishOnly: ActionFactory = () => ({ handler() {}, drain: async () => true, close: async () => {}, status: () => ({ running: [] }) });
+
 export function recipeEntry(name: string): RecipeEntry | undefined {
   return Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
 }
 
 export async function resolveAction(name: string): Promise<ActionFactory> {
+  if (name === PUBLISH_ONLY) return publishOnly;
   const entry = recipeEntry(name);
   if (entry === undefined) {
     throw new TswatchError(`unknown recipe '${name}'`, { code: 'EBADRECIPE', hint: `known recipes: ${Object.keys(ACTIONS).join(', ')}` });

@@ -16,6 +16,8 @@ export interface WatchDefinition {
    */
   from?: StreamInput | undefined;
   action: { recipe: string; options: Record<string, unknown> };
+  /** false: the events are not published to the daemon's sinks (UnitIO.publish). */
+  publish?: boolean | undefined;
 }
 
 export interface ApplyResult {
@@ -103,7 +105,9 @@ export class AutomationEngine extends EventEmitter {
     const spec = def.from === undefined ? def.selection && watchSpec(def.selection) : watchSpec(def.selection ?? { paths: ['/'] });
     const from = def.from;
     const source = from === undefined ? () => new LocalSource(spec) : () => new StreamSource(from, spec!);
-    const unit = await WatchUnit.start(def.name, spec, source, (context) => factory(def.action.options, context), this.io, this.baseDir);
+    // A stream's events came from the fleet: published again, they would go round for ever.
+    const io = def.publish === false || from !== undefined ? { ...this.io, publish: undefined } : this.io;
+    const unit = await WatchUnit.start(def.name, spec, source, (context) => factory(def.action.options, context), io, this.baseDir);
     void unit.action.finished?.then((code) => {
       if (this.units.get(def.name)?.unit === unit) this.emit('fatal', def.name, code, 'its command gave up');
     });
@@ -116,5 +120,5 @@ export class AutomationEngine extends EventEmitter {
 
 /** Two definitions with the same key run the same way. */
 function keyOf(def: WatchDefinition): string {
-  return JSON.stringify([def.selection, def.from, def.action]);
+  return JSON.stringify([def.selection, def.from, def.action, def.publish]);
 }

@@ -6,9 +6,10 @@ import { TswatchError, watchSpec, type WatchSelection } from '../../src/index.js
 import { parseSince } from '../fleet/parse-since.js';
 import { streamUrl } from '../fleet/fleet-source.js';
 import type { SinkConfig } from '../fleet/sink.js';
-import { ACTIONS, recipeEntry } from './action-registry.js';
+import type { FleetOptions } from '../fleet/index.js';
+import { ACTIONS, PUBLISH_ONLY, recipeEntry } from './action-registry.js';
 import type { WatchDefinition } from './automation-engine.js';
-import { configSchema, type WatchConfig, watchSchema } from './config-schema.js';
+import { ACTION_KEYS, type ConfigFile, configSchema, type WatchConfig, watchSchema } from './config-schema.js';
 import { parseSignal } from './signal-name.js';
 import type { StreamInput } from './stream-source.js';
 import { CHANGE_EVENTS } from './watch-unit.js';
@@ -29,6 +30,8 @@ export interface LoadedConfig extends DaemonSettings {
   file: string;
   baseDir: string;
   watches: WatchDefinition[];
+  /** `sinks:` (with `host:` and `outbox:`), files resolved; undefined without sinks. */
+  fleet: FleetOptions | undefined;
 }
 
 type Path = ReadonlyArray<string | number>;
@@ -93,13 +96,21 @@ export function loadConfig(file: string): LoadedConfig {
     // Event names, patterns, signals and recipes are checked on every well-formed watch, so one run
     // reports every mistake of the file.
     const rawWatches = (raw as { watches?: unknown } | null)?.watches;
+    const rawSinks = (raw as { sinks?: unknown } | null)?.sinks;
+    const hasSinks = Array.isArray(rawSinks) && rawSinks.length > 0;
     const baseDir = dirname(path);
+    if (!hasSinks) {
+      for (const key of ['host', 'outbox'] as const) {
+        if ((raw as Record<string, unknown> | null)?.[key] !== undefined) report([key], `'${key}' applies to sinks only: add 'sinks:' (a list of URLs), or remove '${key}'`);
+      }
+    }
     const watches: WatchDefinition[] = [];
     const seen = new Map<string, number>();
     (Array.isArray(rawWatches) ? rawWatches : []).forEach((entry, i) => {
       const watch = watchSchema.safeParse(entry);
       if (!watch.success) return;
       const def = toDefinition(watch.data, i, baseDir, report);
+      checkPublish(watch.data, i, hasSinks, report);
       if (seen.has(def.name)) report(['watches', i, 'name'], `the name '${def.name}' is already used by watches[${seen.get(def.name)}]`);
       seen.set(def.name, i);
       watches.push(def);
@@ -117,6 +128,7 @@ export function loadConfig(file: string): LoadedConfig {
         httpTokenFile: local(config.httpTokenFile),
         drainTimeoutMs: config.drainTimeout === undefined ? undefined : config.drainTimeout * 1000,
         watches,
+        fleet: fleetOptions(config, local),
       };
     }
   }
@@ -137,6 +149,39 @@ function reportIssues(error: ZodError, under: Path, report: (at: Path, message: 
     if (issue.code === 'unrecognized_keys' && keys) for (const key of keys) report([...path, key], `unknown key '${key}'`);
     else report(path, issue.message);
   }
+}
+
+/** A watch without an action publishes only: that needs sinks, and its publishing on. */
+function checkPublish(watch: WatchConfig, index: number, hasSinks: boolean, report: (at: Path, message: string) => void): void {
+  const at = (key?: string): Path => ['watches', index, ...(key ? [key] : [])];
+  const action = ACTION_KEYS.some((key) => watch[key] !== undefined);
+  if (watch.from !== undefined) {
+    if (!action) report(at(), `no action: give one of ${ACTION_KEYS.join(', ')} (a 'from' watch's events are not published again)`);
+    else if (watch.publish !== undefined) report(at('publish'), "a 'from' watch's events came from the fleet: they are never published again (remove 'publish')");
+  } else if (!action && !hasSinks) report(at(), `no action: give one of ${ACTION_KEYS.join(', ')}`);
+  else if (!action && watch.publish === false) report(at('publish'), `a watch without an action only publishes: give one of ${ACTION_KEYS.join(', ')}, or remove 'publish: false'`);
+  else if (watch.publish === true && !hasSinks) report(at('publish'), "there are no sinks to publish to: add top-level 'sinks:'");
+  else if (watch.publish === true && watch.recipe !== undefined && recipeEntry(watch.recipe)?.watchesItself) {
+    report(at('publish'), `recipe '${watch.recipe}' watches by itself: its events do not pass through the watch, so there is nothing to publish`);
+  }
+}
+
+/** A sink entry (a `sinks:` item, a watch's `from:`) with the files it names resolved. */
+function localSink({ tls, credsFile, passwordFile, ...sink }: SinkConfig, local: (p: string | undefined) => string | undefined): SinkConfig {
+  return {
+    ...sink,
+    ...(tls && { tls: { ...tls, ca: local(tls.ca), cert: local(tls.cert), key: local(tls.key) } }),
+    ...(credsFile && { credsFile: local(credsFile) }),
+    ...(passwordFile && { passwordFile: local(passwordFile) }),
+  };
+}
+
+/** `sinks:`, `host:` and `outbox:` as FleetOptions, the files they name resolved against the config's directory. */
+function fleetOptions(config: ConfigFile, local: (p: string | undefined) => string | undefined): FleetOptions | undefined {
+  if (config.sinks === undefined) return undefined;
+  const sinks = config.sinks.map((sink) => localSink(sink, local));
+  const outbox = config.outbox && { ...config.outbox, dir: local(config.outbox.dir) };
+  return JSON.parse(JSON.stringify({ sinks, host: config.host, outbox })) as FleetOptions; // undefined keys left out
 }
 
 const list = (value: string | readonly string[] | undefined): string[] | undefined => (value === undefined ? undefined : typeof value === 'string' ? [value] : [...value]);
@@ -171,6 +216,8 @@ function toDefinition(watch: WatchConfig, index: number, baseDir: string, report
     };
   } else if (watch.handler !== undefined) {
     action = { recipe: 'handler', options: { module: watch.handler, options: watch.options } };
+  } else if (watch.recipe === undefined) {
+    action = { recipe: PUBLISH_ONLY, options: {} };
   } else {
     const name = watch.recipe!;
     const entry = recipeEntry(name);
@@ -181,7 +228,7 @@ function toDefinition(watch: WatchConfig, index: number, baseDir: string, report
     else if (checked?.success) options = checked.data;
     action = { recipe: name, options };
   }
-  return { name: watch.name ?? `watch${index + 1}`, selection, ...(from && { from }), action };
+  return { name: watch.name ?? `watch${index + 1}`, selection, ...(from && { from }), action, ...(watch.publish === false && { publish: false }) };
 }
 
 /** A TswatchError as a config problem at `key`: its message without the flag name, and its hint. */
@@ -192,16 +239,7 @@ function reportError(err: unknown, key: string, report: (key: string, message: s
 
 /** A `from:` watch's stream: URL and times checked, files relative to the config file. */
 function toStream(watch: WatchConfig, baseDir: string, report: (key: string, message: string) => void): StreamInput {
-  const given = typeof watch.from === 'string' ? { url: watch.from } : watch.from!;
-  const local = (p: string | undefined): string | undefined => (p === undefined ? undefined : resolve(baseDir, p));
-  const { tls } = given;
-  const sink: SinkConfig = {
-    url: given.url,
-    ...(given.stream !== undefined && { stream: given.stream }),
-    ...(given.credsFile !== undefined && { credsFile: local(given.credsFile) }),
-    ...(given.passwordFile !== undefined && { passwordFile: local(given.passwordFile) }),
-    ...(tls !== undefined && { tls: { ...tls, ca: local(tls.ca), cert: local(tls.cert), key: local(tls.key) } }),
-  };
+  const sink = localSink(watch.from!, (p) => (p === undefined ? undefined : resolve(baseDir, p)));
   try {
     streamUrl(sink.url, 'from');
   } catch (err) {

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { recipeEntry } from './action-registry.js';
 import { BUSY_POLICIES } from './command-runner.js';
+import { fleetHost, FSYNC_POLICIES, outboxBytes } from '../fleet/fleet-settings.js';
+import { parseSinkUrl } from '../fleet/open-sink.js';
+import { parseSize } from '../alert/alert-options.js';
 
 /** One list of strings, or a single string (`events: close_write,moved_to`, `paths: src`). */
 const strings = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
@@ -13,17 +16,50 @@ const command = z.union([z.string().min(1), z.array(z.string()).min(1)], {
 const seconds = z.number().nonnegative();
 const signal = z.string().regex(/^(SIG)?[A-Z0-9]+$/i, 'a signal name such as TERM, INT, HUP');
 
-/** A fleet stream to take events from: its URL, or a sink entry (URL plus credential and TLS files). */
-const stream = z.union([
-  z.string().min(1),
-  z.strictObject({
-    url: z.string().min(1),
-    stream: z.string().min(1).optional(),
-    credsFile: z.string().min(1).optional(),
-    passwordFile: z.string().min(1).optional(),
-    tls: z.strictObject({ ca: z.string().optional(), cert: z.string().optional(), key: z.string().optional(), rejectUnauthorized: z.boolean().optional() }).optional(),
-  }),
-]);
+/** A TswatchError as a zod issue: its message (the flag or key name cut) and hint. */
+function addError(ctx: z.RefinementCtx, err: unknown): void {
+  const { message, hint } = err as { message: string; hint?: string };
+  ctx.addIssue({ code: 'custom', message: `${message.replace(/^\w+: /, '')}${hint ? ` (${hint})` : ''}` });
+}
+/** A check that throws a TswatchError, as a zod refinement. */
+const checked =
+  <T>(check: (value: T) => unknown) =>
+  (value: T, ctx: z.RefinementCtx): void => {
+    try {
+      check(value);
+    } catch (err) {
+      addError(ctx, err);
+    }
+  };
+const file = z.string().min(1);
+/** '100M' or bytes, as a number of bytes. */
+const size = (key: string, parse: (key: string, value: string | number) => number = parseSize) =>
+  z.union([z.number(), z.string()], { error: 'a size: bytes, or with a unit (500000, 512k, 100M, 1G)' }).transform((value, ctx) => {
+    try {
+      return parse(key, value);
+    } catch (err) {
+      addError(ctx, err);
+      return z.NEVER;
+    }
+  });
+
+/** A sink: its URL, or the URL with options (SinkConfig in recipes/fleet/sink.ts). */
+const sinkSchema = z.preprocess(
+  (entry) => (typeof entry === 'string' ? { url: entry } : entry),
+  z.strictObject(
+    {
+      url: z.string({ error: 'required: the sink URL' }).superRefine(checked((url) => parseSinkUrl(url, 'url'))),
+      tls: z.strictObject({ ca: file.optional(), cert: file.optional(), key: file.optional(), rejectUnauthorized: z.boolean().optional() }).optional(),
+      stream: z.string().min(1).optional(),
+      credsFile: file.optional(),
+      passwordFile: file.optional(),
+      maxLen: z.number().int().positive().optional(),
+      rotateBytes: size('rotateBytes').optional(),
+      keep: z.number().int().nonnegative().optional(),
+    },
+    { error: 'a sink URL (nats://HOST:4222/SUBJECT, file:///PATH.jsonl, …) or { url: URL, … }' },
+  ),
+);
 
 /** Keys of a `from:` watch only (a stream's origin hosts, durable consumer, start time). */
 const STREAM_KEYS = ['hosts', 'durable', 'since'] as const;
@@ -64,7 +100,8 @@ export const watchSchema = z
     ignore: strings.optional(),
     dirs: z.boolean().optional(),
     onlyDirs: z.boolean().optional(),
-    from: stream.optional(),
+    /** A fleet stream instead of local paths, named as a sink is. */
+    from: sinkSchema.optional(),
     hosts: strings.optional(),
     durable: z.string().regex(/^[\w-]+$/, 'letters, digits, "_" and "-" only (a consumer name every broker accepts)').optional(),
     since: z.string().min(1).optional(),
@@ -84,17 +121,16 @@ export const watchSchema = z
     startSecs: seconds.optional(),
     backoff: z.number().nonnegative().optional(),
     cwd: z.string().optional(),
+    /** false: this watch's events are not sent to the top-level sinks. */
+    publish: z.boolean().optional(),
   })
   .superRefine((watch, ctx) => {
     const actions = ACTION_KEYS.filter((key) => watch[key] !== undefined);
-    if (actions.length !== 1) {
-      ctx.addIssue({
-        code: 'custom',
-        message: actions.length === 0 ? `no action: give one of ${ACTION_KEYS.join(', ')}` : `one action per watch, not ${actions.join(' and ')}`,
-        path: actions.length > 1 ? [actions[1]!] : [],
-      });
+    if (actions.length > 1) {
+      ctx.addIssue({ code: 'custom', message: `one action per watch, not ${actions.join(' and ')}`, path: [actions[1]!] });
       return;
     }
+    // No action: the watch only publishes to the top-level sinks (checked by the loader, which sees them).
     const self = watch.recipe !== undefined && recipeEntry(watch.recipe)?.watchesItself;
     if (self) {
       for (const key of WATCH_KEYS) {
@@ -111,7 +147,7 @@ export const watchSchema = z
     }
     for (const [key, allowed] of Object.entries(ACTION_OPTIONS)) {
       if (watch[key as keyof typeof watch] !== undefined && !allowed.includes(actions[0]!)) {
-        ctx.addIssue({ code: 'custom', message: `'${key}' applies to ${allowed.join(' and ')} only, not ${actions[0]}`, path: [key] });
+        ctx.addIssue({ code: 'custom', message: `'${key}' applies to ${allowed.join(' and ')} only, not ${actions[0] ?? 'a watch without an action'}`, path: [key] });
       }
     }
   });
@@ -127,6 +163,10 @@ export const configSchema = z.strictObject({
   httpTokenFile: z.string().min(1).optional(),
   /** Seconds a stopping watch may take to finish the work already triggered. */
   drainTimeout: seconds.optional(),
+  /** Where every watch's events are sent too (as --sink), this machine's name in them, their outbox. */
+  sinks: z.array(sinkSchema).min(1, 'at least one sink (or leave sinks out)').optional(),
+  host: z.string().superRefine(checked((host) => fleetHost('host', host))).optional(),
+  outbox: z.strictObject({ dir: file.optional(), maxBytes: size('maxBytes', outboxBytes).optional(), fsync: z.enum(FSYNC_POLICIES).optional() }).optional(),
   watches: z.array(watchSchema).min(1, 'at least one watch'),
 });
 

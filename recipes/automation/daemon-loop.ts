@@ -1,5 +1,6 @@
 import { TswatchError } from '../../src/index.js';
 import { AutomationEngine, type WatchDefinition } from './automation-engine.js';
+import type { SinkStatus } from '../fleet/index.js';
 import type { Log } from './action.js';
 import type { OutputSink } from './process-group.js';
 import type { UnitIO, UnitStatus } from './watch-unit.js';
@@ -11,7 +12,7 @@ export type Request =
   | { kind: 'control'; command: ControlCommand; name?: string | undefined; reply: (result: ControlReply) => void };
 
 export type ControlCommand = 'status' | 'reload' | 'stop' | 'pause' | 'resume';
-export type ControlReply = { ok: true; message?: string; status?: UnitStatus[] } | { ok: false; error: string };
+export type ControlReply = { ok: true; message?: string; status?: UnitStatus[]; sinks?: SinkStatus[] } | { ok: false; error: string };
 
 export interface DaemonLoopOptions {
   /** The watches to run: called at start and on each reload (SIGHUP, `ctl reload`). Throws on a bad config. */
@@ -29,6 +30,10 @@ export interface DaemonLoopOptions {
   reopenLog?: () => void;
   /** Sees every event the watches select (the web page's live tail). */
   observe?: UnitIO['observe'];
+  /** Sends the watches' events to the sinks (see WatchDefinition.publish). */
+  publish?: UnitIO['publish'];
+  /** The sinks' counters, for `status`. */
+  sinks?: () => SinkStatus[];
   /** Called once the watches run, with a way to queue control requests (the control socket). */
   onReady?: (submit: (request: Request) => void, engine: AutomationEngine) => void | Promise<void>;
 }
@@ -49,7 +54,7 @@ export async function daemonLoop(options: DaemonLoopOptions): Promise<number> {
   };
   const onSignal = (signal: NodeJS.Signals): void => submit({ kind: 'signal', signal });
   for (const signal of SIGNALS) process.on(signal, onSignal);
-  const engine = new AutomationEngine({ log: options.log, output: options.output, observe: options.observe }, options.baseDir, options.drainTimeoutMs);
+  const engine = new AutomationEngine({ log: options.log, output: options.output, observe: options.observe, publish: options.publish }, options.baseDir, options.drainTimeoutMs);
   engine.on('fatal', (name: string, code: number, why: string) => submit({ kind: 'fatal', name, code, why }));
 
   const applyConfig = async (): Promise<string> => {
@@ -100,7 +105,7 @@ export async function daemonLoop(options: DaemonLoopOptions): Promise<number> {
       const unit = request.name === undefined ? undefined : engine.get(request.name);
       switch (request.command) {
         case 'status':
-          request.reply({ ok: true, status: engine.status() });
+          request.reply({ ok: true, status: engine.status(), ...(options.sinks && { sinks: options.sinks() }) });
           break;
         case 'reload':
           request.reply(options.reloadable ? await reload() : { ok: false, error: 'this tswatch has no config file to reload' });

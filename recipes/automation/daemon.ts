@@ -1,7 +1,7 @@
 import type { Server } from 'node:net';
+import { ReloadableFleet } from '../fleet/reloadable-fleet.js';
 import type { Log } from './action.js';
-import type { WatchDefinition } from './automation-engine.js';
-import { type DaemonSettings, loadConfig } from './config-loader.js';
+import { type DaemonSettings, type LoadedConfig, loadConfig } from './config-loader.js';
 import { defaultSocketPath, startControlServer } from './control-socket.js';
 import { daemonLoop } from './daemon-loop.js';
 import { DaemonWeb } from './http/daemon-web.js';
@@ -33,9 +33,11 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const log: Log = logFile ? (line) => logFile.line(line) : (line) => void options.stderr.write(`tswatch: ${line}\n`);
   let release: (() => void) | undefined;
   let server: Server | undefined;
+  // One publisher for every watch: opened with the first load, replaced by a reload only if its settings changed.
+  const fleet = new ReloadableFleet((text) => log(text));
   try {
     if (pidfile !== undefined) release = acquirePidfile(pidfile, (pid) => log(`removed stale pidfile '${pidfile}' (pid ${pid ?? '?'} is not running)`));
-    let unread: WatchDefinition[] | undefined = first.watches;
+    let unread: LoadedConfig | undefined = first;
     return await daemonLoop({
       baseDir: first.baseDir,
       log,
@@ -44,14 +46,17 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       reloadable: true,
       reopenLog: logFile ? () => logFile.reopen() : undefined,
       observe: web?.observe,
+      publish: fleet.publish,
+      sinks: () => fleet.status(),
       // The file is read again on each reload; the first read is the one already validated.
       load: async () => {
-        const watches = unread ?? loadConfig(options.config).watches;
+        const config = unread ?? loadConfig(options.config);
         unread = undefined;
-        return watches;
+        await fleet.apply(config.fleet);
+        return config.watches;
       },
       onReady: async (submit, engine) => {
-        await web?.start(submit, engine, log);
+        await web?.start(submit, engine, log, () => fleet.status());
         if (socketPath !== undefined) {
           server = await startControlServer(socketPath, submit);
           log(`control socket: ${socketPath}`, 'info');
@@ -61,6 +66,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   } finally {
     server?.close();
     web?.close();
+    await fleet.close(); // after the watches: the events they drained on the way out are sent too
     release?.();
     logFile?.close();
   }

@@ -38,6 +38,8 @@ export interface UnitIO {
   output: ActionContext['output'];
   /** Sees each event the watch selects, before the action does; `ignored` while paused or --ignore-own. */
   observe?: (name: string, event: Event, ignored: boolean) => void;
+  /** Sends each event the watch selects to the sinks, unless the watch is paused. */
+  publish?: ((event: Event) => void) | undefined;
 }
 
 /**
@@ -52,6 +54,7 @@ export class WatchUnit {
   private readonly source: UnitSource;
   private readonly log: Log;
   private readonly observe: UnitIO['observe'];
+  private readonly publish: UnitIO['publish'];
   private counters = { events: 0, errors: 0, overflows: 0, ignored: 0 };
   private paused = false;
   private lastEvent: UnitStatus['lastEvent'];
@@ -64,6 +67,7 @@ export class WatchUnit {
     this.name = name;
     this.log = tagged(name, io.log);
     this.observe = io.observe;
+    this.publish = io.publish;
     this.spec = spec;
     this.source = source;
     this.action = action;
@@ -149,6 +153,8 @@ export class WatchUnit {
   private onEvent(event: Event): void {
     const ignored = this.paused || (this.action.ignoring?.() ?? false);
     this.observe?.(this.name, event, ignored);
+    // A paused watch sends nothing; the command's own writes (ignoreOwn) are real changes and are sent.
+    if (!this.paused) this.publish?.(event);
     if (ignored) {
       this.counters.ignored++;
       return;

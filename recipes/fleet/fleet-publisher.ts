@@ -6,8 +6,8 @@ import { jsonRecord } from '../../handlers/event-format.js';
 import { type Event, TswatchError } from '../../src/index.js';
 import { EventOutbox, type FsyncPolicy } from './event-outbox.js';
 import { makeDirs } from '../make-dirs.js';
-import { openSink } from './open-sink.js';
-import type { SinkConfig } from './sink.js';
+import { openSink, shownUrl } from './open-sink.js';
+import type { Sink, SinkConfig } from './sink.js';
 import { SinkDrainer } from './sink-drainer.js';
 
 /** Fleet publishing as plain data: what `--sink/--host/--outbox` give and a `sinks:` config key can hold. */
@@ -102,13 +102,19 @@ export class FleetPublisher {
 
   static async open(options: FleetOptions, say: (text: string) => void = () => {}): Promise<FleetPublisher> {
     const dir = options.outbox?.dir ?? defaultOutboxDir();
-    const sinks = await Promise.all(options.sinks.map((config) => openSink(config)));
     const unlock = lockOutbox(dir);
+    let sinks: Sink[];
+    try {
+      sinks = await Promise.all(options.sinks.map((config) => openSink(config)));
+    } catch (err) {
+      unlock();
+      throw err;
+    }
     const lanes = options.sinks.map((config, i) => {
       const outbox = new EventOutbox({ ...options.outbox, dir: join(dir, outboxName(config.url)) }, (count, total) =>
-        say(`sink ${config.url}: outbox full, dropped the ${count} oldest events (${total} dropped since start)`),
+        say(`sink ${shownUrl(config.url)}: outbox full, dropped the ${count} oldest events (${total} dropped since start)`),
       );
-      if (outbox.pending > 0) say(`sink ${config.url}: ${outbox.pending} events from before are waiting in the outbox`);
+      if (outbox.pending > 0) say(`sink ${shownUrl(config.url)}: ${outbox.pending} events from before are waiting in the outbox`);
       return { outbox, drainer: new SinkDrainer(outbox, sinks[i]!, { ...options, say }) };
     });
     return new FleetPublisher(lanes, options.host ?? hostname(), unlock);

@@ -1,4 +1,5 @@
 import type { EventOutbox } from './event-outbox.js';
+import { shownUrl } from './open-sink.js';
 import type { FleetRecord, Sink, SinkMessage } from './sink.js';
 
 export interface DrainerOptions {
@@ -16,6 +17,8 @@ export interface DrainerOptions {
  */
 export class SinkDrainer {
   delivered = 0;
+  /** The sink's URL as shown in messages and status (a password in it masked). */
+  readonly name: string;
   private wake: (() => void) | undefined;
   private closed = false;
   private failing = false;
@@ -26,11 +29,8 @@ export class SinkDrainer {
     private readonly sink: Sink,
     private readonly options: DrainerOptions = {},
   ) {
+    this.name = shownUrl(sink.name);
     this.done = this.loop();
-  }
-
-  get name(): string {
-    return this.sink.name;
   }
 
   /** New records are in the outbox. */
@@ -68,13 +68,13 @@ export class SinkDrainer {
         await this.sink.send(batch.lines.map((json): SinkMessage => ({ json, record: JSON.parse(json) as FleetRecord })));
         this.outbox.ack(batch);
         this.delivered += batch.lines.length;
-        if (this.failing) this.options.say?.(`sink ${this.sink.name}: delivering again (${this.outbox.pending} events waiting)`);
+        if (this.failing) this.options.say?.(`sink ${this.name}: delivering again (${this.outbox.pending} events waiting)`);
         this.failing = false;
         delay = this.options.retryMinMs ?? 100;
       } catch (err) {
         this.outbox.rewind();
         if (!this.failing) {
-          this.options.say?.(`sink ${this.sink.name}: ${(err as Error).message}; events wait in the outbox, retrying with backoff`);
+          this.options.say?.(`sink ${this.name}: ${(err as Error).message}; events wait in the outbox, retrying with backoff`);
         }
         this.failing = true;
         await new Promise<void>((resolve) => {

@@ -1,6 +1,6 @@
 import type { EventFormatter } from '../../handlers/event-format.js';
 import type { FleetOptions } from '../../recipes/fleet/index.js';
-import { parseSize } from '../../recipes/alert/index.js';
+import { fleetHost, outboxBytes } from '../../recipes/fleet/fleet-settings.js';
 import { parseSinkUrl } from '../../recipes/fleet/open-sink.js';
 import { TswatchError } from '../errors.js';
 import type { Event, PathFilter } from '../index.js';
@@ -103,15 +103,12 @@ export function fleetOptions(flags: Pick<ParsedFlags, 'sink' | 'host' | 'outbox'
     return undefined;
   }
   for (const url of flags.sink) parseSinkUrl(url);
-  if (flags.host !== undefined && flags.host.trim() === '') {
-    throw new TswatchError("--host: '' is empty", { code: 'EBADFLAG', hint: 'give the name this machine goes by in the fleet, or leave --host out (os.hostname())' });
-  }
   return {
     sinks: flags.sink.map((url) => ({ url })),
-    ...(flags.host !== undefined && { host: flags.host }),
+    ...(flags.host !== undefined && { host: fleetHost('--host', flags.host) }),
     outbox: {
       ...(flags.outbox !== undefined && { dir: flags.outbox }),
-      ...(flags.outboxMax !== undefined && { maxBytes: Math.max(4096, parseSize('--outbox-max', flags.outboxMax)) }),
+      ...(flags.outboxMax !== undefined && { maxBytes: outboxBytes('--outbox-max', flags.outboxMax) }),
     },
   };
 }

@@ -42,20 +42,32 @@ Examples:
   tswatch stats -t 60 -r ~/src                  count events for a minute (inotifywatch)`;
 
 /**
- * Every option of `tswatch` and its subcommands, declared once: --help, the parser and (later)
- * completions and the man page read this tree.
+ * `tswatch --config FILE`: the config's watches, as `tswatch run --config FILE`. Paths and other flags
+ * would be ignored, so they are an error; the fleet flags name the config keys that say the same.
  */
-/** `tswatch --config FILE`: the config's watches, as `tswatch run --config FILE`; paths would be ignored, so they are an error. */
-async function configRun(paths: string[], config: string): Promise<void> {
+async function configRun(paths: string[], config: string, program: Command): Promise<void> {
   if (paths.length > 0) {
     throw new TswatchError(`--config: the watches come from '${config}', so paths cannot be given too (got '${paths[0]}')`, {
       code: 'EBADFLAG',
       hint: "drop the paths, or add them to a watch in the config file ('paths:')",
     });
   }
+  const given = program.options.find((o) => o.attributeName() !== 'config' && program.getOptionValueSource(o.attributeName()) === 'cli');
+  if (given !== undefined) {
+    const flag = given.long ?? given.flags;
+    const key = { '--sink': 'sinks', '--host': 'host', '--outbox': 'outbox.dir', '--outbox-max': 'outbox.maxBytes' }[flag];
+    throw new TswatchError(`--config: everything comes from '${config}', so ${flag} cannot be given too`, {
+      code: 'EBADFLAG',
+      hint: key ? `set '${key}:' in the config file instead (tswatch run --help shows an example)` : `drop ${flag}, or set it on a watch in the config file (tswatch run --help lists the keys)`,
+    });
+  }
   await configAction(false)({ config });
 }
 
+/**
+ * Every option of `tswatch` and its subcommands, declared once: --help, the parser and (later)
+ * completions and the man page read this tree.
+ */
 export function buildProgram(): Command {
   const program = new Command('tswatch')
     .description('Watch files and directories with Linux inotify and print their events, like inotifywait.')
@@ -92,7 +104,7 @@ export function buildProgram(): Command {
     .enablePositionalOptions()
     .addHelpText('after', HELP_AFTER)
     .action(async (paths: string[], flags: ParsedFlags & { config?: string }) => {
-      if (flags.config !== undefined) return configRun(paths, flags.config);
+      if (flags.config !== undefined) return configRun(paths, flags.config, program);
       process.exitCode = await run(toRunOptions([...paths, ...readList(flags.fromfile)], flags), { stdout: process.stdout, stderr: process.stderr });
     });
   for (const build of SUBCOMMANDS) program.addCommand(build());

@@ -15,6 +15,7 @@ import {
   watchBudget,
   WatchManager,
 } from '../index.js';
+import { closeFleet } from '../../recipes/fleet/fleet-settings.js';
 import type { FleetPublisher } from '../../recipes/fleet/index.js';
 import { isDaemonChild, reportDaemonReady, startDaemon } from './daemon.js';
 import type { RunOptions } from './options.js';
@@ -72,15 +73,6 @@ async function openFleet(options: RunOptions, messages: Writable): Promise<Fleet
   if (options.fleet === undefined) return undefined;
   const { FleetPublisher } = await import('../../recipes/fleet/index.js');
   return FleetPublisher.open(options.fleet, (text) => messages.write(`tswatch: ${text}\n`));
-}
-
-/** Drain what it can (a few seconds), and say what is left for the next start. */
-async function closeFleet(fleet: FleetPublisher | undefined, messages: Writable): Promise<void> {
-  if (fleet === undefined) return;
-  for (const status of await fleet.close(5000)) {
-    if (status.pending > 0) messages.write(`tswatch: sink ${status.sink}: ${status.pending} events stay in the outbox for the next start\n`);
-    if (status.dropped > 0) messages.write(`tswatch: sink ${status.sink}: ${status.dropped} events were dropped (outbox full)\n`);
-  }
 }
 
 async function watch(options: RunOptions, io: CliIO, messages: Writable): Promise<number> {
@@ -167,7 +159,7 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
   clearTimeout(timer);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
   writer.flush();
-  await closeFleet(fleet, messages);
+  await closeFleet(fleet, (text) => messages.write(`tswatch: ${text}\n`));
   if (out !== io.stdout) await new Promise((resolve) => out.end(resolve));
   if (gone) say('Every watched path is gone (deleted or unmounted): nothing more to watch.');
   if (timedOut) return EXIT.timeout; // with -m too, even after events, as inotifywait

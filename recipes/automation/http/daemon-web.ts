@@ -1,4 +1,5 @@
 import type { Event } from '../../../src/index.js';
+import type { SinkStatus } from '../../fleet/index.js';
 import type { AutomationEngine } from '../automation-engine.js';
 import type { Request } from '../daemon-loop.js';
 import { HttpAuth } from './auth.js';
@@ -23,7 +24,7 @@ export class DaemonWeb {
   };
 
   /** For DaemonLoopOptions.onReady: pause, resume and reload go through the main loop, as `tswatch ctl`'s do. */
-  async start(submit: (request: Request) => void, engine: AutomationEngine, log: (line: string) => void): Promise<void> {
+  async start(submit: (request: Request) => void, engine: AutomationEngine, log: (line: string) => void, sinks: () => SinkStatus[] = () => []): Promise<void> {
     this.server = await startHttpServer(
       this.settings,
       {
@@ -32,6 +33,7 @@ export class DaemonWeb {
         rate: this.rate,
         startedAt: this.startedAt,
         units: () => engine.status(),
+        sinks,
         control: (command, name) => new Promise((reply) => submit({ kind: 'control', command, name, reply })),
         refreshers: new Set(),
       },

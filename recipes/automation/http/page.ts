@@ -122,6 +122,13 @@ document.addEventListener('submit', async (e) => {
 });
 connect(lastSeq);`;
 
+/** Each sink's counters as they were when the page was made (live numbers: GET /api/status). */
+function sinksTable(status: StatusView): string {
+  if (status.sinks.length === 0) return '';
+  const rows = status.sinks.map((s) => `<tr><td class="path">${esc(s.sink)}</td><td>${esc(s.pending)}</td><td>${esc(s.delivered)}</td><td>${esc(s.dropped)}</td></tr>`);
+  return `<h2>Sinks</h2><table><thead><tr><th>Sink</th><th>Waiting in outbox</th><th>Delivered</th><th>Dropped (outbox full)</th></tr></thead><tbody id="sinks">${rows.join('\n')}</tbody></table>\n`;
+}
+
 export function renderPage(status: StatusView, recent: readonly EventRecord[], params: URLSearchParams, nonce: string, message?: string): string {
   const csrf = status.csrf;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -131,7 +138,7 @@ export function renderPage(status: StatusView, recent: readonly EventRecord[], p
 <p id="note" role="status">${esc(message ?? '')}</p>
 <table><thead><tr>${HEADINGS.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody id="watches">
 ${tableBody(status, csrf)}</tbody></table>
-<h2>Recent events</h2>
+${sinksTable(status)}<h2>Recent events</h2>
 <form id="filter" method="get" action="/"><label>Path glob <input name="glob" value="${esc(params.get('glob') ?? '')}" placeholder="*.log"></label>
 <label>Events <input name="kind" value="${esc(params.get('kind') ?? '')}" placeholder="create,close_write"></label> <button>Filter</button></form>
 <div id="tail-box"><table><thead><tr><th>Time (UTC)</th><th>Watch</th><th>Event</th><th>Path</th></tr></thead>

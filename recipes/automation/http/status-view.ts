@@ -1,3 +1,4 @@
+import type { SinkStatus } from '../../fleet/index.js';
 import type { ControlReply } from '../daemon-loop.js';
 import type { UnitStatus } from '../watch-unit.js';
 import type { HttpAuth } from './auth.js';
@@ -12,6 +13,8 @@ export interface HttpContext {
   startedAt: Date;
   /** The watches' status, read directly: the page stays live while the main loop reloads. */
   units: () => UnitStatus[];
+  /** The sinks' counters (none without `sinks:`). */
+  sinks?: () => SinkStatus[];
   /** The same requests as `tswatch ctl`, through the daemon's main loop. */
   control: (command: 'pause' | 'resume' | 'reload', name?: string) => Promise<ControlReply>;
   /** Open live streams: each sends a fresh status when called (after a button was pressed). */
@@ -36,6 +39,8 @@ export interface StatusView {
   /** POSTs without a bearer token send this in the X-Tswatch-Csrf header. */
   csrf: string;
   watches: WatchView[];
+  /** Each sink: events waiting in its outbox, delivered and dropped (outbox full) since the start. */
+  sinks: SinkStatus[];
 }
 
 function duration(ms: number): string {
@@ -56,5 +61,6 @@ export function statusView(ctx: HttpContext, now = Date.now()): StatusView {
     historySize: ctx.ring.capacity,
     csrf: ctx.auth.csrfToken,
     watches: units.map((u) => ({ ...u, eventsPerSecond: ctx.rate.perSecond(u.name, now), history: ctx.rate.history(u.name, now) })),
+    sinks: ctx.sinks?.() ?? [],
   };
 }

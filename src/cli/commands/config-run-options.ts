@@ -18,6 +18,9 @@ Config file (YAML; paths relative to the file; every key is checked, errors give
   log: tswatch.log                          # optional, also --log
   http: 127.0.0.1:8080                      # optional web page and API, also --http (httpTokenFile too)
   drainTimeout: 10                          # seconds to finish triggered work on stop/reload
+  sinks: [nats://broker:4222/fleet.files]   # optional: every watch's events also go here (as --sink);
+  host: web-01                              # also { url, tls, credsFile, … }, host (default: hostname),
+  outbox: { dir: outbox, maxBytes: 100M }   # outbox (as --outbox, --outbox-max)
   watches:
     - name: build
       paths: [src]
@@ -41,6 +44,9 @@ Config file (YAML; paths relative to the file; every key is checked, errors give
     - name: mirror
       recipe: backup                        # a recipe by name, with its options (backup, alert:
       options: { src: docs, dest: /srv/backup }  # they watch what their options name: no paths)
+    - name: etc
+      paths: [/etc]                         # no action: only published to the sinks
+      recursive: true                       # (publish: false on a watch: not published)
   A string instead of a list (exec: 'make && ./test') is a /bin/sh script: values as "$1" and TSWATCH_*.`;
 
 /** --config and the daemon settings, shared by `tswatch daemon` and `tswatch run`. */

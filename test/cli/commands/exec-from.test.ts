@@ -162,6 +162,37 @@ test('run --config: a from: watch (a real agent behind redis) beside a local wat
   await closePublishers();
 });
 
+test('run --config with sinks: a from: watch on the same stream does not publish its events again (no loop)', async () => {
+  const broker = await Broker.redis();
+  const url = `redis://${broker.url}/fleet:relay`;
+  const [root, dir] = [tmpDir(), tmpDir()];
+  const out = join(root, 'out');
+  const config = join(root, 'tswatch.yaml');
+  writeFileSync(
+    config,
+    `sinks: ['${url}']
+host: relay
+outbox: { dir: ${JSON.stringify(join(root, 'outbox'))} }
+watches:
+  - name: fleet
+    from: '${url}'
+    exec: ${JSON.stringify([...recorder(out), '{host}', '{path}'])}
+  - name: here
+    paths: ${JSON.stringify(dir)}
+`,
+  );
+  const run = spawnTswatch(['run', '--config', config]);
+  await run.waitStderr('Watches established.');
+  send(await publisher(url, 'alpha'), IN_CLOSE_WRITE, '/srv', 'a');
+  await waitFor(() => runs(out, 2).length === 1, `alpha's event: ${run.stderr}`);
+  // Published by this daemon after alpha's event was taken: were that one published again, it would come first.
+  writeFileSync(join(dir, 'local'), 'x');
+  await waitFor(() => runs(out, 2).length >= 2, `the local event, back through the stream: ${run.stderr}`);
+  assert.deepEqual(runs(out, 2), [['alpha', '/srv/a'], ['relay', join(dir, 'local')]]);
+  assert.equal(await stop(run), 0);
+  await closePublishers();
+});
+
 test('exec --from: a broker that goes away and comes back is followed again; nothing crashes', async () => {
   const broker = await Broker.redis();
   const url = `redis://${broker.url}/fleet:blink`;

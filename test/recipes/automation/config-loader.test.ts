@@ -210,6 +210,11 @@ watches:
   - from: nats://b/x
     recipe: backup
     options: { src: a, dest: b }
+  - from: nats://b/x
+    publish: true
+    exec: [a]
+  - from: nats://b/x
+sinks: [nats://b/y]
 `);
   const found = problems(bad);
   const expect = [
@@ -221,6 +226,8 @@ watches:
     /^14:5: watches\[3\]\.hosts: 'hosts' applies to a watch with 'from'/,
     /^15:5: watches\[3\]\.durable: 'durable' applies to a watch with 'from'/,
     /^17:5: watches\[4\]\.from: recipe 'backup' watches what its options name: remove 'from'/,
+    /^21:5: watches\[5\]\.publish: a 'from' watch's events came from the fleet: they are never published again/,
+    /^23:5: watches\[6\]: no action: give one of exec, restart, handler, recipe \(a 'from' watch's events are not published again\)/,
   ];
   assert.equal(found.length, expect.length, found.join('\n'));
   expect.forEach((re, i) => assert.match(found[i]!, re));
