@@ -16,8 +16,8 @@ export interface ActionContext {
   log: Log;
   /** Where commands' output goes. */
   output: OutputSink;
-  /** Marks in the watch's event stream (see Fence). */
-  fence: Fence;
+  /** Marks in the watch's event stream (see Fence); undefined for a fleet stream (`from:`). */
+  fence: Fence | undefined;
 }
 
 /**

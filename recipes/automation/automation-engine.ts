@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { TswatchError, watchSpec, type WatchSelection } from '../../src/index.js';
 import { resolveAction } from './action-registry.js';
+import { LocalSource } from './local-source.js';
+import { type StreamInput, StreamSource } from './stream-source.js';
 import { type UnitIO, type UnitStatus, WatchUnit } from './watch-unit.js';
 
 /** One watch of a config file (or of `tswatch exec`): what to watch and which action to run. */
@@ -8,6 +10,11 @@ export interface WatchDefinition {
   name: string;
   /** Absent for a recipe that watches by itself (backup, alert: their options name the paths). */
   selection?: WatchSelection | undefined;
+  /**
+   * Take the events from a fleet stream instead of watching locally: `selection` then filters them
+   * (its paths are prefixes of the remote paths; '/' when absent), and nothing is watched here.
+   */
+  from?: StreamInput | undefined;
   action: { recipe: string; options: Record<string, unknown> };
   /** false: the events are not published to the daemon's sinks (UnitIO.publish). */
   publish?: boolean | undefined;
@@ -95,7 +102,12 @@ export class AutomationEngine extends EventEmitter {
 
   private async startUnit(def: WatchDefinition): Promise<WatchUnit> {
     const factory = await resolveAction(def.action.recipe);
-    const unit = await WatchUnit.start(def.name, def.selection && watchSpec(def.selection), (context) => factory(def.action.options, context), def.publish === false ? { ...this.io, publish: undefined } : this.io, this.baseDir);
+    const spec = def.from === undefined ? def.selection && watchSpec(def.selection) : watchSpec(def.selection ?? { paths: ['/'] });
+    const from = def.from;
+    const source = from === undefined ? () => new LocalSource(spec) : () => new StreamSource(from, spec!);
+    // A stream's events came from the fleet: published again, they would go round for ever.
+    const io = def.publish === false || from !== undefined ? { ...this.io, publish: undefined } : this.io;
+    const unit = await WatchUnit.start(def.name, spec, source, (context) => factory(def.action.options, context), io, this.baseDir);
     void unit.action.finished?.then((code) => {
       if (this.units.get(def.name)?.unit === unit) this.emit('fatal', def.name, code, 'its command gave up');
     });
@@ -108,5 +120,5 @@ export class AutomationEngine extends EventEmitter {
 
 /** Two definitions with the same key run the same way. */
 function keyOf(def: WatchDefinition): string {
-  return JSON.stringify([def.selection, def.action, def.publish]);
+  return JSON.stringify([def.selection, def.from, def.action, def.publish]);
 }

@@ -1,13 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { ZodError } from 'zod';
 import { TswatchError, watchSpec, type WatchSelection } from '../../src/index.js';
+import { parseSince } from '../fleet/parse-since.js';
+import { streamUrl } from '../fleet/fleet-source.js';
+import type { SinkConfig } from '../fleet/sink.js';
 import type { FleetOptions } from '../fleet/index.js';
 import { ACTIONS, PUBLISH_ONLY, recipeEntry } from './action-registry.js';
 import type { WatchDefinition } from './automation-engine.js';
 import { ACTION_KEYS, type ConfigFile, configSchema, type WatchConfig, watchSchema } from './config-schema.js';
 import { parseSignal } from './signal-name.js';
+import type { StreamInput } from './stream-source.js';
 import { CHANGE_EVENTS } from './watch-unit.js';
 
 /** The daemon's settings, from the config file or (overriding it) the command line. */
@@ -151,7 +155,10 @@ function reportIssues(error: ZodError, under: Path, report: (at: Path, message: 
 function checkPublish(watch: WatchConfig, index: number, hasSinks: boolean, report: (at: Path, message: string) => void): void {
   const at = (key?: string): Path => ['watches', index, ...(key ? [key] : [])];
   const action = ACTION_KEYS.some((key) => watch[key] !== undefined);
-  if (!action && !hasSinks) report(at(), `no action: give one of ${ACTION_KEYS.join(', ')}`);
+  if (watch.from !== undefined) {
+    if (!action) report(at(), `no action: give one of ${ACTION_KEYS.join(', ')} (a 'from' watch's events are not published again)`);
+    else if (watch.publish !== undefined) report(at('publish'), "a 'from' watch's events came from the fleet: they are never published again (remove 'publish')");
+  } else if (!action && !hasSinks) report(at(), `no action: give one of ${ACTION_KEYS.join(', ')}`);
   else if (!action && watch.publish === false) report(at('publish'), `a watch without an action only publishes: give one of ${ACTION_KEYS.join(', ')}, or remove 'publish: false'`);
   else if (watch.publish === true && !hasSinks) report(at('publish'), "there are no sinks to publish to: add top-level 'sinks:'");
   else if (watch.publish === true && watch.recipe !== undefined && recipeEntry(watch.recipe)?.watchesItself) {
@@ -159,15 +166,20 @@ function checkPublish(watch: WatchConfig, index: number, hasSinks: boolean, repo
   }
 }
 
-/** `sinks:`, `host:` and `outbox:` as FleetOptions, the files they name resolved against the config's directory. */
-function fleetOptions(config: ConfigFile, local: (p: string | undefined) => string | undefined): FleetOptions | undefined {
-  if (config.sinks === undefined) return undefined;
-  const sinks = config.sinks.map(({ tls, credsFile, passwordFile, ...sink }) => ({
+/** A sink entry (a `sinks:` item, a watch's `from:`) with the files it names resolved. */
+function localSink({ tls, credsFile, passwordFile, ...sink }: SinkConfig, local: (p: string | undefined) => string | undefined): SinkConfig {
+  return {
     ...sink,
     ...(tls && { tls: { ...tls, ca: local(tls.ca), cert: local(tls.cert), key: local(tls.key) } }),
     ...(credsFile && { credsFile: local(credsFile) }),
     ...(passwordFile && { passwordFile: local(passwordFile) }),
-  }));
+  };
+}
+
+/** `sinks:`, `host:` and `outbox:` as FleetOptions, the files they name resolved against the config's directory. */
+function fleetOptions(config: ConfigFile, local: (p: string | undefined) => string | undefined): FleetOptions | undefined {
+  if (config.sinks === undefined) return undefined;
+  const sinks = config.sinks.map((sink) => localSink(sink, local));
   const outbox = config.outbox && { ...config.outbox, dir: local(config.outbox.dir) };
   return JSON.parse(JSON.stringify({ sinks, host: config.host, outbox })) as FleetOptions; // undefined keys left out
 }
@@ -177,7 +189,9 @@ const list = (value: string | readonly string[] | undefined): string[] | undefin
 /** One watch entry → a WatchDefinition; problems are reported against the entry's keys. */
 function toDefinition(watch: WatchConfig, index: number, baseDir: string, report: (at: Path, message: string) => void): WatchDefinition {
   const at = (key: string): Path => ['watches', index, key];
-  const selection = watch.paths === undefined ? undefined : toSelection(watch, baseDir, (key, message) => report(at(key), message));
+  const reportKey = (key: string, message: string): void => report(at(key), message);
+  const from = watch.from === undefined ? undefined : toStream(watch, baseDir, reportKey);
+  const selection = watch.paths === undefined && from === undefined ? undefined : toSelection(watch, baseDir, reportKey);
   let signal: NodeJS.Signals | undefined;
   try {
     signal = watch.signal === undefined ? undefined : parseSignal('signal', watch.signal);
@@ -214,13 +228,40 @@ function toDefinition(watch: WatchConfig, index: number, baseDir: string, report
     else if (checked?.success) options = checked.data;
     action = { recipe: name, options };
   }
-  return { name: watch.name ?? `watch${index + 1}`, selection, action, ...(watch.publish === false && { publish: false }) };
+  return { name: watch.name ?? `watch${index + 1}`, selection, ...(from && { from }), action, ...(watch.publish === false && { publish: false }) };
 }
 
-/** The entry's paths, events and filters, checked as watchSpec checks them. */
+/** A TswatchError as a config problem at `key`: its message without the flag name, and its hint. */
+function reportError(err: unknown, key: string, report: (key: string, message: string) => void): void {
+  if (!(err instanceof TswatchError)) throw err;
+  report(key, `${err.message.replace(/^(--\w+|from): /, '')}${err.hint ? ` (${err.hint})` : ''}`);
+}
+
+/** A `from:` watch's stream: URL and times checked, files relative to the config file. */
+function toStream(watch: WatchConfig, baseDir: string, report: (key: string, message: string) => void): StreamInput {
+  const sink = localSink(watch.from!, (p) => (p === undefined ? undefined : resolve(baseDir, p)));
+  try {
+    streamUrl(sink.url, 'from');
+  } catch (err) {
+    reportError(err, 'from', report);
+  }
+  try {
+    if (watch.since !== undefined) parseSince(watch.since);
+  } catch (err) {
+    reportError(err, 'since', report);
+  }
+  return { sink, hosts: list(watch.hosts), durable: watch.durable, since: watch.since };
+}
+
+/**
+ * The entry's paths, events and filters, checked as watchSpec checks them. A `from:` watch's paths are
+ * prefixes of the agents' (absolute) paths, '/' when none.
+ */
 function toSelection(watch: WatchConfig, baseDir: string, report: (key: string, message: string) => void): WatchSelection {
+  const remote = list(watch.paths) ?? ['/'];
+  if (watch.from !== undefined && !remote.every(isAbsolute)) report('paths', "a 'from' watch's paths are the agents' absolute paths (prefixes): write them from '/'");
   const selection: WatchSelection = {
-    paths: list(watch.paths)!.map((p) => resolve(baseDir, p)),
+    paths: watch.from === undefined ? list(watch.paths)!.map((p) => resolve(baseDir, p)) : remote,
     events: list(watch.events) ?? CHANGE_EVENTS,
     recursive: watch.recursive ?? false,
     exclude: list(watch.exclude),
@@ -235,9 +276,9 @@ function toSelection(watch: WatchConfig, baseDir: string, report: (key: string, 
   try {
     watchSpec(selection);
   } catch (err) {
-    if (!(err instanceof TswatchError)) throw err;
-    const key = err.code === 'EBADEVENT' ? 'events' : /^--no-dirs and --only-dirs/.test(err.message) ? 'onlyDirs' : (/^--(\w+):/.exec(err.message)?.[1] ?? 'paths');
-    report(key, `${err.message.replace(/^--\w+: /, '')}${err.hint ? ` (${err.hint})` : ''}`);
+    const message = err instanceof TswatchError ? err.message : '';
+    const key = (err as TswatchError).code === 'EBADEVENT' ? 'events' : /^--no-dirs and --only-dirs/.test(message) ? 'onlyDirs' : (/^--(\w+):/.exec(message)?.[1] ?? 'paths');
+    reportError(err, key, report);
   }
   return selection;
 }

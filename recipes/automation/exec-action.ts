@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Event } from '../../src/index.js';
+import { type Event, TswatchError } from '../../src/index.js';
 import type { Action, ActionContext, ActionFactory } from './action.js';
 import { Batcher } from './batcher.js';
 import { type BusyPolicy, CommandRunner, type Invocation } from './command-runner.js';
@@ -61,12 +61,19 @@ export function execAction(options: ExecOptions, context: ActionContext): Action
   runner.on('error', (err: Error, invocation: Invocation) => context.log(`${err.message} (for ${what(invocation)})`));
 
   let ownDepth = 0;
-  if (options.ignoreOwn) {
+  const fence = context.fence;
+  if (options.ignoreOwn && fence === undefined) {
+    throw new TswatchError('--ignore-own (ignoreOwn) needs local paths', {
+      code: 'EBADFLAG',
+      hint: "events from a fleet stream are other hosts' changes, not the command's own: leave it out",
+    });
+  }
+  if (options.ignoreOwn && fence !== undefined) {
     // Everything between the mark dropped just before the spawn and the one dropped after the exit
     // was queued while the command ran: that is what it wrote (and, unavoidably, what others wrote then).
-    runner.beforeSpawn = () => void context.fence.mark(() => ownDepth++);
-    runner.on('exit', () => void context.fence.mark(() => ownDepth--));
-    runner.on('error', () => void context.fence.mark(() => ownDepth--));
+    runner.beforeSpawn = () => void fence.mark(() => ownDepth++);
+    runner.on('exit', () => void fence.mark(() => ownDepth--));
+    runner.on('error', () => void fence.mark(() => ownDepth--));
   }
 
   const runBatch = (paths: string[]): void => {

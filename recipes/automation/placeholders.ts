@@ -1,15 +1,19 @@
+import { hostname } from 'node:os';
 import { basename, dirname } from 'node:path';
 import { type Event, IN_ISDIR, IN_MOVED_FROM, IN_MOVED_TO, inotifywaitNames, TswatchError } from '../../src/index.js';
 
 /** Per-event placeholders, each replaced by one value inside one argument (never split, never parsed). */
-export const EVENT_PLACEHOLDERS = ['path', 'dir', 'name', 'event', 'src', 'dest', 'cookie', 'isdir'] as const;
+export const EVENT_PLACEHOLDERS = ['path', 'dir', 'name', 'event', 'src', 'dest', 'cookie', 'isdir', 'host'] as const;
 export type PlaceholderName = (typeof EVENT_PLACEHOLDERS)[number];
 
 /** `{paths}` (batch mode): a whole argument that becomes one argument per path. */
 const PATHS = '{paths}';
-const PLACEHOLDER = /\{(path|dir|name|event|src|dest|cookie|isdir)\}/g;
+const PLACEHOLDER = new RegExp(`\\{(${EVENT_PLACEHOLDERS.join('|')})\\}`, 'g');
 
-/** The values an event gives the placeholders and the TSWATCH_* variables. */
+/**
+ * The values an event gives the placeholders and the TSWATCH_* variables. `host`: where it happened, the
+ * origin host of an event from a fleet stream, this machine's hostname for a local one.
+ */
 export function eventValues(event: Event): Record<PlaceholderName, string> {
   const self = event.name === '';
   return {
@@ -21,6 +25,7 @@ export function eventValues(event: Event): Record<PlaceholderName, string> {
     dest: event.mask & IN_MOVED_TO ? event.pathname : '',
     cookie: String(event.cookie),
     isdir: event.dir ? '1' : '0',
+    host: event.host ?? hostname(),
   };
 }
 

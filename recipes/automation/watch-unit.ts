@@ -1,6 +1,6 @@
-import { type Event, IN_IGNORED, IN_Q_OVERFLOW, inotifywaitNames, Notifier, TswatchError, WatchManager, type WatchSpec } from '../../src/index.js';
+import { type Event, inotifywaitNames, TswatchError, type WatchSpec } from '../../src/index.js';
 import type { Action, ActionContext, ActionStatus, Log } from './action.js';
-import { Fence } from './fence.js';
+import type { UnitSource } from './unit-source.js';
 
 /** The events an automation reacts to unless told otherwise: changes, not reads (a command that reads
  * the files it is given must not trigger itself through IN_OPEN/IN_ACCESS). */
@@ -11,8 +11,10 @@ export interface UnitStatus {
   /** The action's recipe (exec, restart, handler, backup, …); set by the engine. */
   recipe?: string;
   paths: string[];
-  /** Where events come from: inotify, parcel. */
+  /** Where events come from: inotify, parcel; nats, redis, mqtt for a fleet stream. */
   backend: string;
+  /** The fleet stream followed (its URL, no password); absent for local paths. */
+  from?: string;
   /** Kernel watches held. */
   watches: number;
   events: number;
@@ -41,16 +43,15 @@ export interface UnitIO {
 }
 
 /**
- * One named watch and its action: its own WatchManager (so two watches on the same directory keep their
- * own masks and handlers), counters for `ctl status`, pause/resume, and a drain that loses nothing.
+ * One named watch and its action: its event source (local paths, or a fleet stream), counters for
+ * `ctl status`, pause/resume, and a drain that loses nothing.
  */
 export class WatchUnit {
   readonly name: string;
-  /** Undefined for a recipe that watches by itself (backup, alert). */
+  /** Paths, events and filters; undefined for a recipe that watches by itself (backup, alert). */
   readonly spec: WatchSpec | undefined;
   readonly action: Action;
-  private readonly notifier: Notifier;
-  private readonly fence: Fence;
+  private readonly source: UnitSource;
   private readonly log: Log;
   private readonly observe: UnitIO['observe'];
   private readonly publish: UnitIO['publish'];
@@ -62,45 +63,45 @@ export class WatchUnit {
   readonly gone: Promise<void>;
   private markGone!: () => void;
 
-  private constructor(name: string, spec: WatchSpec | undefined, wm: WatchManager, fence: Fence, action: Action, io: UnitIO) {
+  private constructor(name: string, spec: WatchSpec | undefined, source: UnitSource, action: Action, io: UnitIO) {
     this.name = name;
     this.log = tagged(name, io.log);
     this.observe = io.observe;
     this.publish = io.publish;
     this.spec = spec;
-    this.fence = fence;
+    this.source = source;
     this.action = action;
     this.gone = new Promise((resolve) => (this.markGone = resolve));
-    this.notifier = new Notifier(wm, (event: Event) => this.onEvent(event));
-    this.notifier.on('error', (err: Error, event?: Event) => this.onError(err, event));
   }
 
-  /** Watch, build the action, start delivering. Throws (nothing left running) if a path cannot be watched. */
+  /**
+   * Build the action, start the source delivering to it. Throws (nothing left running) if the source
+   * cannot start (a path that cannot be watched, a broker that does not answer): the source is closed.
+   */
   static async start(
     name: string,
     spec: WatchSpec | undefined,
+    source: () => UnitSource,
     makeAction: (context: ActionContext) => Action | Promise<Action>,
     io: UnitIO,
     baseDir = process.cwd(),
   ): Promise<WatchUnit> {
-    const wm = new WatchManager();
-    let fence: Fence | undefined;
+    let made: UnitSource | undefined;
+    let action: Action | undefined;
     try {
-      fence = new Fence(wm);
-      if (spec !== undefined) {
-        const userExclude = spec.options.excludeFilter;
-        const fenced = fence;
-        const excludeFilter = (path: string): boolean => fenced.covers(path) || (typeof userExclude === 'function' ? userExclude(path) : (userExclude?.test(path) ?? false));
-        wm.addWatch(spec.paths, spec.mask, { ...spec.options, excludeFilter, quiet: false });
-      }
-      const action = await makeAction({ name, baseDir, log: tagged(name, io.log), output: io.output, fence });
-      const unit = new WatchUnit(name, spec, wm, fence, action, io);
-      unit.notifier.start();
-      await unit.notifier.ready();
+      made = source();
+      action = await makeAction({ name, baseDir, log: tagged(name, io.log), output: io.output, fence: made.fence });
+      const unit = new WatchUnit(name, spec, made, action, io);
+      await made.start({
+        event: (event) => unit.onEvent(event),
+        error: (err, event) => unit.onError(err, event),
+        overflow: () => unit.onOverflow(),
+        gone: () => unit.markGone(),
+      });
       return unit;
     } catch (err) {
-      fence?.close();
-      wm.close();
+      made?.close();
+      await action?.close();
       throw err instanceof TswatchError ? new TswatchError(name ? `watch '${name}': ${err.message}` : err.message, { code: err.code, hint: err.hint, path: err.path, cause: err }) : err;
     }
   }
@@ -114,33 +115,27 @@ export class WatchUnit {
   }
 
   /**
-   * Stop gracefully: deliver every event the kernel queued before now, let the action finish what they
-   * triggered (up to `timeoutMs`), then stop it and release the watches. False if the timeout ran out.
+   * Stop gracefully: deliver every event the source has on its way (what the kernel queued before now;
+   * what a stream handed over), let the action finish what they triggered (up to `timeoutMs`), then
+   * stop it and release the source. False if the timeout ran out.
    */
   async stop(timeoutMs: number, signal?: NodeJS.Signals): Promise<boolean> {
     const start = Date.now();
     let drained = true;
-    if (this.notifier.running && timeoutMs > 0) {
-      await Promise.race([this.fence.mark(), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+    if (this.source.running && timeoutMs > 0) {
+      await this.source.drain(timeoutMs);
       drained = await this.action.drain(Math.max(0, timeoutMs - (Date.now() - start)));
     }
-    this.notifier.stop();
-    this.fence.close();
+    this.source.close();
     await this.action.close(signal);
     return drained;
-  }
-
-  /** Resolves once every event queued before the call has been handed to the action. */
-  settle(): Promise<void> {
-    return this.fence.mark();
   }
 
   status(): UnitStatus {
     return {
       name: this.name,
       paths: this.spec?.paths ?? [],
-      backend: this.notifier.watchManager.backend.name,
-      watches: Math.max(0, this.notifier.watchManager.size - 1), // the fence is ours, not the user's
+      ...this.source.status(),
       ...this.counters,
       paused: this.paused,
       lastEvent: this.lastEvent,
@@ -149,17 +144,13 @@ export class WatchUnit {
     };
   }
 
+  private onOverflow(): void {
+    this.counters.overflows++;
+    this.log(`the kernel event queue overflowed; rescanning (missed creates and deletes follow)`);
+  }
+
+  /** An event the source selected. */
   private onEvent(event: Event): void {
-    if (event.mask & IN_IGNORED) {
-      if (this.status().watches === 0) this.markGone();
-      return;
-    }
-    if (event.mask & IN_Q_OVERFLOW) {
-      this.counters.overflows++;
-      this.log(`the kernel event queue overflowed; rescanning (missed creates and deletes follow)`);
-      return;
-    }
-    if (this.spec?.accepts(event) === false || this.fence.covers(event.pathname)) return;
     const ignored = this.paused || (this.action.ignoring?.() ?? false);
     this.observe?.(this.name, event, ignored);
     // A paused watch sends nothing; the command's own writes (ignoreOwn) are real changes and are sent.

@@ -32,19 +32,27 @@ export async function* fleetEvents(config: SinkConfig, options: SourceOptions = 
   }
 }
 
+const FOLLOWABLE = ['nats:', 'redis:', 'rediss:', 'mqtt:', 'mqtts:'];
+
+/** A stream URL checked: one that can be followed (a broker that keeps what it is sent), or a clear error. */
+export function streamUrl(text: string, what = 'source'): URL {
+  const url = parseSinkUrl(text, what);
+  if (!FOLLOWABLE.includes(url.protocol)) {
+    throw new TswatchError(`${what}: '${text}' cannot be followed`, { code: 'EBADFLAG', hint: 'follow nats://HOST/SUBJECT, redis://HOST/STREAM or mqtt://HOST/TOPIC' });
+  }
+  return url;
+}
+
 /** The records of a fleet stream as the broker hands them over (repeats included). */
 export async function fleetRecords(config: SinkConfig, options: SourceOptions = {}): Promise<AsyncIterable<FleetRecord>> {
-  const url = parseSinkUrl(config.url, 'source');
+  const url = streamUrl(config.url);
   switch (url.protocol) {
     case 'nats:':
       return (await import('./sources/nats-source.js')).natsRecords(url, config, options);
     case 'redis:':
     case 'rediss:':
       return (await import('./sources/redis-source.js')).redisRecords(url, config, options);
-    case 'mqtt:':
-    case 'mqtts:':
-      return (await import('./sources/mqtt-source.js')).mqttRecords(url, config, options);
     default:
-      throw new TswatchError(`'${config.url}' cannot be followed`, { code: 'EBADFLAG', hint: 'follow nats://HOST/SUBJECT, redis://HOST/STREAM or mqtt://HOST/TOPIC' });
+      return (await import('./sources/mqtt-source.js')).mqttRecords(url, config, options);
   }
 }

@@ -4,4 +4,6 @@ export { EventOutbox, type FsyncPolicy, type OutboxBatch, type OutboxOptions } f
 export { openSink, parseSinkUrl, SINK_URL_HELP } from './open-sink.js';
 export type { FleetRecord, Sink, SinkConfig, SinkMessage, TlsOptions } from './sink.js';
 export { SinkDrainer, type DrainerOptions } from './sink-drainer.js';
-export { fleetEvents, fleetRecords, recordEvent, type FleetEvent, type SourceOptions } from './fleet-source.js';
+export { parseSince } from './parse-since.js';
+export { followStream, type FollowedStream, type StreamToFollow } from './follow-stream.js';
+export { fleetEvents, fleetRecords, recordEvent, streamUrl, type FleetEvent, type SourceOptions } from './fleet-source.js';

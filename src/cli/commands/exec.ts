@@ -3,11 +3,11 @@ import { BUSY_POLICIES, parseBusyPolicy } from '../../../recipes/automation/comm
 import type { ExecOptions } from '../../../recipes/automation/exec-action.js';
 import { addWatchOptions, type WatchFlags } from '../watch-options.js';
 import { CHANGE_EVENTS } from '../../../recipes/automation/watch-unit.js';
-import { runOneWatch, splitCommand } from './foreground.js';
+import { addStreamOptions, runOneWatch, splitCommand, type StreamFlags } from './foreground.js';
 import { parseSignal } from '../../../recipes/automation/signal-name.js';
 import { parseDuration } from './automation-flags.js';
 
-interface ExecFlags extends WatchFlags {
+interface ExecFlags extends WatchFlags, StreamFlags {
   shell?: boolean;
   quiet?: boolean;
   batch?: boolean;
@@ -25,9 +25,9 @@ export function execCommand(): Command {
       'Run CMD for each event on PATHS. Placeholders are filled inside single arguments, never through a ' +
         'shell, so no file name can run anything.',
     )
-    .usage('[options] PATH... -- CMD [ARG...]')
-    .argument('<paths-and-command...>', 'paths to watch, then -- and the command');
-  addWatchOptions(command, CHANGE_EVENTS.join(','))
+    .usage('[options] PATH... -- CMD [ARG...]\n       tswatch exec [options] --from URL [PATH...] -- CMD [ARG...]')
+    .argument('<paths-and-command...>', 'paths to watch (with --from: prefixes of the remote paths, optional), then -- and the command');
+  addStreamOptions(addWatchOptions(command, CHANGE_EVENTS.join(',')))
     .option('-q, --quiet', 'only failures on stderr (no "Watches established.", no restart progress)')
     .option('--shell', 'run CMD as one /bin/sh script; values come as "$1" ("$@" in a batch) and TSWATCH_* variables, never as text')
     .option('--batch', 'run once per quiet period with every path of the batch: {paths} and NUL-separated on stdin')
@@ -39,18 +39,24 @@ export function execCommand(): Command {
     .addHelpText(
       'after',
       `
-Placeholders (per event): {path} {dir} {name} {event} {src} {dest} {cookie} {isdir}
+Placeholders (per event): {path} {dir} {name} {event} {src} {dest} {cookie} {isdir} {host}
   batch mode: {paths} (one argument per path; also NUL-separated on stdin)
   environment: TSWATCH_PATH TSWATCH_DIR TSWATCH_NAME TSWATCH_EVENT TSWATCH_SRC TSWATCH_DEST
-               TSWATCH_COOKIE TSWATCH_ISDIR (per event), TSWATCH_COUNT (batch)
+               TSWATCH_COOKIE TSWATCH_ISDIR TSWATCH_HOST (per event), TSWATCH_COUNT (batch)
+  {host}: the agent's --host for an event from --from, this machine's hostname otherwise.
 Default events: close_write, moved_to, moved_from, delete (changes, not reads).
 A failing command is reported with its exit status on stderr; watching goes on.
+
+--from follows a fleet stream (what agents send with tswatch --sink) instead of watching here: -e, the
+filters and the paths (prefixes of the agents' absolute paths; --glob relative to them) select its events.
 
 Examples:
   tswatch exec -r src -- gzip -k {path}                compress each file written under src/
   tswatch exec -r src --batch -- make                  one make per burst of changes
   tswatch exec -r . --glob '*.md' --batch -- pandoc-all {paths}
-  tswatch exec in --shell -- 'mv "$1" done/'           shell script, file name as "$1"`,
+  tswatch exec in --shell -- 'mv "$1" done/'           shell script, file name as "$1"
+  tswatch exec --from nats://broker:4222/fleet.files --from-host 'web*' --durable deployer \\
+    /srv/www -- ./sync-from.sh {host} {path}           act on the web hosts' changes under /srv/www`,
     )
     .action(async (words: string[], flags: ExecFlags, cmd: Command) => {
       const { paths, argv } = splitCommand(words, cmd);

@@ -1,9 +1,53 @@
+import { isAbsolute } from 'node:path';
 import type { Command } from 'commander';
 import type { LogLevel } from '../../../recipes/automation/action.js';
 import { daemonLoop } from '../../../recipes/automation/daemon-loop.js';
+import type { StreamInput } from '../../../recipes/automation/stream-source.js';
 import { CHANGE_EVENTS } from '../../../recipes/automation/watch-unit.js';
+import { streamUrl } from '../../../recipes/fleet/fleet-source.js';
+import { parseSince } from '../../../recipes/fleet/parse-since.js';
 import { TswatchError } from '../../errors.js';
+import { collect } from '../flag-helpers.js';
 import { toWatchSelection, type WatchFlags } from '../watch-options.js';
+
+/** --from and its companions: a fleet stream as the input instead of local paths. */
+export interface StreamFlags {
+  from?: string;
+  fromHost?: string[];
+  durable?: string;
+  since?: string;
+}
+
+export function addStreamOptions(command: Command): Command {
+  return command
+    .option('--from <url>', 'act on the events of a fleet stream (nats://HOST:4222/SUBJECT, redis://HOST:6379/STREAM, mqtt://HOST:1883/TOPIC) instead of watching PATHS here')
+    .option('--from-host <glob>', 'with --from: only events from hosts matching this glob (repeatable)', collect)
+    .option('--durable <name>', 'with --from: a durable consumer; a restart with the same name gets what was published meanwhile')
+    .option('--since <time>', 'with --from: start at this time (ISO, or 15m / 2h / 7d ago); nats:// and redis:// only');
+}
+
+/**
+ * The stream the flags name, checked, or undefined without --from. With --from, PATHS are prefixes of
+ * the agents' absolute paths, -r has no meaning (every depth matches) and nothing is watched here.
+ */
+function streamInput(flags: StreamFlags & WatchFlags, paths: readonly string[]): StreamInput | undefined {
+  if (flags.from === undefined) {
+    const stray = (['fromHost', 'durable', 'since'] as const).find((key) => flags[key] !== undefined);
+    if (stray === undefined) return undefined;
+    const flag = `--${stray.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    throw new TswatchError(`${flag} applies to a fleet stream only`, { code: 'EBADFLAG', hint: `add --from URL, or leave ${flag} out` });
+  }
+  streamUrl(flags.from, '--from');
+  if (flags.since !== undefined) parseSince(flags.since);
+  const relative = paths.find((path) => !isAbsolute(path));
+  if (relative !== undefined) {
+    throw new TswatchError(`'${relative}': with --from, paths are prefixes of the agents' absolute paths`, { code: 'EBADFLAG', hint: 'write them from /, e.g. /srv/www' });
+  }
+  if (flags.recursive) {
+    throw new TswatchError('-r has no meaning with --from', { code: 'EBADFLAG', hint: 'the paths after --from match events at every depth below them: leave -r out' });
+  }
+  return { sink: { url: flags.from }, hosts: flags.fromHost, durable: flags.durable, since: flags.since };
+}
 
 /**
  * Logging and output for a command running in the foreground: messages on stderr (with `quiet`, only
@@ -36,7 +80,8 @@ export function splitCommand(words: string[], command: Command): { paths: string
   const dashes = raw.indexOf('--', at + 1);
   const argv = dashes === -1 ? [] : raw.slice(dashes + 1);
   const paths = words.slice(0, words.length - argv.length);
-  if (argv.length === 0 || paths.length === 0) {
+  const fromStream = command.opts<StreamFlags>().from !== undefined; // paths only filter then
+  if (argv.length === 0 || (paths.length === 0 && !fromStream)) {
     throw new TswatchError(argv.length === 0 ? 'no command given' : 'no path to watch', {
       code: 'EBADFLAG',
       hint: `write the paths, then --, then the command: tswatch ${command.name()} -r src -- make test`,
@@ -46,15 +91,17 @@ export function splitCommand(words: string[], command: Command): { paths: string
 }
 
 /**
- * `tswatch exec|restart`: one unnamed watch of `paths` running the `recipe` action, in the foreground,
- * until every path is gone or a signal. Without -e, the events that mean "content changed".
+ * `tswatch exec|restart`: one unnamed watch of `paths` (or of a fleet stream, --from) running the
+ * `recipe` action, in the foreground, until every path is gone or a signal. Without -e, the events that
+ * mean "content changed".
  */
-export async function runOneWatch(recipe: string, options: object, paths: string[], flags: WatchFlags & { quiet?: boolean }): Promise<number> {
-  const selection = toWatchSelection(paths, flags);
+export async function runOneWatch(recipe: string, options: object, paths: string[], flags: WatchFlags & StreamFlags & { quiet?: boolean }): Promise<number> {
+  const from = streamInput(flags, paths);
+  const selection = toWatchSelection(from && paths.length === 0 ? ['/'] : paths, flags);
   if (selection.events?.length === 0) selection.events = CHANGE_EVENTS;
   return daemonLoop({
     ...foregroundIO(flags.quiet),
     exitOnFatal: true,
-    load: async () => [{ name: '', selection, action: { recipe, options: { ...options } } }],
+    load: async () => [{ name: '', selection, from, action: { recipe, options: { ...options } } }],
   });
 }

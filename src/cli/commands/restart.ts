@@ -4,9 +4,9 @@ import { addWatchOptions, type WatchFlags } from '../watch-options.js';
 import { parseSignal } from '../../../recipes/automation/signal-name.js';
 import { parseCount, parseDuration } from './automation-flags.js';
 import { CHANGE_EVENTS } from '../../../recipes/automation/watch-unit.js';
-import { runOneWatch, splitCommand } from './foreground.js';
+import { addStreamOptions, runOneWatch, splitCommand, type StreamFlags } from './foreground.js';
 
-interface RestartFlags extends WatchFlags {
+interface RestartFlags extends WatchFlags, StreamFlags {
   shell?: boolean;
   quiet?: boolean;
   signal: string;
@@ -26,9 +26,9 @@ export function restartCommand(): Command {
         'restarts it after a growing delay; after --start-retries quick crashes in a row tswatch gives up ' +
         "and exits with the command's status. SIGINT and SIGTERM are forwarded; the exit status is CMD's.",
     )
-    .usage('[options] PATH... -- CMD [ARG...]')
-    .argument('<paths-and-command...>', 'paths to watch, then -- and the command');
-  addWatchOptions(command, CHANGE_EVENTS.join(','))
+    .usage('[options] PATH... -- CMD [ARG...]\n       tswatch restart [options] --from URL [PATH...] -- CMD [ARG...]')
+    .argument('<paths-and-command...>', 'paths to watch (with --from: prefixes of the remote paths, optional), then -- and the command');
+  addStreamOptions(addWatchOptions(command, CHANGE_EVENTS.join(',')))
     .option('-q, --quiet', 'only failures on stderr (no "Watches established.", no restart progress)')
     .option('--shell', 'run CMD as one /bin/sh script')
     .option('--signal <sig>', 'signal that stops the command for a restart', 'TERM')
@@ -44,7 +44,9 @@ Default events: close_write, moved_to, moved_from, delete.
 
 Examples:
   tswatch restart -r src --glob '*.js' -- node server.js
-  tswatch restart -r . --exclude '/\\.git/' --signal INT --kill-after 5 -- ./run-dev.sh`,
+  tswatch restart -r . --exclude '/\\.git/' --signal INT --kill-after 5 -- ./run-dev.sh
+  tswatch restart --from nats://broker:4222/fleet.files --from-host cfg1 /etc/app -- ./app
+                                 restart when /etc/app changes on host cfg1 (see exec --help)`,
     )
     .action(async (words: string[], flags: RestartFlags, cmd: Command) => {
       const { paths, argv } = splitCommand(words, cmd);

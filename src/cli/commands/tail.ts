@@ -4,6 +4,7 @@ import { csvField, type EventFormatter } from '../../../handlers/event-format.js
 import { ALL_EVENTS, TswatchError } from '../../index.js';
 import { collect, EVENTS_HELP, eventMask } from '../flag-helpers.js';
 import { buildFormatter, type OutputFlags } from '../options-output.js';
+import { parseSince } from '../../../recipes/fleet/parse-since.js';
 
 interface TailFlags extends OutputFlags {
   host?: string[];
@@ -13,20 +14,8 @@ interface TailFlags extends OutputFlags {
   quiet?: boolean;
 }
 
-const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** --since: an ISO date/time, or a duration back from now (90s, 15m, 2h, 7d). */
-export function parseSince(value: string, now = Date.now()): Date {
-  const ago = /^(\d+(?:\.\d+)?)([smhd])$/.exec(value.trim());
-  const date = ago ? new Date(now - Number(ago[1]) * UNITS[ago[2]!]!) : new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    throw new TswatchError(`--since: '${value}' is neither a date nor a duration`, {
-      code: 'EBADFLAG',
-      hint: "give an ISO time (2026-11-26T01:00:00Z, '2026-11-26 01:00') or a duration back from now (90s, 15m, 2h, 7d)",
-    });
-  }
-  return date;
-}
+/** (It lives with the fleet recipes: a config's `since:` is read there too.) */
+export { parseSince };
 
 /**
  * How a fleet record is printed (but --json: the record as sent, the local --json object with host and
@@ -80,8 +69,8 @@ Examples:
   tswatch tail mqtt://broker:1883/fleet/files --format '%H %T %w%f %e' --timefmt '%F %T'`,
     )
     .action(async (url: string, flags: TailFlags) => {
-      const { fleetEvents, parseSinkUrl } = await import('../../../recipes/fleet/index.js');
-      parseSinkUrl(url, 'tail');
+      const { fleetEvents, streamUrl } = await import('../../../recipes/fleet/index.js');
+      streamUrl(url, 'tail');
       const format = formatterFor(flags); // checks the output flags before connecting
       const mask = flags.event === undefined ? ALL_EVENTS : eventMask(flags.event, true);
       const host = flags.host === undefined ? () => true : picomatch(flags.host);

@@ -70,8 +70,10 @@ test('the config example in --help is a valid config file', async () => {
   const file = join(tmpDir(), 'example.yaml');
   writeFileSync(file, `${yaml.join('\n')}\n`);
   const config = loadConfig(file);
-  assert.deepEqual(config.watches.map((watch) => watch.action.recipe), ['exec', 'restart', 'handler', 'backup', 'publish']);
+  assert.deepEqual(config.watches.map((watch) => watch.action.recipe), ['exec', 'restart', 'exec', 'handler', 'backup', 'publish']);
   assert.deepEqual(config.fleet?.sinks, [{ url: 'nats://broker:4222/fleet.files' }]);
+  assert.deepEqual(config.watches[2]!.from, { sink: { url: 'nats://broker:4222/fleet.files' }, hosts: ['web*'], durable: undefined, since: undefined });
+  assert.deepEqual(config.watches[2]!.selection?.paths, ['/srv/www']);
 });
 
 test('a reload that changes a handler watch imports the edited module again', async () => {

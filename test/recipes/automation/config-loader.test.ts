@@ -154,11 +154,81 @@ test('recipe: backup / alert — their options are checked at load, each mistake
   assert.match(found[3]!, /^18:7: watches\[1\]\.options\.maxPerHour: /);
   assert.match(found[4]!, /^19:15: watches\[1\]\.options\.smtp\.url: an smtp:\/\/ or smtps:\/\/ URL/);
   assert.match(found[5]!, /^19:32: watches\[1\]\.options\.smtp\.security: .*"starttls"/);
-  assert.equal(found[6], '20:5: watches[2].paths: required: the files or directories to watch');
+  assert.equal(found[6], "20:5: watches[2].paths: required: the files or directories to watch (or 'from': a fleet stream)");
   assert.equal(found[7], "22:5: watches[3].paths: recipe 'backup' watches what its options name: remove 'paths'");
   assert.equal(found.length, 8, found.join('\n'));
 
   const good = loadConfig(write('watches:\n  - recipe: backup\n    options: { src: a, dest: b, exclude: x }\n'));
   assert.equal(good.watches[0]!.selection, undefined, 'the recipe watches by itself');
   assert.deepEqual(good.watches[0]!.action, { recipe: 'backup', options: { src: 'a', dest: 'b', exclude: ['x'] } });
+});
+
+test('from: a fleet stream instead of paths; its keys checked, paths kept as remote prefixes, files resolved', () => {
+  const file = write(`
+watches:
+  - name: deploy
+    from: { url: 'nats://broker:4222/fleet.files', credsFile: nats.creds, tls: { ca: ca.pem } }
+    hosts: 'web*'
+    durable: deployer
+    since: 2h
+    paths: /srv/www
+    glob: '*.html'
+    exec: [sync, '{host}', '{path}']
+  - name: all
+    from: redis://broker/fleet
+    exec: [log, '{path}']
+`);
+  const [deploy, all] = loadConfig(file).watches;
+  const dir = join(file, '..');
+  assert.deepEqual(deploy!.from, {
+    sink: { url: 'nats://broker:4222/fleet.files', credsFile: join(dir, 'nats.creds'), tls: { ca: join(dir, 'ca.pem'), cert: undefined, key: undefined } },
+    hosts: ['web*'],
+    durable: 'deployer',
+    since: '2h',
+  });
+  assert.deepEqual(deploy!.selection?.paths, ['/srv/www']);
+  assert.deepEqual(deploy!.selection?.glob, ['*.html']);
+  assert.deepEqual(all!.selection?.paths, ['/']);
+  assert.deepEqual(all!.selection?.events, ['close_write,moved_to,moved_from,delete']);
+
+  const bad = write(`
+watches:
+  - from: http://broker/x
+    exec: [a]
+  - from: nats://b/x
+    since: whenever
+    paths: relative/dir
+    exec: [a]
+  - from: nats://b/x
+    recursive: true
+    ignoreOwn: true
+    exec: [a]
+  - paths: /x
+    hosts: a
+    durable: d
+    exec: [a]
+  - from: nats://b/x
+    recipe: backup
+    options: { src: a, dest: b }
+  - from: nats://b/x
+    publish: true
+    exec: [a]
+  - from: nats://b/x
+sinks: [nats://b/y]
+`);
+  const found = problems(bad);
+  const expect = [
+    /^3:5: watches\[0\]\.from: 'http:\/\/broker\/x' cannot be followed \(follow nats:\/\/HOST\/SUBJECT/,
+    /^6:5: watches\[1\]\.since: 'whenever' is neither a date nor a duration/,
+    /^7:5: watches\[1\]\.paths: a 'from' watch's paths are the agents' absolute paths/,
+    /^10:5: watches\[2\]\.recursive: a 'from' watch filters by path prefix/,
+    /^11:5: watches\[2\]\.ignoreOwn: events from a fleet stream are other hosts' changes/,
+    /^14:5: watches\[3\]\.hosts: 'hosts' applies to a watch with 'from'/,
+    /^15:5: watches\[3\]\.durable: 'durable' applies to a watch with 'from'/,
+    /^17:5: watches\[4\]\.from: recipe 'backup' watches what its options name: remove 'from'/,
+    /^21:5: watches\[5\]\.publish: a 'from' watch's events came from the fleet: they are never published again/,
+    /^23:5: watches\[6\]: no action: give one of exec, restart, handler, recipe \(a 'from' watch's events are not published again\)/,
+  ];
+  assert.equal(found.length, expect.length, found.join('\n'));
+  expect.forEach((re, i) => assert.match(found[i]!, re));
 });

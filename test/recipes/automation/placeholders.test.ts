@@ -33,3 +33,15 @@ test('--shell: the script verbatim, the values as positional parameters', () => 
   assert.deepEqual(shellTemplate(['ls "$@"'], { batch: true }).forBatch(['/a', '/b']), ['/bin/sh', '-c', 'ls "$@"', 'tswatch', '/a', '/b']);
   assert.throws(() => shellTemplate(['rm {path}'], { batch: false }), /placeholders are not substituted into --shell scripts/);
 });
+
+test('{host} and TSWATCH_HOST: the origin host of a fleet event (one literal argument), this host for a local one', async () => {
+  const { hostname } = await import('node:os');
+  const template = commandTemplate(['echo', '{host}', 'on-{host}'], { batch: false });
+  const local = new Event({ wd: 1, mask: IN_CREATE, name: 'f', path: '/w' });
+  assert.deepEqual(template.forEvent(local), ['echo', hostname(), `on-${hostname()}`]);
+  const evil = '$(touch /tmp/pwned);x\ny';
+  const remote = new Event({ wd: 1, mask: IN_CREATE, name: 'f', path: '/w', host: evil });
+  assert.deepEqual(template.forEvent(remote), ['echo', evil, `on-${evil}`]);
+  assert.equal(eventEnv(remote).TSWATCH_HOST, evil);
+  assert.equal(eventEnv(local).TSWATCH_HOST, hostname());
+});

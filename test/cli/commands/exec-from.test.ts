@@ -1,0 +1,317 @@
+/** `tswatch exec --from`: a fleet stream (real nats-server / redis-server on 127.0.0.1) as exec's input. */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import type { FleetPublisher } from '../../../recipes/fleet/index.js';
+import { Event, IN_CLOSE_WRITE, IN_DELETE } from '../../../src/index.js';
+import { Broker, freePort } from '../../helpers/brokers.js';
+import { openPublisher } from '../../helpers/fleet.js';
+import { spawnTswatch, TSWATCH_BIN } from '../../helpers/spawn-cli.js';
+import { tmpDir } from '../../helpers/tmp-dir.js';
+import { waitFor } from '../../helpers/wait-for.js';
+
+/** NUL-terminated records a command appended to `file`, `width` per run. */
+function runs(file: string, width: number): string[][] {
+  if (!existsSync(file)) return [];
+  const text = readFileSync(file, 'utf8');
+  const fields = text === '' ? [] : text.slice(0, -1).split('\0');
+  const out: string[][] = [];
+  for (let i = 0; i + width <= fields.length; i += width) out.push(fields.slice(i, i + width));
+  return out;
+}
+
+/** `sh -c SCRIPT OUT ARGS…`: appends each argument as a NUL-terminated record (never parses them). */
+const recorder = (out: string): string[] => ['sh', '-c', 'printf "%s\\0" "$@" >> "$0"', out];
+
+const publishers: FleetPublisher[] = [];
+/** Close the test's publishers (their outboxes go with the test's temp dirs). */
+async function closePublishers(): Promise<void> {
+  for (const p of publishers.splice(0)) await p.close(0).catch(() => {});
+}
+after(closePublishers); // a test that failed half-way
+
+async function publisher(url: string, host: string): Promise<FleetPublisher> {
+  const p = await openPublisher(url, host);
+  publishers.push(p);
+  return p;
+}
+
+function send(p: FleetPublisher, mask: number, path: string, name: string): void {
+  p.publish(new Event({ wd: 1, mask, path, name }));
+  p.flush();
+}
+
+async function stop(run: ReturnType<typeof spawnTswatch>): Promise<number | null> {
+  run.child.kill('SIGTERM');
+  return run.exited;
+}
+
+const BROKERS = { nats: () => Broker.nats(), redis: () => Broker.redis(), mqtt: () => Broker.mosquitto() };
+const SEPARATOR = { nats: '.', redis: ':', mqtt: '/' };
+
+for (const kind of ['nats', 'redis', 'mqtt'] as const) {
+  test(`exec --from ${kind}://: both hosts' events, each once and in order per host; hostile paths and host names are literal argv`, async () => {
+    const broker = await BROKERS[kind]();
+    const url = `${kind}://${broker.url}/fleet${SEPARATOR[kind]}exec`;
+    const top = tmpDir();
+    const out = join(top, 'out');
+    const exec = spawnTswatch(['exec', '--from', url, '--', ...recorder(out), '{host}', '{path}', '{event}']);
+    await exec.waitStderr('Watches established.');
+    const alpha = await publisher(url, 'alpha');
+    const beta = await publisher(url, 'beta');
+    const evilHost = `h$(touch ${top}/pwned-host);x y`; // (a newline cannot be in a NATS message id)
+    const evil = await publisher(url, evilHost);
+    const hostileDir = `/srv/$(touch ${top}/pwned)`;
+    const hostileName = 'a;touch pwned2\nb';
+    for (let i = 1; i <= 5; i++) {
+      send(alpha, IN_CLOSE_WRITE, '/srv/a', `f${i}`);
+      send(beta, IN_CLOSE_WRITE, '/srv/b', `g${i}`);
+    }
+    send(alpha, IN_CLOSE_WRITE, hostileDir, hostileName);
+    send(evil, IN_DELETE, '/srv/e', '`touch pwned3`');
+    await waitFor(() => runs(out, 3).length >= 12, `12 runs: ${JSON.stringify(runs(out, 3))}\n${exec.stderr}`);
+    send(alpha, IN_CLOSE_WRITE, '/srv/a', 'last'); // a marker: what came before it has run
+    await waitFor(() => runs(out, 3).some((r) => r[1] === '/srv/a/last'), 'the marker');
+    const got = runs(out, 3);
+    const of = (host: string): string[][] => got.filter((r) => r[0] === host);
+    assert.equal(got.length, 13, 'each event once');
+    assert.deepEqual(of('alpha'), [
+      ...[1, 2, 3, 4, 5].map((i) => ['alpha', `/srv/a/f${i}`, 'CLOSE_WRITE,CLOSE']),
+      ['alpha', `${hostileDir}/${hostileName}`, 'CLOSE_WRITE,CLOSE'],
+      ['alpha', '/srv/a/last', 'CLOSE_WRITE,CLOSE'],
+    ]);
+    assert.deepEqual(of('beta'), [1, 2, 3, 4, 5].map((i) => ['beta', `/srv/b/g${i}`, 'CLOSE_WRITE,CLOSE']));
+    assert.deepEqual(of(evilHost), [[evilHost, '/srv/e/`touch pwned3`', 'DELETE']]);
+    for (const file of ['pwned', 'pwned-host', 'pwned2', 'pwned3']) assert.ok(!existsSync(join(top, file)) && !existsSync(file), `${file} was created`);
+    assert.equal(await stop(exec), 0);
+    await closePublishers();
+  });
+}
+
+test('exec --from: --from-host, -e, path prefixes, --glob and --exclude select the events; --shell gets TSWATCH_HOST', async () => {
+  const broker = await Broker.nats();
+  const url = `nats://${broker.url}/fleet.filters`;
+  const out = join(tmpDir(), 'out');
+  const exec = spawnTswatch([
+    'exec', '--from', url, '--from-host', 'web*', '--from-host', 'api', '-e', 'delete', '--glob', '*.html', '--exclude', 'skip', '/srv/www', '/srv/api/',
+    '--shell', '--', `printf '%s\\0' "$TSWATCH_HOST" "$1" >> '${out}'`,
+  ]);
+  await exec.waitStderr('Watches established.');
+  const web1 = await publisher(url, 'web1');
+  const db1 = await publisher(url, 'db1');
+  const api = await publisher(url, 'api');
+  send(web1, IN_DELETE, '/srv/www', 'a.html'); // yes
+  send(web1, IN_CLOSE_WRITE, '/srv/www', 'b.html'); // not a delete
+  send(web1, IN_DELETE, '/srv/www', 'c.txt'); // not *.html
+  send(web1, IN_DELETE, '/srv/www/skip', 'd.html'); // --exclude
+  send(web1, IN_DELETE, '/srv/wwwx', 'e.html'); // not under /srv/www
+  send(web1, IN_DELETE, '/srv/other', 'f.html'); // not under either path
+  send(db1, IN_DELETE, '/srv/www', 'g.html'); // not a web* host
+  send(api, IN_DELETE, '/srv/api/deep/er', 'h.html'); // yes: any depth below a path
+  send(web1, IN_DELETE, '/srv/www', 'z.html'); // yes, and the last
+  // The last of each publisher (their order between them is the broker's):
+  await waitFor(() => ['/srv/www/z.html', '/srv/api/deep/er/h.html'].every((path) => runs(out, 2).some((r) => r[1] === path)), 'the last events');
+  const got = runs(out, 2);
+  assert.deepEqual(got.filter((r) => r[0] === 'web1'), [['web1', '/srv/www/a.html'], ['web1', '/srv/www/z.html']]);
+  assert.deepEqual(got.filter((r) => r[0] !== 'web1'), [['api', '/srv/api/deep/er/h.html']]);
+  assert.equal(await stop(exec), 0);
+  await closePublishers();
+});
+
+test('run --config: a from: watch (a real agent behind redis) beside a local watch; {host} is the origin or this host', async () => {
+  const broker = await Broker.redis();
+  const url = `redis://${broker.url}/fleet`;
+  const [root, agentDir, localDir] = [tmpDir(), tmpDir(), tmpDir()];
+  const [fleetOut, localOut] = [join(root, 'fleet.out'), join(root, 'local.out')];
+  const agent = spawnTswatch(['-m', '-e', 'close_write', '--sink', url, '--host', 'alpha', '--outbox', tmpDir(), agentDir]);
+  await agent.waitStderr('Watches established.');
+  const config = join(root, 'tswatch.yaml');
+  writeFileSync(
+    config,
+    `watches:
+  - name: fleet
+    from: { url: '${url}' }
+    hosts: alpha
+    exec: ${JSON.stringify([...recorder(fleetOut), '{host}', '{path}'])}
+  - name: local
+    paths: ${JSON.stringify(localDir)}
+    exec: ${JSON.stringify([...recorder(localOut), '{host}', '{path}'])}
+`,
+  );
+  const socket = join(root, 'ctl.sock');
+  const run = spawnTswatch(['run', '--config', config, '--socket', socket]);
+  await run.waitStderr('Watches established.');
+  const beta = await publisher(url, 'beta');
+  send(beta, IN_CLOSE_WRITE, '/elsewhere', 'not-mine');
+  writeFileSync(join(agentDir, 'remote.txt'), 'x');
+  writeFileSync(join(localDir, 'here.txt'), 'x');
+  await waitFor(() => runs(fleetOut, 2).length >= 1 && runs(localOut, 2).length >= 1, `both watches ran: ${run.stderr}`);
+  writeFileSync(join(agentDir, 'remote2.txt'), 'x');
+  await waitFor(() => runs(fleetOut, 2).length >= 2, 'the second remote event');
+  assert.deepEqual(runs(fleetOut, 2), [['alpha', join(agentDir, 'remote.txt')], ['alpha', join(agentDir, 'remote2.txt')]]);
+  assert.deepEqual(runs(localOut, 2), [[hostname(), join(localDir, 'here.txt')]]);
+  const ctl = spawnTswatch(['ctl', 'status', '--socket', socket]);
+  assert.equal(await ctl.exited, 0);
+  const row = ctl.lines().find((line) => line.startsWith('fleet '));
+  assert.match(row ?? '', /^fleet +idle +0 +2 +0 +0 +0 +- +\S+ CLOSE_WRITE,CLOSE \S+remote2\.txt +redis:\/\/127\.0\.0\.1:\d+\/fleet \/$/, ctl.stdout);
+  assert.equal(await stop(run), 0);
+  assert.equal(await stop(agent), 0);
+  await closePublishers();
+});
+
+test('run --config with sinks: a from: watch on the same stream does not publish its events again (no loop)', async () => {
+  const broker = await Broker.redis();
+  const url = `redis://${broker.url}/fleet:relay`;
+  const [root, dir] = [tmpDir(), tmpDir()];
+  const out = join(root, 'out');
+  const config = join(root, 'tswatch.yaml');
+  writeFileSync(
+    config,
+    `sinks: ['${url}']
+host: relay
+outbox: { dir: ${JSON.stringify(join(root, 'outbox'))} }
+watches:
+  - name: fleet
+    from: '${url}'
+    exec: ${JSON.stringify([...recorder(out), '{host}', '{path}'])}
+  - name: here
+    paths: ${JSON.stringify(dir)}
+`,
+  );
+  const run = spawnTswatch(['run', '--config', config]);
+  await run.waitStderr('Watches established.');
+  send(await publisher(url, 'alpha'), IN_CLOSE_WRITE, '/srv', 'a');
+  await waitFor(() => runs(out, 2).length === 1, `alpha's event: ${run.stderr}`);
+  // Published by this daemon after alpha's event was taken: were that one published again, it would come first.
+  writeFileSync(join(dir, 'local'), 'x');
+  await waitFor(() => runs(out, 2).length >= 2, `the local event, back through the stream: ${run.stderr}`);
+  assert.deepEqual(runs(out, 2), [['alpha', '/srv/a'], ['relay', join(dir, 'local')]]);
+  assert.equal(await stop(run), 0);
+  await closePublishers();
+});
+
+test('exec --from: a broker that goes away and comes back is followed again; nothing crashes', async () => {
+  const broker = await Broker.redis();
+  const url = `redis://${broker.url}/fleet:blink`;
+  const out = join(tmpDir(), 'out');
+  const exec = spawnTswatch(['exec', '--from', url, '--', ...recorder(out), '{path}']);
+  await exec.waitStderr('Watches established.');
+  const p = await publisher(url, 'alpha');
+  send(p, IN_CLOSE_WRITE, '/srv', 'before');
+  await waitFor(() => runs(out, 1).length === 1, 'the first event');
+  await broker.stop();
+  await broker.start();
+  send(p, IN_CLOSE_WRITE, '/srv', 'after');
+  await waitFor(() => runs(out, 1).length === 2, `the event after the restart: ${exec.stderr}`, 20_000);
+  assert.deepEqual(runs(out, 1), [['/srv/before'], ['/srv/after']]);
+  assert.equal(exec.child.exitCode, null, 'still running');
+  assert.equal(await stop(exec), 0);
+  await closePublishers();
+});
+
+test('exec --from: a record that is not JSON is reported, the stream followed again; nothing crashes', async () => {
+  const broker = await Broker.redis();
+  const url = `redis://${broker.url}/fleet:junk`;
+  const out = join(tmpDir(), 'out');
+  const exec = spawnTswatch(['exec', '--from', url, '--', ...recorder(out), '{path}']);
+  await exec.waitStderr('Watches established.');
+  const { createClient } = await import('redis');
+  const client = createClient({ url: `redis://${broker.url}` });
+  await client.connect();
+  await client.xAdd('fleet:junk', '*', { id: 'x', host: 'x', event: '{not json' });
+  await client.quit();
+  await exec.waitStderr('following it again');
+  const p = await publisher(url, 'alpha');
+  let n = 0;
+  await waitFor(() => {
+    send(p, IN_CLOSE_WRITE, '/srv', `after${++n}`); // until the stream is followed again
+    return runs(out, 1).length > 0;
+  }, `an event after the junk: ${exec.stderr}`);
+  assert.match(exec.stderr, /tswatch: redis:\/\/127\.0\.0\.1:\d+\/fleet:junk: .*JSON.*; following it again in 0\.5 s \(events published meanwhile are missed: a durable consumer gets them\)/);
+  assert.equal(exec.child.exitCode, null, 'still running');
+  assert.equal(await stop(exec), 0);
+  await closePublishers();
+});
+
+test('exec --from an unreachable broker: a clear error naming the URL, exit 1', async () => {
+  for (const scheme of ['nats', 'redis']) {
+    const url = `${scheme}://127.0.0.1:${await freePort()}/nothing`;
+    const exec = spawnTswatch(['exec', '--from', url, '--', 'true']);
+    assert.equal(await exec.exited, 1);
+    // The URL, why, and a hint about the broker (the words are the broker client's or followStream's).
+    assert.match(exec.stderr, new RegExp(`^tswatch: (cannot follow )?${url.replace(/[/.]/g, '\\$&')}: .+\\n  .*broker`));
+  }
+});
+
+test('exec --from: wrong flags are errors naming the flag and the fix', async () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['--durable', 'd', tmpDir()], /--durable applies to a fleet stream only\n  add --from URL/],
+    [['--from-host', 'a*', tmpDir()], /--from-host applies to a fleet stream only/],
+    [['--from', 'http://127.0.0.1:1/x'], /--from: 'http:\/\/127\.0\.0\.1:1\/x' cannot be followed\n  follow nats:\/\//],
+    [['--from', 'nats://127.0.0.1:1/x', 'www'], /'www': with --from, paths are prefixes of the agents' absolute paths/],
+    [['--from', 'nats://127.0.0.1:1/x', '-r', '/srv'], /-r has no meaning with --from/],
+    [['--from', 'nats://127.0.0.1:1/x', '--since', 'soonish'], /--since: 'soonish' is neither a date nor a duration/],
+  ];
+  for (const [args, message] of cases) {
+    const exec = spawnTswatch(['exec', ...args, '--', 'true']);
+    assert.equal(await exec.exited, 1, args.join(' '));
+    assert.match(exec.stderr, message);
+  }
+  const broker = await Broker.nats();
+  const own = spawnTswatch(['exec', '--from', `nats://${broker.url}/x`, '--ignore-own', '--', 'true']);
+  assert.equal(await own.exited, 1);
+  assert.match(own.stderr, /--ignore-own \(ignoreOwn\) needs local paths/);
+});
+
+/** Durable consumers are there (they came with `tail --durable`). */
+const DURABLE = execFileSync(process.execPath, [TSWATCH_BIN, 'tail', '--help'], { encoding: 'utf8' }).includes('--durable');
+
+for (const kind of ['nats', 'redis'] as const) {
+  test(
+    `exec --from ${kind}:// --durable: a restarted exec runs the command for what was published while it was down`,
+    { skip: !DURABLE && 'durable consumers are not in this tree yet (branch h-durable): this is their contract' },
+    async () => {
+      const broker = await (kind === 'nats' ? Broker.nats() : Broker.redis());
+      const url = `${kind}://${broker.url}/fleet${kind === 'nats' ? '.' : ':'}durable`;
+      const out = join(tmpDir(), 'out');
+      const args = ['exec', '--from', url, '--durable', 'deployer', '--', ...recorder(out), '{path}'];
+      const first = spawnTswatch(args);
+      await first.waitStderr('Watches established.');
+      const p = await publisher(url, 'alpha');
+      send(p, IN_CLOSE_WRITE, '/srv', 'one');
+      await waitFor(() => runs(out, 1).length === 1, 'the first event');
+      assert.equal(await stop(first), 0);
+      send(p, IN_CLOSE_WRITE, '/srv', 'two');
+      send(p, IN_CLOSE_WRITE, '/srv', 'three');
+      await waitFor(() => p.status().every((s) => s.pending === 0), 'published');
+      const second = spawnTswatch(args);
+      await second.waitStderr('Watches established.');
+      await waitFor(() => runs(out, 1).length >= 3, `the events published meanwhile: ${second.stderr}`);
+      send(p, IN_CLOSE_WRITE, '/srv', 'four');
+      await waitFor(() => runs(out, 1).length >= 4, 'a new event');
+      assert.deepEqual(runs(out, 1), [['/srv/one'], ['/srv/two'], ['/srv/three'], ['/srv/four']]);
+      assert.equal(await stop(second), 0);
+      await closePublishers();
+    },
+  );
+}
+
+test('restart --from: the command is restarted by a change on another host', async () => {
+  const broker = await Broker.redis();
+  const url = `redis://${broker.url}/fleet:restart`;
+  const log = join(tmpDir(), 'log');
+  const run = spawnTswatch(['restart', '--from', url, '/etc/app', '--', 'sh', '-c', `echo started >> '${log}'; exec sleep 1000`]);
+  await run.waitStderr('Watches established.');
+  await waitFor(() => existsSync(log) && readFileSync(log, 'utf8') === 'started\n', 'the first start');
+  const p = await publisher(url, 'cfg1');
+  send(p, IN_CLOSE_WRITE, '/etc/other', 'x.conf'); // not under /etc/app
+  send(p, IN_CLOSE_WRITE, '/etc/app', 'app.conf');
+  await waitFor(() => readFileSync(log, 'utf8') === 'started\nstarted\n', `a restart: ${run.stderr}`);
+  run.child.kill('SIGTERM');
+  await run.exited;
+  assert.equal(readFileSync(log, 'utf8'), 'started\nstarted\n');
+  await closePublishers();
+});
