@@ -16,7 +16,7 @@ export interface ActionContext {
   log: Log;
   /** Where commands' output goes. */
   output: OutputSink;
-  /** Marks in the watch's event stream (see Fence); undefined for a fleet stream (`from:`). */
+  /** Marks in the watch's event stream (see Fence); undefined for a fleet stream (`stream:`). */
   fence: Fence | undefined;
 }
 

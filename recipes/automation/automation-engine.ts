@@ -14,7 +14,7 @@ export interface WatchDefinition {
    * Take the events from a fleet stream instead of watching locally: `selection` then filters them
    * (its paths are prefixes of the remote paths; '/' when absent), and nothing is watched here.
    */
-  from?: StreamInput | undefined;
+  stream?: StreamInput | undefined;
   action: { recipe: string; options: Record<string, unknown> };
   /** false: the events are not published to the daemon's sinks (UnitIO.publish). */
   publish?: boolean | undefined;
@@ -102,11 +102,11 @@ export class AutomationEngine extends EventEmitter {
 
   private async startUnit(def: WatchDefinition): Promise<WatchUnit> {
     const factory = await resolveAction(def.action.recipe);
-    const spec = def.from === undefined ? def.selection && watchSpec(def.selection) : watchSpec(def.selection ?? { paths: ['/'] });
-    const from = def.from;
-    const source = from === undefined ? () => new LocalSource(spec) : () => new StreamSource(from, spec!);
+    const spec = def.stream === undefined ? def.selection && watchSpec(def.selection) : watchSpec(def.selection ?? { paths: ['/'] });
+    const stream = def.stream;
+    const source = stream === undefined ? () => new LocalSource(spec) : () => new StreamSource(stream, spec!);
     // A stream's events came from the fleet: published again, they would go round for ever.
-    const io = def.publish === false || from !== undefined ? { ...this.io, publish: undefined } : this.io;
+    const io = def.publish === false || stream !== undefined ? { ...this.io, publish: undefined } : this.io;
     const unit = await WatchUnit.start(def.name, spec, source, (context) => factory(def.action.options, context), io, this.baseDir);
     void unit.action.finished?.then((code) => {
       if (this.units.get(def.name)?.unit === unit) this.emit('fatal', def.name, code, 'its command gave up');
@@ -120,5 +120,5 @@ export class AutomationEngine extends EventEmitter {
 
 /** Two definitions with the same key run the same way. */
 function keyOf(def: WatchDefinition): string {
-  return JSON.stringify([def.selection, def.from, def.action, def.publish]);
+  return JSON.stringify([def.selection, def.stream, def.action, def.publish]);
 }

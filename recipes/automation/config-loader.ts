@@ -155,9 +155,9 @@ function reportIssues(error: ZodError, under: Path, report: (at: Path, message: 
 function checkPublish(watch: WatchConfig, index: number, hasSinks: boolean, report: (at: Path, message: string) => void): void {
   const at = (key?: string): Path => ['watches', index, ...(key ? [key] : [])];
   const action = ACTION_KEYS.some((key) => watch[key] !== undefined);
-  if (watch.from !== undefined) {
-    if (!action) report(at(), `no action: give one of ${ACTION_KEYS.join(', ')} (a 'from' watch's events are not published again)`);
-    else if (watch.publish !== undefined) report(at('publish'), "a 'from' watch's events came from the fleet: they are never published again (remove 'publish')");
+  if (watch.stream !== undefined) {
+    if (!action) report(at(), `no action: give one of ${ACTION_KEYS.join(', ')} (a 'stream' watch's events are not published again)`);
+    else if (watch.publish !== undefined) report(at('publish'), "a 'stream' watch's events came from the fleet: they are never published again (remove 'publish')");
   } else if (!action && !hasSinks) report(at(), `no action: give one of ${ACTION_KEYS.join(', ')}`);
   else if (!action && watch.publish === false) report(at('publish'), `a watch without an action only publishes: give one of ${ACTION_KEYS.join(', ')}, or remove 'publish: false'`);
   else if (watch.publish === true && !hasSinks) report(at('publish'), "there are no sinks to publish to: add top-level 'sinks:'");
@@ -166,7 +166,7 @@ function checkPublish(watch: WatchConfig, index: number, hasSinks: boolean, repo
   }
 }
 
-/** A sink entry (a `sinks:` item, a watch's `from:`) with the files it names resolved. */
+/** A sink entry (a `sinks:` item, a watch's `stream:`) with the files it names resolved. */
 function localSink({ tls, credsFile, passwordFile, ...sink }: SinkConfig, local: (p: string | undefined) => string | undefined): SinkConfig {
   return {
     ...sink,
@@ -190,8 +190,8 @@ const list = (value: string | readonly string[] | undefined): string[] | undefin
 function toDefinition(watch: WatchConfig, index: number, baseDir: string, report: (at: Path, message: string) => void): WatchDefinition {
   const at = (key: string): Path => ['watches', index, key];
   const reportKey = (key: string, message: string): void => report(at(key), message);
-  const from = watch.from === undefined ? undefined : toStream(watch, baseDir, reportKey);
-  const selection = watch.paths === undefined && from === undefined ? undefined : toSelection(watch, baseDir, reportKey);
+  const stream = watch.stream === undefined ? undefined : toStream(watch, baseDir, reportKey);
+  const selection = watch.paths === undefined && stream === undefined ? undefined : toSelection(watch, baseDir, reportKey);
   let signal: NodeJS.Signals | undefined;
   try {
     signal = watch.signal === undefined ? undefined : parseSignal('signal', watch.signal);
@@ -228,22 +228,22 @@ function toDefinition(watch: WatchConfig, index: number, baseDir: string, report
     else if (checked?.success) options = checked.data;
     action = { recipe: name, options };
   }
-  return { name: watch.name ?? `watch${index + 1}`, selection, ...(from && { from }), action, ...(watch.publish === false && { publish: false }) };
+  return { name: watch.name ?? `watch${index + 1}`, selection, ...(stream && { stream }), action, ...(watch.publish === false && { publish: false }) };
 }
 
 /** A TswatchError as a config problem at `key`: its message without the flag name, and its hint. */
 function reportError(err: unknown, key: string, report: (key: string, message: string) => void): void {
   if (!(err instanceof TswatchError)) throw err;
-  report(key, `${err.message.replace(/^(--\w+|from): /, '')}${err.hint ? ` (${err.hint})` : ''}`);
+  report(key, `${err.message.replace(/^(--\w+|stream): /, '')}${err.hint ? ` (${err.hint})` : ''}`);
 }
 
-/** A `from:` watch's stream: URL and times checked, files relative to the config file. */
+/** A `stream:` watch's stream: URL and times checked, files relative to the config file. */
 function toStream(watch: WatchConfig, baseDir: string, report: (key: string, message: string) => void): StreamInput {
-  const sink = localSink(watch.from!, (p) => (p === undefined ? undefined : resolve(baseDir, p)));
+  const sink = localSink(watch.stream!, (p) => (p === undefined ? undefined : resolve(baseDir, p)));
   try {
-    streamUrl(sink.url, 'from');
+    streamUrl(sink.url, 'stream');
   } catch (err) {
-    reportError(err, 'from', report);
+    reportError(err, 'stream', report);
   }
   try {
     if (watch.since !== undefined) parseSince(watch.since);
@@ -254,14 +254,14 @@ function toStream(watch: WatchConfig, baseDir: string, report: (key: string, mes
 }
 
 /**
- * The entry's paths, events and filters, checked as watchSpec checks them. A `from:` watch's paths are
+ * The entry's paths, events and filters, checked as watchSpec checks them. A `stream:` watch's paths are
  * prefixes of the agents' (absolute) paths, '/' when none.
  */
 function toSelection(watch: WatchConfig, baseDir: string, report: (key: string, message: string) => void): WatchSelection {
   const remote = list(watch.paths) ?? ['/'];
-  if (watch.from !== undefined && !remote.every(isAbsolute)) report('paths', "a 'from' watch's paths are the agents' absolute paths (prefixes): write them from '/'");
+  if (watch.stream !== undefined && !remote.every(isAbsolute)) report('paths', "a 'stream' watch's paths are the agents' absolute paths (prefixes): write them from '/'");
   const selection: WatchSelection = {
-    paths: watch.from === undefined ? list(watch.paths)!.map((p) => resolve(baseDir, p)) : remote,
+    paths: watch.stream === undefined ? list(watch.paths)!.map((p) => resolve(baseDir, p)) : remote,
     events: list(watch.events) ?? CHANGE_EVENTS,
     recursive: watch.recursive ?? false,
     exclude: list(watch.exclude),

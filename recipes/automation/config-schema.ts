@@ -61,11 +61,11 @@ const sinkSchema = z.preprocess(
   ),
 );
 
-/** Keys of a `from:` watch only (a stream's origin hosts, durable consumer, start time). */
+/** Keys of a `stream:` watch only (a stream's origin hosts, durable consumer, start time). */
 const STREAM_KEYS = ['hosts', 'durable', 'since'] as const;
 
 /** What a watch entry says about what to watch (a recipe that watches by itself takes none). */
-const WATCH_KEYS = ['paths', 'events', 'recursive', 'exclude', 'excludei', 'include', 'includei', 'glob', 'ignore', 'dirs', 'onlyDirs', 'from', ...STREAM_KEYS] as const;
+const WATCH_KEYS = ['paths', 'events', 'recursive', 'exclude', 'excludei', 'include', 'includei', 'glob', 'ignore', 'dirs', 'onlyDirs', 'stream', ...STREAM_KEYS] as const;
 
 /** The action keys: exactly one per watch. */
 export const ACTION_KEYS = ['exec', 'restart', 'handler', 'recipe'] as const;
@@ -101,7 +101,7 @@ export const watchSchema = z
     dirs: z.boolean().optional(),
     onlyDirs: z.boolean().optional(),
     /** A fleet stream instead of local paths, named as a sink is. */
-    from: sinkSchema.optional(),
+    stream: sinkSchema.optional(),
     hosts: strings.optional(),
     durable: z.string().regex(/^[\w-]+$/, 'letters, digits, "_" and "-" only (a consumer name every broker accepts)').optional(),
     since: z.string().min(1).optional(),
@@ -136,14 +136,14 @@ export const watchSchema = z
       for (const key of WATCH_KEYS) {
         if (watch[key] !== undefined) ctx.addIssue({ code: 'custom', message: `recipe '${watch.recipe}' watches what its options name: remove '${key}'`, path: [key] });
       }
-    } else if (watch.from !== undefined) {
-      if (watch.recursive !== undefined) ctx.addIssue({ code: 'custom', message: "a 'from' watch filters by path prefix, whatever depth: remove 'recursive'", path: ['recursive'] });
+    } else if (watch.stream !== undefined) {
+      if (watch.recursive !== undefined) ctx.addIssue({ code: 'custom', message: "a 'stream' watch filters by path prefix, whatever depth: remove 'recursive'", path: ['recursive'] });
       if (watch.ignoreOwn !== undefined) ctx.addIssue({ code: 'custom', message: "events from a fleet stream are other hosts' changes: remove 'ignoreOwn'", path: ['ignoreOwn'] });
     } else if (watch.paths === undefined) {
-      ctx.addIssue({ code: 'custom', message: "required: the files or directories to watch (or 'from': a fleet stream)", path: ['paths'] });
+      ctx.addIssue({ code: 'custom', message: "required: the files or directories to watch (or 'stream': a fleet stream)", path: ['paths'] });
     }
     for (const key of STREAM_KEYS) {
-      if (watch[key] !== undefined && watch.from === undefined) ctx.addIssue({ code: 'custom', message: `'${key}' applies to a watch with 'from' (a fleet stream) only`, path: [key] });
+      if (watch[key] !== undefined && watch.stream === undefined) ctx.addIssue({ code: 'custom', message: `'${key}' applies to a watch with 'stream' (a fleet stream) only`, path: [key] });
     }
     for (const [key, allowed] of Object.entries(ACTION_OPTIONS)) {
       if (watch[key as keyof typeof watch] !== undefined && !allowed.includes(actions[0]!)) {

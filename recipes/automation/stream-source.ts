@@ -6,7 +6,7 @@ import { parseSince } from '../fleet/parse-since.js';
 import type { SinkConfig } from '../fleet/sink.js';
 import type { SourceListener, UnitSource } from './unit-source.js';
 
-/** A fleet stream as a watch's input (`from:` in a config file, `tswatch exec --from`). */
+/** A fleet stream as a watch's input (`stream:` in a config file, `tswatch exec --stream`). */
 export interface StreamInput {
   /** The stream, named as a sink is (URL; credential and TLS files). */
   sink: SinkConfig;
@@ -64,7 +64,7 @@ export class StreamSource implements UnitSource {
     void this.stream?.stop();
   }
 
-  status(): { backend: string; watches: number; from: string } {
-    return { backend: new URL(this.input.sink.url).protocol.slice(0, -1), watches: 0, from: shownUrl(this.input.sink.url) };
+  status(): { backend: string; watches: number; stream: string } {
+    return { backend: new URL(this.input.sink.url).protocol.slice(0, -1), watches: 0, stream: shownUrl(this.input.sink.url) };
   }
 }

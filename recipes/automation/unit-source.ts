@@ -27,5 +27,5 @@ export interface UnitSource {
   close(): void;
   readonly running: boolean;
   /** For `ctl status`: the backend (inotify, parcel, or the stream's URL scheme), watches held, the stream. */
-  status(): { backend: string; watches: number; from?: string };
+  status(): { backend: string; watches: number; stream?: string };
 }

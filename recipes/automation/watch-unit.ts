@@ -14,7 +14,7 @@ export interface UnitStatus {
   /** Where events come from: inotify, parcel; nats, redis, mqtt for a fleet stream. */
   backend: string;
   /** The fleet stream followed (its URL, no password); absent for local paths. */
-  from?: string;
+  stream?: string;
   /** Kernel watches held. */
   watches: number;
   events: number;

@@ -38,7 +38,7 @@ export function rowCells(w: WatchView, csrf: string): string[] {
   return [
     `<b>${esc(w.name)}</b>`,
     `<span class="state ${esc(state(w))}">${esc(state(w))}</span>`,
-    [w.from, ...w.paths].filter(Boolean).map((p) => `<span class="path">${esc(p)}</span>`).join('<br>'), // from: a fleet stream's URL
+    [w.stream, ...w.paths].filter(Boolean).map((p) => `<span class="path">${esc(p)}</span>`).join('<br>'), // from: a fleet stream's URL
     esc(w.backend),
     esc(w.watches),
     `${sparkline(w.history)}<br><span class="rate">${w.eventsPerSecond.toFixed(1)}/s</span>`,

@@ -34,7 +34,7 @@ Config file (YAML; paths relative to the file; every key is checked, errors give
       paths: [src, config.json]
       restart: [node, server.js]            # also signal, killAfter, startRetries, startSecs, backoff (ms)
     - name: deploy
-      from: nats://broker:4222/fleet.files    # a fleet stream instead of local paths (or { url, credsFile, tls })
+      stream: nats://broker:4222/fleet.files  # a fleet stream instead of local paths (or { url, credsFile, tls })
       hosts: ['web*']                       # origin hosts (globs); also durable: NAME, since: 1h
       paths: [/srv/www]                     # optional: prefixes of the agents' paths; filters as above
       exec: [./pull.sh, '{host}', '{path}']

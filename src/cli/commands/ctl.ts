@@ -21,7 +21,7 @@ export function statusTable(units: readonly UnitStatus[]): string {
   const rows = [['NAME', 'STATE', 'WATCHES', 'EVENTS', 'ERRORS', 'OVERFLOWS', 'IGNORED', 'RUNNING', 'LAST EVENT', 'PATHS']];
   for (const u of units) {
     const last = u.lastEvent ? `${u.lastEvent.time.slice(11, 19)} ${u.lastEvent.event} ${u.lastEvent.path}` : '-';
-    rows.push([u.name, state(u), String(u.watches), String(u.events), String(u.errors), String(u.overflows), String(u.ignored), u.action.running.join(',') || '-', last, [u.from, ...u.paths].filter(Boolean).join(' ')]);
+    rows.push([u.name, state(u), String(u.watches), String(u.events), String(u.errors), String(u.overflows), String(u.ignored), u.action.running.join(',') || '-', last, [u.stream, ...u.paths].filter(Boolean).join(' ')]);
   }
   return table(rows);
 }

@@ -25,8 +25,8 @@ export function execCommand(): Command {
       'Run CMD for each event on PATHS. Placeholders are filled inside single arguments, never through a ' +
         'shell, so no file name can run anything.',
     )
-    .usage('[options] PATH... -- CMD [ARG...]\n       tswatch exec [options] --from URL [PATH...] -- CMD [ARG...]')
-    .argument('<paths-and-command...>', 'paths to watch (with --from: prefixes of the remote paths, optional), then -- and the command');
+    .usage('[options] PATH... -- CMD [ARG...]\n       tswatch exec [options] --stream URL [PATH...] -- CMD [ARG...]')
+    .argument('<paths-and-command...>', 'paths to watch (with --stream: prefixes of the remote paths, optional), then -- and the command');
   addStreamOptions(addWatchOptions(command, CHANGE_EVENTS.join(',')))
     .option('-q, --quiet', 'only failures on stderr (no "Watches established.", no restart progress)')
     .option('--shell', 'run CMD as one /bin/sh script; values come as "$1" ("$@" in a batch) and TSWATCH_* variables, never as text')
@@ -43,11 +43,11 @@ Placeholders (per event): {path} {dir} {name} {event} {src} {dest} {cookie} {isd
   batch mode: {paths} (one argument per path; also NUL-separated on stdin)
   environment: TSWATCH_PATH TSWATCH_DIR TSWATCH_NAME TSWATCH_EVENT TSWATCH_SRC TSWATCH_DEST
                TSWATCH_COOKIE TSWATCH_ISDIR TSWATCH_HOST (per event), TSWATCH_COUNT (batch)
-  {host}: the agent's --host for an event from --from, this machine's hostname otherwise.
+  {host}: the agent's --host for an event from --stream, this machine's hostname otherwise.
 Default events: close_write, moved_to, moved_from, delete (changes, not reads).
 A failing command is reported with its exit status on stderr; watching goes on.
 
---from follows a fleet stream (what agents send with tswatch --sink) instead of watching here: -e, the
+--stream follows a fleet stream (what agents send with tswatch --sink) instead of watching here: -e, the
 filters and the paths (prefixes of the agents' absolute paths; --glob relative to them) select its events.
 
 Examples:
@@ -55,7 +55,7 @@ Examples:
   tswatch exec -r src --batch -- make                  one make per burst of changes
   tswatch exec -r . --glob '*.md' --batch -- pandoc-all {paths}
   tswatch exec in --shell -- 'mv "$1" done/'           shell script, file name as "$1"
-  tswatch exec --from nats://broker:4222/fleet.files --from-host 'web*' --durable deployer \\
+  tswatch exec --stream nats://broker:4222/fleet.files --from-host 'web*' --durable deployer \\
     /srv/www -- ./sync-from.sh {host} {path}           act on the web hosts' changes under /srv/www`,
     )
     .action(async (words: string[], flags: ExecFlags, cmd: Command) => {

@@ -10,9 +10,9 @@ import { TswatchError } from '../../errors.js';
 import { collect } from '../flag-helpers.js';
 import { toWatchSelection, type WatchFlags } from '../watch-options.js';
 
-/** --from and its companions: a fleet stream as the input instead of local paths. */
+/** --stream and its companions: a fleet stream as the input instead of local paths. */
 export interface StreamFlags {
-  from?: string;
+  stream?: string;
   fromHost?: string[];
   durable?: string;
   since?: string;
@@ -20,33 +20,33 @@ export interface StreamFlags {
 
 export function addStreamOptions(command: Command): Command {
   return command
-    .option('--from <url>', 'act on the events of a fleet stream (nats://HOST:4222/SUBJECT, redis://HOST:6379/STREAM, mqtt://HOST:1883/TOPIC) instead of watching PATHS here')
-    .option('--from-host <glob>', 'with --from: only events from hosts matching this glob (repeatable)', collect)
-    .option('--durable <name>', 'with --from: a durable consumer; a restart with the same name gets what was published meanwhile')
-    .option('--since <time>', 'with --from: start at this time (ISO, or 15m / 2h / 7d ago); nats:// and redis:// only');
+    .option('--stream <url>', 'act on the events of a fleet stream (nats://HOST:4222/SUBJECT, redis://HOST:6379/STREAM, mqtt://HOST:1883/TOPIC) instead of watching PATHS here')
+    .option('--from-host <glob>', 'with --stream: only events from hosts matching this glob (repeatable)', collect)
+    .option('--durable <name>', 'with --stream: a durable consumer; a restart with the same name gets what was published meanwhile')
+    .option('--since <time>', 'with --stream: start at this time (ISO, or 15m / 2h / 7d ago); nats:// and redis:// only');
 }
 
 /**
- * The stream the flags name, checked, or undefined without --from. With --from, PATHS are prefixes of
+ * The stream the flags name, checked, or undefined without --stream. With --stream, PATHS are prefixes of
  * the agents' absolute paths, -r has no meaning (every depth matches) and nothing is watched here.
  */
 function streamInput(flags: StreamFlags & WatchFlags, paths: readonly string[]): StreamInput | undefined {
-  if (flags.from === undefined) {
+  if (flags.stream === undefined) {
     const stray = (['fromHost', 'durable', 'since'] as const).find((key) => flags[key] !== undefined);
     if (stray === undefined) return undefined;
     const flag = `--${stray.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    throw new TswatchError(`${flag} applies to a fleet stream only`, { code: 'EBADFLAG', hint: `add --from URL, or leave ${flag} out` });
+    throw new TswatchError(`${flag} applies to a fleet stream only`, { code: 'EBADFLAG', hint: `add --stream URL, or leave ${flag} out` });
   }
-  streamUrl(flags.from, '--from');
+  streamUrl(flags.stream, '--stream');
   if (flags.since !== undefined) parseSince(flags.since);
   const relative = paths.find((path) => !isAbsolute(path));
   if (relative !== undefined) {
-    throw new TswatchError(`'${relative}': with --from, paths are prefixes of the agents' absolute paths`, { code: 'EBADFLAG', hint: 'write them from /, e.g. /srv/www' });
+    throw new TswatchError(`'${relative}': with --stream, paths are prefixes of the agents' absolute paths`, { code: 'EBADFLAG', hint: 'write them from /, e.g. /srv/www' });
   }
   if (flags.recursive) {
-    throw new TswatchError('-r has no meaning with --from', { code: 'EBADFLAG', hint: 'the paths after --from match events at every depth below them: leave -r out' });
+    throw new TswatchError('-r has no meaning with --stream', { code: 'EBADFLAG', hint: 'the paths after --stream match events at every depth below them: leave -r out' });
   }
-  return { sink: { url: flags.from }, hosts: flags.fromHost, durable: flags.durable, since: flags.since };
+  return { sink: { url: flags.stream }, hosts: flags.fromHost, durable: flags.durable, since: flags.since };
 }
 
 /**
@@ -80,7 +80,7 @@ export function splitCommand(words: string[], command: Command): { paths: string
   const dashes = raw.indexOf('--', at + 1);
   const argv = dashes === -1 ? [] : raw.slice(dashes + 1);
   const paths = words.slice(0, words.length - argv.length);
-  const fromStream = command.opts<StreamFlags>().from !== undefined; // paths only filter then
+  const fromStream = command.opts<StreamFlags>().stream !== undefined; // paths only filter then
   if (argv.length === 0 || (paths.length === 0 && !fromStream)) {
     throw new TswatchError(argv.length === 0 ? 'no command given' : 'no path to watch', {
       code: 'EBADFLAG',
@@ -91,17 +91,17 @@ export function splitCommand(words: string[], command: Command): { paths: string
 }
 
 /**
- * `tswatch exec|restart`: one unnamed watch of `paths` (or of a fleet stream, --from) running the
+ * `tswatch exec|restart`: one unnamed watch of `paths` (or of a fleet stream, --stream) running the
  * `recipe` action, in the foreground, until every path is gone or a signal. Without -e, the events that
  * mean "content changed".
  */
 export async function runOneWatch(recipe: string, options: object, paths: string[], flags: WatchFlags & StreamFlags & { quiet?: boolean }): Promise<number> {
-  const from = streamInput(flags, paths);
-  const selection = toWatchSelection(from && paths.length === 0 ? ['/'] : paths, flags);
+  const stream = streamInput(flags, paths);
+  const selection = toWatchSelection(stream && paths.length === 0 ? ['/'] : paths, flags);
   if (selection.events?.length === 0) selection.events = CHANGE_EVENTS;
   return daemonLoop({
     ...foregroundIO(flags.quiet),
     exitOnFatal: true,
-    load: async () => [{ name: '', selection, from, action: { recipe, options: { ...options } } }],
+    load: async () => [{ name: '', selection, stream, action: { recipe, options: { ...options } } }],
   });
 }

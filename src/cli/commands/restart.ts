@@ -26,8 +26,8 @@ export function restartCommand(): Command {
         'restarts it after a growing delay; after --start-retries quick crashes in a row tswatch gives up ' +
         "and exits with the command's status. SIGINT and SIGTERM are forwarded; the exit status is CMD's.",
     )
-    .usage('[options] PATH... -- CMD [ARG...]\n       tswatch restart [options] --from URL [PATH...] -- CMD [ARG...]')
-    .argument('<paths-and-command...>', 'paths to watch (with --from: prefixes of the remote paths, optional), then -- and the command');
+    .usage('[options] PATH... -- CMD [ARG...]\n       tswatch restart [options] --stream URL [PATH...] -- CMD [ARG...]')
+    .argument('<paths-and-command...>', 'paths to watch (with --stream: prefixes of the remote paths, optional), then -- and the command');
   addStreamOptions(addWatchOptions(command, CHANGE_EVENTS.join(',')))
     .option('-q, --quiet', 'only failures on stderr (no "Watches established.", no restart progress)')
     .option('--shell', 'run CMD as one /bin/sh script')
@@ -45,7 +45,7 @@ Default events: close_write, moved_to, moved_from, delete.
 Examples:
   tswatch restart -r src --glob '*.js' -- node server.js
   tswatch restart -r . --exclude '/\\.git/' --signal INT --kill-after 5 -- ./run-dev.sh
-  tswatch restart --from nats://broker:4222/fleet.files --from-host cfg1 /etc/app -- ./app
+  tswatch restart --stream nats://broker:4222/fleet.files --from-host cfg1 /etc/app -- ./app
                                  restart when /etc/app changes on host cfg1 (see exec --help)`,
     )
     .action(async (words: string[], flags: RestartFlags, cmd: Command) => {

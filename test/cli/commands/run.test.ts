@@ -72,7 +72,7 @@ test('the config example in --help is a valid config file', async () => {
   const config = loadConfig(file);
   assert.deepEqual(config.watches.map((watch) => watch.action.recipe), ['exec', 'restart', 'exec', 'handler', 'backup', 'publish']);
   assert.deepEqual(config.fleet?.sinks, [{ url: 'nats://broker:4222/fleet.files' }]);
-  assert.deepEqual(config.watches[2]!.from, { sink: { url: 'nats://broker:4222/fleet.files' }, hosts: ['web*'], durable: undefined, since: undefined });
+  assert.deepEqual(config.watches[2]!.stream, { sink: { url: 'nats://broker:4222/fleet.files' }, hosts: ['web*'], durable: undefined, since: undefined });
   assert.deepEqual(config.watches[2]!.selection?.paths, ['/srv/www']);
 });
 

@@ -154,7 +154,7 @@ test('recipe: backup / alert — their options are checked at load, each mistake
   assert.match(found[3]!, /^18:7: watches\[1\]\.options\.maxPerHour: /);
   assert.match(found[4]!, /^19:15: watches\[1\]\.options\.smtp\.url: an smtp:\/\/ or smtps:\/\/ URL/);
   assert.match(found[5]!, /^19:32: watches\[1\]\.options\.smtp\.security: .*"starttls"/);
-  assert.equal(found[6], "20:5: watches[2].paths: required: the files or directories to watch (or 'from': a fleet stream)");
+  assert.equal(found[6], "20:5: watches[2].paths: required: the files or directories to watch (or 'stream': a fleet stream)");
   assert.equal(found[7], "22:5: watches[3].paths: recipe 'backup' watches what its options name: remove 'paths'");
   assert.equal(found.length, 8, found.join('\n'));
 
@@ -163,11 +163,11 @@ test('recipe: backup / alert — their options are checked at load, each mistake
   assert.deepEqual(good.watches[0]!.action, { recipe: 'backup', options: { src: 'a', dest: 'b', exclude: ['x'] } });
 });
 
-test('from: a fleet stream instead of paths; its keys checked, paths kept as remote prefixes, files resolved', () => {
+test('stream: a fleet stream instead of paths; its keys checked, paths kept as remote prefixes, files resolved', () => {
   const file = write(`
 watches:
   - name: deploy
-    from: { url: 'nats://broker:4222/fleet.files', credsFile: nats.creds, tls: { ca: ca.pem } }
+    stream: { url: 'nats://broker:4222/fleet.files', credsFile: nats.creds, tls: { ca: ca.pem } }
     hosts: 'web*'
     durable: deployer
     since: 2h
@@ -175,12 +175,12 @@ watches:
     glob: '*.html'
     exec: [sync, '{host}', '{path}']
   - name: all
-    from: redis://broker/fleet
+    stream: redis://broker/fleet
     exec: [log, '{path}']
 `);
   const [deploy, all] = loadConfig(file).watches;
   const dir = join(file, '..');
-  assert.deepEqual(deploy!.from, {
+  assert.deepEqual(deploy!.stream, {
     sink: { url: 'nats://broker:4222/fleet.files', credsFile: join(dir, 'nats.creds'), tls: { ca: join(dir, 'ca.pem'), cert: undefined, key: undefined } },
     hosts: ['web*'],
     durable: 'deployer',
@@ -193,13 +193,13 @@ watches:
 
   const bad = write(`
 watches:
-  - from: http://broker/x
+  - stream: http://broker/x
     exec: [a]
-  - from: nats://b/x
+  - stream: nats://b/x
     since: whenever
     paths: relative/dir
     exec: [a]
-  - from: nats://b/x
+  - stream: nats://b/x
     recursive: true
     ignoreOwn: true
     exec: [a]
@@ -207,27 +207,27 @@ watches:
     hosts: a
     durable: d
     exec: [a]
-  - from: nats://b/x
+  - stream: nats://b/x
     recipe: backup
     options: { src: a, dest: b }
-  - from: nats://b/x
+  - stream: nats://b/x
     publish: true
     exec: [a]
-  - from: nats://b/x
+  - stream: nats://b/x
 sinks: [nats://b/y]
 `);
   const found = problems(bad);
   const expect = [
-    /^3:5: watches\[0\]\.from: 'http:\/\/broker\/x' cannot be followed \(follow nats:\/\/HOST\/SUBJECT/,
+    /^3:5: watches\[0\].stream: 'http:\/\/broker\/x' cannot be followed \(follow nats:\/\/HOST\/SUBJECT/,
     /^6:5: watches\[1\]\.since: 'whenever' is neither a date nor a duration/,
-    /^7:5: watches\[1\]\.paths: a 'from' watch's paths are the agents' absolute paths/,
-    /^10:5: watches\[2\]\.recursive: a 'from' watch filters by path prefix/,
+    /^7:5: watches\[1\]\.paths: a 'stream' watch's paths are the agents' absolute paths/,
+    /^10:5: watches\[2\]\.recursive: a 'stream' watch filters by path prefix/,
     /^11:5: watches\[2\]\.ignoreOwn: events from a fleet stream are other hosts' changes/,
-    /^14:5: watches\[3\]\.hosts: 'hosts' applies to a watch with 'from'/,
-    /^15:5: watches\[3\]\.durable: 'durable' applies to a watch with 'from'/,
-    /^17:5: watches\[4\]\.from: recipe 'backup' watches what its options name: remove 'from'/,
-    /^21:5: watches\[5\]\.publish: a 'from' watch's events came from the fleet: they are never published again/,
-    /^23:5: watches\[6\]: no action: give one of exec, restart, handler, recipe \(a 'from' watch's events are not published again\)/,
+    /^14:5: watches\[3\]\.hosts: 'hosts' applies to a watch with 'stream'/,
+    /^15:5: watches\[3\]\.durable: 'durable' applies to a watch with 'stream'/,
+    /^17:5: watches\[4\].stream: recipe 'backup' watches what its options name: remove 'stream'/,
+    /^21:5: watches\[5\]\.publish: a 'stream' watch's events came from the fleet: they are never published again/,
+    /^23:5: watches\[6\]: no action: give one of exec, restart, handler, recipe \(a 'stream' watch's events are not published again\)/,
   ];
   assert.equal(found.length, expect.length, found.join('\n'));
   expect.forEach((re, i) => assert.match(found[i]!, re));

@@ -1,4 +1,4 @@
-/** `tswatch exec --from`: a fleet stream (real nats-server / redis-server on 127.0.0.1) as exec's input. */
+/** `tswatch exec --stream`: a fleet stream (real nats-server / redis-server on 127.0.0.1) as exec's input. */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -53,12 +53,12 @@ const BROKERS = { nats: () => Broker.nats(), redis: () => Broker.redis(), mqtt: 
 const SEPARATOR = { nats: '.', redis: ':', mqtt: '/' };
 
 for (const kind of ['nats', 'redis', 'mqtt'] as const) {
-  test(`exec --from ${kind}://: both hosts' events, each once and in order per host; hostile paths and host names are literal argv`, async () => {
+  test(`exec --stream ${kind}://: both hosts' events, each once and in order per host; hostile paths and host names are literal argv`, async () => {
     const broker = await BROKERS[kind]();
     const url = `${kind}://${broker.url}/fleet${SEPARATOR[kind]}exec`;
     const top = tmpDir();
     const out = join(top, 'out');
-    const exec = spawnTswatch(['exec', '--from', url, '--', ...recorder(out), '{host}', '{path}', '{event}']);
+    const exec = spawnTswatch(['exec', '--stream', url, '--', ...recorder(out), '{host}', '{path}', '{event}']);
     await exec.waitStderr('Watches established.');
     const alpha = await publisher(url, 'alpha');
     const beta = await publisher(url, 'beta');
@@ -91,12 +91,12 @@ for (const kind of ['nats', 'redis', 'mqtt'] as const) {
   });
 }
 
-test('exec --from: --from-host, -e, path prefixes, --glob and --exclude select the events; --shell gets TSWATCH_HOST', async () => {
+test('exec --stream: --from-host, -e, path prefixes, --glob and --exclude select the events; --shell gets TSWATCH_HOST', async () => {
   const broker = await Broker.nats();
   const url = `nats://${broker.url}/fleet.filters`;
   const out = join(tmpDir(), 'out');
   const exec = spawnTswatch([
-    'exec', '--from', url, '--from-host', 'web*', '--from-host', 'api', '-e', 'delete', '--glob', '*.html', '--exclude', 'skip', '/srv/www', '/srv/api/',
+    'exec', '--stream', url, '--from-host', 'web*', '--from-host', 'api', '-e', 'delete', '--glob', '*.html', '--exclude', 'skip', '/srv/www', '/srv/api/',
     '--shell', '--', `printf '%s\\0' "$TSWATCH_HOST" "$1" >> '${out}'`,
   ]);
   await exec.waitStderr('Watches established.');
@@ -121,7 +121,7 @@ test('exec --from: --from-host, -e, path prefixes, --glob and --exclude select t
   await closePublishers();
 });
 
-test('run --config: a from: watch (a real agent behind redis) beside a local watch; {host} is the origin or this host', async () => {
+test('run --config: a stream: watch (a real agent behind redis) beside a local watch; {host} is the origin or this host', async () => {
   const broker = await Broker.redis();
   const url = `redis://${broker.url}/fleet`;
   const [root, agentDir, localDir] = [tmpDir(), tmpDir(), tmpDir()];
@@ -133,7 +133,7 @@ test('run --config: a from: watch (a real agent behind redis) beside a local wat
     config,
     `watches:
   - name: fleet
-    from: { url: '${url}' }
+    stream: { url: '${url}' }
     hosts: alpha
     exec: ${JSON.stringify([...recorder(fleetOut), '{host}', '{path}'])}
   - name: local
@@ -162,7 +162,7 @@ test('run --config: a from: watch (a real agent behind redis) beside a local wat
   await closePublishers();
 });
 
-test('run --config with sinks: a from: watch on the same stream does not publish its events again (no loop)', async () => {
+test('run --config with sinks: a stream: watch on the same stream does not publish its events again (no loop)', async () => {
   const broker = await Broker.redis();
   const url = `redis://${broker.url}/fleet:relay`;
   const [root, dir] = [tmpDir(), tmpDir()];
@@ -175,7 +175,7 @@ host: relay
 outbox: { dir: ${JSON.stringify(join(root, 'outbox'))} }
 watches:
   - name: fleet
-    from: '${url}'
+    stream: '${url}'
     exec: ${JSON.stringify([...recorder(out), '{host}', '{path}'])}
   - name: here
     paths: ${JSON.stringify(dir)}
@@ -193,11 +193,11 @@ watches:
   await closePublishers();
 });
 
-test('exec --from: a broker that goes away and comes back is followed again; nothing crashes', async () => {
+test('exec --stream: a broker that goes away and comes back is followed again; nothing crashes', async () => {
   const broker = await Broker.redis();
   const url = `redis://${broker.url}/fleet:blink`;
   const out = join(tmpDir(), 'out');
-  const exec = spawnTswatch(['exec', '--from', url, '--', ...recorder(out), '{path}']);
+  const exec = spawnTswatch(['exec', '--stream', url, '--', ...recorder(out), '{path}']);
   await exec.waitStderr('Watches established.');
   const p = await publisher(url, 'alpha');
   send(p, IN_CLOSE_WRITE, '/srv', 'before');
@@ -212,11 +212,11 @@ test('exec --from: a broker that goes away and comes back is followed again; not
   await closePublishers();
 });
 
-test('exec --from: a record that is not JSON is reported, the stream followed again; nothing crashes', async () => {
+test('exec --stream: a record that is not JSON is reported, the stream followed again; nothing crashes', async () => {
   const broker = await Broker.redis();
   const url = `redis://${broker.url}/fleet:junk`;
   const out = join(tmpDir(), 'out');
-  const exec = spawnTswatch(['exec', '--from', url, '--', ...recorder(out), '{path}']);
+  const exec = spawnTswatch(['exec', '--stream', url, '--', ...recorder(out), '{path}']);
   await exec.waitStderr('Watches established.');
   const { createClient } = await import('redis');
   const client = createClient({ url: `redis://${broker.url}` });
@@ -236,24 +236,24 @@ test('exec --from: a record that is not JSON is reported, the stream followed ag
   await closePublishers();
 });
 
-test('exec --from an unreachable broker: a clear error naming the URL, exit 1', async () => {
+test('exec --stream an unreachable broker: a clear error naming the URL, exit 1', async () => {
   for (const scheme of ['nats', 'redis']) {
     const url = `${scheme}://127.0.0.1:${await freePort()}/nothing`;
-    const exec = spawnTswatch(['exec', '--from', url, '--', 'true']);
+    const exec = spawnTswatch(['exec', '--stream', url, '--', 'true']);
     assert.equal(await exec.exited, 1);
     // The URL, why, and a hint about the broker (the words are the broker client's or followStream's).
     assert.match(exec.stderr, new RegExp(`^tswatch: (cannot follow )?${url.replace(/[/.]/g, '\\$&')}: .+\\n  .*broker`));
   }
 });
 
-test('exec --from: wrong flags are errors naming the flag and the fix', async () => {
+test('exec --stream: wrong flags are errors naming the flag and the fix', async () => {
   const cases: Array<[string[], RegExp]> = [
-    [['--durable', 'd', tmpDir()], /--durable applies to a fleet stream only\n  add --from URL/],
+    [['--durable', 'd', tmpDir()], /--durable applies to a fleet stream only\n  add --stream URL/],
     [['--from-host', 'a*', tmpDir()], /--from-host applies to a fleet stream only/],
-    [['--from', 'http://127.0.0.1:1/x'], /--from: 'http:\/\/127\.0\.0\.1:1\/x' cannot be followed\n  follow nats:\/\//],
-    [['--from', 'nats://127.0.0.1:1/x', 'www'], /'www': with --from, paths are prefixes of the agents' absolute paths/],
-    [['--from', 'nats://127.0.0.1:1/x', '-r', '/srv'], /-r has no meaning with --from/],
-    [['--from', 'nats://127.0.0.1:1/x', '--since', 'soonish'], /--since: 'soonish' is neither a date nor a duration/],
+    [['--stream', 'http://127.0.0.1:1/x'], /--stream: 'http:\/\/127\.0\.0\.1:1\/x' cannot be followed\n  follow nats:\/\//],
+    [['--stream', 'nats://127.0.0.1:1/x', 'www'], /'www': with --stream, paths are prefixes of the agents' absolute paths/],
+    [['--stream', 'nats://127.0.0.1:1/x', '-r', '/srv'], /-r has no meaning with --stream/],
+    [['--stream', 'nats://127.0.0.1:1/x', '--since', 'soonish'], /--since: 'soonish' is neither a date nor a duration/],
   ];
   for (const [args, message] of cases) {
     const exec = spawnTswatch(['exec', ...args, '--', 'true']);
@@ -261,7 +261,7 @@ test('exec --from: wrong flags are errors naming the flag and the fix', async ()
     assert.match(exec.stderr, message);
   }
   const broker = await Broker.nats();
-  const own = spawnTswatch(['exec', '--from', `nats://${broker.url}/x`, '--ignore-own', '--', 'true']);
+  const own = spawnTswatch(['exec', '--stream', `nats://${broker.url}/x`, '--ignore-own', '--', 'true']);
   assert.equal(await own.exited, 1);
   assert.match(own.stderr, /--ignore-own \(ignoreOwn\) needs local paths/);
 });
@@ -271,13 +271,13 @@ const DURABLE = execFileSync(process.execPath, [TSWATCH_BIN, 'tail', '--help'], 
 
 for (const kind of ['nats', 'redis'] as const) {
   test(
-    `exec --from ${kind}:// --durable: a restarted exec runs the command for what was published while it was down`,
+    `exec --stream ${kind}:// --durable: a restarted exec runs the command for what was published while it was down`,
     { skip: !DURABLE && 'durable consumers are not in this tree yet (branch h-durable): this is their contract' },
     async () => {
       const broker = await (kind === 'nats' ? Broker.nats() : Broker.redis());
       const url = `${kind}://${broker.url}/fleet${kind === 'nats' ? '.' : ':'}durable`;
       const out = join(tmpDir(), 'out');
-      const args = ['exec', '--from', url, '--durable', 'deployer', '--', ...recorder(out), '{path}'];
+      const args = ['exec', '--stream', url, '--durable', 'deployer', '--', ...recorder(out), '{path}'];
       const first = spawnTswatch(args);
       await first.waitStderr('Watches established.');
       const p = await publisher(url, 'alpha');
@@ -299,11 +299,11 @@ for (const kind of ['nats', 'redis'] as const) {
   );
 }
 
-test('restart --from: the command is restarted by a change on another host', async () => {
+test('restart --stream: the command is restarted by a change on another host', async () => {
   const broker = await Broker.redis();
   const url = `redis://${broker.url}/fleet:restart`;
   const log = join(tmpDir(), 'log');
-  const run = spawnTswatch(['restart', '--from', url, '/etc/app', '--', 'sh', '-c', `echo started >> '${log}'; exec sleep 1000`]);
+  const run = spawnTswatch(['restart', '--stream', url, '/etc/app', '--', 'sh', '-c', `echo started >> '${log}'; exec sleep 1000`]);
   await run.waitStderr('Watches established.');
   await waitFor(() => existsSync(log) && readFileSync(log, 'utf8') === 'started\n', 'the first start');
   const p = await publisher(url, 'cfg1');
