@@ -21,7 +21,7 @@ import { LogTail } from './log-tail.js';
 import { openMailPipeline, type MailPipeline } from './mail-pipeline.js';
 import { CHECK_EVENTS, RuleMatcher, TAIL_EVENTS } from './rule-matcher.js';
 import { smtpTransportConfig } from './smtp-config.js';
-import { followStream, type StreamInput } from './stream-input.js';
+import type { FollowedStream } from '../fleet/follow-stream.js';
 
 export interface AlertEmailIO {
   /** Where --dry-run prints the mails. Default process.stdout. */
@@ -56,7 +56,7 @@ export class AlertEmail extends EventEmitter {
   private readonly io: AlertEmailIO;
   private pipeline: MailPipeline | undefined;
   private notifier: Notifier | undefined;
-  private input: StreamInput | undefined;
+  private input: FollowedStream | undefined;
   private readonly rules: ActiveRule[] = [];
   private readonly serial = new KeyedSerial((err) => this.emit('error', err));
   private readonly sending = new Set<Promise<unknown>>();
@@ -85,7 +85,10 @@ export class AlertEmail extends EventEmitter {
 
     o.rules.forEach((rule, index) => this.rules.push(this.activate(rule, index)));
     try {
-      if (o.stream) this.input = await followStream(o.stream, (event, time) => this.onEvent(event, time), (err) => this.emit('error', err));
+      if (o.stream) {
+        const { followStream } = await import('../fleet/follow-stream.js'); // broker clients only when used
+        this.input = await followStream(o.stream, (event, time) => this.onEvent(event, time.getTime()), (err) => this.emit('error', err));
+      }
       else await this.watch();
     } catch (err) {
       await pipeline.outbox.close();

@@ -19,4 +19,3 @@ export type { MailView } from './mail-templates.js';
 export { describeSmtp, smtpTransportConfig, SMTP_SECURITY, type SmtpOptions, type SmtpSecurity } from './smtp-config.js';
 export type { SpoolEntry } from './spool.js';
 export { LogTail } from './log-tail.js';
-export { shownUrl } from './stream-input.js';

@@ -21,9 +21,9 @@ export function recordEvent(r: FleetRecord): Event {
  * at-least-once hop (MQTT QoS 1, a re-send after a crash) is dropped by id (the last 100,000 remembered).
  * An EventSource for anything that takes events: `tswatch tail`, and the recipes.
  */
-export async function* fleetEvents(config: SinkConfig, options: SourceOptions = {}): AsyncGenerator<FleetEvent> {
+export async function* fleetEvents(config: SinkConfig, options: SourceOptions & { seen?: Set<string> } = {}): AsyncGenerator<FleetEvent> {
   const records = await fleetRecords(config, options);
-  const seen = new Set<string>();
+  const seen = options.seen ?? new Set<string>();
   for await (const record of records) {
     if (seen.has(record.id)) continue;
     seen.add(record.id);

@@ -20,25 +20,37 @@ export interface FollowedStream {
 const START_TIMEOUT_MS = 10_000;
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 30_000;
+/** Opened again without a durable consumer, a stream that keeps history is read from this long before
+ * the last event (agents' clocks differ); what was already handed over is skipped by id. */
+const REOPEN_OVERLAP_MS = 5000;
+
+function streamError(url: string, err: unknown, hint: string): TswatchError {
+  if (err instanceof TswatchError) return err;
+  return new TswatchError(`stream ${url}: ${err instanceof Error ? err.message : String(err)}`, { code: 'EBROKER', hint, cause: err });
+}
 
 /**
- * Follow a fleet stream, handing each event (and the time it happened) to `onEvent`. Resolves once
- * subscribed; throws (a TswatchError naming the URL) when the broker cannot be reached now. The broker
- * clients reconnect by themselves; a stream that fails later anyway (a record that is not JSON, a
- * permission taken away) goes to `onError` and is opened again with backoff, never fatal: a durable
- * consumer resumes where it stopped; otherwise it is read from now on (`since` is for the first start),
- * so what was published meanwhile is missed, and the message says so.
+ * Follow a fleet stream, handing each event (and the time it happened) to `onEvent`: what `tswatch exec
+ * --stream`, a `stream:` watch and `tswatch alert --stream` read. Resolves once subscribed; throws (a
+ * TswatchError naming the URL) when the broker cannot be reached now. The broker clients reconnect by
+ * themselves; a stream that fails anyway (a permission taken away, the key replaced) goes to `onError`
+ * and is opened again with backoff, never fatal: a durable consumer resumes where it stopped; otherwise
+ * NATS and Redis are read again from a little before the last event (repeats skipped by id) and MQTT,
+ * which keeps no history, from now (the message says what is missed).
  */
 export async function followStream(
   stream: StreamToFollow,
   onEvent: (event: Event, time: Date) => void,
-  onError: (err: Error) => void,
+  onError: (err: TswatchError) => void,
 ): Promise<FollowedStream> {
   const { config, durable } = stream;
   const url = shownUrl(config.url);
+  const history = !/^mqtts?:/i.test(config.url);
   const abort = new AbortController();
   const signal = abort.signal;
   let since = stream.since;
+  let last: Date | undefined;
+  const seen = new Set<string>(); // across openings: a record read again after a reopen is not handed over twice
   let subscribed!: () => void;
   const ready = new Promise<void>((resolve) => (subscribed = resolve));
   let up = false;
@@ -51,16 +63,19 @@ export async function followStream(
   const reading = (async () => {
     while (!signal.aborted) {
       try {
-        const events = fleetEvents(config, { signal, onReady, ...(since && { since }), ...(durable !== undefined && { durable }) });
-        for await (const { event, time } of events) onEvent(event, time);
+        const events = fleetEvents(config, { signal, onReady, seen, ...(since && { since }), ...(durable !== undefined && { durable }) });
+        for await (const { event, time } of events) {
+          last = time;
+          onEvent(event, time);
+        }
         if (signal.aborted) return;
         throw new Error('the stream ended');
       } catch (err) {
         if (!up || signal.aborted) throw err;
-        const missed = durable === undefined ? ' (events published meanwhile are missed: a durable consumer gets them)' : '';
-        onError(new Error(`${url}: ${err instanceof Error ? err.message : String(err)}; following it again in ${delay / 1000} s${missed}`));
+        const missed = durable === undefined && !history ? ' (events published meanwhile are missed: a durable consumer gets them)' : '';
+        onError(streamError(url, err, `following it again in ${delay / 1000} s${missed}`));
       }
-      since = durable === undefined ? undefined : since;
+      if (durable === undefined) since = history && last ? new Date(last.getTime() - REOPEN_OVERLAP_MS) : undefined;
       await sleep(delay, undefined, { signal }).catch(() => {});
       delay = Math.min(delay * 2, RETRY_MAX_MS);
     }
@@ -74,12 +89,7 @@ export async function followStream(
   } catch (err) {
     abort.abort();
     reading.catch(() => {});
-    if (err instanceof TswatchError) throw err;
-    throw new TswatchError(`cannot follow ${url}: ${err instanceof Error ? err.message : String(err)}`, {
-      code: 'ECONNREFUSED',
-      hint: 'check that the broker runs and that the URL (host, port, subject or stream) is right; credentials as for --sink (TSWATCH_NATS_TOKEN, TSWATCH_REDIS_PASSWORD, …)',
-      cause: err,
-    });
+    throw streamError(url, err, 'start the broker or correct the URL (host, port, subject or stream); credentials as for --sink (TSWATCH_NATS_TOKEN, TSWATCH_REDIS_PASSWORD, …)');
   } finally {
     clearTimeout(timer);
   }

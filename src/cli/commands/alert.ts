@@ -152,7 +152,8 @@ Broker credentials and TLS as for --sink (TSWATCH_NATS_TOKEN, TSWATCH_REDIS_PASS
     .action(async (paths: string[], flags: AlertFlags) => {
       const options = alertOptions(paths, flags);
       if (flags.stream !== undefined) (await import('../../../recipes/fleet/index.js')).parseSinkUrl(flags.stream, '--stream');
-      const { AlertEmail, describeSmtp, shownUrl, smtpTransportConfig } = await import('../../../recipes/alert/index.js');
+      const { AlertEmail, describeSmtp, smtpTransportConfig } = await import('../../../recipes/alert/index.js');
+      const { shownUrl } = await import('../../../recipes/fleet/open-sink.js');
       const alert = new AlertEmail(options);
       const say = (text: string): void => void (flags.quiet || process.stderr.write(`tswatch: ${text}\n`));
       const describe = (err: unknown): string => (err instanceof TswatchError ? err.describe() : (err as Error).message);
