@@ -18,11 +18,16 @@ export async function* mqttRecords(url: URL, config: SinkConfig, options: Source
   }
   const durable = options.durable;
   const client = await mqttClient(url, config, durable === undefined, durable === undefined ? undefined : `tswatch-${durable}`);
-  let message: { packet: IPublishPacket; done: () => void } | undefined;
+  // The message handed over and not yet taken, and the one taken and not yet acknowledged. `done()`
+  // sends the PUBACK; `done(error)` lets the client go on without one (the broker sends it again).
+  let waiting: { packet: IPublishPacket; done: (err?: Error) => void } | undefined;
+  let taken: typeof waiting;
+  let stopping = false;
   let wake: (() => void) | undefined;
   // A session's queued messages come right after connecting, before subscribe: take them from the start.
   client.handleMessage = (packet, done) => {
-    message = { packet, done: () => done() };
+    if (stopping) return done(NOT_TAKEN);
+    waiting = { packet, done };
     wake?.();
   };
   const stop = (): void => wake?.();
@@ -42,17 +47,24 @@ export async function* mqttRecords(url: URL, config: SinkConfig, options: Source
   });
   try {
     while (!options.signal?.aborted) {
-      if (message === undefined && failed === undefined) await new Promise<void>((resolve) => (wake = resolve));
+      if (waiting === undefined && failed === undefined) await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;
       if (failed) throw failed;
-      const taken = message;
-      message = undefined;
+      taken = waiting;
+      waiting = undefined;
       if (taken === undefined) continue;
       yield JSON.parse(taken.packet.payload.toString()) as FleetRecord;
       taken.done(); // PUBACK; the client hands over the next one
+      taken = undefined;
     }
   } finally {
-    // Durable: a clean end, so the PUBACKs written last reach the broker (a forced one drops them).
+    // Unblock the client without acknowledging, then end cleanly, so the PUBACKs written last reach the
+    // broker (a forced end drops them; a clean one waits for the client to read on).
+    stopping = true;
+    taken?.done(NOT_TAKEN);
+    waiting?.done(NOT_TAKEN);
     await client.endAsync(durable === undefined);
   }
 }
+
+const NOT_TAKEN = new Error('not consumed');
