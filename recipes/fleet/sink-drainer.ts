@@ -1,3 +1,4 @@
+import type { TswatchError } from '../../src/index.js';
 import type { EventOutbox } from './event-outbox.js';
 import type { FleetRecord, Sink, SinkMessage } from './sink.js';
 
@@ -74,7 +75,10 @@ export class SinkDrainer {
       } catch (err) {
         this.outbox.rewind();
         if (!this.failing) {
-          this.options.say?.(`sink ${this.sink.name}: ${(err as Error).message}; events wait in the outbox, retrying with backoff`);
+          // A TswatchError names the sink itself and says what to do.
+          const { message, hint } = err as Partial<TswatchError>;
+          const what = message?.startsWith(this.sink.name) ? message : `${this.sink.name}: ${message}`;
+          this.options.say?.(`sink ${what}; events wait in the outbox, retrying with backoff${hint ? `\n  ${hint}` : ''}`);
         }
         this.failing = true;
         await new Promise<void>((resolve) => {

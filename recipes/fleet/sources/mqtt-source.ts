@@ -1,6 +1,7 @@
 import type { IPublishPacket } from 'mqtt';
 import { TswatchError } from '../../../src/index.js';
-import { mqttClient, mqttTopic } from '../sinks/mqtt-sink.js';
+import { sinkName } from '../credentials.js';
+import { mqttClient, mqttConnected, mqttTopic } from '../sinks/mqtt-sink.js';
 import type { FleetRecord, SinkConfig } from '../sink.js';
 import type { SourceOptions } from './source-options.js';
 
@@ -41,11 +42,12 @@ export async function* mqttRecords(url: URL, config: SinkConfig, options: Source
   };
   client.once('connect', (connack) => connack.sessionPresent && onReady());
   let failed: Error | undefined;
-  client.subscribeAsync(mqttTopic(url), { qos: 1 }).then(onReady, (err: Error) => {
-    failed = err;
-    wake?.();
-  });
   try {
+    await mqttConnected(client, sinkName(config.url)); // a refused certificate or login is said, not retried
+    client.subscribeAsync(mqttTopic(url), { qos: 1 }).then(onReady, (err: Error) => {
+      failed = err;
+      wake?.();
+    });
     while (!options.signal?.aborted) {
       if (waiting === undefined && failed === undefined) await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;

@@ -1,5 +1,7 @@
 import { hostname } from 'node:os';
 import type { RedisClientType } from 'redis';
+import { TswatchError } from '../../../src/index.js';
+import { brokerError, sinkName } from '../credentials.js';
 import { redisConnect, redisStream } from '../sinks/redis-sink.js';
 import type { FleetRecord, SinkConfig } from '../sink.js';
 import type { SourceOptions } from './source-options.js';
@@ -56,7 +58,8 @@ export async function* redisRecords(url: URL, config: SinkConfig, options: Sourc
         delay = 100;
       } catch (err) {
         if (options.signal?.aborted) break;
-        if (!(err instanceof Error) || /WRONGTYPE|NOPERM|NOAUTH|WRONGPASS/.test(err.message)) throw err;
+        if (!(err instanceof Error) || /WRONGTYPE|NOPERM|NOAUTH|WRONGPASS/.test(err.message)) throw brokerError('redis', sinkName(config.url), err);
+        if (err instanceof TswatchError && err.code !== 'ECONNREFUSED') throw err; // a refused certificate or login
         quietly(client);
         await new Promise((resolve) => setTimeout(resolve, delay));
         delay = Math.min(delay * 2, 5000);
