@@ -12,14 +12,14 @@ export interface Credentials {
   creds?: Uint8Array;
 }
 
-function readSecret(file: string, what: string): string {
+function readSecret(file: string, what: string, hint = 'give a readable file holding only the secret (mode 600)'): string {
   try {
     return readFileSync(file, 'utf8').trim();
   } catch (err) {
     throw new TswatchError(`${what}: cannot read '${file}': ${(err as Error).message}`, {
       code: (err as NodeJS.ErrnoException).code ?? 'EIO',
       path: file,
-      hint: 'give a readable file holding only the secret (mode 600)',
+      hint,
     });
   }
 }
@@ -52,7 +52,10 @@ export function credentials(kind: BrokerKind, url: URL, config: SinkConfig, env:
 export function tlsMaterial(tls: TlsOptions | undefined, env: NodeJS.ProcessEnv = process.env): { ca?: string; cert?: string; key?: string; rejectUnauthorized?: boolean } | undefined {
   const files = { ca: tls?.ca ?? env.TSWATCH_TLS_CA, cert: tls?.cert ?? env.TSWATCH_TLS_CERT, key: tls?.key ?? env.TSWATCH_TLS_KEY };
   const out: { ca?: string; cert?: string; key?: string; rejectUnauthorized?: boolean } = {};
-  for (const key of ['ca', 'cert', 'key'] as const) if (files[key]) out[key] = readSecret(files[key]!, `TLS ${key}`);
+  for (const key of ['ca', 'cert', 'key'] as const) {
+    const what = tls?.[key] ? `tls.${key}` : `TSWATCH_TLS_${key.toUpperCase()}`;
+    if (files[key]) out[key] = readSecret(files[key]!, what, `${what}: give a readable PEM file`);
+  }
   if (tls?.rejectUnauthorized === false) out.rejectUnauthorized = false;
   return Object.keys(out).length > 0 ? out : undefined;
 }

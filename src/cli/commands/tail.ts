@@ -73,7 +73,9 @@ export function tailCommand(): Command {
 ${EVENTS_HELP}
 
 Credentials and TLS as for --sink: TSWATCH_NATS_TOKEN, TSWATCH_NATS_CREDS, TSWATCH_REDIS_PASSWORD,
-TSWATCH_MQTT_USER / TSWATCH_MQTT_PASSWORD, TSWATCH_TLS_CA. A record seen twice (same id) is printed once.
+TSWATCH_MQTT_USER / TSWATCH_MQTT_PASSWORD (each also *_FILE); TLS with rediss://, mqtts://, nats:// to a TLS
+server, a private CA in TSWATCH_TLS_CA (client certificate: TSWATCH_TLS_CERT, TSWATCH_TLS_KEY). A record
+seen twice (same id) is printed once.
 
 --durable NAME: a NATS durable consumer, a Redis consumer group (this host is its consumer) or an MQTT
 persistent session (client id tswatch-NAME). A record counts as read once the next one is asked for, so

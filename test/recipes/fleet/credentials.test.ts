@@ -7,6 +7,7 @@ import { FleetPublisher, fleetRecords, type SinkConfig } from '../../../recipes/
 import { TswatchError } from '../../../src/index.js';
 import { Broker, type BrokerSecurity } from '../../helpers/brokers.js';
 import { follow, publishCreates } from '../../helpers/fleet.js';
+import { spawnTswatch } from '../../helpers/spawn-cli.js';
 import { testCerts } from '../../helpers/test-certs.js';
 import { tmpDir } from '../../helpers/tmp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
@@ -202,3 +203,28 @@ for (const c of AUTH) {
     assertSays(await sinkSays({ url }, c.wrong), url, 'refused', c.variable);
   });
 }
+
+test('CLI: tswatch --sink and tail over TLS with TSWATCH_TLS_CA and credentials from the environment; a wrong CA is said once', async () => {
+  const broker = await Broker.mosquitto({ tls: certs, user: 'agent', password: SECRET });
+  const url = `mqtts://${broker.url}/fleet/cli`;
+  const env = { TSWATCH_TLS_CA: certs.ca, TSWATCH_MQTT_USER: 'agent', TSWATCH_MQTT_PASSWORD: SECRET };
+  const [watched, outbox] = [tmpDir(), tmpDir()];
+  const tail = spawnTswatch(['tail', url, '--format', '%H %f'], env);
+  await tail.waitStderr('Following');
+  const refused = spawnTswatch(['-m', '-e', 'create', '--sink', url, '--host', 'web1', '--outbox', outbox, watched], { ...env, TSWATCH_TLS_CA: certs.otherCa });
+  await refused.waitStderr('Watches established.');
+  writeFileSync(join(watched, 'a'), '');
+  await refused.waitStderr('retrying');
+  refused.child.kill('SIGTERM');
+  await refused.exited;
+  assertSays(refused.stderr, url, 'TLS', 'TSWATCH_TLS_CA');
+  assert.equal(refused.stderr.split('TLS:').length, 2, `said once: ${refused.stderr}`);
+  const agent = spawnTswatch(['-m', '-e', 'create', '--sink', url, '--host', 'web1', '--outbox', outbox, watched], env);
+  await agent.waitStderr('events from before are waiting in the outbox');
+  writeFileSync(join(watched, 'b'), '');
+  await tail.waitLines(2);
+  assert.deepEqual(tail.lines(), ['web1 a', 'web1 b']);
+  agent.child.kill('SIGTERM');
+  tail.child.kill('SIGTERM');
+  assert.equal(await agent.exited, 0);
+});
