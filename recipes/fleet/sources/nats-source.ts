@@ -46,8 +46,8 @@ function checkDurableName(name: string): void {
  * come in bounded fetches (one pull request each, ending when full or after a second), and each fetch is
  * read to its end even when stopping: what was not consumed is nak'ed there, so a successor under the
  * same name gets it at once instead of after the ack wait (30 s). Only a crash leaves records waiting
- * that long. A push durable hangs on nats-server 2.9 (Debian 12's); `consume()` pre-fetches more than it
- * hands out, and a stop loses those to the ack wait.
+ * that long. Tried on nats-server 2.9.10 (Debian 12's): a push durable hung there; `consume()` works but
+ * pre-fetches more than it hands out, and a stop leaves those to the ack wait (measured: 30 s).
  */
 async function* durableRecords(nats: Nats, nc: NatsConnection, stream: string, subject: string, durable: string, options: SourceOptions): AsyncGenerator<FleetRecord> {
   const jsm = await nc.jetstreamManager();
