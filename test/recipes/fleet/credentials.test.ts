@@ -204,15 +204,15 @@ for (const c of AUTH) {
   });
 }
 
-test('CLI: tswatch --sink and tail over TLS with TSWATCH_TLS_CA and credentials from the environment; a wrong CA is said once, the event kept', async () => {
+test('CLI: tswatch --sink and tail over TLS with TSWATCH_TLS_CA and credentials from the environment; a wrong CA is said once, the event kept and sent once the CA is right', async () => {
   const broker = await Broker.mosquitto({ tls: certs, user: 'agent', password: SECRET });
   const url = `mqtts://${broker.url}/fleet/cli`;
   const env = { TSWATCH_TLS_CA: certs.ca, TSWATCH_MQTT_USER: 'agent', TSWATCH_MQTT_PASSWORD: SECRET };
-  const watched = tmpDir();
+  const [watched, outbox] = [tmpDir(), tmpDir()];
   const tail = spawnTswatch(['tail', url, '--format', '%H %f'], env);
   await tail.waitStderr('Following');
   const agent = (caFile: string): ReturnType<typeof spawnTswatch> =>
-    spawnTswatch(['-m', '-e', 'create', '--sink', url, '--host', 'web1', '--outbox', tmpDir(), watched], { ...env, TSWATCH_TLS_CA: caFile });
+    spawnTswatch(['-m', '-e', 'create', '--sink', url, '--host', 'web1', '--outbox', outbox, watched], { ...env, TSWATCH_TLS_CA: caFile });
   const refused = agent(certs.otherCa);
   await refused.waitStderr('Watches established.');
   writeFileSync(join(watched, 'a'), '');
@@ -222,11 +222,11 @@ test('CLI: tswatch --sink and tail over TLS with TSWATCH_TLS_CA and credentials 
   assertSays(refused.stderr, url, 'TLS', 'TSWATCH_TLS_CA');
   assert.equal(refused.stderr.split('TLS:').length, 2, `said once: ${refused.stderr}`);
   assert.ok(refused.stderr.includes('events wait in the outbox'), refused.stderr);
-  const trusting = agent(certs.ca);
+  const trusting = agent(certs.ca); // the CA fixed: what waited in the outbox goes now
   await trusting.waitStderr('Watches established.');
   writeFileSync(join(watched, 'b'), '');
-  await waitFor(() => tail.lines().length >= 1, `a line from tail: ${tail.stdout} ${tail.stderr}; the agent said: ${trusting.stderr}`);
-  assert.deepEqual(tail.lines(), ['web1 b']);
+  await waitFor(() => tail.lines().length >= 2, `2 lines from tail: ${tail.stdout} ${tail.stderr}; the agent said: ${trusting.stderr}`);
+  assert.deepEqual(tail.lines(), ['web1 a', 'web1 b']);
   trusting.child.kill('SIGTERM');
   tail.child.kill('SIGTERM');
   assert.equal(await trusting.exited, 0);
