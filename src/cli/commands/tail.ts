@@ -79,8 +79,8 @@ seen twice (same id) is printed once.
 
 --durable NAME: a NATS durable consumer, a Redis consumer group (this host is its consumer) or an MQTT
 persistent session (client id tswatch-NAME). A record counts as read once the next one is asked for, so
-after a stop or a crash the same NAME prints everything not yet read, and what came meanwhile (the last
-one may come twice). --since applies only when NAME is new. Other names read independently.
+after a stop or a crash the same NAME prints everything not yet read, and what came meanwhile (at least
+once: the last record may come again, after a crash the last few). --since applies only when NAME is new. Other names read independently.
 
 Examples:
   tswatch tail nats://broker:4222/fleet.files                      every host, from now
