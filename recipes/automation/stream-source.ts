@@ -1,7 +1,7 @@
 import picomatch from 'picomatch';
 import type { Event, WatchSpec } from '../../src/index.js';
 import type { FollowedStream } from '../fleet/follow-stream.js';
-import { shownUrl } from '../fleet/open-sink.js';
+import { sinkName } from '../fleet/credentials.js';
 import { parseSince } from '../fleet/parse-since.js';
 import type { SinkConfig } from '../fleet/sink.js';
 import type { SourceListener, UnitSource } from './unit-source.js';
@@ -65,6 +65,6 @@ export class StreamSource implements UnitSource {
   }
 
   status(): { backend: string; watches: number; stream: string } {
-    return { backend: new URL(this.input.sink.url).protocol.slice(0, -1), watches: 0, stream: shownUrl(this.input.sink.url) };
+    return { backend: new URL(this.input.sink.url).protocol.slice(0, -1), watches: 0, stream: sinkName(this.input.sink.url) };
   }
 }

@@ -12,14 +12,14 @@ export interface Credentials {
   creds?: Uint8Array;
 }
 
-function readSecret(file: string, what: string): string {
+function readSecret(file: string, what: string, hint = 'give a readable file holding only the secret (mode 600)'): string {
   try {
     return readFileSync(file, 'utf8').trim();
   } catch (err) {
     throw new TswatchError(`${what}: cannot read '${file}': ${(err as Error).message}`, {
       code: (err as NodeJS.ErrnoException).code ?? 'EIO',
       path: file,
-      hint: 'give a readable file holding only the secret (mode 600)',
+      hint,
     });
   }
 }
@@ -52,7 +52,10 @@ export function credentials(kind: BrokerKind, url: URL, config: SinkConfig, env:
 export function tlsMaterial(tls: TlsOptions | undefined, env: NodeJS.ProcessEnv = process.env): { ca?: string; cert?: string; key?: string; rejectUnauthorized?: boolean } | undefined {
   const files = { ca: tls?.ca ?? env.TSWATCH_TLS_CA, cert: tls?.cert ?? env.TSWATCH_TLS_CERT, key: tls?.key ?? env.TSWATCH_TLS_KEY };
   const out: { ca?: string; cert?: string; key?: string; rejectUnauthorized?: boolean } = {};
-  for (const key of ['ca', 'cert', 'key'] as const) if (files[key]) out[key] = readSecret(files[key]!, `TLS ${key}`);
+  for (const key of ['ca', 'cert', 'key'] as const) {
+    const what = tls?.[key] ? `tls.${key}` : `TSWATCH_TLS_${key.toUpperCase()}`;
+    if (files[key]) out[key] = readSecret(files[key]!, what, `${what}: give a readable PEM file`);
+  }
   if (tls?.rejectUnauthorized === false) out.rejectUnauthorized = false;
   return Object.keys(out).length > 0 ? out : undefined;
 }
@@ -68,4 +71,52 @@ export async function loadOptional<T>(pkg: string, what: string): Promise<T> {
       hint: `npm install ${pkg} (next to tswatch, or globally with -g when tswatch is global)`,
     });
   }
+}
+
+/** A sink or source URL fit to print: a password in it left out. */
+export function sinkName(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password === '') return url;
+    u.password = '***';
+    return u.href;
+  } catch {
+    return url;
+  }
+}
+
+const CREDENTIAL_HINT: Record<BrokerKind, string> = {
+  nats: 'set TSWATCH_NATS_TOKEN (or TSWATCH_NATS_TOKEN_FILE), TSWATCH_NATS_USER with TSWATCH_NATS_PASSWORD (or TSWATCH_NATS_PASSWORD_FILE, passwordFile), or TSWATCH_NATS_CREDS (credsFile)',
+  redis: 'set TSWATCH_REDIS_PASSWORD (or TSWATCH_REDIS_PASSWORD_FILE, passwordFile), and TSWATCH_REDIS_USER for an ACL user',
+  mqtt: 'set TSWATCH_MQTT_USER and TSWATCH_MQTT_PASSWORD (or TSWATCH_MQTT_PASSWORD_FILE, passwordFile)',
+  http: 'set TSWATCH_HTTP_TOKEN (Bearer), or TSWATCH_HTTP_USER and TSWATCH_HTTP_PASSWORD (Basic)',
+};
+
+/** Certificate checks that fail (OpenSSL's codes, Node's ERR_TLS_*, a TLS client on a plain port). */
+const TLS_FAILURE = /CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET)|^ERR_TLS|^ERR_SSL|EPROTO/;
+/** Refused credentials: NATS, Redis (NOAUTH, WRONGPASS), MQTT CONNACK 4/5 (v3.1.1) and 134/135 (v5). */
+const AUTH_FAILURE = /AUTHORIZATION_VIOLATION|AUTHENTICATION_EXPIRED|^NOAUTH|^WRONGPASS|^NOPERM|Not authorized|Bad username or password/i;
+
+/**
+ * A broker's or webhook's refusal (an untrusted certificate, credentials missing or wrong, nothing
+ * listening) as an error naming the sink and what to set; anything else as it is. Messages come from
+ * the server or TLS, never hold the secret.
+ */
+export function brokerError(kind: BrokerKind, name: string, err: unknown): unknown {
+  if (!(err instanceof Error) || err instanceof TswatchError) return err;
+  const code = String((err as NodeJS.ErrnoException).code ?? '');
+  if (TLS_FAILURE.test(code)) {
+    return new TswatchError(`${name}: TLS: ${err.message}`, {
+      code: 'ETLS',
+      cause: err,
+      hint: 'to trust a private CA give its certificate (PEM) as tls.ca in the sink config or TSWATCH_TLS_CA=/path/ca.pem',
+    });
+  }
+  if (AUTH_FAILURE.test(code) || AUTH_FAILURE.test(err.message) || code === '4' || code === '5' || code === '134' || code === '135') {
+    return new TswatchError(`${name}: the server refused the credentials (${err.message.replace(/^'|'$/g, '')})`, { code: 'EACCES', cause: err, hint: CREDENTIAL_HINT[kind] });
+  }
+  if (code === 'ECONNREFUSED' || code === 'CONNECTION_REFUSED') {
+    return new TswatchError(`${name}: nothing listens there (${err.message})`, { code: 'ECONNREFUSED', cause: err, hint: 'is the broker running, and is the host:port right?' });
+  }
+  return err;
 }

@@ -4,9 +4,10 @@ import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { jsonRecord } from '../../handlers/event-format.js';
 import { type Event, TswatchError } from '../../src/index.js';
+import { sinkName } from './credentials.js';
 import { EventOutbox, type FsyncPolicy } from './event-outbox.js';
 import { makeDirs } from '../make-dirs.js';
-import { openSink, shownUrl } from './open-sink.js';
+import { openSink } from './open-sink.js';
 import type { Sink, SinkConfig } from './sink.js';
 import { SinkDrainer } from './sink-drainer.js';
 
@@ -112,9 +113,9 @@ export class FleetPublisher {
     }
     const lanes = options.sinks.map((config, i) => {
       const outbox = new EventOutbox({ ...options.outbox, dir: join(dir, outboxName(config.url)) }, (count, total) =>
-        say(`sink ${shownUrl(config.url)}: outbox full, dropped the ${count} oldest events (${total} dropped since start)`),
+        say(`sink ${sinkName(config.url)}: outbox full, dropped the ${count} oldest events (${total} dropped since start)`),
       );
-      if (outbox.pending > 0) say(`sink ${shownUrl(config.url)}: ${outbox.pending} events from before are waiting in the outbox`);
+      if (outbox.pending > 0) say(`sink ${sinkName(config.url)}: ${outbox.pending} events from before are waiting in the outbox`);
       return { outbox, drainer: new SinkDrainer(outbox, sinks[i]!, { ...options, say }) };
     });
     return new FleetPublisher(lanes, options.host ?? hostname(), unlock);

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Event, TswatchError } from '../../src/index.js';
 import { fleetEvents } from './fleet-source.js';
-import { shownUrl } from './open-sink.js';
+import { sinkName } from './credentials.js';
 import type { SinkConfig } from './sink.js';
 
 /** A fleet stream to follow: which, from when, under which durable consumer. */
@@ -44,7 +44,7 @@ export async function followStream(
   onError: (err: TswatchError) => void,
 ): Promise<FollowedStream> {
   const { config, durable } = stream;
-  const url = shownUrl(config.url);
+  const url = sinkName(config.url);
   const history = !/^mqtts?:/i.test(config.url);
   const abort = new AbortController();
   const signal = abort.signal;

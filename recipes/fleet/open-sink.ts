@@ -27,14 +27,6 @@ export function parseSinkUrl(text: string, what = '--sink'): URL {
   return url;
 }
 
-/** A sink URL to show (status, web page): a password in it is masked. */
-export function shownUrl(url: string): string {
-  const u = new URL(url);
-  if (u.password === '') return url;
-  u.password = '***';
-  return u.href;
-}
-
 /** The sink for a config, its module (and broker client package) loaded only now. */
 export async function openSink(config: SinkConfig): Promise<Sink> {
   const url = parseSinkUrl(config.url);

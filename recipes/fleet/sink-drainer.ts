@@ -1,5 +1,5 @@
+import type { TswatchError } from '../../src/index.js';
 import type { EventOutbox } from './event-outbox.js';
-import { shownUrl } from './open-sink.js';
 import type { FleetRecord, Sink, SinkMessage } from './sink.js';
 
 export interface DrainerOptions {
@@ -17,8 +17,6 @@ export interface DrainerOptions {
  */
 export class SinkDrainer {
   delivered = 0;
-  /** The sink's URL as shown in messages and status (a password in it masked). */
-  readonly name: string;
   private wake: (() => void) | undefined;
   private closed = false;
   private failing = false;
@@ -29,8 +27,12 @@ export class SinkDrainer {
     private readonly sink: Sink,
     private readonly options: DrainerOptions = {},
   ) {
-    this.name = shownUrl(sink.name);
     this.done = this.loop();
+  }
+
+  /** The sink's URL as shown in messages and status (a password in it masked). */
+  get name(): string {
+    return this.sink.name;
   }
 
   /** New records are in the outbox. */
@@ -74,7 +76,10 @@ export class SinkDrainer {
       } catch (err) {
         this.outbox.rewind();
         if (!this.failing) {
-          this.options.say?.(`sink ${this.name}: ${(err as Error).message}; events wait in the outbox, retrying with backoff`);
+          // A TswatchError names the sink itself and says what to do.
+          const { message, hint } = err as Partial<TswatchError>;
+          const what = message?.startsWith(this.sink.name) ? message : `${this.sink.name}: ${message}`;
+          this.options.say?.(`sink ${what}; events wait in the outbox, retrying with backoff${hint ? `\n  ${hint}` : ''}`);
         }
         this.failing = true;
         await new Promise<void>((resolve) => {

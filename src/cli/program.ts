@@ -27,6 +27,8 @@ Fleet (--sink URL, repeatable): nats://HOST:4222/SUBJECT (JetStream), redis://HO
   mqtt://HOST:1883/TOPIC (QoS 1), http(s)://HOST/PATH (POST JSON batches), file:///PATH.jsonl or .csv.
   Records: the --json object plus host and id. Credentials: TSWATCH_NATS_TOKEN, TSWATCH_NATS_CREDS,
   TSWATCH_REDIS_PASSWORD, TSWATCH_MQTT_USER/PASSWORD, TSWATCH_HTTP_TOKEN (or *_FILE); follow with tswatch tail.
+  TLS: rediss://, mqtts://, https://, nats:// to a TLS server; a private CA: TSWATCH_TLS_CA=ca.pem (client
+  certificate: TSWATCH_TLS_CERT, TSWATCH_TLS_KEY).
 
 Exit status: 0 an event arrived (or -m ended normally), 1 an error, 2 the timeout passed.
 

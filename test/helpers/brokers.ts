@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import type { TestCerts } from './test-certs.js';
 import { tmpDir } from './tmp-dir.js';
 import { waitFor } from './wait-for.js';
 
@@ -73,30 +74,53 @@ export class Broker {
     await gone;
   }
 
-  /** nats-server with JetStream, storing in its temp dir. */
-  static async nats(): Promise<Broker> {
+  /** nats-server with JetStream, storing in its temp dir; with TLS (server cert and key) and/or auth. */
+  static async nats(secure: BrokerSecurity = {}): Promise<Broker> {
     const dir = tmpDir('tswatch-nats-');
     const port = await freePort();
-    return new Broker(port, dir, 'nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'js')]).start();
+    const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'js')];
+    if (secure.tls) args.push('--tls', '--tlscert', secure.tls.cert, '--tlskey', secure.tls.key);
+    if (secure.token) args.push('--auth', secure.token);
+    if (secure.user) args.push('--user', secure.user, '--pass', secure.password!);
+    return new Broker(port, dir, 'nats-server', args).start();
   }
 
   /** redis-server with an append-only file synced on every write: a restart keeps every acknowledged XADD. */
-  static async redis(): Promise<Broker> {
+  static async redis(secure: BrokerSecurity = {}): Promise<Broker> {
     const dir = tmpDir('tswatch-redis-');
     const port = await freePort();
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''];
+    const args = ['--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''];
+    if (secure.tls) {
+      args.push('--port', '0', '--tls-port', String(port), '--tls-cert-file', secure.tls.cert, '--tls-key-file', secure.tls.key);
+      args.push('--tls-ca-cert-file', secure.tls.ca, '--tls-auth-clients', 'no');
+    } else args.push('--port', String(port));
+    if (secure.password !== undefined && secure.user === undefined) args.push('--requirepass', secure.password);
+    if (secure.user !== undefined) args.push('--user', secure.user, 'on', `>${secure.password}`, '~*', '&*', '+@all', '--user', 'default', 'off');
     return new Broker(port, dir, 'redis-server', args).start();
   }
 
   /** mosquitto with persistence (queued QoS 1 messages for persistent sessions survive a restart). */
-  static async mosquitto(): Promise<Broker> {
+  static async mosquitto(secure: BrokerSecurity = {}): Promise<Broker> {
     const dir = tmpDir('tswatch-mqtt-');
     const port = await freePort();
     const conf = join(dir, 'mosquitto.conf');
-    writeFileSync(
-      conf,
-      [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence true', 'user root', `persistence_location ${dir}/`, 'max_queued_messages 0', 'max_inflight_messages 0', ''].join('\n'),
-    );
+    const lines = [`listener ${port} 127.0.0.1`, 'persistence true', 'user root', `persistence_location ${dir}/`, 'max_queued_messages 0', 'max_inflight_messages 0'];
+    if (secure.tls) lines.push(`cafile ${secure.tls.ca}`, `certfile ${secure.tls.cert}`, `keyfile ${secure.tls.key}`);
+    if (secure.user === undefined) lines.push('allow_anonymous true');
+    else {
+      const passwords = join(dir, 'passwords');
+      execFileSync('mosquitto_passwd', ['-b', '-c', passwords, secure.user, secure.password!]);
+      lines.push('allow_anonymous false', `password_file ${passwords}`);
+    }
+    writeFileSync(conf, `${lines.join('\n')}\n`);
     return new Broker(port, dir, 'mosquitto', ['-c', conf]).start();
   }
+}
+
+/** How a test broker is secured: TLS with these files, a NATS token, a user and password. */
+export interface BrokerSecurity {
+  tls?: TestCerts;
+  token?: string;
+  user?: string;
+  password?: string;
 }

@@ -17,17 +17,25 @@ export function publishCreates(publisher: FleetPublisher, n: number, from = 1): 
   publisher.flush();
 }
 
-/** Records arriving from a fleet stream, collected from the moment it resolves (it is subscribed then). */
-export async function follow(url: string, since?: Date): Promise<{ records: FleetRecord[]; stop: () => void }> {
+/**
+ * Records arriving from a fleet stream (repeats included), collected from the moment it resolves (it is
+ * subscribed then); with `take`, the loop stops after that many (`ended` resolves then).
+ */
+export async function follow(
+  url: string,
+  since?: Date,
+  { durable, take = Infinity }: { durable?: string; take?: number } = {},
+): Promise<{ records: FleetRecord[]; stop: () => void; ended: Promise<void> }> {
   const records: FleetRecord[] = [];
   const abort = new AbortController();
   let ready = false;
-  const source = await fleetRecords({ url }, { signal: abort.signal, onReady: () => (ready = true), ...(since && { since }) });
-  void (async () => {
-    for await (const record of source) records.push(record);
+  const options = { signal: abort.signal, onReady: () => (ready = true), ...(since && { since }), ...(durable !== undefined && { durable }) };
+  const source = await fleetRecords({ url }, options);
+  const ended = (async () => {
+    for await (const record of source) if (records.push(record) >= take) break;
   })().catch(() => {});
   await waitFor(() => ready, `${url} to be followed`);
-  return { records, stop: () => abort.abort() };
+  return { records, stop: () => abort.abort(), ended };
 }
 
 /** Sequence number of an id HOST:INSTANCE:SEQ. */

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { csvField } from '../../../handlers/event-format.js';
 import { inotifywaitNames, watchedName } from '../../../src/index.js';
 import { makeDirs } from '../../make-dirs.js';
+import { sinkName } from '../credentials.js';
 import type { FleetRecord, Sink, SinkConfig, SinkMessage } from '../sink.js';
 
 export const CSV_HEADER = 'id,host,time,watched,events,name';
@@ -30,7 +31,7 @@ export class FileSink implements Sink {
     url: URL,
     private readonly config: SinkConfig,
   ) {
-    this.name = config.url;
+    this.name = sinkName(config.url);
     this.file = fileURLToPath(url);
     this.csv = this.file.endsWith('.csv');
   }

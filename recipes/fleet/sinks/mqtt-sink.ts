@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
-import { credentials, loadOptional, tlsMaterial } from '../credentials.js';
+import { brokerError, credentials, loadOptional, sinkName, tlsMaterial } from '../credentials.js';
 import type { Sink, SinkConfig, SinkMessage } from '../sink.js';
 
 type Mqtt = typeof import('mqtt');
@@ -42,7 +42,7 @@ export class MqttSink implements Sink {
     private readonly url: URL,
     private readonly config: SinkConfig,
   ) {
-    this.name = config.url;
+    this.name = sinkName(config.url);
     this.topic = mqttTopic(url);
   }
 
@@ -50,7 +50,7 @@ export class MqttSink implements Sink {
     this.client ??= await mqttClient(this.url, this.config);
     const client = this.client;
     // Not connected: fail (the outbox keeps the batch, the outage is said) rather than queue in memory.
-    if (!client.connected) await connected(client, 5000);
+    await mqttConnected(client, this.name);
     await Promise.all(batch.map((m) => client.publishAsync(this.topic, m.json, { qos: 1 })));
   }
 
@@ -60,16 +60,22 @@ export class MqttSink implements Sink {
   }
 }
 
-function connected(client: MqttClient, ms: number): Promise<void> {
+/**
+ * Resolves when the client is connected; rejects on its next error (a refused certificate or login said
+ * as such) or after `ms`. The client goes on reconnecting either way.
+ */
+export function mqttConnected(client: MqttClient, name: string, ms = 5000): Promise<void> {
+  if (client.connected) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      client.off('connect', on);
-      reject(new Error(`not connected to the MQTT broker after ${ms / 1000} s`));
-    }, ms);
-    const on = (): void => {
+    const done = (err?: unknown): void => {
       clearTimeout(timer);
-      resolve();
+      client.off('connect', onConnect).off('error', onError);
+      if (err === undefined) resolve();
+      else reject(err);
     };
-    client.once('connect', on);
+    const onConnect = (): void => done();
+    const onError = (err: Error): void => done(brokerError('mqtt', name, err));
+    const timer = setTimeout(() => done(new Error(`not connected to the MQTT broker after ${ms / 1000} s`)), ms);
+    client.on('connect', onConnect).on('error', onError);
   });
 }

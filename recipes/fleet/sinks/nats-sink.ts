@@ -1,5 +1,5 @@
 import type { JetStreamClient, NatsConnection } from 'nats';
-import { credentials, loadOptional, tlsMaterial } from '../credentials.js';
+import { brokerError, credentials, loadOptional, sinkName, tlsMaterial } from '../credentials.js';
 import type { Sink, SinkConfig, SinkMessage } from '../sink.js';
 
 type Nats = typeof import('nats');
@@ -16,17 +16,21 @@ export async function natsConnect(url: URL, config: SinkConfig): Promise<{ nats:
   const { server } = natsTarget(url, config);
   const cred = credentials('nats', url, config);
   const tls = tlsMaterial(config.tls);
-  const nc = await nats.connect({
-    servers: server,
-    name: 'tswatch',
-    timeout: 5000,
-    maxReconnectAttempts: -1,
-    reconnectTimeWait: 250,
-    ...(cred.token && { token: cred.token }),
-    ...(cred.user && { user: cred.user, pass: cred.password }),
-    ...(cred.creds && { authenticator: nats.credsAuthenticator(cred.creds) }),
-    ...(tls && { tls: { ...tls, handshakeFirst: false } }),
-  });
+  const nc = await nats
+    .connect({
+      servers: server,
+      name: 'tswatch',
+      timeout: 5000,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      ...(cred.token && { token: cred.token }),
+      ...(cred.user && { user: cred.user, pass: cred.password }),
+      ...(cred.creds && { authenticator: nats.credsAuthenticator(cred.creds) }),
+      ...(tls && { tls: { ...tls, handshakeFirst: false } }),
+    })
+    .catch((err: unknown) => {
+      throw brokerError('nats', sinkName(config.url), err);
+    });
   return { nats, nc };
 }
 
@@ -44,7 +48,7 @@ export class NatsSink implements Sink {
     private readonly url: URL,
     private readonly config: SinkConfig,
   ) {
-    this.name = config.url;
+    this.name = sinkName(config.url);
     this.target = natsTarget(url, config);
   }
 

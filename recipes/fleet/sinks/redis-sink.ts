@@ -1,5 +1,5 @@
 import type { RedisClientType } from 'redis';
-import { credentials, loadOptional, tlsMaterial } from '../credentials.js';
+import { brokerError, credentials, loadOptional, sinkName, tlsMaterial } from '../credentials.js';
 import type { Sink, SinkConfig, SinkMessage } from '../sink.js';
 
 type Redis = typeof import('redis');
@@ -47,7 +47,13 @@ export async function redisConnect(url: URL, config: SinkConfig): Promise<RedisC
     },
   }) as unknown as RedisClientType;
   client.on('error', () => {}); // failures reach the caller through the commands
-  await client.connect();
+  try {
+    await client.connect();
+    await client.ping(); // no password where one is needed: NOAUTH now, not at the first command
+  } catch (err) {
+    if (client.isOpen) await client.disconnect().catch(() => {});
+    throw brokerError('redis', sinkName(config.url), err);
+  }
   return client;
 }
 
@@ -65,7 +71,7 @@ export class RedisSink implements Sink {
     private readonly url: URL,
     private readonly config: SinkConfig,
   ) {
-    this.name = config.url;
+    this.name = sinkName(config.url);
     this.stream = redisStream(url);
   }
 

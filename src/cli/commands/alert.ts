@@ -153,7 +153,7 @@ Broker credentials and TLS as for --sink (TSWATCH_NATS_TOKEN, TSWATCH_REDIS_PASS
       const options = alertOptions(paths, flags);
       if (flags.stream !== undefined) (await import('../../../recipes/fleet/index.js')).parseSinkUrl(flags.stream, '--stream');
       const { AlertEmail, describeSmtp, smtpTransportConfig } = await import('../../../recipes/alert/index.js');
-      const { shownUrl } = await import('../../../recipes/fleet/open-sink.js');
+      const { sinkName } = await import('../../../recipes/fleet/credentials.js');
       const alert = new AlertEmail(options);
       const say = (text: string): void => void (flags.quiet || process.stderr.write(`tswatch: ${text}\n`));
       const describe = (err: unknown): string => (err instanceof TswatchError ? err.describe() : (err as Error).message);
@@ -178,7 +178,7 @@ Broker credentials and TLS as for --sink (TSWATCH_NATS_TOKEN, TSWATCH_REDIS_PASS
       } else {
         const consumer = stream.durable === undefined ? 'no durable consumer' : `durable consumer ${stream.durable}`;
         say(`mails ${where}`);
-        say(`Following ${shownUrl(stream.config.url)} (${consumer}).`);
+        say(`Following ${sinkName(stream.config.url)} (${consumer}).`);
       }
       await untilSignal();
       await alert.stop();

@@ -10,6 +10,7 @@ interface TailFlags extends OutputFlags {
   host?: string[];
   event?: string[];
   since?: string;
+  durable?: string;
   count?: string;
   quiet?: boolean;
 }
@@ -47,6 +48,7 @@ export function tailCommand(): Command {
     .option('--host <glob>', 'only events from hosts matching this glob (repeatable)', collect)
     .option('-e, --event <events>', 'only these events (inotifywait names)', collect)
     .option('--since <time>', 'start at this time (ISO, or 15m / 2h / 7d ago); nats:// and redis:// only; default: now')
+    .option('--durable <name>', 'a consumer the broker remembers: a restart under this name goes on where it stopped, missing nothing')
     .option('-n, --count <n>', 'exit after printing this many events')
     .option('--format <fmt>', 'print in this format (as tswatch --format, plus %H: the host)')
     .option('--no-newline', 'no newline after each --format record')
@@ -60,11 +62,19 @@ export function tailCommand(): Command {
 ${EVENTS_HELP}
 
 Credentials and TLS as for --sink: TSWATCH_NATS_TOKEN, TSWATCH_NATS_CREDS, TSWATCH_REDIS_PASSWORD,
-TSWATCH_MQTT_USER / TSWATCH_MQTT_PASSWORD, TSWATCH_TLS_CA. A record seen twice (same id) is printed once.
+TSWATCH_MQTT_USER / TSWATCH_MQTT_PASSWORD (each also *_FILE); TLS with rediss://, mqtts://, nats:// to a TLS
+server, a private CA in TSWATCH_TLS_CA (client certificate: TSWATCH_TLS_CERT, TSWATCH_TLS_KEY). A record
+seen twice (same id) is printed once.
+
+--durable NAME: a NATS durable consumer, a Redis consumer group (this host is its consumer) or an MQTT
+persistent session (client id tswatch-NAME). A record counts as read once the next one is asked for, so
+after a stop or a crash the same NAME prints everything not yet read, and what came meanwhile (at least
+once: the last record may come again, after a crash the last few). --since applies only when NAME is new. Other names read independently.
 
 Examples:
   tswatch tail nats://broker:4222/fleet.files                      every host, from now
   tswatch tail nats://broker:4222/fleet.files --since 1h --host 'web*' -e delete
+  tswatch tail nats://broker:4222/fleet.files --durable audit --json >> audit.jsonl   resumes after a restart
   tswatch tail redis://broker:6379/fleet --json | jq .pathname
   tswatch tail mqtt://broker:1883/fleet/files --format '%H %T %w%f %e' --timefmt '%F %T'`,
     )
@@ -89,6 +99,7 @@ Examples:
           {
             signal: abort.signal,
             ...(since && { since }),
+            ...(flags.durable !== undefined && { durable: flags.durable }),
             onReady: () => void (flags.quiet || process.stderr.write(`Following ${url}.\n`)),
           },
         );
