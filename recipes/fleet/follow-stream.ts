@@ -33,7 +33,8 @@ function streamError(url: string, err: unknown, hint: string): TswatchError {
  * Follow a fleet stream, handing each event (and the time it happened) to `onEvent`: what `tswatch exec
  * --stream`, a `stream:` watch and `tswatch alert --stream` read. Resolves once subscribed; throws (a
  * TswatchError naming the URL) when the broker cannot be reached now. The broker clients reconnect by
- * themselves; a stream that fails anyway (a permission taken away, the key replaced) goes to `onError`
+ * themselves; a message that is not a tswatch record is passed over (said through `onError`); a stream
+ * that fails anyway (a permission taken away, the key replaced) goes to `onError`
  * and is opened again with backoff, never fatal: a durable consumer resumes where it stopped; otherwise
  * NATS and Redis are read again from a little before the last event (repeats skipped by id) and MQTT,
  * which keeps no history, from now (the message says what is missed).
@@ -60,10 +61,12 @@ export async function followStream(
     delay = RETRY_MIN_MS;
     subscribed();
   };
+  const onSkip = (why: string): void =>
+    onError(new TswatchError(`stream ${url}: ${why}`, { code: 'EBADRECORD', hint: 'only tswatch --sink agents should publish there; the stream goes on' }));
   const reading = (async () => {
     while (!signal.aborted) {
       try {
-        const events = fleetEvents(config, { signal, onReady, seen, ...(since && { since }), ...(durable !== undefined && { durable }) });
+        const events = fleetEvents(config, { signal, onReady, onSkip, seen, ...(since && { since }), ...(durable !== undefined && { durable }) });
         for await (const { event, time } of events) {
           last = time;
           onEvent(event, time);

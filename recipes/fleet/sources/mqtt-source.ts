@@ -4,6 +4,7 @@ import { sinkName } from '../credentials.js';
 import { mqttClient, mqttConnected, mqttTopic } from '../sinks/mqtt-sink.js';
 import type { FleetRecord, SinkConfig } from '../sink.js';
 import type { SourceOptions } from './source-options.js';
+import { parseRecord } from './parse-record.js';
 
 /**
  * Records published on an MQTT topic (QoS 1) from now on; MQTT keeps no history, so no `since`. Each
@@ -55,7 +56,8 @@ export async function* mqttRecords(url: URL, config: SinkConfig, options: Source
       taken = waiting;
       waiting = undefined;
       if (taken === undefined) continue;
-      yield JSON.parse(taken.packet.payload.toString()) as FleetRecord;
+      const record = parseRecord(taken.packet.payload.toString(), options);
+      if (record) yield record;
       taken.done(); // PUBACK; the client hands over the next one
       taken = undefined;
     }

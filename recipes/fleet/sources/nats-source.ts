@@ -3,6 +3,7 @@ import { TswatchError } from '../../../src/index.js';
 import { ensureStream, natsConnect, natsTarget } from '../sinks/nats-sink.js';
 import type { FleetRecord, SinkConfig } from '../sink.js';
 import type { SourceOptions } from './source-options.js';
+import { parseRecord } from './parse-record.js';
 
 type Nats = typeof import('nats');
 
@@ -28,7 +29,10 @@ export async function* natsRecords(url: URL, config: SinkConfig, options: Source
     const messages = await nc.jetstream().subscribe(subject, opts);
     options.signal?.addEventListener('abort', () => messages.unsubscribe(), { once: true });
     options.onReady?.();
-    for await (const m of messages) yield JSON.parse(m.string()) as FleetRecord;
+    for await (const m of messages) {
+      const record = parseRecord(m.string(), options);
+      if (record) yield record;
+    }
   } finally {
     await nc.close();
   }
@@ -80,7 +84,8 @@ async function* durableRecords(nats: Nats, nc: NatsConnection, stream: string, s
           continue;
         }
         held = r.value;
-        yield JSON.parse(held.string()) as FleetRecord;
+        const record = parseRecord(held.string(), options);
+        if (record) yield record;
         held.ack();
         held = undefined;
       }

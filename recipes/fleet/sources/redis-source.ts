@@ -5,6 +5,7 @@ import { brokerError, sinkName } from '../credentials.js';
 import { redisConnect, redisStream } from '../sinks/redis-sink.js';
 import type { FleetRecord, SinkConfig } from '../sink.js';
 import type { SourceOptions } from './source-options.js';
+import { parseRecord } from './parse-record.js';
 
 /** XRANGE/XREADGROUP entries; a pending entry trimmed from the stream since has no fields. */
 type Entries = Array<[string, string[] | null]>;
@@ -71,7 +72,8 @@ export async function* redisRecords(url: URL, config: SinkConfig, options: Sourc
         if (group === undefined) last = id;
         else if (pending !== undefined) pending = id;
         const event = fields?.[fields.indexOf('event') + 1];
-        if (event !== undefined) yield JSON.parse(event) as FleetRecord;
+        const record = event === undefined ? undefined : parseRecord(event, options);
+        if (record) yield record;
         if (group !== undefined) await client.sendCommand(['XACK', stream, group, id]).catch(() => {}); // else pending: read again
       }
     }

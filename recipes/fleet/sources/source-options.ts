@@ -11,6 +11,8 @@ export interface SourceOptions {
    */
   durable?: string;
   signal?: AbortSignal;
+  /** Told about a message passed over because it is not a tswatch record (see parseRecord). */
+  onSkip?: (why: string) => void;
   /** Called once the source is subscribed: events from then on will be seen. */
   onReady?: () => void;
 }

@@ -101,6 +101,7 @@ Examples:
             ...(since && { since }),
             ...(flags.durable !== undefined && { durable: flags.durable }),
             onReady: () => void (flags.quiet || process.stderr.write(`Following ${url}.\n`)),
+            onSkip: (why) => void process.stderr.write(`tswatch: ${why}\n`),
           },
         );
         for await (const { record, event, time } of events) {
