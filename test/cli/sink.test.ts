@@ -136,4 +136,8 @@ test('bad --sink, --since and a stray --host are errors naming the flag, the val
   const host = spawnTswatch(['--host', 'a', tmpDir()]);
   assert.equal(await host.exited, 1);
   assert.match(host.stderr, /--host needs --sink/);
+  // A newline in the host would make every record unsendable over NATS (its id is a header): refused now.
+  const newline = spawnTswatch(['--sink', 'file:///tmp/x.jsonl', '--host', 'web1\nevil', tmpDir()]);
+  assert.equal(await newline.exited, 1);
+  assert.match(newline.stderr, /--host: "web1\\nevil" has a control character/);
 });
