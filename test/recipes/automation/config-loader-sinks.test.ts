@@ -1,27 +1,10 @@
 /** `sinks:`, `host:`, `outbox:` and a watch's `publish:` in the config file. */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadConfig } from '../../../recipes/automation/config-loader.js';
-import { TswatchError } from '../../../src/index.js';
-import { tmpDir } from '../../helpers/tmp-dir.js';
+import { configProblems as problems, writeConfig as write } from '../../helpers/config-file.js';
 
-function write(text: string): string {
-  const file = join(tmpDir(), 'tswatch.yaml');
-  writeFileSync(file, text);
-  return file;
-}
-
-function problems(file: string): string[] {
-  try {
-    loadConfig(file);
-  } catch (err) {
-    assert.ok(err instanceof TswatchError);
-    return err.message.split('\n').slice(1).map((line) => line.trim().replace(`${file}:`, ''));
-  }
-  assert.fail('the config was accepted');
-}
 
 test('sinks as URLs or objects, host and outbox: FleetOptions with files resolved against the config; publish: false and watches without an action', () => {
   const file = write(`sinks:

@@ -1,27 +1,10 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadConfig } from '../../../recipes/automation/config-loader.js';
-import { Event, IN_CLOSE_WRITE, IN_CREATE, TswatchError, watchSpec } from '../../../src/index.js';
-import { tmpDir } from '../../helpers/tmp-dir.js';
+import { Event, IN_CLOSE_WRITE, IN_CREATE, watchSpec } from '../../../src/index.js';
+import { configProblems as problems, writeConfig as write } from '../../helpers/config-file.js';
 
-function write(text: string): string {
-  const file = join(tmpDir(), 'tswatch.yaml');
-  writeFileSync(file, text);
-  return file;
-}
-
-function problems(file: string): string[] {
-  try {
-    loadConfig(file);
-  } catch (err) {
-    assert.ok(err instanceof TswatchError);
-    assert.equal(err.code, 'EBADCONFIG');
-    return err.message.split('\n').slice(1).map((line) => line.trim().replace(`${file}:`, ''));
-  }
-  assert.fail('the config was accepted');
-}
 
 test('a valid config: paths resolved against the file, actions mapped, defaults filled', () => {
   const file = write(`
