@@ -10,6 +10,18 @@ export interface DrainerOptions {
   say?: (text: string) => void;
 }
 
+/** An outbox line as a sink takes it: parsed only when the sink looks at the record (JSONL, webhooks and
+ * MQTT send the text as it is; parsing every line was a fifth of their cost). */
+class OutboxMessage implements SinkMessage {
+  private parsed: FleetRecord | undefined;
+
+  constructor(readonly json: string) {}
+
+  get record(): FleetRecord {
+    return (this.parsed ??= JSON.parse(this.json) as FleetRecord);
+  }
+}
+
 /**
  * Moves records from an outbox to a sink, one batch at a time, in order. A failed batch is read again
  * after a backoff (retryMin · 2^n, at most retryMax); an outage is said once when it starts and once
@@ -67,7 +79,7 @@ export class SinkDrainer {
         continue;
       }
       try {
-        await this.sink.send(batch.lines.map((json): SinkMessage => ({ json, record: JSON.parse(json) as FleetRecord })));
+        await this.sink.send(batch.lines.map((json) => new OutboxMessage(json)));
         this.outbox.ack(batch);
         this.delivered += batch.lines.length;
         if (this.failing) this.options.say?.(`sink ${this.name}: delivering again (${this.outbox.pending} events waiting)`);
