@@ -1,5 +1,6 @@
 import { type Event, IN_IGNORED, IN_Q_OVERFLOW, Notifier, WatchManager, type WatchSpec } from '../../src/index.js';
 import { Fence } from './fence.js';
+import { selectsEvent, watchMask } from './scanned-files.js';
 import type { SourceListener, UnitSource } from './unit-source.js';
 
 /**
@@ -20,7 +21,7 @@ export class LocalSource implements UnitSource {
         const userExclude = spec.options.excludeFilter;
         const fence = this.fence;
         const excludeFilter = (path: string): boolean => fence.covers(path) || (typeof userExclude === 'function' ? userExclude(path) : (userExclude?.test(path) ?? false));
-        this.wm.addWatch(spec.paths, spec.mask, { ...spec.options, excludeFilter, quiet: false });
+        this.wm.addWatch(spec.paths, watchMask(spec.mask), { ...spec.options, excludeFilter, quiet: false });
       }
     } catch (err) {
       this.close();
@@ -61,7 +62,8 @@ export class LocalSource implements UnitSource {
       return;
     }
     if (event.mask & IN_Q_OVERFLOW) return listener.overflow();
-    if (this.spec?.accepts(event) === false || this.fence.covers(event.pathname)) return;
+    if (this.spec !== undefined && !(selectsEvent(this.spec.mask, event) && this.spec.accepts(event))) return;
+    if (this.fence.covers(event.pathname)) return;
     listener.event(event);
   }
 }

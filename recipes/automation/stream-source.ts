@@ -4,6 +4,7 @@ import type { FollowedStream } from '../fleet/follow-stream.js';
 import { sinkName } from '../fleet/credentials.js';
 import { parseSince } from '../fleet/parse-since.js';
 import type { SinkConfig } from '../fleet/sink.js';
+import { selectsEvent } from './scanned-files.js';
 import type { SourceListener, UnitSource } from './unit-source.js';
 
 /** A fleet stream as a watch's input (`stream:` in a config file, `tswatch exec --stream`). */
@@ -36,7 +37,7 @@ export class StreamSource implements UnitSource {
     const host = input.hosts?.length ? picomatch(input.hosts, { dot: true }) : () => true;
     const prefixes = spec.paths.map((p) => (p.endsWith('/') ? p : `${p}/`));
     const under = (path: string): boolean => prefixes.some((prefix) => path.startsWith(prefix) || `${path}/` === prefix);
-    this.selects = (event) => (event.mask & spec.mask) !== 0 && host(event.host ?? '') && under(event.pathname) && spec.accepts(event);
+    this.selects = (event) => selectsEvent(spec.mask, event) && host(event.host ?? '') && under(event.pathname) && spec.accepts(event);
   }
 
   async start(listener: SourceListener): Promise<void> {

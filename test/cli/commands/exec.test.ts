@@ -218,3 +218,28 @@ test('the filters mean what the root command means: --exclude a POSIX ERE on %w%
   assert.deepEqual(records(out), [join(dir, 'sub/last.md')]);
   assert.equal(await stop(run), 0);
 });
+
+test('cp -r into the watched tree: files written and closed before their new directory was watched still run the command (default events)', async () => {
+  const dir = tmpDir();
+  const src = tmpDir();
+  const { mkdirSync } = await import('node:fs');
+  const files: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    mkdirSync(join(src, `d${i}`, 'sub'), { recursive: true });
+    for (const name of [`d${i}/top`, `d${i}/sub/deep`]) {
+      writeFileSync(join(src, name), `${name}\n`);
+      files.push(join(dir, 'copy', name));
+    }
+  }
+  const out = join(tmpDir(), 'out');
+  const run = spawnTswatch(['exec', '-r', dir, '--', ...appendArgs(out), '{event}', '{path}']);
+  await started(run);
+  const { execFileSync } = await import('node:child_process');
+  execFileSync('cp', ['-r', src, join(dir, 'copy')]); // one process: most files are closed before tswatch sees their directory
+  const paths = (): Set<string> => new Set(records(out).filter((_, i) => i % 2 === 1));
+  await waitFor(() => files.every((f) => paths().has(f)), `every copied file ran the command: ${files.filter((f) => !paths().has(f)).length} missing`);
+  const events = records(out).filter((_, i) => i % 2 === 0);
+  assert.ok(events.includes('CREATE'), 'some came from the scan (synthetic creates)'); // else the test proves nothing
+  assert.ok(events.every((e) => e === 'CREATE' || e === 'CLOSE_WRITE,CLOSE'), events.join(' '));
+  assert.equal(await stop(run), 0);
+});

@@ -1,0 +1,23 @@
+import { type Event, IN_CLOSE_WRITE, IN_CREATE } from '../../src/index.js';
+
+/**
+ * A file that appeared in a new directory (or during a kernel queue overflow) before any watch could see
+ * it is reported by tswatch's scan as a synthetic IN_CREATE: its IN_CLOSE_WRITE happened unseen. An
+ * automation acting on close_write takes such a create as the change it stands for, or `cp -r dir
+ * watched/` would run nothing for the files inside. (A file still being written when scanned triggers
+ * twice: now, and at its real close.)
+ */
+export function takesScannedFiles(mask: number): boolean {
+  return (mask & IN_CLOSE_WRITE) !== 0 && (mask & IN_CREATE) === 0;
+}
+
+/** What to ask the kernel for so that the scan's creates are delivered too. */
+export function watchMask(mask: number): number {
+  return takesScannedFiles(mask) ? mask | IN_CREATE : mask;
+}
+
+/** The watch's own events, and a scanned file's synthetic create when it acts on close_write. */
+export function selectsEvent(mask: number, event: Event): boolean {
+  if ((event.mask & mask) !== 0) return true;
+  return takesScannedFiles(mask) && event.synthetic && !event.dir && (event.mask & IN_CREATE) !== 0;
+}
