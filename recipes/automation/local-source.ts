@@ -1,6 +1,6 @@
 import { type Event, IN_IGNORED, IN_Q_OVERFLOW, Notifier, WatchManager, type WatchSpec } from '../../src/index.js';
 import { Fence } from './fence.js';
-import { selectsEvent, watchMask } from './scanned-files.js';
+import { addedCreate, watchMask } from './scanned-files.js';
 import type { SourceListener, UnitSource } from './unit-source.js';
 
 /**
@@ -62,7 +62,7 @@ export class LocalSource implements UnitSource {
       return;
     }
     if (event.mask & IN_Q_OVERFLOW) return listener.overflow();
-    if (this.spec !== undefined && !(selectsEvent(this.spec.mask, event) && this.spec.accepts(event))) return;
+    if (this.spec !== undefined && (addedCreate(this.spec.mask, event) || !this.spec.accepts(event))) return;
     if (this.fence.covers(event.pathname)) return;
     listener.event(event);
   }

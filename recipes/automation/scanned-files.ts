@@ -11,13 +11,19 @@ export function takesScannedFiles(mask: number): boolean {
   return (mask & IN_CLOSE_WRITE) !== 0 && (mask & IN_CREATE) === 0;
 }
 
+const scannedFile = (event: Event): boolean => event.synthetic && !event.dir && (event.mask & IN_CREATE) !== 0;
+
 /** What to ask the kernel for so that the scan's creates are delivered too. */
 export function watchMask(mask: number): number {
   return takesScannedFiles(mask) ? mask | IN_CREATE : mask;
 }
 
-/** The watch's own events, and a scanned file's synthetic create when it acts on close_write. */
+/** A create delivered only because `watchMask` asked for creates, and not a scanned file's: not the watch's. */
+export function addedCreate(mask: number, event: Event): boolean {
+  return takesScannedFiles(mask) && (event.mask & IN_CREATE) !== 0 && !scannedFile(event);
+}
+
+/** For events not filtered by the kernel (a fleet stream): the watch's own, and scanned files' creates. */
 export function selectsEvent(mask: number, event: Event): boolean {
-  if ((event.mask & mask) !== 0) return true;
-  return takesScannedFiles(mask) && event.synthetic && !event.dir && (event.mask & IN_CREATE) !== 0;
+  return (event.mask & mask) !== 0 || (takesScannedFiles(mask) && scannedFile(event));
 }
