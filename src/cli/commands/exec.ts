@@ -1,9 +1,8 @@
 import { Command } from 'commander';
 import { BUSY_POLICIES, parseBusyPolicy } from '../../../recipes/automation/command-runner.js';
 import type { ExecOptions } from '../../../recipes/automation/exec-action.js';
-import { addWatchOptions, type WatchFlags } from '../watch-options.js';
-import { CHANGE_EVENTS } from '../../../recipes/automation/watch-unit.js';
-import { addStreamOptions, runOneWatch, splitCommand, type StreamFlags } from './foreground.js';
+import type { WatchFlags } from '../watch-options.js';
+import { addOneWatchOptions, runOneWatch, splitCommand, type StreamFlags } from './foreground.js';
 import { parseSignal } from '../../../recipes/automation/signal-name.js';
 import { parseDuration } from './automation-flags.js';
 
@@ -24,11 +23,8 @@ export function execCommand(): Command {
     .description(
       'Run CMD for each event on PATHS. Placeholders are filled inside single arguments, never through a ' +
         'shell, so no file name can run anything.',
-    )
-    .usage('[options] PATH... -- CMD [ARG...]\n       tswatch exec [options] --stream URL [PATH...] -- CMD [ARG...]')
-    .argument('<paths-and-command...>', 'paths to watch (with --stream: prefixes of the remote paths, optional), then -- and the command');
-  addStreamOptions(addWatchOptions(command, CHANGE_EVENTS.join(',')))
-    .option('-q, --quiet', 'only failures on stderr (no "Watches established.", no restart progress)')
+    );
+  addOneWatchOptions(command)
     .option('--shell', 'run CMD as one /bin/sh script; values come as "$1" ("$@" in a batch) and TSWATCH_* variables, never as text')
     .option('--batch', 'run once per quiet period with every path of the batch: {paths} and NUL-separated on stdin')
     .option('--debounce <ms>', 'quiet period that ends a batch (a busy tree still gets a run every 10 periods, 1 s at least)', '100')

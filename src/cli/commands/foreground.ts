@@ -8,7 +8,7 @@ import { streamUrl } from '../../../recipes/fleet/fleet-source.js';
 import { parseSince } from '../../../recipes/fleet/parse-since.js';
 import { TswatchError } from '../../errors.js';
 import { collect } from '../flag-helpers.js';
-import { toWatchSelection, type WatchFlags } from '../watch-options.js';
+import { addWatchOptions, toWatchSelection, type WatchFlags } from '../watch-options.js';
 
 /** --stream and its companions: a fleet stream as the input instead of local paths. */
 export interface StreamFlags {
@@ -24,6 +24,17 @@ export function addStreamOptions(command: Command): Command {
     .option('--from-host <glob>', 'with --stream: only events from hosts matching this glob (repeatable)', collect)
     .option('--durable <name>', 'with --stream: a durable consumer; a restart with the same name gets what was published meanwhile')
     .option('--since <time>', 'with --stream: start at this time (ISO, or 15m / 2h / 7d ago); nats:// and redis:// only');
+}
+
+/** What `tswatch exec` and `restart` share: PATH… -- CMD, the watch and --stream options, -q. */
+export function addOneWatchOptions(command: Command): Command {
+  command
+    .usage(`[options] PATH... -- CMD [ARG...]\n       tswatch ${command.name()} [options] --stream URL [PATH...] -- CMD [ARG...]`)
+    .argument('<paths-and-command...>', 'paths to watch (with --stream: prefixes of the remote paths, optional), then -- and the command');
+  return addStreamOptions(addWatchOptions(command, CHANGE_EVENTS.join(','))).option(
+    '-q, --quiet',
+    'only failures on stderr (no "Watches established.", no restart progress)',
+  );
 }
 
 /**

@@ -1,10 +1,9 @@
 import { Command } from 'commander';
 import type { RestartOptions } from '../../../recipes/automation/restart-action.js';
-import { addWatchOptions, type WatchFlags } from '../watch-options.js';
+import type { WatchFlags } from '../watch-options.js';
 import { parseSignal } from '../../../recipes/automation/signal-name.js';
 import { parseCount, parseDuration } from './automation-flags.js';
-import { CHANGE_EVENTS } from '../../../recipes/automation/watch-unit.js';
-import { addStreamOptions, runOneWatch, splitCommand, type StreamFlags } from './foreground.js';
+import { addOneWatchOptions, runOneWatch, splitCommand, type StreamFlags } from './foreground.js';
 
 interface RestartFlags extends WatchFlags, StreamFlags {
   shell?: boolean;
@@ -25,11 +24,8 @@ export function restartCommand(): Command {
         'is signalled and waited for before the new one starts, so a server finds its port free. A crash ' +
         'restarts it after a growing delay; after --start-retries quick crashes in a row tswatch gives up ' +
         "and exits with the command's status. SIGINT and SIGTERM are forwarded; the exit status is CMD's.",
-    )
-    .usage('[options] PATH... -- CMD [ARG...]\n       tswatch restart [options] --stream URL [PATH...] -- CMD [ARG...]')
-    .argument('<paths-and-command...>', 'paths to watch (with --stream: prefixes of the remote paths, optional), then -- and the command');
-  addStreamOptions(addWatchOptions(command, CHANGE_EVENTS.join(',')))
-    .option('-q, --quiet', 'only failures on stderr (no "Watches established.", no restart progress)')
+    );
+  addOneWatchOptions(command)
     .option('--shell', 'run CMD as one /bin/sh script')
     .option('--signal <sig>', 'signal that stops the command for a restart', 'TERM')
     .option('--kill-after <seconds>', 'SIGKILL the process group if it has not exited this long after the signal', '10')
