@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { AlertOptions, AlertRule } from '../../../recipes/alert/index.js';
 import { TswatchError } from '../../errors.js';
 import { addMailOptions, collect, commonMailOptions, type MailFlags, numberFlag, SMTP_HELP } from './mail-flags.js';
-import { parseSince } from './tail.js';
+import { parseSince } from '../../../recipes/fleet/parse-since.js';
 
 interface AlertFlags extends MailFlags {
   event?: string[];
@@ -151,7 +151,7 @@ Broker credentials and TLS as for --sink (TSWATCH_NATS_TOKEN, TSWATCH_REDIS_PASS
     )
     .action(async (paths: string[], flags: AlertFlags) => {
       const options = alertOptions(paths, flags);
-      if (flags.stream !== undefined) (await import('../../../recipes/fleet/index.js')).parseSinkUrl(flags.stream, '--stream');
+      if (flags.stream !== undefined) (await import('../../../recipes/fleet/index.js')).streamUrl(flags.stream, '--stream'); // as exec --stream
       const { AlertEmail, describeSmtp, smtpTransportConfig } = await import('../../../recipes/alert/index.js');
       const { sinkName } = await import('../../../recipes/fleet/credentials.js');
       const alert = new AlertEmail(options);

@@ -15,9 +15,6 @@ interface TailFlags extends OutputFlags {
   quiet?: boolean;
 }
 
-/** (It lives with the fleet recipes: a config's `since:` is read there too.) */
-export { parseSince };
-
 /**
  * How a fleet record is printed (but --json: the record as sent, the local --json object with host and
  * id): the local CLI's form led by the host (`HOST WATCHED EVENTS NAME`, `HOST,…` in CSV); in --format,
