@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { recipeEntry } from './action-registry.js';
 import { BUSY_POLICIES } from './command-runner.js';
 import { fleetHost, FSYNC_POLICIES, outboxBytes } from '../fleet/fleet-settings.js';
-import { parseSinkUrl } from '../fleet/open-sink.js';
-import { parseSize } from '../alert/alert-options.js';
+import { checked, file, sinkSchema, size } from './sink-schema.js';
 
 /** One list of strings, or a single string (`events: close_write,moved_to`, `paths: src`). */
 const strings = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
@@ -15,51 +14,6 @@ const command = z.union([z.string().min(1), z.array(z.string()).min(1)], {
 });
 const seconds = z.number().nonnegative();
 const signal = z.string().regex(/^(SIG)?[A-Z0-9]+$/i, 'a signal name such as TERM, INT, HUP');
-
-/** A TswatchError as a zod issue: its message (the flag or key name cut) and hint. */
-function addError(ctx: z.RefinementCtx, err: unknown): void {
-  const { message, hint } = err as { message: string; hint?: string };
-  ctx.addIssue({ code: 'custom', message: `${message.replace(/^\w+: /, '')}${hint ? ` (${hint})` : ''}` });
-}
-/** A check that throws a TswatchError, as a zod refinement. */
-const checked =
-  <T>(check: (value: T) => unknown) =>
-  (value: T, ctx: z.RefinementCtx): void => {
-    try {
-      check(value);
-    } catch (err) {
-      addError(ctx, err);
-    }
-  };
-const file = z.string().min(1);
-/** '100M' or bytes, as a number of bytes. */
-const size = (key: string, parse: (key: string, value: string | number) => number = parseSize) =>
-  z.union([z.number(), z.string()], { error: 'a size: bytes, or with a unit (500000, 512k, 100M, 1G)' }).transform((value, ctx) => {
-    try {
-      return parse(key, value);
-    } catch (err) {
-      addError(ctx, err);
-      return z.NEVER;
-    }
-  });
-
-/** A sink: its URL, or the URL with options (SinkConfig in recipes/fleet/sink.ts). */
-const sinkSchema = z.preprocess(
-  (entry) => (typeof entry === 'string' ? { url: entry } : entry),
-  z.strictObject(
-    {
-      url: z.string({ error: 'required: the sink URL' }).superRefine(checked((url) => parseSinkUrl(url, 'url'))),
-      tls: z.strictObject({ ca: file.optional(), cert: file.optional(), key: file.optional(), rejectUnauthorized: z.boolean().optional() }).optional(),
-      stream: z.string().min(1).optional(),
-      credsFile: file.optional(),
-      passwordFile: file.optional(),
-      maxLen: z.number().int().positive().optional(),
-      rotateBytes: size('rotateBytes').optional(),
-      keep: z.number().int().nonnegative().optional(),
-    },
-    { error: 'a sink URL (nats://HOST:4222/SUBJECT, file:///PATH.jsonl, …) or { url: URL, … }' },
-  ),
-);
 
 /** Keys of a `stream:` watch only (a stream's origin hosts, durable consumer, start time). */
 const STREAM_KEYS = ['hosts', 'durable', 'since'] as const;

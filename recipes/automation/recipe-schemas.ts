@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SOURCE_KEYS } from './sink-schema.js';
 
 /** A string or a list of them, as a list (`paths: /etc` or `paths: [/etc, /srv]`). */
 const list = z
@@ -44,18 +45,9 @@ const ruleSchema = z.strictObject({
   hosts: list.optional(),
 });
 
-const file = z.string().min(1);
+const streamUrl = z.string().regex(/^(nats|redis|rediss|mqtt|mqtts):\/\//, 'a nats://, redis:// or mqtt:// URL');
 /** A fleet stream to read: its URL, or { url, tls, stream, credsFile, passwordFile } (SinkConfig's source part). */
-const streamSchema = z.union([
-  z.string().regex(/^(nats|redis|rediss|mqtt|mqtts):\/\//, 'a nats://, redis:// or mqtt:// URL'),
-  z.strictObject({
-    url: z.string().regex(/^(nats|redis|rediss|mqtt|mqtts):\/\//, 'a nats://, redis:// or mqtt:// URL'),
-    tls: z.strictObject({ ca: file.optional(), cert: file.optional(), key: file.optional(), rejectUnauthorized: z.boolean().optional() }).optional(),
-    stream: z.string().min(1).optional(),
-    credsFile: file.optional(),
-    passwordFile: file.optional(),
-  }),
-]);
+const streamSchema = z.union([streamUrl, z.strictObject({ url: streamUrl, ...SOURCE_KEYS })]);
 
 /** `recipe: alert`: the AlertOptions object (durations in seconds). */
 export const alertOptionsSchema = z.strictObject({
