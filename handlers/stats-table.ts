@@ -1,10 +1,10 @@
 import { CLI_EVENTS, type Event, watchedName } from '../src/index.js';
 
-/** inotifywatch's columns, in its order (unmount only when it happened). */
-const COLUMNS = (
-  ['access', 'modify', 'attrib', 'close_write', 'close_nowrite', 'open', 'moved_from', 'moved_to', 'move_self', 'create', 'delete', 'delete_self', 'unmount'] as const
-).map((name) => [name, CLI_EVENTS[name]!] as const);
-export const STATS_SORT_KEYS = ['total', ...COLUMNS.map(([name]) => name)];
+import { STATS_COLUMNS, STATS_SORT_KEYS } from './stats-sort-keys.js';
+
+export { STATS_SORT_KEYS };
+
+const COLUMNS = STATS_COLUMNS.map((name) => [name, CLI_EVENTS[name]!] as const);
 
 interface Row {
   path: string;

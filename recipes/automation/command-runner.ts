@@ -2,9 +2,9 @@ import { EventEmitter } from 'node:events';
 import { TswatchError } from '../../src/index.js';
 import { type ExitStatus, type OutputSink, ProcessGroup } from './process-group.js';
 
-/** What to do with a trigger that arrives while the command is still running. */
-export const BUSY_POLICIES = ['queue', 'drop', 'restart', 'signal'] as const;
-export type BusyPolicy = (typeof BUSY_POLICIES)[number];
+import { BUSY_POLICIES, type BusyPolicy } from './busy-policy.js';
+
+export { BUSY_POLICIES, type BusyPolicy };
 
 /** One run of the command. */
 export interface Invocation {

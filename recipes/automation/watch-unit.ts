@@ -2,9 +2,7 @@ import { type Event, inotifywaitNames, TswatchError, type WatchSpec } from '../.
 import type { Action, ActionContext, ActionStatus, Log } from './action.js';
 import type { UnitSource } from './unit-source.js';
 
-/** The events an automation reacts to unless told otherwise: changes, not reads (a command that reads
- * the files it is given must not trigger itself through IN_OPEN/IN_ACCESS). */
-export const CHANGE_EVENTS = ['close_write,moved_to,moved_from,delete'];
+export { CHANGE_EVENTS } from './change-events.js';
 
 export interface UnitStatus {
   name: string;

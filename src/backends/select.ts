@@ -7,8 +7,9 @@ import { loadNativeAddon, type NativeAddon } from './native-addon.js';
 import { ParcelBackend } from './parcel.js';
 import { PollBackend } from './poll.js';
 
-export const BACKEND_NAMES = ['inotify', 'parcel', 'poll', 'auto'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
+import { BACKEND_NAMES, type BackendName } from './backend-names.js';
+
+export { BACKEND_NAMES, type BackendName };
 
 export interface SelectOptions {
   /** Milliseconds between polls of one path, for the poll backend (and auto's polled mounts). */

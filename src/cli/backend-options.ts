@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
-import { BACKEND_NAMES, TswatchError } from '../index.js';
+import { BACKEND_NAMES } from '../backends/backend-names.js';
+import { TswatchError } from '../errors.js';
 
 /**
  * --backend and --poll-interval. Every WatchManager the command makes (its own, a config's watches, a

@@ -1,7 +1,7 @@
 import { type Command, CommanderError } from 'commander';
 import { TswatchError } from '../errors.js';
 import { buildProgram } from './program.js';
-import { EXIT } from './run.js';
+import { EXIT } from './exit-status.js';
 
 /** Settings every command of the tree needs (addCommand does not pass them down). */
 function configure(command: Command): void {

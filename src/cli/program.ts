@@ -1,12 +1,11 @@
 import { Command, Option } from 'commander';
-import { TswatchError } from '../index.js';
+import { TswatchError } from '../errors.js';
 import { SUBCOMMANDS } from './commands.js';
 import { configAction } from './commands/config-run-options.js';
 import { collect, EVENTS_HELP } from './flag-helpers.js';
-import { toRunOptions, type ParsedFlags } from './options.js';
+import type { ParsedFlags } from './options.js';
 import { packageVersion } from './package-version.js';
 import { readList } from './read-list.js';
-import { run } from './run.js';
 import { addBackendOptions } from './backend-options.js';
 import { addFilterOptions } from './watch-options.js';
 
@@ -107,6 +106,8 @@ export function buildProgram(): Command {
     .addHelpText('after', HELP_AFTER)
     .action(async (paths: string[], flags: ParsedFlags & { config?: string }) => {
       if (flags.config !== undefined) return configRun(paths, flags.config, program);
+      // Loaded here, not at start: `--version`, `--help` and every subcommand skip the watching code.
+      const [{ run }, { toRunOptions }] = await Promise.all([import('./run.js'), import('./options.js')]);
       process.exitCode = await run(toRunOptions([...paths, ...readList(flags.fromfile)], flags), { stdout: process.stdout, stderr: process.stderr });
     });
   for (const build of SUBCOMMANDS) program.addCommand(build());

@@ -20,14 +20,15 @@ import type { FleetPublisher } from '../../recipes/fleet/index.js';
 import { isDaemonChild, reportDaemonReady, startDaemon } from './daemon.js';
 import type { RunOptions } from './options.js';
 import { syslogStream } from './syslog.js';
+import { EXIT } from './exit-status.js';
+
+export { EXIT };
 
 export interface CliIO {
   stdout: Writable;
   stderr: Writable;
 }
 
-/** inotifywait's status codes. */
-export const EXIT = { event: 0, error: 1, timeout: 2 } as const;
 
 function openOutfile(file: string): number {
   try {

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { watchSpec, type FilterOptions, type WatchSelection, type WatchSpec } from '../index.js';
+import type { FilterOptions, WatchSelection } from '../index.js';
 import { addBackendOptions } from './backend-options.js';
 import { collect } from './flag-helpers.js';
 
@@ -42,9 +42,4 @@ export function addWatchOptions(command: Command, defaultEvents = 'all'): Comman
 export function toWatchSelection(paths: readonly string[], flags: WatchFlags): WatchSelection {
   const { event, events, recursive, exclude, excludei, include, includei, glob, ignore, dirs, onlyDirs } = flags;
   return { paths, events: [...(event ?? []), ...(events ?? [])], recursive: recursive ?? false, exclude, excludei, include, includei, glob, ignore, dirs, onlyDirs };
-}
-
-/** Paths and flags → WatchManager.addWatch(spec.paths, spec.mask, spec.options) and the event filter. */
-export function toWatchSpec(paths: readonly string[], flags: WatchFlags): WatchSpec {
-  return watchSpec(toWatchSelection(paths, flags));
 }

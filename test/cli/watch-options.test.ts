@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { Command } from 'commander';
 import { basename, dirname } from 'node:path';
 import { test } from 'node:test';
-import { addWatchOptions, toWatchSpec } from '../../src/cli/watch-options.js';
-import { ALL_EVENTS, Event, IN_CLOSE_WRITE, IN_CREATE, IN_DELETE } from '../../src/index.js';
+import { addWatchOptions, toWatchSelection } from '../../src/cli/watch-options.js';
+import { ALL_EVENTS, Event, IN_CLOSE_WRITE, IN_CREATE, IN_DELETE, watchSpec } from '../../src/index.js';
 
 /** An event on `pathname` inside its watched directory. */
 const at = (pathname: string) => new Event({ wd: 1, mask: IN_CREATE, path: dirname(pathname), name: basename(pathname) });
@@ -11,7 +11,7 @@ const at = (pathname: string) => new Event({ wd: 1, mask: IN_CREATE, path: dirna
 function parse(argv: string[]) {
   const command = addWatchOptions(new Command('x').argument('<paths...>').exitOverride());
   command.parse(argv, { from: 'user' });
-  return toWatchSpec(command.args, command.opts());
+  return watchSpec(toWatchSelection(command.args, command.opts()));
 }
 
 test('flags become addWatch arguments: paths, mask, rec/autoAdd, exclude filter', () => {

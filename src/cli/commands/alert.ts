@@ -2,7 +2,6 @@ import { Command } from 'commander';
 import type { AlertOptions, AlertRule } from '../../../recipes/alert/index.js';
 import { TswatchError } from '../../errors.js';
 import { addMailOptions, collect, commonMailOptions, type MailFlags, numberFlag, SMTP_HELP } from './mail-flags.js';
-import { parseSince } from '../../../recipes/fleet/parse-since.js';
 
 interface AlertFlags extends MailFlags {
   event?: string[];
@@ -43,7 +42,8 @@ function checkStreamFlags(flags: AlertFlags): void {
 }
 
 /** Flags → the AlertOptions a config file would hold (one rule). */
-export function alertOptions(paths: string[], flags: AlertFlags): AlertOptions {
+export async function alertOptions(paths: string[], flags: AlertFlags): Promise<AlertOptions> {
+  const { parseSince } = await import('../../../recipes/fleet/parse-since.js');
   checkStreamFlags(flags);
   if (paths.length === 0 && flags.stream === undefined) {
     throw new TswatchError('no paths to watch', { code: 'EBADFLAG', hint: 'give the files or directories to watch: tswatch alert /etc --to ops@example.com' });
@@ -150,7 +150,7 @@ default: everything they send); checks need the files, so they run on the watche
 Broker credentials and TLS as for --sink (TSWATCH_NATS_TOKEN, TSWATCH_REDIS_PASSWORD, TSWATCH_TLS_CA …).`,
     )
     .action(async (paths: string[], flags: AlertFlags) => {
-      const options = alertOptions(paths, flags);
+      const options = await alertOptions(paths, flags);
       if (flags.stream !== undefined) (await import('../../../recipes/fleet/index.js')).streamUrl(flags.stream, '--stream'); // as exec --stream
       const { AlertEmail, describeSmtp, smtpTransportConfig } = await import('../../../recipes/alert/index.js');
       const { sinkName } = await import('../../../recipes/fleet/credentials.js');

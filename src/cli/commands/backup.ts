@@ -1,14 +1,7 @@
 import { Command } from 'commander';
-import {
-  type BackupAction,
-  LiveBackup,
-  listVersions,
-  restoreVersion,
-  type SyncPlan,
-  type SyncSummary,
-  versionTime,
-} from '../../../recipes/backup/index.js';
-import { TswatchError } from '../../index.js';
+import type { BackupAction, SyncPlan, SyncSummary } from '../../../recipes/backup/index.js';
+import { versionTime } from '../../../recipes/backup/versions.js';
+import { TswatchError } from '../../errors.js';
 import { humanBytes, ProgressLine } from '../progress-line.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -61,6 +54,7 @@ interface BackupFlags {
 async function backup(src: string, dest: string, flags: BackupFlags): Promise<void> {
   const say = (text: string): void => void process.stderr.write(`tswatch backup: ${text}\n`);
   const print = (record: object): void => void process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
+  const { LiveBackup } = await import('../../../recipes/backup/index.js');
   const job = new LiveBackup(src, dest, {
     delete: flags.delete ?? false,
     checksum: flags.checksum ?? false,
@@ -152,6 +146,7 @@ Examples:
     .action(async (path: string, _flags: unknown, command: Command) => {
       // --json is declared once, on backup (commander would give a second one to the parent anyway).
       const flags = command.optsWithGlobals<{ at?: Date; to?: string; list?: boolean; json?: boolean }>();
+      const { listVersions, restoreVersion } = await import('../../../recipes/backup/index.js');
       if (flags.list) {
         for (const v of await listVersions(path)) {
           process.stdout.write(flags.json ? `${JSON.stringify({ name: v.name, time: v.time.toISOString(), path: v.path })}\n` : `${v.name}\t${shown(v.path)}\n`);

@@ -1,5 +1,4 @@
 import { type Command, Option } from 'commander';
-import { runDaemon } from '../../../recipes/automation/daemon.js';
 import { parseDuration } from './automation-flags.js';
 
 interface ConfigFlags {
@@ -63,6 +62,7 @@ export function addConfigOptions(command: Command): Command {
 
 export function configAction(control: boolean) {
   return async (flags: ConfigFlags): Promise<void> => {
+    const { runDaemon } = await import('../../../recipes/automation/daemon.js');
     process.exitCode = await runDaemon({
       config: flags.config,
       pidfile: flags.pidfile,

@@ -1,5 +1,4 @@
 import { Argument, Command } from 'commander';
-import { controlRequest, defaultSocketPath } from '../../../recipes/automation/control-socket.js';
 import type { UnitStatus } from '../../../recipes/automation/watch-unit.js';
 import type { SinkStatus } from '../../../recipes/fleet/index.js';
 import { TswatchError } from '../../errors.js';
@@ -62,6 +61,7 @@ Examples:
       if ((command === 'pause' || command === 'resume') && name === undefined) {
         throw new TswatchError(`ctl ${command} needs the name of a watch`, { code: 'EBADFLAG', hint: `tswatch ctl ${command} NAME (names: tswatch ctl status)` });
       }
+      const { controlRequest, defaultSocketPath } = await import('../../../recipes/automation/control-socket.js');
       // `sinks` is the sinks part of the daemon's status.
       const reply = await controlRequest(flags.socket ?? defaultSocketPath(flags.pidfile), command === 'sinks' ? 'status' : command, name);
       if (!reply.ok) throw new TswatchError(reply.error, { code: 'ECTL' });

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import { EXIT } from '../run.js';
-import { doctorReport, formatDoctor } from '../doctor-report.js';
+import { EXIT } from '../exit-status.js';
 import { packageVersion } from '../package-version.js';
 
 /** `tswatch doctor [paths...]`: can tswatch watch these, with which backend, within the inotify limits. */
@@ -19,7 +18,8 @@ Examples:
   tswatch doctor ~/src /srv        also: filesystem and watches a recursive watch of each takes
   tswatch doctor --json /data      the same, as JSON`,
     )
-    .action((paths: string[], flags: { json?: boolean }) => {
+    .action(async (paths: string[], flags: { json?: boolean }) => {
+      const { doctorReport, formatDoctor } = await import('../doctor-report.js');
       const report = doctorReport(paths, packageVersion());
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatDoctor(report));
       process.exitCode = report.ok ? 0 : EXIT.error;

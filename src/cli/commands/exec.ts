@@ -1,9 +1,8 @@
 import { Command } from 'commander';
-import { BUSY_POLICIES, parseBusyPolicy } from '../../../recipes/automation/command-runner.js';
+import { BUSY_POLICIES } from '../../../recipes/automation/busy-policy.js';
 import type { ExecOptions } from '../../../recipes/automation/exec-action.js';
 import type { WatchFlags } from '../watch-options.js';
 import { addOneWatchOptions, runOneWatch, splitCommand, type StreamFlags } from './foreground.js';
-import { parseSignal } from '../../../recipes/automation/signal-name.js';
 import { parseDuration } from './automation-flags.js';
 
 interface ExecFlags extends WatchFlags, StreamFlags {
@@ -56,6 +55,7 @@ Examples:
     )
     .action(async (words: string[], flags: ExecFlags, cmd: Command) => {
       const { paths, argv } = splitCommand(words, cmd);
+      const [{ parseBusyPolicy }, { parseSignal }] = await Promise.all([import('../../../recipes/automation/command-runner.js'), import('../../../recipes/automation/signal-name.js')]);
       const options: ExecOptions = {
         command: argv,
         shell: flags.shell ?? false,

@@ -1,11 +1,8 @@
 import { isAbsolute } from 'node:path';
 import type { Command } from 'commander';
 import type { LogLevel } from '../../../recipes/automation/action.js';
-import { daemonLoop } from '../../../recipes/automation/daemon-loop.js';
+import { CHANGE_EVENTS } from '../../../recipes/automation/change-events.js';
 import type { StreamInput } from '../../../recipes/automation/stream-source.js';
-import { CHANGE_EVENTS } from '../../../recipes/automation/watch-unit.js';
-import { streamUrl } from '../../../recipes/fleet/fleet-source.js';
-import { parseSince } from '../../../recipes/fleet/parse-since.js';
 import { TswatchError } from '../../errors.js';
 import { collect } from '../flag-helpers.js';
 import { addWatchOptions, toWatchSelection, type WatchFlags } from '../watch-options.js';
@@ -41,13 +38,14 @@ export function addOneWatchOptions(command: Command): Command {
  * The stream the flags name, checked, or undefined without --stream. With --stream, PATHS are prefixes of
  * the agents' absolute paths, -r has no meaning (every depth matches) and nothing is watched here.
  */
-function streamInput(flags: StreamFlags & WatchFlags, paths: readonly string[]): StreamInput | undefined {
+async function streamInput(flags: StreamFlags & WatchFlags, paths: readonly string[]): Promise<StreamInput | undefined> {
   if (flags.stream === undefined) {
     const stray = (['fromHost', 'durable', 'since'] as const).find((key) => flags[key] !== undefined);
     if (stray === undefined) return undefined;
     const flag = `--${stray.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     throw new TswatchError(`${flag} applies to a fleet stream only`, { code: 'EBADFLAG', hint: `add --stream URL, or leave ${flag} out` });
   }
+  const [{ streamUrl }, { parseSince }] = await Promise.all([import('../../../recipes/fleet/fleet-source.js'), import('../../../recipes/fleet/parse-since.js')]);
   streamUrl(flags.stream, '--stream');
   if (flags.since !== undefined) parseSince(flags.since);
   const relative = paths.find((path) => !isAbsolute(path));
@@ -107,9 +105,10 @@ export function splitCommand(words: string[], command: Command): { paths: string
  * mean "content changed".
  */
 export async function runOneWatch(recipe: string, options: object, paths: string[], flags: WatchFlags & StreamFlags & { quiet?: boolean }): Promise<number> {
-  const stream = streamInput(flags, paths);
+  const stream = await streamInput(flags, paths);
   const selection = toWatchSelection(stream && paths.length === 0 ? ['/'] : paths, flags);
   if (selection.events?.length === 0) selection.events = CHANGE_EVENTS;
+  const { daemonLoop } = await import('../../../recipes/automation/daemon-loop.js');
   return daemonLoop({
     ...foregroundIO(flags.quiet),
     exitOnFatal: true,

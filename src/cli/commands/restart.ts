@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import type { RestartOptions } from '../../../recipes/automation/restart-action.js';
 import type { WatchFlags } from '../watch-options.js';
-import { parseSignal } from '../../../recipes/automation/signal-name.js';
 import { parseCount, parseDuration } from './automation-flags.js';
 import { addOneWatchOptions, runOneWatch, splitCommand, type StreamFlags } from './foreground.js';
 
@@ -45,6 +44,7 @@ Examples:
                                  restart when /etc/app changes on host cfg1 (see exec --help)`,
     )
     .action(async (words: string[], flags: RestartFlags, cmd: Command) => {
+      const { parseSignal } = await import('../../../recipes/automation/signal-name.js');
       const { paths, argv } = splitCommand(words, cmd);
       const options: RestartOptions = {
         command: argv,

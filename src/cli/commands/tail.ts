@@ -1,10 +1,8 @@
 import { Command } from 'commander';
-import picomatch from 'picomatch';
-import { csvField, type EventFormatter } from '../../../handlers/event-format.js';
-import { ALL_EVENTS, TswatchError } from '../../index.js';
+import { TswatchError } from '../../errors.js';
+import { ALL_EVENTS } from '../../masks.js';
 import { collect, EVENTS_HELP, eventMask } from '../flag-helpers.js';
-import { buildFormatter, type OutputFlags } from '../options-output.js';
-import { parseSince } from '../../../recipes/fleet/parse-since.js';
+import type { OutputFlags } from '../options-output.js';
 
 interface TailFlags extends OutputFlags {
   host?: string[];
@@ -13,29 +11,6 @@ interface TailFlags extends OutputFlags {
   durable?: string;
   count?: string;
   quiet?: boolean;
-}
-
-/**
- * How a fleet record is printed (but --json: the record as sent, the local --json object with host and
- * id): the local CLI's form led by the host (`HOST WATCHED EVENTS NAME`, `HOST,…` in CSV); in --format,
- * %H is the host.
- */
-function formatterFor(flags: OutputFlags): (host: string) => EventFormatter {
-  const local = buildFormatter(flags); // the local CLI's checks (conflicts, %T without --timefmt)
-  const cache = new Map<string, EventFormatter>();
-  if (flags.format !== undefined) {
-    return (host) => {
-      let f = cache.get(host);
-      if (f === undefined) {
-        // %H → the host ('%' in it doubled); %%H stays a literal "%H".
-        const format = flags.format!.replace(/%%|%H/g, (m) => (m === '%H' ? host.replaceAll('%', '%%') : m));
-        cache.set(host, (f = buildFormatter({ ...flags, format })));
-      }
-      return f;
-    };
-  }
-  const lead = flags.csv ? (host: string) => `${csvField(host)},` : (host: string) => `${host} `;
-  return (host) => (event, now) => lead(host) + local(event, now);
 }
 
 export function tailCommand(): Command {
@@ -76,7 +51,12 @@ Examples:
   tswatch tail mqtt://broker:1883/fleet/files --format '%H %T %w%f %e' --timefmt '%F %T'`,
     )
     .action(async (url: string, flags: TailFlags) => {
-      const { fleetEvents, streamUrl } = await import('../../../recipes/fleet/index.js');
+      const [{ fleetEvents, streamUrl }, { parseSince }, { formatterFor }, { default: picomatch }] = await Promise.all([
+        import('../../../recipes/fleet/index.js'),
+        import('../../../recipes/fleet/parse-since.js'),
+        import('../host-formatter.js'),
+        import('picomatch'),
+      ]);
       streamUrl(url, 'tail');
       const format = formatterFor(flags); // checks the output flags before connecting
       const mask = flags.event === undefined ? ALL_EVENTS : eventMask(flags.event, true);
