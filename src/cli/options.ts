@@ -1,7 +1,5 @@
 import type { EventFormatter } from '../../handlers/event-format.js';
 import type { FleetOptions } from '../../recipes/fleet/index.js';
-import { fleetHost, outboxBytes } from '../../recipes/fleet/fleet-settings.js';
-import { parseSinkUrl } from '../../recipes/fleet/open-sink.js';
 import { TswatchError } from '../errors.js';
 import type { Event, PathFilter } from '../index.js';
 import { eventMask } from './flag-helpers.js';
@@ -67,7 +65,7 @@ export function splitPaths(words: readonly string[], hint = 'give one or more pa
 }
 
 /** Validate the flags. `words`: the arguments and the lines of --fromfile (`@path` excludes). */
-export function toRunOptions(words: string[], flags: ParsedFlags): RunOptions {
+export async function toRunOptions(words: string[], flags: ParsedFlags): Promise<RunOptions> {
   const { paths, excludePaths } = splitPaths(words, 'give one or more paths (or --fromfile FILE), or --config FILE to run the watches of a config file');
   if (flags.daemon && flags.outfile === undefined) {
     throw new TswatchError('-d/--daemon needs -o/--outfile', { code: 'EBADFLAG', hint: 'add -o FILE: a daemon has no terminal to print to' });
@@ -91,17 +89,19 @@ export function toRunOptions(words: string[], flags: ParsedFlags): RunOptions {
     handler: flags.handler,
     stateFile: flags.state,
     settleMs: flags.settle === undefined ? undefined : parseSeconds('--settle', flags.settle, 'milliseconds'),
-    fleet: fleetOptions(flags),
+    fleet: await fleetOptions(flags),
   };
 }
 
 /** --sink URL… (checked now), --host, --outbox: the same data a `sinks:` config key holds. */
-export function fleetOptions(flags: Pick<ParsedFlags, 'sink' | 'host' | 'outbox' | 'outboxMax'>): FleetOptions | undefined {
+export async function fleetOptions(flags: Pick<ParsedFlags, 'sink' | 'host' | 'outbox' | 'outboxMax'>): Promise<FleetOptions | undefined> {
   if (flags.sink === undefined) {
     const stray = (['host', 'outbox', 'outboxMax'] as const).find((flag) => flags[flag] !== undefined)?.replace('outboxMax', 'outbox-max');
     if (stray) throw new TswatchError(`--${stray} needs --sink`, { code: 'EBADFLAG', hint: 'add --sink URL (e.g. nats://HOST:4222/SUBJECT)' });
     return undefined;
   }
+  // The fleet's modules only for a watch that sends its events somewhere.
+  const [{ fleetHost, outboxBytes }, { parseSinkUrl }] = await Promise.all([import('../../recipes/fleet/fleet-settings.js'), import('../../recipes/fleet/open-sink.js')]);
   for (const url of flags.sink) parseSinkUrl(url);
   return {
     sinks: flags.sink.map((url) => ({ url })),

@@ -108,7 +108,7 @@ export function buildProgram(): Command {
       if (flags.config !== undefined) return configRun(paths, flags.config, program);
       // Loaded here, not at start: `--version`, `--help` and every subcommand skip the watching code.
       const [{ run }, { toRunOptions }] = await Promise.all([import('./run.js'), import('./options.js')]);
-      process.exitCode = await run(toRunOptions([...paths, ...readList(flags.fromfile)], flags), { stdout: process.stdout, stderr: process.stderr });
+      process.exitCode = await run(await toRunOptions([...paths, ...readList(flags.fromfile)], flags), { stdout: process.stdout, stderr: process.stderr });
     });
   for (const build of SUBCOMMANDS) program.addCommand(build());
   return program;

@@ -15,7 +15,6 @@ import {
   watchBudget,
   WatchManager,
 } from '../index.js';
-import { closeFleet } from '../../recipes/fleet/fleet-settings.js';
 import type { FleetPublisher } from '../../recipes/fleet/index.js';
 import { isDaemonChild, reportDaemonReady, startDaemon } from './daemon.js';
 import type { RunOptions } from './options.js';
@@ -160,7 +159,7 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
   clearTimeout(timer);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
   writer.flush();
-  await closeFleet(fleet, (text) => messages.write(`tswatch: ${text}\n`));
+  if (fleet !== undefined) await (await import('../../recipes/fleet/fleet-settings.js')).closeFleet(fleet, (text) => messages.write(`tswatch: ${text}\n`));
   if (out !== io.stdout) await new Promise((resolve) => out.end(resolve));
   if (gone) say('Every watched path is gone (deleted or unmounted): nothing more to watch.');
   if (timedOut) return EXIT.timeout; // with -m too, even after events, as inotifywait

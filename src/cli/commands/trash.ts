@@ -1,6 +1,8 @@
 import { createInterface, type Interface } from 'node:readline';
 import { Command, Option } from 'commander';
-import { formatDeletionDate, shellQuote, Trash, type TrashedItem, trashRm } from '../../../recipes/trash/index.js';
+import type { Trash, TrashedItem } from '../../../recipes/trash/index.js';
+import { shellQuote } from '../../../recipes/trash/shell-quote.js';
+import { formatDeletionDate } from '../../../recipes/trash/trash-info.js';
 import { TswatchError } from '../../errors.js';
 
 /** du -h style: 512, 4.0K, 12K, 1.5M. */
@@ -50,7 +52,11 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 const TRASH_DIR_HELP = 'only this trash directory (repeatable; default: the home trash and every volume\'s)';
 
 /** The trash, restricted to --trash-dir directories when given. */
-const trashFor = (flags: { trashDir?: string[] }): Trash => new Trash(flags.trashDir ? { trashDirs: flags.trashDir } : {});
+/** The trash library, loaded by the `trash` command's preAction hook: other commands never load it. */
+let library: typeof import('../../../recipes/trash/index.js') | undefined;
+const lib = (): NonNullable<typeof library> => library!;
+
+const trashFor = (flags: { trashDir?: string[] }): Trash => new (lib().Trash)(flags.trashDir ? { trashDirs: flags.trashDir } : {});
 
 function putCommand(): Command {
   return new Command('put')
@@ -59,7 +65,7 @@ function putCommand(): Command {
     .option('-v, --verbose', 'say where each one went')
     .addHelpText('after', '\nExamples:\n  tswatch trash put old.log build/\n  tswatch trash put -- -file-starting-with-dash')
     .action((paths: string[], flags: { verbose?: boolean }) => {
-      const trash = new Trash();
+      const trash = new (lib().Trash)();
       for (const path of paths) {
         try {
           const item = trash.put(path);
@@ -156,8 +162,8 @@ Examples:
     .action(async (files: string[], flags: { force?: boolean; interactive?: boolean; recursive?: boolean; R?: boolean; dir?: boolean; verbose?: boolean }) => {
       const asker = stdinAsker();
       try {
-        process.exitCode = await trashRm(
-          new Trash(),
+        process.exitCode = await lib().trashRm(
+          new (lib().Trash)(),
           files,
           {
             recursive: Boolean(flags.recursive || flags.R),
@@ -181,6 +187,9 @@ Examples:
 export function trashCommand(): Command {
   return new Command('trash')
     .description('The FreeDesktop.org trash, shared with trash-cli and desktop file managers')
+    .hook('preAction', async () => {
+      library = await import('../../../recipes/trash/index.js');
+    })
     .addCommand(putCommand())
     .addCommand(listCommand())
     .addCommand(restoreCommand())
