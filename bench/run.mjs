@@ -13,6 +13,7 @@ import { moves } from './workloads/moves.mjs';
 import { maxQueued, overflow } from './workloads/overflow.mjs';
 import { race } from './workloads/race.mjs';
 import { startup } from './workloads/startup.mjs';
+import { startupCli } from './workloads/startup-cli.mjs';
 import { SINK_KINDS, sinks } from './workloads/sinks.mjs';
 import { setTmpBase, tmpBase } from './workloads/common.mjs';
 
@@ -34,6 +35,7 @@ const tmp = setTmpBase(tmpBase(opt.tmp));
 const over = Math.max(maxQueued() + 4000, Math.ceil(maxQueued() * 1.25));
 const workloads = [
   ...(q ? [5000] : [20000, 100000]).map(burst),
+  startupCli(q ? 5 : 9),
   startup(q ? 200 : 2000, 25),
   race(q ? 100 : 500),
   moves(q ? 200 : 1000, q ? 50 : 200),
@@ -72,7 +74,7 @@ for (const w of workloads) {
     }
     const t = Date.now();
     try {
-      rows.push({ subject: s.name, result: await w.run(s, ctx) });
+      rows.push({ subject: s.name, result: await w.run(s.forWorkload ? s.forWorkload(w.family, s) : s, ctx) });
     } catch (e) {
       rows.push({ subject: s.name, error: `failed: ${String(e.message).split('\n')[0]}` });
     }

@@ -19,10 +19,35 @@ function inotifywaitLine(line) {
   return kind && (kind === 'OVERFLOW' ? kind : `${kind} ${line.slice(sp + 1)}`);
 }
 
+const TSWATCH_CLI = { cmd: process.execPath, args: [join(ROOT, 'bin/tswatch.js')], version: true };
+const CLI_EVENTS = ['-m', '-r', '-e', 'create,delete,moved_from,moved_to,close_write'];
+
+/** tswatch --json as the bench format: a paired rename (src on the moved_to) is one MOVE line. */
+const JSON_KIND = { IN_CREATE: 'CREATE', IN_DELETE: 'DELETE', IN_CLOSE_WRITE: 'WRITE', IN_MOVED_FROM: 'MOVED_FROM', IN_MOVED_TO: 'MOVED_TO', IN_Q_OVERFLOW: 'OVERFLOW' };
+function tswatchJsonLine(line) {
+  const e = JSON.parse(line);
+  const kind = e.maskname.split('|').map((f) => JSON_KIND[f]).find(Boolean);
+  if (kind === 'MOVED_TO' && e.src_pathname) return `MOVE ${e.src_pathname} -> ${e.pathname}`;
+  return kind && (kind === 'OVERFLOW' ? kind : `${kind} ${e.pathname}`);
+}
+
 export function allSubjects(helpers) {
   return [
     {
+      // The command users run, in inotifywait's format (--json for moves, where the pairing shows).
       name: 'tswatch',
+      command: (root) => ({ cmd: TSWATCH_CLI.cmd, args: [...TSWATCH_CLI.args, ...CLI_EVENTS, '--format', '%e %w%f', root] }),
+      cli: TSWATCH_CLI,
+      readyStderr: /Watches established/,
+      translate: inotifywaitLine,
+      forWorkload: (family, self) =>
+        family === 'moves' ? { ...self, command: (root) => ({ cmd: TSWATCH_CLI.cmd, args: [...TSWATCH_CLI.args, ...CLI_EVENTS, '--json', root] }), translate: tswatchJsonLine } : self,
+      env: { TSWATCH_BACKEND: 'inotify' }, // the native backend; never a silent fallback to @parcel/watcher
+      missing: () => (existsSync(join(ROOT, 'dist/src/cli/main.js')) ? undefined : 'dist/src/cli/main.js not built'),
+    },
+    {
+      name: 'tswatch (library)',
+      key: 'tswatch-lib',
       command: node('tswatch.mjs'),
       env: { TSWATCH_BACKEND: 'inotify' }, // the native backend; never a silent fallback to @parcel/watcher
       missing: () => (existsSync(join(ROOT, 'dist/src/index.js')) ? undefined : 'dist/src/index.js not built'),
@@ -34,6 +59,7 @@ export function allSubjects(helpers) {
         cmd: '/usr/bin/inotifywait',
         args: ['-m', '-r', '-e', 'create,delete,moved_from,moved_to,close_write', '--format', '%e %w%f', root],
       }),
+      cli: { cmd: '/usr/bin/inotifywait', args: [] },
       readyStderr: /Watches established/,
       translate: inotifywaitLine,
       missing: () => (existsSync('/usr/bin/inotifywait') ? undefined : 'missing: apt-get install inotify-tools'),
