@@ -11,4 +11,4 @@ const { manPage } = await import('../dist/src/cli/man-page.js');
 const { packageVersion } = await import('../dist/src/cli/package-version.js');
 
 mkdirSync(join(root, 'man'), { recursive: true });
-writeFileSync(join(root, 'man', 'tswatch.1'), manPage(buildProgram(), packageVersion()));
+writeFileSync(join(root, 'man', 'tswatch.1'), manPage(await buildProgram(), packageVersion()));

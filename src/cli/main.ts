@@ -22,7 +22,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   // Node's default printer adds a stack hint meant for developers; a user gets one plain line.
   process.removeAllListeners('warning');
   process.on('warning', (warning) => process.stderr.write(`tswatch: warning: ${warning.message}\n`));
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   configure(program);
   try {
     await program.parseAsync(argv);

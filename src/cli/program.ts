@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import { TswatchError } from '../errors.js';
 import { SUBCOMMANDS } from './commands.js';
-import { configAction } from './commands/config-run-options.js';
 import { collect, EVENTS_HELP } from './flag-helpers.js';
 import type { ParsedFlags } from './options.js';
 import { packageVersion } from './package-version.js';
@@ -62,14 +61,25 @@ async function configRun(paths: string[], config: string, program: Command): Pro
       hint: key ? `set '${key}:' in the config file instead (tswatch run --help shows an example)` : `drop ${flag}, or set it on a watch in the config file (tswatch run --help lists the keys)`,
     });
   }
+  const { configAction } = await import('./commands/config-run-options.js');
   await configAction(false)({ config });
 }
 
 /**
- * Every option of `tswatch` and its subcommands, declared once: --help, the parser and (later)
- * completions and the man page read this tree.
+ * Whether these words can reach a subcommand, or list them (--help, -h inside a group of short flags,
+ * `help`): commander dispatches only on a word equal to a subcommand's name, so a watch without such a
+ * word never needs the subcommands' declarations.
  */
-export function buildProgram(): Command {
+function mayNeedSubcommands(words: readonly string[]): boolean {
+  return words.some((w) => w === '--help' || w === 'help' || /^-[^-]*h/.test(w) || SUBCOMMANDS.some((s) => s.name === w));
+}
+
+/**
+ * Every option of `tswatch` and its subcommands, declared once: --help, the parser, completions and
+ * the man page read this tree. Given the command line (`argv`), the subcommands are left out when it
+ * cannot reach them.
+ */
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command('tswatch')
     .description('Watch files and directories with Linux inotify and print their events, like inotifywait.')
     .argument('[paths...]', 'files or directories to watch; @PATH excludes PATH')
@@ -110,6 +120,8 @@ export function buildProgram(): Command {
       const [{ run }, { toRunOptions }] = await Promise.all([import('./run.js'), import('./options.js')]);
       process.exitCode = await run(await toRunOptions([...paths, ...readList(flags.fromfile)], flags), { stdout: process.stdout, stderr: process.stderr });
     });
-  for (const build of SUBCOMMANDS) program.addCommand(build());
+  if (argv === undefined || mayNeedSubcommands(argv.slice(2))) {
+    for (const command of await Promise.all(SUBCOMMANDS.map((s) => s.load()))) program.addCommand(command);
+  }
   return program;
 }

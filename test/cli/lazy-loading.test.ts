@@ -70,3 +70,10 @@ test('each subcommand loads its own recipe, and only its own', { timeout: 60_000
   assert.deepEqual(implementation(modules, 'dist/recipes/').filter((m) => !m.startsWith('dist/recipes/trash/')), []);
   assert.deepEqual(packages(modules).filter((p) => !CORE_PACKAGES.includes(p)), []);
 });
+
+test('a watch reads no subcommand declaration; each declared name is its command\'s', { timeout: 60_000 }, async () => {
+  const modules = await modulesLoadedBy(['-m', '-e', 'create', tmpDir()], 'Watches established.');
+  assert.deepEqual(modules.filter((m) => m.startsWith('dist/src/cli/commands/')), []);
+  const { SUBCOMMANDS } = await import('../../src/cli/commands.js');
+  for (const { name, load } of SUBCOMMANDS) assert.equal((await load()).name(), name);
+});

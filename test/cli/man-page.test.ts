@@ -44,9 +44,9 @@ function section(text: string, heading: string): string {
   return lines.slice(start, end === -1 ? undefined : end).join('\n');
 }
 
-test('man/tswatch.1 is what the generator makes from the current command tree (npm run build writes it)', () => {
+test('man/tswatch.1 is what the generator makes from the current command tree (npm run build writes it)', async () => {
   const onDisk = readFileSync(join(ROOT, 'man', 'tswatch.1'), 'utf8');
-  assert.equal(onDisk, manPage(buildProgram(), packageVersion()), 'man/tswatch.1 is stale: run `npm run build`');
+  assert.equal(onDisk, manPage((await buildProgram()), packageVersion()), 'man/tswatch.1 is stale: run `npm run build`');
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { man?: string[]; files?: string[] };
   assert.deepEqual(pkg.man, ['./man/tswatch.1']);
   assert.ok(pkg.files?.includes('man/'));
@@ -60,9 +60,9 @@ test('man -l renders the page without warnings', async () => {
 
 test('the man page lists every option, argument and subcommand --help lists, for every command', async () => {
   const file = join(tmpDir(), 'tswatch.1');
-  writeFileSync(file, manPage(buildProgram(), packageVersion()));
+  writeFileSync(file, manPage((await buildProgram()), packageVersion()));
   const { text } = await render(file);
-  const nodes = commandTree(buildProgram());
+  const nodes = commandTree((await buildProgram()));
   assert.ok(nodes.length > 1, 'tswatch has subcommands');
   for (const node of nodes) {
     // commander's implicit `help` command answers --help with its parent's help: nothing of its own to compare.

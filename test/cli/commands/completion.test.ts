@@ -60,7 +60,7 @@ test('bash: options, event lists, subcommands, shells and file names complete', 
 });
 
 test('bash: every option and subcommand --help lists is offered (read from the live command tree)', async () => {
-  const program = buildProgram();
+  const program = (await buildProgram());
   const help = program.createHelp();
   const [options, words] = await bashComplete([['-'], ['']], tmpDir());
   assert.deepEqual(options, help.visibleOptions(program).flatMap(optionNames).sort());
