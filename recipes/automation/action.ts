@@ -37,12 +37,16 @@ export interface ActionStatus {
 
 /** What a watch does with its events: run a command, keep a server up, a handler module, a recipe. */
 export interface Action {
+  /** Begin (spawn a long-running command): called once the watch is live, after the unit it replaces stopped. */
+  start?(): void;
   /** Called for each accepted event, in kernel order, inside dispatch: must not block. */
   handler(event: Event): void;
   /** True while events are to be ignored (--ignore-own: the command's own writes). */
   ignoring?(): boolean;
   /** Finish what was triggered (pending batches, running commands); false if `timeoutMs` ran out. */
   drain(timeoutMs: number): Promise<boolean>;
+  /** After a drain that ran out of time: the events whose work has not begun, taken out of the queue (kept or dropped by the caller, never silently). */
+  takeQueued?(): Event[];
   /** Stop for good: stop running commands with `signal` (default: the action's), then SIGKILL after kill-after. */
   close(signal?: NodeJS.Signals): Promise<void>;
   status(): ActionStatus;

@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
-import { TswatchError, watchSpec, type WatchSelection } from '../../src/index.js';
-import { resolveAction } from './action-registry.js';
+import { type Event, TswatchError, watchSpec, type WatchSelection } from '../../src/index.js';
+import { recipeEntry, resolveAction } from './action-registry.js';
 import { LocalSource } from './local-source.js';
 import { type StreamInput, StreamSource } from './stream-source.js';
+import type { UnitSource } from './unit-source.js';
 import { type UnitIO, type UnitStatus, WatchUnit } from './watch-unit.js';
 
 /** One watch of a config file (or of `tswatch exec`): what to watch and which action to run. */
@@ -24,26 +25,39 @@ export interface ApplyResult {
   started: string[];
   stopped: string[];
   kept: string[];
-  /** Watches that could not be started, with why. */
-  failed: Array<{ name: string; error: TswatchError }>;
+  /** Watches that could not be started, with why; `running`: its previous definition runs on. */
+  failed: Array<{ name: string; error: TswatchError; running: boolean }>;
 }
+
+interface Running {
+  key: string;
+  def: WatchDefinition;
+  unit: WatchUnit;
+}
+
+/** A recipe that watches by itself (backup, alert): two of them at once would do the work twice. */
+const watchesItself = (def: WatchDefinition): boolean => recipeEntry(def.action.recipe)?.watchesItself ?? false;
 
 /**
  * The running set of watches. `apply` moves it to a new definition list (a config reload): unchanged
- * watches keep running untouched, so they lose no event; changed ones are stopped (drained) and started
- * anew; removed ones are drained and stopped.
+ * watches keep running untouched, so they lose no event; changed ones are replaced make-before-break
+ * (the new watch is armed on the old one's event stream and takes over at a cut, see SharedWatch; what
+ * the old one still had queued runs in the new one); removed ones are drained and stopped. A watch
+ * whose new definition cannot start keeps its running one, and is listed as failed until a reload fixes it.
  *
  * Events: `fatal` (name, exitCode, why): a watch's action gave up (a restart command crashing in a
  * loop), or every path it watched is gone.
  */
 export class AutomationEngine extends EventEmitter {
-  private readonly units = new Map<string, { key: string; recipe: string; unit: WatchUnit }>();
+  private readonly units = new Map<string, Running>();
+  /** Watches whose definition could not start (at start or on reload): what they are, why. */
+  private readonly failures = new Map<string, { def: WatchDefinition; error: TswatchError }>();
 
   constructor(
     private readonly io: UnitIO,
     private readonly baseDir: string,
     /** How long a stopping watch may take to finish its work before its commands are signalled. */
-    private readonly drainTimeoutMs = 10_000,
+    public drainTimeoutMs = 10_000,
   ) {
     super();
   }
@@ -61,32 +75,42 @@ export class AutomationEngine extends EventEmitter {
   }
 
   status(): UnitStatus[] {
-    return [...this.units.values()].map(({ unit, recipe }) => ({ ...unit.status(), recipe }));
+    const rows = new Map<string, UnitStatus>();
+    for (const [name, { unit, def }] of this.units) rows.set(name, { ...unit.status(), recipe: def.action.recipe });
+    for (const [name, { def, error }] of this.failures) {
+      const running = rows.get(name);
+      const why = error.describe();
+      rows.set(name, running ? { ...running, state: 'failed', error: `reload failed, the previous definition runs on: ${why}` } : failedStatus(def, why));
+    }
+    return [...rows.values()];
   }
 
-  /** Start, keep, restart and stop watches so that `definitions` is what runs. */
+  /** Start, keep, replace and stop watches so that `definitions` is what runs. */
   async apply(definitions: readonly WatchDefinition[]): Promise<ApplyResult> {
     const result: ApplyResult = { started: [], stopped: [], kept: [], failed: [] };
     const wanted = new Map(definitions.map((def) => [def.name, def]));
-    for (const [name, { key, unit }] of [...this.units]) {
-      const def = wanted.get(name);
-      if (def !== undefined && key === keyOf(def)) {
-        result.kept.push(name);
-        continue;
-      }
+    for (const name of this.failures.keys()) if (!wanted.has(name)) this.failures.delete(name);
+    for (const [name, { unit }] of [...this.units]) {
+      if (wanted.has(name)) continue;
       this.units.delete(name);
-      await unit.stop(this.drainTimeoutMs);
-      if (def === undefined) result.stopped.push(name);
+      await this.retire(unit);
+      result.stopped.push(name);
     }
     for (const def of definitions) {
-      if (this.units.has(def.name)) continue;
+      const running = this.units.get(def.name);
+      if (running !== undefined && running.key === keyOf(def)) {
+        this.failures.delete(def.name);
+        result.kept.push(def.name);
+        continue;
+      }
       try {
-        const unit = await this.startUnit(def);
-        this.units.set(def.name, { key: keyOf(def), recipe: def.action.recipe, unit });
+        this.units.set(def.name, { key: keyOf(def), def, unit: await this.startUnit(def, running) });
+        this.failures.delete(def.name);
         result.started.push(def.name);
       } catch (err) {
         if (!(err instanceof TswatchError)) throw err;
-        result.failed.push({ name: def.name, error: err });
+        this.failures.set(def.name, { def, error: err });
+        result.failed.push({ name: def.name, error: err, running: this.units.has(def.name) });
       }
     }
     return result;
@@ -96,18 +120,48 @@ export class AutomationEngine extends EventEmitter {
   async stop(signal?: NodeJS.Signals): Promise<boolean> {
     const units = [...this.units.values()].map(({ unit }) => unit);
     this.units.clear();
-    const drained = await Promise.all(units.map((unit) => unit.stop(this.drainTimeoutMs, signal)));
+    const drained = await Promise.all(units.map((unit) => this.retire(unit, signal)));
     return drained.every(Boolean);
   }
 
-  private async startUnit(def: WatchDefinition): Promise<WatchUnit> {
+  /** Stop a watch for good; its queued events that did not run in time are counted and said. */
+  private async retire(unit: WatchUnit, signal?: NodeJS.Signals): Promise<boolean> {
+    const { drained, queued } = await unit.stop(this.drainTimeoutMs, signal);
+    if (queued.length > 0) this.io.log(`[${unit.name}] drain timeout: ${queued.length} queued events dropped`);
+    return drained;
+  }
+
+  /**
+   * Start `def`; replacing `running` if given. A local watch takes over the old one's event stream
+   * (make before break); one that cannot (a fleet stream, a recipe watching by itself) starts once the
+   * old one has stopped, and if it cannot start, the old definition is started again.
+   */
+  private async startUnit(def: WatchDefinition, running?: Running): Promise<WatchUnit> {
     const factory = await resolveAction(def.action.recipe);
     const spec = def.stream === undefined ? def.selection && watchSpec(def.selection) : watchSpec(def.selection ?? { paths: ['/'] });
     const stream = def.stream;
-    const source = stream === undefined ? () => new LocalSource(spec) : () => new StreamSource(stream, spec!);
+    const shares = running !== undefined && running.unit.source instanceof LocalSource && stream === undefined && !watchesItself(def) && !watchesItself(running.def);
+    const source = (replacing?: UnitSource): UnitSource =>
+      stream === undefined ? new LocalSource(spec, shares ? (replacing as LocalSource) : undefined) : new StreamSource(stream, spec!);
     // A stream's events came from the fleet: published again, they would go round for ever.
     const io = def.publish === false || stream !== undefined ? { ...this.io, publish: undefined } : this.io;
-    const unit = await WatchUnit.start(def.name, spec, source, (context) => factory(def.action.options, context), io, this.baseDir);
+    const start = (replacing?: { unit: WatchUnit; handOver: () => Promise<Event[]> }): Promise<WatchUnit> =>
+      WatchUnit.start(def.name, spec, source, (context) => factory(def.action.options, context), io, this.baseDir, replacing);
+    let unit: WatchUnit;
+    if (running === undefined) unit = await start();
+    else if (shares) unit = await start({ unit: running.unit, handOver: async () => (await running.unit.stop(this.drainTimeoutMs)).queued });
+    else {
+      this.units.delete(def.name);
+      const { queued } = await running.unit.stop(this.drainTimeoutMs);
+      try {
+        unit = await start({ unit: running.unit, handOver: async () => queued });
+      } catch (err) {
+        // Never leave the watch without a definition: the one that ran before starts again.
+        const again = await this.startUnit(running.def).catch(() => undefined);
+        if (again !== undefined) this.units.set(def.name, { ...running, unit: again });
+        throw err;
+      }
+    }
     void unit.action.finished?.then((code) => {
       if (this.units.get(def.name)?.unit === unit) this.emit('fatal', def.name, code, 'its command gave up');
     });
@@ -116,6 +170,27 @@ export class AutomationEngine extends EventEmitter {
     });
     return unit;
   }
+}
+
+/** The status row of a watch that is not running: it could not start. */
+function failedStatus(def: WatchDefinition, error: string): UnitStatus {
+  return {
+    name: def.name,
+    recipe: def.action.recipe,
+    paths: def.selection?.paths.map(String) ?? [],
+    backend: '-',
+    watches: 0,
+    events: 0,
+    errors: 0,
+    overflows: 0,
+    ignored: 0,
+    paused: false,
+    lastEvent: undefined,
+    lastError: error,
+    action: { running: [], state: 'failed' },
+    state: 'failed',
+    error,
+  };
 }
 
 /** Two definitions with the same key run the same way. */

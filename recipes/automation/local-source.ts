@@ -1,69 +1,62 @@
-import { type Event, IN_IGNORED, IN_Q_OVERFLOW, Notifier, WatchManager, type WatchSpec } from '../../src/index.js';
-import { Fence } from './fence.js';
-import { addedCreate, watchMask } from './scanned-files.js';
+import type { WatchSpec } from '../../src/index.js';
+import type { Fence } from './fence.js';
+import { SharedWatch } from './shared-watch.js';
 import type { SourceListener, UnitSource } from './unit-source.js';
 
 /**
  * Events of local paths: the watch's own WatchManager (so two watches on the same directory keep their
  * own masks and handlers) and a Fence to drain exactly what the kernel queued. Without a spec (a recipe
  * that watches by itself) only the fence is watched.
+ *
+ * Given the source of the unit it replaces (a reload), it shares that source's WatchManager instead
+ * (SharedWatch): its watches are added to the same inotify fd before the old unit stops, and `start`
+ * cuts the event stream with a fence marker, so each event reaches exactly one of the two units.
  */
 export class LocalSource implements UnitSource {
   readonly fence: Fence;
-  private readonly wm = new WatchManager();
-  private notifier: Notifier | undefined;
+  private readonly watch: SharedWatch;
+  /** On a source that handed its events over: resolves once the last of them was dispatched. */
+  private handedOver: Promise<void> | undefined;
+  private closed = false;
 
-  /** Adds the watches now: throws (nothing left behind) if a path cannot be watched. */
-  constructor(private readonly spec: WatchSpec | undefined) {
+  /** Adds the watches now: throws (nothing left behind, the replaced source's watches as they were) if a path cannot be watched. */
+  constructor(
+    private readonly spec: WatchSpec | undefined,
+    private readonly replacing?: LocalSource,
+  ) {
+    const watch = replacing?.watch ?? new SharedWatch();
     try {
-      this.fence = new Fence(this.wm);
-      if (spec !== undefined) {
-        const userExclude = spec.options.excludeFilter;
-        const fence = this.fence;
-        const excludeFilter = (path: string): boolean => fence.covers(path) || (typeof userExclude === 'function' ? userExclude(path) : (userExclude?.test(path) ?? false));
-        this.wm.addWatch(spec.paths, watchMask(spec.mask), { ...spec.options, excludeFilter, quiet: false });
-      }
+      watch.join(spec);
     } catch (err) {
-      this.close();
+      if (replacing === undefined) watch.leave(undefined);
       throw err;
     }
+    this.watch = watch;
+    this.fence = watch.fence;
   }
 
   async start(listener: SourceListener): Promise<void> {
-    const notifier = new Notifier(this.wm, (event: Event) => this.dispatch(event, listener));
-    notifier.on('error', (err: Error, event?: Event) => listener.error(err, event));
-    this.notifier = notifier;
-    notifier.start();
-    await notifier.ready();
+    const route = { spec: this.spec, listener };
+    if (this.replacing === undefined) return this.watch.start(route);
+    this.replacing.handedOver = this.watch.handOver(route);
   }
 
   get running(): boolean {
-    return this.notifier?.running ?? false;
+    return this.watch.running && !this.closed;
   }
 
-  /** Every event the kernel queued before now is dispatched once the fence's marker is. */
+  /** Every event the kernel queued before now (or, handed over, before the cut) is dispatched once the fence's marker is. */
   async drain(timeoutMs: number): Promise<void> {
-    await Promise.race([this.fence.mark(), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+    await Promise.race([this.handedOver ?? this.fence.mark(), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
   }
 
   close(): void {
-    if (this.notifier) this.notifier.stop(); // closes the WatchManager
-    else this.wm.close();
-    this.fence?.close(); // undefined only when the constructor failed making it
+    if (this.closed) return;
+    this.closed = true;
+    this.watch.leave(this.spec);
   }
 
   status(): { backend: string; watches: number } {
-    return { backend: this.wm.backend.name, watches: Math.max(0, this.wm.size - 1) }; // the fence is ours, not the user's
-  }
-
-  private dispatch(event: Event, listener: SourceListener): void {
-    if (event.mask & IN_IGNORED) {
-      if (this.status().watches === 0) listener.gone();
-      return;
-    }
-    if (event.mask & IN_Q_OVERFLOW) return listener.overflow();
-    if (this.spec !== undefined && (addedCreate(this.spec.mask, event) || !this.spec.accepts(event))) return;
-    if (this.fence.covers(event.pathname)) return;
-    listener.event(event);
+    return { backend: this.watch.wm.backend.name, watches: this.watch.size };
   }
 }

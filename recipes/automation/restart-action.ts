@@ -37,8 +37,9 @@ export function restartAction(options: RestartOptions, context: ActionContext): 
     say(`restarting: ${paths.length === 1 ? paths[0] : `${paths.length} paths`} changed`, 'info');
     void supervisor.restart();
   }, (path) => path);
-  supervisor.start();
   return {
+    // Not before: the command of the unit this one replaces must have exited (its port is free).
+    start: () => supervisor.start(),
     handler: (event) => changes.add(event.pathname),
     drain: async () => true, // a long-running command is not drained: close() stops it
     async close(signal) {

@@ -24,6 +24,16 @@ export interface UnitStatus {
   lastEvent: { time: string; path: string; event: string } | undefined;
   lastError: string | undefined;
   action: ActionStatus;
+  /** 'failed': the watch could not start (nothing runs), or a reload could not replace it (its previous definition runs on). */
+  state?: 'failed';
+  /** Why it failed. */
+  error?: string;
+}
+
+/** What a stopped unit leaves: whether its work finished in time, and the events still queued (not run). */
+export interface StopResult {
+  drained: boolean;
+  queued: Event[];
 }
 
 /** Lines of a named watch start with its name; the one watch of `tswatch exec` has none. */
@@ -49,7 +59,7 @@ export class WatchUnit {
   /** Paths, events and filters; undefined for a recipe that watches by itself (backup, alert). */
   readonly spec: WatchSpec | undefined;
   readonly action: Action;
-  private readonly source: UnitSource;
+  readonly source: UnitSource;
   private readonly log: Log;
   private readonly observe: UnitIO['observe'];
   private readonly publish: UnitIO['publish'];
@@ -57,6 +67,8 @@ export class WatchUnit {
   private paused = false;
   private lastEvent: UnitStatus['lastEvent'];
   private lastError: string | undefined;
+  /** Events held until the unit is live (it replaces one still draining what came before the cut). */
+  private pending: Event[] | undefined = [];
   /** Resolves when every watched path is gone (deleted, unmounted): nothing more can come. */
   readonly gone: Promise<void>;
   private markGone!: () => void;
@@ -75,32 +87,54 @@ export class WatchUnit {
   /**
    * Build the action, start the source delivering to it. Throws (nothing left running) if the source
    * cannot start (a path that cannot be watched, a broker that does not answer): the source is closed.
+   * `source` is given the source of the unit this one replaces, if any. `handOver` runs once this
+   * unit holds the events (the one it replaces stops then) and returns events to run before them.
    */
   static async start(
     name: string,
     spec: WatchSpec | undefined,
-    source: () => UnitSource,
+    source: (replacing?: UnitSource) => UnitSource,
     makeAction: (context: ActionContext) => Action | Promise<Action>,
     io: UnitIO,
     baseDir = process.cwd(),
+    replacing?: { unit: WatchUnit; handOver: () => Promise<Event[]> },
   ): Promise<WatchUnit> {
     let made: UnitSource | undefined;
     let action: Action | undefined;
+    let unit: WatchUnit;
     try {
-      made = source();
+      made = source(replacing?.unit.source);
       action = await makeAction({ name, baseDir, log: tagged(name, io.log), output: io.output, fence: made.fence });
-      const unit = new WatchUnit(name, spec, made, action, io);
+      const built = new WatchUnit(name, spec, made, action, io);
       await made.start({
-        event: (event) => unit.onEvent(event),
-        error: (err, event) => unit.onError(err, event),
-        overflow: () => unit.onOverflow(),
-        gone: () => unit.markGone(),
+        event: (event) => built.onEvent(event),
+        error: (err, event) => built.onError(err, event),
+        overflow: () => built.onOverflow(),
+        gone: () => built.markGone(),
       });
-      return unit;
+      unit = built;
     } catch (err) {
       made?.close();
       await action?.close();
       throw err instanceof TswatchError ? new TswatchError(name ? `watch '${name}': ${err.message}` : err.message, { code: err.code, hint: err.hint, path: err.path, cause: err }) : err;
+    }
+    unit.live(replacing ? await replacing.handOver() : []);
+    return unit;
+  }
+
+  /** Start the action (the unit replaced has stopped: a server's port is free) and run what waited: `first`, then the held events. */
+  private live(first: Event[]): void {
+    this.action.start?.();
+    const held = [...first, ...this.pending!];
+    this.pending = undefined;
+    for (const event of held) this.run(event);
+  }
+
+  private run(event: Event): void {
+    try {
+      this.action.handler(event);
+    } catch (err) {
+      this.onError(err as Error, event);
     }
   }
 
@@ -115,18 +149,21 @@ export class WatchUnit {
   /**
    * Stop gracefully: deliver every event the source has on its way (what the kernel queued before now;
    * what a stream handed over), let the action finish what they triggered (up to `timeoutMs`), then
-   * stop it and release the source. False if the timeout ran out.
+   * stop it and release the source. Returns whether it finished in time, and the events still queued
+   * then (not run: the caller keeps or drops them, and says so).
    */
-  async stop(timeoutMs: number, signal?: NodeJS.Signals): Promise<boolean> {
+  async stop(timeoutMs: number, signal?: NodeJS.Signals): Promise<StopResult> {
     const start = Date.now();
     let drained = true;
     if (this.source.running && timeoutMs > 0) {
       await this.source.drain(timeoutMs);
       drained = await this.action.drain(Math.max(0, timeoutMs - (Date.now() - start)));
     }
+    const queued = [...(this.pending ?? []), ...(this.action.takeQueued?.() ?? [])];
+    this.pending = undefined;
     this.source.close();
     await this.action.close(signal);
-    return drained;
+    return { drained, queued };
   }
 
   status(): UnitStatus {
@@ -159,7 +196,8 @@ export class WatchUnit {
     }
     this.counters.events++;
     this.lastEvent = { time: new Date().toISOString(), path: event.pathname, event: inotifywaitNames(event.mask) };
-    this.action.handler(event);
+    if (this.pending) this.pending.push(event);
+    else this.action.handler(event);
   }
 
   private onError(err: Error, event?: Event): void {
