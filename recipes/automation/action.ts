@@ -50,6 +50,13 @@ export interface Action {
   /** Stop for good: stop running commands with `signal` (default: the action's), then SIGKILL after kill-after. */
   close(signal?: NodeJS.Signals): Promise<void>;
   status(): ActionStatus;
+  /**
+   * For an action that does work of its own beyond the watch's events (a recipe that watches by itself):
+   * stop that work until resume(). Without it, such a watch cannot be paused (WatchUnit refuses).
+   */
+  pause?(): void | Promise<void>;
+  /** Take up the work again, catching up with what changed while paused; resolves once it is watching. */
+  resume?(): void | Promise<void>;
   /** Resolves with an exit status when the action has given up (restart: retries exhausted). */
   readonly finished?: Promise<number>;
   /** The status a foreground `tswatch restart` exits with: its command's last one (shell convention). */

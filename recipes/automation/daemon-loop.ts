@@ -116,8 +116,12 @@ export async function daemonLoop(options: DaemonLoopOptions): Promise<number> {
             request.reply({ ok: false, error: `no watch named '${request.name ?? ''}' (watches: ${engine.names().join(', ')})` });
             break;
           }
-          unit[request.command]();
-          request.reply({ ok: true, message: `${request.command === 'pause' ? 'paused' : 'resumed'} '${unit.name}'` });
+          try {
+            await unit[request.command]();
+            request.reply({ ok: true, message: `${request.command === 'pause' ? 'paused' : 'resumed'} '${unit.name}'` });
+          } catch (err) {
+            request.reply({ ok: false, error: err instanceof TswatchError ? err.describe() : (err as Error).message });
+          }
           break;
         case 'stop':
           request.reply({ ok: true, message: 'stopping' });

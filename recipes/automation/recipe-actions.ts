@@ -17,12 +17,13 @@ function spooledMails(dir: string): number {
 const describe = (err: unknown): string => (err instanceof TswatchError ? err.describe() : (err as Error).message);
 
 /** An action for a recipe that watches by itself: events come through the recipe, not the watch. */
-function selfWatching(stop: () => Promise<unknown>, status: () => Record<string, unknown> = () => ({})): Action {
+function selfWatching(stop: () => Promise<unknown>, status: () => Record<string, unknown> = () => ({}), pausing?: Pick<Action, 'pause' | 'resume'>): Action {
   return {
     handler() {},
     drain: async () => true,
     close: async () => void (await stop()),
     status: () => ({ running: [], ...status() }),
+    ...pausing,
   };
 }
 
@@ -42,6 +43,17 @@ export const backupActionFactory: ActionFactory = async (raw, context: ActionCon
       await job.stop();
     },
     () => ({ queued: job.queued, lastSync: lastChange ?? 'initial sync only' }),
+    {
+      // Paused: SRC is not watched. Resumed: watched again, and a resync copies what changed meanwhile.
+      pause: () => job.pause(),
+      resume: async () => {
+        const resumed = await job.resume();
+        resumed?.synced.then(
+          (s) => context.log(`backup: resumed; resync of ${job.src}: ${s.copied} copied, ${s.deleted} deleted, ${s.unchanged} unchanged`, 'info'),
+          (err: unknown) => context.log(`backup: resync after resume: ${describe(err)}`),
+        );
+      },
+    },
   );
 };
 

@@ -138,11 +138,26 @@ export class WatchUnit {
     }
   }
 
-  pause(): void {
+  /**
+   * Ignore events until resume(), and pause the action's own work (a recipe's watcher). A recipe that
+   * watches by itself and cannot pause is refused: answering "paused" while it goes on would be a lie.
+   */
+  async pause(): Promise<void> {
+    if (this.paused) return;
+    if (this.spec === undefined && this.action.pause === undefined) {
+      throw new TswatchError(`watch '${this.name}' cannot be paused: its recipe watches by itself and has no pause`, {
+        code: 'ENOTSUP',
+        hint: 'to stop it, remove it from the config file and run tswatch ctl reload',
+      });
+    }
+    await this.action.pause?.();
     this.paused = true;
   }
 
-  resume(): void {
+  /** Take events again; the action catches up with what changed while paused (a backup resyncs). */
+  async resume(): Promise<void> {
+    if (!this.paused) return;
+    await this.action.resume?.();
     this.paused = false;
   }
 

@@ -89,6 +89,7 @@ export class LiveBackup extends EventEmitter {
   private progress: BackupProgress | undefined;
   private readonly counts = { copied: 0, bytes: 0, deleted: 0, errors: 0 };
   private stopping: Promise<void> | undefined;
+  private pausedNow = false;
 
   constructor(src: string, dest: string, options: LiveBackupOptions = {}) {
     super();
@@ -135,29 +136,56 @@ export class LiveBackup extends EventEmitter {
   async start(): Promise<SyncSummary> {
     await this.checkPaths();
     await this.manifest.load();
-    if (!this.options.dryRun) {
-      const wm = new WatchManager(this.options.backend ? { backend: this.options.backend } : {});
-      wm.addWatch(this.src, MASK, {
-        rec: true,
-        autoAdd: true,
-        quiet: false,
-        excludeFilter: (path) => this.isExcluded(relative(this.src, path), true),
-      });
-      this.notifier = new Notifier(wm, (event) => {
-        // An entry created, deleted or moved changes its directory's mtime in SRC, whatever DEST needs.
-        const dir = relative(this.src, event.path);
-        if (event.mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO) && !dir.startsWith('..') && !dir.includes('\0')) {
-          this.touchedDirs.add(dir);
-        }
-        this.events.onEvent(event);
-      });
-      // A directory replaced (by a symlink, a file) before the core could watch it: a race, not a
-      // failure; the events that follow describe what is there now.
-      this.notifier.on('error', (err: unknown) => void (vanished(err) || this.fail(err)));
-      this.notifier.start();
-      await this.notifier.ready();
-    }
+    if (!this.options.dryRun) await this.watch();
     return this.syncPass(true);
+  }
+
+  /**
+   * Stop watching SRC until resume(): nothing changed from now on reaches DEST. Copies already queued
+   * finish (they were asked for before the pause).
+   */
+  pause(): void {
+    if (this.pausedNow || this.stopping) return;
+    this.pausedNow = true;
+    this.notifier?.stop();
+    this.notifier = undefined;
+    this.events.dispose(); // a rename's missing half: the resync finds where it went
+  }
+
+  /**
+   * Watch SRC again, then compare the trees as the initial sync does, so what changed while paused
+   * reaches DEST. Resolves once SRC is watched (undefined if it was not paused); the resync goes on, and
+   * `synced` resolves with its summary.
+   */
+  async resume(): Promise<{ synced: Promise<SyncSummary> } | undefined> {
+    if (!this.pausedNow || this.stopping) return undefined;
+    this.pausedNow = false;
+    if (!this.options.dryRun) await this.watch();
+    return { synced: this.syncPass(true) };
+  }
+
+  /** Arm the watcher on SRC (resolves once changes from now on are seen). */
+  private async watch(): Promise<void> {
+    const wm = new WatchManager(this.options.backend ? { backend: this.options.backend } : {});
+    wm.addWatch(this.src, MASK, {
+      rec: true,
+      autoAdd: true,
+      quiet: false,
+      excludeFilter: (path) => this.isExcluded(relative(this.src, path), true),
+    });
+    this.notifier = new Notifier(wm, (event) => {
+      // An entry created, deleted or moved changes its directory's mtime in SRC, whatever DEST needs.
+      const dir = relative(this.src, event.path);
+      if (event.mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO) && !dir.startsWith('..') && !dir.includes('\0')) {
+        this.touchedDirs.add(dir);
+      }
+      this.events.onEvent(event);
+    });
+    // A directory replaced (by a symlink, a file) before the core could watch it: a race, not a
+    // failure; the events that follow describe what is there now.
+    this.notifier.on('error', (err: unknown) => void (vanished(err) || this.fail(err)));
+    this.notifier.start();
+    await this.notifier.ready();
   }
 
   /** Changes waiting to reach DEST (a status page shows it). */
@@ -252,7 +280,8 @@ export class LiveBackup extends EventEmitter {
     if (!dryRun) jobs.push(this.queue.push({ paths: [''], structural: true, run: () => this.mirror.directoryTimes(plan.dirs) }));
     if (wait) {
       await Promise.all(jobs);
-      if (!dryRun) await this.manifest.rewrite(plan.seen);
+      // Stopped meanwhile (a resync after resume): the dropped jobs did not run, the manifest is closed.
+      if (!dryRun && this.stopping === undefined) await this.manifest.rewrite(plan.seen);
     }
     this.progress = undefined;
     const copied = this.counts.copied - before.copied;
