@@ -22,15 +22,24 @@ export interface SinkMessage {
   json: string;
 }
 
+/** What a sink's client says about its connection: lost (with why, if known), or made again. */
+export type LinkListener = (up: boolean, why?: string) => void;
+
 /**
  * Where records go. `send` resolves only once the destination has all of the batch (broker ack, 2xx,
  * written); it throws when it could not, and is then called again with the same records (and possibly
- * more), so a destination must accept a re-send: each has its way to deduplicate by `record.id`.
+ * more), so a destination must accept a re-send: each has its way to deduplicate by `record.id`. An
+ * empty batch only checks that the destination can be reached (the drainer asks so during an outage).
  */
 export interface Sink {
   readonly name: string;
   send(batch: SinkMessage[]): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Sinks whose client holds a connection call `listener` when it drops and when it is made again: a
+   * client that queues a send while it reconnects (MQTT) would otherwise hide the outage from the drainer.
+   */
+  onLink?(listener: LinkListener): void;
 }
 
 /** TLS settings for brokers and webhooks: files, read when connecting. */

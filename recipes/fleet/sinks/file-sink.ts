@@ -38,6 +38,7 @@ export class FileSink implements Sink {
 
   async send(batch: SinkMessage[]): Promise<void> {
     if (this.fd === undefined) this.open();
+    if (batch.length === 0) return; // a check: the file is open
     if (this.lastId !== undefined) {
       const seen = batch.findIndex((m) => m.record.id === this.lastId);
       batch = batch.slice(seen + 1);

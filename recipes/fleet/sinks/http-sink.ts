@@ -28,10 +28,11 @@ export class HttpSink implements Sink {
   }
 
   async send(batch: SinkMessage[]): Promise<void> {
-    const key = `${batch[0]!.record.id}..${batch[batch.length - 1]!.record.id}`;
+    // An empty batch (a check during an outage) is an empty array, with no Idempotency-Key.
+    const key = batch.length > 0 ? { 'idempotency-key': `${batch[0]!.record.id}..${batch[batch.length - 1]!.record.id}` } : {};
     const body = `[${batch.map((m) => m.json).join(',')}]`;
     const status = await new Promise<number>((resolve, reject) => {
-      const options = { method: 'POST', headers: { ...this.headers, 'idempotency-key': key }, timeout: 10_000 };
+      const options = { method: 'POST', headers: { ...this.headers, ...key }, timeout: 10_000 };
       const req = this.url.protocol === 'https:' ? httpsRequest(this.url, { ...options, ...tlsMaterial(this.config.tls) }) : httpRequest(this.url, options);
       req.on('response', (res) => {
         res.resume().on('end', () => resolve(res.statusCode ?? 0));

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { brokerError, credentials, loadOptional, sinkName, tlsMaterial } from '../credentials.js';
-import type { Sink, SinkConfig, SinkMessage } from '../sink.js';
+import type { LinkListener, Sink, SinkConfig, SinkMessage } from '../sink.js';
 
 type Mqtt = typeof import('mqtt');
 
@@ -29,7 +29,8 @@ export async function mqttClient(url: URL, config: SinkConfig, clean = true, cli
 
 /**
  * Publishes each record with QoS 1 and resolves on the broker's PUBACKs. A batch begun when the broker
- * goes away is held by the client and re-sent on reconnect; a batch while it is away fails (and is retried). QoS 1 is at-least-once: a message whose
+ * goes away is held by the client and re-sent on reconnect (the drainer learns of the outage from the
+ * client's close, `onLink`); a batch while it is away fails (and is retried). QoS 1 is at-least-once: a message whose
  * PUBACK was lost, or one re-sent from the outbox after a crash, can arrive twice, with the same `id`
  * (`tswatch tail` drops such repeats).
  */
@@ -37,6 +38,7 @@ export class MqttSink implements Sink {
   readonly name: string;
   private client: MqttClient | undefined;
   private readonly topic: string;
+  private link: LinkListener | undefined;
 
   constructor(
     private readonly url: URL,
@@ -47,7 +49,7 @@ export class MqttSink implements Sink {
   }
 
   async send(batch: SinkMessage[]): Promise<void> {
-    this.client ??= await mqttClient(this.url, this.config);
+    this.client ??= await this.connect();
     const client = this.client;
     // Not connected: fail (the outbox keeps the batch, the outage is said) rather than queue in memory.
     await mqttConnected(client, this.name);
@@ -55,8 +57,21 @@ export class MqttSink implements Sink {
   }
 
   async close(): Promise<void> {
-    await this.client?.endAsync();
+    const client = this.client;
     this.client = undefined;
+    await client?.endAsync();
+  }
+
+  onLink(listener: LinkListener): void {
+    this.link = listener;
+  }
+
+  private async connect(): Promise<MqttClient> {
+    const client = await mqttClient(this.url, this.config);
+    // 'close' comes at each lost connection and failed reconnect; our own end is not an outage.
+    client.on('close', () => this.client === client && this.link?.(false));
+    client.on('connect', () => this.client === client && this.link?.(true));
+    return client;
   }
 }
 

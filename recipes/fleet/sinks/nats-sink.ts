@@ -1,6 +1,6 @@
 import type { JetStreamClient, NatsConnection } from 'nats';
 import { brokerError, credentials, loadOptional, sinkName, tlsMaterial } from '../credentials.js';
-import type { Sink, SinkConfig, SinkMessage } from '../sink.js';
+import type { LinkListener, Sink, SinkConfig, SinkMessage } from '../sink.js';
 
 type Nats = typeof import('nats');
 
@@ -43,6 +43,7 @@ export class NatsSink implements Sink {
   readonly name: string;
   private conn: { nc: NatsConnection; js: JetStreamClient } | undefined;
   private readonly target: ReturnType<typeof natsTarget>;
+  private link: LinkListener | undefined;
 
   constructor(
     private readonly url: URL,
@@ -53,13 +54,19 @@ export class NatsSink implements Sink {
   }
 
   async send(batch: SinkMessage[]): Promise<void> {
-    const { js } = await this.connection();
+    const { nc, js } = await this.connection();
+    if (batch.length === 0) return nc.flush(); // a check: a round trip to the server
     await Promise.all(batch.map((m) => js.publish(this.target.subject, Buffer.from(m.json), { msgID: m.record.id, timeout: 5000 })));
   }
 
   async close(): Promise<void> {
-    await this.conn?.nc.close();
+    const conn = this.conn;
     this.conn = undefined;
+    await conn?.nc.close();
+  }
+
+  onLink(listener: LinkListener): void {
+    this.link = listener;
   }
 
   private async connection(): Promise<{ nc: NatsConnection; js: JetStreamClient }> {
@@ -72,7 +79,17 @@ export class NatsSink implements Sink {
       throw err;
     }
     this.conn = { nc, js: nc.jetstream() };
+    void this.watchStatus(this.conn);
     return this.conn;
+  }
+
+  /** The client reconnects by itself, a publish meanwhile waiting up to its timeout: say the drop now. */
+  private async watchStatus(conn: NonNullable<NatsSink['conn']>): Promise<void> {
+    for await (const status of conn.nc.status()) {
+      if (this.conn !== conn) return;
+      if (status.type === 'disconnect') this.link?.(false);
+      else if (status.type === 'reconnect') this.link?.(true);
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 import type { RedisClientType } from 'redis';
 import { brokerError, credentials, loadOptional, sinkName, tlsMaterial } from '../credentials.js';
-import type { Sink, SinkConfig, SinkMessage } from '../sink.js';
+import type { LinkListener, Sink, SinkConfig, SinkMessage } from '../sink.js';
 
 type Redis = typeof import('redis');
 
@@ -66,6 +66,7 @@ export class RedisSink implements Sink {
   readonly name: string;
   private client: RedisClientType | undefined;
   private readonly stream: string;
+  private link: LinkListener | undefined;
 
   constructor(
     private readonly url: URL,
@@ -78,8 +79,12 @@ export class RedisSink implements Sink {
   async send(batch: SinkMessage[]): Promise<void> {
     if (!this.client?.isReady) {
       await this.close();
-      this.client = await redisConnect(this.url, this.config);
+      const client = await redisConnect(this.url, this.config);
+      // It does not reconnect by itself (the next send does): a connection lost while idle is said now.
+      client.on('end', () => this.client === client && this.link?.(false));
+      this.client = client;
     }
+    if (batch.length === 0) return; // a check: connected, and PING answered
     const args = [String(this.config.maxLen ?? 1_000_000)];
     for (const m of batch) args.push(m.record.id, m.record.host, m.json);
     await this.client.sendCommand(['EVAL', XADD_ONCE, '2', this.stream, `${this.stream}:tswatch-seen`, ...args]);
@@ -89,5 +94,9 @@ export class RedisSink implements Sink {
     const client = this.client;
     this.client = undefined;
     if (client?.isOpen) await client.quit().catch(() => client.disconnect().catch(() => {}));
+  }
+
+  onLink(listener: LinkListener): void {
+    this.link = listener;
   }
 }
