@@ -1,4 +1,4 @@
-import { closeSync, cpSync, linkSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import { accessSync, closeSync, constants, cpSync, linkSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, renameSync, rmSync, type Stats, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { TswatchError } from '../../src/index.js';
 
@@ -10,6 +10,31 @@ export function exists(path: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** True while `path` is still the entry `st` was taken of (same device and inode). */
+export function stillThere(path: string, st: Stats): boolean {
+  try {
+    const now = lstatSync(path);
+    return now.dev === st.dev && now.ino === st.ino;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Throw what unlink/rmdir would (EACCES, EPERM) if `path` cannot be removed from its directory: checked
+ * before a copy, which is only worth making if the original can then go. The kernel's rule: the parent
+ * writable and searchable, and if it is sticky, the file or the parent ours (or we are root).
+ */
+export function checkRemovable(path: string): void {
+  const parent = dirname(path);
+  accessSync(parent, constants.W_OK | constants.X_OK);
+  const uid = process.geteuid?.() ?? 0;
+  const dir = statSync(parent);
+  if (uid !== 0 && (dir.mode & 0o1000) !== 0 && dir.uid !== uid && lstatSync(path).uid !== uid) {
+    throw Object.assign(new Error(`EPERM: operation not permitted, unlink '${path}'`), { code: 'EPERM', path });
   }
 }
 
@@ -27,14 +52,26 @@ export function moveNoReplace(src: string, dst: string): void {
   if (!lstatSync(src).isDirectory()) {
     try {
       linkSync(src, dst);
-      unlinkSync(src);
-      return;
     } catch (err) {
       if (errno(err) === 'EEXIST') throw existsError(dst);
       if (errno(err) === 'EXDEV') return copyThenRemove(src, dst);
       // EPERM (protected_hardlinks, a filesystem without links): rename below
+      return renameOrCopy(src, dst);
     }
+    try {
+      unlinkSync(src);
+    } catch (err) {
+      // The parent is not ours to change (not writable, or sticky and not our file): the source stays, so
+      // the link must go too. A rename onto that link would "succeed" as a no-op (same inode).
+      unlinkSync(dst);
+      throw err;
+    }
+    return;
   }
+  renameOrCopy(src, dst);
+}
+
+function renameOrCopy(src: string, dst: string): void {
   try {
     renameSync(src, dst);
   } catch (err) {
@@ -44,6 +81,7 @@ export function moveNoReplace(src: string, dst: string): void {
 }
 
 function copyThenRemove(src: string, dst: string): void {
+  checkRemovable(src);
   copyVerified(src, dst);
   rmSync(src, { recursive: true, force: true });
 }

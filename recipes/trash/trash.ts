@@ -1,8 +1,8 @@
-import { accessSync, closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { TswatchError } from '../../src/index.js';
 import { DirectorySizes } from './directory-sizes.js';
-import { copyVerified, exists, moveNoReplace } from './move-verified.js';
+import { checkRemovable, copyVerified, exists, moveNoReplace, stillThere } from './move-verified.js';
 import { chooseRestores, type RestoreOptions } from './restore-choice.js';
 import { allTrashDirs, deviceOf, homeTrashPath, topDirOf, type TrashDir, type TrashEnv, volumeTopDir, volumeTrashFor } from './trash-dirs.js';
 import { refuse, TrashError } from './trash-error.js';
@@ -122,10 +122,13 @@ export class Trash {
     const target = filePath(dir.path, name);
     try {
       // A copy is only worth making if the original can then be removed.
-      if (copy) accessSync(dirname(absolute), constants.W_OK);
+      if (copy) checkRemovable(absolute);
       if (copy) copyVerified(absolute, target);
       else moveNoReplace(absolute, target);
+      // Verified, never assumed: "trashed" means gone from its place.
+      if (!copy && stillThere(absolute, st)) throw Object.assign(new Error('the original is still in place after the move'), { code: 'EIO' });
     } catch (err) {
+      if (!copy && stillThere(target, st) && stillThere(absolute, st)) unlinkSync(target);
       unlinkSync(infoPath(dir.path, name));
       throw err;
     }

@@ -1,0 +1,80 @@
+/** `tswatch trash` as a real non-root user, beside GNU rm run as the same user: permissions, a full disk. */
+import assert from 'node:assert/strict';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { noTestUser, spawnAsTestUser, spawnTswatchAsTestUser, testUser, testUserDir } from '../../helpers/test-user.js';
+
+const skip = noTestUser();
+
+/** A private home trash for the test user. */
+function userTrash() {
+  const home = testUserDir('tswatch-trash-home-');
+  const env = { HOME: home, XDG_DATA_HOME: join(home, '.local', 'share'), LC_ALL: 'C.UTF-8' };
+  const trash = join(home, '.local', 'share', 'Trash');
+  const entries = (sub: string): string[] => (existsSync(join(trash, sub)) ? readdirSync(join(trash, sub)) : []);
+  return { env, trash, entries };
+}
+
+/** A root-owned directory of `mode` holding `file` (owned by `owner`, mode `fileMode`). */
+function lockedDir(mode: number, owner: { uid: number; gid: number }, fileMode: number): string {
+  const dir = testUserDir('tswatch-locked-');
+  chownSync(dir, 0, 0);
+  chmodSync(dir, mode);
+  writeFileSync(join(dir, 'file'), 'keep me');
+  chownSync(join(dir, 'file'), owner.uid, owner.gid);
+  chmodSync(join(dir, 'file'), fileMode);
+  return dir;
+}
+
+const CASES = [
+  // The user's own file in a directory they cannot write: the hard link works, the unlink does not.
+  { what: "the user's own file in a root-owned 755 directory", mode: 0o755, own: true, fileMode: 0o644 },
+  // Someone else's world-writable file in a sticky directory, as in /tmp.
+  { what: "someone else's file in a sticky 1777 directory", mode: 0o1777, own: false, fileMode: 0o666 },
+];
+
+for (const c of CASES) {
+  test(`trash rm / put of ${c.what}: rm's message and status, the file stays, no trash entry`, { skip, timeout: 60_000 }, async () => {
+    const user = testUser();
+    const owner = c.own ? user : { uid: 0, gid: 0 };
+    const forRm = lockedDir(c.mode, owner, c.fileMode);
+    const forTrash = lockedDir(c.mode, owner, c.fileMode);
+    const { env, entries } = userTrash();
+    const rm = spawnAsTestUser('rm', [join(forRm, 'file')], env);
+    const rmStatus = await rm.exited;
+    assert.equal(rmStatus, 1);
+    assert.ok(existsSync(join(forRm, 'file')));
+
+    const ours = spawnTswatchAsTestUser(['trash', 'rm', join(forTrash, 'file')], env);
+    assert.equal(await ours.exited, rmStatus, ours.stderr);
+    assert.equal(ours.stderr, rm.stderr.replaceAll(forRm, forTrash));
+    assert.equal(ours.stdout, '');
+
+    const put = spawnTswatchAsTestUser(['trash', 'put', '-v', join(forTrash, 'file')], env);
+    assert.equal(await put.exited, 1, put.stderr);
+    assert.doesNotMatch(put.stdout, /trashed/);
+    const reason = rm.stderr.split(': ').at(-1)!.trim();
+    assert.match(put.stderr, new RegExp(`cannot trash '${forTrash}/file': ${reason}`));
+
+    assert.ok(existsSync(join(forTrash, 'file')), 'the file is still in its place');
+    assert.deepEqual(entries('files'), [], 'no hard link or copy left in the trash');
+    assert.deepEqual(entries('info'), [], 'no .trashinfo left');
+    const list = spawnTswatchAsTestUser(['trash', 'list'], env);
+    assert.equal(await list.exited, 0);
+    assert.equal(list.stdout, '');
+  });
+}
+
+test('trash rm of a file the user may remove still works as that user', { skip, timeout: 60_000 }, async () => {
+  const dir = testUserDir('tswatch-mine-');
+  const { env, entries } = userTrash();
+  mkdirSync(join(dir, 'd'));
+  writeFileSync(join(dir, 'd', 'file'), 'x');
+  chownSync(join(dir, 'd'), testUser().uid, testUser().gid);
+  chownSync(join(dir, 'd', 'file'), testUser().uid, testUser().gid);
+  const run = spawnTswatchAsTestUser(['trash', 'rm', join(dir, 'd', 'file')], env);
+  assert.equal(await run.exited, 0, run.stderr);
+  assert.equal(existsSync(join(dir, 'd', 'file')), false);
+  assert.deepEqual(entries('files'), ['file']);
+});
