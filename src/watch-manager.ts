@@ -3,7 +3,7 @@ import { normalize } from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import type { Backend, RawEvent } from './backends/backend.js';
 import { type BackendName, selectBackend } from './backends/select.js';
-import { errnoError, TswatchError } from './errors.js';
+import { errnoError, TswatchError, WatchLimitError } from './errors.js';
 import type { ExcludeFilter, PathFilter } from './exclude-filter.js';
 import {
   ALL_EVENTS,
@@ -37,7 +37,10 @@ export interface AddWatchOptions {
   excludeFilter?: PathFilter | ExcludeFilter;
   /** Expand glob patterns in the paths. */
   doGlob?: boolean;
-  /** true (pyinotify's default): a failed path gets a negative wd and its error in `errors`; false: throw. */
+  /**
+   * true (pyinotify's default): a failed path gets a negative wd and its error in `errors`; false: throw.
+   * Directories below a path (with `rec`) that cannot be watched get a negative wd either way.
+   */
   quiet?: boolean;
 }
 
@@ -117,6 +120,12 @@ function warnUnsupported(backend: Backend, wd: number, mask: number, path: strin
   );
 }
 
+/** pyinotify's wd for a path that failed: minus its errno (-1 when there is none). */
+function negativeWd(err: TswatchError): number {
+  const errno = (err.cause as NodeJS.ErrnoException | undefined)?.errno;
+  return errno ? -Math.abs(errno) : -1;
+}
+
 function asFilter(filter: PathFilter | ExcludeFilter | undefined): PathFilter | undefined {
   return filter === undefined || typeof filter === 'function' ? filter : filter.test;
 }
@@ -141,7 +150,8 @@ export class WatchManager {
 
   /**
    * Watch `path` (or each of `paths`) for the events in `mask`. Returns path → wd for every path
-   * watched, subdirectories included with `rec`; a path that failed maps to a negative wd when quiet.
+   * watched, subdirectories included with `rec`; a path that failed maps to a negative wd (its error in
+   * `errors`) when quiet. A subdirectory that failed always does: it never stops the rest of the tree.
    */
   addWatch(paths: string | readonly string[], mask: number, options: AddWatchOptions = {}): Record<string, number> {
     const quiet = options.quiet ?? true;
@@ -154,15 +164,24 @@ export class WatchManager {
     };
     const fail = (path: string, err: TswatchError): void => {
       if (!quiet) throw err;
-      const errno = (err.cause as NodeJS.ErrnoException | undefined)?.errno;
-      result[path] = errno ? -Math.abs(errno) : -1;
+      result[path] = negativeWd(err);
       this.errors.set(path, err);
     };
-    const sink: ScanSink = {
-      event: () => {},
-      error: (err) => fail(err.path ?? '', err),
-    };
     for (const path of this.expand(paths, options.doGlob ?? false)) {
+      // A directory below `path` that cannot be watched (unreadable, say) costs that directory only:
+      // it gets its negative wd and its error, and the walk goes on. Only the path itself failing, or
+      // the watch limit (which would fail every directory after it), is thrown when not quiet.
+      const sink: ScanSink = {
+        event: () => {},
+        error: (err) => {
+          const at = err.path ?? path;
+          if (at === path || err instanceof WatchLimitError) fail(at, err);
+          else {
+            result[at] = negativeWd(err);
+            this.errors.set(at, err);
+          }
+        },
+      };
       if (settings.excludeFilter?.(path)) continue;
       let watch: Watch;
       try {

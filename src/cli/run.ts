@@ -86,12 +86,16 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
   const fleet = await openFleet(options, messages);
   const wm = new WatchManager();
   try {
-    wm.addWatch(options.paths, options.mask, {
+    const wds = wm.addWatch(options.paths, options.mask, {
       rec: options.recursive,
       autoAdd: options.recursive,
       quiet: false,
       excludeFilter: options.skipDir,
     });
+    // Directories below that could not be watched (unreadable): the rest is, and these are named.
+    for (const [path, wd] of Object.entries(wds)) {
+      if (wd < 0) messages.write(`tswatch: not watching ${wm.errors.get(path)?.describe() ?? path}\n`);
+    }
   } catch (err) {
     wm.close();
     await fleet?.close(0);
