@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
-import { type FileHandle, lchown, lutimes, open, rename, symlink, unlink } from 'node:fs/promises';
+import { chmod, chown, copyFile, type FileHandle, lchown, lutimes, open, rename, stat, symlink, unlink, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /**
@@ -35,14 +35,21 @@ export interface CopyOptions {
   beforeReplace?: BeforeReplace;
   /** Bytes copied so far, chunk by chunk (progress). */
   onBytes?: (bytes: number) => void;
+  /** The inode `from` must still be (as a walk saw it), else nothing is copied. */
+  expect?: { dev: number; ino: number };
 }
 
-const CHUNK = 1 << 20;
+/** Big copies report their progress by the temp file's size, this often. */
+const PROGRESS_MS = 250;
+const PROGRESS_ABOVE = 8 << 20;
 
 /**
  * Copy the regular file `from` to `to` atomically, with its mode, times (and owner, as root).
- * Resolves to the bytes copied, or undefined when `from` vanished or is not a regular file any more.
- * The source is opened without following symlinks, so a file swapped for a link is never followed out.
+ * Resolves to the bytes copied, or undefined when `from` vanished or is not a regular file any more
+ * (or, with `expect`, is not that inode any more: SRC changed since it was looked at).
+ * The source is opened without following symlinks, so a file swapped for a link is never followed out;
+ * the data is then copied from that open file (its /proc/self/fd link) by fs.copyFile, in the kernel:
+ * a reflink where the filesystem can (COPYFILE_FICLONE), else copy_file_range(2), never through JS.
  */
 export async function copyFileAtomic(from: string, to: string, options: CopyOptions = {}): Promise<number | undefined> {
   let input: FileHandle;
@@ -53,38 +60,50 @@ export async function copyFileAtomic(from: string, to: string, options: CopyOpti
     throw err;
   }
   const tmp = tempPathFor(to);
-  let output: FileHandle | undefined;
+  let created = false;
   let placed = false;
   try {
     // Times are taken before reading: if the file changes during the copy, DEST gets the older mtime
     // and the next comparison sees it is stale.
     const st = await input.stat();
     if (!st.isFile()) return undefined;
-    output = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-    const buffer = Buffer.allocUnsafe(CHUNK);
-    let bytes = 0;
-    for (;;) {
-      const { bytesRead } = await input.read(buffer, 0, CHUNK, null);
-      if (bytesRead === 0) break;
-      for (let off = 0; off < bytesRead; ) off += (await output.write(buffer, off, bytesRead - off)).bytesWritten;
-      bytes += bytesRead;
-      options.onBytes?.(bytesRead);
+    if (options.expect && (st.ino !== options.expect.ino || st.dev !== options.expect.dev)) return undefined;
+    created = true;
+    await withProgress(tmp, st.size, options.onBytes, () =>
+      copyFile(`/proc/self/fd/${input.fd}`, tmp, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE),
+    );
+    // copyFile gave tmp the source's mode; chown clears set-id bits, so chmod comes after it.
+    if (IS_ROOT) {
+      await chown(tmp, st.uid, st.gid);
+      if (st.mode & 0o6000) await chmod(tmp, st.mode & 0o7777);
     }
-    if (IS_ROOT) await output.chown(st.uid, st.gid); // before chmod: chown clears set-id bits
-    await output.chmod(st.mode & 0o7777);
-    await output.utimes(st.atimeMs / 1000, st.mtimeMs / 1000);
-    await output.close();
-    output = undefined;
+    await utimes(tmp, st.atimeMs / 1000, st.mtimeMs / 1000);
     await options.beforeReplace?.(to);
     await rename(tmp, to);
     placed = true;
-    return bytes;
+    return st.size;
   } finally {
     await input.close();
-    if (!placed) {
-      await output?.close().catch(() => {});
-      await unlink(tmp).catch(() => {});
-    }
+    if (created && !placed) await unlink(tmp).catch(() => {});
+  }
+}
+
+/** Run `copy`, reporting the bytes it wrote: at the end, and meanwhile by tmp's size for a big file. */
+async function withProgress(tmp: string, size: number, onBytes: ((bytes: number) => void) | undefined, copy: () => Promise<void>): Promise<void> {
+  let told = 0;
+  const tell = (bytes: number): void => {
+    if (bytes > told) onBytes?.(bytes - told);
+    told = Math.max(told, bytes);
+  };
+  const timer =
+    onBytes && size > PROGRESS_ABOVE
+      ? setInterval(() => void stat(tmp).then((s) => tell(Math.min(s.size, size)), () => {}), PROGRESS_MS)
+      : undefined;
+  try {
+    await copy();
+    tell(size);
+  } finally {
+    clearInterval(timer);
   }
 }
 

@@ -4,5 +4,5 @@ export type { BackupAction } from './mirror.js';
 export type { SyncPlan, PlannedCopy } from './initial-sync.js';
 export { excludeGlobs } from './exclude-globs.js';
 export { Versions, VERSIONS_DIR, pickVersion, versionTime, type Version } from './versions.js';
-export { findBackup, listVersions, restoreVersion, type RestoreOptions, type Restored } from './restore-version.js';
+export { findBackup, listVersions, noVersions, restoreVersion, type RestoreOptions, type Restored } from './restore-version.js';
 export { isTempName } from './copy-file.js';

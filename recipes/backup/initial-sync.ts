@@ -11,6 +11,8 @@ export interface PlannedCopy {
   /** `copy`: content differs or is missing; `attrs`: only mode, owner or times differ. */
   kind: 'copy' | 'attrs';
   bytes: number;
+  /** A regular file DEST lacked: the inode the walk saw (the copy may skip re-checking, see Mirror.copyNew). */
+  seen?: { dev: number; ino: number };
 }
 
 /** What the initial sync (or a resync after an overflow) has to do, found by walking SRC and DEST together. */
@@ -60,8 +62,29 @@ async function statOf(path: string): Promise<Stats | undefined> {
   }
 }
 
+/** At most `width` calls of `fn`s at once (none is held across a recursion, so nesting cannot deadlock). */
+function limiter(width: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (fn) => {
+    if (running >= width) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await fn();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}
+
+/** Filesystem calls of the walk in flight at once: enough to keep the thread pool and the disk busy. */
+const WALK_WIDTH = 32;
+
 /** Walk SRC and DEST side by side; nothing is changed. */
 export async function planSync(options: PlanOptions): Promise<SyncPlan> {
+  const limit = limiter(WALK_WIDTH);
   const plan: SyncPlan = { copies: [], extras: [], stale: [], seen: [], extraEntries: 0, temps: [], dirs: [], unchanged: 0, bytes: 0 };
   const { src, dest, isExcluded } = options;
   const at = (root: string, rel: string): string => (rel === '' ? root : join(root, rel));
@@ -84,31 +107,43 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
     }
   };
 
+  const entry = async (path: string, destDirent: Dirent | undefined): Promise<void> => {
+    const st = await limit(() => statOf(at(src, path)));
+    // Sockets, FIFOs and devices are not backed up (reading a FIFO would block, a device never ends).
+    if (st === undefined || !(st.isFile() || st.isDirectory() || st.isSymbolicLink())) return;
+    const dst = destDirent === undefined ? undefined : await limit(() => statOf(at(dest, path)));
+    if (st.isDirectory()) {
+      plan.dirs.push(path);
+      if (!dst?.isDirectory()) plan.copies.push({ rel: path, kind: 'copy', bytes: 0 });
+      await visit(path, dst?.isDirectory() ?? false);
+    } else if (dst !== undefined && (await limit(() => sameContent(path, st, dst)))) {
+      if (sameMetadata(st, dst) && (st.isSymbolicLink() || Math.abs(st.mtimeMs - dst.mtimeMs) < 1)) plan.unchanged++;
+      else plan.copies.push({ rel: path, kind: 'attrs', bytes: 0 });
+    } else {
+      const bytes = st.isFile() ? st.size : 0;
+      plan.copies.push({ rel: path, kind: 'copy', bytes, ...(dst === undefined && st.isFile() && { seen: { dev: st.dev, ino: st.ino } }) });
+      plan.bytes += bytes;
+    }
+  };
+
+  // Entries are looked at in parallel (bounded): a walk of sequential lstats is all round trips. A
+  // directory is planned before anything below it, so `copies` and `dirs` stay parents first.
   const visit = async (rel: string, destIsDir: boolean): Promise<void> => {
-    const inDest = new Map(destIsDir ? (await direntsOf(at(dest, rel))).map((d) => [d.name, d] as const) : []);
-    for (const d of await direntsOf(at(src, rel))) {
+    const [destDirents, srcDirents] = await Promise.all([
+      destIsDir ? limit(() => direntsOf(at(dest, rel))) : [],
+      limit(() => direntsOf(at(src, rel))),
+    ]);
+    const inDest = new Map(destDirents.map((d) => [d.name, d] as const));
+    const work: Array<Promise<void>> = [];
+    for (const d of srcDirents) {
       const path = child(rel, d.name);
       const destDirent = inDest.get(d.name);
       inDest.delete(d.name);
       if (isTempName(d.name) || (rel === '' && isReservedName(d.name)) || isExcluded(path, d.isDirectory())) continue;
       plan.seen.push(path);
-      const st = await statOf(at(src, path));
-      // Sockets, FIFOs and devices are not backed up (reading a FIFO would block, a device never ends).
-      if (st === undefined || !(st.isFile() || st.isDirectory() || st.isSymbolicLink())) continue;
-      const dst = destDirent === undefined ? undefined : await statOf(at(dest, path));
-      if (st.isDirectory()) {
-        plan.dirs.push(path);
-        if (!dst?.isDirectory()) plan.copies.push({ rel: path, kind: 'copy', bytes: 0 });
-        await visit(path, dst?.isDirectory() ?? false);
-      } else if (dst !== undefined && (await sameContent(path, st, dst))) {
-        if (sameMetadata(st, dst) && (st.isSymbolicLink() || Math.abs(st.mtimeMs - dst.mtimeMs) < 1)) plan.unchanged++;
-        else plan.copies.push({ rel: path, kind: 'attrs', bytes: 0 });
-      } else {
-        const bytes = st.isFile() ? st.size : 0;
-        plan.copies.push({ rel: path, kind: 'copy', bytes });
-        plan.bytes += bytes;
-      }
+      work.push(entry(path, destDirent));
     }
+    await Promise.all(work);
     for (const [name, dirent] of inDest) {
       const path = child(rel, name);
       if (isTempName(name)) plan.temps.push(path);

@@ -264,12 +264,13 @@ export class LiveBackup extends EventEmitter {
       }
     }
     this.progress = { files: 0, filesTotal: plan.copies.length, bytes: 0, bytesTotal: plan.bytes };
-    for (const { rel, kind, bytes } of plan.copies) {
+    for (const { rel, kind, bytes, seen } of plan.copies) {
       if (dryRun) {
         this.log({ action: kind, path: rel, ...(kind === 'copy' && { bytes }), dryRun: true });
         continue;
       }
-      const run = (): Promise<void> => (kind === 'attrs' ? this.mirror.attrs(rel) : this.mirror.syncEntry(rel, true).then(() => {}));
+      const copy = (): Promise<unknown> => (seen ? this.mirror.copyNew(rel, seen) : this.mirror.syncEntry(rel, true));
+      const run = (): Promise<void> => (kind === 'attrs' ? this.mirror.attrs(rel) : copy().then(() => {}));
       const done = this.queue.push({ paths: [rel], coalesceKey: `${kind}:${rel}`, run }).then(() => {
         if (this.progress === undefined) return;
         this.progress.files++;

@@ -23,6 +23,9 @@ export class Manifest {
   private recent = new Set<string>();
   private handle: FileHandle | undefined;
   private chain: Promise<void> = Promise.resolve();
+  /** Lines waiting for the next append, and the write that will carry them. */
+  private batch: string[] = [];
+  private flush: Promise<void> | undefined;
   /** Lines in the file at the last load or rewrite, and appended since. */
   private lines = 0;
   private appended = 0;
@@ -59,11 +62,17 @@ export class Manifest {
     this.recent.add(rel);
     if (this.known.has(rel)) return this.chain;
     this.known.add(rel);
-    return this.serial(async () => {
+    // Group commit: lines added while a write is under way go out together in the next one.
+    this.batch.push(`${JSON.stringify(rel)}\n`);
+    this.flush ??= this.serial(async () => {
+      const lines = this.batch;
+      this.batch = [];
+      this.flush = undefined;
       this.handle ??= await open(this.path, 'a');
-      await this.handle.write(`${JSON.stringify(rel)}\n`);
-      this.appended++;
+      await this.handle.write(lines.join(''));
+      this.appended += lines.length;
     });
+    return this.flush;
   }
 
   /** rel (with all below it, for a directory) left DEST. */

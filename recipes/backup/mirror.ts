@@ -82,6 +82,29 @@ export class Mirror {
     }
   }
 
+  /**
+   * The initial sync's copy of a regular file DEST lacked when the walk looked. The walk's lstat stands
+   * in for syncOne's (the file opened must be the inode it saw, so a swapped ancestor is never followed
+   * out of SRC); anything else takes the careful way.
+   */
+  async copyNew(rel: string, seen: { dev: number; ino: number }): Promise<SyncResult> {
+    try {
+      await this.ensureParent(rel);
+    } catch (err) {
+      if (vanished(err)) return this.syncEntry(rel, true);
+      throw err;
+    }
+    await this.o.record?.(rel);
+    const bytes = await copyFileAtomic(this.srcPath(rel), this.destPath(rel), {
+      expect: seen,
+      beforeReplace: () => this.keepVersion(rel, 'link'),
+      ...(this.o.onBytes && { onBytes: this.o.onBytes }),
+    });
+    if (bytes === undefined) return this.syncEntry(rel, true);
+    this.o.log({ action: 'copy', path: rel, bytes });
+    return 'copied';
+  }
+
   /** syncEntry for rel and everything below it in SRC. */
   async syncTree(rel: string): Promise<void> {
     const result = await this.syncEntry(rel);

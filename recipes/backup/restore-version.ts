@@ -5,15 +5,18 @@ import { copyFileAtomic, copySymlinkAtomic } from './copy-file.js';
 import { pickVersion, type Version, Versions, VERSIONS_DIR } from './versions.js';
 
 export interface RestoreOptions {
-  /** The newest version at or before this time (default: the newest). */
+  /** What the file held at this time (default: the newest version, undoing the last change). */
   at?: Date;
   /** Where to write it (default: back in place in DEST, the current copy kept as a version first). */
   to?: string;
 }
 
 export interface Restored {
-  version: Version;
+  /** The version put back; undefined when the live DEST copy is what the file held at `at`. */
+  version: Version | undefined;
   to: string;
+  /** Nothing was written: restoring in place, and DEST already holds that content. */
+  unchanged: boolean;
 }
 
 /** The backup DEST holding `path` (the nearest ancestor with a .tswatch-versions) and path's place in it. */
@@ -36,26 +39,56 @@ export async function listVersions(path: string): Promise<Version[]> {
   return new Versions(dest, Infinity).list(rel);
 }
 
-/** Put a kept version of `path` back (atomically, with its mode and times). */
+const NONE_KEPT_HINT = 'versions are kept only by `tswatch backup --versions N`, from the first overwrite or delete on';
+
+/** The error for a path with no versions at all (`--list` and restore). */
+export function noVersions(path: string): TswatchError {
+  return new TswatchError(`no versions of '${path}' are kept`, { code: 'ENOENT', path, hint: NONE_KEPT_HINT });
+}
+
+/**
+ * The copy holding what `path` held at `at`: a version, or the live DEST copy when nothing replaced it
+ * since. Its mtime must not be later than `at` (else that content was written after `at`: what the
+ * file held then was pruned, or the file did not exist yet).
+ */
+async function contentAt(path: string, current: string, all: readonly Version[], at: Date): Promise<Version | undefined> {
+  const version = pickVersion(all, at);
+  const st = await lstat(version?.path ?? current).catch(() => undefined);
+  const when = at.toISOString();
+  if (st === undefined) {
+    throw new TswatchError(`'${path}' was not in the backup at ${when}: it was deleted at ${all.at(-1)!.time.toISOString()}`, {
+      code: 'ENOENT',
+      path,
+      hint: `list what is kept with --list, and give an --at before it was deleted`,
+    });
+  }
+  if (st.mtimeMs > at.getTime()) {
+    const older = all.filter((v) => v.time.getTime() < at.getTime()).at(-1);
+    throw new TswatchError(`no kept copy of '${path}' holds what it held at ${when}`, {
+      code: 'ENOENT',
+      path,
+      hint: older
+        ? `it was deleted at ${older.time.toISOString()} and written again at ${st.mtime.toISOString()}; list what is kept with --list`
+        : `the oldest content kept was written at ${st.mtime.toISOString()} (older ones were pruned by --versions N, or the file did not exist yet); list them with --list`,
+    });
+  }
+  return version;
+}
+
+/** Put back what `path` held at `options.at` (default: its newest version), atomically, with its mode and times. */
 export async function restoreVersion(path: string, options: RestoreOptions = {}): Promise<Restored> {
   const { dest, rel } = await findBackup(path);
   const versions = new Versions(dest, Infinity);
   const all = await versions.list(rel);
-  const version = pickVersion(all, options.at);
-  if (version === undefined) {
-    throw new TswatchError(
-      all.length === 0 ? `no versions of '${path}' are kept` : `no version of '${path}' at or before ${options.at?.toISOString()}`,
-      {
-        code: 'ENOENT',
-        path,
-        hint: all.length === 0 ? 'versions are kept only by `tswatch backup --versions N`' : `the oldest is ${all[0]!.name}; list them with --list`,
-      },
-    );
-  }
-  const to = resolve(options.to ?? join(dest, rel));
+  if (all.length === 0) throw noVersions(path);
+  const current = join(dest, rel);
+  const version = options.at === undefined ? all.at(-1)! : await contentAt(path, current, all, options.at);
+  const to = resolve(options.to ?? current);
+  if (version === undefined && to === current) return { version, to, unchanged: true };
+  const from = version?.path ?? current;
   const keepCurrent = options.to === undefined ? () => versions.keep(rel, 'link') : undefined;
-  const st = await lstat(version.path);
-  if (st.isSymbolicLink()) await copySymlinkAtomic(await readlink(version.path), st, to, keepCurrent);
-  else await copyFileAtomic(version.path, to, keepCurrent === undefined ? {} : { beforeReplace: keepCurrent });
-  return { version, to };
+  const st = await lstat(from);
+  if (st.isSymbolicLink()) await copySymlinkAtomic(await readlink(from), st, to, keepCurrent);
+  else await copyFileAtomic(from, to, keepCurrent === undefined ? {} : { beforeReplace: keepCurrent });
+  return { version, to, unchanged: false };
 }

@@ -120,8 +120,12 @@ async function preserve(current: string, path: string, how: 'move' | 'link'): Pr
   }
 }
 
-/** The newest version at or before `at` (the newest of all without it). */
+/**
+ * A version is named by when its content was replaced (or deleted), so the content a path held at `at`
+ * is the first version replaced at or after `at`; undefined when none was (the live copy held it, if
+ * any). Without `at`: the newest version (undo the last change).
+ */
 export function pickVersion(versions: readonly Version[], at?: Date): Version | undefined {
-  const eligible = at === undefined ? versions : versions.filter((v) => v.time.getTime() <= at.getTime());
-  return eligible[eligible.length - 1];
+  if (at === undefined) return versions[versions.length - 1];
+  return versions.find((v) => v.time.getTime() >= at.getTime());
 }

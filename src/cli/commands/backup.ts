@@ -131,13 +131,16 @@ function restoreCommand(): Command {
   return new Command('restore')
     .description('Put back a version kept by `tswatch backup --versions N`.')
     .argument('<path>', 'the file as it is (or was) in DEST')
-    .option('--at <time>', 'the newest version at or before this time (default: the newest)', parseTime)
+    .option('--at <time>', 'what the file held at this time: the version replaced first after it, or the current copy (default: the newest version)', parseTime)
     .option('--to <file>', 'write it here instead (default: in place in DEST, the current copy kept as a version)')
     .option('--list', 'list the versions kept, oldest first, and change nothing')
     .addHelpText(
       'after',
       `
-With --list, --json prints one JSON object per version (name, time, path).
+A version is named by when it was replaced or deleted, so --at TIME gives the first version named TIME or
+later, or the current copy when nothing replaced it since (in place: nothing to do). --list prints the
+versions oldest first, and exits 1 with a message when none are kept. With --list, --json prints one
+JSON object per version (name, time, path).
 
 Examples:
   tswatch backup restore /backup/notes.txt --list
@@ -146,15 +149,21 @@ Examples:
     .action(async (path: string, _flags: unknown, command: Command) => {
       // --json is declared once, on backup (commander would give a second one to the parent anyway).
       const flags = command.optsWithGlobals<{ at?: Date; to?: string; list?: boolean; json?: boolean }>();
-      const { listVersions, restoreVersion } = await import('../../../recipes/backup/index.js');
+      const { listVersions, noVersions, restoreVersion } = await import('../../../recipes/backup/index.js');
       if (flags.list) {
-        for (const v of await listVersions(path)) {
+        const versions = await listVersions(path);
+        // Nothing kept is an error (exit 1), as grep finding nothing is: a script must not read it as "all fine".
+        if (versions.length === 0) throw noVersions(path);
+        for (const v of versions) {
           process.stdout.write(flags.json ? `${JSON.stringify({ name: v.name, time: v.time.toISOString(), path: v.path })}\n` : `${v.name}\t${shown(v.path)}\n`);
         }
         return;
       }
       const restored = await restoreVersion(path, { ...(flags.at && { at: flags.at }), ...(flags.to !== undefined && { to: flags.to }) });
-      process.stderr.write(`tswatch backup: restored ${shown(restored.to)} from version ${restored.version.name}\n`);
+      const said = restored.unchanged
+        ? `${shown(restored.to)} already holds what it held at ${flags.at!.toISOString()}: nothing to restore`
+        : `restored ${shown(restored.to)} from ${restored.version ? `version ${restored.version.name}` : `the current copy (nothing replaced it after ${flags.at!.toISOString()})`}`;
+      process.stderr.write(`tswatch backup: ${said}\n`);
     });
 }
 

@@ -122,6 +122,61 @@ test('live with --versions, then restore --list / --at / --to from the command l
   assert.match(restore.stderr, /restored .*out from version/);
 });
 
+test('restore --at TIME gives what the file held at TIME; --list with no versions says so, exit 1', { timeout: 60_000 }, async () => {
+  const { src, dest } = backupDirs();
+  writeFileSync(join(src, 'notes'), 'first');
+  writeFileSync(join(src, 'other'), 'never changed');
+  const run = spawnTswatch(['backup', '--versions', '5', src, dest]);
+  await run.waitStderr('watching');
+  // Each moment is taken while DEST holds one content; the version of it is named later, when replaced.
+  const held: Array<[string, Date]> = [['first', new Date()]];
+  for (const content of ['second', 'third']) {
+    writeFileSync(join(src, 'notes'), content);
+    await waitFor(() => readFileSync(join(dest, 'notes'), 'utf8') === content, `${content} copy`);
+    held.push([content, new Date()]);
+  }
+  const restore = async (at: Date | string, ...more: string[]) => {
+    const r = spawnTswatch(['backup', 'restore', join(dest, 'notes'), '--at', typeof at === 'string' ? at : at.toISOString(), ...more]);
+    return { code: await r.exited, stderr: r.stderr };
+  };
+  for (const [i, [content, at]] of held.entries()) {
+    const out = join(src, '..', `out-${i}`);
+    const r = await restore(at, '--to', out);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readFileSync(out, 'utf8'), content, `--at ${at.toISOString()} (while DEST held '${content}')`);
+  }
+  const inPlace = await restore(held[2]![1]);
+  assert.equal(inPlace.code, 0, inPlace.stderr);
+  assert.match(inPlace.stderr, /already holds what it held at .*: nothing to restore/);
+  assert.equal(readFileSync(join(dest, 'notes'), 'utf8'), 'third');
+  assert.equal((await listed(dest, 'notes')).length, 2, 'a no-op restore keeps no extra version');
+
+  const early = await restore('2000-01-01');
+  assert.equal(early.code, 1);
+  assert.match(early.stderr, /no kept copy of '.*notes' holds what it held at 2000-01-01T00:00:00.000Z/);
+
+  rmSync(join(src, 'notes'));
+  await waitFor(() => !existsSync(join(dest, 'notes')), 'DEST/notes deleted');
+  const gone = await restore(new Date());
+  assert.equal(gone.code, 1);
+  assert.match(gone.stderr, /'.*notes' was not in the backup at .*: it was deleted at /);
+  run.child.kill('SIGTERM');
+  assert.equal(await run.exited, 0);
+
+  for (const json of [[], ['--json']]) {
+    const none = spawnTswatch(['backup', 'restore', join(dest, 'other'), '--list', ...json]);
+    assert.equal(await none.exited, 1, 'an empty list is an error, as grep finding nothing is');
+    assert.equal(none.stdout, '');
+    assert.match(none.stderr, /no versions of '.*other' are kept\n {2}.*--versions N/);
+  }
+});
+
+async function listed(dest: string, rel: string): Promise<string[]> {
+  const list = spawnTswatch(['backup', 'restore', join(dest, rel), '--list']);
+  assert.equal(await list.exited, 0, list.stderr);
+  return list.lines();
+}
+
 test('bad input: a clear error naming the flag or path, exit 1', async () => {
   const { src, dest } = backupDirs();
   const cases: Array<[string[], RegExp]> = [

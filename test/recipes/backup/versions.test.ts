@@ -28,12 +28,12 @@ test('overwrites and deletes keep the previous copy, pruned to N, and restore pu
 
   const restored = await restoreVersion(join(dest, 'f'));
   assert.equal(readFileSync(join(dest, 'f'), 'utf8'), 'v4');
-  assert.equal(restored.version.name, (await listVersions(join(dest, 'f'))).at(-1)!.name);
+  assert.equal(restored.version?.name, (await listVersions(join(dest, 'f'))).at(-1)!.name);
   const older = (await listVersions(join(dest, 'f')))[0]!;
   const elsewhere = join(src, '..', 'restored-f');
   await restoreVersion(join(dest, 'f'), { at: older.time, to: elsewhere });
-  assert.equal(readFileSync(elsewhere, 'utf8'), 'v3', '--at picks the newest version at or before the time');
-  await assert.rejects(restoreVersion(join(dest, 'f'), { at: new Date('2000-01-01') }), /no version .* at or before/);
+  assert.equal(readFileSync(elsewhere, 'utf8'), 'v3', '--at a version\'s own name gives that version (what the file held until then)');
+  await assert.rejects(restoreVersion(join(dest, 'f'), { at: new Date('2000-01-01') }), /no kept copy of .* holds what it held at 2000-01-01/);
   assert.deepEqual(errors, []);
 });
 
