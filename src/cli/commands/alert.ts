@@ -110,7 +110,7 @@ export function alertCommand(): Command {
   const command = new Command('alert')
     .description('Mail when watched files change (here, or on a fleet\'s hosts with --stream): events, checksum / permission / size checks, log lines matching a regex')
     .argument('[paths...]', 'files or directories to watch (a file is followed across replace and rotation); with --stream, paths on the watched hosts (default: all)')
-    .option('-e, --event <events>', 'events to mail about (inotifywait names; default create,delete,close_write,moved_from,moved_to,attrib,delete_self,move_self; none when a check is given)', collect)
+    .option('-e, --event <events>', 'events to mail about (inotifywait names; default create,delete,close_write,moved_from,moved_to,attrib,delete_self,move_self; with --checksum/--perms: create,delete,moved_from,moved_to,delete_self,move_self; none with only --size-above/--match)', collect)
     .option('-r, --recursive', 'watch directories below too, including new ones')
     .option('--glob <pattern>', 'only paths matching this glob (picomatch: absolute, relative to the watched directory, or without a slash the name; repeatable)', collect)
     .option('--ignore <pattern>', 'never paths matching this glob (repeatable)', collect)
