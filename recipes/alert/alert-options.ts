@@ -160,7 +160,7 @@ export function parseSize(option: string, value: number | string): number {
   return Math.round(Number(m[1]) * UNITS[m[2]!.toLowerCase()]!);
 }
 
-function regex(option: string, source: string, flags = ''): RegExp {
+export function parseRegex(option: string, source: string, flags = ''): RegExp {
   try {
     return new RegExp(source, flags);
   } catch (err) {
@@ -212,8 +212,8 @@ export function resolveAlertOptions(options: AlertOptions, hostname: string): Re
       recursive: rule.recursive ?? false,
       checksum: c.checksum ?? false,
       permissions: c.permissions ?? false,
-      sizeAbove: c.sizeAbove === undefined ? undefined : parseSize('sizeAbove', c.sizeAbove),
-      match: c.match === undefined ? undefined : regex('match', c.match, c.matchFlags),
+      sizeAbove: c.sizeAbove === undefined ? undefined : parseSize(`rules[${i}].checks.sizeAbove`, c.sizeAbove),
+      match: c.match === undefined ? undefined : parseRegex(`rules[${i}].checks.match`, c.match, c.matchFlags),
       to: recipients,
       hosts: rule.hosts ?? [],
     };

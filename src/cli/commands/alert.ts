@@ -3,6 +3,7 @@ import type { AlertOptions, AlertRule } from '../../../recipes/alert/index.js';
 import { TswatchError } from '../../errors.js';
 import { addMailOptions, collect, commonMailOptions, type MailFlags, numberFlag, SMTP_HELP } from './mail-flags.js';
 import { parseSince } from '../../../recipes/fleet/parse-since.js';
+import { parseRegex, parseSize } from '../../../recipes/alert/alert-options.js';
 
 interface AlertFlags extends MailFlags {
   event?: string[];
@@ -59,8 +60,9 @@ export function alertOptions(paths: string[], flags: AlertFlags): AlertOptions {
   const checks: NonNullable<AlertRule['checks']> = {};
   if (flags.checksum) checks.checksum = true;
   if (flags.perms) checks.permissions = true;
-  if (flags.sizeAbove !== undefined) checks.sizeAbove = flags.sizeAbove;
-  if (flags.match !== undefined) checks.match = flags.match;
+  // Checked here too, so a mistake is named by the flag the user typed, not the option it becomes.
+  if (flags.sizeAbove !== undefined) checks.sizeAbove = parseSize('--size-above', flags.sizeAbove);
+  if (flags.match !== undefined) checks.match = parseRegex('--match', flags.match, flags.ignoreCase ? 'i' : '').source;
   if (flags.ignoreCase) checks.matchFlags = 'i';
   if (Object.keys(checks).length > 0) rule.checks = checks;
   const options: AlertOptions = {
@@ -158,6 +160,7 @@ Broker credentials and TLS as for --sink (TSWATCH_NATS_TOKEN, TSWATCH_REDIS_PASS
       const say = (text: string): void => void (flags.quiet || process.stderr.write(`tswatch: ${text}\n`));
       const describe = (err: unknown): string => (err instanceof TswatchError ? err.describe() : (err as Error).message);
       alert.on('error', (err: unknown) => process.stderr.write(`tswatch: ${describe(err)}\n`));
+      alert.on('warning', (message: string) => process.stderr.write(`tswatch: warning: ${message}\n`));
       alert.on('window', (rule: string, ms: number) => say(`${rule}: gathering events for ${ms / 1000} s, then mailing`));
       alert.on('sent', (entry, { rejected }: { rejected: string[] }) => {
         say(`${entry.mail ? `mail ${entry.mail.messageId}` : `webhook post ${entry.id}`} delivered`);
