@@ -49,7 +49,7 @@ interface ActiveRule {
  * events come from a fleet stream instead of a local watch (findings named HOST:/path).
  *
  * Events: `window` (rule name, ms: findings are being gathered), `digest` (digest), `spooled` (entries), `sent` (entry), `retry` (entry, err),
- * `failed` (entry, err), `error` (err).
+ * `failed` (entry, err), `warning` (message: a custom template failed, the built-in one was used), `error` (err).
  */
 export class AlertEmail extends EventEmitter {
   readonly options: ResolvedAlertOptions;
@@ -79,6 +79,7 @@ export class AlertEmail extends EventEmitter {
       hostReportPaths: o.hostReport ? (o.stream ? ['/'] : o.rules.flatMap((r) => r.paths.map((p) => resolve(p)))) : undefined,
       dryRunOut: o.dryRun ? (this.io.dryRunOut ?? process.stdout) : undefined,
       ...(this.io.cpuSampleMs === undefined ? {} : { cpuSampleMs: this.io.cpuSampleMs }),
+      onWarning: (message) => this.emit('warning', message),
     });
     this.pipeline = pipeline;
     for (const name of ['sent', 'retry', 'failed', 'error'] as const) pipeline.outbox.on(name, (...args) => this.emit(name, ...args));

@@ -25,7 +25,11 @@ export interface AlertRule {
   name?: string;
   /** Files or directories. A file is watched through its directory, so a replaced or rotated file is followed. */
   paths: string[];
-  /** Event names as inotifywait spells them; default DEFAULT_EVENTS, or none when the rule has checks. */
+  /**
+   * Event names as inotifywait spells them. Default DEFAULT_EVENTS; with `checksum` or `permissions`,
+   * TAMPER_EVENTS (a new, deleted or moved file is a change to the tree those checks guard); with only
+   * `sizeAbove` / `match`, none (a log's rotation is its normal life, not news).
+   */
   events?: string[];
   /** picomatch globs a pathname must match: absolute, relative to the watched directory, or (no '/') the name. */
   glob?: string[];
@@ -89,6 +93,8 @@ export interface AlertOptions {
 }
 
 export const DEFAULT_EVENTS = ['create', 'delete', 'close_write', 'moved_from', 'moved_to', 'attrib', 'delete_self', 'move_self'];
+/** The default events beside --checksum / --perms: the checks see content and mode; these, the tree's shape. */
+export const TAMPER_EVENTS = ['create', 'delete', 'moved_from', 'moved_to', 'delete_self', 'move_self'];
 
 /** A rule with everything parsed: what the recipe's parts work with. */
 export interface ResolvedRule {
@@ -154,7 +160,7 @@ export function parseSize(option: string, value: number | string): number {
   return Math.round(Number(m[1]) * UNITS[m[2]!.toLowerCase()]!);
 }
 
-function regex(option: string, source: string, flags = ''): RegExp {
+export function parseRegex(option: string, source: string, flags = ''): RegExp {
   try {
     return new RegExp(source, flags);
   } catch (err) {
@@ -193,8 +199,9 @@ export function resolveAlertOptions(options: AlertOptions, hostname: string): Re
         });
       }
     }
-    // A rule with checks mails what the checks find; events too only when asked for.
-    const mask = parseEventList(rule.events ?? (hasChecks ? [] : DEFAULT_EVENTS));
+    // Checks report content, mode and size; creates, deletes and moves are events, on unless -e narrows them.
+    const tamper = Boolean(c.checksum || c.permissions);
+    const mask = parseEventList(rule.events ?? (tamper ? TAMPER_EVENTS : hasChecks ? [] : DEFAULT_EVENTS));
     if (mask === 0 && !hasChecks) throw bad(`rules[${i}].events`, rule.events, 'give events to mail about, or a check');
     return {
       name: rule.name ?? rule.paths[0]!,
@@ -205,8 +212,8 @@ export function resolveAlertOptions(options: AlertOptions, hostname: string): Re
       recursive: rule.recursive ?? false,
       checksum: c.checksum ?? false,
       permissions: c.permissions ?? false,
-      sizeAbove: c.sizeAbove === undefined ? undefined : parseSize('sizeAbove', c.sizeAbove),
-      match: c.match === undefined ? undefined : regex('match', c.match, c.matchFlags),
+      sizeAbove: c.sizeAbove === undefined ? undefined : parseSize(`rules[${i}].checks.sizeAbove`, c.sizeAbove),
+      match: c.match === undefined ? undefined : parseRegex(`rules[${i}].checks.match`, c.match, c.matchFlags),
       to: recipients,
       hosts: rule.hosts ?? [],
     };

@@ -2,6 +2,7 @@
 export { AlertEmail, type AlertEmailIO } from './alert-email.js';
 export {
   DEFAULT_EVENTS,
+  TAMPER_EVENTS,
   defaultSpoolDir,
   parseSize,
   resolveAlertOptions,

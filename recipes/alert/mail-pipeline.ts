@@ -20,6 +20,8 @@ export interface MailPipelineOptions {
   /** Print mails here instead of sending them. */
   dryRunOut?: Writable | undefined;
   cpuSampleMs?: number;
+  /** A custom template failed and the built-in one was used. */
+  onWarning?: (message: string) => void;
 }
 
 export interface MailPipeline {
@@ -35,7 +37,7 @@ export interface MailPipeline {
  */
 export function openMailPipeline(o: MailPipelineOptions): MailPipeline {
   const smtp = smtpTransportConfig(o.smtp);
-  const templates = new MailTemplates(o.templateDir);
+  const templates = new MailTemplates(o.templateDir, o.onWarning);
   const spool = new Spool(o.spoolDir);
   if (!o.dryRunOut) spool.open();
   const outbox = new Outbox(spool, createSenders(smtp), { retryMinMs: o.retryMinMs, retryMaxMs: o.retryMaxMs });

@@ -65,13 +65,19 @@ export function mailView(prefix: string, hostname: string, digest: Digest | unde
 /**
  * Renders subject, text and HTML with eta. Templates from `templateDir` (subject.eta, text.eta,
  * html.eta, host-text.eta, host-html.eta) replace the built-in ones; a user template that fails at
- * render time falls back to the built-in one, so the alert still goes out.
+ * render time falls back to the built-in one, so the alert still goes out, and says so (in the mail's
+ * body and to `onFallback`).
  */
 export class MailTemplates {
   private readonly sources: Record<TemplateName, string>;
   private readonly custom = new Set<TemplateName>();
+  private readonly warned = new Set<string>();
 
-  constructor(templateDir?: string) {
+  constructor(
+    private readonly templateDir?: string,
+    /** Told each time a custom template fails and the built-in one stands in (the CLI prints it). */
+    private readonly onFallback?: (message: string) => void,
+  ) {
     this.sources = { ...DEFAULT_TEMPLATES };
     if (templateDir === undefined) return;
     if (!existsSync(templateDir)) {
@@ -101,11 +107,25 @@ export class MailTemplates {
   }
 
   render(view: MailView): RenderedMail {
+    const failed: string[] = [];
+    const subject = this.renderOne('subject', view, failed).replace(/\s+/g, ' ').trim();
+    const text = this.renderOne('text', view, failed);
+    const html = this.renderOne('html', view, failed);
+    if (failed.length === 0) return { subject, text, html };
+    // A subject has no room for the note: the body says it for every template that failed.
+    const note = failed.map((f) => `tswatch: ${f}; the built-in one was used.`).join('\n');
     return {
-      subject: this.renderOne('subject', view).replace(/\s+/g, ' ').trim(),
-      text: this.renderOne('text', view),
-      html: this.renderOne('html', view),
+      subject,
+      text: `${note}\n\n${text}`,
+      html: html.replace(/<body[^>]*>/, (body) => `${body}${failed.map((f) => `<p>${escapeHtml(`tswatch: ${f}; the built-in one was used.`)}</p>`).join('')}`),
     };
+  }
+
+  /** Once per distinct failure: every mail still says it, the log only the first time. */
+  private warn(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.onFallback?.(message);
   }
 
   private engine(html: boolean, sources: Record<TemplateName, string>): Eta {
@@ -115,15 +135,18 @@ export class MailTemplates {
     return eta;
   }
 
-  private renderOne(name: 'subject' | 'text' | 'html', view: MailView): string {
+  /** A custom template that fails is replaced by the built-in one, and said: in `failed` and to `onFallback`. */
+  private renderOne(name: 'subject' | 'text' | 'html', view: MailView, failed: string[]): string {
     const html = name === 'html';
     try {
       return this.engine(html, this.sources).renderString(this.sources[name], view);
     } catch (err) {
       if (!this.custom.size) throw err;
-      const fallback = this.engine(html, DEFAULT_TEMPLATES).renderString(DEFAULT_TEMPLATES[name], view);
-      const note = `tswatch: the custom template failed (${(err as Error).message}); the built-in one was used.`;
-      return name === 'subject' ? fallback : html ? fallback.replace(/<body[^>]*>/, (body) => `${body}<p>${escapeHtml(note)}</p>`) : `${note}\n\n${fallback}`;
+      const which = this.custom.has(name) ? `${name}.eta` : `a template ${name}.eta includes`;
+      const what = `the custom template failed (${which}: ${(err as Error).message})`;
+      failed.push(what);
+      this.warn(`${what}; the built-in ${name} template was used: fix ${this.templateDir}/${this.custom.has(name) ? `${name}.eta` : 'the included template'}`);
+      return this.engine(html, DEFAULT_TEMPLATES).renderString(DEFAULT_TEMPLATES[name], view);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -35,10 +36,23 @@ export interface HostReportResult {
 /** `tswatch report`: one host report mail, through the spool; older spooled mails go out too. */
 export async function sendHostReport(
   options: HostReportMailOptions,
-  io: { dryRunOut?: Writable; cpuSampleMs?: number } = {},
+  io: { dryRunOut?: Writable; cpuSampleMs?: number; onWarning?: (message: string) => void } = {},
 ): Promise<HostReportResult> {
   if (options.to.length === 0 && !options.dryRun) {
     throw new TswatchError('no recipient for the host report', { code: 'EBADOPTION', hint: 'give one with --to ops@example.com' });
+  }
+  const paths = (options.paths?.length ? options.paths : ['/']).map((p) => resolve(p));
+  // A typo would silently report the filesystem of the nearest existing parent (often '/').
+  for (const path of paths) {
+    try {
+      statSync(path);
+    } catch (err) {
+      throw new TswatchError(`cannot report on '${path}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`, {
+        code: (err as NodeJS.ErrnoException).code ?? 'EIO',
+        path,
+        hint: 'give existing paths on the filesystems to report (tswatch report / /srv)',
+      });
+    }
   }
   const retryMinMs = seconds('retryMin', options.retryMin, 2) * 1000;
   const { outbox, mailer } = openMailPipeline({
@@ -50,9 +64,10 @@ export async function sendHostReport(
     retryMaxMs: Math.max(retryMinMs, seconds('retryMax', options.retryMax, 600) * 1000),
     templateDir: options.templateDir,
     webhook: options.webhook,
-    hostReportPaths: (options.paths?.length ? options.paths : ['/']).map((p) => resolve(p)),
+    hostReportPaths: paths,
     dryRunOut: options.dryRun ? (io.dryRunOut ?? process.stdout) : undefined,
     ...(io.cpuSampleMs === undefined ? {} : { cpuSampleMs: io.cpuSampleMs }),
+    ...(io.onWarning === undefined ? {} : { onWarning: io.onWarning }),
   });
   const waiting = new Set<string>();
   let lastError: string | undefined;

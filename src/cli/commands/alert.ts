@@ -43,7 +43,7 @@ function checkStreamFlags(flags: AlertFlags): void {
 
 /** Flags → the AlertOptions a config file would hold (one rule). */
 export async function alertOptions(paths: string[], flags: AlertFlags): Promise<AlertOptions> {
-  const { parseSince } = await import('../../../recipes/fleet/parse-since.js');
+  const [{ parseSince }, { parseRegex, parseSize }] = await Promise.all([import('../../../recipes/fleet/parse-since.js'), import('../../../recipes/alert/alert-options.js')]);
   checkStreamFlags(flags);
   if (paths.length === 0 && flags.stream === undefined) {
     throw new TswatchError('no paths to watch', { code: 'EBADFLAG', hint: 'give the files or directories to watch: tswatch alert /etc --to ops@example.com' });
@@ -59,8 +59,9 @@ export async function alertOptions(paths: string[], flags: AlertFlags): Promise<
   const checks: NonNullable<AlertRule['checks']> = {};
   if (flags.checksum) checks.checksum = true;
   if (flags.perms) checks.permissions = true;
-  if (flags.sizeAbove !== undefined) checks.sizeAbove = flags.sizeAbove;
-  if (flags.match !== undefined) checks.match = flags.match;
+  // Checked here too, so a mistake is named by the flag the user typed, not the option it becomes.
+  if (flags.sizeAbove !== undefined) checks.sizeAbove = parseSize('--size-above', flags.sizeAbove);
+  if (flags.match !== undefined) checks.match = parseRegex('--match', flags.match, flags.ignoreCase ? 'i' : '').source;
   if (flags.ignoreCase) checks.matchFlags = 'i';
   if (Object.keys(checks).length > 0) rule.checks = checks;
   const options: AlertOptions = {
@@ -110,7 +111,7 @@ export function alertCommand(): Command {
   const command = new Command('alert')
     .description('Mail when watched files change (here, or on a fleet\'s hosts with --stream): events, checksum / permission / size checks, log lines matching a regex')
     .argument('[paths...]', 'files or directories to watch (a file is followed across replace and rotation); with --stream, paths on the watched hosts (default: all)')
-    .option('-e, --event <events>', 'events to mail about (inotifywait names; default create,delete,close_write,moved_from,moved_to,attrib,delete_self,move_self; none when a check is given)', collect)
+    .option('-e, --event <events>', 'events to mail about (inotifywait names; default create,delete,close_write,moved_from,moved_to,attrib,delete_self,move_self; with --checksum/--perms: create,delete,moved_from,moved_to,delete_self,move_self; none with only --size-above/--match)', collect)
     .option('-r, --recursive', 'watch directories below too, including new ones')
     .option('--glob <pattern>', 'only paths matching this glob (picomatch: absolute, relative to the watched directory, or without a slash the name; repeatable)', collect)
     .option('--ignore <pattern>', 'never paths matching this glob (repeatable)', collect)
@@ -158,6 +159,7 @@ Broker credentials and TLS as for --sink (TSWATCH_NATS_TOKEN, TSWATCH_REDIS_PASS
       const say = (text: string): void => void (flags.quiet || process.stderr.write(`tswatch: ${text}\n`));
       const describe = (err: unknown): string => (err instanceof TswatchError ? err.describe() : (err as Error).message);
       alert.on('error', (err: unknown) => process.stderr.write(`tswatch: ${describe(err)}\n`));
+      alert.on('warning', (message: string) => process.stderr.write(`tswatch: warning: ${message}\n`));
       alert.on('window', (rule: string, ms: number) => say(`${rule}: gathering events for ${ms / 1000} s, then mailing`));
       alert.on('sent', (entry, { rejected }: { rejected: string[] }) => {
         say(`${entry.mail ? `mail ${entry.mail.messageId}` : `webhook post ${entry.id}`} delivered`);

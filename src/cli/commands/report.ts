@@ -38,7 +38,7 @@ Examples:
       const wait = numberFlag('--wait', flags.wait);
       if (wait !== undefined) options.wait = wait;
       const { sendHostReport } = await import('../../../recipes/alert/index.js');
-      const result = await sendHostReport(options);
+      const result = await sendHostReport(options, { onWarning: (message) => process.stderr.write(`tswatch: warning: ${message}\n`) });
       if (result.delivered) {
         if (!flags.quiet && !flags.dryRun) process.stderr.write(`tswatch: host report ${result.messageId} delivered\n`);
         process.exitCode = 0;

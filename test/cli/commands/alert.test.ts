@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { freePort, startSmtpSink } from '../../helpers/smtp-sink.js';
@@ -89,7 +89,8 @@ test('bad flags and paths: exit 1, the flag, the value and the fix on stderr', a
     [['alert', dir, '--to', 'a@b', '--max-per-hour', '0'], /--max-per-hour: '0' is not valid/],
     [['alert', dir, '--to', 'a@b', '--smtp-security', 'ssl'], /'ssl' is invalid. Allowed choices are tls, starttls, none, auto/],
     [['alert', dir, '--to', 'a@b', '-e', 'craete'], /unknown event name 'craete'\n {2}valid event names/],
-    [['alert', dir, '--to', 'a@b', '--size-above', 'huge'], /sizeAbove: "huge" is not valid\n.*10M/],
+    [['alert', dir, '--to', 'a@b', '--size-above', 'huge'], /--size-above: "huge" is not valid\n {2}give --size-above a size.*10M/],
+    [['alert', dir, '--to', 'a@b', '--match', '(unclosed'], /--match: "\(unclosed" is not valid\n {2}not a JavaScript regular expression/],
     [['alert', dir], /give at least one recipient \(--to/],
     [['alert', join(dir, 'missing', 'deeper'), '--to', 'a@b'], /missing.*no such file or directory/],
     [['alert', dir, '--to', 'a@b', '--smtp', 'smtp://me@host'], /SMTP user 'me' has no password\n {2}set TSWATCH_SMTP_PASS/],
@@ -114,4 +115,33 @@ test('a spool that cannot be made (under /proc, where mkdir -p would loop) is an
   assert.equal(await run.exited, 1);
   assert.match(run.stderr, /cannot create the mail spool '\/proc\/tswatch-nope\/spool'/);
   assert.match(run.stderr, /--spool DIR/);
+});
+
+test("the README's web-tamper example mails new, deleted and moved .php files (checks no longer turn the events off)", { timeout: 60_000 }, async () => {
+  const www = tmpDir();
+  mkdirSync(join(www, 'app'));
+  writeFileSync(join(www, 'app', 'old.php'), '<?php');
+  writeFileSync(join(www, 'app', 'moving.php'), '<?php');
+  const run = spawnTswatch(['alert', www, '-r', '--checksum', '--perms', '--glob', '*.php', '--dry-run', '--window', '0.3']);
+  await run.waitStderr('Watches established.');
+  writeFileSync(join(www, 'app', 'shell.php'), '<?php system($_GET[1]);');
+  unlinkSync(join(www, 'app', 'old.php'));
+  renameSync(join(www, 'app', 'moving.php'), join(www, 'app', 'moved.php'));
+  await waitFor(() => ['shell.php', 'old.php', 'moved.php'].every((n) => run.stdout.includes(`${www}/app/${n}`)), `all three named: ${run.stdout}`);
+  run.child.kill('SIGTERM');
+  assert.equal(await run.exited, 0);
+  assert.match(run.stdout, new RegExp(`${www}/app/shell\\.php[^]*CREATE`));
+  assert.match(run.stdout, /DELETE/);
+  assert.match(run.stdout, /MOVED_TO/);
+  assert.match(run.stdout, new RegExp(`from ${www}/app/moving\\.php`));
+
+  // -e narrows them again: only content and permission findings, no events.
+  const narrowed = spawnTswatch(['alert', www, '-r', '--perms', '-e', 'attrib', '--glob', '*.php', '--dry-run', '--window', '0.3']);
+  await narrowed.waitStderr('Watches established.');
+  writeFileSync(join(www, 'app', 'quiet.php'), '');
+  chmodSync(join(www, 'app', 'shell.php'), 0o600);
+  await waitFor(() => narrowed.stdout.includes('Host report:'), 'the printed mail');
+  narrowed.child.kill('SIGTERM');
+  await narrowed.exited;
+  assert.ok(!narrowed.stdout.includes('quiet.php'), narrowed.stdout);
 });

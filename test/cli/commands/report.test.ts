@@ -44,3 +44,22 @@ test('report --dry-run prints the mail', async () => {
   assert.match(run.stdout, /^Subject: \[tswatch\] host report: /m);
   assert.match(run.stdout, /Host report: /);
 });
+
+test('report /typo is an error naming the path, not a silent report of /', async () => {
+  const missing = join(tmpDir(), 'typo');
+  const run = spawnTswatch(['report', '/', missing, '--dry-run']);
+  assert.equal(await run.exited, 1, run.stderr);
+  assert.match(run.stderr, new RegExp(`cannot report on '${missing}': no such file or directory\\n {2}give existing paths`));
+  assert.equal(run.stdout, '', 'no mail printed');
+});
+
+test('a broken custom subject.eta: the built-in subject is used, and stderr and the mail say so', async () => {
+  const templates = tmpDir();
+  writeFileSync(join(templates, 'subject.eta'), '<%= it.nothing.here %>');
+  const run = spawnTswatch(['report', '--dry-run', '--templates', templates]);
+  assert.equal(await run.exited, 0, run.stderr);
+  assert.match(run.stdout, /^Subject: \[tswatch\] host report: /m);
+  assert.match(run.stderr, /tswatch: warning: the custom template failed \(subject\.eta: .*\); the built-in subject template was used: fix .*subject\.eta/);
+  const body = run.stdout.replace(/=\n/g, ''); // quoted-printable soft line breaks
+  assert.match(body, /tswatch: the custom template failed \(subject\.eta: .*\); the built-in one was used\./);
+});

@@ -66,3 +66,18 @@ test('a syntax error in a custom template is named at start', () => {
   assert.throws(() => new MailTemplates(dir), (err: Error & { hint?: string }) => err.message.includes(join(dir, 'html.eta')) && /eta/.test(err.hint ?? ''));
   assert.throws(() => new MailTemplates(join(dir, 'missing')), /template directory .* does not exist/);
 });
+
+test('a broken subject.eta: the built-in subject, a note in both bodies, and one warning however many mails', () => {
+  const dir = tmpDir();
+  writeFileSync(join(dir, 'subject.eta'), '<%= it.digest.nothing.here %>');
+  const warnings: string[] = [];
+  const templates = new MailTemplates(dir, (m) => warnings.push(m));
+  const d = digest({ total: 1, groups: [{ path: '/a', count: 1, findings: [f('/a', 'CREATE')] }] });
+  const mail = templates.render(mailView('[tswatch]', 'box', d, undefined));
+  templates.render(mailView('[tswatch]', 'box', d, undefined));
+  assert.equal(mail.subject, '[tswatch] web on box: 1 event in 1 path');
+  assert.match(mail.text, /^tswatch: the custom template failed \(subject\.eta: .*\); the built-in one was used\.\n\n/);
+  assert.match(mail.html, /<body[^>]*><p>tswatch: the custom template failed \(subject\.eta: /);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /subject\.eta.*the built-in subject template was used: fix .*subject\.eta/);
+});
