@@ -4,7 +4,7 @@
 // never fails because of it: without the addon tswatch falls back to @parcel/watcher, and this script
 // says so in one line.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,9 +34,28 @@ function prebuildFits() {
   }
 }
 
+/**
+ * True when an earlier build of this checkout is newer than every source it was built from and loads in
+ * this Node: `npm ci` again, or npx linking the checkout, then costs nothing instead of a compile.
+ * `npm rebuild` always builds.
+ */
+function buildFits() {
+  if (process.env.npm_command === 'rebuild') return false;
+  const addon = join(root, 'build', 'Release', 'tswatch_inotify.node');
+  try {
+    const built = statSync(addon).mtimeMs;
+    const sources = [join(root, 'binding.gyp'), ...readdirSync(join(root, 'native')).map((name) => join(root, 'native', name))];
+    if (sources.some((file) => statSync(file).mtimeMs > built)) return false;
+    createRequire(import.meta.url)(addon);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 if (process.env.TSWATCH_SKIP_BUILD === '1') skip('TSWATCH_SKIP_BUILD=1');
 if (process.platform !== 'linux') skip(`inotify is Linux-only, this is ${process.platform}`);
-if (prebuildFits()) process.exit(0);
+if (prebuildFits() || buildFits()) process.exit(0);
 // node-gyp's own failure for a missing toolchain is pages long; name the missing tool instead.
 const envCxx = process.env.CXX?.trim().split(/\s+/)[0]; // CXX may be `ccache g++`
 const cxx = envCxx ? (existsSync(envCxx) ? envCxx : onPath(envCxx)) : onPath('c++', 'g++', 'clang++');

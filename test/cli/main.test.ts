@@ -1,6 +1,6 @@
 /** `tswatch` end to end, spawned as a user runs it. */
 import assert from 'node:assert/strict';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
@@ -158,9 +158,19 @@ test('without the native addon the CLI still works, on @parcel/watcher, with one
 
 test('install without a C++ compiler succeeds, says why, and leaves the built addon alone', async () => {
   const script = fileURLToPath(new URL('../../../scripts/build-addon.js', import.meta.url));
-  const run = spawnCommand(process.execPath, [script], { CXX: '/nonexistent/g++' });
+  const run = spawnCommand(process.execPath, [script], { CXX: '/nonexistent/g++', npm_command: 'rebuild' });
   assert.equal(await run.exited, 0);
   assert.match(run.stderr, /native inotify addon not built \(C\+\+ compiler '\/nonexistent\/g\+\+' \(from CXX\) not found\); falling back to @parcel\/watcher/);
+});
+
+test('install keeps a build newer than its sources that loads (npm ci again costs no compile)', async () => {
+  const script = fileURLToPath(new URL('../../../scripts/build-addon.js', import.meta.url));
+  const addon = fileURLToPath(new URL('../../../build/Release/tswatch_inotify.node', import.meta.url));
+  const before = statSync(addon).mtimeMs;
+  const run = spawnCommand(process.execPath, [script], { CXX: '/nonexistent/g++', npm_command: 'ci' });
+  assert.equal(await run.exited, 0);
+  assert.equal(run.stderr, '', 'no compiler was looked for');
+  assert.equal(statSync(addon).mtimeMs, before);
 });
 
 test('--backend chooses the backend, --poll-interval tunes polling; bad values name the flag and the valid set', async () => {
