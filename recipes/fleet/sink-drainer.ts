@@ -83,7 +83,8 @@ export class SinkDrainer {
     // A send stuck on a broker that is away (MQTT waits for its PUBACKs) must not hold up exit: what it
     // carried is still in the outbox.
     await Promise.race([this.done, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
-    await this.sink.close().catch(() => {});
+    // Nor may a client's own end (it may wait for a broker that is gone): bounded the same way.
+    await Promise.race([this.sink.close().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     this.outbox.close();
   }
 

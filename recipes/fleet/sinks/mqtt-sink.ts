@@ -56,10 +56,15 @@ export class MqttSink implements Sink {
     await Promise.all(batch.map((m) => client.publishAsync(this.topic, m.json, { qos: 1 })));
   }
 
+  /**
+   * A clean end waits for every PUBACK due, forever once the broker is gone (an ended client stops
+   * reconnecting), and a second end does not force the first: so the end is clean only when connected
+   * with nothing due, and forced otherwise. What was not acknowledged is still in the outbox.
+   */
   async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;
-    await client?.endAsync();
+    await client?.endAsync(!client.connected || Object.keys(client.outgoing).length > 0);
   }
 
   onLink(listener: LinkListener): void {

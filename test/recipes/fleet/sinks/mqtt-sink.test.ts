@@ -43,3 +43,18 @@ test('MQTT QoS 1: broker stopped mid-stream and restarted: every event arrives (
   assertCreates(byId, 10_000);
   assert.ok(records.length >= 10_000);
 });
+
+test('MQTT: a publisher closed while its broker is away with a batch in flight stops at once; the batch stays in the outbox', { timeout: 60_000 }, async () => {
+  const mqtt = await Broker.mosquitto();
+  const url = `mqtt://${mqtt.url}/fleet/away`;
+  const seen = await follow(url);
+  const publisher = await openPublisher(url);
+  publishCreates(publisher, 20_000);
+  await waitFor(() => seen.records.length >= 1_000, 'the stream flowing', 30_000);
+  seen.stop();
+  await mqtt.stop(); // mid-stream: the client holds a batch waiting for its PUBACKs
+  const started = Date.now();
+  const closed = await Promise.race([publisher.close(100), new Promise<undefined>((resolve) => void setTimeout(resolve, 20_000))]);
+  assert.ok(closed, `close() still waiting after ${Date.now() - started} ms (the client waits for PUBACKs from a broker that is gone)`);
+  assert.ok(closed[0]!.pending > 0, 'what was not acknowledged stays in the outbox');
+});
