@@ -53,7 +53,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         const config = unread ?? loadConfig(options.config);
         unread = undefined;
         await fleet.apply(config.fleet);
-        return config.watches;
+        // --drain-timeout wins; else the file's, read again on each reload.
+        return { watches: config.watches, drainTimeoutMs: options.drainTimeoutMs ?? config.drainTimeoutMs };
       },
       onReady: async (submit, engine) => {
         await web?.start(submit, engine, log, () => fleet.status());

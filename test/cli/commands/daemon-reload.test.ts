@@ -114,3 +114,56 @@ test('SIGHUP changing a restart watch while files keep changing: no change after
   daemon.child.kill('SIGTERM');
   assert.equal(await daemon.exited, 0, daemon.stderr);
 });
+
+test('a reload whose new watch cannot start keeps the running one; ctl reload exits 1 naming it; status lists it failed', { timeout: 60_000 }, async () => {
+  const s = setUp();
+  const out = join(s.root, 'out-a');
+  const missing = join(s.root, 'nonexistent');
+  const config = (path: string): string => `watches:\n  - name: in\n    paths: [${path}]\n    exec: [sh, -c, 'echo "$1" >> "$0"', '${out}', '{name}']\n`;
+  writeFileSync(s.config, config('in'));
+  const daemon = spawnTswatch(['daemon', '--config', s.config, '--pidfile', s.pidfile]);
+  await daemon.waitStderr('Watches established.');
+  writeFileSync(s.config, config(missing));
+  const reload = s.ctl('reload');
+  assert.equal(await reload.exited, 1);
+  assert.match(reload.stderr, /reloaded: 0 started, 0 unchanged, 0 stopped, 1 failed/);
+  assert.match(reload.stderr, new RegExp(`watch 'in' not replaced \\(its previous definition keeps running\\): watch 'in': .*${missing}`));
+  writeFileSync(join(s.dir, 'still'), '');
+  await waitFor(() => lines(out).includes('still'), 'the old watch still at work');
+  const status = s.ctl('status', '--json');
+  assert.equal(await status.exited, 0);
+  const [unit] = JSON.parse(status.stdout) as Array<{ name: string; state?: string; error?: string; events: number }>;
+  assert.equal(unit!.state, 'failed');
+  assert.match(unit!.error!, new RegExp(`reload failed, the previous definition runs on: .*${missing}`));
+  assert.equal(unit!.events, 1, 'the running unit is the old one');
+  const table = s.ctl('status');
+  assert.equal(await table.exited, 0);
+  assert.match(table.lines()[1]!, /^in\s+failed\s+1\s+1\s/);
+  assert.match(table.stdout, /watch 'in' failed: reload failed/);
+  // Put back as it runs: the failure is gone.
+  writeFileSync(s.config, config('in'));
+  const fixed = s.ctl('reload');
+  assert.equal(await fixed.exited, 0, fixed.stderr);
+  const again = s.ctl('status', '--json');
+  assert.equal(await again.exited, 0);
+  assert.equal((JSON.parse(again.stdout) as Array<{ state?: string }>)[0]!.state, undefined);
+  daemon.child.kill('SIGTERM');
+  assert.equal(await daemon.exited, 0, daemon.stderr);
+});
+
+test('a watch that cannot start is listed as failed with its error; the others run', { timeout: 30_000 }, async () => {
+  const s = setUp();
+  const missing = join(s.root, 'nonexistent');
+  writeFileSync(s.config, `watches:\n  - name: good\n    paths: [in]\n    exec: ['true']\n  - name: bad\n    paths: [${missing}]\n    exec: ['true']\n`);
+  const daemon = spawnTswatch(['daemon', '--config', s.config, '--pidfile', s.pidfile]);
+  await daemon.waitStderr('Watches established.');
+  assert.match(daemon.stderr, /watch 'bad' not started: /);
+  const status = s.ctl('status', '--json');
+  assert.equal(await status.exited, 0);
+  const units = JSON.parse(status.stdout) as Array<{ name: string; state?: string; error?: string; paths: string[] }>;
+  assert.deepEqual(units.map((u) => [u.name, u.state]), [['good', undefined], ['bad', 'failed']]);
+  assert.match(units[1]!.error!, new RegExp(missing));
+  assert.deepEqual(units[1]!.paths, [missing]);
+  daemon.child.kill('SIGTERM');
+  assert.equal(await daemon.exited, 0, daemon.stderr);
+});
