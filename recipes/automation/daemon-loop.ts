@@ -2,6 +2,7 @@ import { TswatchError } from '../../src/index.js';
 import { type ApplyResult, AutomationEngine, type WatchDefinition } from './automation-engine.js';
 import type { SinkStatus } from '../fleet/index.js';
 import type { Log } from './action.js';
+import type { QueuedJournal } from './queued-journal.js';
 import type { OutputSink } from './process-group.js';
 import type { UnitIO, UnitStatus } from './watch-unit.js';
 
@@ -16,7 +17,9 @@ export type ControlReply = { ok: true; message?: string; status?: UnitStatus[]; 
 
 export interface DaemonLoopOptions {
   /** The watches to run (and the drain timeout, if set): called at start and on each reload (SIGHUP, `ctl reload`). Throws on a bad config. */
-  load: () => Promise<{ watches: WatchDefinition[]; drainTimeoutMs?: number | undefined }>;
+  load: () => Promise<{ watches: WatchDefinition[]; drainTimeoutMs?: number | undefined; onDrainTimeout?: 'keep' | 'drop' | undefined }>;
+  /** Where a stop keeps the queued events its drain timeout left, for the next start (beside the pidfile). */
+  journal?: QueuedJournal;
   baseDir: string;
   log: Log;
   output: OutputSink;
@@ -54,7 +57,7 @@ export async function daemonLoop(options: DaemonLoopOptions): Promise<number> {
   };
   const onSignal = (signal: NodeJS.Signals): void => submit({ kind: 'signal', signal });
   for (const signal of SIGNALS) process.on(signal, onSignal);
-  const engine = new AutomationEngine({ log: options.log, output: options.output, observe: options.observe, publish: options.publish }, options.baseDir, options.drainTimeoutMs);
+  const engine = new AutomationEngine({ log: options.log, output: options.output, observe: options.observe, publish: options.publish }, options.baseDir, options.drainTimeoutMs, options.journal);
   engine.on('fatal', (name: string, code: number, why: string) => submit({ kind: 'fatal', name, code, why }));
 
   /** A failed watch named with why, and whether its previous definition still runs. */
@@ -64,6 +67,7 @@ export async function daemonLoop(options: DaemonLoopOptions): Promise<number> {
     try {
       const loaded = await options.load();
       if (loaded.drainTimeoutMs !== undefined) engine.drainTimeoutMs = loaded.drainTimeoutMs;
+      engine.onDrainTimeout = loaded.onDrainTimeout ?? 'keep';
       const result = await engine.apply(loaded.watches);
       const summary = `${result.started.length} started, ${result.kept.length} unchanged, ${result.stopped.length} stopped${result.failed.length ? `, ${result.failed.length} failed` : ''}`;
       for (const failed of result.failed) options.log(failure(failed));
@@ -81,6 +85,7 @@ export async function daemonLoop(options: DaemonLoopOptions): Promise<number> {
   try {
     const loaded = await options.load();
     if (loaded.drainTimeoutMs !== undefined) engine.drainTimeoutMs = loaded.drainTimeoutMs;
+    engine.onDrainTimeout = loaded.onDrainTimeout ?? 'keep';
     const first = await engine.apply(loaded.watches);
     if (first.failed.length > 0 && first.started.length === 0) throw first.failed[0]!.error;
     for (const failed of first.failed) options.log(failure(failed));

@@ -167,3 +167,73 @@ test('a watch that cannot start is listed as failed with its error; the others r
   daemon.child.kill('SIGTERM');
   assert.equal(await daemon.exited, 0, daemon.stderr);
 });
+
+/** A per-event command slower than the events: it records its file, then takes 50 ms. */
+const slow = (out: string, tag = 'v1'): string => `exec: [sh, -c, 'echo "$2" >> "$0-$1"; sleep 0.05', '${out}', ${tag}, '{name}']`;
+
+async function burst(dir: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) writeFileSync(join(dir, `q${String(i).padStart(4, '0')}`), '');
+}
+
+test('SIGTERM past drainTimeout with a slow per-event exec: the queued events are kept and run by the next start, once each', { timeout: 90_000 }, async () => {
+  const s = setUp();
+  const out = join(s.root, 'out');
+  writeFileSync(s.config, `drainTimeout: 0.5\nwatches:\n  - name: q\n    paths: [in]\n    ${slow(out)}\n`);
+  const first = spawnTswatch(['daemon', '--config', s.config, '--pidfile', s.pidfile]);
+  await first.waitStderr('Watches established.');
+  await burst(s.dir, 200);
+  await waitFor(() => seen(s.root).length > 0, 'the first runs');
+  first.child.kill('SIGTERM');
+  assert.equal(await first.exited, 0, first.stderr);
+  const kept = Number(/\[q\] drain timeout: (\d+) queued events kept for the next start/.exec(first.stderr)?.[1] ?? 0);
+  assert.ok(kept > 0, first.stderr);
+  const ranBefore = seen(s.root).length;
+  assert.ok(ranBefore + kept >= 200, `${ranBefore} run + ${kept} kept: none unaccounted`);
+  const second = spawnTswatch(['daemon', '--config', s.config, '--pidfile', s.pidfile]);
+  await second.waitStderr(`[q] running ${kept} queued events kept from the last stop`);
+  await waitFor(() => seen(s.root).length >= 200, `200 runs, have ${seen(s.root).length}`, 60_000);
+  second.child.kill('SIGTERM');
+  assert.equal(await second.exited, 0, second.stderr);
+  const all = seen(s.root);
+  assert.equal(distinct(all), 200);
+  assert.equal(all.length, 200, 'none ran twice');
+});
+
+test('a reload past drainTimeout hands the queued events to the new definition; the drainTimeout changed in the file applies', { timeout: 90_000 }, async () => {
+  const s = setUp();
+  const out = join(s.root, 'out');
+  const config = (timeout: number, tag: string): string => `drainTimeout: ${timeout}\nwatches:\n  - name: q\n    paths: [in]\n    ${slow(out, tag)}\n`;
+  writeFileSync(s.config, config(60, 'v1'));
+  const daemon = spawnTswatch(['daemon', '--config', s.config, '--pidfile', s.pidfile]);
+  await daemon.waitStderr('Watches established.');
+  await burst(s.dir, 200);
+  await waitFor(() => seen(s.root).length > 0, 'the first runs');
+  // With the old 60 s the old unit would run all of them itself; 0.3 s must cut its drain short.
+  writeFileSync(s.config, config(0.3, 'v2'));
+  daemon.child.kill('SIGHUP');
+  await daemon.waitStderr('reloaded: 1 started');
+  assert.match(daemon.stderr, /\[q\] drain timeout: \d+ queued events handed to the new definition/);
+  await waitFor(() => seen(s.root).length >= 200, `200 runs, have ${seen(s.root).length}`, 60_000);
+  daemon.child.kill('SIGTERM');
+  assert.equal(await daemon.exited, 0, daemon.stderr);
+  const all = seen(s.root);
+  assert.equal(distinct(all), 200);
+  assert.equal(all.length, 200, 'none ran twice');
+  assert.ok(lines(`${out}-v2`).length > 0, 'the new command ran the rest');
+});
+
+test('onDrainTimeout: drop drops the queued events at SIGTERM, and says how many', { timeout: 60_000 }, async () => {
+  const s = setUp();
+  const out = join(s.root, 'out');
+  writeFileSync(s.config, `drainTimeout: 0.3\nonDrainTimeout: drop\nwatches:\n  - name: q\n    paths: [in]\n    ${slow(out)}\n`);
+  const daemon = spawnTswatch(['daemon', '--config', s.config, '--pidfile', s.pidfile]);
+  await daemon.waitStderr('Watches established.');
+  await burst(s.dir, 100);
+  await waitFor(() => seen(s.root).length > 0, 'the first runs');
+  daemon.child.kill('SIGTERM');
+  assert.equal(await daemon.exited, 0, daemon.stderr);
+  const dropped = Number(/\[q\] drain timeout: (\d+) queued events dropped \(onDrainTimeout: drop\)/.exec(daemon.stderr)?.[1] ?? 0);
+  assert.ok(dropped > 0, daemon.stderr);
+  assert.ok(seen(s.root).length + dropped >= 100, 'every event run or counted');
+  assert.ok(!existsSync(join(s.root, 'tswatch.queued', 'q')), 'nothing kept');
+});
