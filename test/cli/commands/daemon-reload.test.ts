@@ -51,47 +51,41 @@ async function createOver(dir: string, count: number, ms: number, halfway: () =>
 
 const distinct = (names: string[]): number => new Set(names).size;
 
-test('SIGHUP with a changed exec arg halfway through 5,000 files (batch): every file reaches exactly one command', { timeout: 90_000 }, async () => {
+/**
+ * Run the config made by `config(tag)` as v1, create `count` files over `ms`, switch to v2 and SIGHUP
+ * halfway: every file must reach exactly one of the two commands (each writes out-TAG).
+ */
+async function reloadUnderLoad(config: (root: string, tag: string) => string, count: number, ms: number): Promise<void> {
   const s = setUp();
-  // The batch's paths arrive NUL-separated on stdin; each version writes its own file.
-  const config = (tag: string): string =>
-    `watches:\n  - name: in\n    paths: [in]\n    batch: true\n    debounce: 50\n    exec: [sh, -c, 'tr "\\\\0" "\\\\n" | sed "s|.*/||" >> "$0-$1"', '${join(s.root, 'out')}', ${tag}]\n`;
-  writeFileSync(s.config, config('v1'));
+  writeFileSync(s.config, config(s.root, 'v1'));
   const daemon = spawnTswatch(['daemon', '--config', s.config, '--pidfile', s.pidfile]);
   await daemon.waitStderr('Watches established.');
-  const names = await createOver(s.dir, 5000, 5000, () => {
-    writeFileSync(s.config, config('v2'));
+  const names = await createOver(s.dir, count, ms, () => {
+    writeFileSync(s.config, config(s.root, 'v2'));
     daemon.child.kill('SIGHUP');
   });
   await daemon.waitStderr('reloaded: 1 started, 0 unchanged, 0 stopped');
-  await waitFor(() => seen(s.root).length >= names.length, `5000 names at the commands, have ${seen(s.root).length}`, 60_000);
+  await waitFor(() => seen(s.root).length >= count, `${count} names at the commands, have ${seen(s.root).length}`, 60_000);
   daemon.child.kill('SIGTERM');
   assert.equal(await daemon.exited, 0, daemon.stderr);
   const all = seen(s.root);
-  assert.equal(distinct(all), 5000, 'every file reached a command');
-  assert.equal(all.length, 5000, 'no file reached both (0 repeats)');
-  assert.ok(lines(join(s.root, 'out-v1')).length > 0 && lines(join(s.root, 'out-v2')).length > 0, 'both commands ran');
+  assert.equal(distinct(all), count, 'every file reached a command');
+  assert.equal(all.length, count, 'no file reached both (0 repeats)');
   assert.deepEqual(new Set(all), new Set(names));
+  assert.ok(lines(join(s.root, 'out-v1')).length > 0 && lines(join(s.root, 'out-v2')).length > 0, 'both commands ran');
+}
+
+test('SIGHUP with a changed exec arg halfway through 5,000 files (batch): every file reaches exactly one command', { timeout: 90_000 }, async () => {
+  // The batch's paths arrive NUL-separated on stdin.
+  await reloadUnderLoad(
+    (root, tag) => `watches:\n  - name: in\n    paths: [in]\n    batch: true\n    debounce: 50\n    exec: [sh, -c, 'tr "\\\\0" "\\\\n" | sed "s|.*/||" >> "$0-$1"', '${join(root, 'out')}', ${tag}]\n`,
+    5000,
+    5000,
+  );
 });
 
 test('SIGHUP with a changed exec arg under a per-event burst: every file reaches exactly one command', { timeout: 90_000 }, async () => {
-  const s = setUp();
-  const config = (tag: string): string => `watches:\n  - name: in\n    paths: [in]\n    exec: [sh, -c, 'echo "$2" >> "$0-$1"', '${join(s.root, 'out')}', ${tag}, '{name}']\n`;
-  writeFileSync(s.config, config('v1'));
-  const daemon = spawnTswatch(['daemon', '--config', s.config, '--pidfile', s.pidfile]);
-  await daemon.waitStderr('Watches established.');
-  const names = await createOver(s.dir, 1000, 2000, () => {
-    writeFileSync(s.config, config('v2'));
-    daemon.child.kill('SIGHUP');
-  });
-  await daemon.waitStderr('reloaded: 1 started');
-  await waitFor(() => seen(s.root).length >= names.length, `1000 names at the commands, have ${seen(s.root).length}`, 60_000);
-  daemon.child.kill('SIGTERM');
-  assert.equal(await daemon.exited, 0, daemon.stderr);
-  const all = seen(s.root);
-  assert.equal(distinct(all), 1000);
-  assert.equal(all.length, 1000, 'no file ran twice');
-  assert.ok(lines(join(s.root, 'out-v2')).length > 0, 'the new command ran');
+  await reloadUnderLoad((root, tag) => `watches:\n  - name: in\n    paths: [in]\n    exec: [sh, -c, 'echo "$2" >> "$0-$1"', '${join(root, 'out')}', ${tag}, '{name}']\n`, 1000, 2000);
 });
 
 test('SIGHUP changing a restart watch while files keep changing: no change after the cut is missed', { timeout: 60_000 }, async () => {
