@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { type Event, TswatchError, watchSpec, type WatchSelection } from '../../src/index.js';
 import { recipeEntry, resolveAction } from './action-registry.js';
 import { LocalSource } from './local-source.js';
+import type { QueuedJournal } from './queued-journal.js';
 import { type StreamInput, StreamSource } from './stream-source.js';
 import type { UnitSource } from './unit-source.js';
 import { type UnitIO, type UnitStatus, WatchUnit } from './watch-unit.js';
@@ -52,12 +53,16 @@ export class AutomationEngine extends EventEmitter {
   private readonly units = new Map<string, Running>();
   /** Watches whose definition could not start (at start or on reload): what they are, why. */
   private readonly failures = new Map<string, { def: WatchDefinition; error: TswatchError }>();
+  /** What to do with queued events whose drain timed out: keep (the new unit, or the journal, runs them) or drop (counted). */
+  onDrainTimeout: 'keep' | 'drop' = 'keep';
 
   constructor(
     private readonly io: UnitIO,
     private readonly baseDir: string,
     /** How long a stopping watch may take to finish its work before its commands are signalled. */
     public drainTimeoutMs = 10_000,
+    /** Where queued events past the drain timeout are kept for the next start; without one they are dropped (counted). */
+    private readonly journal?: QueuedJournal,
   ) {
     super();
   }
@@ -127,8 +132,34 @@ export class AutomationEngine extends EventEmitter {
   /** Stop a watch for good; its queued events that did not run in time are counted and said. */
   private async retire(unit: WatchUnit, signal?: NodeJS.Signals): Promise<boolean> {
     const { drained, queued } = await unit.stop(this.drainTimeoutMs, signal);
-    if (queued.length > 0) this.io.log(`[${unit.name}] drain timeout: ${queued.length} queued events dropped`);
+    if (queued.length === 0) return drained;
+    const say = (line: string): void => this.io.log(`${unit.name ? `[${unit.name}] ` : ''}drain timeout: ${queued.length} queued events ${line}`);
+    if (this.onDrainTimeout === 'keep' && this.journal !== undefined) {
+      try {
+        this.journal.keep(unit.name, queued);
+        say(`kept for the next start (in ${this.journal.dir})`);
+        return drained;
+      } catch (err) {
+        this.io.log(`cannot keep queued events in ${this.journal.dir}: ${err instanceof TswatchError ? err.describe() : (err as Error).message}`);
+      }
+    }
+    say(`dropped${this.onDrainTimeout === 'drop' ? ' (onDrainTimeout: drop)' : ''}`);
     return drained;
+  }
+
+  /** The queued events of the unit replaced go to its replacement, unless told to drop them (counted). */
+  private handedOn(name: string, queued: Event[]): Event[] {
+    if (queued.length === 0) return queued;
+    const drop = this.onDrainTimeout === 'drop';
+    this.io.log(`[${name}] drain timeout: ${queued.length} queued events ${drop ? 'dropped (onDrainTimeout: drop)' : 'handed to the new definition'}`);
+    return drop ? [] : queued;
+  }
+
+  /** Events kept by the last stop for a watch of this name, to run first. */
+  private kept(name: string): Event[] {
+    const events = this.journal?.take(name) ?? [];
+    if (events.length > 0) this.io.log(`${name ? `[${name}] ` : ''}running ${events.length} queued events kept from the last stop`);
+    return events;
   }
 
   /**
@@ -136,7 +167,7 @@ export class AutomationEngine extends EventEmitter {
    * (make before break); one that cannot (a fleet stream, a recipe watching by itself) starts once the
    * old one has stopped, and if it cannot start, the old definition is started again.
    */
-  private async startUnit(def: WatchDefinition, running?: Running): Promise<WatchUnit> {
+  private async startUnit(def: WatchDefinition, running?: Running, first?: Event[]): Promise<WatchUnit> {
     const factory = await resolveAction(def.action.recipe);
     const spec = def.stream === undefined ? def.selection && watchSpec(def.selection) : watchSpec(def.selection ?? { paths: ['/'] });
     const stream = def.stream;
@@ -145,19 +176,19 @@ export class AutomationEngine extends EventEmitter {
       stream === undefined ? new LocalSource(spec, shares ? (replacing as LocalSource) : undefined) : new StreamSource(stream, spec!);
     // A stream's events came from the fleet: published again, they would go round for ever.
     const io = def.publish === false || stream !== undefined ? { ...this.io, publish: undefined } : this.io;
-    const start = (replacing?: { unit: WatchUnit; handOver: () => Promise<Event[]> }): Promise<WatchUnit> =>
+    const start = (replacing: { unit?: WatchUnit; handOver: () => Promise<Event[]> }): Promise<WatchUnit> =>
       WatchUnit.start(def.name, spec, source, (context) => factory(def.action.options, context), io, this.baseDir, replacing);
     let unit: WatchUnit;
-    if (running === undefined) unit = await start();
-    else if (shares) unit = await start({ unit: running.unit, handOver: async () => (await running.unit.stop(this.drainTimeoutMs)).queued });
+    if (running === undefined) unit = await start({ handOver: async () => first ?? this.kept(def.name) });
+    else if (shares) unit = await start({ unit: running.unit, handOver: async () => this.handedOn(def.name, (await running.unit.stop(this.drainTimeoutMs)).queued) });
     else {
       this.units.delete(def.name);
-      const { queued } = await running.unit.stop(this.drainTimeoutMs);
+      const queued = this.handedOn(def.name, (await running.unit.stop(this.drainTimeoutMs)).queued);
       try {
         unit = await start({ unit: running.unit, handOver: async () => queued });
       } catch (err) {
-        // Never leave the watch without a definition: the one that ran before starts again.
-        const again = await this.startUnit(running.def).catch(() => undefined);
+        // Never leave the watch without a definition: the one that ran before starts again, with its queue.
+        const again = await this.startUnit(running.def, undefined, queued).catch(() => undefined);
         if (again !== undefined) this.units.set(def.name, { ...running, unit: again });
         throw err;
       }

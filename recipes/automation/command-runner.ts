@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { TswatchError } from '../../src/index.js';
+import { type Event, TswatchError } from '../../src/index.js';
 import { type ExitStatus, type OutputSink, ProcessGroup } from './process-group.js';
 
 import { BUSY_POLICIES, type BusyPolicy } from './busy-policy.js';
@@ -11,6 +11,8 @@ export interface Invocation {
   argv: string[];
   env?: Record<string, string> | undefined;
   stdin?: Buffer | string | undefined;
+  /** The events it runs for (kept if it is still queued when a drain runs out of time). */
+  events?: Event[] | undefined;
 }
 
 export interface CommandRunnerOptions {
@@ -99,6 +101,11 @@ export class CommandRunner extends EventEmitter {
     const done = await Promise.race([idle, timeout]);
     clearTimeout(timer);
     return done;
+  }
+
+  /** Take the queued invocations out (not run); the running one, if any, goes on. */
+  takeQueued(): Invocation[] {
+    return this.queue.splice(0);
   }
 
   /** Drop the queue, stop the running command (signal, then SIGKILL after kill-after). */

@@ -30,6 +30,8 @@ export interface LoadedConfig extends DaemonSettings {
   file: string;
   baseDir: string;
   watches: WatchDefinition[];
+  /** Queued events past the drain timeout: kept for the new unit or the next start (default), or dropped (counted). */
+  onDrainTimeout?: 'keep' | 'drop' | undefined;
   /** `sinks:` (with `host:` and `outbox:`), files resolved; undefined without sinks. */
   fleet: FleetOptions | undefined;
 }
@@ -127,6 +129,7 @@ export function loadConfig(file: string): LoadedConfig {
         http: config.http === undefined ? undefined : String(config.http),
         httpTokenFile: local(config.httpTokenFile),
         drainTimeoutMs: config.drainTimeout === undefined ? undefined : config.drainTimeout * 1000,
+        onDrainTimeout: config.onDrainTimeout,
         watches,
         fleet: fleetOptions(config, local),
       };

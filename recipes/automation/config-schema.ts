@@ -117,6 +117,8 @@ export const configSchema = z.strictObject({
   httpTokenFile: z.string().min(1).optional(),
   /** Seconds a stopping watch may take to finish the work already triggered. */
   drainTimeout: seconds.optional(),
+  /** Events still queued when drainTimeout runs out: keep (run by the new unit or the next start) or drop (counted). */
+  onDrainTimeout: z.enum(['keep', 'drop']).optional(),
   /** Where every watch's events are sent too (as --sink), this machine's name in them, their outbox. */
   sinks: z.array(sinkSchema).min(1, 'at least one sink (or leave sinks out)').optional(),
   host: z.string().superRefine(checked((host) => fleetHost('host', host))).optional(),

@@ -1,7 +1,8 @@
 import { TswatchError } from '../../src/index.js';
-import { AutomationEngine, type WatchDefinition } from './automation-engine.js';
+import { type ApplyResult, AutomationEngine, type WatchDefinition } from './automation-engine.js';
 import type { SinkStatus } from '../fleet/index.js';
 import type { Log } from './action.js';
+import type { QueuedJournal } from './queued-journal.js';
 import type { OutputSink } from './process-group.js';
 import type { UnitIO, UnitStatus } from './watch-unit.js';
 
@@ -15,8 +16,10 @@ export type ControlCommand = 'status' | 'reload' | 'stop' | 'pause' | 'resume';
 export type ControlReply = { ok: true; message?: string; status?: UnitStatus[]; sinks?: SinkStatus[] } | { ok: false; error: string };
 
 export interface DaemonLoopOptions {
-  /** The watches to run: called at start and on each reload (SIGHUP, `ctl reload`). Throws on a bad config. */
-  load: () => Promise<WatchDefinition[]>;
+  /** The watches to run (and the drain timeout, if set): called at start and on each reload (SIGHUP, `ctl reload`). Throws on a bad config. */
+  load: () => Promise<{ watches: WatchDefinition[]; drainTimeoutMs?: number | undefined; onDrainTimeout?: 'keep' | 'drop' | undefined }>;
+  /** Where a stop keeps the queued events its drain timeout left, for the next start (beside the pidfile). */
+  journal?: QueuedJournal;
   baseDir: string;
   log: Log;
   output: OutputSink;
@@ -54,18 +57,22 @@ export async function daemonLoop(options: DaemonLoopOptions): Promise<number> {
   };
   const onSignal = (signal: NodeJS.Signals): void => submit({ kind: 'signal', signal });
   for (const signal of SIGNALS) process.on(signal, onSignal);
-  const engine = new AutomationEngine({ log: options.log, output: options.output, observe: options.observe, publish: options.publish }, options.baseDir, options.drainTimeoutMs);
+  const engine = new AutomationEngine({ log: options.log, output: options.output, observe: options.observe, publish: options.publish }, options.baseDir, options.drainTimeoutMs, options.journal);
   engine.on('fatal', (name: string, code: number, why: string) => submit({ kind: 'fatal', name, code, why }));
 
-  const applyConfig = async (): Promise<string> => {
-    const result = await engine.apply(await options.load());
-    for (const { name, error } of result.failed) options.log(`[${name}] not started: ${error.describe()}`);
-    return `${result.started.length} started, ${result.kept.length} unchanged, ${result.stopped.length} stopped${result.failed.length ? `, ${result.failed.length} failed` : ''}`;
-  };
+  /** A failed watch named with why, and whether its previous definition still runs. */
+  const failure = ({ name, error, running }: ApplyResult['failed'][number]): string =>
+    `watch '${name}' ${running ? 'not replaced (its previous definition keeps running)' : 'not started'}: ${error.describe()}`;
   const reload = async (): Promise<ControlReply> => {
     try {
-      const summary = await applyConfig();
+      const loaded = await options.load();
+      if (loaded.drainTimeoutMs !== undefined) engine.drainTimeoutMs = loaded.drainTimeoutMs;
+      engine.onDrainTimeout = loaded.onDrainTimeout ?? 'keep';
+      const result = await engine.apply(loaded.watches);
+      const summary = `${result.started.length} started, ${result.kept.length} unchanged, ${result.stopped.length} stopped${result.failed.length ? `, ${result.failed.length} failed` : ''}`;
+      for (const failed of result.failed) options.log(failure(failed));
       options.log(`reloaded: ${summary}`, 'info');
+      if (result.failed.length > 0) return { ok: false, error: `reloaded: ${summary}\n${result.failed.map(failure).join('\n')}` };
       return { ok: true, message: `reloaded: ${summary}` };
     } catch (err) {
       if (!(err instanceof TswatchError)) throw err;
@@ -76,9 +83,12 @@ export async function daemonLoop(options: DaemonLoopOptions): Promise<number> {
   };
 
   try {
-    const first = await engine.apply(await options.load());
+    const loaded = await options.load();
+    if (loaded.drainTimeoutMs !== undefined) engine.drainTimeoutMs = loaded.drainTimeoutMs;
+    engine.onDrainTimeout = loaded.onDrainTimeout ?? 'keep';
+    const first = await engine.apply(loaded.watches);
     if (first.failed.length > 0 && first.started.length === 0) throw first.failed[0]!.error;
-    for (const { name, error } of first.failed) options.log(`[${name}] not started: ${error.describe()}`);
+    for (const failed of first.failed) options.log(failure(failed));
     await options.onReady?.(submit, engine);
     options.log('Watches established.', 'info');
     for (;;) {
@@ -136,7 +146,7 @@ export async function daemonLoop(options: DaemonLoopOptions): Promise<number> {
 
 /** Drain and stop; the status: a supervised command's own (a forwarded SIGINT included), else 0. */
 async function shutdown(engine: AutomationEngine, options: DaemonLoopOptions, signal: NodeJS.Signals, reason: string): Promise<number> {
-  if (options.reloadable) options.log(`${reason}: stopping (draining queued events, waiting up to ${(options.drainTimeoutMs ?? 10_000) / 1000} s for running commands)`, 'info');
+  if (options.reloadable) options.log(`${reason}: stopping (draining queued events, waiting up to ${engine.drainTimeoutMs / 1000} s for running commands)`, 'info');
   const codes = engine.names().map((name) => engine.get(name)!.action);
   const drained = await engine.stop(signal === 'SIGINT' || signal === 'SIGTERM' ? signal : undefined);
   if (!drained) options.log('drain timeout: commands still running were stopped');

@@ -8,6 +8,7 @@ import { DaemonWeb } from './http/daemon-web.js';
 import { httpSettings } from './http/server.js';
 import { LogFile } from './log-file.js';
 import { acquirePidfile } from './pidfile.js';
+import { QueuedJournal } from './queued-journal.js';
 
 /** The settings are command-line values; each overrides the config file's. */
 export interface DaemonOptions extends DaemonSettings {
@@ -44,6 +45,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       output: logFile ? (chunk) => logFile.write(chunk) : 'inherit',
       drainTimeoutMs: options.drainTimeoutMs ?? first.drainTimeoutMs,
       reloadable: true,
+      // Beside the pidfile (else where the control socket would be): the next start finds it.
+      journal: new QueuedJournal(`${(pidfile ?? defaultSocketPath()).replace(/\.(pid|sock)$/, '')}.queued`),
       reopenLog: logFile ? () => logFile.reopen() : undefined,
       observe: web?.observe,
       publish: fleet.publish,
@@ -53,7 +56,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         const config = unread ?? loadConfig(options.config);
         unread = undefined;
         await fleet.apply(config.fleet);
-        return config.watches;
+        // --drain-timeout wins; else the file's, read again on each reload.
+        return { watches: config.watches, drainTimeoutMs: options.drainTimeoutMs ?? config.drainTimeoutMs, onDrainTimeout: config.onDrainTimeout };
       },
       onReady: async (submit, engine) => {
         await web?.start(submit, engine, log, () => fleet.status());

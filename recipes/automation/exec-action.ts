@@ -25,12 +25,12 @@ export interface ExecOptions {
 /** Stay well under execve's limit (ARG_MAX, 2 MiB with the environment): a huge batch is split, xargs-style. */
 const ARGS_BYTES_PER_RUN = 512 * 1024;
 
-function chunks(paths: string[], limit: number): string[][] {
-  const out: string[][] = [];
-  let current: string[] = [];
+function chunks(events: Event[], limit: number): Event[][] {
+  const out: Event[][] = [];
+  let current: Event[] = [];
   let bytes = 0;
-  for (const path of paths) {
-    const size = Buffer.byteLength(path) + 1;
+  for (const path of events) {
+    const size = Buffer.byteLength(path.pathname) + 1;
     if (current.length > 0 && bytes + size > limit) {
       out.push(current);
       current = [];
@@ -76,9 +76,11 @@ export function execAction(options: ExecOptions, context: ActionContext): Action
     runner.on('error', () => void fence.mark(() => ownDepth--));
   }
 
-  const runBatch = (paths: string[]): void => {
-    for (const part of template.takesPaths ? chunks(paths, ARGS_BYTES_PER_RUN) : [paths]) {
+  const runBatch = (events: Event[]): void => {
+    for (const batch of template.takesPaths ? chunks(events, ARGS_BYTES_PER_RUN) : [events]) {
+      const part = batch.map((event) => event.pathname);
       runner.submit({
+        events: batch,
         argv: template.forBatch(part),
         env: { TSWATCH_COUNT: String(part.length) },
         stdin: Buffer.from(part.map((p) => `${p}\0`).join('')),
@@ -87,18 +89,19 @@ export function execAction(options: ExecOptions, context: ActionContext): Action
   };
   // A tree that never goes quiet still gets a run at least every ten quiet periods.
   const debounceMs = options.debounceMs ?? 100;
-  const batcher = batch ? new Batcher<string>(debounceMs, runBatch, (path) => path, Math.max(1000, debounceMs * 10)) : undefined;
+  const batcher = batch ? new Batcher<Event>(debounceMs, runBatch, (event) => event.pathname, Math.max(1000, debounceMs * 10)) : undefined;
 
   return {
     handler(event: Event) {
-      if (batcher) batcher.add(event.pathname);
-      else runner.submit({ argv: template.forEvent(event), env: eventEnv(event) });
+      if (batcher) batcher.add(event);
+      else runner.submit({ argv: template.forEvent(event), env: eventEnv(event), events: [event] });
     },
     ignoring: () => ownDepth > 0,
     async drain(timeoutMs) {
       batcher?.flushNow();
       return runner.drain(timeoutMs);
     },
+    takeQueued: () => runner.takeQueued().flatMap((invocation) => invocation.events ?? []),
     async close(signal) {
       batcher?.dispose();
       await runner.stop(signal);

@@ -97,13 +97,13 @@ export class WatchUnit {
     makeAction: (context: ActionContext) => Action | Promise<Action>,
     io: UnitIO,
     baseDir = process.cwd(),
-    replacing?: { unit: WatchUnit; handOver: () => Promise<Event[]> },
+    replacing?: { unit?: WatchUnit | undefined; handOver: () => Promise<Event[]> },
   ): Promise<WatchUnit> {
     let made: UnitSource | undefined;
     let action: Action | undefined;
     let unit: WatchUnit;
     try {
-      made = source(replacing?.unit.source);
+      made = source(replacing?.unit?.source);
       action = await makeAction({ name, baseDir, log: tagged(name, io.log), output: io.output, fence: made.fence });
       const built = new WatchUnit(name, spec, made, action, io);
       await made.start({

@@ -17,6 +17,7 @@ Config file (YAML; paths relative to the file; every key is checked, errors give
   log: tswatch.log                          # optional, also --log
   http: 127.0.0.1:8080                      # optional web page and API, also --http (httpTokenFile too)
   drainTimeout: 10                          # seconds to finish triggered work on stop/reload
+  onDrainTimeout: keep                      # events still queued then: keep (run next) or drop (counted)
   sinks: [nats://broker:4222/fleet.files]   # optional: every watch's events also go here (as --sink);
   host: web-01                              # also { url, tls, credsFile, … }, host (default: hostname),
   outbox: { dir: outbox, maxBytes: 100M }   # outbox (as --outbox, --outbox-max)

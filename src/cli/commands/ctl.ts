@@ -10,6 +10,7 @@ interface CtlFlags {
 }
 
 function state(unit: UnitStatus): string {
+  if (unit.state === 'failed') return 'failed';
   if (unit.paused) return 'paused';
   const action = unit.action as { state?: string };
   return action.state ?? (unit.action.running.length > 0 ? 'running' : 'idle');
@@ -22,7 +23,9 @@ export function statusTable(units: readonly UnitStatus[]): string {
     const last = u.lastEvent ? `${u.lastEvent.time.slice(11, 19)} ${u.lastEvent.event} ${u.lastEvent.path}` : '-';
     rows.push([u.name, state(u), String(u.watches), String(u.events), String(u.errors), String(u.overflows), String(u.ignored), u.action.running.join(',') || '-', last, [u.stream, ...u.paths].filter(Boolean).join(' ')]);
   }
-  return table(rows);
+  // A failed watch's error below the table: too long for a column.
+  const failed = units.filter((u) => u.state === 'failed').map((u) => `watch '${u.name}' failed: ${u.error}`);
+  return [table(rows), ...failed].join('\n');
 }
 
 /** `ctl sinks` (and the end of `ctl status`): one row per sink. */

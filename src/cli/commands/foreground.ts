@@ -112,6 +112,6 @@ export async function runOneWatch(recipe: string, options: object, paths: string
   return daemonLoop({
     ...foregroundIO(flags.quiet),
     exitOnFatal: true,
-    load: async () => [{ name: '', selection, stream, action: { recipe, options: { ...options } } }],
+    load: async () => ({ watches: [{ name: '', selection, stream, action: { recipe, options: { ...options } } }] }),
   });
 }
