@@ -11,9 +11,10 @@ function ratio(v, ref, min = 0) {
 
 /** One workload's table. `rows` is [{subject, result?, error?}] in subject order. */
 export function table(workload, rows) {
-  const ref = rows.find((r) => r.subject === REF)?.result;
+  const refName = workload.ref ?? REF; // the backup table compares with rsync
+  const ref = rows.find((r) => r.subject === refName)?.result;
   const head = ['subject'];
-  for (const [, label, , kind] of workload.columns) head.push(label, ...(kind === 'ratio' ? ['× tswatch'] : []));
+  for (const [, label, , kind] of workload.columns) head.push(label, ...(kind === 'ratio' ? [`× ${refName}`] : []));
   const lines = [`### ${workload.title}`, '', `| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const { subject, result, error } of rows) {
     const cells = [subject];

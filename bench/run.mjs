@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { BENCH, ROOT, buildHelpers, buildTswatch } from './build.mjs';
 import { header, table } from './report.mjs';
 import { allSubjects, smokeCheck } from './subjects.mjs';
+import { backup } from './workloads/backup.mjs';
 import { burst } from './workloads/burst.mjs';
 import { latency } from './workloads/latency.mjs';
 import { moves } from './workloads/moves.mjs';
@@ -25,6 +26,7 @@ const { values: opt } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     out: { type: 'string', default: join(BENCH, 'results') },
     tmp: { type: 'string' },
+    'backup-tmp': { type: 'string' },
   },
 });
 const list = (s) => s?.split(',').map((x) => x.trim()).filter(Boolean);
@@ -43,6 +45,8 @@ const workloads = [
   overflow(over),
   // tswatch only; a broker that is not installed gives a "failed" row.
   ...SINK_KINDS.map((kind) => sinks(kind, q ? 20000 : 100000)),
+  // tswatch backup beside rsync -a and cp -a, on a disk (--backup-tmp; the OS temp dir by default).
+  q ? backup(2000, 195, 1, opt['backup-tmp']) : backup(10000, 977, 3, opt['backup-tmp']),
 ].filter((w) => !list(opt.only) || list(opt.only).some((o) => o === w.family || o === w.id));
 
 const helpers = buildHelpers();
@@ -67,7 +71,8 @@ const sections = [];
 for (const w of workloads) {
   log(`\n== ${w.title}`);
   const rows = [];
-  for (const s of subjects.filter((s) => !w.subjects || w.subjects.includes(s.key))) {
+  if (w.runAll) rows.push(...(await w.runAll(ctx).catch((e) => [{ subject: 'tswatch', error: `failed: ${String(e.message).split('\n')[0]}` }])));
+  for (const s of subjects.filter((s) => !w.runAll && (!w.subjects || w.subjects.includes(s.key)))) {
     if (s.unavailable) {
       rows.push({ subject: s.name, error: 'not available (reason above the tables)' });
       continue;

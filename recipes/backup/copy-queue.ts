@@ -65,6 +65,34 @@ export class CopyQueue {
     return done;
   }
 
+  /**
+   * Queue `jobs` in order, at most `window` of them waiting or running at once (the next goes in as one
+   * finishes), so a plan of a million copies does not sit in memory as a million jobs. Resolves when all
+   * have run (at once if the queue is closed meanwhile). Later pushes may run between them.
+   */
+  pushAll(jobs: Iterable<Job>, window: number): Promise<void> {
+    const it = jobs[Symbol.iterator]();
+    let inFlight = 0;
+    let ended = false;
+    return new Promise((resolve) => {
+      const more = (): void => {
+        while (!ended && inFlight < window) {
+          const next = it.next();
+          if (next.done) ended = true;
+          else {
+            inFlight++;
+            void this.push(next.value).then(() => {
+              inFlight--;
+              more();
+            });
+          }
+        }
+        if (ended && inFlight === 0) resolve();
+      };
+      more();
+    });
+  }
+
   /** Call after making a not-ready job ready (or changing its paths). */
   pump(): void {
     if (this.closed) return;

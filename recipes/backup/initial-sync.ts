@@ -62,29 +62,11 @@ async function statOf(path: string): Promise<Stats | undefined> {
   }
 }
 
-/** At most `width` calls of `fn`s at once (none is held across a recursion, so nesting cannot deadlock). */
-function limiter(width: number): <T>(fn: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: Array<() => void> = [];
-  return async (fn) => {
-    if (running >= width) await new Promise<void>((resolve) => waiting.push(resolve));
-    else running++;
-    try {
-      return await fn();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else running--;
-    }
-  };
-}
-
-/** Filesystem calls of the walk in flight at once: enough to keep the thread pool and the disk busy. */
+/** Entries of one directory looked at at once: enough to keep the thread pool and the disk busy. */
 const WALK_WIDTH = 32;
 
 /** Walk SRC and DEST side by side; nothing is changed. */
 export async function planSync(options: PlanOptions): Promise<SyncPlan> {
-  const limit = limiter(WALK_WIDTH);
   const plan: SyncPlan = { copies: [], extras: [], stale: [], seen: [], extraEntries: 0, temps: [], dirs: [], unchanged: 0, bytes: 0 };
   const { src, dest, isExcluded } = options;
   const at = (root: string, rel: string): string => (rel === '' ? root : join(root, rel));
@@ -107,16 +89,18 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
     }
   };
 
-  const entry = async (path: string, destDirent: Dirent | undefined): Promise<void> => {
-    const st = await limit(() => statOf(at(src, path)));
+  /** Plan one SRC entry; resolves to whether it is a directory to visit (after its siblings). */
+  const entry = async (path: string, destDirent: Dirent | undefined): Promise<boolean | undefined> => {
+    const st = await statOf(at(src, path));
     // Sockets, FIFOs and devices are not backed up (reading a FIFO would block, a device never ends).
-    if (st === undefined || !(st.isFile() || st.isDirectory() || st.isSymbolicLink())) return;
-    const dst = destDirent === undefined ? undefined : await limit(() => statOf(at(dest, path)));
+    if (st === undefined || !(st.isFile() || st.isDirectory() || st.isSymbolicLink())) return undefined;
+    const dst = destDirent === undefined ? undefined : await statOf(at(dest, path));
     if (st.isDirectory()) {
       plan.dirs.push(path);
       if (!dst?.isDirectory()) plan.copies.push({ rel: path, kind: 'copy', bytes: 0 });
-      await visit(path, dst?.isDirectory() ?? false);
-    } else if (dst !== undefined && (await limit(() => sameContent(path, st, dst)))) {
+      return dst?.isDirectory() ?? false;
+    }
+    if (dst !== undefined && (await sameContent(path, st, dst))) {
       if (sameMetadata(st, dst) && (st.isSymbolicLink() || Math.abs(st.mtimeMs - dst.mtimeMs) < 1)) plan.unchanged++;
       else plan.copies.push({ rel: path, kind: 'attrs', bytes: 0 });
     } else {
@@ -124,26 +108,31 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
       plan.copies.push({ rel: path, kind: 'copy', bytes, ...(dst === undefined && st.isFile() && { seen: { dev: st.dev, ino: st.ino } }) });
       plan.bytes += bytes;
     }
+    return undefined;
   };
 
-  // Entries are looked at in parallel (bounded): a walk of sequential lstats is all round trips. A
-  // directory is planned before anything below it, so `copies` and `dirs` stay parents first.
+  // A directory's entries are looked at WALK_WIDTH at a time (a walk of one lstat after another is all
+  // round trips), its subdirectories after them, one by one: memory stays bounded, and `copies` and
+  // `dirs` list every directory before anything in it.
   const visit = async (rel: string, destIsDir: boolean): Promise<void> => {
-    const [destDirents, srcDirents] = await Promise.all([
-      destIsDir ? limit(() => direntsOf(at(dest, rel))) : [],
-      limit(() => direntsOf(at(src, rel))),
-    ]);
+    const [destDirents, srcDirents] = await Promise.all([destIsDir ? direntsOf(at(dest, rel)) : [], direntsOf(at(src, rel))]);
     const inDest = new Map(destDirents.map((d) => [d.name, d] as const));
-    const work: Array<Promise<void>> = [];
+    const todo: Array<[string, Dirent | undefined]> = [];
     for (const d of srcDirents) {
       const path = child(rel, d.name);
       const destDirent = inDest.get(d.name);
       inDest.delete(d.name);
       if (isTempName(d.name) || (rel === '' && isReservedName(d.name)) || isExcluded(path, d.isDirectory())) continue;
       plan.seen.push(path);
-      work.push(entry(path, destDirent));
+      todo.push([path, destDirent]);
     }
-    await Promise.all(work);
+    const subdirs: Array<[string, boolean]> = [];
+    for (let i = 0; i < todo.length; i += WALK_WIDTH) {
+      const chunk = todo.slice(i, i + WALK_WIDTH);
+      const dirs = await Promise.all(chunk.map(([path, destDirent]) => entry(path, destDirent)));
+      dirs.forEach((destHas, k) => destHas !== undefined && subdirs.push([chunk[k]![0], destHas]));
+    }
+    for (const [path, destHas] of subdirs) await visit(path, destHas);
     for (const [name, dirent] of inDest) {
       const path = child(rel, name);
       if (isTempName(name)) plan.temps.push(path);

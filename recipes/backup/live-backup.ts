@@ -16,10 +16,10 @@ import {
   WatchManager,
 } from '../../src/index.js';
 import { vanished } from './copy-file.js';
-import { CopyQueue } from './copy-queue.js';
+import { CopyQueue, type Job } from './copy-queue.js';
 import { EventJobs } from './event-jobs.js';
 import { excludeGlobs } from './exclude-globs.js';
-import { planSync, type SyncPlan } from './initial-sync.js';
+import { type PlannedCopy, planSync, type SyncPlan } from './initial-sync.js';
 import { Manifest } from './manifest.js';
 import { type BackupAction, Mirror } from './mirror.js';
 import { removeMirrored } from './tree-repair.js';
@@ -61,6 +61,9 @@ export interface BackupProgress {
   bytes: number;
   bytesTotal: number;
 }
+
+/** Initial-sync copies queued ahead of those running: enough to keep every slot busy, few in memory. */
+const COPY_WINDOW = 256;
 
 /** What the backup watches: enough to mirror every change, nothing per read. */
 const MASK = IN_CREATE | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF;
@@ -264,21 +267,32 @@ export class LiveBackup extends EventEmitter {
       }
     }
     this.progress = { files: 0, filesTotal: plan.copies.length, bytes: 0, bytesTotal: plan.bytes };
-    for (const { rel, kind, bytes, seen } of plan.copies) {
-      if (dryRun) {
-        this.log({ action: kind, path: rel, ...(kind === 'copy' && { bytes }), dryRun: true });
-        continue;
-      }
+    const copyJob = ({ rel, kind, seen }: PlannedCopy): Job => {
       const copy = (): Promise<unknown> => (seen ? this.mirror.copyNew(rel, seen) : this.mirror.syncEntry(rel, true));
-      const run = (): Promise<void> => (kind === 'attrs' ? this.mirror.attrs(rel) : copy().then(() => {}));
-      const done = this.queue.push({ paths: [rel], coalesceKey: `${kind}:${rel}`, run }).then(() => {
-        if (this.progress === undefined) return;
-        this.progress.files++;
-        this.emit('progress', this.progress);
-      });
-      jobs.push(done);
+      const run = async (): Promise<void> => {
+        try {
+          await (kind === 'attrs' ? this.mirror.attrs(rel) : copy());
+        } finally {
+          if (this.progress !== undefined) {
+            this.progress.files++;
+            this.emit('progress', this.progress);
+          }
+        }
+      };
+      return { paths: [rel], coalesceKey: `${kind}:${rel}`, run };
+    };
+    if (dryRun) {
+      for (const { rel, kind, bytes } of plan.copies) this.log({ action: kind, path: rel, ...(kind === 'copy' && { bytes }), dryRun: true });
+    } else {
+      // Fed to the queue a window at a time (memory), in plan order: parents before what goes in them.
+      const copied = this.queue.pushAll(
+        (function* () {
+          for (const c of plan.copies) yield copyJob(c);
+        })(),
+        COPY_WINDOW,
+      );
+      jobs.push(copied.then(() => this.queue.push({ paths: [''], structural: true, run: () => this.mirror.directoryTimes(plan.dirs) })));
     }
-    if (!dryRun) jobs.push(this.queue.push({ paths: [''], structural: true, run: () => this.mirror.directoryTimes(plan.dirs) }));
     if (wait) {
       await Promise.all(jobs);
       // Stopped meanwhile (a resync after resume): the dropped jobs did not run, the manifest is closed.
