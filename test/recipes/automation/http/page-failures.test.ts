@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../../helpers/chromium.js';
 import { freePort } from '../../../helpers/smtp-sink.js';
 import { spawnTswatch } from '../../../helpers/spawn-cli.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
@@ -15,14 +16,10 @@ import { apiStatus, startWebDaemon } from '../../../helpers/web-daemon.js';
 import { renderPage } from '../../../../recipes/automation/http/page.js';
 import type { StatusView } from '../../../../recipes/automation/http/status-view.js';
 
-const CHROMIUM = process.env.TSWATCH_CHROMIUM ?? '/usr/bin/chromium';
 
 let browser: Browser;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 after(() => browser?.close());
 
