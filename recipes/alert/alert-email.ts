@@ -60,6 +60,7 @@ export class AlertEmail extends EventEmitter {
   private readonly rules: ActiveRule[] = [];
   private readonly serial = new KeyedSerial((err) => this.emit('error', err));
   private readonly sending = new Set<Promise<unknown>>();
+  private eventCount = 0;
 
   constructor(options: AlertOptions, io: AlertEmailIO = {}) {
     super();
@@ -70,6 +71,12 @@ export class AlertEmail extends EventEmitter {
 
   get outbox() {
     return this.pipeline?.outbox;
+  }
+
+  /** What is watched, for a status page: the rules' paths (none with a stream), kernel watches held, events taken. */
+  watching(): { paths: string[]; watches: number; events: number } {
+    const paths = this.options.stream ? [] : [...new Set(this.options.rules.flatMap((r) => r.paths.map((p) => resolve(p))))];
+    return { paths, watches: this.notifier?.watchManager.size ?? 0, events: this.eventCount };
   }
 
   async start(): Promise<void> {
@@ -195,6 +202,7 @@ export class AlertEmail extends EventEmitter {
   /** An event from the local watch, or from a fleet stream (`event.host` set, `time` when it happened). */
   private onEvent(event: Event, time = Date.now()): void {
     if (event.mask & IN_IGNORED) return;
+    this.eventCount++;
     // A fleet's findings name their host: HOST:/path.
     const where = (path: string): Pick<Finding, 'path' | 'host'> => (event.host === undefined ? { path } : { path: `${event.host}:${path}`, host: event.host });
     if (event.mask & IN_Q_OVERFLOW) {

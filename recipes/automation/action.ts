@@ -50,6 +50,8 @@ export interface Action {
   /** Stop for good: stop running commands with `signal` (default: the action's), then SIGKILL after kill-after. */
   close(signal?: NodeJS.Signals): Promise<void>;
   status(): ActionStatus;
+  /** For a recipe that watches by itself: what it watches and the events it took (the watch's own are none). */
+  watching?(): { paths: string[]; watches: number; events: number };
   /**
    * For an action that does work of its own beyond the watch's events (a recipe that watches by itself):
    * stop that work until resume(). Without it, such a watch cannot be paused (WatchUnit refuses).

@@ -17,12 +17,18 @@ function spooledMails(dir: string): number {
 const describe = (err: unknown): string => (err instanceof TswatchError ? err.describe() : (err as Error).message);
 
 /** An action for a recipe that watches by itself: events come through the recipe, not the watch. */
-function selfWatching(stop: () => Promise<unknown>, status: () => Record<string, unknown> = () => ({}), pausing?: Pick<Action, 'pause' | 'resume'>): Action {
+function selfWatching(
+  stop: () => Promise<unknown>,
+  watching: Action['watching'],
+  status: () => Record<string, unknown> = () => ({}),
+  pausing?: Pick<Action, 'pause' | 'resume'>,
+): Action {
   return {
     handler() {},
     drain: async () => true,
     close: async () => void (await stop()),
     status: () => ({ running: [], ...status() }),
+    watching,
     ...pausing,
   };
 }
@@ -42,6 +48,7 @@ export const backupActionFactory: ActionFactory = async (raw, context: ActionCon
       await job.idle();
       await job.stop();
     },
+    () => job.watching(),
     () => ({ queued: job.queued, lastSync: lastChange ?? 'initial sync only' }),
     {
       // Paused: SRC is not watched. Resumed: watched again, and a resync copies what changed meanwhile.
@@ -88,6 +95,7 @@ export const alertActionFactory: ActionFactory = async (raw, context: ActionCont
   await alert.start();
   return selfWatching(
     () => alert.stop(),
+    () => alert.watching(),
     () => ({ spooled: spooledMails(alert.options.spoolDir), lastSent: lastSent ?? 'none yet' }),
   );
 };

@@ -182,11 +182,14 @@ export class WatchUnit {
   }
 
   status(): UnitStatus {
+    // A recipe that watches by itself (backup, alert) holds the paths, watches and events: show those.
+    const own = this.spec === undefined ? this.action.watching?.() : undefined;
     return {
       name: this.name,
-      paths: this.spec?.paths ?? [],
+      paths: this.spec?.paths ?? own?.paths ?? [],
       ...this.source.status(),
       ...this.counters,
+      ...(own && { watches: own.watches, events: own.events }),
       paused: this.paused,
       lastEvent: this.lastEvent,
       lastError: this.lastError,

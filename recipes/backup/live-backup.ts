@@ -93,6 +93,7 @@ export class LiveBackup extends EventEmitter {
   private readonly counts = { copied: 0, bytes: 0, deleted: 0, errors: 0 };
   private stopping: Promise<void> | undefined;
   private pausedNow = false;
+  private eventCount = 0;
 
   constructor(src: string, dest: string, options: LiveBackupOptions = {}) {
     super();
@@ -177,6 +178,7 @@ export class LiveBackup extends EventEmitter {
       excludeFilter: (path) => this.isExcluded(relative(this.src, path), true),
     });
     this.notifier = new Notifier(wm, (event) => {
+      this.eventCount++;
       // An entry created, deleted or moved changes its directory's mtime in SRC, whatever DEST needs.
       const dir = relative(this.src, event.path);
       if (event.mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO) && !dir.startsWith('..') && !dir.includes('\0')) {
@@ -194,6 +196,11 @@ export class LiveBackup extends EventEmitter {
   /** Changes waiting to reach DEST (a status page shows it). */
   get queued(): number {
     return this.queue.size;
+  }
+
+  /** What is watched now, for a status page: SRC, the kernel watches held (none while paused), events taken. */
+  watching(): { paths: string[]; watches: number; events: number } {
+    return { paths: [this.src], watches: this.notifier?.watchManager.size ?? 0, events: this.eventCount };
   }
 
   /** Resolves when every queued change has reached DEST. */

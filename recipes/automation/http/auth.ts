@@ -43,10 +43,20 @@ export function isLoopback(host: string): boolean {
 
 export type Refusal = { status: 400 | 401 | 403; message: string };
 
-/** A browser's POST from another site carries that site's Origin: refuse it. */
+/**
+ * A browser's POST from another site carries that site's Origin: refuse it. Our own page's origin is
+ * its Host over http, or over https behind a TLS reverse proxy (the browser spoke https to the proxy,
+ * which forwards Host, or names it in X-Forwarded-Host). A page elsewhere cannot forge either: Host
+ * is the server the browser asked, and a cross-site request cannot add X-Forwarded-Host without a
+ * CORS preflight, which we never answer.
+ */
 export function checkOrigin(req: IncomingMessage): Refusal | undefined {
   const origin = req.headers.origin;
-  return origin === undefined || origin === `http://${req.headers.host ?? ''}` ? undefined : { status: 403, message: `cross-origin request from ${origin} refused` };
+  if (origin === undefined) return undefined;
+  const forwarded = req.headers['x-forwarded-host'];
+  const hosts = [req.headers.host, ...(typeof forwarded === 'string' ? forwarded.split(',').map((h) => h.trim()) : [])].filter((h): h is string => h !== undefined && h !== '');
+  const ours = hosts.some((host) => origin === `http://${host}` || origin === `https://${host}` || origin === `https://${host.replace(/:443$/, '')}`);
+  return ours ? undefined : { status: 403, message: `cross-origin request from ${origin} refused (the page's own origin is ${hosts.map((h) => `http(s)://${h}`).join(' or ') || 'unknown: no Host header'})` };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventRecord } from './event-ring.js';
-import { rowCells, tableBody } from './page.js';
+import { rowCells, sinksTable, tableBody } from './page.js';
 import { type HttpContext, statusView } from './status-view.js';
 
 /** Interval of the status frames, which also keep idle connections alive through proxies. */
@@ -11,7 +11,7 @@ const MAX_BUFFERED = 1 << 20;
 /**
  * `GET /api/stream`: Server-Sent Events. `fs` frames carry an EventRecord (id: its seq, so a browser
  * reconnecting with Last-Event-ID resumes where it was); `dropped` says how many of the requested
- * events the ring no longer had; `status` frames carry the page's table rows, rendered.
+ * events the ring no longer had; `status` frames carry the page's table rows and sinks table, rendered.
  */
 export function streamEvents(req: IncomingMessage, res: ServerResponse, ctx: HttpContext, accepts: (r: EventRecord) => boolean, since: number): void {
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
@@ -31,7 +31,7 @@ export function streamEvents(req: IncomingMessage, res: ServerResponse, ctx: Htt
   };
   const status = (): void => {
     const view = statusView(ctx);
-    send('status', { uptime: view.uptime, lastSeq: view.lastSeq, rows: view.watches.map((w) => ({ name: w.name, cells: rowCells(w, view.csrf) })), tbody: tableBody(view, view.csrf) });
+    send('status', { uptime: view.uptime, lastSeq: view.lastSeq, rows: view.watches.map((w) => ({ name: w.name, cells: rowCells(w, view.csrf) })), tbody: tableBody(view, view.csrf), sinks: sinksTable(view) });
   };
   res.write('retry: 1000\n\n');
   const backlog = ctx.ring.since(since);

@@ -4,19 +4,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../../helpers/chromium.js';
 import { apiStatus, startWebDaemon } from '../../../helpers/web-daemon.js';
 
-const CHROMIUM = process.env.TSWATCH_CHROMIUM ?? '/usr/bin/chromium';
 /** Screenshots outlive the test's temporary directories: look at them after a run. */
 const ARTIFACTS = process.env.TSWATCH_ARTIFACTS ?? join(tmpdir(), 'tswatch-artifacts');
 
 let browser: Browser;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 after(() => browser?.close());
 

@@ -204,3 +204,33 @@ test('refused at start: a non-loopback address without a token, a token file oth
   assert.equal(await bad.exited, 1);
   assert.match(bad.stderr, /--http: 'localhost:99999' is not HOST:PORT\n\s+e\.g\. --http 127\.0\.0\.1:8080/);
 });
+
+test('behind an HTTPS reverse proxy: login and POSTs from the page origin https://HOST pass; other origins do not', async () => {
+  const tokenFile = join(tmpDir(), 'token');
+  const token = 'proxy-test-token-0123456789abcdef';
+  writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+  const d = await startWebDaemon(['--http-token-file', tokenFile]);
+  const host = 'tswatch.example.com';
+  // What a TLS proxy forwards: the browser's Host (proxy_set_header Host $host) and its https Origin.
+  const viaProxy = { host, origin: `https://${host}`, 'x-forwarded-proto': 'https' };
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+  const login = await request(`${d.url}login`, { method: 'POST', headers: { ...viaProxy, ...form }, body: `token=${token}` });
+  assert.equal(login.status, 303, login.body);
+  const session = { cookie: login.headers['set-cookie']![0]!.split(';')[0]! };
+  const { csrf } = await apiStatus(d.url, session);
+  const pause = await request(`${d.url}api/watches/w/pause`, { method: 'POST', headers: { ...viaProxy, ...session, 'x-tswatch-csrf': csrf } });
+  assert.deepEqual([pause.status, pause.json()], [200, { ok: true, message: "paused 'w'" }]);
+  // A proxy that rewrites Host to the upstream's says the public one in X-Forwarded-Host.
+  const rewritten = { host: d.url.slice(7, -1), origin: `https://${host}`, 'x-forwarded-host': host };
+  const resume = await request(`${d.url}api/watches/w/resume`, { method: 'POST', headers: { ...rewritten, ...session, 'x-tswatch-csrf': csrf } });
+  assert.equal(resume.status, 200, resume.body);
+  for (const origin of ['https://attacker.example', `https://${host}.attacker.example`, `http://attacker.example`]) {
+    const refused = await request(`${d.url}api/watches/w/pause`, { method: 'POST', headers: { host, origin, ...session, 'x-tswatch-csrf': csrf } });
+    assert.equal(refused.status, 403, origin);
+    assert.match(refused.json().error, new RegExp(`cross-origin request from ${origin.replace(/\./g, '\\.')} refused`));
+    const refusedLogin = await request(`${d.url}login`, { method: 'POST', headers: { host, origin, ...form }, body: `token=${token}` });
+    assert.equal(refusedLogin.status, 403, `login from ${origin}`);
+  }
+  assert.equal((await apiStatus(d.url, session)).watches[0].paused, false, 'the refused pauses did nothing');
+  d.daemon.child.kill('SIGTERM');
+});
