@@ -3,7 +3,7 @@ import { type Event, TswatchError } from '../../src/index.js';
 import type { Action, ActionContext, ActionFactory } from './action.js';
 import { Batcher } from './batcher.js';
 import { type BusyPolicy, CommandRunner, type Invocation } from './command-runner.js';
-import { commandTemplate, eventEnv, shellTemplate } from './placeholders.js';
+import { eventEnv, execTemplate } from './placeholders.js';
 import { describeStatus } from './process-group.js';
 
 export interface ExecOptions {
@@ -46,7 +46,7 @@ function chunks(paths: string[], limit: number): string[][] {
 /** `tswatch exec`: run a command per event, or per batch, without ever parsing a file name. */
 export function execAction(options: ExecOptions, context: ActionContext): Action {
   const batch = options.batch ?? false;
-  const template = (options.shell ? shellTemplate : commandTemplate)(options.command, { batch });
+  const template = execTemplate(options);
   const runner = new CommandRunner({
     onBusy: options.onBusy,
     signal: options.signal,
