@@ -1,6 +1,7 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { type Event, TswatchError } from '../../src/index.js';
 import type { Action, ActionContext, ActionFactory } from './action.js';
+import { argvCarries, nulRecords, RefusedNames } from './argv-names.js';
 import { Batcher } from './batcher.js';
 import { type BusyPolicy, CommandRunner, type Invocation } from './command-runner.js';
 import { eventEnv, execTemplate } from './placeholders.js';
@@ -76,13 +77,23 @@ export function execAction(options: ExecOptions, context: ActionContext): Action
     runner.on('error', () => void fence.mark(() => ownDepth--));
   }
 
-  const runBatch = (paths: string[]): void => {
+  // A name argv cannot carry exactly is never replaced by a nearby one: that event is not run, said, counted.
+  const refused = new RefusedNames(
+    (line) => context.log(line),
+    !batch
+      ? 'For the exact bytes, use --batch (batch: true) and read the paths NUL-separated on stdin.'
+      : template.takesPaths
+        ? `For the exact bytes, read the paths NUL-separated on stdin instead of ${options.shell ? '"$@"' : '{paths}'}.`
+        : '',
+  );
+  const carried = (path: string): boolean => argvCarries(path) || (refused.refuse(path, dirname(path)), false);
+
+  const runBatch = (all: string[]): void => {
+    // stdin carries the exact bytes; only paths that are also arguments must be UTF-8.
+    const paths = template.takesPaths ? all.filter(carried) : all;
+    if (paths.length === 0) return;
     for (const part of template.takesPaths ? chunks(paths, ARGS_BYTES_PER_RUN) : [paths]) {
-      runner.submit({
-        argv: template.forBatch(part),
-        env: { TSWATCH_COUNT: String(part.length) },
-        stdin: Buffer.from(part.map((p) => `${p}\0`).join('')),
-      });
+      runner.submit({ argv: template.forBatch(part), env: { TSWATCH_COUNT: String(part.length) }, stdin: nulRecords(part) });
     }
   };
   // A tree that never goes quiet still gets a run at least every ten quiet periods.
@@ -91,8 +102,10 @@ export function execAction(options: ExecOptions, context: ActionContext): Action
 
   return {
     handler(event: Event) {
-      if (batcher) batcher.add(event.pathname);
-      else runner.submit({ argv: template.forEvent(event), env: eventEnv(event) });
+      if (batcher) return batcher.add(event.pathname);
+      const invocation = { argv: template.forEvent(event), env: eventEnv(event) };
+      if ([...invocation.argv, ...Object.values(invocation.env)].every(argvCarries)) runner.submit(invocation);
+      else refused.refuse(event.pathname, dirname(event.pathname));
     },
     ignoring: () => ownDepth > 0,
     async drain(timeoutMs) {
@@ -103,7 +116,13 @@ export function execAction(options: ExecOptions, context: ActionContext): Action
       batcher?.dispose();
       await runner.stop(signal);
     },
-    status: () => ({ running: runner.pids(), runs: runner.runs, failures: runner.failures, queued: runner.pending + (batcher?.size ?? 0) }),
+    status: () => ({
+      running: runner.pids(),
+      runs: runner.runs,
+      failures: runner.failures,
+      queued: runner.pending + (batcher?.size ?? 0),
+      refused: refused.count,
+    }),
   };
 }
 
