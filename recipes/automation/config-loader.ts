@@ -10,6 +10,7 @@ import type { FleetOptions } from '../fleet/index.js';
 import { ACTIONS, PUBLISH_ONLY, recipeEntry } from './action-registry.js';
 import type { WatchDefinition } from './automation-engine.js';
 import { ACTION_KEYS, type ConfigFile, configSchema, type WatchConfig, watchSchema } from './config-schema.js';
+import { execTemplate } from './placeholders.js';
 import { parseSignal } from './signal-name.js';
 import type { StreamInput } from './stream-source.js';
 import { CHANGE_EVENTS } from './watch-unit.js';
@@ -211,7 +212,13 @@ function toDefinition(watch: WatchConfig, index: number, baseDir: string, report
   });
   let action: WatchDefinition['action'];
   if (watch.exec !== undefined) {
-    action = { recipe: 'exec', options: { ...commandOptions(watch.exec), batch: watch.batch, onBusy: watch.onBusy, ignoreOwn: watch.ignoreOwn } };
+    const options = { ...commandOptions(watch.exec), batch: watch.batch, onBusy: watch.onBusy, ignoreOwn: watch.ignoreOwn };
+    action = { recipe: 'exec', options };
+    try {
+      execTemplate(options); // placeholders misplaced, or inside shell code: refused at load, not at start
+    } catch (err) {
+      reportError(err, 'exec', reportKey);
+    }
   } else if (watch.restart !== undefined) {
     action = {
       recipe: 'restart',

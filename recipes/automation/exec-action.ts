@@ -1,9 +1,10 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { type Event, TswatchError } from '../../src/index.js';
 import type { Action, ActionContext, ActionFactory } from './action.js';
+import { argvCarries, nulRecords, RefusedNames } from './argv-names.js';
 import { Batcher } from './batcher.js';
 import { type BusyPolicy, CommandRunner, type Invocation } from './command-runner.js';
-import { commandTemplate, eventEnv, shellTemplate } from './placeholders.js';
+import { eventEnv, execTemplate } from './placeholders.js';
 import { describeStatus } from './process-group.js';
 
 export interface ExecOptions {
@@ -46,7 +47,7 @@ function chunks(events: Event[], limit: number): Event[][] {
 /** `tswatch exec`: run a command per event, or per batch, without ever parsing a file name. */
 export function execAction(options: ExecOptions, context: ActionContext): Action {
   const batch = options.batch ?? false;
-  const template = (options.shell ? shellTemplate : commandTemplate)(options.command, { batch });
+  const template = execTemplate(options);
   const runner = new CommandRunner({
     onBusy: options.onBusy,
     signal: options.signal,
@@ -76,15 +77,24 @@ export function execAction(options: ExecOptions, context: ActionContext): Action
     runner.on('error', () => void fence.mark(() => ownDepth--));
   }
 
-  const runBatch = (events: Event[]): void => {
+  // A name argv cannot carry exactly is never replaced by a nearby one: that event is not run, said, counted.
+  const refused = new RefusedNames(
+    (line) => context.log(line),
+    !batch
+      ? 'For the exact bytes, use --batch (batch: true) and read the paths NUL-separated on stdin.'
+      : template.takesPaths
+        ? `For the exact bytes, read the paths NUL-separated on stdin instead of ${options.shell ? '"$@"' : '{paths}'}.`
+        : '',
+  );
+  const carried = (path: string): boolean => argvCarries(path) || (refused.refuse(path, dirname(path)), false);
+
+  const runBatch = (all: Event[]): void => {
+    // stdin carries the exact bytes; only paths that are also arguments must be UTF-8.
+    const events = template.takesPaths ? all.filter((event) => carried(event.pathname)) : all;
+    if (events.length === 0) return;
     for (const batch of template.takesPaths ? chunks(events, ARGS_BYTES_PER_RUN) : [events]) {
       const part = batch.map((event) => event.pathname);
-      runner.submit({
-        events: batch,
-        argv: template.forBatch(part),
-        env: { TSWATCH_COUNT: String(part.length) },
-        stdin: Buffer.from(part.map((p) => `${p}\0`).join('')),
-      });
+      runner.submit({ events: batch, argv: template.forBatch(part), env: { TSWATCH_COUNT: String(part.length) }, stdin: nulRecords(part) });
     }
   };
   // A tree that never goes quiet still gets a run at least every ten quiet periods.
@@ -93,8 +103,10 @@ export function execAction(options: ExecOptions, context: ActionContext): Action
 
   return {
     handler(event: Event) {
-      if (batcher) batcher.add(event);
-      else runner.submit({ argv: template.forEvent(event), env: eventEnv(event), events: [event] });
+      if (batcher) return batcher.add(event);
+      const invocation = { argv: template.forEvent(event), env: eventEnv(event), events: [event] };
+      if ([...invocation.argv, ...Object.values(invocation.env)].every(argvCarries)) runner.submit(invocation);
+      else refused.refuse(event.pathname, dirname(event.pathname));
     },
     ignoring: () => ownDepth > 0,
     async drain(timeoutMs) {
@@ -106,7 +118,13 @@ export function execAction(options: ExecOptions, context: ActionContext): Action
       batcher?.dispose();
       await runner.stop(signal);
     },
-    status: () => ({ running: runner.pids(), runs: runner.runs, failures: runner.failures, queued: runner.pending + (batcher?.size ?? 0) }),
+    status: () => ({
+      running: runner.pids(),
+      runs: runner.runs,
+      failures: runner.failures,
+      queued: runner.pending + (batcher?.size ?? 0),
+      refused: refused.count,
+    }),
   };
 }
 

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { basename, dirname } from 'node:path';
 import { type Event, IN_ISDIR, IN_MOVED_FROM, IN_MOVED_TO, inotifywaitNames, TswatchError } from '../../src/index.js';
+import { inlineScripts } from './inline-script.js';
 
 /** Per-event placeholders, each replaced by one value inside one argument (never split, never parsed). */
 export const EVENT_PLACEHOLDERS = ['path', 'dir', 'name', 'event', 'src', 'dest', 'cookie', 'isdir', 'host'] as const;
@@ -55,6 +56,10 @@ export function commandTemplate(argv: readonly string[], mode: { batch: boolean 
   if (argv.length === 0) {
     throw new TswatchError('no command given', { code: 'EBADFLAG', hint: 'put the command after --, e.g. tswatch exec src -- make' });
   }
+  for (const { shell, index } of inlineScripts(argv)) {
+    const safe = mode.batch ? `${shell} -c '… "$@"' sh {paths}` : `${shell} -c '… "$1"' sh {path}`;
+    refuseScriptPlaceholders(argv[index]!, `the script of '${shell} -c'`, `pass the value after the script, as an argument, and quote it there: ${safe}`);
+  }
   const takesPaths = argv.includes(PATHS);
   const perEvent = argv.filter((arg) => arg !== PATHS && new RegExp(PLACEHOLDER.source).test(arg));
   if (mode.batch && perEvent.length > 0) {
@@ -96,18 +101,33 @@ export function shellTemplate(argv: readonly string[], mode: { batch: boolean })
     throw new TswatchError('no command given', { code: 'EBADFLAG', hint: "put the script after --, e.g. tswatch exec --shell src -- 'make && ./test'" });
   }
   const script = argv.join(' ');
-  if (new RegExp(PLACEHOLDER.source).test(script) || script.includes(PATHS)) {
-    throw new TswatchError('placeholders are not substituted into --shell scripts (that is how incron runs file names)', {
-      code: 'EBADFLAG',
-      hint: mode.batch
-        ? 'read the paths as "$@" (quoted) or NUL-separated on stdin'
-        : 'use "$1" or "$TSWATCH_PATH" (quoted), "$TSWATCH_NAME", "$TSWATCH_EVENT", …',
-    });
-  }
+  refuseScriptPlaceholders(
+    script,
+    '--shell scripts',
+    mode.batch ? 'read the paths as "$@" (quoted) or NUL-separated on stdin' : 'use "$1" or "$TSWATCH_PATH" (quoted), "$TSWATCH_NAME", "$TSWATCH_EVENT", …',
+  );
   const sh = ['/bin/sh', '-c', script, 'tswatch'];
   return {
     takesPaths: mode.batch,
     forEvent: (event) => [...sh, event.pathname],
     forBatch: (paths) => [...sh, ...paths],
   };
+}
+
+/**
+ * A placeholder inside shell code (a --shell script, the script of `sh -c`) would be filled in as text
+ * the shell then parses: a file named `$(touch x)` would run touch. Refused, whichever way the script came.
+ */
+function refuseScriptPlaceholders(script: string, where: string, hint: string): void {
+  const found = new RegExp(PLACEHOLDER.source).exec(script)?.[0] ?? (script.includes(PATHS) ? PATHS : undefined);
+  if (found === undefined) return;
+  throw new TswatchError(`placeholders are not substituted into ${where}: '${found}' there would run file names as shell code (that is how incron runs them)`, {
+    code: 'EBADFLAG',
+    hint,
+  });
+}
+
+/** The filler of an exec action's command (argv, or a --shell script), checked: what exec and the config loader share. */
+export function execTemplate(options: { command: readonly string[]; shell?: boolean | undefined; batch?: boolean | undefined }): CommandTemplate {
+  return (options.shell ? shellTemplate : commandTemplate)(options.command, { batch: options.batch ?? false });
 }

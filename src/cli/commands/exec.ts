@@ -39,6 +39,10 @@ Placeholders (per event): {path} {dir} {name} {event} {src} {dest} {cookie} {isd
   environment: TSWATCH_PATH TSWATCH_DIR TSWATCH_NAME TSWATCH_EVENT TSWATCH_SRC TSWATCH_DEST
                TSWATCH_COOKIE TSWATCH_ISDIR TSWATCH_HOST (per event), TSWATCH_COUNT (batch)
   {host}: the agent's --host for an event from --stream, this machine's hostname otherwise.
+A placeholder inside a shell's -c script is refused (the shell would run the name): pass it after the
+script, as an argument, and quote it there: sh -c 'mv -- "$1" done/' sh {path}
+A name that is not UTF-8 cannot be an argument (Node passes UTF-8): its event is not run, said once per
+directory and counted; --batch's NUL-separated stdin carries the exact bytes (-- xargs -0 CMD).
 Default events: close_write, moved_to, moved_from, delete (changes, not reads).
 A failing command is reported with its exit status on stderr; watching goes on.
 

@@ -17,7 +17,7 @@ watches:
     events: [create, close_write]
     exclude: '/\\.git/'
     glob: ['*.ts']
-    exec: [make, '{path}']
+    exec: [make, '{paths}']
     batch: true
     debounce: 250
     onBusy: restart
@@ -45,7 +45,7 @@ watches:
   assert.equal(spec.accepts(new Event({ wd: 1, mask: IN_CREATE, path: join(dir, 'src/.git'), name: 'x.ts' })), false);
   assert.deepEqual(build!.action, {
     recipe: 'exec',
-    options: { command: ['make', '{path}'], shell: false, signal: 'SIGINT', killAfterMs: 3000, debounceMs: 250, cwd: dir, batch: true, onBusy: 'restart', ignoreOwn: undefined },
+    options: { command: ['make', '{paths}'], shell: false, signal: 'SIGINT', killAfterMs: 3000, debounceMs: 250, cwd: dir, batch: true, onBusy: 'restart', ignoreOwn: undefined },
   });
   assert.equal(second!.name, 'watch2');
   assert.deepEqual(second!.action.options.command, ['node server.js']);
