@@ -24,6 +24,8 @@ export interface SyncPlan {
   seen: string[];
   /** Files, symlinks and directories at or below `extras`. */
   extraEntries: number;
+  /** SRC paths tswatch may not read (EACCES): skipped, their DEST side left as it is. */
+  unreadable: Array<{ rel: string; err: unknown }>;
   /** Leftovers of copies a killed tswatch did not finish. */
   temps: string[];
   /** Every SRC directory, parents first (their times are set once the copies are in). */
@@ -42,27 +44,32 @@ export interface PlanOptions {
   mirrored?: (rel: string) => boolean;
 }
 
-async function direntsOf(path: string): Promise<Dirent[]> {
+const denied = (err: unknown): boolean => ['EACCES', 'EPERM'].includes((err as NodeJS.ErrnoException).code ?? '');
+
+/** The entries of a directory, [] when it vanished; undefined (and noted) when it may not be read. */
+async function direntsOf(path: string, noted?: (err: unknown) => void): Promise<Dirent[] | undefined> {
   try {
     return await readdir(path, { withFileTypes: true });
   } catch (err) {
     if (vanished(err)) return [];
+    if (noted !== undefined && denied(err)) return void noted(err);
     throw err;
   }
 }
 
-async function statOf(path: string): Promise<Stats | undefined> {
+async function statOf(path: string, noted?: (err: unknown) => void): Promise<Stats | undefined> {
   try {
     return await lstat(path);
   } catch (err) {
     if (vanished(err)) return undefined;
+    if (noted !== undefined && denied(err)) return void noted(err);
     throw err;
   }
 }
 
 /** Walk SRC and DEST side by side; nothing is changed. */
 export async function planSync(options: PlanOptions): Promise<SyncPlan> {
-  const plan: SyncPlan = { copies: [], extras: [], stale: [], seen: [], extraEntries: 0, temps: [], dirs: [], unchanged: 0, bytes: 0 };
+  const plan: SyncPlan = { copies: [], extras: [], stale: [], seen: [], extraEntries: 0, unreadable: [], temps: [], dirs: [], unchanged: 0, bytes: 0 };
   const { src, dest, isExcluded } = options;
   const at = (root: string, rel: string): string => (rel === '' ? root : join(root, rel));
   const child = (rel: string, name: string): string => (rel === '' ? name : join(rel, name));
@@ -78,21 +85,25 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
   const walkExtra = async (rel: string, dirent: Dirent): Promise<void> => {
     plan.extraEntries++;
     if (!dirent.isDirectory()) return;
-    for (const d of await direntsOf(at(dest, rel))) {
+    for (const d of (await direntsOf(at(dest, rel))) ?? []) {
       if (isTempName(d.name)) plan.temps.push(child(rel, d.name));
       else await walkExtra(child(rel, d.name), d);
     }
   };
 
+  const unreadable = (rel: string) => (err: unknown) => void plan.unreadable.push({ rel, err });
   const visit = async (rel: string, destIsDir: boolean): Promise<void> => {
-    const inDest = new Map(destIsDir ? (await direntsOf(at(dest, rel))).map((d) => [d.name, d] as const) : []);
-    for (const d of await direntsOf(at(src, rel))) {
+    // A SRC directory we may not read: skipped, and what DEST holds of it is neither stale nor extra.
+    const inSrc = await direntsOf(at(src, rel), unreadable(rel));
+    if (inSrc === undefined) return;
+    const inDest = new Map(destIsDir ? ((await direntsOf(at(dest, rel))) ?? []).map((d) => [d.name, d] as const) : []);
+    for (const d of inSrc) {
       const path = child(rel, d.name);
       const destDirent = inDest.get(d.name);
       inDest.delete(d.name);
       if (isTempName(d.name) || (rel === '' && isReservedName(d.name)) || isExcluded(path, d.isDirectory())) continue;
       plan.seen.push(path);
-      const st = await statOf(at(src, path));
+      const st = await statOf(at(src, path), unreadable(path));
       // Sockets, FIFOs and devices are not backed up (reading a FIFO would block, a device never ends).
       if (st === undefined || !(st.isFile() || st.isDirectory() || st.isSymbolicLink())) continue;
       const dst = destDirent === undefined ? undefined : await statOf(at(dest, path));

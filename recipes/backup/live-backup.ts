@@ -15,6 +15,7 @@ import {
   TswatchError,
   WatchManager,
 } from '../../src/index.js';
+import { backupError, unreadableError } from './backup-error.js';
 import { vanished } from './copy-file.js';
 import { CopyQueue } from './copy-queue.js';
 import { EventJobs } from './event-jobs.js';
@@ -50,6 +51,8 @@ export interface SyncSummary {
   extras: number;
   deleted: number;
   tempsRemoved: number;
+  /** SRC paths that may not be read: skipped (each named in an `error` event). */
+  unreadable: number;
   errors: number;
   ms: number;
   dryRun: boolean;
@@ -61,6 +64,8 @@ export interface BackupProgress {
   bytes: number;
   bytesTotal: number;
 }
+
+const denied = (err: unknown): boolean => ['EACCES', 'EPERM'].includes((err as NodeJS.ErrnoException).code ?? '');
 
 /** What the backup watches: enough to mirror every change, nothing per read. */
 const MASK = IN_CREATE | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF;
@@ -88,6 +93,10 @@ export class LiveBackup extends EventEmitter {
   private notifier: Notifier | undefined;
   private progress: BackupProgress | undefined;
   private readonly counts = { copied: 0, bytes: 0, deleted: 0, errors: 0 };
+  /** SRC paths tswatch may not read or watch: skipped, named once each. */
+  private readonly unreadable = new Map<string, TswatchError>();
+  /** Paths whose last job failed, until one for them succeeds. */
+  private readonly failed = new Map<string, TswatchError>();
   private stopping: Promise<void> | undefined;
 
   constructor(src: string, dest: string, options: LiveBackupOptions = {}) {
@@ -113,11 +122,13 @@ export class LiveBackup extends EventEmitter {
         this.progress.bytes += bytes;
         this.emit('progress', this.progress);
       },
+      fail: (err, rel) => this.fail(err, rel),
     });
     this.queue = new CopyQueue(
       options.concurrency ?? 4,
-      (err) => this.fail(err),
+      (err, job) => this.fail(err, job.paths[0]),
       () => this.drained(),
+      (job) => void this.failed.delete(job.paths[0]!),
     );
     this.events = new EventJobs({
       src: this.src,
@@ -137,12 +148,13 @@ export class LiveBackup extends EventEmitter {
     await this.manifest.load();
     if (!this.options.dryRun) {
       const wm = new WatchManager(this.options.backend ? { backend: this.options.backend } : {});
-      wm.addWatch(this.src, MASK, {
+      const wds = wm.addWatch(this.src, MASK, {
         rec: true,
         autoAdd: true,
         quiet: false,
         excludeFilter: (path) => this.isExcluded(relative(this.src, path), true),
       });
+      for (const [path, wd] of Object.entries(wds)) if (wd < 0) this.skipUnreadable(relative(this.src, path), wm.errors.get(path));
       this.notifier = new Notifier(wm, (event) => {
         // An entry created, deleted or moved changes its directory's mtime in SRC, whatever DEST needs.
         const dir = relative(this.src, event.path);
@@ -153,7 +165,12 @@ export class LiveBackup extends EventEmitter {
       });
       // A directory replaced (by a symlink, a file) before the core could watch it: a race, not a
       // failure; the events that follow describe what is there now.
-      this.notifier.on('error', (err: unknown) => void (vanished(err) || this.fail(err)));
+      this.notifier.on('error', (err: unknown) => {
+        if (vanished(err)) return;
+        const path = (err as TswatchError).path;
+        if (path !== undefined && denied(err)) this.skipUnreadable(relative(this.src, path), err);
+        else this.fail(err);
+      });
       this.notifier.start();
       await this.notifier.ready();
     }
@@ -163,6 +180,14 @@ export class LiveBackup extends EventEmitter {
   /** Changes waiting to reach DEST (a status page shows it). */
   get queued(): number {
     return this.queue.size;
+  }
+
+  /**
+   * What is not in DEST as SRC has it: paths tswatch may not read, and paths whose copy failed (and has
+   * not succeeded since), each with its error. Empty when DEST mirrors all of SRC.
+   */
+  get incomplete(): ReadonlyMap<string, TswatchError> {
+    return new Map([...this.unreadable, ...this.failed]);
   }
 
   /** Resolves when every queued change has reached DEST. */
@@ -218,6 +243,7 @@ export class LiveBackup extends EventEmitter {
       mirrored: (rel) => this.manifest.has(rel),
     });
     this.emit('plan', plan);
+    for (const { rel, err } of plan.unreadable) this.skipUnreadable(rel, err);
     const dryRun = this.options.dryRun ?? false;
     for (const rel of plan.temps) {
       if (!dryRun) await unlink(join(this.dest, rel)).catch((err: unknown) => void (vanished(err) || this.fail(err)));
@@ -263,6 +289,7 @@ export class LiveBackup extends EventEmitter {
       extras: plan.extraEntries,
       deleted: dryRun ? plan.stale.length + (this.options.delete ? plan.extraEntries : 0) : this.counts.deleted - before.deleted,
       tempsRemoved: plan.temps.length,
+      unreadable: this.unreadable.size,
       errors: this.counts.errors - before.errors,
       ms: Date.now() - started,
       dryRun,
@@ -301,16 +328,21 @@ export class LiveBackup extends EventEmitter {
     this.emit('action', action);
   }
 
-  private fail(err: unknown): void {
+  /** A SRC path that may not be read (or watched): said once, counted, and left out; the rest goes on. */
+  private skipUnreadable(rel: string, err: unknown): void {
+    if (this.unreadable.has(rel)) return;
+    const error = unreadableError(rel, err);
+    this.unreadable.set(rel, error);
     this.counts.errors++;
-    const error =
-      err instanceof TswatchError
-        ? err
-        : new TswatchError(`backup: ${(err as Error).message ?? String(err)}`, {
-            code: (err as NodeJS.ErrnoException).code ?? 'EBACKUP',
-            cause: err,
-            ...((err as NodeJS.ErrnoException).code === 'ENOSPC' && { hint: "DEST's filesystem is full" }),
-          });
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+
+  /** A job (on `rel`, when known) failed: said with the path, counted; the backup goes on. */
+  private fail(err: unknown, rel?: string): void {
+    if (rel !== undefined && denied(err) && (err as NodeJS.ErrnoException).syscall === 'scandir') return this.skipUnreadable(rel, err);
+    this.counts.errors++;
+    const error = backupError(err, rel, this.dest);
+    if (rel !== undefined) this.failed.set(rel, error);
     if (this.listenerCount('error') > 0) this.emit('error', error);
   }
 }

@@ -28,6 +28,8 @@ export interface MirrorOptions {
   /** Called after a path (a directory: with all below it) left DEST. */
   forget?: (rel: string, isDir: boolean) => void;
   onBytes?: (bytes: number) => void;
+  /** A path below a tree being synced failed: said here, and the rest of the tree goes on. */
+  fail?: (err: unknown, rel: string) => void;
 }
 
 export type SyncResult = 'copied' | 'unchanged' | 'gone' | 'skipped';
@@ -94,7 +96,11 @@ export class Mirror {
       if (vanished(err)) return; // not a directory (or gone): syncEntry was all
       throw err;
     }
-    for (const name of names) await this.syncTree(rel === '' ? name : join(rel, name));
+    for (const name of names) {
+      const child = rel === '' ? name : join(rel, name);
+      if (this.o.fail === undefined) await this.syncTree(child);
+      else await this.syncTree(child).catch((err: unknown) => this.o.fail!(err, child));
+    }
   }
 
   /** Mode, owner and times of SRC/rel onto DEST/rel, without copying content (IN_ATTRIB). */
