@@ -113,7 +113,9 @@ export class LiveBackup extends EventEmitter {
       versions: keep > 0 ? new Versions(this.dest, keep) : undefined,
       isExcluded: this.isExcluded,
       log: (action) => this.log(action),
+      mirrored: (rel) => this.manifest.has(rel),
       ...(!options.dryRun && {
+        moved: (from: string, to: string) => this.manifest.rename(from, to),
         record: (rel: string) => this.manifest.add(rel),
         forget: (rel: string, isDir: boolean) => this.manifest.forget(rel, isDir),
       }),
@@ -255,7 +257,7 @@ export class LiveBackup extends EventEmitter {
       else jobs.push(this.queue.push({ paths: [rel], structural: true, run: async () => void ((await remove()) && this.counts.deleted++) }));
     };
     // Mirrored before, gone from SRC while nobody watched (renamed or deleted during a stop or crash).
-    for (const rel of plan.stale) deletion(rel, () => removeMirrored(this.mirror, rel, (path) => this.manifest.has(path)), 'gone from SRC');
+    for (const rel of plan.stale) deletion(rel, () => removeMirrored(this.mirror, rel), 'gone from SRC');
     if (this.options.delete) {
       for (const rel of plan.extras) {
         deletion(rel, async () => (await lstat(this.mirror.srcPath(rel)).catch(() => undefined)) === undefined && this.mirror.remove(rel));

@@ -28,6 +28,10 @@ export interface MirrorOptions {
   /** Called after a path (a directory: with all below it) left DEST. */
   forget?: (rel: string, isDir: boolean) => void;
   onBytes?: (bytes: number) => void;
+  /** True for a DEST path tswatch put there (the manifest); others are the user's own and are kept. */
+  mirrored?: (rel: string) => boolean;
+  /** DEST/from was renamed to DEST/to: what was listed under the old name is listed under the new. */
+  moved?: (from: string, to: string) => Promise<void>;
   /** A path below a tree being synced failed: said here, and the rest of the tree goes on. */
   fail?: (err: unknown, rel: string) => void;
 }
@@ -64,6 +68,16 @@ export class Mirror {
 
   isExcluded(rel: string, isDir: boolean): boolean {
     return this.o.isExcluded(rel, isDir);
+  }
+
+  /** DEST/rel came from SRC (without a manifest, as in a dry run: everything is taken as mirrored). */
+  isMirrored(rel: string): boolean {
+    return this.o.mirrored?.(rel) ?? true;
+  }
+
+  /** DEST/rel stays though SRC lost it (it holds the user's own files): it is the user's from now on. */
+  disown(rel: string): void {
+    this.o.forget?.(rel, false);
   }
 
   srcPath(rel: string): string {
@@ -148,7 +162,8 @@ export class Mirror {
       await this.syncTree(to);
       return;
     }
-    this.o.forget?.(from, moving.isDirectory());
+    if (this.o.moved) await this.o.moved(from, to);
+    else this.o.forget?.(from, moving.isDirectory());
     this.o.log({ action: 'rename', path: from, to });
     // A copy queued under the old name may have found its source gone (renamed under it): compare what
     // was moved with SRC, metadata only (unchanged files are not copied again).
@@ -241,7 +256,6 @@ export class Mirror {
     }
     for (const d of dirents) {
       const child = join(rel, d.name);
-      await this.o.record?.(child); // its old name was listed; the rename gave it this one
       if (d.isDirectory()) await this.refreshMoved(child);
       else if ((await lstatOrUndefined(this.srcPath(child))) !== undefined) await this.syncEntry(child);
     }
