@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { lstat, mkdir, realpath, unlink } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import {
   type Backend,
   IN_ATTRIB,
@@ -66,6 +66,16 @@ export interface BackupProgress {
 }
 
 const denied = (err: unknown): boolean => ['EACCES', 'EPERM'].includes((err as NodeJS.ErrnoException).code ?? '');
+
+/** The real path `path` will have: its nearest existing ancestor resolved, the missing rest appended. */
+async function realpathToBe(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch {
+    const parent = dirname(path);
+    return parent === path ? path : join(await realpathToBe(parent), basename(path));
+  }
+}
 
 /** What the backup watches: enough to mirror every change, nothing per read. */
 const MASK = IN_CREATE | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF;
@@ -220,8 +230,8 @@ export class LiveBackup extends EventEmitter {
     if (!st.isDirectory()) {
       throw new TswatchError(`backup source '${this.src}' is not a directory`, { code: 'ENOTDIR', path: this.src, hint: 'SRC must be a directory' });
     }
-    if (!this.options.dryRun) await mkdir(this.dest, { recursive: true });
-    const [src, dest] = await Promise.all([realpath(this.src), realpath(this.dest).catch(() => this.dest)]);
+    // Overlap is checked on what DEST will be, before anything is created (a DEST inside SRC never appears).
+    const [src, dest] = await Promise.all([realpath(this.src), realpathToBe(this.dest)]);
     const inside = (a: string, b: string): boolean => a === b || a.startsWith(b.endsWith(sep) ? b : b + sep);
     if (inside(dest, src) || inside(src, dest)) {
       throw new TswatchError(`backup destination '${this.dest}' and source '${this.src}' overlap`, {
@@ -230,6 +240,15 @@ export class LiveBackup extends EventEmitter {
         hint: 'DEST must be outside SRC and SRC outside DEST, or the backup would copy itself',
       });
     }
+    if (this.options.dryRun) return;
+    await mkdir(this.dest, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+      const notDir = err.code === 'EEXIST' || err.code === 'ENOTDIR';
+      throw new TswatchError(`backup destination '${this.dest}' ${notDir ? 'is not a directory' : `cannot be created (${err.code === 'EACCES' ? 'permission denied' : err.message})`}`, {
+        code: err.code ?? 'EINVAL',
+        path: this.dest,
+        hint: notDir ? 'DEST must be a directory (or not exist yet)' : 'give DEST a place the user running tswatch may write to, or create it first with the right owner',
+      });
+    });
   }
 
   /** One pass of the initial sync. `wait`: resolve once its copies are done (not from inside a job). */
