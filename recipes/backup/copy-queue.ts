@@ -41,11 +41,15 @@ export class CopyQueue {
   private closed = false;
   private idleWaiters: Array<() => void> = [];
 
-  /** `onDrain` runs each time the queue empties, before idle() resolves; it may push more. */
+  /**
+   * `onDrain` runs each time the queue empties, before idle() resolves; it may push more. `onDone`
+   * runs after each job that succeeded (a path that failed before is backed up now).
+   */
   constructor(
     private readonly concurrency: number,
-    private readonly onError: (err: unknown) => void,
+    private readonly onError: (err: unknown, job: Job) => void,
     private readonly onDrain?: () => void,
+    private readonly onDone?: (job: Job) => void,
   ) {}
 
   /** Queue a job; resolves when it has run (or was merged into an equal waiting job that has). */
@@ -152,7 +156,10 @@ export class CopyQueue {
     }
     entry.job
       .run()
-      .catch((err: unknown) => this.onError(err))
+      .then(
+        () => this.onDone?.(entry.job),
+        (err: unknown) => this.onError(err, entry.job),
+      )
       .finally(() => {
         this.running.delete(entry);
         entry.finish();

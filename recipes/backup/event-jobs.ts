@@ -16,7 +16,7 @@ import {
 } from '../../src/index.js';
 import type { CopyQueue, Job } from './copy-queue.js';
 import type { Mirror } from './mirror.js';
-import { verifyTree } from './tree-repair.js';
+import { removeMirrored, verifyTree } from './tree-repair.js';
 
 /** How long a rename's first half waits for its second before it counts as a move out of SRC. */
 const MOVE_OUT_MS = 500;
@@ -175,7 +175,8 @@ export class EventJobs {
   }
 
   private async remove(rel: string): Promise<void> {
-    if (await this.o.mirror.remove(rel)) this.o.deleted();
+    // What tswatch mirrored goes; files the user put into DEST themselves stay (as a restart keeps them).
+    if (await removeMirrored(this.o.mirror, rel)) this.o.deleted();
   }
 
   private push(job: Job): void {

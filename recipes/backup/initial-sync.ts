@@ -26,6 +26,8 @@ export interface SyncPlan {
   seen: string[];
   /** Files, symlinks and directories at or below `extras`. */
   extraEntries: number;
+  /** SRC paths tswatch may not read (EACCES): skipped, their DEST side left as it is. */
+  unreadable: Array<{ rel: string; err: unknown }>;
   /** Leftovers of copies a killed tswatch did not finish. */
   temps: string[];
   /** Every SRC directory, parents first (their times are set once the copies are in). */
@@ -44,20 +46,25 @@ export interface PlanOptions {
   mirrored?: (rel: string) => boolean;
 }
 
-async function direntsOf(path: string): Promise<Dirent[]> {
+const denied = (err: unknown): boolean => ['EACCES', 'EPERM'].includes((err as NodeJS.ErrnoException).code ?? '');
+
+/** The entries of a directory, [] when it vanished; undefined (and noted) when it may not be read. */
+async function direntsOf(path: string, noted?: (err: unknown) => void): Promise<Dirent[] | undefined> {
   try {
     return await readdir(path, { withFileTypes: true });
   } catch (err) {
     if (vanished(err)) return [];
+    if (noted !== undefined && denied(err)) return void noted(err);
     throw err;
   }
 }
 
-async function statOf(path: string): Promise<Stats | undefined> {
+async function statOf(path: string, noted?: (err: unknown) => void): Promise<Stats | undefined> {
   try {
     return await lstat(path);
   } catch (err) {
     if (vanished(err)) return undefined;
+    if (noted !== undefined && denied(err)) return void noted(err);
     throw err;
   }
 }
@@ -67,7 +74,7 @@ const WALK_WIDTH = 32;
 
 /** Walk SRC and DEST side by side; nothing is changed. */
 export async function planSync(options: PlanOptions): Promise<SyncPlan> {
-  const plan: SyncPlan = { copies: [], extras: [], stale: [], seen: [], extraEntries: 0, temps: [], dirs: [], unchanged: 0, bytes: 0 };
+  const plan: SyncPlan = { copies: [], extras: [], stale: [], seen: [], extraEntries: 0, unreadable: [], temps: [], dirs: [], unchanged: 0, bytes: 0 };
   const { src, dest, isExcluded } = options;
   const at = (root: string, rel: string): string => (rel === '' ? root : join(root, rel));
   const child = (rel: string, name: string): string => (rel === '' ? name : join(rel, name));
@@ -83,15 +90,17 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
   const walkExtra = async (rel: string, dirent: Dirent): Promise<void> => {
     plan.extraEntries++;
     if (!dirent.isDirectory()) return;
-    for (const d of await direntsOf(at(dest, rel))) {
+    for (const d of (await direntsOf(at(dest, rel))) ?? []) {
       if (isTempName(d.name)) plan.temps.push(child(rel, d.name));
       else await walkExtra(child(rel, d.name), d);
     }
   };
 
+  const unreadable = (rel: string) => (err: unknown) => void plan.unreadable.push({ rel, err });
+
   /** Plan one SRC entry; resolves to whether it is a directory to visit (after its siblings). */
   const entry = async (path: string, destDirent: Dirent | undefined): Promise<boolean | undefined> => {
-    const st = await statOf(at(src, path));
+    const st = await statOf(at(src, path), unreadable(path));
     // Sockets, FIFOs and devices are not backed up (reading a FIFO would block, a device never ends).
     if (st === undefined || !(st.isFile() || st.isDirectory() || st.isSymbolicLink())) return undefined;
     const dst = destDirent === undefined ? undefined : await statOf(at(dest, path));
@@ -115,8 +124,10 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
   // round trips), its subdirectories after them, one by one: memory stays bounded, and `copies` and
   // `dirs` list every directory before anything in it.
   const visit = async (rel: string, destIsDir: boolean): Promise<void> => {
-    const [destDirents, srcDirents] = await Promise.all([destIsDir ? direntsOf(at(dest, rel)) : [], direntsOf(at(src, rel))]);
-    const inDest = new Map(destDirents.map((d) => [d.name, d] as const));
+    // A SRC directory we may not read: skipped, and what DEST holds of it is neither stale nor extra.
+    const [destDirents, srcDirents] = await Promise.all([destIsDir ? direntsOf(at(dest, rel)) : [], direntsOf(at(src, rel), unreadable(rel))]);
+    if (srcDirents === undefined) return;
+    const inDest = new Map((destDirents ?? []).map((d) => [d.name, d] as const));
     const todo: Array<[string, Dirent | undefined]> = [];
     for (const d of srcDirents) {
       const path = child(rel, d.name);

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { lstat, mkdir, realpath, unlink } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import {
   type Backend,
   IN_ATTRIB,
@@ -15,6 +15,7 @@ import {
   TswatchError,
   WatchManager,
 } from '../../src/index.js';
+import { backupError, unreadableError } from './backup-error.js';
 import { vanished } from './copy-file.js';
 import { CopyQueue, type Job } from './copy-queue.js';
 import { EventJobs } from './event-jobs.js';
@@ -50,6 +51,8 @@ export interface SyncSummary {
   extras: number;
   deleted: number;
   tempsRemoved: number;
+  /** SRC paths that may not be read: skipped (each named in an `error` event). */
+  unreadable: number;
   errors: number;
   ms: number;
   dryRun: boolean;
@@ -64,6 +67,18 @@ export interface BackupProgress {
 
 /** Initial-sync copies queued ahead of those running: enough to keep every slot busy, few in memory. */
 const COPY_WINDOW = 256;
+
+const denied = (err: unknown): boolean => ['EACCES', 'EPERM'].includes((err as NodeJS.ErrnoException).code ?? '');
+
+/** The real path `path` will have: its nearest existing ancestor resolved, the missing rest appended. */
+async function realpathToBe(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch {
+    const parent = dirname(path);
+    return parent === path ? path : join(await realpathToBe(parent), basename(path));
+  }
+}
 
 /** What the backup watches: enough to mirror every change, nothing per read. */
 const MASK = IN_CREATE | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF;
@@ -91,6 +106,10 @@ export class LiveBackup extends EventEmitter {
   private notifier: Notifier | undefined;
   private progress: BackupProgress | undefined;
   private readonly counts = { copied: 0, bytes: 0, deleted: 0, errors: 0 };
+  /** SRC paths tswatch may not read or watch: skipped, named once each. */
+  private readonly unreadable = new Map<string, TswatchError>();
+  /** Paths whose last job failed, until one for them succeeds. */
+  private readonly failed = new Map<string, TswatchError>();
   private stopping: Promise<void> | undefined;
   private pausedNow = false;
   private eventCount = 0;
@@ -109,7 +128,9 @@ export class LiveBackup extends EventEmitter {
       versions: keep > 0 ? new Versions(this.dest, keep) : undefined,
       isExcluded: this.isExcluded,
       log: (action) => this.log(action),
+      mirrored: (rel) => this.manifest.has(rel),
       ...(!options.dryRun && {
+        moved: (from: string, to: string) => this.manifest.rename(from, to),
         record: (rel: string) => this.manifest.add(rel),
         forget: (rel: string, isDir: boolean) => this.manifest.forget(rel, isDir),
       }),
@@ -118,11 +139,13 @@ export class LiveBackup extends EventEmitter {
         this.progress.bytes += bytes;
         this.emit('progress', this.progress);
       },
+      fail: (err, rel) => this.fail(err, rel),
     });
     this.queue = new CopyQueue(
       options.concurrency ?? 4,
-      (err) => this.fail(err),
+      (err, job) => this.fail(err, job.paths[0]),
       () => this.drained(),
+      (job) => void this.failed.delete(job.paths[0]!),
     );
     this.events = new EventJobs({
       src: this.src,
@@ -171,12 +194,13 @@ export class LiveBackup extends EventEmitter {
   /** Arm the watcher on SRC (resolves once changes from now on are seen). */
   private async watch(): Promise<void> {
     const wm = new WatchManager(this.options.backend ? { backend: this.options.backend } : {});
-    wm.addWatch(this.src, MASK, {
+    const wds = wm.addWatch(this.src, MASK, {
       rec: true,
       autoAdd: true,
       quiet: false,
       excludeFilter: (path) => this.isExcluded(relative(this.src, path), true),
     });
+    for (const [path, wd] of Object.entries(wds)) if (wd < 0) this.skipUnreadable(relative(this.src, path), wm.errors.get(path));
     this.notifier = new Notifier(wm, (event) => {
       this.eventCount++;
       // An entry created, deleted or moved changes its directory's mtime in SRC, whatever DEST needs.
@@ -188,7 +212,12 @@ export class LiveBackup extends EventEmitter {
     });
     // A directory replaced (by a symlink, a file) before the core could watch it: a race, not a
     // failure; the events that follow describe what is there now.
-    this.notifier.on('error', (err: unknown) => void (vanished(err) || this.fail(err)));
+    this.notifier.on('error', (err: unknown) => {
+      if (vanished(err)) return;
+      const path = (err as TswatchError).path;
+      if (path !== undefined && denied(err)) this.skipUnreadable(relative(this.src, path), err);
+      else this.fail(err);
+    });
     this.notifier.start();
     await this.notifier.ready();
   }
@@ -201,6 +230,14 @@ export class LiveBackup extends EventEmitter {
   /** What is watched now, for a status page: SRC, the kernel watches held (none while paused), events taken. */
   watching(): { paths: string[]; watches: number; events: number } {
     return { paths: [this.src], watches: this.notifier?.watchManager.size ?? 0, events: this.eventCount };
+  }
+
+  /**
+   * What is not in DEST as SRC has it: paths tswatch may not read, and paths whose copy failed (and has
+   * not succeeded since), each with its error. Empty when DEST mirrors all of SRC.
+   */
+  get incomplete(): ReadonlyMap<string, TswatchError> {
+    return new Map([...this.unreadable, ...this.failed]);
   }
 
   /** Resolves when every queued change has reached DEST. */
@@ -231,8 +268,8 @@ export class LiveBackup extends EventEmitter {
     if (!st.isDirectory()) {
       throw new TswatchError(`backup source '${this.src}' is not a directory`, { code: 'ENOTDIR', path: this.src, hint: 'SRC must be a directory' });
     }
-    if (!this.options.dryRun) await mkdir(this.dest, { recursive: true });
-    const [src, dest] = await Promise.all([realpath(this.src), realpath(this.dest).catch(() => this.dest)]);
+    // Overlap is checked on what DEST will be, before anything is created (a DEST inside SRC never appears).
+    const [src, dest] = await Promise.all([realpath(this.src), realpathToBe(this.dest)]);
     const inside = (a: string, b: string): boolean => a === b || a.startsWith(b.endsWith(sep) ? b : b + sep);
     if (inside(dest, src) || inside(src, dest)) {
       throw new TswatchError(`backup destination '${this.dest}' and source '${this.src}' overlap`, {
@@ -241,6 +278,15 @@ export class LiveBackup extends EventEmitter {
         hint: 'DEST must be outside SRC and SRC outside DEST, or the backup would copy itself',
       });
     }
+    if (this.options.dryRun) return;
+    await mkdir(this.dest, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+      const notDir = err.code === 'EEXIST' || err.code === 'ENOTDIR';
+      throw new TswatchError(`backup destination '${this.dest}' ${notDir ? 'is not a directory' : `cannot be created (${err.code === 'EACCES' ? 'permission denied' : err.message})`}`, {
+        code: err.code ?? 'EINVAL',
+        path: this.dest,
+        hint: notDir ? 'DEST must be a directory (or not exist yet)' : 'give DEST a place the user running tswatch may write to, or create it first with the right owner',
+      });
+    });
   }
 
   /** One pass of the initial sync. `wait`: resolve once its copies are done (not from inside a job). */
@@ -256,6 +302,7 @@ export class LiveBackup extends EventEmitter {
       mirrored: (rel) => this.manifest.has(rel),
     });
     this.emit('plan', plan);
+    for (const { rel, err } of plan.unreadable) this.skipUnreadable(rel, err);
     const dryRun = this.options.dryRun ?? false;
     for (const rel of plan.temps) {
       if (!dryRun) await unlink(join(this.dest, rel)).catch((err: unknown) => void (vanished(err) || this.fail(err)));
@@ -267,7 +314,7 @@ export class LiveBackup extends EventEmitter {
       else jobs.push(this.queue.push({ paths: [rel], structural: true, run: async () => void ((await remove()) && this.counts.deleted++) }));
     };
     // Mirrored before, gone from SRC while nobody watched (renamed or deleted during a stop or crash).
-    for (const rel of plan.stale) deletion(rel, () => removeMirrored(this.mirror, rel, (path) => this.manifest.has(path)), 'gone from SRC');
+    for (const rel of plan.stale) deletion(rel, () => removeMirrored(this.mirror, rel), 'gone from SRC');
     if (this.options.delete) {
       for (const rel of plan.extras) {
         deletion(rel, async () => (await lstat(this.mirror.srcPath(rel)).catch(() => undefined)) === undefined && this.mirror.remove(rel));
@@ -314,6 +361,7 @@ export class LiveBackup extends EventEmitter {
       extras: plan.extraEntries,
       deleted: dryRun ? plan.stale.length + (this.options.delete ? plan.extraEntries : 0) : this.counts.deleted - before.deleted,
       tempsRemoved: plan.temps.length,
+      unreadable: this.unreadable.size,
       errors: this.counts.errors - before.errors,
       ms: Date.now() - started,
       dryRun,
@@ -352,16 +400,21 @@ export class LiveBackup extends EventEmitter {
     this.emit('action', action);
   }
 
-  private fail(err: unknown): void {
+  /** A SRC path that may not be read (or watched): said once, counted, and left out; the rest goes on. */
+  private skipUnreadable(rel: string, err: unknown): void {
+    if (this.unreadable.has(rel)) return;
+    const error = unreadableError(rel, err);
+    this.unreadable.set(rel, error);
     this.counts.errors++;
-    const error =
-      err instanceof TswatchError
-        ? err
-        : new TswatchError(`backup: ${(err as Error).message ?? String(err)}`, {
-            code: (err as NodeJS.ErrnoException).code ?? 'EBACKUP',
-            cause: err,
-            ...((err as NodeJS.ErrnoException).code === 'ENOSPC' && { hint: "DEST's filesystem is full" }),
-          });
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+
+  /** A job (on `rel`, when known) failed: said with the path, counted; the backup goes on. */
+  private fail(err: unknown, rel?: string): void {
+    if (rel !== undefined && denied(err) && (err as NodeJS.ErrnoException).syscall === 'scandir') return this.skipUnreadable(rel, err);
+    this.counts.errors++;
+    const error = backupError(err, rel, this.dest);
+    if (rel !== undefined) this.failed.set(rel, error);
     if (this.listenerCount('error') > 0) this.emit('error', error);
   }
 }

@@ -75,6 +75,14 @@ export class Manifest {
     return this.flush;
   }
 
+  /** DEST/from was renamed to DEST/to: every path listed at or below `from` is listed under `to` instead. */
+  rename(from: string, to: string): Promise<void> {
+    const prefix = `${from}/`;
+    const moved = [...this.known].filter((rel) => rel === from || rel.startsWith(prefix));
+    this.forget(from, true);
+    return Promise.all(moved.map((rel) => this.add(to + rel.slice(from.length)))).then(() => {});
+  }
+
   /** rel (with all below it, for a directory) left DEST. */
   forget(rel: string, isDir: boolean): void {
     this.known.delete(rel);
@@ -87,7 +95,7 @@ export class Manifest {
   /** Rewrite the file from memory once appends outnumber the lines it started with (churn of short-lived files). */
   compactIfBloated(): Promise<void> {
     if (this.appended <= Math.max(1000, this.lines)) return this.chain;
-    return this.rewrite([]);
+    return this.rewrite();
   }
 
   /** Mark the start of a walk whose result will be passed to rewrite(). */
@@ -95,11 +103,13 @@ export class Manifest {
     this.recent = new Set();
   }
 
-  /** Replace the list by `rels` plus what was added since beginRewrite() (all known, if rels is empty), atomically. */
-  rewrite(rels: Iterable<string>): Promise<void> {
+  /**
+   * Replace the list by `rels` plus what was added since beginRewrite(), atomically; without `rels`
+   * (compaction), by all known. An empty `rels` is an empty SRC: nothing of the old list stays.
+   */
+  rewrite(rels?: Iterable<string>): Promise<void> {
     return this.serial(async () => {
-      const given = [...rels];
-      const all = given.length === 0 ? new Set(this.known) : new Set([...given, ...this.recent]);
+      const all = rels === undefined ? new Set(this.known) : new Set([...rels, ...this.recent]);
       const tmp = `${this.path}.tmp`;
       await writeFile(tmp, [...all].map((rel) => `${JSON.stringify(rel)}\n`).join(''));
       await rename(tmp, this.path);

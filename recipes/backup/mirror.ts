@@ -28,6 +28,12 @@ export interface MirrorOptions {
   /** Called after a path (a directory: with all below it) left DEST. */
   forget?: (rel: string, isDir: boolean) => void;
   onBytes?: (bytes: number) => void;
+  /** True for a DEST path tswatch put there (the manifest); others are the user's own and are kept. */
+  mirrored?: (rel: string) => boolean;
+  /** DEST/from was renamed to DEST/to: what was listed under the old name is listed under the new. */
+  moved?: (from: string, to: string) => Promise<void>;
+  /** A path below a tree being synced failed: said here, and the rest of the tree goes on. */
+  fail?: (err: unknown, rel: string) => void;
 }
 
 export type SyncResult = 'copied' | 'unchanged' | 'gone' | 'skipped';
@@ -62,6 +68,16 @@ export class Mirror {
 
   isExcluded(rel: string, isDir: boolean): boolean {
     return this.o.isExcluded(rel, isDir);
+  }
+
+  /** DEST/rel came from SRC (without a manifest, as in a dry run: everything is taken as mirrored). */
+  isMirrored(rel: string): boolean {
+    return this.o.mirrored?.(rel) ?? true;
+  }
+
+  /** DEST/rel stays though SRC lost it (it holds the user's own files): it is the user's from now on. */
+  disown(rel: string): void {
+    this.o.forget?.(rel, false);
   }
 
   srcPath(rel: string): string {
@@ -117,7 +133,11 @@ export class Mirror {
       if (vanished(err)) return; // not a directory (or gone): syncEntry was all
       throw err;
     }
-    for (const name of names) await this.syncTree(rel === '' ? name : join(rel, name));
+    for (const name of names) {
+      const child = rel === '' ? name : join(rel, name);
+      if (this.o.fail === undefined) await this.syncTree(child);
+      else await this.syncTree(child).catch((err: unknown) => this.o.fail!(err, child));
+    }
   }
 
   /** Mode, owner and times of SRC/rel onto DEST/rel, without copying content (IN_ATTRIB). */
@@ -165,7 +185,8 @@ export class Mirror {
       await this.syncTree(to);
       return;
     }
-    this.o.forget?.(from, moving.isDirectory());
+    if (this.o.moved) await this.o.moved(from, to);
+    else this.o.forget?.(from, moving.isDirectory());
     this.o.log({ action: 'rename', path: from, to });
     // A copy queued under the old name may have found its source gone (renamed under it): compare what
     // was moved with SRC, metadata only (unchanged files are not copied again).
@@ -258,7 +279,6 @@ export class Mirror {
     }
     for (const d of dirents) {
       const child = join(rel, d.name);
-      await this.o.record?.(child); // its old name was listed; the rename gave it this one
       if (d.isDirectory()) await this.refreshMoved(child);
       else if ((await lstatOrUndefined(this.srcPath(child))) !== undefined) await this.syncEntry(child);
     }

@@ -1,5 +1,5 @@
 import type { Dirent } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isTempName, vanished } from './copy-file.js';
 import { lstatOrUndefined, type Mirror } from './mirror.js';
@@ -28,7 +28,8 @@ async function pruneTree(mirror: Mirror, rel: string): Promise<void> {
     if (isTempName(d.name)) continue;
     const st = await lstatOrUndefined(mirror.srcPath(child));
     if (st === undefined) {
-      if (!mirror.isExcluded(child, d.isDirectory())) await mirror.remove(child);
+      // Only what tswatch put there: the user's own DEST files stay, as a restart keeps them.
+      if (!mirror.isExcluded(child, d.isDirectory()) && mirror.isMirrored(child)) await removeMirrored(mirror, child);
     } else if (st.isDirectory() && d.isDirectory()) {
       await pruneTree(mirror, child);
     }
@@ -36,18 +37,24 @@ async function pruneTree(mirror: Mirror, rel: string): Promise<void> {
 }
 
 /**
- * Delete what tswatch mirrored at DEST/rel, its SRC side gone while tswatch was not looking. Inside a
- * directory, entries `mirrored` does not know are the user's own: they stay, and so does the directory.
+ * Delete what tswatch mirrored at DEST/rel, its SRC side gone (deleted live, or while tswatch was not
+ * looking). Inside a directory, entries the manifest does not know are the user's own: they stay, and
+ * so does the directory, which is the user's from then on (no longer "mirrored", so not announced as
+ * stale at every start). Temp files are always tswatch's own leftovers: they go.
  */
-export async function removeMirrored(mirror: Mirror, rel: string, mirrored: (rel: string) => boolean): Promise<boolean> {
+export async function removeMirrored(mirror: Mirror, rel: string): Promise<boolean> {
   const dst = await lstatOrUndefined(mirror.destPath(rel));
   if (dst === undefined || (await lstatOrUndefined(mirror.srcPath(rel))) !== undefined) return false;
   if (!dst.isDirectory()) return mirror.remove(rel);
   let kept = false;
   for (const name of await readdir(mirror.destPath(rel))) {
     const child = join(rel, name);
-    if (mirrored(child) && !isTempName(name)) kept = !(await removeMirrored(mirror, child, mirrored)) || kept;
+    if (isTempName(name)) await unlink(mirror.destPath(child)).catch((err: unknown) => {
+        if (!vanished(err)) throw err;
+      });
+    else if (mirror.isMirrored(child)) kept = !(await removeMirrored(mirror, child)) || kept;
     else kept = true;
   }
+  if (kept) mirror.disown(rel);
   return kept ? false : mirror.remove(rel);
 }

@@ -4,6 +4,9 @@ import { versionTime } from '../../../recipes/backup/versions.js';
 import { TswatchError } from '../../errors.js';
 import { humanBytes, ProgressLine } from '../progress-line.js';
 
+/** Exit status when some paths could not be backed up and the rest was (rsync's "partial transfer"). */
+const PARTIAL = 23;
+
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 function integerFlag(flag: string, min: number, max: number) {
@@ -35,6 +38,7 @@ function describeSummary(s: SyncSummary, deleting: boolean): string {
   if (s.deleted > 0) parts.push(`${s.dryRun ? 'would delete' : 'deleted'} ${s.deleted} no longer in SRC`);
   if (s.extras > 0 && !deleting) parts.push(`${s.extras} only in DEST kept (--delete removes them)`);
   if (s.tempsRemoved > 0) parts.push(`${s.tempsRemoved} leftover temp files removed`);
+  if (s.unreadable > 0) parts.push(`${s.unreadable} unreadable in SRC skipped`);
   parts.push(`${s.errors} errors`, `${(s.ms / 1000).toFixed(1)} s`);
   return `initial sync${s.dryRun ? ' (dry run)' : ''}: ${parts.join(', ')}`;
 }
@@ -88,6 +92,14 @@ async function backup(src: string, dest: string, flags: BackupFlags): Promise<vo
     process.stderr.write(`tswatch: ${err.describe()}\n`);
   });
   const stopped = new Promise<void>((resolve) => job.once('stop', resolve));
+  /** Paths DEST lacks (unreadable, or failed and not retried yet): named, and the exit is PARTIAL. */
+  const partial = (): boolean => {
+    const missing = [...job.incomplete.keys()];
+    if (missing.length === 0) return false;
+    const names = missing.slice(0, 10).map((rel) => `'${shown(rel)}'`).join(', ');
+    say(`${missing.length} ${missing.length === 1 ? 'path is' : 'paths are'} not backed up: ${names}${missing.length > 10 ? ', …' : ''}`);
+    return true;
+  };
   let interrupted = false;
   const stop = (): void => {
     interrupted = true;
@@ -103,12 +115,12 @@ async function backup(src: string, dest: string, flags: BackupFlags): Promise<vo
     if (flags.dryRun || flags.once || interrupted || failed) {
       await job.idle();
       await job.stop();
-      if (summary.errors > 0 || failed) process.exitCode = 1;
+      process.exitCode = failed ? 1 : partial() ? PARTIAL : summary.errors > 0 ? 1 : 0;
       return;
     }
     say(`watching ${shown(job.src)}, mirroring into ${shown(job.dest)} (Ctrl-C to stop)`);
     await stopped;
-    if (failed) process.exitCode = 1;
+    process.exitCode = failed ? 1 : partial() ? PARTIAL : 0;
   } finally {
     bar?.end();
     process.off('SIGINT', stop).off('SIGTERM', stop);
