@@ -1,7 +1,7 @@
 import { basename, join, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { TswatchError } from '../../src/index.js';
-import type { RestoredItem, TrashedItem } from './trash.js';
+import type { RestoredItem, TrashedItem } from './trashed-item.js';
 
 export interface RestoreOptions {
   /** Restore into this directory instead of the original location. */

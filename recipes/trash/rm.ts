@@ -1,4 +1,4 @@
-import { accessSync, constants, lstatSync, readdirSync, type Stats } from 'node:fs';
+import { accessSync, constants, lstatSync, opendirSync, readdirSync, type Stats } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { reasonOf } from './trash-error.js';
 import { shellQuote as q } from './shell-quote.js';
@@ -32,11 +32,23 @@ function describe(st: Stats): string {
   return st.isCharacterDevice() ? 'character special file' : 'block special file';
 }
 
-/** Post-order listing of a tree (children before their directory), as `rm -rv` reports removals. */
+/** The names in a directory in the order the filesystem gives them, as rm visits them (readdirSync sorts). */
+function entries(path: string): string[] {
+  const dir = opendirSync(path);
+  const names: string[] = [];
+  try {
+    for (let e = dir.readSync(); e !== null; e = dir.readSync()) names.push(e.name);
+  } finally {
+    dir.closeSync();
+  }
+  return names;
+}
+
+/** Post-order listing of a tree (children before their directory), in directory order as `rm -rv` reports removals. */
 function removals(path: string, st: Stats): string[] {
   if (!st.isDirectory()) return [`removed ${q(path)}`];
   const lines: string[] = [];
-  for (const name of readdirSync(path).sort()) {
+  for (const name of entries(path)) {
     const child = join(path, name);
     lines.push(...removals(child, lstatSync(child)));
   }
@@ -75,10 +87,18 @@ export async function trashRm(trash: Trash, operands: string[], options: RmOptio
     }
     if (st.isDirectory()) {
       if (!options.recursive && !options.dir) return fail(`cannot remove ${q(path)}: Is a directory`);
-      const children = readdirSync(path).sort();
+      let children: string[];
+      try {
+        children = entries(path);
+      } catch (err) {
+        // rm cannot empty a directory it cannot read, so it stays; so does it here (a trash that holds it could not be emptied).
+        return fail(`cannot remove ${q(path)}: ${reasonOf(err)}`);
+      }
       if (!options.recursive && children.length > 0) return fail(`cannot remove ${q(path)}: Directory not empty`);
-      if (options.interactive && children.length > 0) {
-        if (!(await io.ask(`rm: descend into directory ${q(path)}? `))) return false;
+      // A tree is trashed whole, unless rm would have kept part of it: then entry by entry, as rm goes.
+      const split = children.length > 0 && (options.interactive || !readableTree(path));
+      if (split) {
+        if (options.interactive && !(await io.ask(`rm: descend into directory ${q(path)}? `))) return false;
         let all = true;
         for (const name of children) all = (await remove(join(path, name))) && all;
         // As rm: a directory something was kept in is left without asking.
@@ -107,6 +127,15 @@ export async function trashRm(trash: Trash, operands: string[], options: RmOptio
   }
   for (const operand of operands) await remove(operand);
   return status;
+}
+
+/** Every directory below `path` can be listed (and so emptied), as rm must to remove the tree. */
+function readableTree(path: string): boolean {
+  try {
+    return readdirSync(path, { withFileTypes: true }).every((e) => !e.isDirectory() || readableTree(join(path, e.name)));
+  } catch {
+    return false;
+  }
 }
 
 function writable(path: string): boolean {

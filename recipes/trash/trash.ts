@@ -4,9 +4,12 @@ import { TswatchError } from '../../src/index.js';
 import { DirectorySizes } from './directory-sizes.js';
 import { checkRemovable, copyVerified, exists, moveNoReplace, stillThere } from './move-verified.js';
 import { chooseRestores, type RestoreOptions } from './restore-choice.js';
+import type { RestoredItem, TrashedItem } from './trashed-item.js';
 import { allTrashDirs, deviceOf, homeTrashPath, topDirOf, type TrashDir, type TrashEnv, volumeTopDir, volumeTrashFor } from './trash-dirs.js';
 import { refuse, TrashError } from './trash-error.js';
 import { formatTrashInfo, parseDeletionDate, parseTrashInfo, TRASHINFO_SUFFIX } from './trash-info.js';
+
+export type { RestoredItem, TrashedItem } from './trashed-item.js';
 
 export interface TrashOptions {
   /** Where HOME and XDG_DATA_HOME come from (default process.env). */
@@ -20,26 +23,6 @@ export interface TrashOptions {
    * chooses by the spec. Default: the home trash and every volume's.
    */
   trashDirs?: string[];
-}
-
-/** One item in a trash directory. */
-export interface TrashedItem {
-  /** Where it was trashed from (absolute). */
-  path: string;
-  /** DeletionDate= as local time; undefined if the trashinfo had none or a malformed one. */
-  deletionDate: Date | undefined;
-  /** Bytes: the file's size, or for a directory its disk usage (`du -B1`, as `directorysizes` keeps it). */
-  size: number;
-  isDirectory: boolean;
-  /** The trash directory holding it (`~/.local/share/Trash`, `/mnt/.Trash-1000`, …). */
-  trashDir: string;
-  /** Its name in `files/` (and `info/NAME.trashinfo`). */
-  name: string;
-}
-
-export interface RestoredItem extends TrashedItem {
-  /** Where it was put back. */
-  restoredTo: string;
 }
 
 export interface EmptyOptions {

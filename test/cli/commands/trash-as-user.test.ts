@@ -78,3 +78,40 @@ test('trash rm of a file the user may remove still works as that user', { skip, 
   assert.equal(existsSync(join(dir, 'd', 'file')), false);
   assert.deepEqual(entries('files'), ['file']);
 });
+
+/** Every entry below `dir` as root sees it: directories end in '/'. */
+function tree(dir: string, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((e) => (e.isDirectory() ? [`${prefix}${e.name}/`, ...tree(join(dir, e.name), `${prefix}${e.name}/`)] : [`${prefix}${e.name}`]));
+}
+
+/** As the test user: t/a, t/locked/x/f with t/locked mode 000, and a later operand `after`. */
+async function unreadableTree(): Promise<string> {
+  const dir = testUserDir('tswatch-rm-tree-');
+  const made = spawnAsTestUser('sh', ['-c', 'mkdir -p t/locked/x t/b && touch t/a t/b/c t/locked/x/f after && chmod 000 t/locked'], {}, dir);
+  assert.equal(await made.exited, 0, made.stderr);
+  return dir;
+}
+
+for (const args of [['-r', 't', 'after'], ['-rv', 't', 'after'], ['-r', 't/locked', 'after'], ['-rfv', 't/locked', 'after']]) {
+  test(`trash rm ${args.join(' ')} on a tree with an unreadable directory: rm's message, the rest removed, exit 1`, { skip, timeout: 60_000 }, async () => {
+    const real = await unreadableTree();
+    const ours = await unreadableTree();
+    const { env } = userTrash();
+    const rm = spawnAsTestUser('rm', args, env, real);
+    const rmStatus = await rm.exited;
+    const trm = spawnTswatchAsTestUser(['trash', 'rm', ...args], env, ours);
+    assert.equal(await trm.exited, rmStatus, trm.stderr);
+    assert.equal(rmStatus, 1);
+    assert.doesNotMatch(trm.stderr, /at |node:/, 'no stack trace');
+    assert.equal(trm.stderr, rm.stderr);
+    assert.equal(trm.stdout, rm.stdout);
+    assert.deepEqual(tree(ours), tree(real));
+    const list = spawnTswatchAsTestUser(['trash', 'list'], env);
+    assert.equal(await list.exited, 0);
+    // Whatever rm deleted is in the trash, the later operand included.
+    assert.match(list.stdout, new RegExp(`${ours}/after\\n`));
+    if (args.includes('t')) for (const kept of ['t/a', 't/b/']) assert.match(list.stdout, new RegExp(`${ours}/${kept}\\n`));
+  });
+}
