@@ -1,4 +1,5 @@
-import { type FileHandle, open, stat } from 'node:fs/promises';
+import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
 /** A line longer than this is cut and reported in pieces (a runaway writer must not eat memory). */
 const MAX_LINE = 64 * 1024;
@@ -10,8 +11,8 @@ const SEEN = 64;
  * `tail -F` for one file, driven by `poke()` (called on every inotify event for the path). It follows
  * the file across rotation: rename + recreate (the old file is read to its end through the still-open
  * descriptor, then the new one from its start), copytruncate and plain truncation (size below the
- * read offset, or the bytes before the offset changed: start again from 0). Only lines written after
- * `start()` are reported.
+ * read offset, or the bytes before the offset changed: start again from 0; the lines written before a
+ * copytruncate but not read yet are read from the copy). Only lines written after `start()` are reported.
  */
 export class LogTail {
   private handle: FileHandle | undefined;
@@ -46,7 +47,10 @@ export class LogTail {
         this.flushPartial();
         await this.close();
       } else if (await this.rewritten()) {
-        // Truncated in place (copytruncate, `> file`): the new content starts at 0.
+        // Truncated in place (copytruncate, `> file`): the new content starts at 0. What was written
+        // after our last read and before the truncation is in the copy, if there is one: read it first.
+        await this.readRest();
+        this.flushPartial();
         this.offset = 0;
         this.partial = Buffer.alloc(0);
         this.seen = Buffer.alloc(0);
@@ -79,6 +83,39 @@ export class LogTail {
     return bytesRead !== now.length || !now.equals(this.seen);
   }
 
+  /**
+   * copytruncate copied the file (app.log → app.log.1, app.log-20261202 …) before truncating it: the
+   * sibling whose bytes before our offset are the ones we read there holds what we had not read yet.
+   */
+  private async readRest(): Promise<void> {
+    if (this.seen.length === 0) return; // nothing read to recognize the copy by
+    const dir = dirname(this.path);
+    const name = basename(this.path);
+    let names: string[];
+    try {
+      names = (await readdir(dir)).filter((n) => n !== name && n.startsWith(name));
+    } catch {
+      return;
+    }
+    for (const candidate of names) {
+      let copy: FileHandle | undefined;
+      try {
+        copy = await open(join(dir, candidate), 'r');
+        const st = await copy.stat();
+        if (!st.isFile() || st.size <= this.offset || st.ino === this.ino) continue;
+        const there = Buffer.alloc(this.seen.length);
+        const { bytesRead } = await copy.read(there, 0, there.length, this.offset - this.seen.length);
+        if (bytesRead !== there.length || !there.equals(this.seen)) continue;
+        await this.drain(copy);
+        return;
+      } catch {
+        // gone or unreadable meanwhile: not the copy we need
+      } finally {
+        await copy?.close();
+      }
+    }
+  }
+
   private async currentIno(): Promise<number | undefined> {
     try {
       return (await stat(this.path)).ino;
@@ -101,10 +138,10 @@ export class LogTail {
     return true;
   }
 
-  private async drain(): Promise<void> {
+  private async drain(handle: FileHandle = this.handle!): Promise<void> {
     const buffer = Buffer.alloc(CHUNK);
     for (;;) {
-      const { bytesRead } = await this.handle!.read(buffer, 0, CHUNK, this.offset);
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK, this.offset);
       if (bytesRead === 0) return;
       this.offset += bytesRead;
       const read = buffer.subarray(0, bytesRead);

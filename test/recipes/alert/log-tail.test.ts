@@ -88,3 +88,21 @@ test('a file deleted and created later is followed from its start', async () => 
   assert.deepEqual(lines, ['first', 'second']);
   await t.close();
 });
+
+test('copytruncate before the tail caught up: the unread lines are read from the copy, then the new file', async () => {
+  const dir = tmpDir();
+  const log = join(dir, 'app.log');
+  writeFileSync(log, '');
+  writeFileSync(`${log}.2`, 'an older copy, not this one\nb\nc\n');
+  const { t, lines } = tail(log);
+  await t.start();
+  appendFileSync(log, 'a\n');
+  await t.poke();
+  appendFileSync(log, 'b, written just before the rotation\nc, too\n');
+  copyFileSync(log, `${log}.1`); // logrotate copytruncate: copy, then truncate in place
+  truncateSync(log, 0);
+  appendFileSync(log, 'd, in the truncated file\n');
+  await t.poke();
+  assert.deepEqual(lines, ['a', 'b, written just before the rotation', 'c, too', 'd, in the truncated file']);
+  await t.close();
+});
