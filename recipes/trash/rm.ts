@@ -1,4 +1,4 @@
-import { accessSync, constants, lstatSync, opendirSync, readdirSync, type Stats } from 'node:fs';
+import { accessSync, constants, lstatSync, opendirSync, readdirSync, rmSync, type Stats } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { reasonOf } from './trash-error.js';
 import { shellQuote as q } from './shell-quote.js';
@@ -12,6 +12,8 @@ export interface RmOptions {
   /** -d: remove empty directories. */
   dir?: boolean;
   verbose?: boolean;
+  /** Delete for good instead of trashing (the way out on a full disk). */
+  permanent?: boolean;
 }
 
 export interface RmIO {
@@ -113,9 +115,15 @@ export async function trashRm(trash: Trash, operands: string[], options: RmOptio
     }
     const report = options.verbose ? removals(path, st) : [];
     try {
-      trash.put(path);
+      if (options.permanent) rmSync(path, { recursive: st.isDirectory() });
+      else trash.put(path);
     } catch (err) {
-      return fail(`cannot remove ${q(path)}: ${reasonOf(err)}`);
+      const code = (err as NodeJS.ErrnoException).code;
+      fail(`cannot remove ${q(path)}: ${reasonOf(err)}`);
+      if (!options.permanent && (code === 'ENOSPC' || code === 'EDQUOT')) {
+        io.stderr.write(`rm: moving ${q(path)} to the trash needs space its filesystem does not have; it was left in place. Free space, or delete it for good: tswatch trash rm --permanent ${q(path)} (or: command rm ${q(path)})\n`);
+      }
+      return false;
     }
     for (const line of report) io.stdout.write(`${line}\n`);
     return true;

@@ -232,9 +232,12 @@ export class Trash {
       }
       try {
         writeSync(fd, content);
-      } finally {
+      } catch (err) {
         closeSync(fd);
+        unlinkSync(infoPath(dir.path, name)); // no empty trashinfo left behind (a full disk)
+        throw new TrashError('cannot write to the trash', dir.path, err, WRITABLE_HINT);
       }
+      closeSync(fd);
       // An orphan in files/ under this name would be replaced by the move: leave it be, take the next name.
       if (!exists(filePath(dir.path, name))) return name;
       unlinkSync(infoPath(dir.path, name));

@@ -148,6 +148,7 @@ function rmCommand(): Command {
     .addOption(new Option('-R', 'same as -r').hideHelp())
     .option('-d, --dir', 'remove empty directories')
     .option('-v, --verbose', 'explain what is being done')
+    .option('--permanent', 'delete for good, not to the trash (e.g. on a full disk, where the trash has no room)')
     .addHelpText(
       'after',
       `
@@ -159,7 +160,7 @@ Examples:
   tswatch trash rm -rf build/      gone from here, kept in the trash
   tswatch trash rm -- -dash-file`,
     )
-    .action(async (files: string[], flags: { force?: boolean; interactive?: boolean; recursive?: boolean; R?: boolean; dir?: boolean; verbose?: boolean }) => {
+    .action(async (files: string[], flags: { force?: boolean; interactive?: boolean; recursive?: boolean; R?: boolean; dir?: boolean; verbose?: boolean; permanent?: boolean }) => {
       const asker = stdinAsker();
       try {
         process.exitCode = await lib().trashRm(
@@ -171,6 +172,7 @@ Examples:
             interactive: lastOfForceInteractive === 'interactive',
             dir: Boolean(flags.dir),
             verbose: Boolean(flags.verbose),
+            permanent: Boolean(flags.permanent),
           },
           { stdout: process.stdout, stderr: process.stderr, ask: asker.ask, isTTY: Boolean(process.stdin.isTTY) },
         );

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { noSmallFs, smallFs } from '../../helpers/small-fs.js';
 import { noTestUser, spawnAsTestUser, spawnTswatchAsTestUser, testUser, testUserDir } from '../../helpers/test-user.js';
 
 const skip = noTestUser();
@@ -115,3 +116,22 @@ for (const args of [['-r', 't', 'after'], ['-rv', 't', 'after'], ['-r', 't/locke
     if (args.includes('t')) for (const kept of ['t/a', 't/b/']) assert.match(list.stdout, new RegExp(`${ours}/${kept}\\n`));
   });
 }
+
+test('trash rm on a full filesystem: says the trash needs space, names --permanent and command rm; --permanent deletes', { skip: skip ?? noSmallFs(), timeout: 60_000 }, async () => {
+  const user = testUser();
+  const fs = smallFs(1 << 20, user);
+  const { env } = userTrash();
+  const fill = spawnAsTestUser('sh', ['-c', 'echo data > big.log; dd if=/dev/zero of=filler bs=4k 2>/dev/null; true'], {}, fs);
+  assert.equal(await fill.exited, 0, fill.stderr);
+  const rm = spawnTswatchAsTestUser(['trash', 'rm', 'big.log'], env, fs);
+  assert.equal(await rm.exited, 1, rm.stderr);
+  assert.match(rm.stderr, /^rm: cannot remove 'big.log': No space left on device\n/);
+  assert.match(rm.stderr, /tswatch trash rm --permanent 'big.log'/);
+  assert.match(rm.stderr, /command rm 'big.log'/);
+  assert.ok(existsSync(join(fs, 'big.log')), 'left in place');
+  const info = join(fs, `.Trash-${user.uid}`, 'info');
+  assert.deepEqual(existsSync(info) ? readdirSync(info) : [], [], 'no empty trashinfo left');
+  const permanent = spawnTswatchAsTestUser(['trash', 'rm', '--permanent', 'big.log'], env, fs);
+  assert.equal(await permanent.exited, 0, permanent.stderr);
+  assert.equal(existsSync(join(fs, 'big.log')), false);
+});
