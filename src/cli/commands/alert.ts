@@ -3,7 +3,7 @@ import type { AlertOptions, AlertRule } from '../../../recipes/alert/index.js';
 import { TswatchError } from '../../errors.js';
 import { addMailOptions, collect, commonMailOptions, type MailFlags, numberFlag, SMTP_HELP } from './mail-flags.js';
 import { parseSince } from '../../../recipes/fleet/parse-since.js';
-import { parseRegex, parseSize } from '../../../recipes/alert/alert-options.js';
+import { checkAddresses, parseRegex, parseSize } from '../../../recipes/alert/alert-options.js';
 
 interface AlertFlags extends MailFlags {
   event?: string[];
@@ -57,6 +57,8 @@ export function alertOptions(paths: string[], flags: AlertFlags): AlertOptions {
   if (flags.ignore !== undefined) rule.ignore = flags.ignore;
   if (flags.recursive) rule.recursive = true;
   if (flags.fromHost !== undefined) rule.hosts = flags.fromHost;
+  checkAddresses('--to', flags.to ?? []);
+  if (flags.from !== undefined) checkAddresses('--from', [flags.from]);
   const checks: NonNullable<AlertRule['checks']> = {};
   if (flags.checksum) checks.checksum = true;
   if (flags.perms) checks.permissions = true;
