@@ -142,6 +142,15 @@ function bad(option: string, value: unknown, hint: string): TswatchError {
   return new TswatchError(`${option}: ${JSON.stringify(value)} is not valid`, { code: 'EBADOPTION', hint });
 }
 
+/** user@domain, no spaces, brackets or separators: what an SMTP envelope can carry. */
+const ADDRESS = /^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+$/;
+
+/** A bad address is refused at start: spooled, it would be retried by every later run and never arrive. */
+export function checkAddresses(option: string, addresses: readonly string[]): void {
+  const wrong = addresses.find((a) => typeof a !== 'string' || !ADDRESS.test(a));
+  if (wrong !== undefined) throw bad(option, wrong, 'give a mail address such as ops@example.com (several: comma-separated or repeated)');
+}
+
 export function seconds(option: string, value: number | string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = typeof value === 'number' ? value : Number(value);
@@ -185,6 +194,7 @@ export function resolveAlertOptions(options: AlertOptions, hostname: string): Re
     const c = rule.checks ?? {};
     const recipients = rule.to ?? to;
     if (recipients.length === 0 && !options.dryRun) throw bad('mail.to', to, 'give at least one recipient (--to ops@example.com)');
+    checkAddresses(rule.to ? `rules[${i}].to` : 'mail.to', recipients);
     const hasChecks = Boolean(c.checksum || c.permissions || c.sizeAbove !== undefined || c.match !== undefined);
     if (options.stream === undefined) {
       if (rule.hosts !== undefined) throw bad(`rules[${i}].hosts`, rule.hosts, 'hosts choose among the hosts of a fleet stream: give `stream` too, or leave hosts out');
@@ -218,6 +228,7 @@ export function resolveAlertOptions(options: AlertOptions, hostname: string): Re
       hosts: rule.hosts ?? [],
     };
   });
+  if (options.mail?.from !== undefined) checkAddresses('mail.from', [options.mail.from]);
   const maxPerHour = options.maxPerHour ?? 10;
   if (!Number.isInteger(maxPerHour) || maxPerHour < 1) throw bad('maxPerHour', maxPerHour, 'give a whole number of mails, 1 or more');
   const retryMinMs = seconds('retryMin', options.retryMin, 2) * 1000;

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { TswatchError } from '../../src/index.js';
-import { defaultSpoolDir, seconds } from './alert-options.js';
+import { checkAddresses, defaultSpoolDir, seconds } from './alert-options.js';
 import { openMailPipeline } from './mail-pipeline.js';
 import type { SmtpOptions } from './smtp-config.js';
 import type { SpoolEntry } from './spool.js';
@@ -41,6 +41,8 @@ export async function sendHostReport(
   if (options.to.length === 0 && !options.dryRun) {
     throw new TswatchError('no recipient for the host report', { code: 'EBADOPTION', hint: 'give one with --to ops@example.com' });
   }
+  checkAddresses('to', options.to);
+  if (options.from !== undefined) checkAddresses('from', [options.from]);
   const paths = (options.paths?.length ? options.paths : ['/']).map((p) => resolve(p));
   // A typo would silently report the filesystem of the nearest existing parent (often '/').
   for (const path of paths) {

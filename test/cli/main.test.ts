@@ -1,7 +1,7 @@
 /** `tswatch` end to end, spawned as a user runs it. */
 import assert from 'node:assert/strict';
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, cpSync, mkdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { spawnCommand, spawnTswatch, TSWATCH_BIN } from '../helpers/spawn-cli.js';
@@ -163,14 +163,29 @@ test('install without a C++ compiler succeeds, says why, and leaves the built ad
   assert.match(run.stderr, /native inotify addon not built \(C\+\+ compiler '\/nonexistent\/g\+\+' \(from CXX\) not found\); falling back to @parcel\/watcher/);
 });
 
-test('install keeps a build newer than its sources that loads (npm ci again costs no compile)', async () => {
-  const script = fileURLToPath(new URL('../../../scripts/build-addon.js', import.meta.url));
-  const addon = fileURLToPath(new URL('../../../build/Release/tswatch_inotify.node', import.meta.url));
-  const before = statSync(addon).mtimeMs;
-  const run = spawnCommand(process.execPath, [script], { CXX: '/nonexistent/g++', npm_command: 'ci' });
-  assert.equal(await run.exited, 0);
-  assert.equal(run.stderr, '', 'no compiler was looked for');
-  assert.equal(statSync(addon).mtimeMs, before);
+test('install keeps a build newer than its sources that loads, and rebuilds one older than a source', async () => {
+  // A package of its own in a temp dir (the install script, the sources, a built addon), so the test
+  // does not depend on when this checkout's files were last touched.
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const pkg = tmpDir();
+  for (const file of ['package.json', 'binding.gyp', 'scripts/build-addon.js', 'scripts/node-gyp-env.js', 'build/Release/tswatch_inotify.node']) {
+    mkdirSync(dirname(join(pkg, file)), { recursive: true });
+    copyFileSync(join(root, file), join(pkg, file));
+  }
+  cpSync(join(root, 'native'), join(pkg, 'native'), { recursive: true });
+  const addon = join(pkg, 'build/Release/tswatch_inotify.node');
+  const later = new Date(Date.now() + 60_000);
+  utimesSync(addon, later, later);
+  const install = () => spawnCommand(process.execPath, [join(pkg, 'scripts/build-addon.js')], { CXX: '/nonexistent/g++', npm_command: 'ci' });
+  const kept = install();
+  assert.equal(await kept.exited, 0);
+  assert.equal(kept.stderr, '', 'an up-to-date build is kept: no compiler is looked for');
+  assert.equal(statSync(addon).mtimeMs, later.getTime());
+  const newer = new Date(Date.now() + 120_000);
+  utimesSync(join(pkg, 'native/inotify.cc'), newer, newer);
+  const rebuilt = install();
+  assert.equal(await rebuilt.exited, 0);
+  assert.match(rebuilt.stderr, /C\+\+ compiler '\/nonexistent\/g\+\+' \(from CXX\) not found/, 'a source newer than the build: a rebuild is tried');
 });
 
 test('--backend chooses the backend, --poll-interval tunes polling; bad values name the flag and the valid set', async () => {

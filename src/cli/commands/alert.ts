@@ -43,7 +43,7 @@ function checkStreamFlags(flags: AlertFlags): void {
 
 /** Flags → the AlertOptions a config file would hold (one rule). */
 export async function alertOptions(paths: string[], flags: AlertFlags): Promise<AlertOptions> {
-  const [{ parseSince }, { parseRegex, parseSize }] = await Promise.all([import('../../../recipes/fleet/parse-since.js'), import('../../../recipes/alert/alert-options.js')]);
+  const [{ parseSince }, { checkAddresses, parseRegex, parseSize }] = await Promise.all([import('../../../recipes/fleet/parse-since.js'), import('../../../recipes/alert/alert-options.js')]);
   checkStreamFlags(flags);
   if (paths.length === 0 && flags.stream === undefined) {
     throw new TswatchError('no paths to watch', { code: 'EBADFLAG', hint: 'give the files or directories to watch: tswatch alert /etc --to ops@example.com' });
@@ -56,6 +56,8 @@ export async function alertOptions(paths: string[], flags: AlertFlags): Promise<
   if (flags.ignore !== undefined) rule.ignore = flags.ignore;
   if (flags.recursive) rule.recursive = true;
   if (flags.fromHost !== undefined) rule.hosts = flags.fromHost;
+  checkAddresses('--to', flags.to ?? []);
+  if (flags.from !== undefined) checkAddresses('--from', [flags.from]);
   const checks: NonNullable<AlertRule['checks']> = {};
   if (flags.checksum) checks.checksum = true;
   if (flags.perms) checks.permissions = true;

@@ -38,6 +38,9 @@ Examples:
       const wait = numberFlag('--wait', flags.wait);
       if (wait !== undefined) options.wait = wait;
       const { sendHostReport } = await import('../../../recipes/alert/index.js');
+      const { checkAddresses } = await import('../../../recipes/alert/alert-options.js');
+      checkAddresses('--to', options.to); // named by the flag the user typed
+      if (options.from !== undefined) checkAddresses('--from', [options.from]);
       const result = await sendHostReport(options, { onWarning: (message) => process.stderr.write(`tswatch: warning: ${message}\n`) });
       if (result.delivered) {
         if (!flags.quiet && !flags.dryRun) process.stderr.write(`tswatch: host report ${result.messageId} delivered\n`);

@@ -92,6 +92,10 @@ test('bad flags and paths: exit 1, the flag, the value and the fix on stderr', a
     [['alert', dir, '--to', 'a@b', '--size-above', 'huge'], /--size-above: "huge" is not valid\n {2}give --size-above a size.*10M/],
     [['alert', dir, '--to', 'a@b', '--match', '(unclosed'], /--match: "\(unclosed" is not valid\n {2}not a JavaScript regular expression/],
     [['alert', dir], /give at least one recipient \(--to/],
+    [['alert', dir, '--to', 'not an address'], /--to: "not an address" is not valid\n {2}give a mail address such as ops@example.com/],
+    [['alert', dir, '--to', 'ops@example.com,oops'], /--to: "oops" is not valid/],
+    [['alert', dir, '--to', 'ops@example.com', '--from', 'me'], /--from: "me" is not valid/],
+    [['report', '--to', 'not an address'], /--to: "not an address" is not valid/],
     [['alert', join(dir, 'missing', 'deeper'), '--to', 'a@b'], /missing.*no such file or directory/],
     [['alert', dir, '--to', 'a@b', '--smtp', 'smtp://me@host'], /SMTP user 'me' has no password\n {2}set TSWATCH_SMTP_PASS/],
   ];

@@ -287,3 +287,9 @@ test('a path that does not exist is an error naming it', async () => {
   const alert = new AlertEmail({ rules: [{ paths: ['/nonexistent/dir/file'] }], mail: { to: ['a@b'] }, spoolDir: join(tmpDir(), 's') });
   await assert.rejects(alert.start(), (err: Error & { hint?: string }) => /\/nonexistent\/dir/.test(err.message) && err.hint !== undefined);
 });
+
+test('a bad recipient address is refused at start, before anything is spooled', () => {
+  const spoolDir = join(tmpDir(), 'spool');
+  assert.throws(() => new AlertEmail({ rules: [{ paths: [tmpDir()] }], mail: { to: ['not an address'] }, spoolDir }), /mail\.to: "not an address" is not valid/);
+  assert.throws(() => new AlertEmail({ rules: [{ paths: [tmpDir()], to: ['a@b', 'x y@z'] }], mail: { to: [] }, spoolDir }), /rules\[0\]\.to: "x y@z" is not valid/);
+});

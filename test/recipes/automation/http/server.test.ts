@@ -28,7 +28,7 @@ test('GET /api/status: each watch with paths, backend, watches held, counters, r
   assert.equal(w.history.length, 300, 'one count per second, five minutes');
   assert.equal(w.history.reduce((a: number, b: number) => a + b, 0), 1);
   assert.equal(typeof w.eventsPerSecond, 'number');
-  assert.deepEqual(Object.keys(w.action).sort(), ['failures', 'queued', 'running', 'runs']);
+  assert.deepEqual(Object.keys(w.action).sort(), ['failures', 'queued', 'refused', 'running', 'runs']);
   assert.equal(srv.recipe, 'restart');
   assert.equal(srv.action.state, 'running');
   assert.equal(srv.action.running.length, 1, 'the supervised pid');
