@@ -1,7 +1,10 @@
 import { TswatchError } from '../../src/index.js';
 
-/** Errors that mean DEST has no room: the copy is retried by itself once there is. */
+/** Errors that mean DEST has no room: the next start copies what failed (live retry is not built yet). */
 const NO_ROOM = new Set(['ENOSPC', 'EDQUOT']);
+
+/** A permission error: the path is skipped and named, the rest goes on. */
+export const denied = (err: unknown): boolean => ['EACCES', 'EPERM'].includes((err as NodeJS.ErrnoException).code ?? '');
 
 export function isNoRoom(err: unknown): boolean {
   return NO_ROOM.has((err as NodeJS.ErrnoException).code ?? '');
@@ -27,7 +30,7 @@ export function backupError(err: unknown, rel: string | undefined, dest: string)
   if (NO_ROOM.has(code)) {
     return new TswatchError(`${what}: DEST's filesystem is full (${code === 'EDQUOT' ? 'disk quota exceeded' : 'no space left on device'})`, {
       ...options,
-      hint: 'free space on DEST: tswatch retries the failed copies by itself (with backoff) until they fit',
+      hint: 'free space on DEST, then start tswatch backup again (or run it with --once): a start copies what is missing',
     });
   }
   if (code === 'EACCES' || code === 'EPERM') {

@@ -2,6 +2,7 @@ import type { Dirent, Stats } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isTempName, vanished } from './copy-file.js';
+import { denied } from './backup-error.js';
 import { sameMetadata, sameSizeAndTime } from './mirror.js';
 import { isReservedName } from './manifest.js';
 import { sha256File } from '../sha256-file.js';
@@ -46,7 +47,6 @@ export interface PlanOptions {
   mirrored?: (rel: string) => boolean;
 }
 
-const denied = (err: unknown): boolean => ['EACCES', 'EPERM'].includes((err as NodeJS.ErrnoException).code ?? '');
 
 /** The entries of a directory, [] when it vanished; undefined (and noted) when it may not be read. */
 async function direntsOf(path: string, noted?: (err: unknown) => void): Promise<Dirent[] | undefined> {

@@ -15,7 +15,7 @@ import {
   TswatchError,
   WatchManager,
 } from '../../src/index.js';
-import { backupError, unreadableError } from './backup-error.js';
+import { backupError, denied, unreadableError } from './backup-error.js';
 import { vanished } from './copy-file.js';
 import { CopyQueue, type Job } from './copy-queue.js';
 import { EventJobs } from './event-jobs.js';
@@ -68,7 +68,6 @@ export interface BackupProgress {
 /** Initial-sync copies queued ahead of those running: enough to keep every slot busy, few in memory. */
 const COPY_WINDOW = 256;
 
-const denied = (err: unknown): boolean => ['EACCES', 'EPERM'].includes((err as NodeJS.ErrnoException).code ?? '');
 
 /** The real path `path` will have: its nearest existing ancestor resolved, the missing rest appended. */
 async function realpathToBe(path: string): Promise<string> {
