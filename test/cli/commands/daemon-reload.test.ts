@@ -169,7 +169,8 @@ async function burst(dir: string, count: number): Promise<void> {
   for (let i = 0; i < count; i++) writeFileSync(join(dir, `q${String(i).padStart(4, '0')}`), '');
 }
 
-test('SIGTERM past drainTimeout with a slow per-event exec: the queued events are kept and run by the next start, once each', { timeout: 90_000 }, async () => {
+/** A daemon with a slow per-event exec, given 200 files and stopped (SIGTERM) past its 0.5 s drain: how many it kept. */
+async function stoppedWithQueue(): Promise<{ s: ReturnType<typeof setUp>; kept: number }> {
   const s = setUp();
   const out = join(s.root, 'out');
   writeFileSync(s.config, `drainTimeout: 0.5\nwatches:\n  - name: q\n    paths: [in]\n    ${slow(out)}\n`);
@@ -181,6 +182,11 @@ test('SIGTERM past drainTimeout with a slow per-event exec: the queued events ar
   assert.equal(await first.exited, 0, first.stderr);
   const kept = Number(/\[q\] drain timeout: (\d+) queued events kept for the next start/.exec(first.stderr)?.[1] ?? 0);
   assert.ok(kept > 0, first.stderr);
+  return { s, kept };
+}
+
+test('SIGTERM past drainTimeout with a slow per-event exec: the queued events are kept and run by the next start, once each', { timeout: 90_000 }, async () => {
+  const { s, kept } = await stoppedWithQueue();
   const ranBefore = seen(s.root).length;
   assert.ok(ranBefore + kept >= 200, `${ranBefore} run + ${kept} kept: none unaccounted`);
   const second = spawnTswatch(['daemon', '--config', s.config, '--pidfile', s.pidfile]);
@@ -194,17 +200,8 @@ test('SIGTERM past drainTimeout with a slow per-event exec: the queued events ar
 });
 
 test('a start killed (kill -9) while it runs the kept events leaves them in the journal: the next start runs them, none lost', { timeout: 120_000 }, async () => {
-  const s = setUp();
-  const out = join(s.root, 'out');
-  writeFileSync(s.config, `drainTimeout: 0.5\nwatches:\n  - name: q\n    paths: [in]\n    ${slow(out)}\n`);
-  const first = spawnTswatch(['daemon', '--config', s.config, '--pidfile', s.pidfile]);
-  await first.waitStderr('Watches established.');
-  await burst(s.dir, 200);
-  await waitFor(() => seen(s.root).length > 0, 'the first runs');
-  first.child.kill('SIGTERM');
-  assert.equal(await first.exited, 0, first.stderr);
-  const kept = Number(/\[q\] drain timeout: (\d+) queued events kept for the next start/.exec(first.stderr)?.[1] ?? 0);
-  assert.ok(kept > 20, first.stderr);
+  const { s, kept } = await stoppedWithQueue();
+  assert.ok(kept > 20, `kept ${kept}: too few to kill the next start midway`);
   const second = spawnTswatch(['daemon', '--config', s.config, '--pidfile', s.pidfile]);
   await second.waitStderr(`[q] running ${kept} queued events kept from the last stop`);
   const before = seen(s.root).length;
