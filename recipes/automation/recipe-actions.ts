@@ -39,6 +39,7 @@ export const backupActionFactory: ActionFactory = async (raw, context: ActionCon
   const { LiveBackup } = await import('../backup/index.js');
   const job = new LiveBackup(resolve(context.baseDir, src), resolve(context.baseDir, dest), { ...options, exclude: exclude ?? [] });
   job.on('error', (err: unknown) => context.log(`backup: ${describe(err)}`));
+  job.on('notice', (line: string) => context.log(`backup: ${line}`));
   const summary = await job.start();
   context.log(`backup: initial sync of ${job.src} into ${job.dest}: ${summary.copied} copied, ${summary.unchanged} unchanged`, 'info');
   let lastChange: string | undefined;

@@ -25,6 +25,10 @@ export class Manifest {
   private chain: Promise<void> = Promise.resolve();
   /** Lines waiting for the next append, and the write that will carry them. */
   private batch: string[] = [];
+  /** The write that carries each path in `batch` or being written. */
+  private readonly writing = new Map<string, Promise<void>>();
+  /** The file's size after the last complete append (undefined until it is opened). */
+  private size: number | undefined;
   private flush: Promise<void> | undefined;
   /** Lines in the file at the last load or rewrite, and appended since. */
   private lines = 0;
@@ -57,21 +61,39 @@ export class Manifest {
     return this.known.has(rel);
   }
 
-  /** List rel; resolves once the line is written (before the caller creates it in DEST). */
+  /** List rel; resolves once the line is written (before the caller creates it in DEST), rejects if it could not be. */
   add(rel: string): Promise<void> {
     this.recent.add(rel);
-    if (this.known.has(rel)) return this.chain;
+    if (this.known.has(rel)) return this.writing.get(rel) ?? Promise.resolve();
     this.known.add(rel);
     // Group commit: lines added while a write is under way go out together in the next one.
-    this.batch.push(`${JSON.stringify(rel)}\n`);
+    this.batch.push(rel);
     this.flush ??= this.serial(async () => {
-      const lines = this.batch;
+      const rels = this.batch;
       this.batch = [];
       this.flush = undefined;
-      this.handle ??= await open(this.path, 'a');
-      await this.handle.write(lines.join(''));
-      this.appended += lines.length;
+      try {
+        this.handle ??= await open(this.path, 'a');
+        this.size ??= (await this.handle.stat()).size;
+        const text = rels.map((r) => `${JSON.stringify(r)}\n`).join('');
+        try {
+          await this.handle.write(text);
+        } catch (err) {
+          // A full disk may take part of it: cut that off, or the next line would be joined to it.
+          await this.handle.truncate(this.size).catch(() => {});
+          throw err;
+        }
+        this.size += Buffer.byteLength(text);
+        this.appended += rels.length;
+      } catch (err) {
+        // Not listed: the next add() of these paths writes them again.
+        for (const r of rels) this.known.delete(r);
+        throw err;
+      } finally {
+        for (const r of rels) this.writing.delete(r);
+      }
     });
+    this.writing.set(rel, this.flush);
     return this.flush;
   }
 
@@ -94,7 +116,7 @@ export class Manifest {
 
   /** Rewrite the file from memory once appends outnumber the lines it started with (churn of short-lived files). */
   compactIfBloated(): Promise<void> {
-    if (this.appended <= Math.max(1000, this.lines)) return this.chain;
+    if (this.appended <= Math.max(1000, this.lines)) return Promise.resolve();
     return this.rewrite();
   }
 
@@ -115,6 +137,7 @@ export class Manifest {
       await rename(tmp, this.path);
       await this.handle?.close();
       this.handle = undefined;
+      this.size = undefined;
       this.known = all;
       this.lines = all.size;
       this.appended = 0;
@@ -125,6 +148,7 @@ export class Manifest {
     await this.serial(async () => {
       await this.handle?.close();
       this.handle = undefined;
+      this.size = undefined;
     });
   }
 

@@ -91,6 +91,10 @@ async function backup(src: string, dest: string, flags: BackupFlags): Promise<vo
     if (flags.json) print({ action: 'error', path: err.path ?? '', code: err.code, message: err.message });
     process.stderr.write(`tswatch: ${err.describe()}\n`);
   });
+  job.on('notice', (line: string) => {
+    bar?.end();
+    say(line);
+  });
   const stopped = new Promise<void>((resolve) => job.once('stop', resolve));
   /** Paths DEST lacks (unreadable, or failed and not retried yet): named, and the exit is PARTIAL. */
   const partial = (): boolean => {
