@@ -50,7 +50,7 @@ export const backupActionFactory: ActionFactory = async (raw, context: ActionCon
       await job.stop();
     },
     () => job.watching(),
-    () => ({ queued: job.queued, lastSync: lastChange ?? 'initial sync only' }),
+    () => ({ queued: job.queued, lastSync: lastChange ?? 'initial sync only', ...(job.incomplete.size > 0 && { notBackedUp: job.incomplete.size }) }),
     {
       // Paused: SRC is not watched. Resumed: watched again, and a resync copies what changed meanwhile.
       pause: () => job.pause(),
