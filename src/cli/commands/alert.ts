@@ -163,6 +163,9 @@ Broker credentials and TLS as for --sink (TSWATCH_NATS_TOKEN, TSWATCH_REDIS_PASS
       alert.on('error', (err: unknown) => process.stderr.write(`tswatch: ${describe(err)}\n`));
       alert.on('warning', (message: string) => process.stderr.write(`tswatch: warning: ${message}\n`));
       alert.on('window', (rule: string, ms: number) => say(`${rule}: gathering events for ${ms / 1000} s, then mailing`));
+      alert.on('recovered', (findings: number, processes: number) =>
+        say(`${findings} findings that ${processes === 1 ? 'an alert' : `${processes} alerts`} stopped by a crash or kill had not mailed go out with the next digest`),
+      );
       alert.on('sent', (entry, { rejected }: { rejected: string[] }) => {
         say(`${entry.mail ? `mail ${entry.mail.messageId}` : `webhook post ${entry.id}`} delivered`);
         if (rejected.length) process.stderr.write(`tswatch: the server refused these recipients of ${entry.mail.messageId}: ${rejected.join(', ')}\n`);
