@@ -38,6 +38,8 @@ export interface LiveBackupOptions {
   exclude?: readonly string[];
   /** Plan the initial sync and report its actions; change nothing, watch nothing. */
   dryRun?: boolean;
+  /** Run the initial sync only, as rsync would: SRC is not watched (start() resolves when it is done). */
+  once?: boolean;
   /** Copies running at once (default 4). */
   concurrency?: number;
   /** The watcher's backend (default: native inotify). */
@@ -177,7 +179,7 @@ export class LiveBackup extends EventEmitter {
   async start(): Promise<SyncSummary> {
     await this.checkPaths();
     await this.manifest.load();
-    if (!this.options.dryRun) await this.watch();
+    if (!this.options.dryRun && !this.options.once) await this.watch();
     return this.syncPass(true);
   }
 

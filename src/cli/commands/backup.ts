@@ -65,6 +65,7 @@ async function backup(src: string, dest: string, flags: BackupFlags): Promise<vo
     versions: flags.versions ?? 0,
     exclude: flags.exclude ?? [],
     dryRun: flags.dryRun ?? false,
+    once: flags.once ?? false,
     concurrency: flags.concurrency ?? 4,
   });
   const bar = process.stderr.isTTY && !flags.verbose && !flags.dryRun ? new ProgressLine(process.stderr, 'initial sync') : undefined;
