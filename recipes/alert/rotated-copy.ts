@@ -77,7 +77,7 @@ export class RotatedCopy {
       found.push({ copy: { path, handle }, mtimeMs: st.mtimeMs });
       return true; // kept open for the caller
     });
-    return found.sort((a, b) => a.mtimeMs - b.mtimeMs).map((f) => f.copy);
+    return found.sort((a, b) => a.mtimeMs - b.mtimeMs || rotationNumber(b.copy.path) - rotationNumber(a.copy.path)).map((f) => f.copy);
   }
 
   /** The first sibling `test` accepts, open. */
@@ -119,6 +119,11 @@ export class RotatedCopy {
       }
     }
   }
+}
+
+/** app.log.2 is older than app.log.1 (logrotate's numbering): the order when mtimes tie (coarse clocks). */
+function rotationNumber(path: string): number {
+  return Number(/\.(\d+)$/.exec(path)?.[1] ?? 0);
 }
 
 async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
