@@ -92,14 +92,14 @@ export class LogTail {
   private async readFreshCopies(): Promise<void> {
     const copies = await this.copies.fresh(this.handle!, this.ino);
     if (copies.length === 0) return;
-    for (const copy of copies) {
-      try {
+    try {
+      for (const copy of copies) {
         this.restart();
         await this.drain(copy.handle);
         this.flushPartial();
-      } finally {
-        await copy.handle.close();
       }
+    } finally {
+      await Promise.all(copies.map((copy) => copy.handle.close()));
     }
     this.restart();
     await this.copies.remember(); // read: not fresh any more

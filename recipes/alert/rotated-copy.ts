@@ -70,8 +70,10 @@ export class RotatedCopy {
       if (st.size === 0) return false;
       const head = await readAt(handle, 0, HEAD);
       const before = known.get(ino);
-      const grew = before !== undefined && head.subarray(0, before.head.length).equals(before.head) && st.size >= before.size;
-      if (grew && (st.size > before.size || st.mtimeMs === before.mtimeMs)) return false;
+      // Same start and longer: it only grew. Same start, same size: untouched, unless written again (a
+      // copy of a log that held the same bytes again).
+      const sameStart = before !== undefined && head.subarray(0, before.head.length).equals(before.head);
+      if (sameStart && (st.size > before.size || (st.size === before.size && st.mtimeMs === before.mtimeMs))) return false;
       if (COMPRESSED.some((magic) => head.subarray(0, magic.length).equals(Buffer.from(magic)))) return false;
       if (logSize >= st.size && (await isPrefixOf(handle, st.size, head, log))) return false;
       found.push({ copy: { path, handle }, mtimeMs: st.mtimeMs });
