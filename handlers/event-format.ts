@@ -41,7 +41,18 @@ export function compileFormat(format: string, timefmt: string | undefined): (eve
     }
     i++;
   }
-  return (event, now) => parts.map((part) => (typeof part === 'string' ? part : part(event, now))).join('');
+  // Adjacent literals joined once; each event is one pass of concatenation (this runs per event in a burst).
+  const merged: typeof parts = [];
+  for (const part of parts) {
+    const last = merged.length - 1;
+    if (typeof part === 'string' && typeof merged[last] === 'string') merged[last] += part;
+    else merged.push(part);
+  }
+  return (event, now) => {
+    let out = '';
+    for (const part of merged) out += typeof part === 'string' ? part : part(event, now);
+    return out;
+  };
 }
 
 /** inotifywait's CSV quoting: a field with a comma, a quote, a newline or a space at either end is quoted. */
