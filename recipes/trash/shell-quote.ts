@@ -1,11 +1,23 @@
 const ESCAPES: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\v': '\\v', '\f': '\\f', '\r': '\\r' };
+// Control characters, and the lone surrogates by which fsDecode keeps a byte that is not UTF-8.
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\x00-\x1f\x7f]/;
+const CONTROL = /[\x00-\x1f\x7f\udc80-\udcff]/u;
+
+/** The byte a character of CONTROL stands for. */
+const byteOf = (char: string): number => {
+  const code = char.charCodeAt(0);
+  return code >= 0xdc80 ? code - 0xdc00 : code;
+};
+
+/** True when `name` cannot be shown as it is on one line of text: a control character, a byte that is not UTF-8. */
+export function hasUnprintable(name: string): boolean {
+  return CONTROL.test(name);
+}
 
 /**
  * A file name quoted as GNU coreutils quotes it in messages (quoting style shell-escape-always), so
- * `tswatch trash rm` says what rm says: 'a b', "it's", 'nl'$'\n''x'. Pasting it into a shell gives
- * the name back.
+ * `tswatch trash rm` says what rm says: 'a b', "it's", 'nl'$'\n''x', and a byte that is not UTF-8 in
+ * octal, 'name'$'\377'. Pasting it into a shell gives the name back, byte for byte.
  */
 export function shellQuote(name: string): string {
   if (!CONTROL.test(name)) {
@@ -18,7 +30,7 @@ export function shellQuote(name: string): string {
     if (CONTROL.test(char)) {
       if (!inDollar) out += "'$'";
       inDollar = true;
-      out += ESCAPES[char] ?? `\\${char.charCodeAt(0).toString(8).padStart(3, '0')}`;
+      out += ESCAPES[char] ?? `\\${byteOf(char).toString(8).padStart(3, '0')}`;
       continue;
     }
     if (inDollar) out += "''";

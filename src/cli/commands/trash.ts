@@ -1,7 +1,7 @@
 import { createInterface, type Interface } from 'node:readline';
 import { Command, Option } from 'commander';
 import type { Trash, TrashedItem } from '../../../recipes/trash/index.js';
-import { shellQuote } from '../../../recipes/trash/shell-quote.js';
+import { hasUnprintable, shellQuote } from '../../../recipes/trash/shell-quote.js';
 import { formatDeletionDate } from '../../../recipes/trash/trash-info.js';
 import { TswatchError } from '../../errors.js';
 
@@ -15,8 +15,11 @@ function humanSize(bytes: number): string {
   return String(bytes);
 }
 
-/** A path on one line of text: as it is, unless a control character (a newline) would break the line. */
-const onOneLine = (path: string): string => (/[\x00-\x1f\x7f]/.test(path) ? shellQuote(path) : path);
+/**
+ * A path on one line of text: as it is, unless a control character (a newline) would break the line or a
+ * byte is not UTF-8; then quoted as ls and rm quote it ('name'$'\377'), which a shell turns back into it.
+ */
+const onOneLine = (path: string): string => (hasUnprintable(path) ? shellQuote(path) : path);
 
 const dateText = (item: TrashedItem): string => (item.deletionDate ? formatDeletionDate(item.deletionDate) : '????-??-??T??:??:??');
 
