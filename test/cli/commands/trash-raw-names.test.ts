@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { rawName, runRaw, tswatchRaw } from '../../helpers/run-raw.js';
+import { TSWATCH_BIN } from '../../helpers/spawn-cli.js';
 import { tmpDir } from '../../helpers/tmp-dir.js';
 import { trashEnv } from '../../helpers/trash-env.js';
 
@@ -100,5 +101,23 @@ test('trash rm -ri descends into a directory whose entries are not UTF-8, asking
   assert.equal(ours.stderr.toString('latin1'), rm.stderr.toString('latin1'));
   assert.equal(ours.status, rm.status);
   assert.equal(existsSync(rawName(work, 'd', 0xfa)), false);
+  decoyIntact();
+});
+
+test('a working directory that is not UTF-8, and node\'s own options before the script: relative names still name the exact file', () => {
+  const { work, env, decoyIntact } = withDecoy();
+  const cwd = rawName(work, 'dir', 0xfe);
+  mkdirSync(cwd);
+  writeFileSync(Buffer.concat([cwd, Buffer.from('/file')]), 'f');
+  mkdirSync(join(work, 'dir\uFFFD')); // the directory process.cwd() would name instead
+  writeFileSync(join(work, 'dir\uFFFD', 'file'), 'decoy dir');
+  const put = runRaw('bash', ['-c', `cd "$1" && exec "$2" --no-warnings "$3" trash put -v file`, 'bash', cwd, process.execPath, TSWATCH_BIN], { env });
+  assert.equal(put.stderr.toString(), '');
+  assert.equal(put.status, 0);
+  assert.equal(existsSync(Buffer.concat([cwd, Buffer.from('/file')])), false);
+  assert.equal(readFileSync(join(work, 'dir\uFFFD', 'file'), 'utf8'), 'decoy dir');
+  const restore = runRaw('bash', ['-c', `cd "$1" && exec "$2" --no-warnings "$3" trash restore file`, 'bash', cwd, process.execPath, TSWATCH_BIN], { env });
+  assert.equal(restore.stdout.toString(), `restored '${work}/dir'$'\\376''/file'\n`, restore.stderr.toString());
+  assert.equal(readFileSync(Buffer.concat([cwd, Buffer.from('/file')]), 'utf8'), 'f');
   decoyIntact();
 });
