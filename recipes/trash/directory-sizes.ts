@@ -1,6 +1,6 @@
 import { lstatSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fsPath } from '../../src/index.js';
+import { fsDecode, fsPath } from '../../src/index.js';
 import { namesIn } from './exact-names.js';
 import { decodeTrashPath, encodeTrashPath, TRASHINFO_SUFFIX } from './trash-info.js';
 
@@ -49,7 +49,7 @@ export class DirectorySizes {
     const entries = new Map<string, DirectorySize>();
     let text = '';
     try {
-      text = readFileSync(this.file, 'utf8');
+      text = fsDecode(readFileSync(fsPath(this.file)));
     } catch {
       return entries;
     }
@@ -82,12 +82,12 @@ export class DirectorySizes {
     const text = [...entries].map(([name, e]) => `${e.size} ${e.mtime} ${encodeTrashPath(name)}\n`).join('');
     const tmp = join(this.trashDir, `directorysizes.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
     try {
-      writeFileSync(tmp, text, { mode: 0o600 });
-      renameSync(tmp, this.file);
+      writeFileSync(fsPath(tmp), text, { mode: 0o600 });
+      renameSync(fsPath(tmp), fsPath(this.file));
     } catch {
       // a read-only or full trash keeps its old cache; it is only a cache
       try {
-        unlinkSync(tmp);
+        unlinkSync(fsPath(tmp));
       } catch {
         // never written
       }

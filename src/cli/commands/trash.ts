@@ -2,7 +2,6 @@ import { createInterface, type Interface } from 'node:readline';
 import { Command, Option } from 'commander';
 import type { Trash, TrashedItem } from '../../../recipes/trash/index.js';
 import { hasUnprintable, shellQuote } from '../../../recipes/trash/shell-quote.js';
-import { formatDeletionDate } from '../../../recipes/trash/trash-info.js';
 import { TswatchError } from '../../errors.js';
 
 /** du -h style: 512, 4.0K, 12K, 1.5M. */
@@ -21,7 +20,7 @@ function humanSize(bytes: number): string {
  */
 const onOneLine = (path: string): string => (hasUnprintable(path) ? shellQuote(path) : path);
 
-const dateText = (item: TrashedItem): string => (item.deletionDate ? formatDeletionDate(item.deletionDate) : '????-??-??T??:??:??');
+const dateText = (item: TrashedItem): string => (item.deletionDate ? lib().formatDeletionDate(item.deletionDate) : '????-??-??T??:??:??');
 
 function listLine(item: TrashedItem): string {
   return `${dateText(item).replace('T', ' ')} ${humanSize(item.size).padStart(5)} ${onOneLine(item.path)}${item.isDirectory ? '/' : ''}`;
@@ -94,7 +93,7 @@ function listCommand(): Command {
     .action((flags: { json?: boolean; trashDir?: string[] }) => {
       const items = trashFor(flags).list();
       if (flags.json) {
-        const rows = items.map((item) => ({ ...item, deletionDate: item.deletionDate ? formatDeletionDate(item.deletionDate) : null }));
+        const rows = items.map((item) => ({ ...item, deletionDate: item.deletionDate ? lib().formatDeletionDate(item.deletionDate) : null }));
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       } else {
         for (const item of items) process.stdout.write(`${listLine(item)}\n`);
