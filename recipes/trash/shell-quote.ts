@@ -24,18 +24,25 @@ export function shellQuote(name: string): string {
     if (!name.includes("'")) return `'${name}'`;
     if (!/[$`"\\!]/.test(name)) return `"${name}"`;
   }
+  const chars = [...name];
   let out = "'";
-  let inDollar = false;
-  for (const char of name) {
+  // GNU quotes a name holding a ' twice and starts the second pass in the state the first ended in, so
+  // one ending in an escape begins with a stray '' ('''it'\''s'$'\n'). That is copied, but not where
+  // GNU's output would not paste back (the name starts with an escape too, which then loses its $').
+  let inDollar = name.includes("'") && CONTROL.test(chars[chars.length - 1]!) && !CONTROL.test(chars[0]!);
+  for (const char of chars) {
     if (CONTROL.test(char)) {
       if (!inDollar) out += "'$'";
       inDollar = true;
       out += ESCAPES[char] ?? `\\${byteOf(char).toString(8).padStart(3, '0')}`;
-      continue;
+    } else if (char === "'") {
+      out += "'\\''"; // closes a $'…' as well as a '…'
+      inDollar = false;
+    } else {
+      if (inDollar) out += "''";
+      inDollar = false;
+      out += char;
     }
-    if (inDollar) out += "''";
-    inDollar = false;
-    out += char === "'" ? "'\\''" : char;
   }
   return `${out}'`;
 }

@@ -121,3 +121,15 @@ test('a working directory that is not UTF-8, and node\'s own options before the 
   assert.equal(readFileSync(Buffer.concat([cwd, Buffer.from('/file')]), 'utf8'), 'f');
   decoyIntact();
 });
+
+test('rm\'s quoting of names mixing quotes, control characters and bytes that are not UTF-8, byte for byte', () => {
+  const { env } = trashEnv();
+  const names = ["it's\xff", "a'b\n", "'\xff", "\xff'", "\xffa'b", "\xff'\xfe", 'x\x01y\xfez', '\xfe', "it's", 'a b'];
+  const locale = { LC_ALL: 'C.UTF-8' };
+  for (const name of names) {
+    const missing = rawName(tmpDir('gone-'), '', ...Buffer.from(name, 'latin1'));
+    const rm = runRaw('rm', [missing], { env: locale });
+    const ours = tswatchRaw(['trash', 'rm', missing], { env: { ...env, ...locale } });
+    assert.equal(ours.stderr.toString('latin1'), rm.stderr.toString('latin1'), JSON.stringify(name));
+  }
+});
