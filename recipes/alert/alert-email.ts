@@ -49,7 +49,7 @@ interface ActiveRule {
  * events come from a fleet stream instead of a local watch (findings named HOST:/path).
  *
  * Events: `window` (rule name, ms: findings are being gathered), `digest` (digest), `spooled` (entries), `sent` (entry), `retry` (entry, err),
- * `failed` (entry, err), `warning` (message: a custom template failed, the built-in one was used), `error` (err).
+ * `problem` (DeliveryProblem, entry: a setting at fault, said once, retries go on), `failed` (entry, err), `warning` (message: a custom template failed, the built-in one was used), `error` (err).
  */
 export class AlertEmail extends EventEmitter {
   readonly options: ResolvedAlertOptions;
@@ -89,7 +89,7 @@ export class AlertEmail extends EventEmitter {
       onWarning: (message) => this.emit('warning', message),
     });
     this.pipeline = pipeline;
-    for (const name of ['sent', 'retry', 'failed', 'error'] as const) pipeline.outbox.on(name, (...args) => this.emit(name, ...args));
+    for (const name of ['sent', 'retry', 'problem', 'failed', 'error'] as const) pipeline.outbox.on(name, (...args) => this.emit(name, ...args));
 
     o.rules.forEach((rule, index) => this.rules.push(this.activate(rule, index)));
     try {
