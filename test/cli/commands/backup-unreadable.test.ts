@@ -5,7 +5,7 @@ import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { treeWithLockedDir } from '../../helpers/locked-tree.js';
-import { noTestUser, spawnAsTestUser, spawnTswatchAsTestUser, testUser } from '../../helpers/test-user.js';
+import { noTestUser, signalTestUserCommand, spawnAsTestUser, spawnTswatchAsTestUser, testUser } from '../../helpers/test-user.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
 /** diff -r of two trees (the manifest aside), as root: tswatch's DEST against rsync's. */
@@ -48,8 +48,6 @@ test('live backup as a normal user keeps watching the readable rest; a restart l
   await waitFor(() => existsSync(join(dest, 'a/sub/h')) && existsSync(join(dest, 'z/deep/new')), 'live copies beside the unreadable directory', 30_000);
   assert.equal(readFileSync(join(dest, 'z/deep/new'), 'utf8'), 'live\n');
   assert.equal(readFileSync(join(dest, 'secret/x'), 'utf8'), 'copied earlier', 'DEST\'s copy of the skipped directory is kept');
-  // To tswatch itself: runuser would answer a signal by killing its child and exiting without its status.
-  process.kill(Number(readFileSync(`/proc/${run.child.pid}/task/${run.child.pid}/children`, 'utf8').trim()), 'SIGTERM');
-  assert.equal(await run.exited, 23, run.stderr);
+  assert.equal(await signalTestUserCommand(run, 'SIGTERM'), 23, run.stderr);
   assert.match(run.stderr, /1 path is not backed up: 'secret'/);
 });
