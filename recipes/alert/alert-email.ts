@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import {
   ALL_EVENTS,
@@ -11,16 +10,20 @@ import {
   IN_Q_OVERFLOW,
   inotifywaitNames,
   Notifier,
+  type TswatchError,
   WatchManager,
 } from '../../src/index.js';
+import { denied } from '../permission-denied.js';
 import { type AlertOptions, resolveAlertOptions, type ResolvedAlertOptions, type ResolvedRule } from './alert-options.js';
 import { type Digest, DigestQueue, type Finding } from './digest-queue.js';
 import { FileChecks } from './file-checks.js';
+import { filesUnder } from './files-under.js';
 import { KeyedSerial } from './keyed-serial.js';
 import { LogTail } from './log-tail.js';
 import { openMailPipeline, type MailPipeline } from './mail-pipeline.js';
 import { CHECK_EVENTS, RuleMatcher, TAIL_EVENTS } from './rule-matcher.js';
 import { smtpTransportConfig } from './smtp-config.js';
+import { unreadableDirError } from './unreadable-dir-error.js';
 import type { FollowedStream } from '../fleet/follow-stream.js';
 
 export interface AlertEmailIO {
@@ -61,6 +64,8 @@ export class AlertEmail extends EventEmitter {
   private readonly serial = new KeyedSerial((err) => this.emit('error', err));
   private readonly sending = new Set<Promise<unknown>>();
   private eventCount = 0;
+  /** Directories skipped because tswatch may not read them, each said once. */
+  private readonly unreadable = new Set<string>();
 
   constructor(options: AlertOptions, io: AlertEmailIO = {}) {
     super();
@@ -113,7 +118,12 @@ export class AlertEmail extends EventEmitter {
       throw err;
     }
     this.notifier = new Notifier(wm, (event: Event) => this.onEvent(event));
-    this.notifier.on('error', (err: Error) => this.emit('error', err));
+    // A directory created or moved in later that cannot be watched costs that directory only.
+    this.notifier.on('error', (err: Error) => {
+      const path = (err as TswatchError).path;
+      if (path !== undefined && denied(err)) this.skipUnreadable(path, err);
+      else this.emit('error', err);
+    });
     this.notifier.start();
     await this.notifier.ready();
     await Promise.all(this.rules.map((r) => this.baseline(r)));
@@ -156,8 +166,24 @@ export class AlertEmail extends EventEmitter {
     if (rule.match) mask |= TAIL_EVENTS;
     for (const target of matcher.targets) {
       // IN_MASK_ADD: rules sharing a directory add up their events instead of replacing each other's.
-      wm.addWatch(target.watchPath, mask | IN_MASK_ADD, { rec: target.isDir && rule.recursive, autoAdd: target.isDir && rule.recursive, quiet: false });
+      const wds = wm.addWatch(target.watchPath, mask | IN_MASK_ADD, { rec: target.isDir && rule.recursive, autoAdd: target.isDir && rule.recursive, quiet: false });
+      // Directories below that could not be watched (the path itself throws): named, the rest goes on.
+      for (const [path, wd] of Object.entries(wds)) {
+        if (wd >= 0) continue;
+        const err = wm.errors.get(path);
+        if (err === undefined || denied(err)) this.skipUnreadable(path, err);
+        else this.emit('error', err);
+      }
     }
+  }
+
+  /** Say once that `path` is not watched (nor baselined) because tswatch may not read it. */
+  private skipUnreadable(path: string, err: unknown): void {
+    if (this.unreadable.has(path)) return;
+    this.unreadable.add(path);
+    const error = unreadableDirError(path, err);
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+    else process.emitWarning(error.describe()); // never silent, never a crash for a program without a listener
   }
 
   /** Record what the files look like now, and start following logs at their current end. */
@@ -166,7 +192,7 @@ export class AlertEmail extends EventEmitter {
     const files: string[] = [];
     for (const target of r.matcher.targets) {
       if (!target.isDir) files.push(target.path);
-      else files.push(...this.filesUnder(target.path, r.rule.recursive).filter((f) => r.matcher.targetFor(f)));
+      else files.push(...filesUnder(target.path, r.rule.recursive, (dir, err) => this.skipUnreadable(dir, err)).filter((f) => r.matcher.targetFor(f)));
     }
     for (const file of files.slice(0, BASELINE_LIMIT)) {
       if (r.checks.active) await this.serial.run(`check:${r.index}:${file}`, () => r.checks.check(file));
@@ -174,16 +200,6 @@ export class AlertEmail extends EventEmitter {
         const tail = this.tailFor(r, file);
         await this.serial.run(`tail:${r.index}:${file}`, () => tail.start());
       }
-    }
-  }
-
-  private filesUnder(dir: string, recursive: boolean): string[] {
-    try {
-      return readdirSync(dir, { withFileTypes: true, recursive })
-        .filter((d) => d.isFile())
-        .map((d) => join(d.parentPath, d.name));
-    } catch {
-      return [];
     }
   }
 
