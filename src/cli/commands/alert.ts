@@ -167,8 +167,9 @@ Broker credentials and TLS as for --sink (TSWATCH_NATS_TOKEN, TSWATCH_REDIS_PASS
         say(`${entry.mail ? `mail ${entry.mail.messageId}` : `webhook post ${entry.id}`} delivered`);
         if (rejected.length) process.stderr.write(`tswatch: the server refused these recipients of ${entry.mail.messageId}: ${rejected.join(', ')}\n`);
       });
+      // trim: OpenSSL's messages end in a newline.
       alert.on('retry', (entry, err: Error) =>
-        say(`not delivered yet (${err.message}); retry ${entry.attempts} at ${new Date(entry.nextAttempt).toISOString()}`),
+        say(`not delivered yet (${err.message.trim()}); retry ${entry.attempts} at ${new Date(entry.nextAttempt).toISOString()}`),
       );
       // Not quiet: a setting to fix. Said once; the retry lines above go on as progress.
       alert.on('problem', ({ message, hint }: DeliveryProblem) =>

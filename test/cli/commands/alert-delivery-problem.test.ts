@@ -30,9 +30,7 @@ async function alertWithOneMail(smtpArgs: string[]) {
   writeFileSync(join(dir, 'new-file'), '');
   // Several retries: the hint must not come back with each.
   // (Or the mail set aside for good, as before the fix: fail at once then, not at the timeout.)
-  await waitFor(() => count(run.stderr, 'not delivered yet') >= 4 || run.stderr.includes('refused for good'), '4 retries', 20_000).catch((err: Error) => {
-    throw new Error(`${err.message}: ${run.stderr}`);
-  });
+  await waitFor(() => count(run.stderr, 'not delivered yet') >= 4 || run.stderr.includes('refused for good'), () => `4 retries: ${run.stderr}`, 20_000);
   return { run, spool };
 }
 

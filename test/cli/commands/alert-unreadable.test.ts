@@ -32,9 +32,8 @@ test('alert -r --checksum as a normal user: the unreadable directory is named on
   // a/f's change is only seen against its baseline, which the start took beside the locked directory.
   await asUser(`echo more >> '${join(src, 'a/f')}' && echo new > '${join(src, 'z/deep/new')}'`);
   const changed = new RegExp(`${join(src, 'a/f')} \\(\\d+\\)\\n {2}[\\d:]+ {2}content changed`);
-  await waitFor(() => text(run.stdout).includes(`${join(src, 'z/deep/new')} (`) && changed.test(text(run.stdout)), 'the new file and the changed one mailed', 15_000).catch(
-    (err: Error) => assert.fail(`${err.message}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`),
-  );
+  const mailed = (): boolean => text(run.stdout).includes(`${join(src, 'z/deep/new')} (`) && changed.test(text(run.stdout));
+  await waitFor(mailed, () => `the new file and the changed one mailed\nstdout: ${run.stdout}\nstderr: ${run.stderr}`, 15_000);
   await stop(run);
   assert.equal(count(run.stderr, skipped(secret)), 1, `named once: ${run.stderr}`);
 });
@@ -50,7 +49,7 @@ test('alert -r as a normal user: a locked directory moved in while watching is n
   renameSync(later, join(src, 'later'));
   await run.waitStderr(skipped(join(src, 'later')));
   await asUser(`echo new > '${join(src, 'a/after')}'`);
-  await waitFor(() => text(run.stdout).includes(`${join(src, 'a/after')} (`), `a/after mailed: ${run.stdout}`, 15_000);
+  await waitFor(() => text(run.stdout).includes(`${join(src, 'a/after')} (`), () => `a/after mailed: ${run.stdout}`, 15_000);
   await stop(run);
   assert.equal(count(run.stderr, skipped(join(src, 'later'))), 1, run.stderr);
   assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
