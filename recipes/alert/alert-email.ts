@@ -23,7 +23,7 @@ import { LogTail } from './log-tail.js';
 import { openMailPipeline, type MailPipeline } from './mail-pipeline.js';
 import { CHECK_EVENTS, RuleMatcher, TAIL_EVENTS } from './rule-matcher.js';
 import { smtpTransportConfig } from './smtp-config.js';
-import { unreadableDirError } from './unreadable-dir-error.js';
+import { type Unreadable, unreadableError } from './unreadable-error.js';
 import type { FollowedStream } from '../fleet/follow-stream.js';
 
 export interface AlertEmailIO {
@@ -64,7 +64,7 @@ export class AlertEmail extends EventEmitter {
   private readonly serial = new KeyedSerial((err) => this.emit('error', err));
   private readonly sending = new Set<Promise<unknown>>();
   private eventCount = 0;
-  /** Directories skipped because tswatch may not read them, each said once. */
+  /** Paths skipped because tswatch may not read them (what: path), each said once. */
   private readonly unreadable = new Set<string>();
 
   constructor(options: AlertOptions, io: AlertEmailIO = {}) {
@@ -121,7 +121,7 @@ export class AlertEmail extends EventEmitter {
     // A directory created or moved in later that cannot be watched costs that directory only.
     this.notifier.on('error', (err: Error) => {
       const path = (err as TswatchError).path;
-      if (path !== undefined && denied(err)) this.skipUnreadable(path, err);
+      if (path !== undefined && denied(err)) this.skipUnreadable(path, err, 'directory');
       else this.emit('error', err);
     });
     this.notifier.start();
@@ -157,7 +157,8 @@ export class AlertEmail extends EventEmitter {
       (digest) => this.mail(digest, rule.to),
       (windowMs) => this.emit('window', rule.name, windowMs),
     );
-    return { index, rule, matcher, queue, checks: new FileChecks(rule, queue), tails: new Map() };
+    const checks = new FileChecks(rule, queue, (path, err) => this.skipUnreadable(path, err, 'checksum'));
+    return { index, rule, matcher, queue, checks, tails: new Map() };
   }
 
   private addWatches({ rule, matcher, checks }: ActiveRule, wm: WatchManager): void {
@@ -171,17 +172,18 @@ export class AlertEmail extends EventEmitter {
       for (const [path, wd] of Object.entries(wds)) {
         if (wd >= 0) continue;
         const err = wm.errors.get(path);
-        if (err === undefined || denied(err)) this.skipUnreadable(path, err);
+        if (err === undefined || denied(err)) this.skipUnreadable(path, err, 'directory');
         else this.emit('error', err);
       }
     }
   }
 
-  /** Say once that `path` is not watched (nor baselined) because tswatch may not read it. */
-  private skipUnreadable(path: string, err: unknown): void {
-    if (this.unreadable.has(path)) return;
-    this.unreadable.add(path);
-    const error = unreadableDirError(path, err);
+  /** Say once that `path` is not watched, checked or followed (`what`) because tswatch may not read it. */
+  private skipUnreadable(path: string, err: unknown, what: Unreadable): void {
+    const key = `${what}:${path}`;
+    if (this.unreadable.has(key)) return;
+    this.unreadable.add(key);
+    const error = unreadableError(path, err, what);
     if (this.listenerCount('error') > 0) this.emit('error', error);
     else process.emitWarning(error.describe()); // never silent, never a crash for a program without a listener
   }
@@ -192,15 +194,23 @@ export class AlertEmail extends EventEmitter {
     const files: string[] = [];
     for (const target of r.matcher.targets) {
       if (!target.isDir) files.push(target.path);
-      else files.push(...filesUnder(target.path, r.rule.recursive, (dir, err) => this.skipUnreadable(dir, err)).filter((f) => r.matcher.targetFor(f)));
+      else files.push(...filesUnder(target.path, r.rule.recursive, (dir, err) => this.skipUnreadable(dir, err, 'directory')).filter((f) => r.matcher.targetFor(f)));
     }
     for (const file of files.slice(0, BASELINE_LIMIT)) {
       if (r.checks.active) await this.serial.run(`check:${r.index}:${file}`, () => r.checks.check(file));
-      if (r.rule.match) {
-        const tail = this.tailFor(r, file);
-        await this.serial.run(`tail:${r.index}:${file}`, () => tail.start());
-      }
+      if (r.rule.match) await this.readTail(r, file, 'start');
     }
+  }
+
+  /** Follow `file` from its end (`start`) or read what is new (`poke`); a log tswatch may not read is named once. */
+  private readTail(r: ActiveRule, file: string, how: 'start' | 'poke'): Promise<void> {
+    const tail = this.tailFor(r, file);
+    return this.serial.run(`tail:${r.index}:${file}`, () =>
+      tail[how]().catch((err: unknown) => {
+        if (!denied(err)) throw err;
+        this.skipUnreadable(file, err, 'match');
+      }),
+    );
   }
 
   private tailFor(r: ActiveRule, file: string): LogTail {
@@ -239,8 +249,7 @@ export class AlertEmail extends EventEmitter {
       if (r.checks.active && bits & CHECK_EVENTS) void this.serial.run(`check:${r.index}:${path}`, () => r.checks.check(path));
       if (r.rule.match && bits & TAIL_EVENTS) {
         // A log first seen now (created later, or past the baseline limit) is read from its start.
-        const tail = this.tailFor(r, path);
-        void this.serial.run(`tail:${r.index}:${path}`, () => tail.poke());
+        void this.readTail(r, path, 'poke');
       }
     }
   }
