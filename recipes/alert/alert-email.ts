@@ -52,7 +52,9 @@ interface ActiveRule {
  * events come from a fleet stream instead of a local watch (findings named HOST:/path).
  *
  * Events: `window` (rule name, ms: findings are being gathered), `digest` (digest), `spooled` (entries), `sent` (entry), `retry` (entry, err),
- * `problem` (DeliveryProblem, entry: a setting at fault, said once, retries go on), `failed` (entry, err), `warning` (message: a custom template failed, the built-in one was used), `error` (err).
+ * `problem` (DeliveryProblem, entry: a setting at fault, said once, retries go on), `failed` (entry, err),
+ * `warning` (message: a custom template failed, the built-in one was used), `error` (err; a directory or
+ * file tswatch may not read is one too, said once per path: the rest goes on).
  */
 export class AlertEmail extends EventEmitter {
   readonly options: ResolvedAlertOptions;

@@ -16,8 +16,10 @@ type SendError = Error & { code?: string; responseCode?: number; command?: strin
 /** The ways to give the login, as `tswatch alert`/`report` and a config file take them. */
 const LOGIN = 'the user (smtp://USER@HOST, --smtp-user or TSWATCH_SMTP_USER) and the password (TSWATCH_SMTP_PASS or --smtp-pass-file)';
 
-/** TLS records cannot parse a plain-text greeting ("220 …"): OpenSSL's words for it, and the reset some servers answer with. */
-const PLAIN_GREETING = /wrong version number|unknown protocol|packet length too long|record layer failure|ECONNRESET|socket hang up/i;
+/** TLS records cannot parse a plain-text greeting ("220 …"): OpenSSL's words for it. */
+const PLAIN_GREETING = /wrong version number|unknown protocol|packet length too long|record layer failure/i;
+/** What some plain servers do instead: hang up on the ClientHello. Likely the same mistake, not certain. */
+const HUNG_UP = /ECONNRESET|socket hang up/i;
 
 /**
  * A failed mail send → the setting at fault and its fix, or undefined for anything else (a server
@@ -40,10 +42,12 @@ export function deliveryProblem(err: unknown, smtp: SmtpTransportConfig): Delive
   if (e.responseCode === 530 || (e.code === 'EAUTH' && refused && !smtp.auth)) {
     return { kind: 'login-required', message: `the SMTP server ${server} wants a login, and none is set (${e.message.trim()})`, hint: `give ${LOGIN}` };
   }
-  if (smtp.secure && e.command === 'CONN' && PLAIN_GREETING.test(`${e.reason ?? ''} ${e.message} ${e.code ?? ''}`)) {
+  const said = `${e.reason ?? ''} ${e.message} ${e.code ?? ''}`;
+  if (smtp.secure && e.command === 'CONN' && (PLAIN_GREETING.test(said) || HUNG_UP.test(said))) {
+    const likely = PLAIN_GREETING.test(said) ? '' : 'hung up on the TLS handshake: it likely ';
     return {
       kind: 'tls-to-plain-port',
-      message: `port ${smtp.port} of ${host} speaks plain SMTP, not TLS from the first byte as smtps:// does (${(e.reason ?? e.message).trim()})`,
+      message: `port ${smtp.port} of ${host} ${likely}speaks plain SMTP, not TLS from the first byte as smtps:// does (${(e.reason ?? e.message).trim()})`,
       hint: `use smtp://${host}:${smtp.port} (with STARTTLS: --smtp-security starttls), or smtps:// to the server's TLS port (usually 465)`,
     };
   }
