@@ -29,7 +29,7 @@ export class PermanentDeliveryError extends Error {}
  * file, so it carries across restarts.
  *
  * Events: `sent` (entry, Delivered), `retry` (entry, err), `problem` (DeliveryProblem, entry: said once per
- * kind, not on every retry, until a send succeeds), `failed` (entry, err: permanent, entry kept aside),
+ * kind, not on every retry, until a mail is delivered), `failed` (entry, err: permanent, entry kept aside),
  * `idle` (after a pass; entries still waiting), `error` (err).
  */
 export class Outbox extends EventEmitter {
@@ -100,7 +100,7 @@ export class Outbox extends EventEmitter {
         try {
           const delivered = await this.send(entry);
           this.spool.done(entry);
-          this.said.clear();
+          if (entry.mail) this.said.clear(); // the mail server works again (a webhook's success says nothing of it)
           this.emit('sent', entry, delivered);
         } catch (err) {
           entry.attempts++;

@@ -1,8 +1,10 @@
 /** A wrong SMTP password, no login, or smtps:// to a plain port: said once with the fix, retried, the mail kept (issue 17.14). */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { startSmtpSink } from '../../helpers/smtp-sink.js';
 import { spawnTswatch } from '../../helpers/spawn-cli.js';
 import { tmpDir } from '../../helpers/tmp-dir.js';
@@ -50,6 +52,19 @@ test('alert with a wrong SMTP password: the refused login and its fix, said once
   assert.match(run.stderr, /mail not delivered: the SMTP server 127\.0\.0\.1:\d+ refused the login of 'alerts' \(Invalid login: 535 .*\)\n {2}check the user/);
   await assertKeptAndStop(run, spool);
   assert.equal(sink.received.length, 0);
+});
+
+test('alert with a wrong SMTP password and a working --webhook: the webhook\'s success does not bring the hint back', { timeout: 30_000 }, async () => {
+  const sink = await startSmtpSink({ users: { alerts: 'right' } });
+  let posts = 0;
+  const hook = createServer((req, res) => req.resume().on('end', () => (posts++, res.end('ok'))));
+  await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+  after(() => hook.close());
+  const webhook = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+  const { run, spool } = await alertWithOneMail(['--smtp', `smtp://alerts@127.0.0.1:${sink.port}`, '--smtp-pass-file', passFile('wrong'), '--webhook', webhook]);
+  assert.equal(posts, 1, 'the webhook got its post');
+  assert.equal(count(run.stderr, REFUSED), 1, run.stderr);
+  await assertKeptAndStop(run, spool);
 });
 
 test('alert with no login to a server that wants one: said once, and the mail is kept, not refused for good', { timeout: 30_000 }, async () => {
