@@ -20,6 +20,7 @@ import { isDaemonChild, reportDaemonReady, startDaemon } from './daemon.js';
 import type { RunOptions } from './options.js';
 import { syslogStream } from './syslog.js';
 import { EXIT } from './exit-status.js';
+import { setLongTimeout } from './timeout.js';
 
 export { EXIT };
 
@@ -105,11 +106,11 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
   let events = 0;
   let timedOut = false;
   let gone = false;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: { clear(): void } | undefined;
   const armTimeout = (): void => {
     if (options.timeoutMs === 0) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => {
+    timer?.clear();
+    timer = setLongTimeout(() => {
       timedOut = true;
       notifier.stop();
     }, options.timeoutMs);
@@ -122,6 +123,8 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
       if (event.mask & IN_Q_OVERFLOW) messages.write('tswatch: the kernel event queue overflowed; rescanning, missed creates and deletes follow\n');
       return handler === undefined ? undefined : callHandler(handler, event);
     }
+    // IN_UNMOUNT comes whatever the mask: printed only when asked for (-e unmount), as inotifywait.
+    if ((event.mask & options.mask) === 0) return handler === undefined ? undefined : callHandler(handler, event);
     if (!options.accept(event)) return undefined;
     if (!options.monitor && events > 0) return undefined; // only the first event, even within one read
     events++;
@@ -160,12 +163,13 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
       return undefined;
     },
   });
-  clearTimeout(timer);
+  timer?.clear();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
   writer.flush();
   if (fleet !== undefined) await (await import('../../recipes/fleet/fleet-settings.js')).closeFleet(fleet, (text) => messages.write(`tswatch: ${text}\n`));
   if (out !== io.stdout) await new Promise((resolve) => out.end(resolve));
-  if (gone) say('Every watched path is gone (deleted or unmounted): nothing more to watch.');
+  // -m would wait forever in inotifywait: say why tswatch ends. A one-shot wait ends silently there too.
+  if (gone && options.monitor) say('Every watched path is gone (deleted or unmounted): nothing more to watch.');
   if (timedOut) return EXIT.timeout; // with -m too, even after events, as inotifywait
   return gone && events === 0 ? EXIT.error : EXIT.event;
 }
