@@ -22,8 +22,8 @@ export function reportDaemonReady(): void {
 
 /**
  * `-d`: start the same command line again, detached, in a new session, and wait until it has set up its
- * watches (its set-up messages and errors are relayed here meanwhile). Resolves to the exit status:
- * 0 once it runs, 1 if it failed before.
+ * watches: once this returns, nothing is missed. Its set-up messages go to syslog, as inotifywait's; an
+ * error before it watches is relayed here. Resolves to the exit status: 0 once it runs, 1 if it failed.
  */
 export function startDaemon(stderr: Writable): Promise<number> {
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {

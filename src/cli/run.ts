@@ -16,7 +16,7 @@ import {
   WatchManager,
 } from '../index.js';
 import type { FleetPublisher } from '../../recipes/fleet/index.js';
-import { isDaemonChild, reportDaemonReady, startDaemon } from './daemon.js';
+import { isDaemonChild, reportDaemonReady } from './daemon.js';
 import type { RunOptions } from './options.js';
 import { syslogStream } from './syslog.js';
 import { EXIT } from './exit-status.js';
@@ -57,8 +57,8 @@ function printBudget(options: RunOptions, io: CliIO): number {
 /** Watch as the options say and print events; resolves to the exit status. */
 export async function run(options: RunOptions, io: CliIO): Promise<number> {
   if (options.budgetOnly) return printBudget(options, io);
-  if (options.daemon && !isDaemonChild()) return startDaemon(io.stderr);
-  // -s: messages to syslog. A daemon says its set-up on stderr (relayed by the parent), then syslogs.
+  // -s: messages to syslog. A daemon (-d implies -s) says its set-up in syslog too, as inotifywait; an
+  // error before it watches goes to stderr, relayed by the foreground process, which then exits 1.
   const syslog = options.syslog && !options.daemon;
   const messages: Writable = syslog ? syslogStream() : io.stderr;
   try {
@@ -78,7 +78,8 @@ async function openFleet(options: RunOptions, messages: Writable): Promise<Fleet
 
 async function watch(options: RunOptions, io: CliIO, messages: Writable): Promise<number> {
   const handler: Handler | undefined = options.handler === undefined ? undefined : await loadHandlerModule(resolve(options.handler), { where: `--handler: '${options.handler}'` });
-  const say = (text: string): void => void (options.quiet === 0 && messages.write(`${text}\n`));
+  const notices = options.daemon ? syslogStream() : messages;
+  const say = (text: string): void => void (options.quiet === 0 && notices.write(`${text}\n`));
   say(options.recursive ? 'Setting up watches.  Beware: since -r was given, this may take a while!' : 'Setting up watches.');
   // Fail before arming anything rather than half-way through a tree (or a long --fromfile list).
   if (options.recursive || options.paths.length > 1) checkWatchBudget(watchBudget(options.paths, options.recursive, options.skipDir));
@@ -141,7 +142,7 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
   say('Watches established.');
   if (isDaemonChild()) {
     reportDaemonReady();
-    messages = syslogStream();
+    messages = notices;
   }
   armTimeout();
   // With --state or --sink, Ctrl-C and `kill` end the loop cleanly: the state is saved (nothing is

@@ -149,6 +149,7 @@ test('-d prints nothing on the caller\'s stderr (its messages go to syslog), and
   const [mine, its] = [join(dir, 'ours.log'), join(dir, 'theirs.log')];
   const [watchMine, watchIts] = [join(dir, 'a'), join(dir, 'b')];
   for (const path of [watchMine, watchIts]) mkdirSync(path);
+  for (const log of [mine, its]) writeFileSync(log, ''); // inotifywait -d needs its outfile to exist
   const run = both((tool) => ['-d', '-t', '3', '-e', 'create', '-o', tool === 'ours' ? mine : its, tool === 'ours' ? watchMine : watchIts]);
   assert.equal(await run.theirs.exited, 0);
   assert.equal(await run.ours.exited, 0);
