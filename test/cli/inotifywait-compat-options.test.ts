@@ -158,3 +158,14 @@ test('-d prints nothing on the caller\'s stderr (its messages go to syslog), and
   writeFileSync(join(watchMine, 'f'), '');
   await waitFor(() => readFileSync(mine, 'utf8') === `${watchMine}/ CREATE f\n`, 'the daemon to log the create');
 });
+
+test('--include with --includei: inotifywait refuses, tswatch takes an event either one matches (README)', async () => {
+  const dir = tmpDir();
+  const args = ['-m', '-t', '1', '-e', 'create', '--format', '%f', '--include', 'a$', '--includei', 'B$', dir];
+  const run = both(() => args);
+  assert.equal(await run.theirs.exited, 1);
+  await run.ours.waitStderr('Watches established.');
+  for (const name of ['xa', 'xb', 'xc']) writeFileSync(join(dir, name), '');
+  assert.equal(await run.ours.exited, 2);
+  assert.deepEqual(run.ours.lines(), ['xa', 'xb']);
+});
