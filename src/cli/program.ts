@@ -116,11 +116,6 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
     .addHelpText('after', HELP_AFTER)
     .action(async (paths: string[], flags: ParsedFlags & { config?: string }) => {
       if (flags.config !== undefined) return configRun(paths, flags.config, program);
-      if (flags.daemon && !flags.budget) {
-        // -d: start the background copy first thing; it checks the flags itself (its errors are relayed).
-        const { isDaemonChild, startDaemon } = await import('./daemon.js');
-        if (!isDaemonChild()) return void (process.exitCode = await startDaemon(process.stderr));
-      }
       // Loaded here, not at start: `--version`, `--help` and every subcommand skip the watching code.
       const [{ run }, { toRunOptions }] = await Promise.all([import('./run.js'), import('./options.js')]);
       process.exitCode = await run(await toRunOptions([...paths, ...readList(flags.fromfile)], flags), { stdout: process.stdout, stderr: process.stderr });

@@ -16,7 +16,8 @@ import {
   WatchManager,
 } from '../index.js';
 import type { FleetPublisher } from '../../recipes/fleet/index.js';
-import { isDaemonChild, reportDaemonReady } from './daemon.js';
+import { InotifyBackend } from '../backends/inotify.js';
+import { handOverDaemon, inheritedInotify, isDaemonChild, reportDaemonReady, startDaemon } from './daemon.js';
 import type { RunOptions } from './options.js';
 import { syslogStream } from './syslog.js';
 import { EXIT } from './exit-status.js';
@@ -79,14 +80,17 @@ async function openFleet(options: RunOptions, messages: Writable): Promise<Fleet
 async function watch(options: RunOptions, io: CliIO, messages: Writable): Promise<number> {
   const handler: Handler | undefined = options.handler === undefined ? undefined : await loadHandlerModule(resolve(options.handler), { where: `--handler: '${options.handler}'` });
   const notices = options.daemon ? syslogStream() : messages;
-  const say = (text: string): void => void (options.quiet === 0 && notices.write(`${text}\n`));
+  const inherited = inheritedInotify(); // the daemon, handed its watches: they were announced already
+  const say = (text: string): void => void (options.quiet === 0 && inherited === undefined && notices.write(`${text}\n`));
+  const daemonParent = options.daemon && !isDaemonChild();
   say(options.recursive ? 'Setting up watches.  Beware: since -r was given, this may take a while!' : 'Setting up watches.');
   // Fail before arming anything rather than half-way through a tree (or a long --fromfile list).
-  if (options.recursive || options.paths.length > 1) checkWatchBudget(watchBudget(options.paths, options.recursive, options.skipDir));
+  // (The daemon that inherits its watches skips it: its walk would be read as events on them.)
+  if ((options.recursive || options.paths.length > 1) && inherited === undefined) checkWatchBudget(watchBudget(options.paths, options.recursive, options.skipDir));
   // Opened now: an outfile that cannot be written is an error before anything is watched.
   const out = options.outfile === undefined ? io.stdout : createWriteStream('', { fd: openOutfile(options.outfile) });
-  const fleet = await openFleet(options, messages);
-  const wm = new WatchManager();
+  const fleet = daemonParent ? undefined : await openFleet(options, messages);
+  const wm = new WatchManager(inherited && { backend: new InotifyBackend(undefined, { fd: inherited.fd }) });
   try {
     const wds = wm.addWatch(options.paths, options.mask, {
       rec: options.recursive,
@@ -102,6 +106,18 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
     wm.close();
     await fleet?.close(0);
     throw err;
+  }
+  if (inherited !== undefined) wm.adoptState(inherited.state);
+  if (daemonParent) {
+    if (out !== io.stdout) out.end();
+    if (wm.backend instanceof InotifyBackend) {
+      // Watching now; the background copy takes over this inotify fd (not closed here: closing the
+      // WatchManager would remove the watches it shares).
+      say('Watches established.');
+      return handOverDaemon(wm.backend.fd, wm.exportState());
+    }
+    wm.close();
+    return startDaemon(io.stderr);
   }
 
   let events = 0;
