@@ -11,7 +11,7 @@ export function isNoRoom(err: unknown): boolean {
 }
 
 /** Who tswatch runs as, for hints about permissions. */
-function runningAs(): string {
+export function runningAs(): string {
   const uid = process.getuid?.();
   return uid === undefined ? 'tswatch' : `tswatch (uid ${uid})`;
 }

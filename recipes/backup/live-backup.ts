@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { lstat, mkdir, realpath, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, lstat, mkdir, realpath, unlink } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import {
   type Backend,
@@ -15,7 +16,7 @@ import {
   TswatchError,
   WatchManager,
 } from '../../src/index.js';
-import { backupError, denied, isNoRoom, unreadableError } from './backup-error.js';
+import { backupError, denied, isNoRoom, runningAs, unreadableError } from './backup-error.js';
 import { vanished } from './copy-file.js';
 import { CopyQueue, type Job } from './copy-queue.js';
 import { EventJobs } from './event-jobs.js';
@@ -300,6 +301,14 @@ export class LiveBackup extends EventEmitter {
         code: err.code ?? 'EINVAL',
         path: this.dest,
         hint: notDir ? 'DEST must be a directory (or not exist yet)' : 'give DEST a place the user running tswatch may write to, or create it first with the right owner',
+      });
+    });
+    // An existing DEST the user may not write to would fail every copy, and then the manifest: say it once, first.
+    await access(this.dest, constants.W_OK | constants.X_OK).catch((err: NodeJS.ErrnoException) => {
+      throw new TswatchError(`backup destination '${this.dest}' is not writable (${denied(err) ? 'permission denied' : err.code === 'EROFS' ? 'a read-only filesystem' : err.message})`, {
+        code: err.code ?? 'EACCES',
+        path: this.dest,
+        hint: `${runningAs()} needs write and search permission on DEST; give it that (chmod u+wx), or give another DEST`,
       });
     });
   }
