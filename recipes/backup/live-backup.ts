@@ -369,12 +369,16 @@ export class LiveBackup extends EventEmitter {
         })(),
         COPY_WINDOW,
       );
-      jobs.push(copied.then(() => this.queue.push({ paths: [''], structural: true, run: () => this.mirror.directoryTimes(plan.dirs) })));
+      // DEST's own directory too ('' first: set last), as SRC's.
+      jobs.push(copied.then(() => this.queue.push({ paths: [''], structural: true, run: () => this.mirror.directoryTimes(['', ...plan.dirs]) })));
     }
     if (wait) {
       await Promise.all(jobs);
       // Stopped meanwhile (a resync after resume): the dropped jobs did not run, the manifest is closed.
-      if (!dryRun && this.stopping === undefined) await this.manifest.rewrite(plan.seen);
+      if (!dryRun && this.stopping === undefined) {
+        await this.manifest.rewrite(plan.seen);
+        await this.rootTimes(); // renaming the new manifest into DEST's top moved its mtime
+      }
     }
     this.progress = undefined;
     const copied = this.counts.copied - before.copied;
@@ -406,10 +410,17 @@ export class LiveBackup extends EventEmitter {
       void this.queue.push({ paths: dirs, run: () => this.mirror.directoryTimes(dirs) });
       return;
     }
-    this.manifest.compactIfBloated().catch((err: unknown) => this.fail(err));
+    this.manifest.compactIfBloated().then((compacted) => void (compacted && this.rootTimes()), (err: unknown) => this.fail(err));
+  }
+
+  /** DEST's top directory gets SRC's mode and times again (tswatch's own files in it moved them). */
+  private rootTimes(): Promise<void> {
+    return this.queue.push({ paths: [''], structural: true, run: () => this.mirror.directoryTimes(['']) });
   }
 
   private log(action: BackupAction): void {
+    // Keeping a version may create DEST/.tswatch-versions, in DEST's top directory.
+    if (action.action === 'version' && !action.dryRun) this.touchedDirs.add('');
     if (!action.dryRun && action.action !== 'attrs' && action.action !== 'version' && action.action !== 'skip') {
       for (const path of [action.path, action.to]) {
         if (path === undefined) continue;

@@ -340,7 +340,8 @@ export class Mirror {
       await lutimes(dest, st.atimeMs / 1000, st.mtimeMs / 1000);
       return;
     }
-    await chmod(dest, st.mode & 0o7777);
+    // DEST's top keeps its owner's write and search bits: tswatch writes its manifest and versions there.
+    await chmod(dest, (st.mode | (rel === '' && !IS_ROOT ? 0o300 : 0)) & 0o7777);
     await utimes(dest, st.atimeMs / 1000, st.mtimeMs / 1000);
   }
 }
