@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { copyFileAtomic, copySymlinkAtomic, vanished } from './copy-file.js';
 import { isReservedName } from './manifest.js';
 import type { Versions } from './versions.js';
+import { sha256File } from '../sha256-file.js';
 
 /** One thing done to DEST (or, with dryRun, that would be done): what `--json` prints, one per line. */
 export interface BackupAction {
@@ -113,7 +114,7 @@ export class Mirror {
     await this.o.record?.(rel);
     const bytes = await copyFileAtomic(this.srcPath(rel), this.destPath(rel), {
       expect: seen,
-      beforeReplace: () => this.keepVersion(rel, 'link'),
+      beforeReplace: (_to: string, tmp: string) => this.keepVersion(rel, 'link', tmp),
       ...(this.o.onBytes && { onBytes: this.o.onBytes }),
     });
     if (bytes === undefined) return this.syncEntry(rel, true);
@@ -257,7 +258,7 @@ export class Mirror {
       if (!sameMetadata(st, dst)) await this.applyMetadata(rel, st);
       return 'unchanged';
     }
-    const options = { beforeReplace: () => this.keepVersion(rel, 'link'), ...(this.o.onBytes && { onBytes: this.o.onBytes }) };
+    const options = { beforeReplace: (_to: string, tmp: string) => this.keepVersion(rel, 'link', tmp), ...(this.o.onBytes && { onBytes: this.o.onBytes }) };
     await this.o.record?.(rel);
     const bytes = await copyFileAtomic(this.srcPath(rel), dest, options);
     if (bytes === undefined) return 'gone';
@@ -326,8 +327,14 @@ export class Mirror {
     this.o.log({ action: 'mkdir', path: parent });
   }
 
-  private async keepVersion(rel: string, how: 'move' | 'link'): Promise<string | undefined> {
+  /**
+   * Keep DEST/rel as a version before it is deleted or replaced (by `replacement`). A replacement with
+   * the same content is no change: a file new in a new directory is copied twice, once found by the
+   * scan of its directory and once at its close, and must not be its own previous version.
+   */
+  private async keepVersion(rel: string, how: 'move' | 'link', replacement?: string): Promise<string | undefined> {
     if (this.o.versions === undefined) return undefined;
+    if (replacement !== undefined && (await sameFileContent(this.destPath(rel), replacement))) return undefined;
     const kept = await this.o.versions.keep(rel, how);
     if (kept !== undefined) this.o.log({ action: 'version', path: rel, to: kept.slice(this.o.dest.length + 1) });
     return kept;
@@ -344,6 +351,14 @@ export class Mirror {
     await chmod(dest, (st.mode | (rel === '' && !IS_ROOT ? 0o300 : 0)) & 0o7777);
     await utimes(dest, st.atimeMs / 1000, st.mtimeMs / 1000);
   }
+}
+
+/** Two regular files with the same size, mtime and bytes (the bytes are read only when the rest agrees). */
+async function sameFileContent(a: string, b: string): Promise<boolean> {
+  const [sa, sb] = await Promise.all([lstatOrUndefined(a), lstatOrUndefined(b)]);
+  if (!sa?.isFile() || !sb?.isFile() || !sameSizeAndTime(sa, sb)) return false;
+  const [ha, hb] = await Promise.all([sha256File(a), sha256File(b)]);
+  return ha === hb;
 }
 
 function kind(st: Stats): string {
