@@ -26,6 +26,7 @@ import { Manifest } from './manifest.js';
 import { type BackupAction, Mirror } from './mirror.js';
 import { RoomRetry } from './room-retry.js';
 import { removeMirrored } from './tree-repair.js';
+import { type NameProblem, unmirrorable, unmirrorableError } from './unmirrorable-name.js';
 import { Versions } from './versions.js';
 
 export interface LiveBackupOptions {
@@ -55,6 +56,8 @@ export interface SyncSummary {
   tempsRemoved: number;
   /** SRC paths that may not be read: skipped (each named in an `error` event). */
   unreadable: number;
+  /** SRC paths whose names cannot be mirrored (tswatch's own in DEST, not UTF-8): skipped, each named. */
+  badNames: number;
   errors: number;
   ms: number;
   dryRun: boolean;
@@ -113,6 +116,8 @@ export class LiveBackup extends EventEmitter {
   private readonly counts = { copied: 0, bytes: 0, deleted: 0, errors: 0 };
   /** SRC paths tswatch may not read or watch: skipped, named once each. */
   private readonly unreadable = new Map<string, TswatchError>();
+  /** SRC paths whose names cannot be mirrored: skipped, named once each, until renamed or deleted. */
+  private readonly badNames = new Map<string, TswatchError>();
   /** Paths whose last job failed, until one for them succeeds. */
   private readonly failed = new Map<string, TswatchError>();
   /** Copies that failed for want of room on DEST, retried with backoff. */
@@ -147,6 +152,7 @@ export class LiveBackup extends EventEmitter {
         this.emit('progress', this.progress);
       },
       fail: (err, rel) => this.fail(err, rel),
+      refuse: (rel, why) => this.skipName(rel, why),
     });
     this.queue = new CopyQueue(
       options.concurrency ?? 4,
@@ -169,6 +175,8 @@ export class LiveBackup extends EventEmitter {
       isExcluded: this.isExcluded,
       resync: () => this.syncPass(false).then(() => {}),
       deleted: () => void this.counts.deleted++,
+      refuse: (rel, why) => this.skipName(rel, why),
+      gone: (rel) => void this.badNames.delete(rel),
       fail: (err) => this.fail(err),
       stop: () => void this.stop(),
     });
@@ -213,7 +221,7 @@ export class LiveBackup extends EventEmitter {
       rec: true,
       autoAdd: true,
       quiet: false,
-      excludeFilter: (path) => this.isExcluded(relative(this.src, path), true),
+      excludeFilter: (path) => this.isExcluded(relative(this.src, path), true) || unmirrorable(relative(this.src, path)) !== undefined,
     });
     for (const [path, wd] of Object.entries(wds)) if (wd < 0) this.skipUnreadable(relative(this.src, path), wm.errors.get(path));
     this.notifier = new Notifier(wm, (event) => {
@@ -252,7 +260,7 @@ export class LiveBackup extends EventEmitter {
    * not succeeded since), each with its error. Empty when DEST mirrors all of SRC.
    */
   get incomplete(): ReadonlyMap<string, TswatchError> {
-    return new Map([...this.unreadable, ...this.failed]);
+    return new Map([...this.unreadable, ...this.badNames, ...this.failed]);
   }
 
   /** Resolves when every queued change has reached DEST. */
@@ -327,6 +335,7 @@ export class LiveBackup extends EventEmitter {
     });
     this.emit('plan', plan);
     for (const { rel, err } of plan.unreadable) this.skipUnreadable(rel, err);
+    for (const { rel, why } of plan.badNames) this.skipName(rel, why);
     const dryRun = this.options.dryRun ?? false;
     for (const rel of plan.temps) {
       if (!dryRun) await unlink(join(this.dest, rel)).catch((err: unknown) => void (vanished(err) || this.fail(err)));
@@ -390,6 +399,7 @@ export class LiveBackup extends EventEmitter {
       deleted: dryRun ? plan.stale.length + (this.options.delete ? plan.extraEntries : 0) : this.counts.deleted - before.deleted,
       tempsRemoved: plan.temps.length,
       unreadable: this.unreadable.size,
+      badNames: this.badNames.size,
       errors: this.counts.errors - before.errors,
       ms: Date.now() - started,
       dryRun,
@@ -440,6 +450,15 @@ export class LiveBackup extends EventEmitter {
     if (this.unreadable.has(rel)) return;
     const error = unreadableError(rel, err);
     this.unreadable.set(rel, error);
+    this.counts.errors++;
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+
+  /** A SRC path whose name cannot be mirrored: said once, counted, and left out (DEST's own files untouched). */
+  private skipName(rel: string, why: NameProblem): void {
+    if (this.badNames.has(rel)) return;
+    const error = unmirrorableError(rel, why);
+    this.badNames.set(rel, error);
     this.counts.errors++;
     if (this.listenerCount('error') > 0) this.emit('error', error);
   }

@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 import { copyFileAtomic, copySymlinkAtomic, vanished } from './copy-file.js';
 import { isReservedName } from './manifest.js';
 import type { Versions } from './versions.js';
+import { readdirDecoded } from './readdir-decoded.js';
+import { type NameProblem, unmirrorable } from './unmirrorable-name.js';
 import { sha256File } from '../sha256-file.js';
 
 /** One thing done to DEST (or, with dryRun, that would be done): what `--json` prints, one per line. */
@@ -35,6 +37,8 @@ export interface MirrorOptions {
   moved?: (from: string, to: string) => Promise<void>;
   /** A path below a tree being synced failed: said here, and the rest of the tree goes on. */
   fail?: (err: unknown, rel: string) => void;
+  /** A SRC path found with a name that cannot be mirrored (tswatch's own in DEST, not UTF-8): not copied. */
+  refuse?: (rel: string, why: NameProblem) => void;
 }
 
 export type SyncResult = 'copied' | 'unchanged' | 'gone' | 'skipped';
@@ -127,15 +131,20 @@ export class Mirror {
     const result = await this.syncEntry(rel);
     if (result === 'gone' || result === 'skipped') return;
     if (!(await lstatOrUndefined(this.srcPath(rel)))?.isDirectory()) return; // never list through a symlink
-    let names: string[];
+    let dirents: Dirent[];
     try {
-      names = await readdir(this.srcPath(rel));
+      dirents = await readdirDecoded(this.srcPath(rel));
     } catch (err) {
       if (vanished(err)) return; // not a directory (or gone): syncEntry was all
       throw err;
     }
-    for (const name of names) {
-      const child = rel === '' ? name : join(rel, name);
+    for (const d of dirents) {
+      const child = rel === '' ? d.name : join(rel, d.name);
+      const bad = this.o.isExcluded(child, d.isDirectory()) ? undefined : unmirrorable(child);
+      if (bad !== undefined) {
+        this.o.refuse?.(bad.rel, bad.why);
+        continue;
+      }
       if (this.o.fail === undefined) await this.syncTree(child);
       else await this.syncTree(child).catch((err: unknown) => this.o.fail!(err, child));
     }
@@ -226,7 +235,7 @@ export class Mirror {
   private async syncOne(rel: string, force: boolean): Promise<SyncResult> {
     const st = await lstatOrUndefined(this.srcPath(rel));
     if (st === undefined || !(await this.insideSrc(rel))) return 'gone';
-    if (this.o.isExcluded(rel, st.isDirectory())) return 'skipped';
+    if (this.o.isExcluded(rel, st.isDirectory()) || unmirrorable(rel) !== undefined) return 'skipped';
     await this.ensureParent(rel);
     const dest = this.destPath(rel);
     const dst = await lstatOrUndefined(dest);
