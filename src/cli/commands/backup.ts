@@ -101,7 +101,7 @@ async function backup(src: string, dest: string, flags: BackupFlags): Promise<vo
   const stopped = new Promise<void>((resolve) => job.once('stop', resolve));
   /** Paths DEST lacks (unreadable, or failed and not retried yet): named, and the exit is PARTIAL. */
   const partial = (): boolean => {
-    const missing = [...job.incomplete.keys()];
+    const missing = [...job.incomplete.keys()].sort();
     if (missing.length === 0) return false;
     const names = missing.slice(0, 10).map((rel) => `'${shown(rel)}'`).join(', ');
     say(`${missing.length} ${missing.length === 1 ? 'path is' : 'paths are'} not backed up: ${names}${missing.length > 10 ? ', …' : ''}`);
