@@ -58,3 +58,11 @@ function sequenceLength(buf: Buffer, i: number): number {
   if (len <= 1 || i + len > buf.length) return len === 1 ? 1 : 0;
   return isUtf8(buf.subarray(i, i + len)) ? len : 0;
 }
+
+/** A name for a log line: its bytes that are not UTF-8 (fsDecode's lone surrogates) written `\xff`, the rest as is. */
+export function escapedName(value: string): string {
+  return value.replace(/\p{Cs}/gu, (char) => {
+    const code = char.charCodeAt(0);
+    return code >= 0xdc80 && code <= 0xdcff ? `\\x${(code - 0xdc00).toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+  });
+}

@@ -1,4 +1,4 @@
-import { fsEncode } from '../../src/index.js';
+import { escapedName, fsEncode } from '../../src/index.js';
 
 /**
  * A lone surrogate: how the core keeps a byte of a name that is not UTF-8 (fsDecode: byte → U+DC80+byte).
@@ -10,14 +10,6 @@ const LONE_SURROGATE = /\p{Cs}/u;
 /** True when argv or the environment can carry `value` byte for byte. */
 export function argvCarries(value: string): boolean {
   return !LONE_SURROGATE.test(value);
-}
-
-/** A name for a log line: its bytes that are not UTF-8 written `\xff`, the rest as is. */
-export function escapedName(value: string): string {
-  return value.replace(new RegExp(LONE_SURROGATE.source, 'gu'), (char) => {
-    const code = char.charCodeAt(0);
-    return code >= 0xdc80 && code <= 0xdcff ? `\\x${(code - 0xdc00).toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
-  });
 }
 
 /** Paths as NUL-terminated records of their exact bytes (a batch's stdin): names that are not UTF-8 intact. */

@@ -33,8 +33,8 @@ export function vanished(err: unknown): boolean {
 
 const IS_ROOT = process.getuid?.() === 0;
 
-/** Called with the target right before the temp file replaces it (keeps the old copy as a version). */
-export type BeforeReplace = (target: string) => Promise<unknown>;
+/** Called with the target and the temp file right before the temp file replaces it (keeps the old copy as a version). */
+export type BeforeReplace = (target: string, replacement: string) => Promise<unknown>;
 
 export interface CopyOptions {
   beforeReplace?: BeforeReplace;
@@ -96,7 +96,7 @@ export async function copyFileAtomic(from: string, to: string, options: CopyOpti
       if (st.mode & 0o6000) chmodSync(tmp, st.mode & 0o7777);
     }
     utimesSync(tmp, st.atimeMs / 1000, st.mtimeMs / 1000);
-    await options.beforeReplace?.(to);
+    await options.beforeReplace?.(to, tmp);
     renameSync(tmp, to);
     placed = true;
     return st.size;
@@ -132,7 +132,7 @@ export async function copySymlinkAtomic(target: string, st: Stats, to: string, b
   try {
     if (IS_ROOT) await lchown(tmp, st.uid, st.gid);
     await lutimes(tmp, st.atimeMs / 1000, st.mtimeMs / 1000);
-    await beforeReplace?.(to);
+    await beforeReplace?.(to, tmp);
     await rename(tmp, to);
   } catch (err) {
     await unlink(tmp).catch(() => {});

@@ -16,6 +16,7 @@ import {
 } from '../../src/index.js';
 import type { CopyQueue, Job } from './copy-queue.js';
 import type { Mirror } from './mirror.js';
+import { type NameProblem, unmirrorable } from './unmirrorable-name.js';
 import { removeMirrored, verifyTree } from './tree-repair.js';
 
 /** How long a rename's first half waits for its second before it counts as a move out of SRC. */
@@ -38,6 +39,10 @@ export interface EventJobsOptions {
   deleted: () => void;
   fail: (err: unknown) => void;
   stop: () => void;
+  /** SRC/rel appeared with a name that cannot be mirrored (said once, never copied). */
+  refuse: (rel: string, why: NameProblem) => void;
+  /** SRC/rel is gone or renamed (a refused name that was, no longer stands in the way). */
+  gone: (rel: string) => void;
 }
 
 /**
@@ -79,9 +84,13 @@ export class EventJobs {
       }
       return; // a subdirectory: its parent's IN_DELETE / IN_MOVED_FROM says it all
     }
+    if (mask & (IN_MOVED_FROM | IN_DELETE)) this.o.gone(rel);
     if (mask & IN_MOVED_FROM) return this.moveFrom(rel, event.cookie, event.dir);
     if (mask & IN_MOVED_TO) return this.moveTo(rel, event);
     if (this.o.isExcluded(rel, event.dir)) return;
+    // Never copied, never deleted in DEST: DEST/.tswatch-manifest is tswatch's journal, whatever SRC holds.
+    const bad = unmirrorable(rel);
+    if (bad !== undefined) return void (mask & IN_DELETE || this.o.refuse(bad.rel, bad.why));
     if (mask & IN_CREATE) {
       // A new file is copied at its IN_CLOSE_WRITE, never half-written. Directories, symlinks, hard
       // links and files found by a scan (synthetic) have no close to wait for. A new directory is
@@ -119,8 +128,8 @@ export class EventJobs {
         structural: true,
         run: async () => {
           const to = move.to;
-          const fromKept = !this.o.isExcluded(rel, isDir);
-          if (to === undefined || this.o.isExcluded(to, isDir)) {
+          const fromKept = !this.excluded(rel, isDir);
+          if (to === undefined || this.excluded(to, isDir)) {
             if (fromKept) await this.remove(rel); // moved out of SRC (or out of view): a delete
           } else if (fromKept) {
             await this.o.mirror.rename(rel, to);
@@ -137,6 +146,7 @@ export class EventJobs {
   private moveTo(rel: string, event: Event): void {
     const move = event.src_pathname === undefined || event.src_pathname.includes('\0') ? undefined : this.moves.get(event.cookie);
     if (event.dir) this.changedDirs.add(rel);
+    if (!this.o.isExcluded(rel, event.dir)) this.refused(rel);
     if (move !== undefined) {
       clearTimeout(move.timer);
       this.moves.delete(event.cookie);
@@ -146,7 +156,7 @@ export class EventJobs {
       this.o.queue.pump();
       return;
     }
-    if (this.o.isExcluded(rel, event.dir)) return;
+    if (this.excluded(rel, event.dir)) return;
     // Moved in from outside (or a rename whose first half we no longer hold): copy it, a directory whole.
     if (event.dir) this.push({ paths: [rel], structural: true, run: () => this.o.mirror.syncTree(rel) });
     else this.push({ paths: [rel], coalesceKey: `sync:${rel}`, run: () => this.sync(rel) });
@@ -163,6 +173,18 @@ export class EventJobs {
     this.changedDirs.clear();
     const roots = dirs.filter((rel) => !dirs.some((other) => other !== rel && rel.startsWith(`${other}/`)));
     for (const rel of roots) this.push({ paths: [rel], structural: true, run: () => verifyTree(this.o.mirror, rel) });
+  }
+
+  /** Left alone: excluded by the user, or a name that cannot be mirrored. */
+  private excluded(rel: string, isDir: boolean): boolean {
+    return this.o.isExcluded(rel, isDir) || unmirrorable(rel) !== undefined;
+  }
+
+  /** True (and said, for a path that appears) when SRC/rel's name cannot be mirrored. */
+  private refused(rel: string): boolean {
+    const bad = unmirrorable(rel);
+    if (bad !== undefined) this.o.refuse(bad.rel, bad.why);
+    return bad !== undefined;
   }
 
   private async created(rel: string): Promise<void> {

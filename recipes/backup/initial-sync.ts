@@ -1,10 +1,12 @@
 import { type Dirent, lstatSync, type Stats } from 'node:fs';
-import { readdir, readlink } from 'node:fs/promises';
+import { readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isTempName, vanished } from './copy-file.js';
 import { denied } from '../permission-denied.js';
 import { sameMetadata, sameSizeAndTime } from './mirror.js';
 import { isReservedName } from './manifest.js';
+import { readdirDecoded } from './readdir-decoded.js';
+import { type NameProblem, unmirrorable } from './unmirrorable-name.js';
 import { sha256File } from '../sha256-file.js';
 
 export interface PlannedCopy {
@@ -29,6 +31,8 @@ export interface SyncPlan {
   extraEntries: number;
   /** SRC paths tswatch may not read (EACCES): skipped, their DEST side left as it is. */
   unreadable: Array<{ rel: string; err: unknown }>;
+  /** SRC paths whose names cannot be mirrored (tswatch's own in DEST, not UTF-8): skipped, their DEST side left alone. */
+  badNames: Array<{ rel: string; why: NameProblem }>;
   /** Leftovers of copies a killed tswatch did not finish. */
   temps: string[];
   /** Every SRC directory, parents first (their times are set once the copies are in). */
@@ -47,11 +51,10 @@ export interface PlanOptions {
   mirrored?: (rel: string) => boolean;
 }
 
-
 /** The entries of a directory, [] when it vanished; undefined (and noted) when it may not be read. */
 async function direntsOf(path: string, noted?: (err: unknown) => void): Promise<Dirent[] | undefined> {
   try {
-    return await readdir(path, { withFileTypes: true });
+    return await readdirDecoded(path);
   } catch (err) {
     if (vanished(err)) return [];
     if (noted !== undefined && denied(err)) return void noted(err);
@@ -78,7 +81,7 @@ const WALK_WIDTH = 32;
 
 /** Walk SRC and DEST side by side; nothing is changed. */
 export async function planSync(options: PlanOptions): Promise<SyncPlan> {
-  const plan: SyncPlan = { copies: [], extras: [], stale: [], seen: [], extraEntries: 0, unreadable: [], temps: [], dirs: [], unchanged: 0, bytes: 0 };
+  const plan: SyncPlan = { copies: [], extras: [], stale: [], seen: [], extraEntries: 0, unreadable: [], badNames: [], temps: [], dirs: [], unchanged: 0, bytes: 0 };
   const { src, dest, isExcluded } = options;
   const at = (root: string, rel: string): string => (rel === '' ? root : join(root, rel));
   const child = (rel: string, name: string): string => (rel === '' ? name : join(rel, name));
@@ -137,7 +140,12 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
       const path = child(rel, d.name);
       const destDirent = inDest.get(d.name);
       inDest.delete(d.name);
-      if (isTempName(d.name) || (rel === '' && isReservedName(d.name)) || isExcluded(path, d.isDirectory())) continue;
+      if (isExcluded(path, d.isDirectory())) continue;
+      const bad = unmirrorable(path);
+      if (bad !== undefined) {
+        plan.badNames.push(bad);
+        continue;
+      }
       plan.seen.push(path);
       todo.push([path, destDirent]);
     }

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { lstat, mkdir, realpath, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, lstat, mkdir, realpath, unlink } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import {
   type Backend,
@@ -15,7 +16,7 @@ import {
   TswatchError,
   WatchManager,
 } from '../../src/index.js';
-import { denied } from '../permission-denied.js';
+import { denied, runningAs } from '../permission-denied.js';
 import { backupError, isNoRoom, unreadableError } from './backup-error.js';
 import { vanished } from './copy-file.js';
 import { CopyQueue, type Job } from './copy-queue.js';
@@ -26,6 +27,7 @@ import { Manifest } from './manifest.js';
 import { type BackupAction, Mirror } from './mirror.js';
 import { RoomRetry } from './room-retry.js';
 import { removeMirrored } from './tree-repair.js';
+import { type NameProblem, unmirrorable, unmirrorableError } from './unmirrorable-name.js';
 import { Versions } from './versions.js';
 
 export interface LiveBackupOptions {
@@ -57,6 +59,8 @@ export interface SyncSummary {
   tempsRemoved: number;
   /** SRC paths that may not be read: skipped (each named in an `error` event). */
   unreadable: number;
+  /** SRC paths whose names cannot be mirrored (tswatch's own in DEST, not UTF-8): skipped, each named. */
+  badNames: number;
   errors: number;
   ms: number;
   dryRun: boolean;
@@ -115,6 +119,8 @@ export class LiveBackup extends EventEmitter {
   private readonly counts = { copied: 0, bytes: 0, deleted: 0, errors: 0 };
   /** SRC paths tswatch may not read or watch: skipped, named once each. */
   private readonly unreadable = new Map<string, TswatchError>();
+  /** SRC paths whose names cannot be mirrored: skipped, named once each, until renamed or deleted. */
+  private readonly badNames = new Map<string, TswatchError>();
   /** Paths whose last job failed, until one for them succeeds. */
   private readonly failed = new Map<string, TswatchError>();
   /** Copies that failed for want of room on DEST, retried with backoff. */
@@ -149,6 +155,7 @@ export class LiveBackup extends EventEmitter {
         this.emit('progress', this.progress);
       },
       fail: (err, rel) => this.fail(err, rel),
+      refuse: (rel, why) => this.skipName(rel, why),
     });
     this.queue = new CopyQueue(
       options.concurrency ?? 4,
@@ -171,6 +178,8 @@ export class LiveBackup extends EventEmitter {
       isExcluded: this.isExcluded,
       resync: () => this.syncPass(false).then(() => {}),
       deleted: () => void this.counts.deleted++,
+      refuse: (rel, why) => this.skipName(rel, why),
+      gone: (rel) => void this.badNames.delete(rel),
       fail: (err) => this.fail(err),
       stop: () => void this.stop(),
     });
@@ -215,7 +224,7 @@ export class LiveBackup extends EventEmitter {
       rec: true,
       autoAdd: true,
       quiet: false,
-      excludeFilter: (path) => this.isExcluded(relative(this.src, path), true),
+      excludeFilter: (path) => this.isExcluded(relative(this.src, path), true) || unmirrorable(relative(this.src, path)) !== undefined,
     });
     for (const [path, wd] of Object.entries(wds)) if (wd < 0) this.skipUnreadable(relative(this.src, path), wm.errors.get(path));
     this.notifier = new Notifier(wm, (event) => {
@@ -254,7 +263,7 @@ export class LiveBackup extends EventEmitter {
    * not succeeded since), each with its error. Empty when DEST mirrors all of SRC.
    */
   get incomplete(): ReadonlyMap<string, TswatchError> {
-    return new Map([...this.unreadable, ...this.failed]);
+    return new Map([...this.unreadable, ...this.badNames, ...this.failed]);
   }
 
   /** Resolves when every queued change has reached DEST. */
@@ -305,6 +314,14 @@ export class LiveBackup extends EventEmitter {
         hint: notDir ? 'DEST must be a directory (or not exist yet)' : 'give DEST a place the user running tswatch may write to, or create it first with the right owner',
       });
     });
+    // An existing DEST the user may not write to would fail every copy, and then the manifest: say it once, first.
+    await access(this.dest, constants.W_OK | constants.X_OK).catch((err: NodeJS.ErrnoException) => {
+      throw new TswatchError(`backup destination '${this.dest}' is not writable (${denied(err) ? 'permission denied' : err.code === 'EROFS' ? 'a read-only filesystem' : err.message})`, {
+        code: err.code ?? 'EACCES',
+        path: this.dest,
+        hint: `${runningAs()} needs write and search permission on DEST; give it that (chmod u+wx), or give another DEST`,
+      });
+    });
   }
 
   /** One pass of the initial sync. `wait`: resolve once its copies are done (not from inside a job). */
@@ -321,6 +338,7 @@ export class LiveBackup extends EventEmitter {
     });
     this.emit('plan', plan);
     for (const { rel, err } of plan.unreadable) this.skipUnreadable(rel, err);
+    for (const { rel, why } of plan.badNames) this.skipName(rel, why);
     const dryRun = this.options.dryRun ?? false;
     for (const rel of plan.temps) {
       if (!dryRun) await unlink(join(this.dest, rel)).catch((err: unknown) => void (vanished(err) || this.fail(err)));
@@ -363,12 +381,16 @@ export class LiveBackup extends EventEmitter {
         })(),
         COPY_WINDOW,
       );
-      jobs.push(copied.then(() => this.queue.push({ paths: [''], structural: true, run: () => this.mirror.directoryTimes(plan.dirs) })));
+      // DEST's own directory too ('' first: set last), as SRC's.
+      jobs.push(copied.then(() => this.queue.push({ paths: [''], structural: true, run: () => this.mirror.directoryTimes(['', ...plan.dirs]) })));
     }
     if (wait) {
       await Promise.all(jobs);
       // Stopped meanwhile (a resync after resume): the dropped jobs did not run, the manifest is closed.
-      if (!dryRun && this.stopping === undefined) await this.manifest.rewrite(plan.seen);
+      if (!dryRun && this.stopping === undefined) {
+        await this.manifest.rewrite(plan.seen);
+        await this.rootTimes(); // renaming the new manifest into DEST's top moved its mtime
+      }
     }
     this.progress = undefined;
     const copied = this.counts.copied - before.copied;
@@ -380,6 +402,7 @@ export class LiveBackup extends EventEmitter {
       deleted: dryRun ? plan.stale.length + (this.options.delete ? plan.extraEntries : 0) : this.counts.deleted - before.deleted,
       tempsRemoved: plan.temps.length,
       unreadable: this.unreadable.size,
+      badNames: this.badNames.size,
       errors: this.counts.errors - before.errors,
       ms: Date.now() - started,
       dryRun,
@@ -400,10 +423,17 @@ export class LiveBackup extends EventEmitter {
       void this.queue.push({ paths: dirs, run: () => this.mirror.directoryTimes(dirs) });
       return;
     }
-    this.manifest.compactIfBloated().catch((err: unknown) => this.fail(err));
+    this.manifest.compactIfBloated().then((compacted) => void (compacted && this.rootTimes()), (err: unknown) => this.fail(err));
+  }
+
+  /** DEST's top directory gets SRC's mode and times again (tswatch's own files in it moved them). */
+  private rootTimes(): Promise<void> {
+    return this.queue.push({ paths: [''], structural: true, run: () => this.mirror.directoryTimes(['']) });
   }
 
   private log(action: BackupAction): void {
+    // Keeping a version may create DEST/.tswatch-versions, in DEST's top directory.
+    if (action.action === 'version' && !action.dryRun) this.touchedDirs.add('');
     if (!action.dryRun && action.action !== 'attrs' && action.action !== 'version' && action.action !== 'skip') {
       for (const path of [action.path, action.to]) {
         if (path === undefined) continue;
@@ -423,6 +453,15 @@ export class LiveBackup extends EventEmitter {
     if (this.unreadable.has(rel)) return;
     const error = unreadableError(rel, err);
     this.unreadable.set(rel, error);
+    this.counts.errors++;
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+
+  /** A SRC path whose name cannot be mirrored: said once, counted, and left out (DEST's own files untouched). */
+  private skipName(rel: string, why: NameProblem): void {
+    if (this.badNames.has(rel)) return;
+    const error = unmirrorableError(rel, why);
+    this.badNames.set(rel, error);
     this.counts.errors++;
     if (this.listenerCount('error') > 0) this.emit('error', error);
   }

@@ -108,10 +108,10 @@ export class Manifest {
     for (const set of [this.known, this.recent]) for (const path of set) if (path.startsWith(prefix)) set.delete(path);
   }
 
-  /** Rewrite the file from memory once appends outnumber the lines it started with (churn of short-lived files). */
-  compactIfBloated(): Promise<void> {
-    if (this.appended <= Math.max(1000, this.lines)) return Promise.resolve();
-    return this.rewrite();
+  /** Rewrite the file from memory once appends outnumber the lines it started with (churn of short-lived files); true if it did. */
+  compactIfBloated(): Promise<boolean> {
+    if (this.appended <= Math.max(1000, this.lines)) return Promise.resolve(false);
+    return this.rewrite().then(() => true);
   }
 
   /** Mark the start of a walk whose result will be passed to rewrite(). */

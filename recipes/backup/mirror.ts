@@ -4,6 +4,9 @@ import { dirname, join } from 'node:path';
 import { copyFileAtomic, copySymlinkAtomic, vanished } from './copy-file.js';
 import { isReservedName } from './manifest.js';
 import type { Versions } from './versions.js';
+import { readdirDecoded } from './readdir-decoded.js';
+import { type NameProblem, unmirrorable } from './unmirrorable-name.js';
+import { sha256File } from '../sha256-file.js';
 
 /** One thing done to DEST (or, with dryRun, that would be done): what `--json` prints, one per line. */
 export interface BackupAction {
@@ -34,6 +37,8 @@ export interface MirrorOptions {
   moved?: (from: string, to: string) => Promise<void>;
   /** A path below a tree being synced failed: said here, and the rest of the tree goes on. */
   fail?: (err: unknown, rel: string) => void;
+  /** A SRC path found with a name that cannot be mirrored (tswatch's own in DEST, not UTF-8): not copied. */
+  refuse?: (rel: string, why: NameProblem) => void;
 }
 
 export type SyncResult = 'copied' | 'unchanged' | 'gone' | 'skipped';
@@ -122,7 +127,7 @@ export class Mirror {
     await this.o.record?.(rel);
     const bytes = await copyFileAtomic(this.srcPath(rel), this.destPath(rel), {
       expect: seen,
-      beforeReplace: () => this.keepVersion(rel, 'link'),
+      beforeReplace: (_to: string, tmp: string) => this.keepVersion(rel, 'link', tmp),
       ...(this.o.onBytes && { onBytes: this.o.onBytes }),
     });
     if (bytes === undefined) return this.syncEntry(rel, true);
@@ -135,15 +140,20 @@ export class Mirror {
     const result = await this.syncEntry(rel);
     if (result === 'gone' || result === 'skipped') return;
     if (!(await lstatOrUndefined(this.srcPath(rel)))?.isDirectory()) return; // never list through a symlink
-    let names: string[];
+    let dirents: Dirent[];
     try {
-      names = await readdir(this.srcPath(rel));
+      dirents = await readdirDecoded(this.srcPath(rel));
     } catch (err) {
       if (vanished(err)) return; // not a directory (or gone): syncEntry was all
       throw err;
     }
-    for (const name of names) {
-      const child = rel === '' ? name : join(rel, name);
+    for (const d of dirents) {
+      const child = rel === '' ? d.name : join(rel, d.name);
+      const bad = this.o.isExcluded(child, d.isDirectory()) ? undefined : unmirrorable(child);
+      if (bad !== undefined) {
+        this.o.refuse?.(bad.rel, bad.why);
+        continue;
+      }
       if (this.o.fail === undefined) await this.syncTree(child);
       else await this.syncTree(child).catch((err: unknown) => this.o.fail!(err, child));
     }
@@ -234,7 +244,7 @@ export class Mirror {
   private async syncOne(rel: string, force: boolean): Promise<SyncResult> {
     const st = await lstatOrUndefined(this.srcPath(rel));
     if (st === undefined || !(await this.insideSrc(rel))) return 'gone';
-    if (this.o.isExcluded(rel, st.isDirectory())) return 'skipped';
+    if (this.o.isExcluded(rel, st.isDirectory()) || unmirrorable(rel) !== undefined) return 'skipped';
     await this.ensureParent(rel);
     const dest = this.destPath(rel);
     const dst = await lstatOrUndefined(dest);
@@ -266,7 +276,7 @@ export class Mirror {
       if (!sameMetadata(st, dst)) await this.applyMetadata(rel, st);
       return 'unchanged';
     }
-    const options = { beforeReplace: () => this.keepVersion(rel, 'link'), ...(this.o.onBytes && { onBytes: this.o.onBytes }) };
+    const options = { beforeReplace: (_to: string, tmp: string) => this.keepVersion(rel, 'link', tmp), ...(this.o.onBytes && { onBytes: this.o.onBytes }) };
     await this.o.record?.(rel);
     const bytes = await copyFileAtomic(this.srcPath(rel), dest, options);
     if (bytes === undefined) return 'gone';
@@ -336,8 +346,14 @@ export class Mirror {
     this.o.log({ action: 'mkdir', path: parent });
   }
 
-  private async keepVersion(rel: string, how: 'move' | 'link'): Promise<string | undefined> {
+  /**
+   * Keep DEST/rel as a version before it is deleted or replaced (by `replacement`). A replacement with
+   * the same content is no change: a file new in a new directory is copied twice, once found by the
+   * scan of its directory and once at its close, and must not be its own previous version.
+   */
+  private async keepVersion(rel: string, how: 'move' | 'link', replacement?: string): Promise<string | undefined> {
     if (this.o.versions === undefined) return undefined;
+    if (replacement !== undefined && (await sameFileContent(this.destPath(rel), replacement))) return undefined;
     const kept = await this.o.versions.keep(rel, how);
     if (kept !== undefined) this.o.log({ action: 'version', path: rel, to: kept.slice(this.o.dest.length + 1) });
     return kept;
@@ -350,9 +366,18 @@ export class Mirror {
       await lutimes(dest, st.atimeMs / 1000, st.mtimeMs / 1000);
       return;
     }
-    await chmod(dest, st.mode & 0o7777);
+    // DEST's top keeps its owner's write and search bits: tswatch writes its manifest and versions there.
+    await chmod(dest, (st.mode | (rel === '' && !IS_ROOT ? 0o300 : 0)) & 0o7777);
     await utimes(dest, st.atimeMs / 1000, st.mtimeMs / 1000);
   }
+}
+
+/** Two regular files with the same size, mtime and bytes (the bytes are read only when the rest agrees). */
+async function sameFileContent(a: string, b: string): Promise<boolean> {
+  const [sa, sb] = await Promise.all([lstatOrUndefined(a), lstatOrUndefined(b)]);
+  if (!sa?.isFile() || !sb?.isFile() || !sameSizeAndTime(sa, sb)) return false;
+  const [ha, hb] = await Promise.all([sha256File(a), sha256File(b)]);
+  return ha === hb;
 }
 
 function kind(st: Stats): string {

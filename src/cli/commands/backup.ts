@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { BackupAction, SyncPlan, SyncSummary } from '../../../recipes/backup/index.js';
 import { versionTime } from '../../../recipes/backup/versions.js';
 import { TswatchError } from '../../errors.js';
+import { escapedName } from '../../fs-names.js';
 import { humanBytes, ProgressLine } from '../progress-line.js';
 
 /** Exit status when some paths could not be backed up and the rest was (rsync's "partial transfer"). */
@@ -22,9 +23,10 @@ function integerFlag(flag: string, min: number, max: number) {
   };
 }
 
-/** A path as one safe line: names with newlines or control characters are shown JSON-quoted. */
+/** A path as one safe line: bytes that are not UTF-8 as `\xff`, names with newlines or control characters JSON-quoted. */
 function shown(path: string): string {
-  return /[\x00-\x1f\x7f]/.test(path) ? JSON.stringify(path) : path;
+  const escaped = escapedName(path);
+  return /[\x00-\x1f\x7f]/.test(escaped) ? JSON.stringify(escaped) : escaped;
 }
 
 function describeAction(a: BackupAction): string {
@@ -39,6 +41,7 @@ function describeSummary(s: SyncSummary, deleting: boolean): string {
   if (s.extras > 0 && !deleting) parts.push(`${s.extras} only in DEST kept (--delete removes them)`);
   if (s.tempsRemoved > 0) parts.push(`${s.tempsRemoved} leftover temp files removed`);
   if (s.unreadable > 0) parts.push(`${s.unreadable} unreadable in SRC skipped`);
+  if (s.badNames > 0) parts.push(`${s.badNames} with names that cannot be mirrored skipped`);
   parts.push(`${s.errors} errors`, `${(s.ms / 1000).toFixed(1)} s`);
   return `initial sync${s.dryRun ? ' (dry run)' : ''}: ${parts.join(', ')}`;
 }
@@ -99,7 +102,7 @@ async function backup(src: string, dest: string, flags: BackupFlags): Promise<vo
   const stopped = new Promise<void>((resolve) => job.once('stop', resolve));
   /** Paths DEST lacks (unreadable, or failed and not retried yet): named, and the exit is PARTIAL. */
   const partial = (): boolean => {
-    const missing = [...job.incomplete.keys()];
+    const missing = [...job.incomplete.keys()].sort();
     if (missing.length === 0) return false;
     const names = missing.slice(0, 10).map((rel) => `'${shown(rel)}'`).join(', ');
     say(`${missing.length} ${missing.length === 1 ? 'path is' : 'paths are'} not backed up: ${names}${missing.length > 10 ? ', …' : ''}`);

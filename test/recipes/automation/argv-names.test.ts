@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { argvCarries, escapedName, nulRecords, RefusedNames } from '../../../recipes/automation/argv-names.js';
+import { argvCarries, nulRecords, RefusedNames } from '../../../recipes/automation/argv-names.js';
+import { escapedName } from '../../../src/index.js';
 import { fsDecode } from '../../../src/index.js';
 
 const raw = (...bytes: number[]): string => fsDecode(Buffer.concat([Buffer.from('/w/name'), Buffer.from(bytes)]));
