@@ -9,7 +9,16 @@ export interface Options {
   /** Paths (absolute, or relative to the watched directory), globs and regular expressions to leave out. */
   ignore?: ReadonlyArray<string | RegExp>;
   backend?: BackendType;
+  /**
+   * tswatch's own: milliseconds a batch stays open after its first event (default 10), so the steps
+   * of one save or one `rm -r` arrive together, folded. Later events never extend it (parcel waits
+   * for 50 ms of quiet, up to 500 ms). 0: report each kernel read as soon as it is processed.
+   */
+  batchMs?: number;
 }
+
+/** Long enough for the syscalls of one save or one `rm -r` from Node (each a thread-pool round trip). */
+export const DEFAULT_BATCH_MS = 10;
 
 /** The options as the facade uses them. */
 export interface Resolved {
@@ -17,6 +26,7 @@ export interface Resolved {
   ignored: (path: string) => boolean;
   /** tswatch's backend: undefined is tswatch's default (TSWATCH_BACKEND, else native inotify). */
   backend: BackendName | undefined;
+  batchMs: number;
   /** Tells two subscriptions' options apart, for `unsubscribe(dir, fn, opts)`. */
   key: string;
 }
@@ -59,7 +69,14 @@ export function resolveOptions(dir: string, options: Options = {}): Resolved {
     return tests.some((test) => test(relative));
   };
   const backend = backendFor(options.backend);
-  return { ignored, backend, key: `${backend ?? ''}\u0000${keys.join('\u0000')}` };
+  const batchMs = options.batchMs ?? DEFAULT_BATCH_MS;
+  if (!(Number.isFinite(batchMs) && batchMs >= 0)) {
+    throw new TswatchError(`batchMs: ${String(options.batchMs)} is not a number of milliseconds`, {
+      code: 'EBADBATCH',
+      hint: 'give 0 or more, e.g. batchMs: 10; 0 reports each kernel read at once',
+    });
+  }
+  return { ignored, backend, batchMs, key: `${backend ?? ''}\u0000${keys.join('\u0000')}` };
 }
 
 /**

@@ -24,13 +24,14 @@ const MASK = IN_CREATE | IN_MOVED_TO | IN_MODIFY | IN_ATTRIB | IN_DELETE | IN_MO
 /**
  * One `subscribe` call: its own WatchManager and Notifier on the tree under `dir`, so each subscription
  * gets tswatch's whole system processing (new subtrees scanned, moves paired, overflow rescanned).
- * Every batch the kernel hands over is folded and reported when it has been processed: no waiting for
- * a quiet moment.
+ * Events are folded and reported batchMs after the first of a batch (0: as soon as the kernel's read
+ * is processed); a steady stream never holds a batch back longer.
  */
 export class Subscription {
   private readonly notifier: Notifier;
   private readonly pending = new EventList();
   private flushQueued = false;
+  private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
@@ -60,6 +61,7 @@ export class Subscription {
 
   close(): void {
     this.closed = true;
+    clearTimeout(this.timer);
     this.notifier.stop();
   }
 
@@ -73,10 +75,12 @@ export class Subscription {
     // A directory below going is already its parent's IN_DELETE or IN_MOVED_FROM; only the root's own says it.
     else if (mask & (IN_DELETE_SELF | IN_MOVE_SELF) && path === this.dir) this.pending.remove(path);
     else return;
-    // The notifier hands a whole batch over synchronously: a microtask runs once it is all in.
+    // The notifier hands a kernel read over synchronously: a microtask runs once it is all in; a
+    // window of batchMs takes the reads that follow within it too.
     if (!this.flushQueued) {
       this.flushQueued = true;
-      queueMicrotask(() => this.flush());
+      if (this.options.batchMs === 0) queueMicrotask(() => this.flush());
+      else this.timer = setTimeout(() => this.flush(), this.options.batchMs);
     }
   }
 
