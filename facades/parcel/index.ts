@@ -61,3 +61,6 @@ export async function getEventsSince(dir: string, snapshot: string, opts?: Optio
   const root = resolve(dir);
   return eventsSinceFile(root, resolve(snapshot), resolveOptions(root, opts));
 }
+
+/** `import watcher from '@parcel/watcher'` (its CommonJS exports as a default) keeps working after the swap. */
+export default { subscribe, unsubscribe, writeSnapshot, getEventsSince };
