@@ -240,3 +240,17 @@ test('batchMs: 0 reports each kernel read once it is processed', async () => {
   assert.deepEqual(await w.batch(1), [{ type: 'create', path: join(dir, 'b') }]);
   await assert.rejects(subscribe(dir, () => {}, { batchMs: -1 }), /batchMs: -1 is not a number of milliseconds/);
 });
+
+test('a directory moved in from outside is created with what it holds (the tree now has it all)', async () => {
+  const dir = tmpDir();
+  const outside = tmpDir();
+  mkdirSync(join(outside, 'pkg/lib'), { recursive: true });
+  writeFileSync(join(outside, 'pkg/lib/index.js'), 'x');
+  const w = await batches(dir);
+  renameSync(join(outside, 'pkg'), join(dir, 'pkg'));
+  assert.deepEqual(await w.batch(0), [
+    { type: 'create', path: join(dir, 'pkg') },
+    { type: 'create', path: join(dir, 'pkg/lib') },
+    { type: 'create', path: join(dir, 'pkg/lib/index.js') },
+  ]);
+});
