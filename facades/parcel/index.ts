@@ -26,7 +26,13 @@ export async function subscribe(dir: string, fn: SubscribeCallback, opts?: Optio
   const sub = new Subscription(root, fn, options);
   const entry = { sub, key: options.key };
   live.add(entry);
-  await sub.ready();
+  try {
+    await sub.ready();
+  } catch (err) {
+    live.delete(entry);
+    sub.close();
+    throw err;
+  }
   return {
     unsubscribe: async () => {
       live.delete(entry);

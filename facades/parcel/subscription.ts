@@ -46,7 +46,10 @@ export class Subscription {
       if (!this.closed) fn(err, []);
     });
     try {
-      wm.addWatch(dir, MASK, { rec: true, autoAdd: true, quiet: false, excludeFilter: options.ignored });
+      // Only what the backend can give: parcel's API has no masks, so tswatch's warning about bits a
+      // backend lacks (poll: attrib, moves) would say nothing its users asked for.
+      const mask = MASK & wm.backend.supportedMask;
+      wm.addWatch(dir, mask, { rec: true, autoAdd: true, quiet: false, excludeFilter: options.ignored });
     } catch (err) {
       wm.close();
       throw err;
