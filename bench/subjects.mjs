@@ -86,6 +86,14 @@ export function allSubjects(helpers) {
       missing: () =>
         existsSync(join(ROOT, 'node_modules/@parcel/watcher')) ? undefined : 'missing: npm install @parcel/watcher',
     },
+    {
+      // parcel.mjs with the one-line import change: the facade on tswatch's engine, beside the original.
+      name: 'tswatch/parcel',
+      key: 'tswatch-parcel',
+      command: node('tswatch-parcel.mjs'),
+      env: { TSWATCH_BACKEND: 'inotify' }, // the native backend; never a silent fallback to @parcel/watcher
+      missing: () => (existsSync(join(ROOT, 'dist/facades/parcel/index.js')) ? undefined : 'dist/facades/parcel/index.js not built'),
+    },
   ].map((s) => ({ key: s.name, ...s }));
 }
 

@@ -89,6 +89,17 @@ test('npm install of the packed tarball, without scripts or a compiler, runs on 
   // Only the native backend delivers CLOSE_WRITE, and TSWATCH_BACKEND=inotify refuses any other.
   const native = await watchOnce('npx', ['tswatch'], 'close_write', project, { ...bare, TSWATCH_BACKEND: 'inotify' });
   assert.equal(native.stdout, `${native.dir}/ CLOSE_WRITE,CLOSE foo\n`);
+
+  // The @parcel/watcher facade as a user's program imports it from the installed package.
+  const watched = tmpDir();
+  const parcel = `import watcher from 'tswatch/parcel';
+    const sub = await watcher.subscribe(${JSON.stringify(watched)}, async (err, events) => {
+      console.log(JSON.stringify(err ? err.message : events));
+      await sub.unsubscribe();
+    });
+    (await import('node:fs')).writeFileSync(${JSON.stringify(join(watched, 'foo'))}, 'x');`;
+  const facade = await run('node', ['--input-type=module', '-e', parcel], { cwd: project, env: bare });
+  assert.deepEqual(JSON.parse(facade.stdout), [{ type: 'create', path: join(watched, 'foo') }]);
 });
 
 test('npm install -g of the tarball gives a working tswatch command, its man page and completions', TIMEOUT, async () => {
