@@ -113,7 +113,7 @@ export class AlertEmail extends EventEmitter {
     this.pipeline = pipeline;
     for (const name of ['sent', 'retry', 'problem', 'failed', 'error'] as const) pipeline.outbox.on(name, (...args) => this.emit(name, ...args));
 
-    o.rules.forEach((rule, index) => this.rules.push(this.activate(rule, index)));
+    for (const [index, rule] of o.rules.entries()) this.rules.push(this.activate(rule, index));
     this.recoverOrphans();
     try {
       if (o.stream) {
@@ -185,7 +185,10 @@ export class AlertEmail extends EventEmitter {
   private recoverOrphans(): void {
     if (this.journal === undefined) return;
     const { findings, processes, done } = this.journal.orphans();
-    if (findings.length === 0) return done();
+    if (findings.length === 0) {
+      done();
+      return;
+    }
     for (const { rule, ...finding } of findings) (this.rules.find((r) => r.rule.name === rule) ?? this.rules[0])?.queue.add(finding);
     done();
     this.emit('recovered', findings.length, processes);

@@ -35,7 +35,8 @@ export function testUser(): TestUser {
     const id = spawnSync('getent', ['passwd', TEST_USER], { encoding: 'utf8' });
     if (id.status === 0) {
       const [, , uid, gid, , home] = id.stdout.trim().split(':');
-      return (known = { name: TEST_USER, uid: Number(uid), gid: Number(gid), home: home! });
+      known = { name: TEST_USER, uid: Number(uid), gid: Number(gid), home: home! };
+      return known;
     }
     // Exit 9: created meanwhile by another test file; 1 or 10: /etc/passwd or /etc/group locked, try again.
     const made = spawnSync('useradd', ['--create-home', '--shell', '/bin/sh', TEST_USER], { encoding: 'utf8' });

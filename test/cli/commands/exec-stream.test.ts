@@ -248,9 +248,9 @@ test('exec --stream an unreachable broker: a clear error naming the URL, exit 1'
 
 test('exec --stream: wrong flags are errors naming the flag and the fix', async () => {
   const cases: Array<[string[], RegExp]> = [
-    [['--durable', 'd', tmpDir()], /--durable applies to a fleet stream only\n  add --stream URL/],
+    [['--durable', 'd', tmpDir()], /--durable applies to a fleet stream only\n {2}add --stream URL/],
     [['--from-host', 'a*', tmpDir()], /--from-host applies to a fleet stream only/],
-    [['--stream', 'http://127.0.0.1:1/x'], /--stream: 'http:\/\/127\.0\.0\.1:1\/x' cannot be followed\n  follow nats:\/\//],
+    [['--stream', 'http://127.0.0.1:1/x'], /--stream: 'http:\/\/127\.0\.0\.1:1\/x' cannot be followed\n {2}follow nats:\/\//],
     [['--stream', 'nats://127.0.0.1:1/x', 'www'], /'www': with --stream, paths are prefixes of the agents' absolute paths/],
     [['--stream', 'nats://127.0.0.1:1/x', '-r', '/srv'], /-r has no meaning with --stream/],
     [['--stream', 'nats://127.0.0.1:1/x', '--since', 'soonish'], /--since: 'soonish' is neither a date nor a duration/],
