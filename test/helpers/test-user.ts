@@ -3,6 +3,7 @@ import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import { cleanup } from './cleanup.js';
 import { spawnCommand, TSWATCH_BIN } from './spawn-cli.js';
 
 /** The real unprivileged account non-root behaviour is tested as (CI runs as root). */
@@ -50,7 +51,7 @@ export function testUserDir(prefix = 'tswatch-user-'): string {
   const user = testUser();
   const dir = mkdtempSync(join(tmpdir(), prefix));
   chownSync(dir, user.uid, user.gid);
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  cleanup(`removing ${dir}`, () => rmSync(dir, { recursive: true, force: true, maxRetries: 5 }));
   return dir;
 }
 
