@@ -44,7 +44,12 @@ export class Run {
     this.t0 = performance.now();
     this.proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...subject.env } });
     this.pid = this.proc.pid;
-    this.exit = new Promise((resolve) => this.proc.on('close', () => resolve((this.exited = true))));
+    this.exit = new Promise((resolve) =>
+      this.proc.on('close', () => {
+        this.exited = true;
+        resolve(true);
+      }),
+    );
     this.proc.on('error', (e) => (this.stderr += `spawn: ${e.message}\n`));
     let partial = '';
     this.proc.stdout.setEncoding('utf8').on('data', (chunk) => {

@@ -71,12 +71,15 @@ export class StatsTable {
     const cells = rows.map((row) => [String(row.total), ...columns.map((name) => String(row.counts.get(name) ?? 0))]);
     const widths = header.map((title, i) => Math.max(title.length, ...cells.map((line) => line[i]!.length)) + 2);
     const line = (values: string[], last: string): string => values.map((v, i) => v.padEnd(widths[i]!)).join('') + last;
-    return [line(header, 'filename'), ...cells.map((values, i) => line(values, rows[i]!.path))].join('\n') + '\n';
+    return `${[line(header, 'filename'), ...cells.map((values, i) => line(values, rows[i]!.path))].join('\n')}\n`;
   }
 
   private row(wd: number, path: string): Row {
     let row = this.rows.get(wd);
-    if (row === undefined) this.rows.set(wd, (row = { path, counts: new Map(), total: 0 }));
+    if (row === undefined) {
+      row = { path, counts: new Map(), total: 0 };
+      this.rows.set(wd, row);
+    }
     return row;
   }
 }

@@ -15,6 +15,16 @@ export function processIdentity(pid = process.pid): string | undefined {
   }
 }
 
+/** Whether a process `pid` exists (one of another user's too: EPERM says it is there). It may be a later one with a reused pid. */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Whether the process an identity names is still running. */
 export function identityAlive(identity: string): boolean {
   const pid = Number.parseInt(identity, 10);

@@ -33,7 +33,10 @@ export class AtomicSaveCoalescer {
     const path = event.pathname;
     if (event.mask & IN_MOVED_TO && event.src_pathname !== undefined) {
       const from = this.tentative.get(event.src_pathname);
-      if (from !== undefined && from.cookie === event.cookie) return this.saved(event.src_pathname, from, delivery);
+      if (from !== undefined && from.cookie === event.cookie) {
+        this.saved(event.src_pathname, from, delivery);
+        return;
+      }
     }
     const known = this.tentative.get(path);
     if (known !== undefined) {

@@ -51,7 +51,10 @@ export class Settler {
 
   private check(path: string, entry: Held): void {
     const now = signature(path);
-    if (now === entry.signature) return this.release(path, entry);
+    if (now === entry.signature) {
+      this.release(path, entry);
+      return;
+    }
     entry.signature = now;
     entry.timer = setTimeout(() => this.check(path, entry), this.ms);
   }

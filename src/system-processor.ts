@@ -100,7 +100,8 @@ export class SystemProcessor {
       const name = basename(change.path);
       if (change.kind === 'moved') {
         const to = parentOf(change.dest);
-        const cookie = (this.replayCookie = (this.replayCookie + 1) >>> 0);
+        this.replayCookie = (this.replayCookie + 1) >>> 0;
+        const cookie = this.replayCookie;
         if (watch) this.deliver(watch, IN_MOVED_FROM | dirBit(change.isDir), to ? cookie : 0, name, undefined, true);
         if (to) this.deliver(to, IN_MOVED_TO | dirBit(change.isDir), watch ? cookie : 0, basename(change.dest), watch ? change.path : undefined, true);
       } else if (watch) {

@@ -325,7 +325,7 @@ export class WatchManager {
 
   /** Move the watch at `from` and every watch below it to `to`. False when nothing was watched there. */
   rehome(from: string, to: string): boolean {
-    const prefix = from + '/';
+    const prefix = `${from}/`;
     let moved = false;
     for (const watch of this.byWd.values()) {
       if (watch.path !== from && !watch.path.startsWith(prefix)) continue;
@@ -339,7 +339,7 @@ export class WatchManager {
 
   /** Remove the watch at `path` and all below it (the directory left the tree or vanished). */
   dropTree(path: string): void {
-    const prefix = path + '/';
+    const prefix = `${path}/`;
     for (const watch of [...this.byWd.values()]) {
       if (watch.path !== path && !watch.path.startsWith(prefix)) continue;
       this.backend.rmWatch(watch.wd);

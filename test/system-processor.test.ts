@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   ALL_EVENTS,
-  Event,
+  type Event,
   IN_ACCESS,
   IN_ATTRIB,
   IN_CLOSE_NOWRITE,

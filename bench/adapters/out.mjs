@@ -5,7 +5,7 @@ let scheduled = false;
 function flush() {
   scheduled = false;
   if (lines.length === 0) return;
-  process.stdout.write(lines.join('\n') + '\n');
+  process.stdout.write(`${lines.join('\n')}\n`);
   lines.length = 0;
 }
 

@@ -43,7 +43,10 @@ export function moves(within, across) {
         const check = () => {
           for (; i < run.events.length; i++) {
             const e = run.events[i];
-            if (e.kind === 'MOVE') (paired.add(`${e.path}\0${e.to}`), newSide.add(e.to));
+            if (e.kind === 'MOVE') {
+              paired.add(`${e.path}\0${e.to}`);
+              newSide.add(e.to);
+            }
             else if (e.kind === 'MOVED_FROM' || e.kind === 'DELETE') oldSide.add(e.path);
             else if (e.kind === 'MOVED_TO' || e.kind === 'CREATE') newSide.add(e.path);
             else continue;

@@ -13,7 +13,11 @@ async function client(url) {
   switch (u.protocol) {
     case 'file:': {
       const fd = openSync(fileURLToPath(u), 'a');
-      return { send: (lines) => writeSync(fd, `${lines.join('\n')}\n`), close: () => (fsyncSync(fd), closeSync(fd)) };
+      return { send: (lines) => writeSync(fd, `${lines.join('\n')}\n`), close: () => {
+          fsyncSync(fd);
+          closeSync(fd);
+        },
+      };
     }
     case 'http:':
       return {

@@ -26,7 +26,10 @@ async function freePort() {
 const listening = (port) =>
   new Promise((resolve) => {
     const c = createConnection({ port, host: '127.0.0.1' });
-    c.once('connect', () => (c.destroy(), resolve(true)));
+    c.once('connect', () => {
+      c.destroy();
+      resolve(true);
+    });
     c.once('error', () => resolve(false));
   });
 
@@ -52,7 +55,12 @@ async function destination(kind, dir) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${cmd[0]} did not start`);
     await sleep(20);
   }
-  return { url: cmd[2], stop: () => new Promise((r) => (child.once('exit', r), child.kill('SIGTERM'))) };
+  return { url: cmd[2], stop: () =>
+      new Promise((r) => {
+        child.once('exit', r);
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
 export function sinks(kind, n) {

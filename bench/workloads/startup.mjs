@@ -1,7 +1,7 @@
 // startup: launch on an existing tree; ready = a round of probe files, spread over the tree, all seen.
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { fmt, fresh, gen, now, sleep } from './common.mjs';
+import { fmt, fresh, gen, sleep } from './common.mjs';
 import { Run } from '../harness.mjs';
 
 const PROBES = 8; // directories probed per round: root, first, last and evenly spread leaves
@@ -37,7 +37,9 @@ export function startup(dirs, files) {
         };
         const result = run.waitFor(check, { quietMs: 120000, maxMs: 120000 });
         let settled = false;
-        result.then(() => (settled = true));
+        void result.finally(() => {
+          settled = true;
+        });
         while (!settled) {
           const round = targets.map((d) => join(d, `probe-${rounds.length}`));
           for (const p of round) closeSync(openSync(p, 'w'));

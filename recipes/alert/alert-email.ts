@@ -1,35 +1,18 @@
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import {
-  ALL_EVENTS,
-  type Event,
-  IN_CREATE,
-  IN_DELETE,
-  IN_IGNORED,
-  IN_MASK_ADD,
-  IN_Q_OVERFLOW,
-  inotifywaitNames,
-  Notifier,
-  type TswatchError,
-  WatchManager,
-} from '../../src/index.js';
+import { type Event, IN_IGNORED, IN_Q_OVERFLOW, Notifier, type TswatchError, WatchManager } from '../../src/index.js';
+import type { FollowedStream } from '../fleet/follow-stream.js';
 import { denied } from '../permission-denied.js';
-import { type AlertOptions, resolveAlertOptions, type ResolvedAlertOptions, type ResolvedRule } from './alert-options.js';
-import { BaselineStore } from './baseline-store.js';
-import { type Digest, DigestQueue, type Finding } from './digest-queue.js';
-import { FileChecks } from './file-checks.js';
-import { filesUnder } from './files-under.js';
+import { type AlertOptions, type ResolvedAlertOptions, resolveAlertOptions } from './alert-options.js';
+import { AlertRule, type RuleContext } from './alert-rule.js';
+import type { Digest, Finding } from './digest-queue.js';
 import { FindingsJournal } from './findings-journal.js';
 import { KeyedSerial } from './keyed-serial.js';
-import { LogTail } from './log-tail.js';
-import { openMailPipeline, type MailPipeline } from './mail-pipeline.js';
-import { CHECK_EVENTS, RuleMatcher, TAIL_EVENTS } from './rule-matcher.js';
+import { type MailPipeline, openMailPipeline } from './mail-pipeline.js';
 import { smtpTransportConfig } from './smtp-config.js';
 import { type Unreadable, unreadableError } from './unreadable-error.js';
-import type { FollowedStream } from '../fleet/follow-stream.js';
 
 export interface AlertEmailIO {
   /** Where --dry-run prints the mails. Default process.stdout. */
@@ -38,22 +21,8 @@ export interface AlertEmailIO {
   cpuSampleMs?: number;
 }
 
-/** Files looked at when the checks start; past this a directory's files get checked from their first event. */
-const BASELINE_LIMIT = 10_000;
 /** How often the checks' baselines are saved when they changed (a kill loses at most this much: a re-report, never a miss). */
 const BASELINE_SAVE_MS = 5000;
-
-interface ActiveRule {
-  index: number;
-  rule: ResolvedRule;
-  matcher: RuleMatcher;
-  queue: DigestQueue;
-  checks: FileChecks;
-  tails: Map<string, LogTail>;
-  /** Where the checks' baseline is kept across restarts (none on a dry run, with a stream, or without checks). */
-  store: BaselineStore | undefined;
-  savedVersion: number;
-}
 
 /**
  * Mail when watched files change: rule events and monit-style checks, gathered into digests, throttled,
@@ -73,7 +42,7 @@ export class AlertEmail extends EventEmitter {
   private pipeline: MailPipeline | undefined;
   private notifier: Notifier | undefined;
   private input: FollowedStream | undefined;
-  private readonly rules: ActiveRule[] = [];
+  private readonly rules: AlertRule[] = [];
   private readonly serial = new KeyedSerial((err) => this.emit('error', err));
   private readonly sending = new Set<Promise<unknown>>();
   private eventCount = 0;
@@ -113,7 +82,16 @@ export class AlertEmail extends EventEmitter {
     this.pipeline = pipeline;
     for (const name of ['sent', 'retry', 'problem', 'failed', 'error'] as const) pipeline.outbox.on(name, (...args) => this.emit(name, ...args));
 
-    o.rules.forEach((rule, index) => this.rules.push(this.activate(rule, index)));
+    const context: RuleContext = {
+      options: o,
+      journal: this.journal,
+      serial: this.serial,
+      mail: (digest, to, spooled) => this.mail(digest, to, spooled),
+      window: (rule, ms) => this.emit('window', rule, ms),
+      skipUnreadable: (path, err, what) => this.skipUnreadable(path, err, what),
+      error: (err) => this.emit('error', err),
+    };
+    for (const [index, rule] of o.rules.entries()) this.rules.push(new AlertRule(rule, index, context));
     this.recoverOrphans();
     try {
       if (o.stream) {
@@ -130,7 +108,7 @@ export class AlertEmail extends EventEmitter {
   private async watch(): Promise<void> {
     const wm = new WatchManager();
     try {
-      for (const r of this.rules) this.addWatches(r, wm);
+      for (const r of this.rules) r.addWatches(wm);
     } catch (err) {
       wm.close();
       throw err;
@@ -144,17 +122,20 @@ export class AlertEmail extends EventEmitter {
     });
     this.notifier.start();
     await this.notifier.ready();
-    await Promise.all(this.rules.map((r) => this.baseline(r)));
+    await Promise.all(
+      this.rules.map(async (r) => {
+        await r.baseline();
+        this.saveBaselines();
+      }),
+    );
     this.saveTimer = setInterval(() => this.saveBaselines(), BASELINE_SAVE_MS).unref();
   }
 
   /** Save the baselines that changed since they were last saved. */
   private saveBaselines(): void {
     for (const r of this.rules) {
-      if (r.store === undefined || r.checks.version === r.savedVersion) continue;
-      r.savedVersion = r.checks.version;
       try {
-        r.store.save(r.checks.snapshot());
+        r.saveBaseline();
       } catch (err) {
         this.emit('error', err);
       }
@@ -168,11 +149,7 @@ export class AlertEmail extends EventEmitter {
     await this.serial.idle();
     clearInterval(this.saveTimer);
     this.saveBaselines();
-    for (const r of this.rules) {
-      r.queue.flushNow();
-      r.queue.close();
-      for (const tail of r.tails.values()) await tail.close();
-    }
+    for (const r of this.rules) await r.close();
     while (this.sending.size > 0) await Promise.all(this.sending);
     this.journal?.close();
     await this.pipeline?.outbox.close();
@@ -185,7 +162,10 @@ export class AlertEmail extends EventEmitter {
   private recoverOrphans(): void {
     if (this.journal === undefined) return;
     const { findings, processes, done } = this.journal.orphans();
-    if (findings.length === 0) return done();
+    if (findings.length === 0) {
+      done();
+      return;
+    }
     for (const { rule, ...finding } of findings) (this.rules.find((r) => r.rule.name === rule) ?? this.rules[0])?.queue.add(finding);
     done();
     this.emit('recovered', findings.length, processes);
@@ -196,45 +176,6 @@ export class AlertEmail extends EventEmitter {
     return this.serial.idle();
   }
 
-  private activate(rule: ResolvedRule, index: number): ActiveRule {
-    // (With a stream too: an agent on this machine may publish the spool's changes.)
-    const ignored = this.options.dryRun ? [] : [resolve(this.options.spoolDir)];
-    const matcher = new RuleMatcher(rule, ignored, this.options.stream !== undefined);
-    const journal = this.journal;
-    const queue = new DigestQueue(
-      {
-        rule: rule.name,
-        windowMs: this.options.windowMs,
-        maxPerHour: this.options.maxPerHour,
-        remindMs: this.options.remindMs,
-        ...(journal && { journal: (finding: Finding) => journal.append(rule.name, finding) }),
-      },
-      (digest) => this.mail(digest, rule.to, journal?.cut(rule.name)),
-      (windowMs) => this.emit('window', rule.name, windowMs),
-    );
-    const checks = new FileChecks(rule, queue, (path, err) => this.skipUnreadable(path, err, 'checksum'));
-    const keeps = checks.active && !this.options.dryRun && this.options.stream === undefined;
-    const store = keeps ? new BaselineStore(join(this.options.spoolDir, 'baselines'), rule) : undefined;
-    return { index, rule, matcher, queue, checks, tails: new Map(), store, savedVersion: -1 };
-  }
-
-  private addWatches({ rule, matcher, checks }: ActiveRule, wm: WatchManager): void {
-    let mask = rule.mask;
-    if (checks.active) mask |= CHECK_EVENTS;
-    if (rule.match) mask |= TAIL_EVENTS;
-    for (const target of matcher.targets) {
-      // IN_MASK_ADD: rules sharing a directory add up their events instead of replacing each other's.
-      const wds = wm.addWatch(target.watchPath, mask | IN_MASK_ADD, { rec: target.isDir && rule.recursive, autoAdd: target.isDir && rule.recursive, quiet: false });
-      // Directories below that could not be watched (the path itself throws): named, the rest goes on.
-      for (const [path, wd] of Object.entries(wds)) {
-        if (wd >= 0) continue;
-        const err = wm.errors.get(path);
-        if (err === undefined || denied(err)) this.skipUnreadable(path, err, 'directory');
-        else this.emit('error', err);
-      }
-    }
-  }
-
   /** Say once that `path` is not watched, checked or followed (`what`) because tswatch may not read it. */
   private skipUnreadable(path: string, err: unknown, what: Unreadable): void {
     const key = `${what}:${path}`;
@@ -243,62 +184,6 @@ export class AlertEmail extends EventEmitter {
     const error = unreadableError(path, err, what);
     if (this.listenerCount('error') > 0) this.emit('error', error);
     else process.emitWarning(error.describe()); // never silent, never a crash for a program without a listener
-  }
-
-  /** Record what the files look like now, and start following logs at their current end. */
-  private async baseline(r: ActiveRule): Promise<void> {
-    if (!r.checks.active && !r.rule.match) return;
-    const files: string[] = [];
-    for (const target of r.matcher.targets) {
-      if (!target.isDir) files.push(target.path);
-      else files.push(...filesUnder(target.path, r.rule.recursive, (dir, err) => this.skipUnreadable(dir, err, 'directory')).filter((f) => r.matcher.targetFor(f)));
-    }
-    const looked = files.slice(0, BASELINE_LIMIT);
-    // The last run's look at these files: what differs now changed while no alert ran.
-    const saved = r.store?.load();
-    if (saved !== undefined) r.checks.restore(new Map(saved));
-    for (const file of looked) {
-      if (r.checks.active) await this.serial.run(`check:${r.index}:${file}`, () => r.checks.check(file, saved?.has(file)));
-      if (r.rule.match) await this.readTail(r, file, 'start');
-    }
-    if (saved !== undefined) this.reportOffline(r, saved, looked);
-    this.saveBaselines();
-  }
-
-  /** Files created or deleted while no alert ran (the last run's baseline against this one's). */
-  private reportOffline(r: ActiveRule, saved: ReadonlyMap<string, unknown>, looked: readonly string[]): void {
-    const time = Date.now();
-    const now = new Set(looked);
-    for (const path of saved.keys()) {
-      if (now.has(path) || existsSync(path)) continue;
-      r.checks.forget(path);
-      if (r.rule.mask & IN_DELETE) r.queue.add({ time, path, kind: 'event', what: 'deleted while tswatch was not running' });
-    }
-    if (!(r.rule.mask & IN_CREATE)) return;
-    for (const path of looked) if (!saved.has(path)) r.queue.add({ time, path, kind: 'event', what: 'created while tswatch was not running' });
-  }
-
-  /** Follow `file` from its end (`start`) or read what is new (`poke`); a log tswatch may not read is named once. */
-  private readTail(r: ActiveRule, file: string, how: 'start' | 'poke'): Promise<void> {
-    const tail = this.tailFor(r, file);
-    return this.serial.run(`tail:${r.index}:${file}`, () =>
-      tail[how]().catch((err: unknown) => {
-        if (!denied(err)) throw err;
-        this.skipUnreadable(file, err, 'match');
-      }),
-    );
-  }
-
-  private tailFor(r: ActiveRule, file: string): LogTail {
-    let tail = r.tails.get(file);
-    if (tail === undefined) {
-      const match = r.rule.match!;
-      tail = new LogTail(file, (line) => {
-        if (match.test(line)) r.queue.add({ time: Date.now(), path: file, kind: 'match', what: `matched /${match.source}/`, detail: line });
-      });
-      r.tails.set(file, tail);
-    }
-    return tail;
   }
 
   /** An event from the local watch, or from a fleet stream (`event.host` set, `time` when it happened). */
@@ -312,22 +197,7 @@ export class AlertEmail extends EventEmitter {
       for (const r of this.rules) if (event.host === undefined || r.matcher.fromHost(event.host)) r.queue.add({ time, ...where('(all watched paths)'), kind: 'event', what });
       return;
     }
-    const bits = event.mask & ALL_EVENTS;
-    for (const r of this.rules) {
-      if (!r.matcher.matches(event)) continue;
-      const path = event.pathname;
-      if (bits & r.rule.mask) {
-        const finding: Finding = { time, ...where(path), kind: 'event', what: inotifywaitNames(event.mask) };
-        if (event.src_pathname) finding.detail = `from ${event.src_pathname}`;
-        r.queue.add(finding);
-      }
-      if (event.dir) continue;
-      if (r.checks.active && bits & CHECK_EVENTS) void this.serial.run(`check:${r.index}:${path}`, () => r.checks.check(path));
-      if (r.rule.match && bits & TAIL_EVENTS) {
-        // A log first seen now (created later, or past the baseline limit) is read from its start.
-        void this.readTail(r, path, 'poke');
-      }
-    }
+    for (const r of this.rules) if (r.matcher.matches(event)) r.onEvent(event, where(event.pathname), time);
   }
 
   /** `spooled`: the digest's findings may leave the journal (the mail is in the spool). */

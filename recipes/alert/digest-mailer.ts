@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { composeMail } from './compose-mail.js';
 import type { Digest } from './digest-queue.js';
 import { hostReport, type HostReport } from './host-report.js';
-import { MailTemplates, mailView } from './mail-templates.js';
+import { type MailTemplates, mailView } from './mail-templates.js';
 import type { Outbox } from './outbox.js';
 import type { Spool, SpoolEntry } from './spool.js';
 

@@ -98,7 +98,8 @@ export class DigestQueue {
     if (finding.host !== undefined) this.hosts.add(finding.host);
     let group = this.groups.get(finding.path);
     if (group === undefined && this.groups.size < (this.options.maxPaths ?? 1000)) {
-      this.groups.set(finding.path, (group = { path: finding.path, count: 0, findings: [] }));
+      group = { path: finding.path, count: 0, findings: [] };
+      this.groups.set(finding.path, group);
     }
     if (group === undefined) this.otherPaths++;
     else group.count++;

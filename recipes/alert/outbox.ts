@@ -54,7 +54,7 @@ export class Outbox extends EventEmitter {
    */
   kick(replay = false): void {
     if (this.closed) return;
-    if (this.running) {
+    if (this.running !== undefined) {
       this.again = true;
       return;
     }

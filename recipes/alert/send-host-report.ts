@@ -80,11 +80,19 @@ export async function sendHostReport(
   let finish!: () => void;
   const finished = new Promise<void>((done) => (finish = done));
   outbox.on('sent', (entry: SpoolEntry) => waiting.delete(entry.id) && waiting.size === 0 && finish());
-  outbox.on('retry', (entry: SpoolEntry, err: Error) => void (waiting.has(entry.id) && (lastError = err.message)));
+  outbox.on('retry', (entry: SpoolEntry, err: Error) => {
+    if (waiting.has(entry.id)) lastError = err.message;
+  });
   // Said once, for whichever mail met it first (an older spooled one, maybe): it is about the server, not the mail.
-  outbox.on('problem', (p: DeliveryProblem) => void (problem = p));
-  outbox.on('failed', (entry: SpoolEntry, err: Error) => void (waiting.has(entry.id) && ((lastError = err.message), finish())));
-  outbox.on('error', (err: Error) => ((lastError = err.message), finish()));
+  outbox.on('problem', (p: DeliveryProblem) => {
+    problem = p;
+  });
+  const end = (err: Error): void => {
+    lastError = err.message;
+    finish();
+  };
+  outbox.on('failed', (entry: SpoolEntry, err: Error) => waiting.has(entry.id) && end(err));
+  outbox.on('error', end);
   const entries = await mailer.send(undefined, options.to);
   if (entries.length === 0) return { delivered: true, messageId: undefined, lastError: undefined, problem: undefined }; // dry run
   for (const entry of entries) waiting.add(entry.id);

@@ -3,6 +3,7 @@ import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, 
 import { join } from 'node:path';
 import { TswatchError } from '../../src/index.js';
 import { makeDirs } from '../make-dirs.js';
+import { pidAlive } from '../process-identity.js';
 
 /** A rendered mail as it goes over the wire: resent byte for byte, so its Message-ID marks a resend. */
 export interface SpooledMail {
@@ -146,7 +147,7 @@ export class Spool {
       const pid = Number(claim?.[2] ?? /^\.tmp-.*-(\d+)$/.exec(name)?.[1] ?? NaN);
       if (Number.isNaN(pid)) continue;
       const path = join(this.dir, name);
-      let stale = pid === process.pid || !alive(pid);
+      let stale = pid === process.pid || !pidAlive(pid);
       try {
         stale ||= Date.now() - statSync(path).ctimeMs > STALE_CLAIM_MS;
         if (!stale) continue;
@@ -162,11 +163,3 @@ export class Spool {
 /** Longer than the longest SMTP exchange (timeouts are 20 s to connect, 60 s per socket read). */
 const STALE_CLAIM_MS = 15 * 60_000;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -136,7 +136,10 @@ export class AutomationEngine extends EventEmitter {
     const { drained, queued } = await unit.stop(this.drainTimeoutMs, signal);
     // What this watch read back from the journal either ran, or is in `queued`, kept again below (or dropped, counted).
     const settle = (): void => this.settled(unit.name);
-    if (queued.length === 0) return settle(), drained;
+    if (queued.length === 0) {
+      settle();
+      return drained;
+    }
     const say = (line: string): void => this.io.log(`${unit.name ? `[${unit.name}] ` : ''}drain timeout: ${queued.length} queued events ${line}`);
     if (this.onDrainTimeout === 'keep' && this.journal !== undefined) {
       try {
@@ -164,7 +167,10 @@ export class AutomationEngine extends EventEmitter {
   /** Events kept by the last stop for a watch of this name, to run first (on disk until they have run). */
   private kept(name: string): Event[] {
     const taken = this.journal?.take(name);
-    if (taken === undefined || taken.events.length === 0) return taken?.done(), [];
+    if (taken === undefined || taken.events.length === 0) {
+      taken?.done();
+      return [];
+    }
     this.io.log(`${name ? `[${name}] ` : ''}running ${taken.events.length} queued events kept from the last stop`);
     this.journaled.set(name, taken);
     return taken.events;

@@ -74,7 +74,10 @@ export class CommandRunner extends EventEmitter {
 
   submit(invocation: Invocation): void {
     if (this.stopping) return;
-    if (this.current === undefined) return this.spawn(invocation);
+    if (this.current === undefined) {
+      this.spawn(invocation);
+      return;
+    }
     switch (this.onBusy) {
       case 'queue':
         this.queue.push(invocation);

@@ -86,7 +86,11 @@ export function execAction(options: ExecOptions, context: ActionContext): Action
         ? `For the exact bytes, read the paths NUL-separated on stdin instead of ${options.shell ? '"$@"' : '{paths}'}.`
         : '',
   );
-  const carried = (path: string): boolean => argvCarries(path) || (refused.refuse(path, dirname(path)), false);
+  const carried = (path: string): boolean => {
+    if (argvCarries(path)) return true;
+    refused.refuse(path, dirname(path));
+    return false;
+  };
 
   const runBatch = (all: Event[]): void => {
     // stdin carries the exact bytes; only paths that are also arguments must be UTF-8.

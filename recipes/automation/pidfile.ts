@@ -1,13 +1,10 @@
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { TswatchError } from '../../src/index.js';
+import { pidAlive } from '../process-identity.js';
 
 /** True when `pid` is a live process that looks like tswatch (a reused pid running something else is not). */
 function isRunningTswatch(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
+  if (!pidAlive(pid)) return false;
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('tswatch');
   } catch {

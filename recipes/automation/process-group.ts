@@ -68,10 +68,14 @@ export class ProcessGroup {
           cause: err,
           hint: err.code === 'ENOENT' ? 'check the command name and PATH (commands are run directly, not through a shell)' : undefined,
         });
-        resolve((this.status = { code: 127, signal: null }));
+        this.status = { code: 127, signal: null };
+        resolve(this.status);
       });
       // 'close', not 'exit': the output pipes are drained too, so nothing the command wrote is lost.
-      this.child.on('close', (code, signal) => resolve((this.status = { code, signal })));
+      this.child.on('close', (code, signal) => {
+        this.status = { code, signal };
+        resolve(this.status);
+      });
     });
   }
 

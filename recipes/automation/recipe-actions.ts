@@ -43,7 +43,9 @@ export const backupActionFactory: ActionFactory = async (raw, context: ActionCon
   const summary = await job.start();
   context.log(`backup: initial sync of ${job.src} into ${job.dest}: ${summary.copied} copied, ${summary.unchanged} unchanged`, 'info');
   let lastChange: string | undefined;
-  job.on('action', () => void (lastChange = new Date().toISOString()));
+  job.on('action', () => {
+    lastChange = new Date().toISOString();
+  });
   return selfWatching(
     async () => {
       await job.idle();
@@ -93,7 +95,9 @@ export const alertActionFactory: ActionFactory = async (raw, context: ActionCont
   alert.on('problem', ({ message, hint }: { message: string; hint: string }) => context.log(`alert: mail not delivered: ${message}; ${hint}; retrying`));
   alert.on('failed', (entry: { id: string }, err: Error) => context.log(`alert: refused for good (${err.message}); kept in ${alert.options.spoolDir}/failed/${entry.id}.json`));
   let lastSent: string | undefined;
-  alert.on('sent', () => void (lastSent = new Date().toISOString()));
+  alert.on('sent', () => {
+    lastSent = new Date().toISOString();
+  });
   await alert.start();
   return selfWatching(
     () => alert.stop(),

@@ -71,7 +71,10 @@ export class SharedWatch {
   /** The LocalSource of `spec` is done: its watches go unless another spec covers them; the last one closes everything. */
   leave(spec: WatchSpec | undefined): void {
     this.specs = this.specs.filter((s) => s !== spec);
-    if (--this.users > 0) return this.settle();
+    if (--this.users > 0) {
+      this.settle();
+      return;
+    }
     if (this.notifier) this.notifier.stop(); // closes the WatchManager
     else this.wm.close();
     this.fence.close();
@@ -89,7 +92,9 @@ export class SharedWatch {
 
   /** The cut: events queued before the marker are the current route's, those after it `next`'s. Resolves at the marker. */
   handOver(next: Route): Promise<void> {
-    return this.fence.mark(() => void (this.route = next));
+    return this.fence.mark(() => {
+      this.route = next;
+    });
   }
 
   /** Watch the directories below `watch` that `spec` covers and no watch holds yet (a spec newly recursive there). */
@@ -127,7 +132,10 @@ export class SharedWatch {
       if (this.size === 0) route?.listener.gone();
       return;
     }
-    if (event.mask & IN_Q_OVERFLOW) return route?.listener.overflow();
+    if (event.mask & IN_Q_OVERFLOW) {
+      route?.listener.overflow();
+      return;
+    }
     if (route?.spec === undefined || this.fence.covers(event.pathname) || !this.selects(route.spec, event)) return;
     route.listener.event(event);
   }

@@ -85,8 +85,14 @@ export class EventJobs {
       return; // a subdirectory: its parent's IN_DELETE / IN_MOVED_FROM says it all
     }
     if (mask & (IN_MOVED_FROM | IN_DELETE)) this.o.gone(rel);
-    if (mask & IN_MOVED_FROM) return this.moveFrom(rel, event.cookie, event.dir);
-    if (mask & IN_MOVED_TO) return this.moveTo(rel, event);
+    if (mask & IN_MOVED_FROM) {
+      this.moveFrom(rel, event.cookie, event.dir);
+      return;
+    }
+    if (mask & IN_MOVED_TO) {
+      this.moveTo(rel, event);
+      return;
+    }
     if (this.o.isExcluded(rel, event.dir)) return;
     // Never copied, never deleted in DEST: DEST/.tswatch-manifest is tswatch's journal, whatever SRC holds.
     const bad = unmirrorable(rel);

@@ -153,7 +153,7 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
     for (let i = 0; i < todo.length; i += WALK_WIDTH) {
       const chunk = todo.slice(i, i + WALK_WIDTH);
       const dirs = await Promise.all(chunk.map(([path, destDirent]) => entry(path, destDirent)));
-      dirs.forEach((destHas, k) => destHas !== undefined && subdirs.push([chunk[k]![0], destHas]));
+      for (const [k, destHas] of dirs.entries()) if (destHas !== undefined) subdirs.push([chunk[k]![0], destHas]);
     }
     for (const [path, destHas] of subdirs) await visit(path, destHas);
     for (const [name, dirent] of inDest) {

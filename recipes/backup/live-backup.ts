@@ -198,7 +198,7 @@ export class LiveBackup extends EventEmitter {
    * finish (they were asked for before the pause).
    */
   pause(): void {
-    if (this.pausedNow || this.stopping) return;
+    if (this.pausedNow || this.stopping !== undefined) return;
     this.pausedNow = true;
     this.notifier?.stop();
     this.notifier = undefined;
@@ -211,7 +211,7 @@ export class LiveBackup extends EventEmitter {
    * `synced` resolves with its summary.
    */
   async resume(): Promise<{ synced: Promise<SyncSummary> } | undefined> {
-    if (!this.pausedNow || this.stopping) return undefined;
+    if (!this.pausedNow || this.stopping !== undefined) return undefined;
     this.pausedNow = false;
     if (!this.options.dryRun) await this.watch();
     return { synced: this.syncPass(true) };
@@ -468,7 +468,10 @@ export class LiveBackup extends EventEmitter {
 
   /** A job (on `rel`, when known) failed: said with the path, counted; the backup goes on. */
   private fail(err: unknown, rel?: string): void {
-    if (rel !== undefined && denied(err) && (err as NodeJS.ErrnoException).syscall === 'scandir') return this.skipUnreadable(rel, err);
+    if (rel !== undefined && denied(err) && (err as NodeJS.ErrnoException).syscall === 'scandir') {
+      this.skipUnreadable(rel, err);
+      return;
+    }
     const error = backupError(err, rel, this.dest);
     // No room: retried until there is; each path is said (the first few) and counted once per outage.
     const nth = rel !== undefined && isNoRoom(err) ? this.room.add(rel) : -1;

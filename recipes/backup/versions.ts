@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, type Dirent } from 'node:fs';
 import { copyFile, link, lstat, mkdir, readdir, readlink, rename, symlink, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -71,7 +71,7 @@ export class Versions {
   /** Versions of `rel`, oldest first. */
   async list(rel: string): Promise<Version[]> {
     const dir = join(this.root, rel);
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (err) {

@@ -20,7 +20,8 @@ class OutboxMessage implements SinkMessage {
   constructor(readonly json: string) {}
 
   get record(): FleetRecord {
-    return (this.parsed ??= JSON.parse(this.json) as FleetRecord);
+    this.parsed ??= JSON.parse(this.json) as FleetRecord;
+    return this.parsed;
   }
 }
 

@@ -74,9 +74,13 @@ export function moveNoReplace(src: string, dst: string): void {
       linkSync(fsPath(src), fsPath(dst));
     } catch (err) {
       if (errno(err) === 'EEXIST') throw existsError(dst);
-      if (errno(err) === 'EXDEV') return copyThenRemove(src, dst);
+      if (errno(err) === 'EXDEV') {
+        copyThenRemove(src, dst);
+        return;
+      }
       // EPERM (protected_hardlinks, a filesystem without links): rename below
-      return renameOrCopy(src, dst);
+      renameOrCopy(src, dst);
+      return;
     }
     try {
       unlinkSync(fsPath(src));
@@ -151,7 +155,7 @@ function copyTree(src: string, dst: string): void {
 /** The first path below `a` whose type, size, bytes or link target differ in `b`; undefined if none. */
 function firstDifference(a: string, b: string): string | undefined {
   const sa = lstatSync(fsPath(a));
-  let sb;
+  let sb: Stats;
   try {
     sb = lstatSync(fsPath(b));
   } catch {

@@ -1,6 +1,6 @@
 const ESCAPES: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\v': '\\v', '\f': '\\f', '\r': '\\r' };
 // Control characters, and the lone surrogates by which fsDecode keeps a byte that is not UTF-8.
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is looked for
 const CONTROL = /[\x00-\x1f\x7f\udc80-\udcff]/u;
 
 /** The byte a character of CONTROL stands for. */

@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, type Stats, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { fsDecode, fsPath, TswatchError } from '../../src/index.js';
@@ -120,7 +120,7 @@ export function allTrashDirs(env: TrashEnv, uid: number): TrashDir[] {
   }
   const seen = new Set<string>();
   return dirs.filter((dir) => {
-    let st;
+    let st: Stats;
     try {
       st = lstatSync(fsPath(dir.path));
     } catch {

@@ -1,4 +1,4 @@
-import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, type Stats, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fsDecode, fsEncode, fsPath, TswatchError } from '../../src/index.js';
 import { namesIn, realPath, resolveExact } from './exact-names.js';
@@ -103,7 +103,7 @@ export class Trash {
     const original = join(realPath(dirname(absolute)), basename(absolute));
     if (st.dev !== deviceOf(dirname(original))) throw refuse(path, 'it is a mount point (unmount it, or trash what is in it)');
     for (const dir of [this.homeTrash, ...allTrashDirs(this.env, this.uid).map((d) => d.path)]) {
-      if (original === dir || dir.startsWith(original + '/') || original.startsWith(dir + '/')) {
+      if (original === dir || dir.startsWith(`${original}/`) || original.startsWith(`${dir}/`)) {
         throw refuse(path, `it is, or is inside or contains, the trash directory '${dir}'`);
       }
     }
@@ -147,7 +147,9 @@ export class Trash {
         if (item) items.push(item);
       }
       // Readers keep the cache current too (spec 1.0), when the trash is writable.
-      if (stale) sizes.update((entries) => cache.forEach((e, n) => entries.set(n, e)));
+      if (stale) sizes.update((entries) => {
+        for (const [n, e] of cache) entries.set(n, e);
+      });
     }
     return items.sort((a, b) => (a.deletionDate?.getTime() ?? 0) - (b.deletionDate?.getTime() ?? 0) || a.path.localeCompare(b.path));
   }
@@ -258,8 +260,8 @@ export class Trash {
   }
 
   private item(dir: TrashDir, name: string, dirSize?: (name: string) => number): TrashedItem | undefined {
-    let info;
-    let st;
+    let info: ReturnType<typeof parseTrashInfo>;
+    let st: Stats;
     try {
       info = parseTrashInfo(readFileSync(fsPath(infoPath(dir.path, name))));
       st = lstatSync(fsPath(filePath(dir.path, name)));

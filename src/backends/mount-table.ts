@@ -33,7 +33,7 @@ export function inotifyCaveat(fsType: string): string | undefined {
 }
 
 /** mountinfo escapes space, tab, newline and backslash in paths as octal (`\040`). */
-const unescape = (field: string): string => field.replace(/\\([0-7]{3})/g, (_m, oct: string) => String.fromCharCode(parseInt(oct, 8)));
+const unescapeOctal = (field: string): string => field.replace(/\\([0-7]{3})/g, (_m, oct: string) => String.fromCharCode(parseInt(oct, 8)));
 
 /**
  * Parse /proc/self/mountinfo (proc(5)): `id parent maj:min root mountpoint options [optional…] - fstype
@@ -45,7 +45,7 @@ export function parseMountinfo(text: string): Mount[] {
     const fields = line.split(' ');
     const dash = fields.indexOf('-', 6);
     if (dash === -1 || fields.length < dash + 3) continue;
-    mounts.push({ mountPoint: unescape(fields[4]!), fsType: fields[dash + 1]!, source: unescape(fields[dash + 2]!) });
+    mounts.push({ mountPoint: unescapeOctal(fields[4]!), fsType: fields[dash + 1]!, source: unescapeOctal(fields[dash + 2]!) });
   }
   return mounts;
 }
@@ -55,7 +55,7 @@ export function mountOf(path: string, mounts: readonly Mount[]): Mount | undefin
   let best: Mount | undefined;
   for (const mount of mounts) {
     const mp = mount.mountPoint;
-    const inside = path === mp || mp === '/' || path.startsWith(mp + '/');
+    const inside = path === mp || mp === '/' || path.startsWith(`${mp}/`);
     // Later lines are mounted on top of earlier ones at the same point: they win ties.
     if (inside && (best === undefined || mp.length >= best.mountPoint.length)) best = mount;
   }

@@ -75,7 +75,8 @@ let cached: LoadedAddon | undefined;
  */
 export function loadNativeAddon(): LoadedAddon {
   if (process.env.TSWATCH_NO_NATIVE === '1') return { error: 'disabled by TSWATCH_NO_NATIVE=1', hint: 'unset TSWATCH_NO_NATIVE' };
-  return (cached ??= load());
+  cached ??= load();
+  return cached;
 }
 
 function load(): LoadedAddon {

@@ -1,4 +1,4 @@
-import { lstatSync } from 'node:fs';
+import { lstatSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, sep } from 'node:path';
 import type ParcelWatcher from '@parcel/watcher';
@@ -150,7 +150,10 @@ export class ParcelBackend extends EmulatedBackend {
   /** While an outer root and an inner one are both live, only the outer one speaks (no duplicates). */
   private onParcel(sub: Sub, err: Error | null, events: ParcelWatcher.Event[]): void {
     if (!sub.live || [...this.subs.values()].some((o) => o.live && o !== sub && isUnder(sub.root, o.root))) return;
-    if (err) return this.fail(err, sub.root, `watching '${sub.root}'`);
+    if (err) {
+      this.fail(err, sub.root, `watching '${sub.root}'`);
+      return;
+    }
     // Parcel sorts by path. The kernel deletes children before parents and creates parents first.
     const deletes = events.filter((e) => e.type === 'delete').reverse();
     const out: RawEvent[] = [];
@@ -166,7 +169,7 @@ export class ParcelBackend extends EmulatedBackend {
     const selfWd = this.table.wdOf(path);
     const self = selfWd === undefined ? undefined : this.table.get(selfWd);
     const name = basename(path);
-    let st;
+    let st: Stats | undefined;
     try {
       st = type === 'delete' ? undefined : lstatSync(path);
     } catch {

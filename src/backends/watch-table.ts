@@ -1,4 +1,4 @@
-import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { errnoError } from '../errors.js';
 import { ALL_EVENTS, IN_DONT_FOLLOW, IN_IGNORED, IN_MASK_ADD, IN_MASK_CREATE, IN_ONESHOT, IN_ONLYDIR, u32 } from '../masks.js';
@@ -30,7 +30,7 @@ export class WatchTable {
 
   /** Add or update the watch on `path`; throws a TswatchError as inotify_add_watch would fail. */
   add(path: string, mask: number): { wd: number; isNew: boolean } {
-    let st;
+    let st: Stats;
     let key: string;
     try {
       st = mask & IN_DONT_FOLLOW ? lstatSync(path) : statSync(path);

@@ -12,7 +12,7 @@ function action(completion: Completion, what: string): string {
   return completion.list ? `_values -s , ${field(what)} ${completion.words.join(' ')}` : `(${completion.words.join(' ')})`;
 }
 
-const functionName = (name: string, path: readonly string[]) => ['_' + name, ...path].join('__').replace(/[^A-Za-z0-9_]/g, '_');
+const functionName = (name: string, path: readonly string[]) => [`_${name}`, ...path].join('__').replace(/[^A-Za-z0-9_]/g, '_');
 
 function commandFunction(name: string, command: CommandSpec, byPath: ReadonlyMap<string, CommandSpec>): string {
   const specs = command.options.flatMap((option) => {

@@ -15,7 +15,8 @@ export function formatterFor(flags: OutputFlags): (host: string) => EventFormatt
       if (f === undefined) {
         // %H → the host ('%' in it doubled); %%H stays a literal "%H".
         const format = flags.format!.replace(/%%|%H/g, (m) => (m === '%H' ? host.replaceAll('%', '%%') : m));
-        cache.set(host, (f = buildFormatter({ ...flags, format })));
+        f = buildFormatter({ ...flags, format });
+        cache.set(host, f);
       }
       return f;
     };

@@ -41,7 +41,7 @@ function inotifywatchOrder(roots: readonly string[], recursive: boolean, skipDir
       try {
         const dir = opendirSync(path);
         try {
-          for (let entry; (entry = dir.readSync()) !== null; ) {
+          for (let entry = dir.readSync(); entry !== null; entry = dir.readSync()) {
             const child = joinPath(path, entry.name);
             if (entry.isDirectory() && !skipDir(child)) visit(child);
           }

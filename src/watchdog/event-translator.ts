@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { type Dirent, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Event } from '../event.js';
 import {
@@ -103,7 +103,7 @@ export class EventTranslator {
 
   /** watchdog's generate_sub_moved_events: everything inside a moved directory moved too. */
   private subMoved(src: string, dest: string): void {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = readdirSync(dest, { withFileTypes: true });
     } catch {

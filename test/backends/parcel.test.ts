@@ -142,7 +142,7 @@ test('the same inode twice gives the same wd', () => {
   const backend = new ParcelBackend();
   after(() => backend.close());
   const wd = backend.addWatch(join(dir, 'd'), IN_CREATE);
-  assert.equal(backend.addWatch(join(dir, 'd') + '/', IN_DELETE), wd);
+  assert.equal(backend.addWatch(`${join(dir, 'd')}/`, IN_DELETE), wd);
   assert.equal(backend.addWatch(join(dir, 'link'), IN_DELETE), wd);
   assert.notEqual(backend.addWatch(dir, IN_DELETE), wd);
 });

@@ -54,8 +54,8 @@ test('--json: one object per line, hostile names round-trip to the same bytes', 
 
 test('%0 records: hostile names round-trip to the same bytes', async () => {
   const { bytes } = await watch(['-e', 'create', '--format', '%f%0', '--no-newline'], create);
-  const records = [];
-  for (let start = 0, nul; (nul = bytes.indexOf(0, start)) !== -1; start = nul + 1) records.push(bytes.subarray(start, nul));
+  const records: Buffer[] = [];
+  for (let start = 0, nul = bytes.indexOf(0); nul !== -1; start = nul + 1, nul = bytes.indexOf(0, start)) records.push(bytes.subarray(start, nul));
   assert.deepEqual(records, [...HOSTILE, Buffer.from(END)]);
 });
 
@@ -112,7 +112,8 @@ test('--budget counts the watches -r needs (after excludes) and watches nothing'
   assert.equal(await fewer.exited, 0);
   assert.match(fewer.stdout, /^5 watches needed;/);
   const at = spawnTswatch(['-r', '--budget', `@${dir}/a`, dir]);
-  assert.match((await at.exited, at.stdout), /^6 watches needed;/);
+  await at.exited;
+  assert.match(at.stdout, /^6 watches needed;/);
   assert.equal(all.stderr + fewer.stderr, '');
   // --fromfile - reads the list from stdin.
   const piped = spawnCommand('sh', ['-c', `printf '%s\\n@%s\\n' "$2" "$2/a" | "$0" "$1" -r --budget --fromfile -`, process.execPath, TSWATCH_BIN, dir]);
@@ -122,7 +123,7 @@ test('--budget counts the watches -r needs (after excludes) and watches nothing'
 
 test('bad flag values name the flag, the value and what is valid', async () => {
   const cases: Array<[string[], RegExp]> = [
-    [['--exclude', '(?=x)'], /--exclude: '\(\?=x\)' is not a POSIX extended regular expression[^]*POSIX ERE/],
+    [['--exclude', '(?=x)'], /--exclude: '\(\?=x\)' is not a POSIX extended regular expression[\s\S]*POSIX ERE/],
     [['--include', '[[:nope:]]'], /unknown class \[:nope:\]; known: alpha/],
     [['--format', '%T'], /%T is in --format string, but --timefmt was not specified/],
     [['--csv', '--json'], /--csv and --json cannot be combined/],
@@ -166,5 +167,5 @@ test('--budget over the limit: the count on stdout, exit 1 with the sysctl that 
   assert.equal(await run.exited, 1);
   // Root's other processes (other tests) may hold watches: the in-use count is whatever it is.
   assert.match(run.stdout, /^6 watches needed; fs\.inotify\.max_user_watches = 3, \d+ in use by this user, \d+ free\n$/);
-  assert.match(run.stderr, /watching needs 6 watches, only \d of 3 are free[^]*sudo sysctl fs\.inotify\.max_user_watches=524288/);
+  assert.match(run.stderr, /watching needs 6 watches, only \d of 3 are free[\s\S]*sudo sysctl fs\.inotify\.max_user_watches=524288/);
 });

@@ -63,7 +63,7 @@ test('loading errors name the file and what was expected', async () => {
   const dir = tmpDir();
   const cases: Array<[string, string, RegExp]> = [
     ['missing.js', '', /--handler: '\S+missing\.js' does not exist/],
-    ['empty.mjs', 'export const x = 1;', /exports an object without process_IN_\* or on_\* functions \(keys: x\)[^]*expected a module exporting/],
+    ['empty.mjs', 'export const x = 1;', /exports an object without process_IN_\* or on_\* functions \(keys: x\)[\s\S]*expected a module exporting/],
     ['syntax.mjs', 'export default class {', /failed to load: Unexpected/],
     ['class.mjs', 'export default class Helper {}', /exports a class 'Helper' with no process_IN_\* or on_\* methods/],
   ];

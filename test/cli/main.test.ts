@@ -21,7 +21,7 @@ test('-m -r: a stream of events with inotifywait names, new subdirectories inclu
   const dir = tmpDir();
   const run = spawnTswatch(['-m', '-r', '-e', 'create', '-e', 'moved_from,moved_to,close_write', dir]);
   await run.waitStderr('Watches established.');
-  assert.match(run.stderr, /^Setting up watches\.  Beware: since -r was given, this may take a while!\n/);
+  assert.match(run.stderr, /^Setting up watches\. {2}Beware: since -r was given, this may take a while!\n/);
   mkdirSync(join(dir, 'sub'));
   // A file written and closed before tswatch watches sub/ can only be reported as a (synthetic) create:
   // its IN_CLOSE_WRITE happened before any watch could see it. Wait for sub/ to be watched first.

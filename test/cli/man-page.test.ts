@@ -38,7 +38,7 @@ function helpItems(help: string, heading: string): Array<{ term: string; descrip
 /** The part of the rendered page about one command: from its heading to the next top-level heading. */
 function section(text: string, heading: string): string {
   const lines = text.split('\n');
-  const start = lines.findIndex((line) => line === heading);
+  const start = lines.indexOf(heading);
   assert.notEqual(start, -1, `man page has a ${heading} section`);
   const end = lines.findIndex((line, i) => i > start && /^\S/.test(line));
   return lines.slice(start, end === -1 ? undefined : end).join('\n');

@@ -132,7 +132,7 @@ test('bad --sink, --since and a stray --host are errors naming the flag, the val
   assert.match(since.stderr, /--since: 'yesterday-ish' is neither a date nor a duration/);
   const proc = spawnTswatch(['--sink', 'file:///tmp/x.jsonl', '--outbox', '/proc/tswatch-outbox', tmpDir()]);
   assert.equal(await proc.exited, 1);
-  assert.match(proc.stderr, /outbox \/proc\/tswatch-outbox: .*\n  give --outbox a directory you can write to/);
+  assert.match(proc.stderr, /outbox \/proc\/tswatch-outbox: .*\n {2}give --outbox a directory you can write to/);
   const host = spawnTswatch(['--host', 'a', tmpDir()]);
   assert.equal(await host.exited, 1);
   assert.match(host.stderr, /--host needs --sink/);

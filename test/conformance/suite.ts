@@ -127,7 +127,7 @@ export function conformance(label: string, make: () => Backend, known: KnownIssu
     const order = paths.map((p) => w.events.findIndex((e) => e.mask & IN_CREATE && e.pathname === p));
     for (const dir of ['n', 'n/a', 'n/a/b', 'n/a/b/c']) {
       const at = order[paths.indexOf(join(root, dir))]!;
-      for (const [i, p] of paths.entries()) if (p.startsWith(join(root, dir) + '/')) assert.ok(order[i]! > at, `${dir} before ${p}`);
+      for (const [i, p] of paths.entries()) if (p.startsWith(`${join(root, dir)}/`)) assert.ok(order[i]! > at, `${dir} before ${p}`);
     }
   });
 

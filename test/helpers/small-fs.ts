@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chownSync, mkdtempSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after } from 'node:test';
+import { cleanup } from './cleanup.js';
 
 /** Why a small filesystem cannot be mounted here (not root), or undefined: pass to `test(…, { skip })`. */
 export function noSmallFs(): string | undefined {
@@ -18,7 +18,7 @@ export function smallFs(bytes: number, owner?: { uid: number; gid: number }): st
   const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes},mode=0755`, 'tswatch-test', dir], { encoding: 'utf8' });
   if (mounted.status !== 0) throw new Error(`mount tmpfs on ${dir}: ${mounted.stderr.trim()}`);
   if (owner) chownSync(dir, owner.uid, owner.gid);
-  after(() => {
+  cleanup(`unmounting ${dir}`, () => {
     spawnSync('umount', ['-l', dir]);
     rmdirSync(dir);
   });

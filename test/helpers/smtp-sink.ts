@@ -92,7 +92,12 @@ export async function startSmtpSink(
   });
   let closed = false;
   const close = (): Promise<void> =>
-    closed ? Promise.resolve() : new Promise<void>((resolve) => ((closed = true), server.close(() => resolve())));
+    closed
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          closed = true;
+          server.close(() => resolve());
+        });
   after(close);
   return {
     port,

@@ -20,7 +20,12 @@ export function spawnCommand(command: string, args: string[], env: NodeJS.Proces
     stdout += chunk.toString();
   });
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (c) => resolve((code = c))));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (c) => {
+      code = c;
+      resolve(c);
+    }),
+  );
   after(() => {
     if (code === undefined) child.kill('SIGKILL');
   });

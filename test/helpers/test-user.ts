@@ -3,6 +3,7 @@ import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import { cleanup } from './cleanup.js';
 import { spawnCommand, TSWATCH_BIN } from './spawn-cli.js';
 
 /** The real unprivileged account non-root behaviour is tested as (CI runs as root). */
@@ -35,7 +36,8 @@ export function testUser(): TestUser {
     const id = spawnSync('getent', ['passwd', TEST_USER], { encoding: 'utf8' });
     if (id.status === 0) {
       const [, , uid, gid, , home] = id.stdout.trim().split(':');
-      return (known = { name: TEST_USER, uid: Number(uid), gid: Number(gid), home: home! });
+      known = { name: TEST_USER, uid: Number(uid), gid: Number(gid), home: home! };
+      return known;
     }
     // Exit 9: created meanwhile by another test file; 1 or 10: /etc/passwd or /etc/group locked, try again.
     const made = spawnSync('useradd', ['--create-home', '--shell', '/bin/sh', TEST_USER], { encoding: 'utf8' });
@@ -49,7 +51,7 @@ export function testUserDir(prefix = 'tswatch-user-'): string {
   const user = testUser();
   const dir = mkdtempSync(join(tmpdir(), prefix));
   chownSync(dir, user.uid, user.gid);
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  cleanup(`removing ${dir}`, () => rmSync(dir, { recursive: true, force: true, maxRetries: 5 }));
   return dir;
 }
 

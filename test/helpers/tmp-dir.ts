@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after } from 'node:test';
+import { cleanup } from './cleanup.js';
 
 /** A fresh real directory under the OS temp dir, removed when the test file ends. */
 export function tmpDir(prefix = 'tswatch-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  cleanup(`removing ${dir}`, () => rmSync(dir, { recursive: true, force: true, maxRetries: 5 }));
   return dir;
 }

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdirSync, mkdtempSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after } from 'node:test';
+import { cleanup } from './cleanup.js';
 import { Trash } from '../../recipes/trash/index.js';
 import { TSWATCH_BIN } from './spawn-cli.js';
 import { tmpDir } from './tmp-dir.js';
@@ -64,7 +64,7 @@ export function secondFilesystem(): { top: string; dir: string } | { skip: strin
   const mountPoint = mkdtempSync(join(tmpdir(), 'tswatch-tmpfs-'));
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64m,mode=0755', 'tswatch-test', mountPoint], { stdio: 'pipe' });
-    after(() => {
+    cleanup(`unmounting ${mountPoint}`, () => {
       execFileSync('umount', ['-l', mountPoint], { stdio: 'pipe' });
       rmSync(mountPoint, { recursive: true, force: true });
     });
@@ -75,7 +75,7 @@ export function secondFilesystem(): { top: string; dir: string } | { skip: strin
       accessSync('/dev/shm', constants.W_OK);
       if (statSync('/dev/shm').dev !== statSync(tmpdir()).dev) {
         const dir = mkdtempSync('/dev/shm/tswatch-');
-        after(() => {
+        cleanup(`removing ${dir}`, () => {
           rmSync(dir, { recursive: true, force: true });
           // The volume trash the test made, if nothing else is in it.
           const trash = join('/dev/shm', `.Trash-${process.getuid!()}`);

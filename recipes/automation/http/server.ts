@@ -61,7 +61,10 @@ function sendHtml(res: ServerResponse, status: number, nonce: string, html: stri
 }
 
 function refuse(res: ServerResponse, url: URL, refusal: Refusal, nonce: string): void {
-  if (refusal.status === 401 && !url.pathname.startsWith('/api/')) return sendHtml(res, 401, nonce, renderLogin(nonce, false));
+  if (refusal.status === 401 && !url.pathname.startsWith('/api/')) {
+    sendHtml(res, 401, nonce, renderLogin(nonce, false));
+    return;
+  }
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
   if (refusal.status === 401) headers['www-authenticate'] = 'Bearer realm="tswatch"';
   res.writeHead(refusal.status, headers);

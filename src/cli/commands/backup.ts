@@ -26,6 +26,7 @@ function integerFlag(flag: string, min: number, max: number) {
 /** A path as one safe line: bytes that are not UTF-8 as `\xff`, names with newlines or control characters JSON-quoted. */
 function shown(path: string): string {
   const escaped = escapedName(path);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is looked for
   return /[\x00-\x1f\x7f]/.test(escaped) ? JSON.stringify(escaped) : escaped;
 }
 

@@ -57,7 +57,10 @@ test('alert with a wrong SMTP password: the refused login and its fix, said once
 test('alert with a wrong SMTP password and a working --webhook: the webhook\'s success does not bring the hint back', { timeout: 30_000 }, async () => {
   const sink = await startSmtpSink({ users: { alerts: 'right' } });
   let posts = 0;
-  const hook = createServer((req, res) => req.resume().on('end', () => (posts++, res.end('ok'))));
+  const hook = createServer((req, res) => req.resume().on('end', () => {
+      posts++;
+      res.end('ok');
+    }));
   await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
   after(() => hook.close());
   const webhook = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;

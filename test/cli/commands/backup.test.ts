@@ -213,6 +213,7 @@ test('on a terminal the initial sync draws a progress bar in place, then the sum
   const run = spawnCommand('script', ['-qec', command, '/dev/null']);
   assert.equal(await run.exited, 0, run.stderr);
   assert.match(run.stdout, /\rinitial sync \[[#-]{24}\] +\d+% \d+\/21 files/);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the progress line's terminal codes are what is checked
   assert.match(run.stdout, /\r\x1b\[Ktswatch backup: initial sync: copied 20/);
   assertSameTree(src, dest);
 });

@@ -1,52 +1,17 @@
 /** `tswatch exec --stream`: a fleet stream (real nats-server / redis-server on 127.0.0.1) as exec's input. */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { FleetPublisher } from '../../../recipes/fleet/index.js';
-import { Event, IN_CLOSE_WRITE, IN_DELETE } from '../../../src/index.js';
+import { IN_CLOSE_WRITE, IN_DELETE } from '../../../src/index.js';
 import { Broker, freePort } from '../../helpers/brokers.js';
-import { openPublisher } from '../../helpers/fleet.js';
 import { spawnTswatch } from '../../helpers/spawn-cli.js';
+import { closePublishers, publisher, recorder, runs, send, stop } from '../../helpers/stream-publishers.js';
 import { tmpDir } from '../../helpers/tmp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
-/** NUL-terminated records a command appended to `file`, `width` per run. */
-function runs(file: string, width: number): string[][] {
-  if (!existsSync(file)) return [];
-  const text = readFileSync(file, 'utf8');
-  const fields = text === '' ? [] : text.slice(0, -1).split('\0');
-  const out: string[][] = [];
-  for (let i = 0; i + width <= fields.length; i += width) out.push(fields.slice(i, i + width));
-  return out;
-}
-
-/** `sh -c SCRIPT OUT ARGS…`: appends each argument as a NUL-terminated record (never parses them). */
-const recorder = (out: string): string[] => ['sh', '-c', 'printf "%s\\0" "$@" >> "$0"', out];
-
-const publishers: FleetPublisher[] = [];
-/** Close the test's publishers (their outboxes go with the test's temp dirs). */
-async function closePublishers(): Promise<void> {
-  for (const p of publishers.splice(0)) await p.close(0).catch(() => {});
-}
 after(closePublishers); // a test that failed half-way
-
-async function publisher(url: string, host: string): Promise<FleetPublisher> {
-  const p = await openPublisher(url, host);
-  publishers.push(p);
-  return p;
-}
-
-function send(p: FleetPublisher, mask: number, path: string, name: string): void {
-  p.publish(new Event({ wd: 1, mask, path, name }));
-  p.flush();
-}
-
-async function stop(run: ReturnType<typeof spawnTswatch>): Promise<number | null> {
-  run.child.kill('SIGTERM');
-  return run.exited;
-}
 
 const BROKERS = { nats: () => Broker.nats(), redis: () => Broker.redis(), mqtt: () => Broker.mosquitto() };
 const SEPARATOR = { nats: '.', redis: ':', mqtt: '/' };
@@ -248,9 +213,9 @@ test('exec --stream an unreachable broker: a clear error naming the URL, exit 1'
 
 test('exec --stream: wrong flags are errors naming the flag and the fix', async () => {
   const cases: Array<[string[], RegExp]> = [
-    [['--durable', 'd', tmpDir()], /--durable applies to a fleet stream only\n  add --stream URL/],
+    [['--durable', 'd', tmpDir()], /--durable applies to a fleet stream only\n {2}add --stream URL/],
     [['--from-host', 'a*', tmpDir()], /--from-host applies to a fleet stream only/],
-    [['--stream', 'http://127.0.0.1:1/x'], /--stream: 'http:\/\/127\.0\.0\.1:1\/x' cannot be followed\n  follow nats:\/\//],
+    [['--stream', 'http://127.0.0.1:1/x'], /--stream: 'http:\/\/127\.0\.0\.1:1\/x' cannot be followed\n {2}follow nats:\/\//],
     [['--stream', 'nats://127.0.0.1:1/x', 'www'], /'www': with --stream, paths are prefixes of the agents' absolute paths/],
     [['--stream', 'nats://127.0.0.1:1/x', '-r', '/srv'], /-r has no meaning with --stream/],
     [['--stream', 'nats://127.0.0.1:1/x', '--since', 'soonish'], /--since: 'soonish' is neither a date nor a duration/],
@@ -264,52 +229,4 @@ test('exec --stream: wrong flags are errors naming the flag and the fix', async 
   const own = spawnTswatch(['exec', '--stream', `nats://${broker.url}/x`, '--ignore-own', '--', 'true']);
   assert.equal(await own.exited, 1);
   assert.match(own.stderr, /--ignore-own \(ignoreOwn\) needs local paths/);
-});
-
-/** Durable consumers are there (they came with `tail --durable`). */
-
-for (const kind of ['nats', 'redis'] as const) {
-  test(
-    `exec --stream ${kind}:// --durable: a restarted exec runs the command for what was published while it was down`,
-    async () => {
-      const broker = await (kind === 'nats' ? Broker.nats() : Broker.redis());
-      const url = `${kind}://${broker.url}/fleet${kind === 'nats' ? '.' : ':'}durable`;
-      const out = join(tmpDir(), 'out');
-      const args = ['exec', '--stream', url, '--durable', 'deployer', '--', ...recorder(out), '{path}'];
-      const first = spawnTswatch(args);
-      await first.waitStderr('Watches established.');
-      const p = await publisher(url, 'alpha');
-      send(p, IN_CLOSE_WRITE, '/srv', 'one');
-      await waitFor(() => runs(out, 1).length === 1, 'the first event');
-      assert.equal(await stop(first), 0);
-      send(p, IN_CLOSE_WRITE, '/srv', 'two');
-      send(p, IN_CLOSE_WRITE, '/srv', 'three');
-      await waitFor(() => p.status().every((s) => s.pending === 0), 'published');
-      const second = spawnTswatch(args);
-      await second.waitStderr('Watches established.');
-      await waitFor(() => runs(out, 1).length >= 3, `the events published meanwhile: ${second.stderr}`);
-      send(p, IN_CLOSE_WRITE, '/srv', 'four');
-      await waitFor(() => runs(out, 1).length >= 4, 'a new event');
-      assert.deepEqual(runs(out, 1), [['/srv/one'], ['/srv/two'], ['/srv/three'], ['/srv/four']]);
-      assert.equal(await stop(second), 0);
-      await closePublishers();
-    },
-  );
-}
-
-test('restart --stream: the command is restarted by a change on another host', async () => {
-  const broker = await Broker.redis();
-  const url = `redis://${broker.url}/fleet:restart`;
-  const log = join(tmpDir(), 'log');
-  const run = spawnTswatch(['restart', '--stream', url, '/etc/app', '--', 'sh', '-c', `echo started >> '${log}'; exec sleep 1000`]);
-  await run.waitStderr('Watches established.');
-  await waitFor(() => existsSync(log) && readFileSync(log, 'utf8') === 'started\n', 'the first start');
-  const p = await publisher(url, 'cfg1');
-  send(p, IN_CLOSE_WRITE, '/etc/other', 'x.conf'); // not under /etc/app
-  send(p, IN_CLOSE_WRITE, '/etc/app', 'app.conf');
-  await waitFor(() => readFileSync(log, 'utf8') === 'started\nstarted\n', `a restart: ${run.stderr}`);
-  run.child.kill('SIGTERM');
-  await run.exited;
-  assert.equal(readFileSync(log, 'utf8'), 'started\nstarted\n');
-  await closePublishers();
 });

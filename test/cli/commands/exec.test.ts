@@ -108,7 +108,7 @@ test('a failing command is reported with its exit status and watching goes on', 
   const run = spawnTswatch(['exec', dir, '--', 'sh', '-c', 'printf "%s\\0" "$1" >> "$0"; exit 3', out, '{name}']);
   await started(run);
   writeFileSync(join(dir, 'one'), '');
-  await run.waitStderr("'sh' for " + join(dir, 'one') + ' failed: exit status 3');
+  await run.waitStderr(`'sh' for ${join(dir, 'one')} failed: exit status 3`);
   writeFileSync(join(dir, 'two'), '');
   await waitFor(() => records(out).length === 2, 'the second run');
   assert.deepEqual(records(out), ['one', 'two']);

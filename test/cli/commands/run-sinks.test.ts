@@ -14,7 +14,9 @@ import { apiStatus, request, waitForAsync } from '../../helpers/web-daemon.js';
 const lines = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
 const records = (file: string): FleetRecord[] => lines(file).map((line) => JSON.parse(line) as FleetRecord);
 const names = (list: FleetRecord[]): string[] => list.map((r) => r.name);
-const touch = (dir: string, ...files: string[]): void => files.forEach((f) => writeFileSync(join(dir, f), ''));
+const touch = (dir: string, ...files: string[]): void => {
+  for (const f of files) writeFileSync(join(dir, f), '');
+};
 
 /** A command (argv, as YAML flow list) appending its file name as a line to `out`. */
 const append = (out: string): string => `[sh, -c, 'printf "%s\\n" "$1" >> "$0"', '${out}', '{name}']`;
@@ -198,7 +200,7 @@ test('bad sinks entries are errors at FILE:LINE:COL naming the key; tswatch --co
   writeFileSync(s.config, `watches:\n  - paths: [w]\n`);
   const both = spawnTswatch(['--config', s.config, '--sink', 'file:///tmp/x.jsonl']);
   assert.equal(await both.exited, 1);
-  assert.match(both.stderr, /--config: everything comes from '.*', so --sink cannot be given too\n  set 'sinks:' in the config file instead/);
+  assert.match(both.stderr, /--config: everything comes from '.*', so --sink cannot be given too\n {2}set 'sinks:' in the config file instead/);
   const recursive = spawnTswatch(['--config', s.config, '-r']);
   assert.equal(await recursive.exited, 1);
   assert.match(recursive.stderr, /so --recursive cannot be given too/);

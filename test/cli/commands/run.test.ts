@@ -55,7 +55,7 @@ test('a module that exports no handler, and a recipe name nobody registered: cle
   writeFileSync(join(root, 'h.yaml'), 'watches:\n  - paths: [a]\n    handler: empty.mjs\n');
   const bad = spawnTswatch(['run', '--config', join(root, 'h.yaml')]);
   assert.equal(await bad.exited, 1);
-  assert.match(bad.stderr, /handler module '.*empty\.mjs' exports an object without process_IN_\* or on_\* functions \(keys: x\), not a handler\n  expected a module exporting \(default, or as `handler`\) a ProcessEvent subclass/);
+  assert.match(bad.stderr, /handler module '.*empty\.mjs' exports an object without process_IN_\* or on_\* functions \(keys: x\), not a handler\n {2}expected a module exporting \(default, or as `handler`\) a ProcessEvent subclass/);
   writeFileSync(join(root, 'r.yaml'), 'watches:\n  - paths: [a]\n    recipe: nosuch\n');
   const unknown = spawnTswatch(['run', '--config', join(root, 'r.yaml')]);
   assert.equal(await unknown.exited, 1);

@@ -32,7 +32,7 @@ test('trash put, list, restore and empty take name\\xff byte for byte; the decoy
   assert.equal(put.status, 0);
   assert.equal(existsSync(raw), false, 'name\\xff is gone from its place');
   decoyIntact();
-  assert.deepEqual(bytesIn(join(homeTrash, 'files')), [hex('name') + 'ff']);
+  assert.deepEqual(bytesIn(join(homeTrash, 'files')), [`${hex('name')}ff`]);
   assert.equal(readFileSync(rawName(join(homeTrash, 'info'), 'name', 0xff, ...Buffer.from('.trashinfo')), 'utf8').split('\n')[1], `Path=${work}/name%FF`);
 
   const list = tswatchRaw(['trash', 'list'], { env });
@@ -76,7 +76,7 @@ test('trash rm on names that are not UTF-8: removed to the trash (with -f too); 
   const force = tswatchRaw(['trash', 'rm', '-f', rawName(work, 'f', 0xfd), rawName(work, 'missing', 0xfb)], { env });
   assert.deepEqual([force.status, force.stdout.toString(), force.stderr.toString()], [0, '', '']);
   assert.equal(existsSync(rawName(work, 'f', 0xfd)), false, 'rm -f removed f\\xfd');
-  assert.deepEqual(bytesIn(join(homeTrash, 'files')), [hex('f') + 'fd', hex('v') + 'fc'].sort());
+  assert.deepEqual(bytesIn(join(homeTrash, 'files')), [`${hex('f')}fd`, `${hex('v')}fc`].sort());
 
   // Without -f, a missing name: rm's message, its bytes quoted as rm quotes them.
   const missing = rawName(work, 'missing', 0xfb);

@@ -34,7 +34,11 @@ test('put: a missing file is reported, the others are still trashed, exit 1', ()
 test('restore: --version, refusal to overwrite (exit 1, hint), --force, --to; bad --version names the flag', () => {
   const { work, env, options } = trashEnv();
   let clock = Date.now() - 10_000;
-  const trash = new Trash({ ...options, now: () => new Date((clock += 1000)) });
+  const trash = new Trash({ ...options, now: () => {
+      clock += 1000;
+      return new Date(clock);
+    },
+  });
   for (const v of ['old', 'new']) {
     writeFileSync(join(work, 'f'), v);
     trash.put(join(work, 'f'));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createClient } from 'redis';
 import { test } from 'node:test';
 import { AlertEmail, type AlertOptions, type Digest } from '../../../recipes/alert/index.js';
-import { type FleetPublisher } from '../../../recipes/fleet/index.js';
+import type { FleetPublisher } from '../../../recipes/fleet/index.js';
 import { Event, IN_CLOSE_WRITE, IN_CREATE, IN_Q_OVERFLOW } from '../../../src/index.js';
 import { Broker, freePort } from '../../helpers/brokers.js';
 import { openPublisher, publishCreates } from '../../helpers/fleet.js';
@@ -19,7 +19,8 @@ type Hooks = { after: (fn: () => unknown) => void };
 async function agent(t: Hooks, url: string, host: string): Promise<FleetPublisher> {
   let publisher: FleetPublisher | undefined;
   t.after(() => publisher?.close(100));
-  return (publisher = await openPublisher(url, host));
+  publisher = await openPublisher(url, host);
+  return publisher;
 }
 
 /** An AlertEmail on a stream, collecting digests and errors; stopped when the test ends. */

@@ -213,5 +213,5 @@ sinks: [nats://b/y]
     /^23:5: watches\[6\]: no action: give one of exec, restart, handler, recipe \(a 'stream' watch's events are not published again\)/,
   ];
   assert.equal(found.length, expect.length, found.join('\n'));
-  expect.forEach((re, i) => assert.match(found[i]!, re));
+  for (const [i, re] of expect.entries()) assert.match(found[i]!, re);
 });

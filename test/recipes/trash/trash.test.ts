@@ -4,7 +4,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSy
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { encodeTrashPath, Trash } from '../../../recipes/trash/index.js';
-import { TswatchError } from '../../../src/index.js';
+import type { TswatchError } from '../../../src/index.js';
 import { runSync, trashEnv } from '../../helpers/trash-env.js';
 
 const HOSTILE = ['a b', '100%', 'nl\nx', '$(touch pwned)', 'é—日本', "it's;`x`", ' lead', '-dash'];
@@ -100,7 +100,11 @@ test('a name too long for NAME.trashinfo is shortened to fit NAME_MAX', () => {
 test('restore: the newest version by default, --version N counts back, nothing overwritten without force', () => {
   const { work, options } = trashEnv();
   let clock = new Date(2026, 0, 1, 10, 0, 0).getTime();
-  const trash = new Trash({ ...options, now: () => new Date((clock += 60_000)) });
+  const trash = new Trash({ ...options, now: () => {
+      clock += 60_000;
+      return new Date(clock);
+    },
+  });
   for (const content of ['v1', 'v2', 'v3']) {
     writeFileSync(join(work, 'notes'), content);
     trash.put(join(work, 'notes'));
