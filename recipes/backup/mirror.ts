@@ -99,12 +99,14 @@ export class Mirror {
     this.o.forget?.(rel, false);
   }
 
+  // Paths by concatenation: every rel is relative and already normal (built from directory entries or
+  // by path.relative), and join's normalizing was a good share of a big sync's garbage.
   srcPath(rel: string): string {
-    return rel === '' ? this.o.src : join(this.o.src, rel);
+    return rel === '' ? this.o.src : `${this.o.src}/${rel}`;
   }
 
   destPath(rel: string): string {
-    return rel === '' ? this.o.dest : join(this.o.dest, rel);
+    return rel === '' ? this.o.dest : `${this.o.dest}/${rel}`;
   }
 
   /** Make DEST/rel match SRC/rel, this entry only. `force` copies a file even if it looks unchanged. */
