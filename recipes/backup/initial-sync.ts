@@ -5,7 +5,7 @@ import { denied } from '../permission-denied.js';
 import { sameMetadata, sameSizeAndTime } from './mirror.js';
 import { isReservedName } from './manifest.js';
 import { readdirDecodedSync } from './readdir-decoded.js';
-import { type NameProblem, unmirrorable } from './unmirrorable-name.js';
+import { type NameProblem, nameProblem } from './unmirrorable-name.js';
 import { sha256File } from '../sha256-file.js';
 
 export interface PlannedCopy {
@@ -175,9 +175,9 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
       const destDirent = inDest.get(d.name);
       inDest.delete(d.name);
       if (isExcluded(path, d.isDirectory())) continue;
-      const bad = unmirrorable(path);
-      if (bad !== undefined) {
-        plan.badNames.push(bad);
+      const why = nameProblem(d.name, rel === ''); // rel itself was checked when it was planned
+      if (why !== undefined) {
+        plan.badNames.push({ rel: path, why });
         continue;
       }
       plan.seen.push(path);
