@@ -53,7 +53,10 @@ export class EventList {
 
   private entry(path: string): Entry {
     let entry = this.entries.get(path);
-    if (entry === undefined) this.entries.set(path, (entry = { created: false, deleted: false }));
+    if (entry === undefined) {
+      entry = { created: false, deleted: false };
+      this.entries.set(path, entry);
+    }
     return entry;
   }
 }

@@ -57,7 +57,11 @@ export class Subscription {
     // Directories below that could not be watched (unreadable, say) cost only themselves; say which,
     // the way later failures are said, once the caller has its subscription.
     const early = [...wm.errors.values()];
-    if (early.length > 0) setImmediate(() => early.forEach((err) => !this.closed && fn(err, [])));
+    if (early.length > 0) {
+      setImmediate(() => {
+        for (const err of early) if (!this.closed) fn(err, []);
+      });
+    }
     this.notifier.start();
   }
 

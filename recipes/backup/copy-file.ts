@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, closeSync, constants, copyFileSync, fstatSync, openSync, renameSync, type Stats, utimesSync } from 'node:fs';
 import { copyFile, lchown, lutimes, rename, stat, symlink, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 
 /**
  * Every write into DEST goes to a temp name in the target's own directory and is renamed into place, so
@@ -21,7 +21,7 @@ let tempCount = 0;
 
 function tempPathFor(path: string): string {
   tempCount = (tempCount + 1) & 0xffffff;
-  return join(dirname(path), TEMP_PREFIX + TEMP_STEM + tempCount.toString(16).padStart(6, '0'));
+  return `${dirname(path)}/${TEMP_PREFIX}${TEMP_STEM}${tempCount.toString(16).padStart(6, '0')}`;
 }
 
 /** Errors that mean the source went away (or was swapped for a symlink) under us: skip quietly. */

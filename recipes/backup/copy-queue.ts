@@ -99,7 +99,8 @@ export class CopyQueue {
 
   /** Call after making a not-ready job ready (or changing its paths). */
   pump(): void {
-    if (this.closed) return;
+    // Every slot busy: nothing may start (and nothing is idle). A big sync pushes while full, job by job.
+    if (this.closed || this.running.size >= this.concurrency) return;
     const blocked = new Set<string>();
     const within = new Set<string>();
     const block = (paths: readonly string[]): void => {

@@ -1,12 +1,11 @@
-import { type Dirent, lstatSync, type Stats } from 'node:fs';
-import { readlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { type Dirent, lstatSync, readlinkSync, type Stats } from 'node:fs';
+import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import { isTempName, vanished } from './copy-file.js';
 import { denied } from '../permission-denied.js';
 import { sameMetadata, sameSizeAndTime } from './mirror.js';
 import { isReservedName } from './manifest.js';
-import { readdirDecoded } from './readdir-decoded.js';
-import { type NameProblem, unmirrorable } from './unmirrorable-name.js';
+import { readdirDecodedSync } from './readdir-decoded.js';
+import { type NameProblem, nameProblem } from './unmirrorable-name.js';
 import { sha256File } from '../sha256-file.js';
 
 export interface PlannedCopy {
@@ -52,9 +51,9 @@ export interface PlanOptions {
 }
 
 /** The entries of a directory, [] when it vanished; undefined (and noted) when it may not be read. */
-async function direntsOf(path: string, noted?: (err: unknown) => void): Promise<Dirent[] | undefined> {
+function direntsOf(path: string, noted?: (err: unknown) => void): Dirent[] | undefined {
   try {
-    return await readdirDecoded(path);
+    return readdirDecodedSync(path);
   } catch (err) {
     if (vanished(err)) return [];
     if (noted !== undefined && denied(err)) return void noted(err);
@@ -66,9 +65,9 @@ async function direntsOf(path: string, noted?: (err: unknown) => void): Promise<
  * Synchronous, as rsync's walk is: from the inode cache an lstat takes a microsecond or two, a trip
  * through the thread pool ten times that (a no-op re-sync of 10,000 files was mostly those trips).
  */
-async function statOf(path: string, noted?: (err: unknown) => void): Promise<Stats | undefined> {
+function statOf(path: string, noted?: (err: unknown) => void): Stats | undefined {
   try {
-    return lstatSync(path);
+    return lstatSync(path, { throwIfNoEntry: false });
   } catch (err) {
     if (vanished(err)) return undefined;
     if (noted !== undefined && denied(err)) return void noted(err);
@@ -76,28 +75,44 @@ async function statOf(path: string, noted?: (err: unknown) => void): Promise<Sta
   }
 }
 
-/** Entries of one directory looked at at once (their checksums, readlinks: the rest is synchronous). */
-const WALK_WIDTH = 32;
+/** Files hashed at once with --checksum (the rest of the walk is synchronous). */
+const HASH_WIDTH = 32;
 
-/** Walk SRC and DEST side by side; nothing is changed. */
+/** Entries looked at between two turns of the event loop (a live backup's events, a daemon's page). */
+const ENTRIES_PER_TURN = 2048;
+
+/** `root`/`rel` for a rel built from directory entries (no `.`, `..` or empty parts: nothing to normalize). */
+function under(root: string): (rel: string) => string {
+  const prefix = root.endsWith('/') ? root : `${root}/`;
+  return (rel) => (rel === '' ? root : prefix + rel);
+}
+
+/**
+ * Walk SRC and DEST side by side; nothing is changed. Each directory is read and its entries compared
+ * in one synchronous stretch (lstat and compare, nothing read, no promise per file); the event loop
+ * gets a turn every ENTRIES_PER_TURN entries.
+ */
 export async function planSync(options: PlanOptions): Promise<SyncPlan> {
   const plan: SyncPlan = { copies: [], extras: [], stale: [], seen: [], extraEntries: 0, unreadable: [], badNames: [], temps: [], dirs: [], unchanged: 0, bytes: 0 };
-  const { src, dest, isExcluded } = options;
-  const at = (root: string, rel: string): string => (rel === '' ? root : join(root, rel));
-  const child = (rel: string, name: string): string => (rel === '' ? name : join(rel, name));
-
-  const sameContent = async (rel: string, st: Stats, dst: Stats): Promise<boolean> => {
-    if (st.isSymbolicLink()) return dst.isSymbolicLink() && (await readlink(at(src, rel))) === (await readlink(at(dest, rel)));
-    if (!st.isFile() || !dst.isFile()) return false;
-    if (!options.checksum) return sameSizeAndTime(st, dst);
-    return st.size === dst.size && (await sha256File(at(src, rel))) === (await sha256File(at(dest, rel)));
+  const { isExcluded } = options;
+  const srcPath = under(options.src);
+  const destPath = under(options.dest);
+  const child = (rel: string, name: string): string => (rel === '' ? name : `${rel}/${name}`);
+  let sinceTurn = 0;
+  const breathe = async (entries: number): Promise<void> => {
+    sinceTurn += entries;
+    if (sinceTurn < ENTRIES_PER_TURN) return;
+    sinceTurn = 0;
+    await setImmediatePromise();
   };
 
   /** DEST-only subtree: count it, and find temp files in it. */
   const walkExtra = async (rel: string, dirent: Dirent): Promise<void> => {
     plan.extraEntries++;
     if (!dirent.isDirectory()) return;
-    for (const d of (await direntsOf(at(dest, rel))) ?? []) {
+    const dirents = direntsOf(destPath(rel)) ?? [];
+    await breathe(dirents.length);
+    for (const d of dirents) {
       if (isTempName(d.name)) plan.temps.push(child(rel, d.name));
       else await walkExtra(child(rel, d.name), d);
     }
@@ -105,56 +120,76 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
 
   const unreadable = (rel: string) => (err: unknown) => void plan.unreadable.push({ rel, err });
 
-  /** Plan one SRC entry; resolves to whether it is a directory to visit (after its siblings). */
-  const entry = async (path: string, destDirent: Dirent | undefined): Promise<boolean | undefined> => {
-    const st = await statOf(at(src, path), unreadable(path));
-    // Sockets, FIFOs and devices are not backed up (reading a FIFO would block, a device never ends).
-    if (st === undefined || !(st.isFile() || st.isDirectory() || st.isSymbolicLink())) return undefined;
-    const dst = destDirent === undefined ? undefined : await statOf(at(dest, path));
-    if (st.isDirectory()) {
-      plan.dirs.push(path);
-      if (!dst?.isDirectory()) plan.copies.push({ rel: path, kind: 'copy', bytes: 0 });
-      return dst?.isDirectory() ?? false;
-    }
-    if (dst !== undefined && (await sameContent(path, st, dst))) {
-      if (sameMetadata(st, dst) && (st.isSymbolicLink() || Math.abs(st.mtimeMs - dst.mtimeMs) < 1)) plan.unchanged++;
+  /** What the plan says of a SRC entry that is not a directory, once its content is known to be DEST's (or not). */
+  const settle = (path: string, st: Stats, dst: Stats | undefined, same: boolean): void => {
+    if (same) {
+      if (sameMetadata(st, dst!) && (st.isSymbolicLink() || Math.abs(st.mtimeMs - dst!.mtimeMs) < 1)) plan.unchanged++;
       else plan.copies.push({ rel: path, kind: 'attrs', bytes: 0 });
     } else {
       const bytes = st.isFile() ? st.size : 0;
       plan.copies.push({ rel: path, kind: 'copy', bytes, ...(dst === undefined && st.isFile() && { seen: { dev: st.dev, ino: st.ino } }) });
       plan.bytes += bytes;
     }
+  };
+
+  /**
+   * Plan one SRC entry. A directory gives whether DEST has it as one (it is visited after its
+   * siblings); a file whose content --checksum must compare is left to the caller (hashed); else undefined.
+   */
+  const entry = (path: string, destDirent: Dirent | undefined, toHash: Array<[string, Stats, Stats]>): boolean | undefined => {
+    const st = statOf(srcPath(path), unreadable(path));
+    // Sockets, FIFOs and devices are not backed up (reading a FIFO would block, a device never ends).
+    if (st === undefined || !(st.isFile() || st.isDirectory() || st.isSymbolicLink())) return undefined;
+    const dst = destDirent === undefined ? undefined : statOf(destPath(path));
+    if (st.isDirectory()) {
+      plan.dirs.push(path);
+      if (!dst?.isDirectory()) plan.copies.push({ rel: path, kind: 'copy', bytes: 0 });
+      return dst?.isDirectory() ?? false;
+    }
+    if (dst === undefined) {
+      settle(path, st, dst, false);
+    } else if (st.isSymbolicLink()) {
+      settle(path, st, dst, dst.isSymbolicLink() && readlinkSync(srcPath(path)) === readlinkSync(destPath(path)));
+    } else if (!st.isFile() || !dst.isFile()) {
+      settle(path, st, dst, false);
+    } else if (!options.checksum || st.size !== dst.size) {
+      settle(path, st, dst, sameSizeAndTime(st, dst));
+    } else {
+      toHash.push([path, st, dst]);
+    }
     return undefined;
   };
 
-  // A directory's entries are looked at WALK_WIDTH at a time (a walk of one lstat after another is all
-  // round trips), its subdirectories after them, one by one: memory stays bounded, and `copies` and
-  // `dirs` list every directory before anything in it.
+  // A directory's entries are planned first, its subdirectories after them, one by one: memory stays
+  // bounded, and `copies` and `dirs` list every directory before anything in it.
   const visit = async (rel: string, destIsDir: boolean): Promise<void> => {
     // A SRC directory we may not read: skipped, and what DEST holds of it is neither stale nor extra.
-    const [destDirents, srcDirents] = await Promise.all([destIsDir ? direntsOf(at(dest, rel)) : [], direntsOf(at(src, rel), unreadable(rel))]);
+    const srcDirents = direntsOf(srcPath(rel), unreadable(rel));
     if (srcDirents === undefined) return;
-    const inDest = new Map((destDirents ?? []).map((d) => [d.name, d] as const));
-    const todo: Array<[string, Dirent | undefined]> = [];
+    const destDirents = destIsDir ? (direntsOf(destPath(rel)) ?? []) : [];
+    const inDest = new Map(destDirents.map((d) => [d.name, d] as const));
+    const subdirs: Array<[string, boolean]> = [];
+    const toHash: Array<[string, Stats, Stats]> = [];
     for (const d of srcDirents) {
       const path = child(rel, d.name);
       const destDirent = inDest.get(d.name);
       inDest.delete(d.name);
       if (isExcluded(path, d.isDirectory())) continue;
-      const bad = unmirrorable(path);
-      if (bad !== undefined) {
-        plan.badNames.push(bad);
+      const why = nameProblem(d.name, rel === ''); // rel itself was checked when it was planned
+      if (why !== undefined) {
+        plan.badNames.push({ rel: path, why });
         continue;
       }
       plan.seen.push(path);
-      todo.push([path, destDirent]);
+      const destHas = entry(path, destDirent, toHash);
+      if (destHas !== undefined) subdirs.push([path, destHas]);
     }
-    const subdirs: Array<[string, boolean]> = [];
-    for (let i = 0; i < todo.length; i += WALK_WIDTH) {
-      const chunk = todo.slice(i, i + WALK_WIDTH);
-      const dirs = await Promise.all(chunk.map(([path, destDirent]) => entry(path, destDirent)));
-      for (const [k, destHas] of dirs.entries()) if (destHas !== undefined) subdirs.push([chunk[k]![0], destHas]);
+    for (let i = 0; i < toHash.length; i += HASH_WIDTH) {
+      const chunk = toHash.slice(i, i + HASH_WIDTH);
+      const same = await Promise.all(chunk.map(async ([path]) => (await sha256File(srcPath(path))) === (await sha256File(destPath(path)))));
+      for (const [k, [path, st, dst]] of chunk.entries()) settle(path, st, dst, same[k]!);
     }
+    await breathe(srcDirents.length + destDirents.length);
     for (const [path, destHas] of subdirs) await visit(path, destHas);
     for (const [name, dirent] of inDest) {
       const path = child(rel, name);
@@ -170,6 +205,6 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
     }
   };
 
-  await visit('', (await statOf(dest))?.isDirectory() ?? false);
+  await visit('', statOf(options.dest)?.isDirectory() ?? false);
   return plan;
 }

@@ -15,7 +15,7 @@ export function isReservedName(name: string): boolean {
  * went away while tswatch could not see it (killed, stopped): the next start deletes it. One not
  * listed is the user's own and is kept (unless --delete). A path is appended before it is created in
  * DEST, so even `kill -9` cannot leave an unlisted copy behind. One JSON string per line (names may
- * hold newlines); rewritten whole after each initial sync.
+ * hold newlines); rewritten whole after an initial sync that found it out of date.
  */
 export class Manifest {
   private readonly path: string;
@@ -28,6 +28,8 @@ export class Manifest {
   /** Lines in the file at the last load or rewrite, and appended since. */
   private lines = 0;
   private appended = 0;
+  /** The file holds exactly `known`, one line each (no duplicate, no line cut short): a rewrite to it changes nothing. */
+  private exact = false;
 
   constructor(dest: string) {
     this.path = join(dest, MANIFEST_FILE);
@@ -35,21 +37,26 @@ export class Manifest {
 
   /** Read what an earlier run listed. */
   async load(): Promise<void> {
-    let text = '';
+    let text: string | undefined;
     try {
       text = await readFile(this.path, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
+    if (text === undefined) return;
+    let junk = 0;
     for (const line of text.split('\n')) {
+      if (line === '') continue;
       try {
         const rel: unknown = JSON.parse(line);
         if (typeof rel === 'string') this.known.add(rel);
+        else junk++;
         this.lines++;
       } catch {
-        // an empty line, or the last one cut short by a crash
+        junk++; // the last line cut short by a crash
       }
     }
+    this.exact = junk === 0 && this.lines === this.known.size && (text === '' || text.endsWith('\n'));
   }
 
   has(rel: string): boolean {
@@ -71,6 +78,7 @@ export class Manifest {
     }
     this.known.add(rel);
     this.appended++;
+    this.exact = false;
     return Promise.resolve();
   }
 
@@ -101,6 +109,7 @@ export class Manifest {
 
   /** rel (with all below it, for a directory) left DEST. */
   forget(rel: string, isDir: boolean): void {
+    this.exact = false;
     this.known.delete(rel);
     this.recent.delete(rel);
     if (!isDir) return;
@@ -126,6 +135,8 @@ export class Manifest {
   rewrite(rels?: Iterable<string>): Promise<void> {
     try {
       const all = rels === undefined ? new Set(this.known) : new Set([...rels, ...this.recent]);
+      // A re-sync of an unchanged tree: the file already says this (and DEST's top keeps its mtime).
+      if (this.exact && all.size === this.known.size && [...all].every((rel) => this.known.has(rel))) return Promise.resolve();
       const tmp = `${this.path}.tmp`;
       writeFileSync(tmp, [...all].map((rel) => `${JSON.stringify(rel)}\n`).join(''));
       renameSync(tmp, this.path);
@@ -133,6 +144,7 @@ export class Manifest {
       this.known = all;
       this.lines = all.size;
       this.appended = 0;
+      this.exact = true;
       return Promise.resolve();
     } catch (err) {
       return Promise.reject(err as Error);

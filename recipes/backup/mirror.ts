@@ -58,7 +58,7 @@ export async function lstatOrUndefined(path: string): Promise<Stats | undefined>
 
 function lstatSyncOrUndefined(path: string): Stats | undefined {
   try {
-    return lstatSync(path);
+    return lstatSync(path, { throwIfNoEntry: false });
   } catch (err) {
     if (vanished(err)) return undefined;
     throw err;
@@ -71,7 +71,12 @@ export function sameSizeAndTime(a: Stats, b: Stats): boolean {
 }
 
 export function sameMetadata(a: Stats, b: Stats): boolean {
-  return (a.mode & 0o7777) === (b.mode & 0o7777) && (!IS_ROOT || (a.uid === b.uid && a.gid === b.gid));
+  return (a.mode & 0o7777) === (b.mode & 0o7777) && sameOwner(a, b);
+}
+
+/** Owners are mirrored only by root (a normal user cannot give files away). */
+function sameOwner(a: Stats, b: Stats): boolean {
+  return !IS_ROOT || (a.uid === b.uid && a.gid === b.gid);
 }
 
 /** The operations that keep DEST a mirror of SRC, each on one relative path; every write is atomic. */
@@ -94,12 +99,14 @@ export class Mirror {
     this.o.forget?.(rel, false);
   }
 
+  // Paths by concatenation: every rel is relative and already normal (built from directory entries or
+  // by path.relative), and join's normalizing was a good share of a big sync's garbage.
   srcPath(rel: string): string {
-    return rel === '' ? this.o.src : join(this.o.src, rel);
+    return rel === '' ? this.o.src : `${this.o.src}/${rel}`;
   }
 
   destPath(rel: string): string {
-    return rel === '' ? this.o.dest : join(this.o.dest, rel);
+    return rel === '' ? this.o.dest : `${this.o.dest}/${rel}`;
   }
 
   /** Make DEST/rel match SRC/rel, this entry only. `force` copies a file even if it looks unchanged. */
@@ -233,11 +240,21 @@ export class Mirror {
     return true;
   }
 
-  /** Mode, owner and mtime of every directory, deepest first (entries written into them moved their mtime). */
+  /**
+   * Mode, owner and mtime of every directory, deepest first (entries written into them moved their
+   * mtime). The lstats are synchronous and a directory that already matches is left alone: after a
+   * no-op sync that is every one of them, and three metadata calls each through the thread pool were
+   * a good part of its time.
+   */
   async directoryTimes(rels: readonly string[]): Promise<void> {
-    for (const rel of [...rels].reverse()) {
-      const st = await lstatOrUndefined(this.srcPath(rel));
-      if (st?.isDirectory() && (await lstatOrUndefined(this.destPath(rel)))?.isDirectory()) await this.applyMetadata(rel, st);
+    for (let i = rels.length - 1; i >= 0; i--) {
+      const rel = rels[i]!;
+      const st = lstatSyncOrUndefined(this.srcPath(rel));
+      if (!st?.isDirectory()) continue;
+      const dst = lstatSyncOrUndefined(this.destPath(rel));
+      if (!dst?.isDirectory()) continue;
+      if (dst.mode === this.modeFor(rel, st) && sameOwner(st, dst) && Math.abs(st.mtimeMs - dst.mtimeMs) < 1) continue;
+      await this.applyMetadata(rel, st);
     }
   }
 
@@ -366,9 +383,13 @@ export class Mirror {
       await lutimes(dest, st.atimeMs / 1000, st.mtimeMs / 1000);
       return;
     }
-    // DEST's top keeps its owner's write and search bits: tswatch writes its manifest and versions there.
-    await chmod(dest, (st.mode | (rel === '' && !IS_ROOT ? 0o300 : 0)) & 0o7777);
+    await chmod(dest, this.modeFor(rel, st) & 0o7777);
     await utimes(dest, st.atimeMs / 1000, st.mtimeMs / 1000);
+  }
+
+  /** The mode DEST/rel gets for SRC's `st`: DEST's top keeps its owner's write and search bits (tswatch writes its manifest and versions there). */
+  private modeFor(rel: string, st: Stats): number {
+    return rel === '' && !IS_ROOT ? st.mode | 0o300 : st.mode;
   }
 }
 

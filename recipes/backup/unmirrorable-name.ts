@@ -17,11 +17,15 @@ export function unmirrorable(rel: string): { rel: string; why: NameProblem } | u
   if (rel === '') return undefined;
   const parts = rel.split('/');
   for (let i = 0; i < parts.length; i++) {
-    const name = parts[i]!;
-    const why: NameProblem | undefined = (i === 0 && isReservedName(name)) || isTempName(name) ? 'tswatch' : NOT_UTF8.test(name) ? 'bytes' : undefined;
+    const why = nameProblem(parts[i]!, i === 0);
     if (why !== undefined) return { rel: parts.slice(0, i + 1).join('/'), why };
   }
   return undefined;
+}
+
+/** Why one name cannot be mirrored (`top`: it is directly in SRC), for a walk that checked its parents already. */
+export function nameProblem(name: string, top: boolean): NameProblem | undefined {
+  return (top && isReservedName(name)) || isTempName(name) ? 'tswatch' : NOT_UTF8.test(name) ? 'bytes' : undefined;
 }
 
 /** The line that names such a path: it is not backed up, and what to do about it. */
