@@ -1,0 +1,510 @@
+// tswatch's fanotify reader: one fanotify fd with filesystem marks and a reader thread. A filesystem mark
+// sees the whole filesystem, so the reader keeps the set of watched objects (by file handle) and drops
+// everything else here, before it costs JavaScript anything. What passes is written out as inotify-like
+// records (wd, mask, cookie, name) plus who did it; wd bookkeeping and recursion stay in TypeScript
+// (src/backends/fanotify.ts).
+#include "fanotify.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/fanotify.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "errno-error.h"
+
+#ifndef FAN_REPORT_DFID_NAME_TARGET  // glibc headers older than the kernel (>= 5.17)
+#define FAN_REPORT_TARGET_FID 0x00001000
+#define FAN_REPORT_DFID_NAME_TARGET (FAN_REPORT_DFID_NAME | FAN_REPORT_FID | FAN_REPORT_TARGET_FID)
+#endif
+#ifndef FAN_RENAME
+#define FAN_RENAME 0x10000000
+#define FAN_EVENT_INFO_TYPE_OLD_DFID_NAME 10
+#define FAN_EVENT_INFO_TYPE_NEW_DFID_NAME 12
+#endif
+
+namespace tswatch {
+namespace {
+
+constexpr size_t kReadBufferSize = 256 * 1024;
+constexpr std::chrono::microseconds kBurstWait{500};
+// inotify's values, which the kernel also uses for fanotify's bits.
+constexpr uint32_t kAccess = 0x1, kModify = 0x2, kAttrib = 0x4, kCloseWrite = 0x8, kCloseNowrite = 0x10, kOpen = 0x20,
+                   kMovedFrom = 0x40, kMovedTo = 0x80, kCreate = 0x100, kDelete = 0x200, kDeleteSelf = 0x400,
+                   kMoveSelf = 0x800, kOverflow = 0x4000, kIsDir = 0x40000000;
+// Events on an object that inotify also reports on its parent directory's watch, by name.
+constexpr uint32_t kChildBits = kAccess | kModify | kAttrib | kCloseWrite | kCloseNowrite | kOpen;
+// The order a merged fanotify event (the kernel ORs repeats still queued) is split back into.
+constexpr uint32_t kOrder[] = {kCreate, kOpen, kAccess, kModify, kAttrib, kCloseWrite, kCloseNowrite, kDelete, kMoveSelf, kDeleteSelf};
+
+// Written for JavaScript, host byte order: wd, mask, cookie, pid, uid (-1: unknown), then the lengths of
+// name, exe and comm, then their bytes. The pid's details are read from /proc when the event is read.
+struct __attribute__((packed)) RecordHeader {
+  int32_t wd;
+  uint32_t mask;
+  uint32_t cookie;
+  int32_t pid;
+  int32_t uid;
+  uint16_t name_len;
+  uint16_t exe_len;
+  uint8_t comm_len;
+  uint8_t pad[3];
+};
+static_assert(sizeof(RecordHeader) == 28, "record layout is shared with src/backends/fanotify-records.ts");
+
+struct Watch {
+  int32_t wd;
+  uint32_t mask;       // inotify bits this watch wants
+  bool is_dir;
+  std::string parent;  // the parent directory's key, to report a directory's own events there by name
+  std::string name;
+};
+
+// A watched object's identity: fsid, handle type and handle bytes, as the events carry them.
+std::string KeyOf(const __kernel_fsid_t& fsid, const file_handle* fh) {
+  std::string key(reinterpret_cast<const char*>(&fsid), sizeof fsid);
+  key.append(reinterpret_cast<const char*>(&fh->handle_type), sizeof fh->handle_type);
+  key.append(reinterpret_cast<const char*>(fh->f_handle), fh->handle_bytes);
+  return key;
+}
+
+struct Writer {
+  int32_t pid;
+  int32_t uid = -1;
+  std::string comm, exe;
+};
+
+// Best effort, at the time the event is read: a process already gone leaves its pid only.
+Writer ReadWriter(int32_t pid) {
+  Writer w{pid};
+  if (pid <= 0) return w;
+  std::string dir = "/proc/" + std::to_string(pid);
+  struct stat st;
+  if (stat(dir.c_str(), &st) != 0) return w;
+  w.uid = static_cast<int32_t>(st.st_uid);
+  char buf[PATH_MAX];
+  int fd = open((dir + "/comm").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    ssize_t n = read(fd, buf, 64);
+    close(fd);
+    if (n > 0) w.comm.assign(buf, buf[n - 1] == '\n' ? n - 1 : n);
+  }
+  ssize_t n = readlink((dir + "/exe").c_str(), buf, sizeof buf);
+  if (n > 0) w.exe.assign(buf, n);
+  return w;
+}
+
+class Fanotify;
+void CallJs(Napi::Env env, Napi::Function callback, Fanotify* self, std::nullptr_t*);
+using Tsfn = Napi::TypedThreadSafeFunction<Fanotify, std::nullptr_t, CallJs>;
+
+class Fanotify : public Napi::ObjectWrap<Fanotify> {
+ public:
+  static Napi::Function Init(Napi::Env env) {
+    return DefineClass(env, "Fanotify",
+                       {InstanceMethod<&Fanotify::Handle>("handle"), InstanceMethod<&Fanotify::Mark>("mark"),
+                        InstanceMethod<&Fanotify::SetWatch>("setWatch"), InstanceMethod<&Fanotify::ClearWatch>("clearWatch"),
+                        InstanceMethod<&Fanotify::Start>("start"), InstanceMethod<&Fanotify::Pause>("pause"),
+                        InstanceMethod<&Fanotify::Resume>("resume"), InstanceMethod<&Fanotify::Close>("close")});
+  }
+
+  explicit Fanotify(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Fanotify>(info), env_(info.Env()) {
+    fd_ = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME_TARGET, O_RDONLY | O_LARGEFILE);
+    if (fd_ < 0) throw ErrnoError(env_, errno, "fanotify_init");
+    wake_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (wake_ < 0) {
+      int err = errno;
+      ::close(fd_);
+      fd_ = -1;
+      throw ErrnoError(env_, err, "eventfd");
+    }
+  }
+
+  ~Fanotify() override { Shutdown(); }
+
+ private:
+  // handle(path, follow) → the object's key (a Buffer), as events will name it.
+  Napi::Value Handle(const Napi::CallbackInfo& info) {
+    if (!info[0].IsString()) throw Napi::TypeError::New(env_, "handle(path: string, follow: boolean)");
+    std::string path = info[0].As<Napi::String>().Utf8Value();
+    bool follow = info[1].ToBoolean();
+    std::vector<char> storage(sizeof(file_handle) + MAX_HANDLE_SZ);
+    auto* fh = reinterpret_cast<file_handle*>(storage.data());
+    fh->handle_bytes = MAX_HANDLE_SZ;
+    int mount_id;
+    if (name_to_handle_at(AT_FDCWD, path.c_str(), fh, &mount_id, follow ? AT_SYMLINK_FOLLOW : 0) != 0) {
+      throw ErrnoError(env_, errno, "name_to_handle_at", &path);
+    }
+    struct statfs sfs;
+    // statfs follows a final symlink; for a symlink itself the directory holding it is on the same fs.
+    std::string at = follow ? path : path.substr(0, path.find_last_of('/') + 1);
+    if (statfs(at.empty() ? "." : at.c_str(), &sfs) != 0) throw ErrnoError(env_, errno, "statfs", &path);
+    __kernel_fsid_t fsid;
+    std::memcpy(&fsid, &sfs.f_fsid, sizeof fsid);
+    std::string key = KeyOf(fsid, fh);
+    return Napi::Buffer<char>::Copy(env_, key.data(), key.size());
+  }
+
+  // mark(path, mask): a filesystem mark on path's filesystem for these inotify bits (added to what it had).
+  void Mark(const Napi::CallbackInfo& info) {
+    if (!info[0].IsString() || !info[1].IsNumber()) throw Napi::TypeError::New(env_, "mark(path: string, mask: number)");
+    std::string path = info[0].As<Napi::String>().Utf8Value();
+    uint32_t mask = info[1].As<Napi::Number>().Uint32Value();
+    uint64_t fan = FAN_ONDIR | (mask & (kChildBits | kCreate | kDelete | kDeleteSelf | kMoveSelf));
+    if (mask & (kMovedFrom | kMovedTo)) fan |= FAN_RENAME;
+    if (closed_) throw ErrnoError(env_, EBADF, "fanotify_mark", &path);
+    if (fanotify_mark(fd_, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, fan, AT_FDCWD, path.c_str()) != 0) {
+      throw ErrnoError(env_, errno, "fanotify_mark", &path);
+    }
+  }
+
+  // setWatch(key, wd, mask, isDir, parentKey, name): report events on this object to wd.
+  void SetWatch(const Napi::CallbackInfo& info) {
+    if (!info[0].IsBuffer() || !info[1].IsNumber() || !info[2].IsNumber()) {
+      throw Napi::TypeError::New(env_, "setWatch(key, wd, mask, isDir, parentKey, name)");
+    }
+    Watch w{info[1].As<Napi::Number>().Int32Value(), info[2].As<Napi::Number>().Uint32Value(), info[3].ToBoolean(), "", ""};
+    if (info[4].IsBuffer()) w.parent = BufferString(info[4]);
+    if (info[5].IsString()) w.name = info[5].As<Napi::String>().Utf8Value();
+    std::lock_guard<std::mutex> lock(watches_mu_);
+    watches_[BufferString(info[0])] = std::move(w);
+  }
+
+  void ClearWatch(const Napi::CallbackInfo& info) {
+    if (!info[0].IsBuffer()) throw Napi::TypeError::New(env_, "clearWatch(key)");
+    std::lock_guard<std::mutex> lock(watches_mu_);
+    watches_.erase(BufferString(info[0]));
+  }
+
+  static std::string BufferString(const Napi::Value& v) {
+    auto b = v.As<Napi::Buffer<char>>();
+    return std::string(b.Data(), b.Length());
+  }
+
+  void Start(const Napi::CallbackInfo& info) {
+    if (closed_ || started_) throw Napi::Error::New(env_, "Fanotify.start() after close() or twice");
+    if (!info[0].IsFunction()) throw Napi::TypeError::New(env_, "start(callback, options)");
+    Napi::Object opts = info[1].IsObject() ? info[1].As<Napi::Object>() : Napi::Object::New(env_);
+    Napi::Value mp = opts.Get("maxPending");
+    if (mp.IsNumber()) max_pending_ = std::max<int64_t>(1, mp.As<Napi::Number>().Int64Value());
+    tsfn_ = Tsfn::New(env_, info[0].As<Napi::Function>(), "tswatch-fanotify", 0, 1, this);
+    Ref();
+    napi_add_env_cleanup_hook(env_, &Fanotify::OnEnvCleanup, this);
+    started_ = true;
+    thread_ = std::thread(&Fanotify::Run, this);
+  }
+
+  void Pause(const Napi::CallbackInfo&) {
+    std::lock_guard<std::mutex> lock(mu_);
+    paused_ = true;
+    Wake();
+  }
+
+  void Resume(const Napi::CallbackInfo&) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      paused_ = false;
+    }
+    cv_.notify_all();
+  }
+
+  void Close(const Napi::CallbackInfo&) {
+    if (closed_) return;
+    bool was_started = started_;
+    Shutdown();
+    if (was_started) {
+      napi_remove_env_cleanup_hook(env_, &Fanotify::OnEnvCleanup, this);
+      Unref();
+    }
+  }
+
+  static void OnEnvCleanup(void* self) { static_cast<Fanotify*>(self)->Shutdown(); }
+
+  void Shutdown() {
+    if (closed_) return;
+    closed_ = true;
+    if (started_) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        stop_ = true;
+      }
+      cv_.notify_all();
+      Wake();
+      tsfn_.Abort();  // see Inotify::Shutdown: Release could deadlock against a blocked reader
+      thread_.join();
+    }
+    ::close(wake_);
+    ::close(fd_);
+    wake_ = fd_ = -1;
+  }
+
+  void Wake() {
+    uint64_t one = 1;
+    ssize_t r = write(wake_, &one, sizeof one);
+    (void)r;
+  }
+
+  void DrainWake() {
+    uint64_t n;
+    ssize_t r = read(wake_, &n, sizeof n);
+    (void)r;
+  }
+
+  bool Stopping() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return stop_;
+  }
+
+  bool HasRoom() const { return pending_.empty() || pending_.size() + kReadBufferSize <= max_pending_; }
+
+  void Run() {
+    std::vector<char> buf(kReadBufferSize);
+    std::vector<char> out;
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [this] { return stop_ || (!paused_ && HasRoom()); });
+        if (stop_) return;
+      }
+      pollfd fds[2] = {{fd_, POLLIN, 0}, {wake_, POLLIN, 0}};
+      if (poll(fds, 2, -1) < 0) {
+        if (errno == EINTR) continue;
+        return Fail(errno);
+      }
+      if (fds[1].revents & POLLIN) DrainWake();
+      if (!(fds[0].revents & POLLIN)) continue;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (stop_ || paused_) continue;
+      }
+      ssize_t n = read(fd_, buf.data(), buf.size());
+      if (n < 0) {
+        if (errno == EAGAIN || errno == EINTR) continue;
+        return Fail(errno);
+      }
+      out.clear();
+      writers_.clear();
+      Translate(buf.data(), n, out);
+      bool schedule = false;
+      if (!out.empty()) {
+        std::lock_guard<std::mutex> lock(mu_);
+        pending_.insert(pending_.end(), out.begin(), out.end());
+        schedule = !scheduled_;
+        if (schedule) scheduled_ = true;
+      }
+      if (schedule && tsfn_.BlockingCall() != napi_ok) return;
+      // As the inotify reader: in a burst, let records gather between reads.
+      auto now = std::chrono::steady_clock::now();
+      bool burst = now - last_read_ < kBurstWait && static_cast<size_t>(n) < kReadBufferSize / 2;
+      last_read_ = now;
+      if (burst && !Stopping()) {
+        pollfd p = {wake_, POLLIN, 0};
+        timespec ts = {0, static_cast<long>(std::chrono::nanoseconds(kBurstWait).count())};
+        if (ppoll(&p, 1, &ts, nullptr) > 0) DrainWake();
+      }
+    }
+  }
+
+  // The fanotify records of one read() → records for the watched objects only.
+  void Translate(const char* data, ssize_t n, std::vector<char>& out) {
+    std::lock_guard<std::mutex> lock(watches_mu_);
+    auto* md = reinterpret_cast<const fanotify_event_metadata*>(data);
+    for (; FAN_EVENT_OK(md, n); md = FAN_EVENT_NEXT(md, n)) {
+      if (md->vers != FANOTIFY_METADATA_VERSION) continue;
+      if (md->fd >= 0) ::close(md->fd);  // not asked for with FID reporting, but never leak one
+      uint32_t mask = static_cast<uint32_t>(md->mask);
+      if (mask & FAN_Q_OVERFLOW) {
+        Emit(out, -1, kOverflow, 0, 0, nullptr, 0);
+        continue;
+      }
+      const Watch* dir = nullptr;     // the directory holding the name (DFID_NAME)
+      const Watch* self = nullptr;    // the object itself (FID, or a directory's DFID with ".")
+      const Watch* from = nullptr;    // FAN_RENAME's old and new directories
+      const Watch* to = nullptr;
+      std::string name, from_name, to_name, to_key, self_key;
+      const char* p = reinterpret_cast<const char*>(md + 1);
+      const char* end = reinterpret_cast<const char*>(md) + md->event_len;
+      while (p + sizeof(fanotify_event_info_header) <= end) {
+        auto* hdr = reinterpret_cast<const fanotify_event_info_header*>(p);
+        if (hdr->len == 0 || p + hdr->len > end) break;
+        auto* fid = reinterpret_cast<const fanotify_event_info_fid*>(p);
+        auto* fh = reinterpret_cast<const file_handle*>(fid->handle);
+        const char* fname = reinterpret_cast<const char*>(fh->f_handle) + fh->handle_bytes;
+        std::string key = KeyOf(fid->fsid, fh);
+        std::string nm = fname < p + hdr->len ? std::string(fname, strnlen(fname, p + hdr->len - fname)) : std::string();
+        const Watch* w = Find(key);
+        switch (hdr->info_type) {
+          case FAN_EVENT_INFO_TYPE_FID:
+            self = w;
+            self_key = key;
+            break;
+          case FAN_EVENT_INFO_TYPE_DFID_NAME:
+          case FAN_EVENT_INFO_TYPE_DFID:
+            if (nm.empty() || nm == ".") {
+              self = w;
+              self_key = key;
+            } else {
+              dir = w;
+              name = nm;
+            }
+            break;
+          case FAN_EVENT_INFO_TYPE_OLD_DFID_NAME:
+            from = w;
+            from_name = nm;
+            break;
+          case FAN_EVENT_INFO_TYPE_NEW_DFID_NAME:
+            to = w;
+            to_name = nm;
+            to_key = key;
+            break;
+        }
+        p += hdr->len;
+      }
+      uint32_t isdir = mask & FAN_ONDIR ? kIsDir : 0;
+      if (mask & FAN_RENAME) {
+        uint32_t cookie = ++cookie_;
+        const Writer* wr = nullptr;
+        if (from && (from->mask & kMovedFrom)) Emit(out, from->wd, kMovedFrom | isdir, cookie, md->pid, from_name.c_str(), from_name.size(), &wr);
+        if (to && (to->mask & kMovedTo)) Emit(out, to->wd, kMovedTo | isdir, cookie, md->pid, to_name.c_str(), to_name.size(), &wr);
+        // A watched directory moved: its own events are now reported to its new parent, by its new name.
+        if (self && self->is_dir) {
+          auto it = watches_.find(self_key);
+          if (it != watches_.end()) {
+            it->second.parent = to ? to_key : std::string();
+            it->second.name = to_name;
+          }
+        }
+        mask &= ~FAN_RENAME;
+      }
+      // A directory's own events name no parent: inotify reports them there too, so report them to the
+      // parent we know it by.
+      if (!dir && self && self->is_dir && !self->parent.empty()) {
+        dir = Find(self->parent);
+        name = self->name;
+        if (!dir) name.clear();
+      }
+      const Writer* wr = nullptr;
+      for (uint32_t bit : kOrder) {
+        if (!(mask & bit)) continue;
+        bool child_bit = bit & kChildBits;
+        if (dir && (dir->mask & bit) && (child_bit || bit == kCreate || bit == kDelete)) {
+          Emit(out, dir->wd, bit | isdir, 0, md->pid, name.c_str(), name.size(), &wr);
+        }
+        bool self_bit = child_bit || bit == kDeleteSelf || bit == kMoveSelf;
+        if (self && self_bit && (self->mask & bit)) Emit(out, self->wd, bit | isdir, 0, md->pid, "", 0, &wr);
+      }
+    }
+  }
+
+  const Watch* Find(const std::string& key) const {
+    auto it = watches_.find(key);
+    return it == watches_.end() ? nullptr : &it->second;
+  }
+
+  void Emit(std::vector<char>& out, int32_t wd, uint32_t mask, uint32_t cookie, int32_t pid, const char* name, size_t name_len,
+            const Writer** wr = nullptr) {
+    const Writer* who = nullptr;
+    if (wr != nullptr) {
+      if (*wr == nullptr) *wr = &WriterOf(pid);
+      who = *wr;
+    }
+    RecordHeader h{};
+    h.wd = wd;
+    h.mask = mask;
+    h.cookie = cookie;
+    h.pid = pid;
+    h.uid = who ? who->uid : -1;
+    h.name_len = static_cast<uint16_t>(name_len);
+    h.exe_len = who ? static_cast<uint16_t>(who->exe.size()) : 0;
+    h.comm_len = who ? static_cast<uint8_t>(std::min<size_t>(255, who->comm.size())) : 0;
+    const char* hp = reinterpret_cast<const char*>(&h);
+    out.insert(out.end(), hp, hp + sizeof h);
+    out.insert(out.end(), name, name + name_len);
+    if (who) {
+      out.insert(out.end(), who->comm.data(), who->comm.data() + h.comm_len);
+      out.insert(out.end(), who->exe.data(), who->exe.data() + h.exe_len);
+    }
+  }
+
+  // One /proc look-up per writer per read: a burst from one process costs it once.
+  const Writer& WriterOf(int32_t pid) {
+    for (const Writer& w : writers_) if (w.pid == pid) return w;
+    if (writers_.size() >= 64) writers_.clear();
+    writers_.push_back(ReadWriter(pid));
+    return writers_.back();
+  }
+
+  void Fail(int err) {
+    bool schedule;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      pending_err_ = err;
+      schedule = !scheduled_;
+      scheduled_ = true;
+    }
+    if (schedule) tsfn_.BlockingCall();
+  }
+
+  friend void CallJs(Napi::Env env, Napi::Function callback, Fanotify* self, std::nullptr_t*);
+
+  Napi::Env env_;
+  int fd_ = -1;
+  int wake_ = -1;
+  bool started_ = false;
+  bool closed_ = false;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  bool paused_ = false;
+  std::vector<char> pending_;
+  int pending_err_ = 0;
+  bool scheduled_ = false;
+  size_t max_pending_ = 16 << 20;
+  std::mutex watches_mu_;
+  std::unordered_map<std::string, Watch> watches_;  // guarded by watches_mu_
+  uint32_t cookie_ = 0;                             // reader thread only
+  std::vector<Writer> writers_;                     // reader thread only
+  std::chrono::steady_clock::time_point last_read_;
+  Tsfn tsfn_;
+  std::thread thread_;
+};
+
+void CallJs(Napi::Env env, Napi::Function callback, Fanotify* self, std::nullptr_t*) {
+  if (env == nullptr || callback.IsEmpty() || self == nullptr || self->closed_) return;
+  auto* bytes = new std::vector<char>();
+  int err;
+  {
+    std::lock_guard<std::mutex> lock(self->mu_);
+    bytes->swap(self->pending_);
+    err = self->pending_err_;
+    self->scheduled_ = false;
+  }
+  self->cv_.notify_all();
+  if (bytes->empty()) {
+    delete bytes;
+  } else {
+    auto buffer = Napi::Buffer<char>::New(env, bytes->data(), bytes->size(),
+                                          [](Napi::Env, char*, std::vector<char>* v) { delete v; }, bytes);
+    callback.Call({buffer});
+  }
+  if (err != 0 && !self->closed_) callback.Call({ErrnoError(env, err, "read").Value()});
+}
+
+}  // namespace
+
+void InitFanotify(Napi::Env env, Napi::Object exports) { exports.Set("Fanotify", Fanotify::Init(env)); }
+
+}  // namespace tswatch
