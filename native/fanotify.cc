@@ -400,12 +400,34 @@ class Fanotify : public Napi::ObjectWrap<Fanotify> {
       for (uint32_t bit : kOrder) {
         if (!(mask & bit)) continue;
         bool child_bit = bit & kChildBits;
+        if (bit == kDelete && !self_key.empty()) FlushDeleted(out, self_key);
         if (dir && (dir->mask & bit) && (child_bit || bit == kCreate || bit == kDelete)) {
           Emit(out, dir->wd, bit | isdir, 0, md->pid, name.c_str(), name.size(), &wr);
         }
-        bool self_bit = child_bit || bit == kDeleteSelf || bit == kMoveSelf;
-        if (self && self_bit && (self->mask & bit)) Emit(out, self->wd, bit | isdir, 0, md->pid, "", 0, &wr);
+        if (!self || !(self->mask & bit)) continue;
+        if (bit == kDeleteSelf) {
+          deleted_.push_back({self_key, self->wd, isdir, md->pid});
+        } else if (child_bit || bit == kMoveSelf) {
+          Emit(out, self->wd, bit | isdir, 0, md->pid, "", 0, &wr);
+        }
       }
+    }
+    FlushDeleted(out, std::string());
+  }
+
+  // The kernel merges an object's events still queued into one, so a directory's DELETE_SELF can come
+  // merged into its own earlier open/close, ahead of the deletes of its last entries. The unlink or
+  // rmdir that removed it follows with the object as its target: DELETE_SELF is given out right before
+  // that, where inotify puts it. Whatever is left at the end of a read goes out then. Empty key: all.
+  void FlushDeleted(std::vector<char>& out, const std::string& key) {
+    for (auto it = deleted_.begin(); it != deleted_.end();) {
+      if (!key.empty() && it->key != key) {
+        ++it;
+        continue;
+      }
+      const Writer* wr = nullptr;
+      Emit(out, it->wd, kDeleteSelf | it->isdir, 0, it->pid, "", 0, &wr);
+      it = deleted_.erase(it);
     }
   }
 
@@ -439,12 +461,12 @@ class Fanotify : public Napi::ObjectWrap<Fanotify> {
     }
   }
 
-  // One /proc look-up per writer per read: a burst from one process costs it once.
+  // One /proc look-up per writer per read: a burst from one process costs it once. (References into an
+  // unordered_map stay valid as it grows.)
   const Writer& WriterOf(int32_t pid) {
-    for (const Writer& w : writers_) if (w.pid == pid) return w;
-    if (writers_.size() >= 64) writers_.clear();
-    writers_.push_back(ReadWriter(pid));
-    return writers_.back();
+    auto it = writers_.find(pid);
+    if (it == writers_.end()) it = writers_.emplace(pid, ReadWriter(pid)).first;
+    return it->second;
   }
 
   void Fail(int err) {
@@ -476,7 +498,14 @@ class Fanotify : public Napi::ObjectWrap<Fanotify> {
   std::mutex watches_mu_;
   std::unordered_map<std::string, Watch> watches_;  // guarded by watches_mu_
   uint32_t cookie_ = 0;                             // reader thread only
-  std::vector<Writer> writers_;                     // reader thread only
+  std::unordered_map<int32_t, Writer> writers_;     // reader thread only, emptied for each read
+  struct Deleted {
+    std::string key;
+    int32_t wd;
+    uint32_t isdir;
+    int32_t pid;
+  };
+  std::vector<Deleted> deleted_;                    // reader thread only: see FlushDeleted
   std::chrono::steady_clock::time_point last_read_;
   Tsfn tsfn_;
   std::thread thread_;
