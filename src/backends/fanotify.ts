@@ -1,4 +1,3 @@
-import { statfsSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { errnoError, TswatchError } from '../errors.js';
 import { ALL_EVENTS, IN_DELETE_SELF, IN_DONT_FOLLOW, IN_IGNORED, IN_ONESHOT, IN_Q_OVERFLOW, u32 } from '../masks.js';
@@ -6,16 +5,17 @@ import type { Backend, BackendStartOptions, RawEvent } from './backend.js';
 import { fanotifyProblem, INOTIFY_FALLBACK } from './fanotify-support.js';
 import { parseFanotifyRecords } from './fanotify-records.js';
 import { requireAddon } from './inotify.js';
+import { mountOfPath } from './mount-table.js';
 import type { NativeAddon, NativeFanotify } from './native-addon.js';
 import { WatchTable } from './watch-table.js';
 
 /** As the inotify backend: bytes read but not yet taken by JavaScript before the reader stops reading. */
 const MAX_PENDING = 16 * 1024 * 1024;
 
-/** A statfs f_type, named, for error messages. */
+/** The filesystem type of `path` as the mount table names it, for error messages. */
 function fsTypeOf(path: string): string {
   try {
-    return `0x${statfsSync(path).type.toString(16)}`;
+    return mountOfPath(path)?.fsType ?? 'unknown';
   } catch {
     return 'unknown';
   }
@@ -36,7 +36,7 @@ function fanotifyError(err: unknown, op: string, path?: string): unknown {
     case 'EXDEV':
     case 'ENODEV':
       return new TswatchError(
-        `${op}${where}: this filesystem (statfs type ${path === undefined ? 'unknown' : fsTypeOf(path)}) gives no file handles fanotify can report (${e.code})`,
+        `${op}${where}: this filesystem (${path === undefined ? 'unknown' : fsTypeOf(path)}) gives no file handles fanotify can report (${e.code})`,
         { code: 'EOPNOTSUPP', path, cause: err, hint: INOTIFY_FALLBACK },
       );
     case 'EINVAL':

@@ -153,6 +153,7 @@ export function formatDoctor(report: DoctorReport): string {
     `tswatch ${report.version}, Node ${report.node}, ${report.kernel}`,
     `backend     ${report.backend.name}: ${report.backend.why}`,
     `fanotify    ${report.fanotify.usable ? '' : 'not usable: '}${report.fanotify.why}`,
+    ...(report.fanotify.usable || !report.fanotify.hint ? [] : [`            ${report.fanotify.hint}`]),
     `limits      max_user_watches ${limits.max_user_watches ?? '?'}, max_user_instances ${limits.max_user_instances ?? '?'}, max_queued_events ${limits.max_queued_events ?? '?'}`,
     `in use      ${usage.watches} watches in ${usage.instances} inotify instances (${usage.processes} processes of uid ${usage.uid}` +
       `${usage.unreadable > 0 ? `; ${usage.unreadable} more not readable from here` : ''})`,
