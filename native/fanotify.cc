@@ -148,13 +148,18 @@ class Fanotify : public Napi::ObjectWrap<Fanotify> {
     if (name_to_handle_at(AT_FDCWD, path.c_str(), fh, &mount_id, follow ? AT_SYMLINK_FOLLOW : 0) != 0) {
       throw ErrnoError(env_, errno, "name_to_handle_at", &path);
     }
-    struct statfs sfs;
-    // statfs follows a final symlink; for a symlink itself the directory holding it is on the same fs.
-    std::string at = follow ? path : path.substr(0, path.find_last_of('/') + 1);
-    if (statfs(at.empty() ? "." : at.c_str(), &sfs) != 0) throw ErrnoError(env_, errno, "statfs", &path);
-    __kernel_fsid_t fsid;
-    std::memcpy(&fsid, &sfs.f_fsid, sizeof fsid);
-    std::string key = KeyOf(fsid, fh);
+    // One statfs per mount: a recursive watch asks for thousands of handles on the same one.
+    auto known = fsids_.find(mount_id);
+    if (known == fsids_.end()) {
+      struct statfs sfs;
+      // statfs follows a final symlink; for a symlink itself the directory holding it is on the same fs.
+      std::string at = follow ? path : path.substr(0, path.find_last_of('/') + 1);
+      if (statfs(at.empty() ? "." : at.c_str(), &sfs) != 0) throw ErrnoError(env_, errno, "statfs", &path);
+      __kernel_fsid_t fsid;
+      std::memcpy(&fsid, &sfs.f_fsid, sizeof fsid);
+      known = fsids_.emplace(mount_id, fsid).first;
+    }
+    std::string key = KeyOf(known->second, fh);
     return Napi::Buffer<char>::Copy(env_, key.data(), key.size());
   }
 
@@ -495,6 +500,7 @@ class Fanotify : public Napi::ObjectWrap<Fanotify> {
   int pending_err_ = 0;
   bool scheduled_ = false;
   size_t max_pending_ = 16 << 20;
+  std::unordered_map<int, __kernel_fsid_t> fsids_;  // JS thread only: mount id → filesystem id
   std::mutex watches_mu_;
   std::unordered_map<std::string, Watch> watches_;  // guarded by watches_mu_
   uint32_t cookie_ = 0;                             // reader thread only
