@@ -19,6 +19,17 @@ export interface EventInit {
   writer?: Writer | undefined;
 }
 
+/** The writer fields of an event's JSON form (a fleet record, a journal line), as an EventInit's `writer`. */
+export function writerOfRecord(r: { pid?: unknown; uid?: unknown; comm?: unknown; exe?: unknown }): Writer | undefined {
+  if (typeof r.pid !== 'number') return undefined;
+  return {
+    pid: r.pid,
+    ...(typeof r.uid === 'number' && { uid: r.uid }),
+    ...(typeof r.comm === 'string' && { comm: r.comm }),
+    ...(typeof r.exe === 'string' && { exe: r.exe }),
+  };
+}
+
 /**
  * One filesystem event, with pyinotify's field names. Paths are captured when the event is made, so
  * a later rename of a directory never changes an event already handed out.

@@ -1,6 +1,6 @@
 /** tswatch's public API: pyinotify's names, with camelCase for everything new. */
 export * from './masks.js';
-export { Event, type EventInit } from './event.js';
+export { Event, type EventInit, writerOfRecord } from './event.js';
 export {
   TswatchError,
   WatchLimitError,

@@ -16,6 +16,7 @@ import {
   type TswatchError,
   WatchManager,
 } from '../../src/index.js';
+import { writerText } from '../../handlers/writer-text.js';
 import { denied } from '../permission-denied.js';
 import { type AlertOptions, resolveAlertOptions, type ResolvedAlertOptions, type ResolvedRule } from './alert-options.js';
 import { BaselineStore } from './baseline-store.js';
@@ -318,7 +319,9 @@ export class AlertEmail extends EventEmitter {
       const path = event.pathname;
       if (bits & r.rule.mask) {
         const finding: Finding = { time, ...where(path), kind: 'event', what: inotifywaitNames(event.mask) };
-        if (event.src_pathname) finding.detail = `from ${event.src_pathname}`;
+        const by = writerText(event);
+        const detail = [...(event.src_pathname ? [`from ${event.src_pathname}`] : []), ...(by ? [`changed by ${by}`] : [])];
+        if (detail.length > 0) finding.detail = detail.join('; ');
         r.queue.add(finding);
       }
       if (event.dir) continue;
