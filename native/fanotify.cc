@@ -74,10 +74,15 @@ struct Watch {
 };
 
 // A watched object's identity: fsid, handle type and handle bytes, as the events carry them.
-std::string KeyOf(const __kernel_fsid_t& fsid, const file_handle* fh) {
-  std::string key(reinterpret_cast<const char*>(&fsid), sizeof fsid);
+void KeyOf(const __kernel_fsid_t& fsid, const file_handle* fh, std::string& key) {
+  key.assign(reinterpret_cast<const char*>(&fsid), sizeof fsid);
   key.append(reinterpret_cast<const char*>(&fh->handle_type), sizeof fh->handle_type);
   key.append(reinterpret_cast<const char*>(fh->f_handle), fh->handle_bytes);
+}
+
+std::string KeyOf(const __kernel_fsid_t& fsid, const file_handle* fh) {
+  std::string key;
+  KeyOf(fsid, fh, key);
   return key;
 }
 
@@ -327,6 +332,8 @@ class Fanotify : public Napi::ObjectWrap<Fanotify> {
   void Translate(const char* data, ssize_t n, std::vector<char>& out) {
     std::lock_guard<std::mutex> lock(watches_mu_);
     auto* md = reinterpret_cast<const fanotify_event_metadata*>(data);
+    // Reused for every event: most of a filesystem's events are dropped, and should cost no allocation.
+    std::string name, from_name, to_name, to_key, self_key, key;
     for (; FAN_EVENT_OK(md, n); md = FAN_EVENT_NEXT(md, n)) {
       if (md->vers != FANOTIFY_METADATA_VERSION) continue;
       if (md->fd >= 0) ::close(md->fd);  // not asked for with FID reporting, but never leak one
@@ -339,7 +346,11 @@ class Fanotify : public Napi::ObjectWrap<Fanotify> {
       const Watch* self = nullptr;    // the object itself (FID, or a directory's DFID with ".")
       const Watch* from = nullptr;    // FAN_RENAME's old and new directories
       const Watch* to = nullptr;
-      std::string name, from_name, to_name, to_key, self_key;
+      name.clear();
+      from_name.clear();
+      to_name.clear();
+      to_key.clear();
+      self_key.clear();
       const char* p = reinterpret_cast<const char*>(md + 1);
       const char* end = reinterpret_cast<const char*>(md) + md->event_len;
       while (p + sizeof(fanotify_event_info_header) <= end) {
@@ -348,31 +359,32 @@ class Fanotify : public Napi::ObjectWrap<Fanotify> {
         auto* fid = reinterpret_cast<const fanotify_event_info_fid*>(p);
         auto* fh = reinterpret_cast<const file_handle*>(fid->handle);
         const char* fname = reinterpret_cast<const char*>(fh->f_handle) + fh->handle_bytes;
-        std::string key = KeyOf(fid->fsid, fh);
-        std::string nm = fname < p + hdr->len ? std::string(fname, strnlen(fname, p + hdr->len - fname)) : std::string();
+        KeyOf(fid->fsid, fh, key);
+        size_t nm_len = fname < p + hdr->len ? strnlen(fname, p + hdr->len - fname) : 0;
+        bool is_self = nm_len == 0 || (nm_len == 1 && fname[0] == '.');
         const Watch* w = Find(key);
         switch (hdr->info_type) {
           case FAN_EVENT_INFO_TYPE_FID:
             self = w;
-            self_key = key;
+            self_key = key;  // also for an unwatched target: a deferred DELETE_SELF may wait for it
             break;
           case FAN_EVENT_INFO_TYPE_DFID_NAME:
           case FAN_EVENT_INFO_TYPE_DFID:
-            if (nm.empty() || nm == ".") {
+            if (is_self) {
               self = w;
               self_key = key;
             } else {
               dir = w;
-              name = nm;
+              if (w) name.assign(fname, nm_len);
             }
             break;
           case FAN_EVENT_INFO_TYPE_OLD_DFID_NAME:
             from = w;
-            from_name = nm;
+            if (w) from_name.assign(fname, nm_len);
             break;
           case FAN_EVENT_INFO_TYPE_NEW_DFID_NAME:
             to = w;
-            to_name = nm;
+            to_name.assign(fname, nm_len);  // also the new name of a watched directory moved there
             to_key = key;
             break;
         }
