@@ -7,6 +7,7 @@ import { FanotifyBackend } from '../../src/backends/fanotify.js';
 import { fanotifyProblem } from '../../src/backends/fanotify-support.js';
 import { InotifyBackend } from '../../src/backends/inotify.js';
 import { type Backend, type Event, IN_CREATE, IN_DELETE, IN_ISDIR, IN_MOVED_FROM, IN_MOVED_TO, IN_Q_OVERFLOW, type RawEvent, Notifier, WatchManager } from '../../src/index.js';
+import { spawnTswatch } from '../helpers/spawn-cli.js';
 import { noTestUser, spawnTswatchAsTestUser, testUserDir } from '../helpers/test-user.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -179,6 +180,14 @@ test('fanotify as a user without CAP_SYS_ADMIN: a clear error naming the reason 
   const code = await run.exited;
   assert.notEqual(code, 0);
   assert.match(run.stderr, /fanotify.*need root \(CAP_SYS_ADMIN\); running as tswatch-test \(uid \d+\)/);
+  assert.match(run.stderr, /use the inotify backend instead/);
+  assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+});
+
+test('fanotify on a filesystem without file handles (/proc): a clear error naming it and the inotify fallback', { skip }, async () => {
+  const run = spawnTswatch(['--backend', 'fanotify', '-m', '/proc/sys']);
+  assert.equal(await run.exited, 1);
+  assert.match(run.stderr, /watch '\/proc\/sys': this filesystem \(proc\) gives no file handles fanotify can report \(EOPNOTSUPP\)/);
   assert.match(run.stderr, /use the inotify backend instead/);
   assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
 });
