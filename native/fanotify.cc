@@ -40,6 +40,11 @@ namespace tswatch {
 namespace {
 
 constexpr size_t kReadBufferSize = 256 * 1024;
+// New directories (see Nascent): how many are followed before they are watched, for how long, and how
+// much each may hold meanwhile.
+constexpr size_t kMaxNascent = 4096;
+constexpr std::chrono::seconds kNascentTtl{10};
+constexpr size_t kMaxEarlyBytes = 4 << 20;
 constexpr std::chrono::microseconds kBurstWait{500};
 // inotify's values, which the kernel also uses for fanotify's bits.
 constexpr uint32_t kAccess = 0x1, kModify = 0x2, kAttrib = 0x4, kCloseWrite = 0x8, kCloseNowrite = 0x10, kOpen = 0x20,
@@ -110,6 +115,31 @@ Writer ReadWriter(int32_t pid) {
   ssize_t n = readlink((dir + "/exe").c_str(), buf, sizeof buf);
   if (n > 0) w.exe.assign(buf, n);
   return w;
+}
+
+// A directory just made (or moved) inside a watched one, not yet watched: tswatch will watch it once it
+// has read the event, but the filesystem mark already sees what happens in it meanwhile. Those records
+// are kept (Early, in the order they came) and handed over, before anything read since, once it is
+// watched: nothing done in a new subtree before its watch was armed is lost, as it is with inotify.
+struct Nascent {
+  std::chrono::steady_clock::time_point born;
+  int32_t wd = 0;  // set once it is watched: its records go out at the next drain
+};
+
+struct Early {
+  std::string key;  // the new directory the record is about
+  std::vector<char> record;
+};
+
+// The records in `bytes` (RecordHeader layout), given the wd they belong to.
+void SetRecordsWd(std::vector<char>& bytes, int32_t wd) {
+  for (size_t off = 0; off + sizeof(RecordHeader) <= bytes.size();) {
+    RecordHeader h;
+    std::memcpy(&h, bytes.data() + off, sizeof h);
+    h.wd = wd;
+    std::memcpy(bytes.data() + off, &h, sizeof h);
+    off += sizeof h + h.name_len + h.comm_len + h.exe_len;
+  }
 }
 
 class Fanotify;
@@ -189,8 +219,23 @@ class Fanotify : public Napi::ObjectWrap<Fanotify> {
     Watch w{info[1].As<Napi::Number>().Int32Value(), info[2].As<Napi::Number>().Uint32Value(), info[3].ToBoolean(), "", ""};
     if (info[4].IsBuffer()) w.parent = BufferString(info[4]);
     if (info[5].IsString()) w.name = info[5].As<Napi::String>().Utf8Value();
-    std::lock_guard<std::mutex> lock(watches_mu_);
-    watches_[BufferString(info[0])] = std::move(w);
+    std::string key = BufferString(info[0]);
+    {
+      std::lock_guard<std::mutex> lock(watches_mu_);
+      auto it = nascent_.find(key);
+      bool early = it != nascent_.end();
+      if (early) it->second.wd = w.wd;
+      watches_[key] = std::move(w);
+      if (!early) return;
+      early_ready_ = true;
+    }
+    bool schedule;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      schedule = started_ && !closed_ && !scheduled_;
+      if (schedule) scheduled_ = true;
+    }
+    if (schedule) tsfn_.NonBlockingCall();
   }
 
   void ClearWatch(const Napi::CallbackInfo& info) {
@@ -331,9 +376,10 @@ class Fanotify : public Napi::ObjectWrap<Fanotify> {
   // The fanotify records of one read() → records for the watched objects only.
   void Translate(const char* data, ssize_t n, std::vector<char>& out) {
     std::lock_guard<std::mutex> lock(watches_mu_);
+    ExpireNascent();
     auto* md = reinterpret_cast<const fanotify_event_metadata*>(data);
     // Reused for every event: most of a filesystem's events are dropped, and should cost no allocation.
-    std::string name, from_name, to_name, to_key, self_key, key;
+    std::string name, from_name, from_key, to_name, to_key, self_key, key, dir_key;
     for (; FAN_EVENT_OK(md, n); md = FAN_EVENT_NEXT(md, n)) {
       if (md->vers != FANOTIFY_METADATA_VERSION) continue;
       if (md->fd >= 0) ::close(md->fd);  // not asked for with FID reporting, but never leak one
@@ -351,6 +397,8 @@ class Fanotify : public Napi::ObjectWrap<Fanotify> {
       to_name.clear();
       to_key.clear();
       self_key.clear();
+      dir_key.clear();
+      from_key.clear();
       const char* p = reinterpret_cast<const char*>(md + 1);
       const char* end = reinterpret_cast<const char*>(md) + md->event_len;
       while (p + sizeof(fanotify_event_info_header) <= end) {
@@ -375,12 +423,18 @@ class Fanotify : public Napi::ObjectWrap<Fanotify> {
               self_key = key;
             } else {
               dir = w;
-              if (w) name.assign(fname, nm_len);
+              if (w || !nascent_.empty()) {
+                name.assign(fname, nm_len);
+                dir_key = key;
+              }
             }
             break;
           case FAN_EVENT_INFO_TYPE_OLD_DFID_NAME:
             from = w;
-            if (w) from_name.assign(fname, nm_len);
+            if (w || !nascent_.empty()) {
+              from_name.assign(fname, nm_len);
+              from_key = key;
+            }
             break;
           case FAN_EVENT_INFO_TYPE_NEW_DFID_NAME:
             to = w;
@@ -391,11 +445,16 @@ class Fanotify : public Napi::ObjectWrap<Fanotify> {
         p += hdr->len;
       }
       uint32_t isdir = mask & FAN_ONDIR ? kIsDir : 0;
+      bool in_nascent = !dir && IsNascent(dir_key);
       if (mask & FAN_RENAME) {
         uint32_t cookie = ++cookie_;
         const Writer* wr = nullptr;
+        bool to_nascent = !to && IsNascent(to_key);
+        if (!from && IsNascent(from_key)) Keep(from_key, kMovedFrom | isdir, cookie, md->pid, from_name, &wr);
         if (from && (from->mask & kMovedFrom)) Emit(out, from->wd, kMovedFrom | isdir, cookie, md->pid, from_name.c_str(), from_name.size(), &wr);
         if (to && (to->mask & kMovedTo)) Emit(out, to->wd, kMovedTo | isdir, cookie, md->pid, to_name.c_str(), to_name.size(), &wr);
+        if (to_nascent) Keep(to_key, kMovedTo | isdir, cookie, md->pid, to_name, &wr);
+        if (isdir && !self && (to || to_nascent)) AddNascent(self_key);
         // A watched directory moved: its own events are now reported to its new parent, by its new name.
         if (self && self->is_dir) {
           auto it = watches_.find(self_key);
@@ -420,11 +479,17 @@ class Fanotify : public Napi::ObjectWrap<Fanotify> {
         if (bit == kDelete && !self_key.empty()) FlushDeleted(out, self_key);
         if (dir && (dir->mask & bit) && (child_bit || bit == kCreate || bit == kDelete)) {
           Emit(out, dir->wd, bit | isdir, 0, md->pid, name.c_str(), name.size(), &wr);
+        } else if (in_nascent && (child_bit || bit == kCreate || bit == kDelete)) {
+          Keep(dir_key, bit | isdir, 0, md->pid, name, &wr);
         }
+        if (bit == kCreate && isdir && !self && (dir || in_nascent)) AddNascent(self_key);
         if (!self || !(self->mask & bit)) continue;
+        // inotify leaves IN_ISDIR off a directory's DELETE_SELF and MOVE_SELF: so do we.
         if (bit == kDeleteSelf) {
-          deleted_.push_back({self_key, self->wd, isdir, md->pid});
-        } else if (child_bit || bit == kMoveSelf) {
+          deleted_.push_back({self_key, self->wd, md->pid});
+        } else if (bit == kMoveSelf) {
+          Emit(out, self->wd, bit, 0, md->pid, "", 0, &wr);
+        } else if (child_bit) {
           Emit(out, self->wd, bit | isdir, 0, md->pid, "", 0, &wr);
         }
       }
@@ -443,9 +508,64 @@ class Fanotify : public Napi::ObjectWrap<Fanotify> {
         continue;
       }
       const Writer* wr = nullptr;
-      Emit(out, it->wd, kDeleteSelf | it->isdir, 0, it->pid, "", 0, &wr);
+      Emit(out, it->wd, kDeleteSelf, 0, it->pid, "", 0, &wr);
       it = deleted_.erase(it);
     }
+  }
+
+  bool IsNascent(const std::string& key) const { return !key.empty() && !nascent_.empty() && nascent_.count(key) > 0; }
+
+  // Follow a new directory until it is watched (or, never watched, until kNascentTtl has passed).
+  void AddNascent(const std::string& key) {
+    if (key.empty() || nascent_.size() >= kMaxNascent) return;  // then its early events are lost, as with inotify
+    nascent_.emplace(key, Nascent{std::chrono::steady_clock::now()});
+  }
+
+  // Forget new directories never watched, and what they held.
+  void ExpireNascent() {
+    auto now = std::chrono::steady_clock::now();
+    if (nascent_.empty() || now - last_expiry_ < std::chrono::seconds(1)) return;
+    last_expiry_ = now;
+    for (auto it = nascent_.begin(); it != nascent_.end();) {
+      it = it->second.wd == 0 && now - it->second.born > kNascentTtl ? nascent_.erase(it) : std::next(it);
+    }
+    std::vector<Early> kept;
+    early_bytes_ = 0;
+    for (auto& e : early_) {
+      if (!nascent_.count(e.key)) continue;
+      early_bytes_ += e.record.size();
+      kept.push_back(std::move(e));
+    }
+    early_.swap(kept);
+  }
+
+  void Keep(const std::string& key, uint32_t mask, uint32_t cookie, int32_t pid, const std::string& name, const Writer** wr) {
+    if (early_bytes_ >= kMaxEarlyBytes) return;
+    Early e{key, {}};
+    Emit(e.record, 0, mask, cookie, pid, name.c_str(), name.size(), wr);
+    early_bytes_ += e.record.size();
+    early_.push_back(std::move(e));
+  }
+
+  // JS thread, at a drain: the kept records of directories watched since, in the order they came.
+  void TakeEarly(std::vector<char>& out) {
+    std::lock_guard<std::mutex> lock(watches_mu_);
+    if (!early_ready_) return;
+    early_ready_ = false;
+    std::vector<Early> kept;
+    early_bytes_ = 0;
+    for (auto& e : early_) {
+      auto it = nascent_.find(e.key);
+      if (it != nascent_.end() && it->second.wd != 0) {
+        SetRecordsWd(e.record, it->second.wd);
+        out.insert(out.end(), e.record.begin(), e.record.end());
+      } else if (it != nascent_.end()) {
+        early_bytes_ += e.record.size();
+        kept.push_back(std::move(e));
+      }
+    }
+    early_.swap(kept);
+    for (auto it = nascent_.begin(); it != nascent_.end();) it = it->second.wd != 0 ? nascent_.erase(it) : std::next(it);
   }
 
   const Watch* Find(const std::string& key) const {
@@ -515,12 +635,16 @@ class Fanotify : public Napi::ObjectWrap<Fanotify> {
   std::unordered_map<int, __kernel_fsid_t> fsids_;  // JS thread only: mount id → filesystem id
   std::mutex watches_mu_;
   std::unordered_map<std::string, Watch> watches_;  // guarded by watches_mu_
+  std::unordered_map<std::string, Nascent> nascent_;  // guarded by watches_mu_
+  std::vector<Early> early_;                          // guarded by watches_mu_
+  size_t early_bytes_ = 0;                            // guarded by watches_mu_
+  bool early_ready_ = false;                          // guarded by watches_mu_: some nascent_ has a wd
+  std::chrono::steady_clock::time_point last_expiry_;  // guarded by watches_mu_
   uint32_t cookie_ = 0;                             // reader thread only
   std::unordered_map<int32_t, Writer> writers_;     // reader thread only, emptied for each read
   struct Deleted {
     std::string key;
     int32_t wd;
-    uint32_t isdir;
     int32_t pid;
   };
   std::vector<Deleted> deleted_;                    // reader thread only: see FlushDeleted
@@ -532,10 +656,16 @@ class Fanotify : public Napi::ObjectWrap<Fanotify> {
 void CallJs(Napi::Env env, Napi::Function callback, Fanotify* self, std::nullptr_t*) {
   if (env == nullptr || callback.IsEmpty() || self == nullptr || self->closed_) return;
   auto* bytes = new std::vector<char>();
+  self->TakeEarly(*bytes);  // older than anything pending
   int err;
   {
     std::lock_guard<std::mutex> lock(self->mu_);
-    bytes->swap(self->pending_);
+    if (bytes->empty()) {
+      bytes->swap(self->pending_);
+    } else {
+      bytes->insert(bytes->end(), self->pending_.begin(), self->pending_.end());
+      self->pending_.clear();
+    }
     err = self->pending_err_;
     self->scheduled_ = false;
   }
