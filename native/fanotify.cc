@@ -450,7 +450,9 @@ class Fanotify : public Napi::ObjectWrap<Fanotify> {
         uint32_t cookie = ++cookie_;
         const Writer* wr = nullptr;
         bool to_nascent = !to && IsNascent(to_key);
-        if (!from && IsNascent(from_key)) Keep(from_key, kMovedFrom | isdir, cookie, md->pid, from_name, &wr);
+        // Kept from a new directory only when the other end is new too: given out later, it would come
+        // after the IN_MOVED_TO of a watched end, unpaired either way (inotify gives only that one).
+        if (!from && to_nascent && IsNascent(from_key)) Keep(from_key, kMovedFrom | isdir, cookie, md->pid, from_name, &wr);
         if (from && (from->mask & kMovedFrom)) Emit(out, from->wd, kMovedFrom | isdir, cookie, md->pid, from_name.c_str(), from_name.size(), &wr);
         if (to && (to->mask & kMovedTo)) Emit(out, to->wd, kMovedTo | isdir, cookie, md->pid, to_name.c_str(), to_name.size(), &wr);
         if (to_nascent) Keep(to_key, kMovedTo | isdir, cookie, md->pid, to_name, &wr);
