@@ -92,14 +92,15 @@ std::string KeyOf(const __kernel_fsid_t& fsid, const file_handle* fh) {
 }
 
 struct Writer {
-  int32_t pid;
+  int32_t pid = 0;
   int32_t uid = -1;
   std::string comm, exe;
 };
 
 // Best effort, at the time the event is read: a process already gone leaves its pid only.
 Writer ReadWriter(int32_t pid) {
-  Writer w{pid};
+  Writer w;
+  w.pid = pid;
   if (pid <= 0) return w;
   std::string dir = "/proc/" + std::to_string(pid);
   struct stat st;
