@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "tswatch_inotify",
-      "sources": ["native/inotify.cc"],
+      "sources": ["native/inotify.cc", "native/fanotify.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": [
         "NAPI_VERSION=8",

@@ -16,6 +16,7 @@ import { race } from './workloads/race.mjs';
 import { startup } from './workloads/startup.mjs';
 import { startupCli } from './workloads/startup-cli.mjs';
 import { oneshotLoop } from './workloads/oneshot-loop.mjs';
+import { unrelatedActivity } from './workloads/unrelated-activity.mjs';
 import { SINK_KINDS, sinks } from './workloads/sinks.mjs';
 import { setTmpBase, tmpBase } from './workloads/common.mjs';
 
@@ -45,6 +46,7 @@ const workloads = [
   moves(q ? 200 : 1000, q ? 50 : 200),
   latency(q ? 50 : 200),
   overflow(over),
+  unrelatedActivity(q ? 20000 : 100000),
   // tswatch only; a broker that is not installed gives a "failed" row.
   ...SINK_KINDS.map((kind) => sinks(kind, q ? 20000 : 100000)),
   // tswatch backup beside rsync -a and cp -a, on a disk (--backup-tmp; the OS temp dir by default).

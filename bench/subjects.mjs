@@ -46,6 +46,20 @@ export function allSubjects(helpers) {
       missing: () => (existsSync(join(ROOT, 'dist/src/cli/main.js')) ? undefined : 'dist/src/cli/main.js not built'),
     },
     {
+      // The same command on the fanotify backend (root only: filesystem marks).
+      name: 'tswatch fanotify',
+      key: 'tswatch-fanotify',
+      command: (root) => ({ cmd: TSWATCH_CLI.cmd, args: [...TSWATCH_CLI.args, '--backend', 'fanotify', ...CLI_EVENTS, '--format', '%e %w%f', root] }),
+      readyStderr: /Watches established/,
+      translate: inotifywaitLine,
+      missing: () =>
+        !existsSync(join(ROOT, 'dist/src/cli/main.js'))
+          ? 'dist/src/cli/main.js not built'
+          : process.getuid?.() !== 0
+            ? 'fanotify filesystem marks need root'
+            : undefined,
+    },
+    {
       name: 'tswatch (library)',
       key: 'tswatch-lib',
       command: node('tswatch.mjs'),

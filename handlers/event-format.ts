@@ -1,5 +1,6 @@
 import { type Event, inotifywaitNames, watchedName } from '../src/index.js';
 import { strftime } from './strftime.js';
+import { userName } from './user-name.js';
 
 /** Turns an event (and the time it is printed) into its output record, terminator included. */
 export type EventFormatter = (event: Event, now: Date) => string;
@@ -14,7 +15,9 @@ export function inotifywaitLine(event: Event, watched: WatchedSpelling = watched
 
 /**
  * inotifywait's --format, parsed once: %w %f %e %Xe (events joined by X) %c (cookie, hex) %T (--timefmt)
- * %0 (NUL) %n (newline) %% (percent). Anything else after '%' is copied as written, as inotifywait does.
+ * %0 (NUL) %n (newline) %% (percent), and tswatch's %p (the writer's pid) and %u (its user's name, else
+ * uid), empty where the backend does not know them (inotify). Anything else after '%' is copied as
+ * written, as inotifywait does.
  */
 export function compileFormat(format: string, timefmt: string | undefined, watched: WatchedSpelling = watchedName): (event: Event, now: Date) => string {
   const parts: Array<string | ((event: Event, now: Date) => string)> = [];
@@ -31,6 +34,8 @@ export function compileFormat(format: string, timefmt: string | undefined, watch
       e: (event) => inotifywaitNames(event.mask),
       c: (event) => event.cookie.toString(16),
       T: (_event, now) => strftime(timefmt ?? '', now),
+      p: (event) => (event.pid === undefined ? '' : String(event.pid)),
+      u: (event) => (event.uid === undefined ? '' : (userName(event.uid) ?? String(event.uid))),
     };
     const fixed: Record<string, string> = { '%': '%', '0': '\0', n: '\n' };
     if (fixed[next] !== undefined) parts.push(fixed[next]!);
@@ -70,7 +75,8 @@ export function csvLine(event: Event, watched: WatchedSpelling = watchedName): s
 
 /**
  * One JSON object: the time, pyinotify's fields (wd, mask, maskname, cookie, name, path, pathname, dir,
- * src_pathname), `src` on a paired move and `synthetic` on events recovered by a scan. Names that are
+ * src_pathname), `src` on a paired move and `synthetic` on events recovered by a scan; where the backend
+ * knows the writer (fanotify), `pid`, `uid`, `user`, `comm` and `exe` (those it could read). Names that are
  * not UTF-8 appear as `\udcXX` escapes (see fsDecode).
  */
 export function jsonLine(event: Event, now: Date): string {
@@ -80,5 +86,6 @@ export function jsonLine(event: Event, now: Date): string {
 /** The object `jsonLine` prints (fleet sinks add `host` and `id` to it). */
 export function jsonRecord(event: Event, now: Date): Record<string, unknown> {
   const src = event.src_pathname === undefined ? {} : { src: event.src_pathname };
-  return { time: now.toISOString(), ...event.toJSON(), ...src };
+  const user = event.uid === undefined ? undefined : userName(event.uid);
+  return { time: now.toISOString(), ...event.toJSON(), ...src, ...(user !== undefined && { user }) };
 }

@@ -2,6 +2,9 @@
 // resolved and moves paired in TypeScript (src/backends/inotify.ts); this file only does syscalls.
 #include <napi.h>
 
+#include "errno-error.h"
+#include "fanotify.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -36,6 +39,8 @@
 
 namespace {
 
+using tswatch::ErrnoError;
+
 // Large enough for thousands of records per read (fewer JS crossings) and far above the minimum one
 // record needs: sizeof(struct inotify_event) + NAME_MAX + 1.
 constexpr size_t kReadBufferSize = 256 * 1024;
@@ -43,42 +48,6 @@ constexpr size_t kReadBufferSize = 256 * 1024;
 // busy writer to queue hundreds of records.
 constexpr std::chrono::microseconds kBurstWait{500};
 static_assert(kReadBufferSize >= sizeof(struct inotify_event) + NAME_MAX + 1, "read buffer too small");
-
-const char* ErrnoName(int err) {
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
-  if (const char* name = strerrorname_np(err)) return name;
-#else
-  switch (err) {
-    case ENOENT: return "ENOENT";
-    case EACCES: return "EACCES";
-    case EPERM: return "EPERM";
-    case ENOTDIR: return "ENOTDIR";
-    case ENOSPC: return "ENOSPC";
-    case EMFILE: return "EMFILE";
-    case ENFILE: return "ENFILE";
-    case EEXIST: return "EEXIST";
-    case EINVAL: return "EINVAL";
-    case EBADF: return "EBADF";
-    case ENOMEM: return "ENOMEM";
-    case ENAMETOOLONG: return "ENAMETOOLONG";
-    case ELOOP: return "ELOOP";
-  }
-#endif
-  return "EUNKNOWN";
-}
-
-// An Error shaped like Node's own syscall errors (code, errno, syscall, path), so the TypeScript side
-// can hand it straight to errnoError().
-Napi::Error ErrnoError(Napi::Env env, int err, const char* syscall, const std::string* path = nullptr) {
-  std::string msg = std::string(ErrnoName(err)) + ": " + strerror(err) + ", " + syscall;
-  if (path) msg += " '" + *path + "'";
-  Napi::Error error = Napi::Error::New(env, msg);
-  error.Set("code", ErrnoName(err));
-  error.Set("errno", Napi::Number::New(env, -err));  // negative, as libuv/Node report it
-  error.Set("syscall", syscall);
-  if (path) error.Set("path", *path);
-  return error;
-}
 
 class Inotify;
 void CallJs(Napi::Env env, Napi::Function callback, Inotify* self, std::nullptr_t*);
@@ -381,6 +350,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Inotify", Inotify::Init(env));
   exports.Set("constants", Constants(env));
   exports.Set("version", Napi::String::New(env, TSWATCH_XSTR(TSWATCH_VERSION)));
+  tswatch::InitFanotify(env, exports);
   return exports;
 }
 

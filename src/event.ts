@@ -1,3 +1,4 @@
+import type { Writer } from './backends/backend.js';
 import { IN_ISDIR, IN_MOVE, maskname } from './masks.js';
 
 export interface EventInit {
@@ -14,6 +15,19 @@ export interface EventInit {
   dir?: boolean;
   /** The machine the event happened on, for an event read from a fleet stream. */
   host?: string | undefined;
+  /** The process that caused it, where the backend knows (fanotify). */
+  writer?: Writer | undefined;
+}
+
+/** The writer fields of an event's JSON form (a fleet record, a journal line), as an EventInit's `writer`. */
+export function writerOfRecord(r: { pid?: unknown; uid?: unknown; comm?: unknown; exe?: unknown }): Writer | undefined {
+  if (typeof r.pid !== 'number') return undefined;
+  return {
+    pid: r.pid,
+    ...(typeof r.uid === 'number' && { uid: r.uid }),
+    ...(typeof r.comm === 'string' && { comm: r.comm }),
+    ...(typeof r.exe === 'string' && { exe: r.exe }),
+  };
 }
 
 /**
@@ -34,6 +48,15 @@ export class Event {
   readonly dir: boolean;
   /** The machine the event happened on: set on events read from a fleet stream, undefined for local ones. */
   readonly host: string | undefined;
+  /**
+   * The process that caused the event, its uid, command name and executable (read from /proc when the
+   * event was read: a process already gone has its pid only). Only the fanotify backend knows them;
+   * elsewhere they are undefined, never guessed.
+   */
+  readonly pid: number | undefined;
+  readonly uid: number | undefined;
+  readonly comm: string | undefined;
+  readonly exe: string | undefined;
 
   constructor(init: EventInit) {
     this.wd = init.wd;
@@ -45,6 +68,10 @@ export class Event {
     this.synthetic = init.synthetic ?? false;
     this.dir = init.dir ?? (this.mask & IN_ISDIR) !== 0;
     this.host = init.host;
+    this.pid = init.writer?.pid;
+    this.uid = init.writer?.uid;
+    this.comm = init.writer?.comm;
+    this.exe = init.writer?.exe;
   }
 
   get maskname(): string {
@@ -92,6 +119,10 @@ export class Event {
       dir: this.dir,
       ...(this.src_pathname !== undefined && { src_pathname: this.src_pathname }),
       ...(this.synthetic && { synthetic: true }),
+      ...(this.pid !== undefined && { pid: this.pid }),
+      ...(this.uid !== undefined && { uid: this.uid }),
+      ...(this.comm !== undefined && { comm: this.comm }),
+      ...(this.exe !== undefined && { exe: this.exe }),
     };
   }
 }

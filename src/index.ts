@@ -1,6 +1,6 @@
 /** tswatch's public API: pyinotify's names, with camelCase for everything new. */
 export * from './masks.js';
-export { Event, type EventInit } from './event.js';
+export { Event, type EventInit, writerOfRecord } from './event.js';
 export {
   TswatchError,
   WatchLimitError,
@@ -24,7 +24,7 @@ export { ProcessEvent, callHandler, type Handler, type ProcessEventOptions } fro
 export { PrintAllEvents, type TextSink } from './print-all-events.js';
 export { Stats } from './stats.js';
 export { ChainIfTrue } from './chain-if-true.js';
-export type { Backend, RawEvent, BackendStartOptions } from './backends/backend.js';
+export type { Backend, RawEvent, BackendStartOptions, Writer } from './backends/backend.js';
 export { selectBackend, BACKEND_NAMES, type BackendName, type SelectOptions } from './backends/select.js';
 export { PollBackend, type PollBackendOptions } from './backends/poll.js';
 export { AutoBackend, type AutoBackendOptions } from './backends/auto.js';

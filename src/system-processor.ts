@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import type { RawEvent } from './backends/backend.js';
+import type { RawEvent, Writer } from './backends/backend.js';
 import type { TswatchError } from './errors.js';
 import { Event } from './event.js';
 import {
@@ -134,14 +134,14 @@ export class SystemProcessor {
     const watch = this.wm.watch(raw.wd);
     if (watch === undefined) return; // removed by rmWatch or a dropped subtree: nothing to say
     if (this.wm.takeEcho(raw, next)) return; // our own directory read, not the user's
-    const { mask, name, cookie } = raw;
+    const { mask, name, cookie, writer } = raw;
     const isDir = (mask & IN_ISDIR) !== 0;
     const entries = watch.entries;
     if (mask & IN_CREATE) {
       // Already known: a scan of this new directory reported it before its own event arrived.
       if (entries?.has(name)) return;
       entries?.set(name, isDir);
-      this.deliver(watch, mask, cookie, name);
+      this.deliver(watch, mask, cookie, name, undefined, false, writer);
       if (isDir && watch.autoAdd) this.wm.addSubdir(watch, joinPath(watch.path, name), true, this.sink);
     } else if (mask & IN_DELETE) {
       // A directory standing at that path again was made there since (`mkdir d; rm -r d; mkdir d` in one
@@ -150,10 +150,10 @@ export class SystemProcessor {
       // still comes, and drops its watch as usual.
       if (isDir && existsSync(joinPath(watch.path, name))) this.wm.dropTree(joinPath(watch.path, name));
       if (entries !== undefined && !entries.delete(name)) return; // a rescan already reported it
-      this.deliver(watch, mask, cookie, name);
+      this.deliver(watch, mask, cookie, name, undefined, false, writer);
     } else if (mask & IN_MOVED_FROM) {
       entries?.delete(name);
-      this.deliver(watch, mask, cookie, name);
+      this.deliver(watch, mask, cookie, name, undefined, false, writer);
       const pathname = joinPath(watch.path, name);
       const parked = isDir ? `${pathname}${PARKED}${cookie}` : undefined;
       if (parked !== undefined && !this.wm.rehome(pathname, parked)) this.pending.set(cookie, { pathname, parked: undefined, batch: this.batch });
@@ -162,27 +162,27 @@ export class SystemProcessor {
       const from = this.pending.get(cookie);
       this.pending.delete(cookie);
       entries?.set(name, isDir);
-      this.deliver(watch, mask, cookie, name, from?.pathname);
+      this.deliver(watch, mask, cookie, name, from?.pathname, false, writer);
       if (!isDir) return;
       const pathname = joinPath(watch.path, name);
       const rehomed = from?.parked !== undefined && this.wm.rehome(from.parked, pathname);
       if (!rehomed && watch.autoAdd) this.wm.addSubdir(watch, pathname, true, this.sink);
     } else if (mask & IN_IGNORED) {
-      this.deliver(watch, mask, cookie, name);
+      this.deliver(watch, mask, cookie, name, undefined, false, writer);
       this.wm.forget(raw.wd);
     } else {
-      this.deliver(watch, mask, cookie, name);
+      this.deliver(watch, mask, cookie, name, undefined, false, writer);
     }
   }
 
-  private deliver(watch: Watch, mask: number, cookie: number, name: string, src?: string, synthetic = false): void {
+  private deliver(watch: Watch, mask: number, cookie: number, name: string, src?: string, synthetic = false, writer?: Writer): void {
     const wanted = (mask & watch.mask & ALL_EVENTS) !== 0 || (mask & ALWAYS) !== 0;
     if (!wanted && !this.keepUnwanted) return;
     // Inside a directory moved away whose IN_MOVED_TO has not come (it left the tree): no path to give.
     if (watch.path.includes(PARKED)) return;
     // The kernel leaves IN_ISDIR off these two; the watch knows (pyinotify does the same).
     const dir = mask & (IN_DELETE_SELF | IN_MOVE_SELF) ? watch.entries !== undefined : undefined;
-    const event = new Event({ wd: watch.wd, mask, cookie, name, path: watch.path, src_pathname: src, synthetic, dir });
+    const event = new Event({ wd: watch.wd, mask, cookie, name, path: watch.path, src_pathname: src, synthetic, dir, writer });
     this.out.push({ event, handler: watch.procFun, wanted });
   }
 

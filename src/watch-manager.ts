@@ -59,7 +59,7 @@ export interface WatchState {
 }
 
 export interface WatchManagerOptions {
-  /** A backend, or its name: 'inotify', 'parcel', 'poll', 'auto' (default: `TSWATCH_BACKEND`, else inotify). */
+  /** A backend, or its name: 'inotify', 'fanotify', 'parcel', 'poll', 'auto' (default: `TSWATCH_BACKEND`, else inotify). */
   backend?: Backend | BackendName;
   /** Milliseconds between two polls of a path, for the poll backend (and auto's polled mounts). */
   pollInterval?: number;

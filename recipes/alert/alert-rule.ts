@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ALL_EVENTS, type Event, IN_CREATE, IN_DELETE, IN_MASK_ADD, inotifywaitNames, type WatchManager } from '../../src/index.js';
+import { writerText } from '../../handlers/writer-text.js';
 import { denied } from '../permission-denied.js';
 import type { ResolvedAlertOptions, ResolvedRule } from './alert-options.js';
 import { BaselineStore } from './baseline-store.js';
@@ -122,7 +123,9 @@ export class AlertRule {
     const path = event.pathname;
     if (bits & this.rule.mask) {
       const found: Finding = { time, ...finding, kind: 'event', what: inotifywaitNames(event.mask) };
-      if (event.src_pathname) found.detail = `from ${event.src_pathname}`;
+      const by = writerText(event);
+      const detail = [...(event.src_pathname ? [`from ${event.src_pathname}`] : []), ...(by ? [`changed by ${by}`] : [])];
+      if (detail.length > 0) found.detail = detail.join('; ');
       this.queue.add(found);
     }
     if (event.dir) return;

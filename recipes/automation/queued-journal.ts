@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Event, type EventInit } from '../../src/index.js';
+import { Event, type EventInit, writerOfRecord } from '../../src/index.js';
 import { EventOutbox } from '../fleet/event-outbox.js';
 
 /** Events read back from the journal; they stay on disk until `done()`. */
@@ -41,7 +41,10 @@ export class QueuedJournal {
     for (const stamp of generations) {
       const outbox = new EventOutbox({ dir: join(dir, stamp) });
       for (let batch = outbox.read(); batch !== undefined; batch = outbox.read()) {
-        for (const line of batch.lines) events.push(new Event(JSON.parse(line) as EventInit));
+        for (const line of batch.lines) {
+          const init = JSON.parse(line) as EventInit & Parameters<typeof writerOfRecord>[0];
+          events.push(new Event({ ...init, writer: writerOfRecord(init) }));
+        }
       }
       outbox.close();
     }

@@ -1,4 +1,4 @@
-import { Event, TswatchError } from '../../src/index.js';
+import { Event, TswatchError, writerOfRecord } from '../../src/index.js';
 import { parseSinkUrl } from './open-sink.js';
 import type { FleetRecord, SinkConfig } from './sink.js';
 import type { SourceOptions } from './sources/source-options.js';
@@ -13,7 +13,7 @@ export interface FleetEvent {
 }
 
 export function recordEvent(r: FleetRecord): Event {
-  return new Event({ wd: r.wd, mask: r.mask, cookie: r.cookie, name: r.name, path: r.path, src_pathname: r.src_pathname, synthetic: r.synthetic, dir: r.dir, host: r.host });
+  return new Event({ wd: r.wd, mask: r.mask, cookie: r.cookie, name: r.name, path: r.path, src_pathname: r.src_pathname, synthetic: r.synthetic, dir: r.dir, host: r.host, writer: writerOfRecord(r) });
 }
 
 /**

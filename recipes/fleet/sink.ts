@@ -14,6 +14,12 @@ export interface FleetRecord {
   src_pathname?: string;
   synthetic?: boolean;
   src?: string;
+  /** Who caused it, where the watching host's backend knew (fanotify). */
+  pid?: number;
+  uid?: number;
+  user?: string;
+  comm?: string;
+  exe?: string;
 }
 
 /** A record with its JSON text (what goes on the wire, as the outbox holds it). */

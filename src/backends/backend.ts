@@ -1,9 +1,24 @@
+/**
+ * The process that caused an event, where the backend knows it (fanotify). `pid` is the kernel's; the rest
+ * is read from /proc when the event is read, so a process already gone has its pid only.
+ */
+export interface Writer {
+  pid: number;
+  uid?: number;
+  /** The command name (/proc/PID/comm). */
+  comm?: string;
+  /** The executable (/proc/PID/exe). */
+  exe?: string;
+}
+
 /** One kernel-level record, as inotify(7) gives it: the only thing a backend produces. */
 export interface RawEvent {
   wd: number;
   mask: number;
   cookie: number;
   name: string;
+  /** Who did it: only from backends that know (fanotify); never guessed. */
+  writer?: Writer;
 }
 
 export interface BackendStartOptions {

@@ -37,7 +37,8 @@ export function parseEvents(buf: Buffer): RawEvent[] {
   return events;
 }
 
-function requireAddon(): NativeAddon {
+/** The native addon, or a TswatchError saying why it cannot load. */
+export function requireAddon(): NativeAddon {
   const loaded = loadNativeAddon();
   if ('error' in loaded) {
     throw new TswatchError(`native inotify addon unavailable: ${loaded.error}`, {

@@ -31,11 +31,20 @@ export interface NativeInotify {
   fd(): number;
 }
 
-export interface NativeAddon {
-  /** A fresh inotify instance, or (given an fd) one inherited from another process. */
-  Inotify: new (fd?: number) => NativeInotify;
-  /** IN_* values from <sys/inotify.h>, unsigned. */
-  constants: Readonly<Record<string, number>>;
+/** One fanotify fd with filesystem marks, and its reader thread (native/fanotify.cc). */
+export interface NativeFanotify {
+  /** The object's identity as events carry it (fsid, handle type, handle); name_to_handle_at's errors. */
+  handle(path: string, follow: boolean): Buffer;
+  /** Add a filesystem mark on path's filesystem for these IN_* bits (added to those it has). */
+  mark(path: string, mask: number): void;
+  /** Report events on the object `key` to `wd` (and a directory's own events to its parent, by name). */
+  setWatch(key: Buffer, wd: number, mask: number, isDir: boolean, parentKey: Buffer | undefined, name: string): void;
+  clearWatch(key: Buffer): void;
+  /** `callback` gets records for watched objects only (see fanotify-records.ts), or once an Error. */
+  start(callback: (chunk: Buffer | NodeJS.ErrnoException) => void, options: { maxPending: number }): void;
+  pause(): void;
+  resume(): void;
+  close(): void;
 }
 
 export interface NativeAddon {
@@ -43,6 +52,8 @@ export interface NativeAddon {
   Inotify: new (fd?: number) => NativeInotify;
   /** IN_* values from <sys/inotify.h>, unsigned. */
   constants: Readonly<Record<string, number>>;
+  /** A fresh fanotify instance (fanotify_init; marks come with `mark`). */
+  Fanotify: new () => NativeFanotify;
   /** The package version it was built for (binding.gyp compiles it in from package.json). */
   version: string;
 }

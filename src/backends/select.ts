@@ -2,6 +2,7 @@ import { TswatchError } from '../errors.js';
 import { ALL_EVENTS, maskname } from '../masks.js';
 import { AutoBackend } from './auto.js';
 import type { Backend } from './backend.js';
+import { FanotifyBackend } from './fanotify.js';
 import { InotifyBackend } from './inotify.js';
 import { loadNativeAddon, type NativeAddon } from './native-addon.js';
 import { ParcelBackend } from './parcel.js';
@@ -23,13 +24,13 @@ type LocalChoice =
   | { name: 'parcel'; fallback?: { error: string; hint: string } };
 
 /** Which backend a new WatchManager gets, decided without opening anything. */
-export type BackendChoice = LocalChoice | { name: 'poll' } | { name: 'auto' };
+export type BackendChoice = LocalChoice | { name: 'fanotify' } | { name: 'poll' } | { name: 'auto' };
 
 const isBackendName = (name: string): name is BackendName => (BACKEND_NAMES as readonly string[]).includes(name);
 
 /**
  * The backend by name (`TSWATCH_BACKEND` when none is given): `inotify` the native addon (an error if it
- * cannot load), `parcel` @parcel/watcher, `poll` chokidar polling, `auto` polling on network and FUSE
+ * cannot load), `fanotify` filesystem marks (root only; an error saying why not, never a fallback), `parcel` @parcel/watcher, `poll` chokidar polling, `auto` polling on network and FUSE
  * mounts and the default elsewhere; none: native inotify, falling back to @parcel/watcher.
  */
 export function chooseBackend(wanted?: string): BackendChoice {
@@ -38,7 +39,7 @@ export function chooseBackend(wanted?: string): BackendChoice {
     const from = wanted === undefined ? ' (from TSWATCH_BACKEND)' : '';
     throw new TswatchError(`unknown backend '${name}'${from}`, { code: 'EBADBACKEND', hint: `valid backends: ${BACKEND_NAMES.join(', ')}` });
   }
-  if (name === 'parcel' || name === 'poll' || name === 'auto') return { name };
+  if (name === 'parcel' || name === 'poll' || name === 'auto' || name === 'fanotify') return { name };
   return localChoice(name === 'inotify');
 }
 
@@ -92,6 +93,8 @@ export function selectBackend(name?: string, options: SelectOptions = {}): Backe
   switch (choice.name) {
     case 'poll':
       return poll();
+    case 'fanotify':
+      return new FanotifyBackend();
     case 'auto':
       return new AutoBackend({ local: () => localBackend(localChoice(false)), remote: poll });
     default:

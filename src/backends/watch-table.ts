@@ -35,7 +35,8 @@ export class WatchTable {
     try {
       st = mask & IN_DONT_FOLLOW ? lstatSync(path) : statSync(path);
       const abs = resolve(path);
-      key = mask & IN_DONT_FOLLOW ? resolve(realpathSync(dirname(abs)), basename(abs)) : realpathSync(abs);
+      // realpath(3), one call: the JS realpathSync lstats each component, and a recursive add makes thousands.
+      key = mask & IN_DONT_FOLLOW ? resolve(realpathSync.native(dirname(abs)), basename(abs)) : realpathSync.native(abs);
     } catch (err) {
       throw errnoError(err as NodeJS.ErrnoException, 'watch', path);
     }

@@ -10,7 +10,7 @@ import { TswatchError } from '../errors.js';
 export function addBackendOptions(command: Command): Command {
   return command
     .addOption(
-      new Option('--backend <name>', 'inotify (native), parcel (@parcel/watcher), poll (chokidar polling), auto (polling on network and FUSE mounts)').choices(
+      new Option('--backend <name>', 'inotify (native), fanotify (root: filesystem marks, names the writer), parcel (@parcel/watcher), poll (chokidar polling), auto (polling on network and FUSE mounts)').choices(
         BACKEND_NAMES,
       ),
     )

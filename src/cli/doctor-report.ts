@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { type BackendChoice, type BackendName, chooseBackend } from '../backends/select.js';
 import { readProcLimit, suggestedLimit, TswatchError } from '../errors.js';
 import { inotifyUsage, type InotifyUsage } from '../inotify-usage.js';
+import { probeFanotify, type FanotifyStatus } from '../backends/fanotify-probe.js';
 import { inotifyCaveat, isRemoteFs, mountOfPath } from '../backends/mount-table.js';
 import { countWatches, type WatchCount } from '../watch-budget.js';
 
@@ -32,6 +33,8 @@ export interface DoctorReport {
   node: string;
   kernel: string;
   backend: { name: BackendName | 'none'; why: string };
+  /** Whether `--backend fanotify` would work for these paths, and if not why. */
+  fanotify: FanotifyStatus;
   limits: Record<Limit, number | undefined>;
   /** Held by this user's processes visible here (other user namespaces' processes are not counted). */
   usage: InotifyUsage & { uid: number };
@@ -52,6 +55,7 @@ function backendChoice(problems: Problem[]): DoctorReport['backend'] {
   }
   if (choice.name === 'inotify') return { name: 'inotify', why: `native addon ${choice.file}` };
   if (choice.name === 'poll') return { name: 'poll', why: 'TSWATCH_BACKEND=poll: chokidar polling, every path' };
+  if (choice.name === 'fanotify') return { name: 'fanotify', why: 'TSWATCH_BACKEND=fanotify: filesystem marks (root only)' };
   if (choice.name === 'auto') return { name: 'auto', why: 'TSWATCH_BACKEND=auto: polling on network and FUSE mounts, inotify elsewhere' };
   if (choice.fallback === undefined) return { name: 'parcel', why: 'TSWATCH_BACKEND=parcel' };
   problems.push({ message: `native inotify addon unavailable: ${choice.fallback.error}`, fix: [choice.fallback.hint] });
@@ -103,6 +107,10 @@ export function doctorReport(paths: readonly string[], version: string): DoctorR
     };
   });
 
+  const existing = reports.filter((r) => r.exists).map((r) => r.path);
+  const fanotify = probeFanotify(existing);
+  if (backend.name === 'fanotify' && !fanotify.usable) problems.push({ message: fanotify.why, fix: fanotify.hint ? [fanotify.hint] : [] });
+
   const fixes: Array<[Limit, number]> = [];
   const needed = reports.reduce((sum, r) => sum + (r.budget?.watches ?? 0), 0);
   if (limits.max_user_watches !== undefined && needed > free) {
@@ -129,6 +137,7 @@ export function doctorReport(paths: readonly string[], version: string): DoctorR
     node: process.version,
     kernel: `${process.platform} ${release()} ${process.arch}`,
     backend,
+    fanotify,
     limits,
     usage,
     paths: reports,
@@ -143,6 +152,8 @@ export function formatDoctor(report: DoctorReport): string {
   const lines = [
     `tswatch ${report.version}, Node ${report.node}, ${report.kernel}`,
     `backend     ${report.backend.name}: ${report.backend.why}`,
+    `fanotify    ${report.fanotify.usable ? '' : 'not usable: '}${report.fanotify.why}`,
+    ...(report.fanotify.usable || !report.fanotify.hint ? [] : [`            ${report.fanotify.hint}`]),
     `limits      max_user_watches ${limits.max_user_watches ?? '?'}, max_user_instances ${limits.max_user_instances ?? '?'}, max_queued_events ${limits.max_queued_events ?? '?'}`,
     `in use      ${usage.watches} watches in ${usage.instances} inotify instances (${usage.processes} processes of uid ${usage.uid}` +
       `${usage.unreadable > 0 ? `; ${usage.unreadable} more not readable from here` : ''})`,

@@ -16,7 +16,8 @@ ${EVENTS_HELP}
 Output: one line per event, "WATCHED_PATH EVENTS NAME" as inotifywait prints it:
   /tmp/ CREATE foo        /tmp/ CREATE,ISDIR dir        /tmp/ CLOSE_WRITE,CLOSE foo
 --format conversions: %w watched path, %f file name, %e events, %Xe events joined by X, %c cookie (hex),
-  %T time (--timefmt, strftime), %0 NUL, %n newline, %% percent.
+  %T time (--timefmt, strftime), %p the writer's pid and %u its user (--backend fanotify; empty on
+  others), %0 NUL, %n newline, %% percent.
 Paths starting with @ (arguments or --fromfile lines) are not watched (with -r, nor anything below).
 Where tswatch differs from inotifywait 3.22: every --exclude counts (not only the last), --include and
   --exclude combine, new subdirectories' contents are never lost, an overflow is said and recovered.

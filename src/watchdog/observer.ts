@@ -43,7 +43,7 @@ export class ObservedWatch {
 }
 
 export interface ObserverOptions {
-  /** The backend for each scheduled path, by name ('inotify', 'parcel', 'poll', 'auto') or as a factory. */
+  /** The backend for each scheduled path, by name ('inotify', 'fanotify', 'parcel', 'poll', 'auto') or as a factory. */
   backend?: BackendName | (() => Backend);
   /** Milliseconds between polls (poll backend). */
   pollInterval?: number;

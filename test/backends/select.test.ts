@@ -1,19 +1,28 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import { fanotifyProblem } from '../../src/backends/fanotify-support.js';
 import { selectBackend, TswatchError, WatchManager } from '../../src/index.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 
 test('backends by name; an unknown name lists the valid ones', () => {
-  for (const name of ['inotify', 'parcel', 'poll', 'auto'] as const) {
+  const names = ['inotify', 'parcel', 'poll', 'auto', ...(fanotifyProblem() === undefined ? (['fanotify'] as const) : [])] as const;
+  for (const name of names) {
     const backend = selectBackend(name);
     assert.equal(backend.name, name);
     backend.close();
   }
   assert.throws(
     () => selectBackend('kqueue'),
-    (err: unknown) => err instanceof TswatchError && err.code === 'EBADBACKEND' && /inotify, parcel, poll, auto/.test(err.hint ?? ''),
+    (err: unknown) => err instanceof TswatchError && err.code === 'EBADBACKEND' && /inotify, fanotify, parcel, poll, auto/.test(err.hint ?? ''),
   );
+});
+
+test('WatchManager takes the fanotify backend by name', { skip: fanotifyProblem()?.reason }, () => {
+  const wm = new WatchManager({ backend: 'fanotify' });
+  assert.equal(wm.backend.name, 'fanotify');
+  assert.ok(wm.addWatch(tmpDir(), 0xfff, { quiet: false }));
+  wm.close();
 });
 
 test('WatchManager takes a backend name and a poll interval', () => {

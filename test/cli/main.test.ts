@@ -199,7 +199,7 @@ test('--backend chooses the backend, --poll-interval tunes polling; bad values n
   assert.equal(polled.stdout, `${dir}/ CREATE polled\n`);
   const bad = spawnTswatch([dir, '--backend', 'kqueue']);
   assert.equal(await bad.exited, 1);
-  assert.match(bad.stderr, /'kqueue' is invalid\. Allowed choices are inotify, parcel, poll, auto/);
+  assert.match(bad.stderr, /'kqueue' is invalid\. Allowed choices are inotify, fanotify, parcel, poll, auto/);
   const badInterval = spawnTswatch([dir, '--backend', 'poll', '--poll-interval', 'soon']);
   assert.equal(await badInterval.exited, 1);
   assert.match(badInterval.stderr, /--poll-interval: 'soon' is not a positive number of milliseconds/);

@@ -6,11 +6,14 @@ import { waitFor } from './wait-for.js';
 
 export const END = 'zz-end';
 
-/** Run both with `args` (then the watched paths), do `ops`, end with a marker file; both outputs. */
-export async function sideBySide(args: string[], ops: (dir: string) => void, options: { paths?: (dir: string) => string[] } = {}) {
+/**
+ * Run both with `args` (then the watched paths), do `ops`, end with a marker file; both outputs.
+ * `ours`: flags for tswatch only (`--backend fanotify`).
+ */
+export async function sideBySide(args: string[], ops: (dir: string) => void, options: { paths?: (dir: string) => string[]; ours?: string[] } = {}) {
   const dir = tmpDir();
   const paths = options.paths?.(dir) ?? [dir];
-  const ours = spawnTswatch([...args, ...paths]);
+  const ours = spawnTswatch([...(options.ours ?? []), ...args, ...paths]);
   const theirs = spawnCommand('inotifywait', [...args, ...paths]);
   await ours.waitStderr('Watches established.');
   await theirs.waitStderr('Watches established.');

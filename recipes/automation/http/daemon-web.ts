@@ -1,3 +1,4 @@
+import { writerText } from '../../../handlers/writer-text.js';
 import type { Event } from '../../../src/index.js';
 import type { SinkStatus } from '../../fleet/index.js';
 import type { AutomationEngine } from '../automation-engine.js';
@@ -19,7 +20,7 @@ export class DaemonWeb {
   /** For DaemonLoopOptions.observe. */
   readonly observe = (name: string, event: Event, ignored: boolean): void => {
     const now = Date.now();
-    this.ring.push(name, event.mask, event.pathname, ignored, now);
+    this.ring.push(name, event.mask, event.pathname, ignored, now, writerText(event));
     this.rate.add(name, now);
   };
 

@@ -12,12 +12,23 @@ export interface EventRecord {
   path: string;
   /** Not handed to the action: the watch was paused, or it was the command's own write (--ignore-own). */
   ignored: boolean;
+  /** Who caused it (`vim, pid 4242, user alice`), where the backend knows (fanotify). */
+  by?: string;
 }
 
 /** What is kept per event: the readable fields are made only when someone reads (most events, nobody). */
 type Stored = Omit<EventRecord, 'time' | 'event'> & { at: number };
 
-const view = (s: Stored): EventRecord => ({ seq: s.seq, time: new Date(s.at).toISOString(), watch: s.watch, event: inotifywaitNames(s.mask), mask: s.mask, path: s.path, ignored: s.ignored });
+const view = (s: Stored): EventRecord => ({
+  seq: s.seq,
+  time: new Date(s.at).toISOString(),
+  watch: s.watch,
+  event: inotifywaitNames(s.mask),
+  mask: s.mask,
+  path: s.path,
+  ignored: s.ignored,
+  ...(s.by !== undefined && { by: s.by }),
+});
 
 /**
  * The last `capacity` events, for the page's tail and the API: a fixed ring, so a burst of a million
@@ -35,8 +46,8 @@ export class EventRing {
     return this.next - 1;
   }
 
-  push(watch: string, mask: number, path: string, ignored: boolean, at = Date.now()): void {
-    const stored: Stored = { seq: this.next++, at, watch, mask, path, ignored };
+  push(watch: string, mask: number, path: string, ignored: boolean, at = Date.now(), by?: string): void {
+    const stored: Stored = { seq: this.next++, at, watch, mask, path, ignored, ...(by !== undefined && { by }) };
     this.slots[stored.seq % this.capacity] = stored;
     if (this.listeners.size === 0) return;
     const record = view(stored);

@@ -17,7 +17,7 @@ function addRow(r) {
   lastSeq = Math.max(lastSeq, r.seq);
   const tr = tail.insertRow(0);
   if (r.ignored) tr.className = 'ignored';
-  for (const text of [r.time.slice(11, 23), r.watch, r.event + (r.ignored ? ' (ignored)' : ''), r.path]) tr.insertCell().textContent = text;
+  for (const text of [r.time.slice(11, 23), r.watch, r.event + (r.ignored ? ' (ignored)' : ''), r.path + (r.by ? ' \\u2014 by ' + r.by : '')]) tr.insertCell().textContent = text;
   tr.cells[3].className = 'path';
   while (tail.rows.length > 200) tail.deleteRow(-1);
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { DoctorReport } from '../../../src/cli/doctor-report.js';
 import { spawnCommand, spawnTswatch, TSWATCH_BIN } from '../../helpers/spawn-cli.js';
+import { noTestUser, spawnTswatchAsTestUser, testUserDir } from '../../helpers/test-user.js';
 import { tmpDir } from '../../helpers/tmp-dir.js';
 
 /** `tswatch doctor ARGS` in its own user namespace, after the shell commands `setup` (given $DIR). */
@@ -80,5 +81,23 @@ test('doctor names a bad TSWATCH_BACKEND and the valid ones', async () => {
   const run = spawnTswatch(['doctor'], { TSWATCH_BACKEND: 'kqueue' });
   assert.equal(await run.exited, 1);
   assert.match(run.stdout, /^backend {5}none: unknown backend 'kqueue' \(from TSWATCH_BACKEND\)$/m);
-  assert.match(run.stdout, /^ {4}valid backends: inotify, parcel, poll, auto$/m);
+  assert.match(run.stdout, /^ {4}valid backends: inotify, fanotify, parcel, poll, auto$/m);
+});
+
+test('doctor says fanotify is usable as root, and not in a user namespace, where --backend fanotify is a problem', { skip: process.getuid?.() === 0 ? false : 'needs root' }, async () => {
+  const dir = tmpDir();
+  const run = spawnTswatch(['doctor', dir]);
+  assert.equal(await run.exited, 0, run.stdout);
+  assert.match(run.stdout, /^fanotify {4}usable for the paths given: filesystem marks, no watch limit, events name the writing process$/m);
+  const inNs = await doctorInNamespace(['-Urm'], 'export TSWATCH_BACKEND=fanotify', [dir], dir);
+  assert.equal(inNs.code, 1, inNs.stdout + inNs.stderr);
+  assert.match(inNs.stdout, /^fanotify {4}not usable: fanotify backend unavailable: fanotify filesystem marks need CAP_SYS_ADMIN in the initial user namespace; this process runs in a user namespace/m);
+  assert.match(inNs.stdout, /^ {12}use the inotify backend instead/m);
+});
+
+test('doctor as a user without CAP_SYS_ADMIN says why fanotify is not usable', { skip: noTestUser() }, async () => {
+  const dir = testUserDir();
+  const run = spawnTswatchAsTestUser(['doctor', dir]);
+  assert.equal(await run.exited, 0, run.stdout + run.stderr);
+  assert.match(run.stdout, /^fanotify {4}not usable: fanotify backend unavailable: fanotify filesystem marks need root \(CAP_SYS_ADMIN\); running as tswatch-test/m);
 });

@@ -33,3 +33,12 @@ test('EventRate: per-second counts over a sliding window; the average leaves out
   rate.retain([]);
   assert.deepEqual(rate.history('w', t0 + 2500), [0, 0, 0, 0, 0]);
 });
+
+test('EventRing carries who caused an event where it is known, and nothing where it is not', () => {
+  const ring = new EventRing(3);
+  ring.push('w', 0x100, '/a', false, Date.UTC(2026, 0, 1), 'vim, pid 4242, user alice');
+  ring.push('w', 0x100, '/b', false, Date.UTC(2026, 0, 1));
+  const [by, none] = ring.since(0).events;
+  assert.equal(by!.by, 'vim, pid 4242, user alice');
+  assert.equal('by' in none!, false);
+});

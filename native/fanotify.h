@@ -1,0 +1,10 @@
+// The fanotify reader (native/fanotify.cc), registered on the same addon as the inotify one.
+#ifndef TSWATCH_FANOTIFY_H
+#define TSWATCH_FANOTIFY_H
+#include <napi.h>
+
+namespace tswatch {
+void InitFanotify(Napi::Env env, Napi::Object exports);
+}
+
+#endif
