@@ -27,6 +27,9 @@ function load(): Map<number, string> {
 export function userName(uid: number): string | undefined {
   names ??= load();
   let name = names.get(uid);
-  if (name === undefined && Date.now() - readAt > REREAD_MS) name = (names = load()).get(uid);
+  if (name === undefined && Date.now() - readAt > REREAD_MS) {
+    names = load();
+    name = names.get(uid);
+  }
   return name;
 }
