@@ -18,6 +18,7 @@ export interface Directives {
   background?: boolean;
   stop?: NodeJS.Signals;
   cleanup?: string;
+  mail?: string;
 }
 
 export interface DocBlock {
@@ -38,12 +39,11 @@ export interface DocBlock {
 export const SKIP_REASONS = {
   installs: 'npm ci / npm install: it would change the checkout, or run the tests themselves',
   'root-system': 'changes system settings (sysctl, /etc)',
-  'mail-server': 'needs a real mail relay',
 } as const;
 
 const RUN_LANGS: Record<string, BlockKind> = { sh: 'sh', console: 'console', js: 'program', ts: 'program' };
 const TEXT_LANGS = new Set(['text', 'yaml']);
-const DIRECTIVE_KEYS = new Set(['setup', 'wait', 'then', 'expect', 'until', 'stdout', 'background', 'stop', 'cleanup']);
+const DIRECTIVE_KEYS = new Set(['setup', 'wait', 'then', 'expect', 'until', 'stdout', 'background', 'stop', 'cleanup', 'mail']);
 
 function fail(page: string, line: number, message: string): never {
   throw new Error(`${page}:${line}: ${message}`);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../helpers/brokers.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { PLACEHOLDERS, serviceAddress } from './doc-services.js';
+import { PLACEHOLDERS, serviceAddress, smtpCaFile } from './doc-services.js';
 
 /** The checkout: dist/test/docs → the repository root. */
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -41,6 +41,7 @@ export class DocSandbox {
       XDG_DATA_HOME: join(this.home, '.local/share'),
       PATH: `${bin}:${process.env.PATH}`,
       TSWATCH_DOCTEST: this.dir,
+      ...(smtpCaFile() === undefined ? {} : { NODE_EXTRA_CA_CERTS: smtpCaFile() }),
     };
   }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { matchesTranscript, transcript } from './console-transcript.js';
 import type { DocBlock } from './doc-blocks.js';
 import type { DocSandbox } from './doc-sandbox.js';
+import { mailReceived } from './doc-services.js';
 
 /** How long one condition may take before the block fails: a failure bound, never a pause. */
 const LIMIT_MS = 30_000;
@@ -122,7 +123,8 @@ export async function runBlock(block: DocBlock, sandbox: DocSandbox): Promise<Bl
       const check = await sandbox.rewrite(d.until);
       await until(() => bashSucceeds(check, sandbox, proc.outputFile), `\`${check}\``, proc);
     }
-    const conditions = d.wait ?? d.expect ?? d.until;
+    if (d.mail !== undefined) await until(() => mailReceived(d.mail!), `a mail holding ${JSON.stringify(d.mail)}`, proc);
+    const conditions = d.wait ?? d.expect ?? d.until ?? d.mail;
     if (conditions === undefined || d.stdout !== undefined) await until(() => !proc.running, 'its end', proc);
   } catch (err) {
     await proc.stop('SIGKILL');
