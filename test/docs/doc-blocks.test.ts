@@ -15,6 +15,11 @@ test('blocks carry their kind, attributes and the doctest comment before them', 
   assert.equal(blocks[1]!.file, 'x.yaml');
 });
 
+test('the set-up commands are not run: npm ci would change the checkout, npm test run itself', () => {
+  const blocks = docBlocks(`${fence}sh\nnpm ci && npm test\n${fence}\n${fence}sh\nnpm install tswatch\n${fence}\n${fence}sh\ntswatch --version\n${fence}\n`, 'p.md');
+  assert.deepEqual(blocks.map((b) => [b.kind, b.skip]), [['skip', 'installs'], ['skip', 'installs'], ['sh', undefined]]);
+});
+
 test('what the convention does not know is refused, naming the place', () => {
   assert.throws(() => docBlocks(`${fence}\nls\n${fence}\n`, 'p.md'), /p\.md:1: code block with info string ''/);
   assert.throws(() => docBlocks(`${fence}bash\nls\n${fence}\n`, 'p.md'), /p\.md:1: .*'bash'/);

@@ -104,6 +104,8 @@ export function docBlocks(markdown: string, page: string): DocBlock[] {
       else if (key === 'skip' && value) block.skip = value;
       else fail(page, block.line, `unknown info-string attribute '${attr}' (file=NAME, skip=REASON)`);
     }
+    // The set-up commands (npm ci, npm install) would change the checkout or run these tests themselves.
+    if (block.skip === undefined && lang === 'sh' && /^npm (ci|install)\b/.test(block.code)) block.skip = 'installs';
     if (block.skip !== undefined) {
       if (!(block.skip in SKIP_REASONS)) fail(page, block.line, `skip=${block.skip}: not an allowed reason (${Object.keys(SKIP_REASONS).join(', ')})`);
       block.kind = 'skip';
