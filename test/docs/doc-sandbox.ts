@@ -47,9 +47,11 @@ export class DocSandbox {
 
   /**
    * The block's text as run here: `broker:PORT` becomes a real loopback broker, `127.0.0.1:80NN` and
-   * `localhost:80NN` a free port (the same one for the same number on this page).
+   * `localhost:80NN` a free port (the same one for the same number on this page), and `/var/log/tswatch`
+   * a directory of the sandbox.
    */
   async rewrite(text: string): Promise<string> {
+    text = text.replaceAll('/var/log/tswatch', join(this.dir, 'var/log/tswatch'));
     for (const [placeholder, service] of Object.entries(PLACEHOLDERS)) {
       if (text.includes(placeholder)) text = text.replaceAll(placeholder, serviceAddress(service));
     }
