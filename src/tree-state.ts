@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { TswatchError } from './errors.js';
 import { DirectorySnapshot, type SnapshotJSON } from './snapshot/directory-snapshot.js';
@@ -23,6 +23,8 @@ interface StateJSON {
  */
 export class TreeState {
   private current: DirectorySnapshot[] = [];
+  /** Each tree's absolute root (a snapshot's spelling) → its watch's path as given (the WatchManager's). */
+  private spelling = new Map<string, string>();
 
   constructor(
     readonly file: string,
@@ -36,7 +38,7 @@ export class TreeState {
     const changes: TreeChange[] = [];
     for (const now of this.current) {
       const before = saved.get(now.root);
-      if (before !== undefined) changes.push(...ordered(new DirectorySnapshotDiff(before, now)));
+      if (before !== undefined) changes.push(...ordered(new DirectorySnapshotDiff(before, now)).map((c) => this.asWatched(c, now.root)));
     }
     return changes;
   }
@@ -60,13 +62,35 @@ export class TreeState {
     }
   }
 
-  /** The top watches (no watched parent) are the trees; each is snapshotted as it is watched. */
+  /**
+   * The top watches (no watched parent) are the trees; each is snapshotted as it is watched. Snapshots
+   * name paths absolutely (a state file means the same tree from any working directory); the watches
+   * keep the paths as given, so what the walk reads, and what changed, is told to them in that spelling.
+   */
   private snapshots(): DirectorySnapshot[] {
     const watches = [...this.wm.watches()];
     const paths = new Set(watches.map((w) => w.path));
+    this.spelling.clear();
     return watches
       .filter((w) => !paths.has(dirname(w.path)) || w.path === '/')
-      .map((w) => new DirectorySnapshot(w.path, { recursive: w.autoAdd || watches.some((o) => o.path.startsWith(`${w.path}/`)), exclude: w.excludeFilter, onRead: (dir) => this.wm.noteOwnRead(dir) }));
+      .map((w) => {
+        const root = resolve(w.path);
+        this.spelling.set(root, w.path);
+        const recursive = w.autoAdd || watches.some((o) => o.path.startsWith(`${w.path}/`));
+        return new DirectorySnapshot(w.path, { recursive, exclude: w.excludeFilter, onRead: (dir) => this.wm.noteOwnRead(this.watched(dir, root)) });
+      });
+  }
+
+  /** `path` (absolute, under the tree `root`) as the watch of that tree spells it. */
+  private watched(path: string, root: string): string {
+    const given = this.spelling.get(root);
+    if (given === undefined || given === root) return path;
+    return path === root ? given : `${given.endsWith('/') ? given.slice(0, -1) : given}${path.slice(root.length)}`;
+  }
+
+  private asWatched(change: TreeChange, root: string): TreeChange {
+    const path = this.watched(change.path, root);
+    return change.kind === 'moved' ? { ...change, path, dest: this.watched(change.dest, root) } : { ...change, path };
   }
 
   private load(): DirectorySnapshot[] {

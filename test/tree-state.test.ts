@@ -4,7 +4,7 @@ import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSyn
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ALL_EVENTS, type Event, IN_ACCESS, IN_CLOSE_NOWRITE, IN_CREATE, IN_DELETE, IN_OPEN, Notifier, TswatchError, WatchManager } from '../src/index.js';
-import { spawnTswatch } from './helpers/spawn-cli.js';
+import { spawnCommand, spawnTswatch, TSWATCH_BIN } from './helpers/spawn-cli.js';
 import { tmpDir } from './helpers/tmp-dir.js';
 import { waitFor } from './helpers/wait-for.js';
 
@@ -102,6 +102,27 @@ test('CLI --state: SIGTERM saves the state, so the next start repeats nothing', 
   assert.deepEqual(second.lines(), [`${root}/ CREATE marker`]);
   second.child.kill('SIGTERM');
   await second.exited; // it saves the state on the way out: before the temp directories go
+});
+
+test('CLI --state with a relative path: what changed meanwhile is reported under the path as given, and its own reads never show', async () => {
+  const cwd = tmpDir();
+  mkdirSync(join(cwd, 'site/a'), { recursive: true });
+  writeFileSync(join(cwd, 'site/a/f'), '');
+  const run = () => spawnCommand(process.execPath, [TSWATCH_BIN, '-m', '-r', '--state', 's.gz', 'site'], {}, cwd);
+  const first = run();
+  await first.waitStderr('Watches established.');
+  first.child.kill('SIGTERM');
+  assert.equal(await first.exited, 0, first.stderr);
+  writeFileSync(join(cwd, 'site/new'), '');
+  rmSync(join(cwd, 'site/a/f'));
+  const second = run();
+  await second.waitStderr('Watches established.');
+  writeFileSync(join(cwd, 'site/marker'), '');
+  await second.waitStdout('marker');
+  const before = second.lines().slice(0, second.lines().findIndex((l) => l.includes('marker')));
+  assert.deepEqual(before, ['site/a/ DELETE f', 'site/ CREATE new']);
+  second.child.kill('SIGTERM');
+  await second.exited;
 });
 
 test('a state file that is not one is a clear error, naming it', () => {
