@@ -1,5 +1,5 @@
 import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
-import { normalize } from 'node:path';
+import { dirname, normalize } from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import type { Backend, RawEvent } from './backends/backend.js';
 import { type BackendName, selectBackend } from './backends/select.js';
@@ -15,12 +15,14 @@ import {
   IN_DONT_FOLLOW,
   IN_ISDIR,
   IN_MASK_ADD,
+  IN_MASK_CREATE,
   IN_MOVE_SELF,
   IN_MOVED_FROM,
   IN_MOVED_TO,
   IN_ONESHOT,
   IN_ONLYDIR,
   IN_OPEN,
+  IN_Q_OVERFLOW,
   maskname,
   u32,
 } from './masks.js';
@@ -140,6 +142,11 @@ export class WatchManager {
   private readonly excludeFilter: PathFilter | undefined;
   /** wd → tswatch's reads of that directory whose echo on its own watch has not been seen to its end. */
   private readonly echoes = new Map<number, number>();
+  /**
+   * During addWatch's walk of a tree, wd → flags of the watches armed so far without the bits its reads
+   * would echo in (see canMute); they get them once the walk is done.
+   */
+  private muted: Map<number, number> | undefined;
 
   constructor(options: WatchManagerOptions = {}) {
     const backend = options.backend;
@@ -185,14 +192,18 @@ export class WatchManager {
       if (settings.excludeFilter?.(path)) continue;
       let watch: Watch;
       try {
-        watch = this.ensureWatch(path, settings, this.isDirectory(path, settings.mask));
+        const isDir = this.isDirectory(path, settings.mask);
+        if (isDir && this.canMute(path, settings.mask)) this.muted = new Map();
+        watch = this.ensureWatch(path, settings, isDir);
       } catch (err) {
+        this.unmute();
         fail(path, err as TswatchError);
         continue;
       }
       this.errors.delete(path);
       const before = new Set(this.byWd.keys());
       if (watch.entries) this.reconcile(watch, false, options.rec ?? false, sink);
+      this.unmute();
       result[path] = watch.wd;
       for (const [wd, w] of this.byWd) if (!before.has(wd)) result[w.path] = wd;
     }
@@ -354,9 +365,12 @@ export class WatchManager {
   takeEcho(raw: RawEvent, next: RawEvent | undefined): boolean {
     if (this.echoes.size === 0 || !(raw.mask & IN_ISDIR) || !(raw.mask & SCAN_ECHO)) return false;
     if (raw.name !== '') {
-      const parent = this.byWd.get(raw.wd);
-      const child = parent && this.byPath.get(joinPath(parent.path, raw.name));
-      return child !== undefined && next?.wd === child && next.name === '' && next.mask === raw.mask && this.echoes.has(child);
+      const child = this.echoingChild(raw);
+      if (child === undefined) return false;
+      // An overflow took the twin's place: the kernel lost events from here on, and says so; a record
+      // that may be tswatch's own is dropped rather than shown as the user's.
+      if (next !== undefined && next.mask & IN_Q_OVERFLOW) return true;
+      return next?.wd === child && next.name === '' && next.mask === raw.mask;
     }
     const pending = this.echoes.get(raw.wd);
     if (pending === undefined) return false;
@@ -365,6 +379,18 @@ export class WatchManager {
       else this.echoes.delete(raw.wd);
     }
     return true;
+  }
+
+  /** True when `raw` may be a scan's echo on the parent's watch, which only the record after it can tell. */
+  awaitsTwin(raw: RawEvent): boolean {
+    return this.echoes.size > 0 && raw.name !== '' && (raw.mask & IN_ISDIR) !== 0 && (raw.mask & SCAN_ECHO) !== 0 && this.echoingChild(raw) !== undefined;
+  }
+
+  /** The wd of the watched directory `raw` names on its parent's watch, when a read of it awaits its echo. */
+  private echoingChild(raw: RawEvent): number | undefined {
+    const parent = this.byWd.get(raw.wd);
+    const child = parent && this.byPath.get(joinPath(parent.path, raw.name));
+    return child !== undefined && this.echoes.has(child) ? child : undefined;
   }
 
   /** tswatch itself has just read the directory at `path` (a snapshot): its echo is not the user's. */
@@ -389,8 +415,39 @@ export class WatchManager {
 
   // ---- internals ----
 
+  /**
+   * A tree being watched from scratch needs no echo suppression at all: each directory is armed without
+   * IN_OPEN, IN_ACCESS and IN_CLOSE_NOWRITE, read, and given them only after everything below it was read
+   * too, so tswatch's reads queue nothing (a big tree would otherwise overflow the queue with them).
+   * Not when the parent is watched for those bits: it would see the read of the top, with no twin.
+   */
+  private canMute(path: string, mask: number): boolean {
+    if (!(mask & SCAN_ECHO) || mask & IN_ONESHOT || !(this.backend.supportedMask & SCAN_ECHO)) return false;
+    const parent = this.byWd.get(this.byPath.get(dirname(path)) ?? -1);
+    return parent === undefined || !(parent.mask & SCAN_ECHO) || path === '/';
+  }
+
+  /** The walk is done: give the muted watches their whole mask. */
+  private unmute(): void {
+    const muted = this.muted;
+    this.muted = undefined;
+    if (muted === undefined) return;
+    for (const [wd, flags] of muted) {
+      const watch = this.byWd.get(wd);
+      if (watch === undefined) continue;
+      try {
+        const now = this.backend.addWatch(watch.path, (this.kernelMask(watch.mask, true) & ~IN_MASK_CREATE) | flags);
+        // Another directory took the path since (a rename): that one is not ours to watch.
+        if (now !== wd && !this.byWd.has(now)) this.backend.rmWatch(now);
+      } catch {
+        // Gone since it was read: its IN_IGNORED is on the way.
+      }
+    }
+  }
+
   /** Note the echo a read of `watch`'s directory has just queued on its own watch (see takeEcho). */
   private expectEcho(watch: Watch): void {
+    if (this.muted?.has(watch.wd)) return;
     // Oneshot watches get no IN_CLOSE_NOWRITE to end the echo with (see kernelMask).
     if (!(supportedMaskOf(this.backend, watch.wd) & SCAN_ECHO) || !(watch.mask & SCAN_ECHO) || watch.mask & IN_ONESHOT) return;
     this.echoes.set(watch.wd, (this.echoes.get(watch.wd) ?? 0) + 1);
@@ -402,7 +459,9 @@ export class WatchManager {
       (settings.mask & IN_MASK_ADD ? (known === undefined ? 0 : this.byWd.get(known)!.mask) | settings.mask : settings.mask) &
         ~IN_MASK_ADD,
     );
-    const wd = this.backend.addWatch(path, this.kernelMask(mask, isDir) | flags);
+    const kernel = this.kernelMask(mask, isDir) | flags;
+    const wd = this.backend.addWatch(path, this.muted && isDir ? kernel & ~SCAN_ECHO : kernel);
+    if (this.muted && isDir) this.muted.set(wd, flags);
     warnUnsupported(this.backend, wd, mask, path);
     let watch = this.byWd.get(wd);
     if (watch === undefined) {
