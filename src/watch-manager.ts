@@ -3,6 +3,7 @@ import { dirname, normalize } from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import type { Backend, RawEvent } from './backends/backend.js';
 import { type BackendName, selectBackend } from './backends/select.js';
+import { DirEntries } from './dir-entries.js';
 import { errnoError, TswatchError, WatchLimitError } from './errors.js';
 import type { ExcludeFilter, PathFilter } from './exclude-filter.js';
 import {
@@ -73,7 +74,7 @@ export interface Watch {
   autoAdd: boolean;
   excludeFilter: PathFilter | undefined;
   /** name → is a directory; undefined when the watch is on a file. */
-  readonly entries: Map<string, boolean> | undefined;
+  readonly entries: DirEntries | undefined;
 }
 
 /** Where directory scans report what they find. */
@@ -202,8 +203,11 @@ export class WatchManager {
       }
       this.errors.delete(path);
       const before = new Set(this.byWd.keys());
-      if (watch.entries) this.reconcile(watch, false, options.rec ?? false, sink);
-      this.unmute();
+      try {
+        if (watch.entries) this.reconcile(watch, false, options.rec ?? false, sink);
+      } finally {
+        this.unmute();
+      }
       result[path] = watch.wd;
       for (const [wd, w] of this.byWd) if (!before.has(wd)) result[w.path] = wd;
     }
@@ -301,13 +305,22 @@ export class WatchManager {
         if (report) sink.event(watch, IN_DELETE | (isDir ? IN_ISDIR : 0), name);
       }
     }
+    // Recorded before any is reported or descended into, in one go per kind (see DirEntries.add).
+    const fresh = entries.size === 0;
+    const added: Dirent[] = [];
+    const files: string[] = [];
+    const dirs: string[] = [];
     for (const dirent of dirents) {
-      const name = dirent.name;
-      if (entries.has(name)) continue;
+      if (!fresh && entries.has(dirent.name)) continue;
+      added.push(dirent);
+      (dirent.isDirectory() ? dirs : files).push(dirent.name);
+    }
+    entries.add(files, false);
+    entries.add(dirs, true);
+    for (const dirent of added) {
       const isDir = dirent.isDirectory();
-      entries.set(name, isDir);
-      if (report) sink.event(watch, IN_CREATE | (isDir ? IN_ISDIR : 0), name);
-      if (isDir && descend) this.addSubdir(watch, joinPath(watch.path, name), report, sink);
+      if (report) sink.event(watch, IN_CREATE | (isDir ? IN_ISDIR : 0), dirent.name);
+      if (isDir && descend) this.addSubdir(watch, joinPath(watch.path, dirent.name), report, sink);
     }
     // After the additions, so a directory renamed while unseen keeps its watches (same inode, same wd).
     for (const [name, isDir] of gone) if (isDir) this.dropTree(joinPath(watch.path, name));
@@ -465,7 +478,7 @@ export class WatchManager {
     warnUnsupported(this.backend, wd, mask, path);
     let watch = this.byWd.get(wd);
     if (watch === undefined) {
-      watch = { wd, path, mask, procFun: undefined, autoAdd: false, excludeFilter: undefined, entries: isDir ? new Map() : undefined };
+      watch = { wd, path, mask, procFun: undefined, autoAdd: false, excludeFilter: undefined, entries: isDir ? new DirEntries() : undefined };
       this.byWd.set(wd, watch);
       this.byPath.set(path, wd);
     } else if (watch.path !== path) {

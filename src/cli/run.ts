@@ -13,6 +13,7 @@ import {
   Notifier,
   TswatchError,
   watchBudget,
+  WatchLimitError,
   WatchManager,
 } from '../index.js';
 import type { FleetPublisher } from '../../recipes/fleet/index.js';
@@ -79,8 +80,6 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
   const handler: Handler | undefined = options.handler === undefined ? undefined : await loadHandlerModule(resolve(options.handler), { where: `--handler: '${options.handler}'` });
   const say = (text: string): void => void (options.quiet === 0 && messages.write(`${text}\n`));
   say(options.recursive ? 'Setting up watches.  Beware: since -r was given, this may take a while!' : 'Setting up watches.');
-  // Fail before arming anything rather than half-way through a tree (or a long --fromfile list).
-  if (options.recursive || options.paths.length > 1) checkWatchBudget(watchBudget(options.paths, options.recursive, options.skipDir));
   // Opened now: an outfile that cannot be written is an error before anything is watched.
   const out = options.outfile === undefined ? io.stdout : createWriteStream('', { fd: openOutfile(options.outfile) });
   const fleet = await openFleet(options, messages);
@@ -99,6 +98,9 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
   } catch (err) {
     wm.close();
     await fleet?.close(0);
+    // The limit, hit half-way through a tree (or a long --fromfile list): with every watch released,
+    // say what the whole would take. Counted only now, so a tree that fits is walked once, not twice.
+    if (err instanceof WatchLimitError) checkWatchBudget(watchBudget(options.paths, options.recursive, options.skipDir));
     throw err;
   }
 
