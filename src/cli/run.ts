@@ -108,13 +108,21 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
   let timedOut = false;
   let gone = false;
   let timer: NodeJS.Timeout | undefined;
-  const armTimeout = (): void => {
-    if (options.timeoutMs === 0) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => {
+  // -t counts from the last event. One timer, pushed on only when it fires: re-arming it on every event
+  // of a burst costs more than printing the event.
+  let lastEvent = 0;
+  const expire = (): void => {
+    const left = lastEvent + options.timeoutMs - performance.now();
+    if (left > 0) timer = setTimeout(expire, left);
+    else {
       timedOut = true;
       notifier.stop();
-    }, options.timeoutMs);
+    }
+  };
+  const armTimeout = (): void => {
+    if (options.timeoutMs === 0) return;
+    lastEvent = performance.now();
+    if (timer === undefined) timer = setTimeout(expire, options.timeoutMs);
   };
   const writer = new LineWriter(out, () => notifier.stop());
   const notifier = new Notifier(wm, (event: Event) => {
