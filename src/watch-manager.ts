@@ -55,6 +55,12 @@ export interface UpdateWatchOptions {
   quiet?: boolean;
 }
 
+/** A WatchManager's reading state, handed to a process that inherits its inotify fd (`tswatch -d`). */
+export interface WatchState {
+  echoes: Array<[number, number]>;
+  entries: Array<[string, Array<[string, boolean]>]>;
+}
+
 export interface WatchManagerOptions {
   /** A backend, or its name: 'inotify', 'parcel', 'poll', 'auto' (default: `TSWATCH_BACKEND`, else inotify). */
   backend?: Backend | BackendName;
@@ -62,6 +68,11 @@ export interface WatchManagerOptions {
   pollInterval?: number;
   /** Default exclude filter for every addWatch (pyinotify's `exclude_filter`). */
   excludeFilter?: PathFilter | ExcludeFilter;
+  /**
+   * The backend's watches were armed by another process, which handed its fd over (see adoptState):
+   * they are live, so re-adding them must never narrow their mask, even for the length of a walk.
+   */
+  inherited?: boolean;
 }
 
 /** One watched path. `path` follows renames; `entries` is what the directory held when last seen. */
@@ -148,12 +159,14 @@ export class WatchManager {
    * would echo in (see canMute); they get them once the walk is done.
    */
   private muted: Map<number, number> | undefined;
+  private readonly inherited: boolean;
 
   constructor(options: WatchManagerOptions = {}) {
     const backend = options.backend;
     this.backend =
       backend === undefined || typeof backend === 'string' ? selectBackend(backend, { pollInterval: options.pollInterval }) : backend;
     this.excludeFilter = asFilter(options.excludeFilter);
+    this.inherited = options.inherited ?? false;
   }
 
   /**
@@ -412,6 +425,29 @@ export class WatchManager {
     if (watch !== undefined) this.expectEcho(watch);
   }
 
+  /** What a process adopting this inotify fd needs to read its queue as this one would (see adoptState). */
+  exportState(): WatchState {
+    const entries: WatchState['entries'] = [];
+    for (const watch of this.byWd.values()) if (watch.entries !== undefined) entries.push([watch.path, [...watch.entries]]);
+    return { echoes: [...this.echoes], entries };
+  }
+
+  /**
+   * Take over the state of the process whose inotify fd this one inherited, once the same watches are
+   * added again: the echoes its reads queued, and each directory's entries as it knew them, so what the
+   * queue holds since is neither dropped nor repeated. A directory it did not watch starts empty: its
+   * IN_CREATE, queued meanwhile, scans it and reports all it holds.
+   */
+  adoptState(state: WatchState): void {
+    for (const [wd, count] of state.echoes) this.echoes.set(wd, (this.echoes.get(wd) ?? 0) + count);
+    const known = new Map(state.entries);
+    for (const watch of this.byWd.values()) {
+      if (watch.entries === undefined) continue;
+      watch.entries.clear();
+      for (const [name, isDir] of known.get(watch.path) ?? []) watch.entries.set(name, isDir);
+    }
+  }
+
   /** After a queue overflow the echoes noted may never come: forget them rather than eat real events. */
   forgetEchoes(): void {
     this.echoes.clear();
@@ -435,7 +471,7 @@ export class WatchManager {
    * Not when the parent is watched for those bits: it would see the read of the top, with no twin.
    */
   private canMute(path: string, mask: number): boolean {
-    if (!(mask & SCAN_ECHO) || mask & IN_ONESHOT || !(this.backend.supportedMask & SCAN_ECHO)) return false;
+    if (this.inherited || !(mask & SCAN_ECHO) || mask & IN_ONESHOT || !(this.backend.supportedMask & SCAN_ECHO)) return false;
     const parent = this.byWd.get(this.byPath.get(dirname(path)) ?? -1);
     return parent === undefined || !(parent.mask & SCAN_ECHO) || path === '/';
   }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -13,18 +13,22 @@ import {
   IN_Q_OVERFLOW,
   inotifywaitNames,
   Notifier,
+  type TswatchError,
   WatchManager,
 } from '../../src/index.js';
+import { denied } from '../permission-denied.js';
 import { type AlertOptions, resolveAlertOptions, type ResolvedAlertOptions, type ResolvedRule } from './alert-options.js';
 import { BaselineStore } from './baseline-store.js';
 import { type Digest, DigestQueue, type Finding } from './digest-queue.js';
 import { FileChecks } from './file-checks.js';
+import { filesUnder } from './files-under.js';
 import { FindingsJournal } from './findings-journal.js';
 import { KeyedSerial } from './keyed-serial.js';
 import { LogTail } from './log-tail.js';
 import { openMailPipeline, type MailPipeline } from './mail-pipeline.js';
 import { CHECK_EVENTS, RuleMatcher, TAIL_EVENTS } from './rule-matcher.js';
 import { smtpTransportConfig } from './smtp-config.js';
+import { type Unreadable, unreadableError } from './unreadable-error.js';
 import type { FollowedStream } from '../fleet/follow-stream.js';
 
 export interface AlertEmailIO {
@@ -58,8 +62,10 @@ interface ActiveRule {
  * events come from a fleet stream instead of a local watch (findings named HOST:/path).
  *
  * Events: `window` (rule name, ms: findings are being gathered), `digest` (digest), `spooled` (entries), `sent` (entry), `retry` (entry, err),
- * `failed` (entry, err), `warning` (message: a custom template failed, the built-in one was used), `error` (err),
- * `recovered` (findings, processes: what alerts that were killed had not mailed, now in this one's digests).
+ * `problem` (DeliveryProblem, entry: a setting at fault, said once, retries go on), `failed` (entry, err),
+ * `warning` (message: a custom template failed, the built-in one was used), `error` (err; a directory or
+ * file tswatch may not read is one too, said once per path: the rest goes on), `recovered` (findings,
+ * processes: what alerts that were killed had not mailed, now in this one's digests).
  */
 export class AlertEmail extends EventEmitter {
   readonly options: ResolvedAlertOptions;
@@ -74,6 +80,8 @@ export class AlertEmail extends EventEmitter {
   /** Findings of open windows, on disk until their digest is spooled (none on a dry run). */
   private readonly journal: FindingsJournal | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
+  /** Paths skipped because tswatch may not read them (what: path), each said once. */
+  private readonly unreadable = new Set<string>();
 
   constructor(options: AlertOptions, io: AlertEmailIO = {}) {
     super();
@@ -103,7 +111,7 @@ export class AlertEmail extends EventEmitter {
       onWarning: (message) => this.emit('warning', message),
     });
     this.pipeline = pipeline;
-    for (const name of ['sent', 'retry', 'failed', 'error'] as const) pipeline.outbox.on(name, (...args) => this.emit(name, ...args));
+    for (const name of ['sent', 'retry', 'problem', 'failed', 'error'] as const) pipeline.outbox.on(name, (...args) => this.emit(name, ...args));
 
     o.rules.forEach((rule, index) => this.rules.push(this.activate(rule, index)));
     this.recoverOrphans();
@@ -128,7 +136,12 @@ export class AlertEmail extends EventEmitter {
       throw err;
     }
     this.notifier = new Notifier(wm, (event: Event) => this.onEvent(event));
-    this.notifier.on('error', (err: Error) => this.emit('error', err));
+    // A directory created or moved in later that cannot be watched costs that directory only.
+    this.notifier.on('error', (err: Error) => {
+      const path = (err as TswatchError).path;
+      if (path !== undefined && denied(err)) this.skipUnreadable(path, err, 'directory');
+      else this.emit('error', err);
+    });
     this.notifier.start();
     await this.notifier.ready();
     await Promise.all(this.rules.map((r) => this.baseline(r)));
@@ -199,7 +212,7 @@ export class AlertEmail extends EventEmitter {
       (digest) => this.mail(digest, rule.to, journal?.cut(rule.name)),
       (windowMs) => this.emit('window', rule.name, windowMs),
     );
-    const checks = new FileChecks(rule, queue);
+    const checks = new FileChecks(rule, queue, (path, err) => this.skipUnreadable(path, err, 'checksum'));
     const keeps = checks.active && !this.options.dryRun && this.options.stream === undefined;
     const store = keeps ? new BaselineStore(join(this.options.spoolDir, 'baselines'), rule) : undefined;
     return { index, rule, matcher, queue, checks, tails: new Map(), store, savedVersion: -1 };
@@ -211,8 +224,25 @@ export class AlertEmail extends EventEmitter {
     if (rule.match) mask |= TAIL_EVENTS;
     for (const target of matcher.targets) {
       // IN_MASK_ADD: rules sharing a directory add up their events instead of replacing each other's.
-      wm.addWatch(target.watchPath, mask | IN_MASK_ADD, { rec: target.isDir && rule.recursive, autoAdd: target.isDir && rule.recursive, quiet: false });
+      const wds = wm.addWatch(target.watchPath, mask | IN_MASK_ADD, { rec: target.isDir && rule.recursive, autoAdd: target.isDir && rule.recursive, quiet: false });
+      // Directories below that could not be watched (the path itself throws): named, the rest goes on.
+      for (const [path, wd] of Object.entries(wds)) {
+        if (wd >= 0) continue;
+        const err = wm.errors.get(path);
+        if (err === undefined || denied(err)) this.skipUnreadable(path, err, 'directory');
+        else this.emit('error', err);
+      }
     }
+  }
+
+  /** Say once that `path` is not watched, checked or followed (`what`) because tswatch may not read it. */
+  private skipUnreadable(path: string, err: unknown, what: Unreadable): void {
+    const key = `${what}:${path}`;
+    if (this.unreadable.has(key)) return;
+    this.unreadable.add(key);
+    const error = unreadableError(path, err, what);
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+    else process.emitWarning(error.describe()); // never silent, never a crash for a program without a listener
   }
 
   /** Record what the files look like now, and start following logs at their current end. */
@@ -221,7 +251,7 @@ export class AlertEmail extends EventEmitter {
     const files: string[] = [];
     for (const target of r.matcher.targets) {
       if (!target.isDir) files.push(target.path);
-      else files.push(...this.filesUnder(target.path, r.rule.recursive).filter((f) => r.matcher.targetFor(f)));
+      else files.push(...filesUnder(target.path, r.rule.recursive, (dir, err) => this.skipUnreadable(dir, err, 'directory')).filter((f) => r.matcher.targetFor(f)));
     }
     const looked = files.slice(0, BASELINE_LIMIT);
     // The last run's look at these files: what differs now changed while no alert ran.
@@ -229,10 +259,7 @@ export class AlertEmail extends EventEmitter {
     if (saved !== undefined) r.checks.restore(new Map(saved));
     for (const file of looked) {
       if (r.checks.active) await this.serial.run(`check:${r.index}:${file}`, () => r.checks.check(file, saved?.has(file)));
-      if (r.rule.match) {
-        const tail = this.tailFor(r, file);
-        await this.serial.run(`tail:${r.index}:${file}`, () => tail.start());
-      }
+      if (r.rule.match) await this.readTail(r, file, 'start');
     }
     if (saved !== undefined) this.reportOffline(r, saved, looked);
     this.saveBaselines();
@@ -251,14 +278,15 @@ export class AlertEmail extends EventEmitter {
     for (const path of looked) if (!saved.has(path)) r.queue.add({ time, path, kind: 'event', what: 'created while tswatch was not running' });
   }
 
-  private filesUnder(dir: string, recursive: boolean): string[] {
-    try {
-      return readdirSync(dir, { withFileTypes: true, recursive })
-        .filter((d) => d.isFile())
-        .map((d) => join(d.parentPath, d.name));
-    } catch {
-      return [];
-    }
+  /** Follow `file` from its end (`start`) or read what is new (`poke`); a log tswatch may not read is named once. */
+  private readTail(r: ActiveRule, file: string, how: 'start' | 'poke'): Promise<void> {
+    const tail = this.tailFor(r, file);
+    return this.serial.run(`tail:${r.index}:${file}`, () =>
+      tail[how]().catch((err: unknown) => {
+        if (!denied(err)) throw err;
+        this.skipUnreadable(file, err, 'match');
+      }),
+    );
   }
 
   private tailFor(r: ActiveRule, file: string): LogTail {
@@ -297,8 +325,7 @@ export class AlertEmail extends EventEmitter {
       if (r.checks.active && bits & CHECK_EVENTS) void this.serial.run(`check:${r.index}:${path}`, () => r.checks.check(path));
       if (r.rule.match && bits & TAIL_EVENTS) {
         // A log first seen now (created later, or past the baseline limit) is read from its start.
-        const tail = this.tailFor(r, path);
-        void this.serial.run(`tail:${r.index}:${path}`, () => tail.poke());
+        void this.readTail(r, path, 'poke');
       }
     }
   }

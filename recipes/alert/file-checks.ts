@@ -2,6 +2,7 @@ import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Finding } from './digest-queue.js';
 import { bytes } from './mail-templates.js';
+import { denied } from '../permission-denied.js';
 import { sha256File } from '../sha256-file.js';
 
 export interface FileCheckSettings {
@@ -50,6 +51,8 @@ export class FileChecks {
   constructor(
     private readonly settings: FileCheckSettings,
     private readonly sink: CheckSink,
+    /** A file whose content cannot be read (its mode, owner and size still are checked). */
+    private readonly onUnreadable?: (path: string, err: unknown) => void,
   ) {}
 
   get active(): boolean {
@@ -86,7 +89,13 @@ export class FileChecks {
       return;
     }
     const before = this.states.get(path);
-    const hash = this.settings.checksum ? await sha256File(path).catch(() => before?.hash) : undefined;
+    // Gone or swapped mid-read: the next look settles it. Not ours to read: said, never silently unchecked.
+    const hash = this.settings.checksum
+      ? await sha256File(path).catch((err: unknown) => {
+          if (denied(err)) this.onUnreadable?.(path, err);
+          return before?.hash;
+        })
+      : undefined;
     const now: FileState = { size: st.size, mode: st.mode, uid: st.uid, gid: st.gid, hash };
     this.states.set(path, now);
     this.version++;

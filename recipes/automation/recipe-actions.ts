@@ -90,6 +90,7 @@ export const alertActionFactory: ActionFactory = async (raw, context: ActionCont
   alert.on('error', (err: unknown) => context.log(`alert: ${describe(err)}`));
   alert.on('sent', (entry: { mail?: { messageId: string }; id: string }) => context.log(`alert: ${entry.mail ? `mail ${entry.mail.messageId}` : `webhook post ${entry.id}`} delivered`, 'info'));
   alert.on('retry', (_entry: unknown, err: Error) => context.log(`alert: not delivered yet (${err.message}); retrying`));
+  alert.on('problem', ({ message, hint }: { message: string; hint: string }) => context.log(`alert: mail not delivered: ${message}; ${hint}; retrying`));
   alert.on('failed', (entry: { id: string }, err: Error) => context.log(`alert: refused for good (${err.message}); kept in ${alert.options.spoolDir}/failed/${entry.id}.json`));
   let lastSent: string | undefined;
   alert.on('sent', () => void (lastSent = new Date().toISOString()));

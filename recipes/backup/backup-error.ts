@@ -1,19 +1,11 @@
 import { TswatchError } from '../../src/index.js';
+import { runningAs } from '../permission-denied.js';
 
 /** Errors that mean DEST has no room: a watching backup retries the copy (RoomRetry), a start copies what is missing. */
 const NO_ROOM = new Set(['ENOSPC', 'EDQUOT']);
 
-/** A permission error: the path is skipped and named, the rest goes on. */
-export const denied = (err: unknown): boolean => ['EACCES', 'EPERM'].includes((err as NodeJS.ErrnoException).code ?? '');
-
 export function isNoRoom(err: unknown): boolean {
   return NO_ROOM.has((err as NodeJS.ErrnoException).code ?? '');
-}
-
-/** Who tswatch runs as, for hints about permissions. */
-function runningAs(): string {
-  const uid = process.getuid?.();
-  return uid === undefined ? 'tswatch' : `tswatch (uid ${uid})`;
 }
 
 /**

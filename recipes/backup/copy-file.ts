@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, closeSync, constants, copyFileSync, fstatSync, openSync, renameSync, type Stats, utimesSync } from 'node:fs';
-import { chmod, chown, copyFile, lchown, lutimes, rename, stat, symlink, unlink, utimes } from 'node:fs/promises';
+import { copyFile, lchown, lutimes, rename, stat, symlink, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /**
@@ -86,20 +86,16 @@ export async function copyFileAtomic(from: string, to: string, options: CopyOpti
     if (st.size <= SYNC_BYTES) {
       copyFileSync(source, tmp, flags);
       options.onBytes?.(st.size);
-      // copyFile gave tmp the source's mode; chown clears set-id bits, so chmod comes after it.
-      if (IS_ROOT) {
-        chownSync(tmp, st.uid, st.gid);
-        if (st.mode & 0o6000) chmodSync(tmp, st.mode & 0o7777);
-      }
-      utimesSync(tmp, st.atimeMs / 1000, st.mtimeMs / 1000);
     } else {
       await withProgress(tmp, st.size, options.onBytes, () => copyFile(source, tmp, flags));
-      if (IS_ROOT) {
-        await chown(tmp, st.uid, st.gid);
-        if (st.mode & 0o6000) await chmod(tmp, st.mode & 0o7777);
-      }
-      await utimes(tmp, st.atimeMs / 1000, st.mtimeMs / 1000);
     }
+    // Metadata calls, synchronous whatever the size (no data moves). copyFile gave tmp the source's
+    // mode; chown clears set-id bits, so chmod comes after it.
+    if (IS_ROOT) {
+      chownSync(tmp, st.uid, st.gid);
+      if (st.mode & 0o6000) chmodSync(tmp, st.mode & 0o7777);
+    }
+    utimesSync(tmp, st.atimeMs / 1000, st.mtimeMs / 1000);
     await options.beforeReplace?.(to);
     renameSync(tmp, to);
     placed = true;

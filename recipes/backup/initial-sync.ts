@@ -2,7 +2,7 @@ import { type Dirent, lstatSync, type Stats } from 'node:fs';
 import { readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isTempName, vanished } from './copy-file.js';
-import { denied } from './backup-error.js';
+import { denied } from '../permission-denied.js';
 import { sameMetadata, sameSizeAndTime } from './mirror.js';
 import { isReservedName } from './manifest.js';
 import { sha256File } from '../sha256-file.js';

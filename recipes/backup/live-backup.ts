@@ -15,7 +15,8 @@ import {
   TswatchError,
   WatchManager,
 } from '../../src/index.js';
-import { backupError, denied, isNoRoom, unreadableError } from './backup-error.js';
+import { denied } from '../permission-denied.js';
+import { backupError, isNoRoom, unreadableError } from './backup-error.js';
 import { vanished } from './copy-file.js';
 import { CopyQueue, type Job } from './copy-queue.js';
 import { EventJobs } from './event-jobs.js';

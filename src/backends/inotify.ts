@@ -67,13 +67,21 @@ export class InotifyBackend implements Backend {
   private readonly ino: NativeInotify;
   private closed = false;
 
-  /** Opens the inotify fd now, as pyinotify's WatchManager does; EMFILE surfaces here. */
-  constructor(addon: NativeAddon = requireAddon()) {
+  /**
+   * Opens the inotify fd now, as pyinotify's WatchManager does; EMFILE surfaces here. `fd`: adopt an
+   * inotify fd inherited from another process instead, with its watches and its queue.
+   */
+  constructor(addon: NativeAddon = requireAddon(), options: { fd?: number } = {}) {
     try {
-      this.ino = new addon.Inotify();
+      this.ino = options.fd === undefined ? new addon.Inotify() : new addon.Inotify(options.fd);
     } catch (err) {
       throw mapError(err, 'inotify_init');
     }
+  }
+
+  /** The inotify file descriptor. */
+  get fd(): number {
+    return this.ino.fd();
   }
 
   addWatch(path: string, mask: number): number {
