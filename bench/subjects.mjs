@@ -46,6 +46,22 @@ export function allSubjects(helpers) {
       missing: () => (existsSync(join(ROOT, 'dist/src/cli/main.js')) ? undefined : 'dist/src/cli/main.js not built'),
     },
     {
+      // The same command on the fanotify backend (root): its absence is a "not available" row until
+      // that backend is built. Only in the workloads that name it (`families`).
+      name: 'tswatch --backend fanotify',
+      key: 'tswatch-fanotify',
+      families: ['big-tree'],
+      command: (root) => ({ cmd: TSWATCH_CLI.cmd, args: [...TSWATCH_CLI.args, '--backend', 'fanotify', ...CLI_EVENTS, '--format', '%e %w%f', root] }),
+      readyStderr: /Watches established/,
+      translate: inotifywaitLine,
+      missing: () =>
+        !existsSync(join(ROOT, 'dist/src/backends/fanotify.js'))
+          ? 'no fanotify backend in dist/ yet'
+          : process.getuid?.() !== 0
+            ? 'fanotify needs root'
+            : undefined,
+    },
+    {
       name: 'tswatch (library)',
       key: 'tswatch-lib',
       command: node('tswatch.mjs'),
@@ -63,6 +79,21 @@ export function allSubjects(helpers) {
       readyStderr: /Watches established/,
       translate: inotifywaitLine,
       missing: () => (existsSync('/usr/bin/inotifywait') ? undefined : 'missing: apt-get install inotify-tools'),
+    },
+    {
+      // inotify-tools' fanotify flavour: one filesystem mark (-S) instead of a watch per directory. It
+      // reports the whole filesystem; the workload counts only its own paths.
+      name: 'fsnotifywait -S',
+      key: 'fsnotifywait',
+      families: ['big-tree'],
+      command: (root) => ({
+        cmd: '/usr/bin/fsnotifywait',
+        args: ['-S', '-m', '-r', '-e', 'create,delete,moved_from,moved_to,close_write', '--format', '%e %w%f', root],
+      }),
+      readyStderr: /Watches established/,
+      translate: inotifywaitLine,
+      missing: () =>
+        !existsSync('/usr/bin/fsnotifywait') ? 'missing: apt-get install inotify-tools (4.x ships fsnotifywait)' : process.getuid?.() !== 0 ? 'fanotify needs root' : undefined,
     },
     {
       name: 'pyinotify',
