@@ -23,6 +23,7 @@ import type { RunOptions } from './options.js';
 import { syslogStream } from './syslog.js';
 import { EXIT } from './exit-status.js';
 import { setLongTimeout } from './timeout.js';
+import { holdYoungGeneration } from './young-generation.js';
 
 export { EXIT };
 
@@ -88,6 +89,7 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
   // Opened now: an outfile that cannot be written is an error before anything is watched.
   const out = options.outfile === undefined ? io.stdout : createWriteStream('', { fd: openOutfile(options.outfile) });
   const fleet = daemonParent ? undefined : await openFleet(options, messages);
+  const releaseYoung = options.recursive ? holdYoungGeneration() : undefined; // for the walk (see there)
   const wm = new WatchManager(inherited && { backend: new InotifyBackend(undefined, { fd: inherited.fd }), inherited: true });
   try {
     const wds = wm.addWatch(options.paths, options.mask, {
@@ -164,6 +166,7 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
     messages.write(`tswatch: ${event ? `handling ${event}: ` : ''}${err instanceof TswatchError ? err.describe() : (err.stack ?? err.message)}\n`),
   );
   await notifier.ready();
+  releaseYoung?.();
   say('Watches established.');
   if (isDaemonChild()) {
     reportDaemonReady();
