@@ -39,6 +39,19 @@ export class DirEntries {
     return this;
   }
 
+  /** Add `name` unless it is held already (as either kind): false when it was. One lookup, for an IN_CREATE. */
+  addNew(name: string, isDir: boolean): boolean {
+    if (this.map !== undefined) {
+      if (this.map.has(name)) return false;
+      this.map.set(name, isDir);
+      return true;
+    }
+    const key = `/${name}/`;
+    if (this.files.includes(key) || this.dirs.includes(key)) return false;
+    this.add([name], isDir);
+    return true;
+  }
+
   /** Add names not held yet, all files or all directories, in one go (a directory's first scan). */
   add(names: readonly string[], isDir: boolean): void {
     if (names.length === 0) return;

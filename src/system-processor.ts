@@ -164,8 +164,7 @@ export class SystemProcessor {
     const entries = watch.entries;
     if (mask & IN_CREATE) {
       // Already known: a scan of this new directory reported it before its own event arrived.
-      if (entries?.has(name)) return;
-      entries?.set(name, isDir);
+      if (entries !== undefined && !entries.addNew(name, isDir)) return;
       this.deliver(watch, mask, cookie, name);
       if (isDir && watch.autoAdd) this.wm.addSubdir(watch, joinPath(watch.path, name), true, this.sink);
     } else if (mask & IN_DELETE) {

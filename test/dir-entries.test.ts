@@ -14,6 +14,11 @@ test('DirEntries: a Map of name → is a directory, packed while small, a Map pa
     assert.equal(entries.get('f'), true);
     assert.equal(entries.has('f1x'), false, 'a name is not found inside a longer one');
     assert.equal(entries.has('1'), false);
+    assert.equal(entries.addNew('f1', true), false, 'held as a file: not added as a directory');
+    assert.equal(entries.get('f1'), false);
+    assert.equal(entries.addNew('new', false), true);
+    assert.equal(entries.addNew('new', false), false);
+    assert.equal(entries.delete('new'), true);
     entries.set('f1', true);
     assert.equal(entries.get('f1'), true);
     assert.equal(entries.delete('f0'), true);
