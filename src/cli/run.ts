@@ -166,7 +166,7 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
     messages.write(`tswatch: ${event ? `handling ${event}: ` : ''}${err instanceof TswatchError ? err.describe() : (err.stack ?? err.message)}\n`),
   );
   await notifier.ready();
-  releaseYoung?.();
+  releaseYoung?.(wm.size);
   say('Watches established.');
   if (isDaemonChild()) {
     reportDaemonReady();
