@@ -8,6 +8,7 @@ import { BENCH, ROOT, buildHelpers, buildTswatch } from './build.mjs';
 import { header, table } from './report.mjs';
 import { allSubjects, smokeCheck } from './subjects.mjs';
 import { backup } from './workloads/backup.mjs';
+import { bigTree } from './workloads/big-tree.mjs';
 import { burst } from './workloads/burst.mjs';
 import { latency } from './workloads/latency.mjs';
 import { moves } from './workloads/moves.mjs';
@@ -42,6 +43,7 @@ const workloads = [
   startupCli(q ? 5 : 9),
   oneshotLoop(q ? 3 : 10),
   startup(q ? 200 : 2000, 25),
+  bigTree(q ? 2000 : 20000, 10, q ? 10000 : 100000),
   race(q ? 100 : 500),
   moves(q ? 200 : 1000, q ? 50 : 200),
   latency(q ? 50 : 200),
@@ -76,7 +78,7 @@ for (const w of workloads) {
   log(`\n== ${w.title}`);
   const rows = [];
   if (w.runAll) rows.push(...(await w.runAll(ctx).catch((e) => [{ subject: 'tswatch', error: `failed: ${String(e.message).split('\n')[0]}` }])));
-  for (const s of subjects.filter((s) => !w.runAll && (!w.subjects || w.subjects.includes(s.key)))) {
+  for (const s of subjects.filter((s) => !w.runAll && (!w.subjects || w.subjects.includes(s.key)) && (!s.families || s.families.includes(w.family)))) {
     if (s.unavailable) {
       rows.push({ subject: s.name, error: 'not available (reason above the tables)' });
       continue;

@@ -79,6 +79,21 @@ export function allSubjects(helpers) {
       missing: () => (existsSync('/usr/bin/inotifywait') ? undefined : 'missing: apt-get install inotify-tools'),
     },
     {
+      // inotify-tools' fanotify flavour: one filesystem mark (-S) instead of a watch per directory. It
+      // reports the whole filesystem; the workload counts only its own paths.
+      name: 'fsnotifywait -S',
+      key: 'fsnotifywait',
+      families: ['big-tree'],
+      command: (root) => ({
+        cmd: '/usr/bin/fsnotifywait',
+        args: ['-S', '-m', '-r', '-e', 'create,delete,moved_from,moved_to,close_write', '--format', '%e %w%f', root],
+      }),
+      readyStderr: /Watches established/,
+      translate: inotifywaitLine,
+      missing: () =>
+        !existsSync('/usr/bin/fsnotifywait') ? 'missing: apt-get install inotify-tools (4.x ships fsnotifywait)' : process.getuid?.() !== 0 ? 'fanotify needs root' : undefined,
+    },
+    {
       name: 'pyinotify',
       command: python('pyinotify_adapter.py'),
       missing: () => (existsSync(PY) ? undefined : `missing ${PY}: apt-get install python3-pyinotify`),

@@ -120,8 +120,21 @@ export function parseEventList(lists: string | readonly string[]): number {
   return u32(mask);
 }
 
+/** inotifywaitNames' answers for ',' by mask: a burst prints the same few masks over and over. */
+const commaNames = new Map<number, string>();
+
 /** inotifywait's spelling of an event mask: `CLOSE_WRITE,CLOSE`, `CREATE,ISDIR`. */
 export function inotifywaitNames(mask: number, sep = ','): string {
+  if (sep !== ',') return spellMask(mask, sep);
+  let names = commaNames.get(mask);
+  if (names === undefined) {
+    names = spellMask(mask, sep);
+    if (commaNames.size < 1024) commaNames.set(mask, names); // masks are few; bounded all the same
+  }
+  return names;
+}
+
+function spellMask(mask: number, sep: string): string {
   const names: string[] = [];
   for (const [name, bit] of EVENT_BITS) {
     if (bit === IN_MOVE_SELF) continue; // inotifywait prints CLOSE before MOVE_SELF

@@ -59,11 +59,16 @@ export class SystemProcessor {
   private timer: NodeJS.Timeout | undefined;
   private out: Delivery[] = [];
   private readonly sink: ScanSink;
+  /** A batch's last record that may be the echo of a scan, waiting for the next batch to bring its twin. */
+  private held: RawEvent | undefined;
+  private heldTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly wm: WatchManager,
     onError: (err: TswatchError) => void,
     private readonly keepUnwanted = false,
+    /** Where deliveries made outside `process` go (a held record whose twin never came). */
+    private readonly late: (deliveries: Delivery[]) => void = () => {},
   ) {
     this.sink = {
       event: (watch, mask, name) => this.deliver(watch, mask, 0, name, undefined, true),
@@ -75,7 +80,14 @@ export class SystemProcessor {
   process(batch: readonly RawEvent[]): Delivery[] {
     this.batch++;
     this.out = [];
-    for (let i = 0; i < batch.length; i++) this.one(batch[i]!, batch[i + 1]);
+    const records = this.held === undefined ? batch : [this.held, ...batch];
+    this.held = undefined;
+    clearTimeout(this.heldTimer);
+    const last = records.length - 1;
+    for (let i = 0; i < last; i++) this.one(records[i]!, records[i + 1]);
+    // A read() can end between a scan's record on the parent's watch and its twin: the twin decides.
+    if (last >= 0 && this.wm.awaitsTwin(records[last]!)) this.hold(records[last]!);
+    else if (last >= 0) this.one(records[last]!, undefined);
     this.expireMoves(this.batch);
     if (this.pending.size > 0 && this.timer === undefined) {
       this.timer = setTimeout(() => {
@@ -118,9 +130,23 @@ export class SystemProcessor {
 
   /** Forget moves still waiting for a partner (on stop). */
   dispose(): void {
+    clearTimeout(this.heldTimer);
+    this.held = undefined;
     clearTimeout(this.timer);
     this.timer = undefined;
     this.pending.clear();
+  }
+
+  /** The kernel queues the twin right after: if no batch brings it soon, the record was the user's. */
+  private hold(raw: RawEvent): void {
+    this.held = raw;
+    this.heldTimer = setTimeout(() => {
+      if (this.held !== raw) return;
+      this.held = undefined;
+      this.out = [];
+      this.one(raw, undefined);
+      this.late(this.out);
+    }, MOVE_PAIR_MS).unref();
   }
 
   /** `next` is the record after `raw` in the batch: telling tswatch's own directory reads needs it. */
@@ -139,8 +165,7 @@ export class SystemProcessor {
     const entries = watch.entries;
     if (mask & IN_CREATE) {
       // Already known: a scan of this new directory reported it before its own event arrived.
-      if (entries?.has(name)) return;
-      entries?.set(name, isDir);
+      if (entries !== undefined && !entries.addNew(name, isDir)) return;
       this.deliver(watch, mask, cookie, name, undefined, false, writer);
       if (isDir && watch.autoAdd) this.wm.addSubdir(watch, joinPath(watch.path, name), true, this.sink);
     } else if (mask & IN_DELETE) {

@@ -1,8 +1,9 @@
 import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
-import { normalize } from 'node:path';
+import { dirname, normalize } from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import type { Backend, RawEvent } from './backends/backend.js';
 import { type BackendName, selectBackend } from './backends/select.js';
+import { DirEntries } from './dir-entries.js';
 import { errnoError, TswatchError, WatchLimitError } from './errors.js';
 import type { ExcludeFilter, PathFilter } from './exclude-filter.js';
 import {
@@ -15,12 +16,14 @@ import {
   IN_DONT_FOLLOW,
   IN_ISDIR,
   IN_MASK_ADD,
+  IN_MASK_CREATE,
   IN_MOVE_SELF,
   IN_MOVED_FROM,
   IN_MOVED_TO,
   IN_ONESHOT,
   IN_ONLYDIR,
   IN_OPEN,
+  IN_Q_OVERFLOW,
   maskname,
   u32,
 } from './masks.js';
@@ -65,6 +68,11 @@ export interface WatchManagerOptions {
   pollInterval?: number;
   /** Default exclude filter for every addWatch (pyinotify's `exclude_filter`). */
   excludeFilter?: PathFilter | ExcludeFilter;
+  /**
+   * The backend's watches were armed by another process, which handed its fd over (see adoptState):
+   * they are live, so re-adding them must never narrow their mask, even for the length of a walk.
+   */
+  inherited?: boolean;
 }
 
 /** One watched path. `path` follows renames; `entries` is what the directory held when last seen. */
@@ -77,7 +85,7 @@ export interface Watch {
   autoAdd: boolean;
   excludeFilter: PathFilter | undefined;
   /** name → is a directory; undefined when the watch is on a file. */
-  readonly entries: Map<string, boolean> | undefined;
+  readonly entries: DirEntries | undefined;
 }
 
 /** Where directory scans report what they find. */
@@ -146,12 +154,19 @@ export class WatchManager {
   private readonly excludeFilter: PathFilter | undefined;
   /** wd → tswatch's reads of that directory whose echo on its own watch has not been seen to its end. */
   private readonly echoes = new Map<number, number>();
+  /**
+   * During addWatch's walk of a tree, wd → flags of the watches armed so far without the bits its reads
+   * would echo in (see canMute); they get them once the walk is done.
+   */
+  private muted: Map<number, number> | undefined;
+  private readonly inherited: boolean;
 
   constructor(options: WatchManagerOptions = {}) {
     const backend = options.backend;
     this.backend =
       backend === undefined || typeof backend === 'string' ? selectBackend(backend, { pollInterval: options.pollInterval }) : backend;
     this.excludeFilter = asFilter(options.excludeFilter);
+    this.inherited = options.inherited ?? false;
   }
 
   /**
@@ -191,14 +206,21 @@ export class WatchManager {
       if (settings.excludeFilter?.(path)) continue;
       let watch: Watch;
       try {
-        watch = this.ensureWatch(path, settings, this.isDirectory(path, settings.mask));
+        const isDir = this.isDirectory(path, settings.mask);
+        if (isDir && this.canMute(path, settings.mask)) this.muted = new Map();
+        watch = this.ensureWatch(path, settings, isDir);
       } catch (err) {
+        this.unmute();
         fail(path, err as TswatchError);
         continue;
       }
       this.errors.delete(path);
       const before = new Set(this.byWd.keys());
-      if (watch.entries) this.reconcile(watch, false, options.rec ?? false, sink);
+      try {
+        if (watch.entries) this.reconcile(watch, false, options.rec ?? false, sink);
+      } finally {
+        this.unmute();
+      }
       result[path] = watch.wd;
       for (const [wd, w] of this.byWd) if (!before.has(wd)) result[w.path] = wd;
     }
@@ -296,13 +318,22 @@ export class WatchManager {
         if (report) sink.event(watch, IN_DELETE | (isDir ? IN_ISDIR : 0), name);
       }
     }
+    // Recorded before any is reported or descended into, in one go per kind (see DirEntries.add).
+    const fresh = entries.size === 0;
+    const added: Dirent[] = [];
+    const files: string[] = [];
+    const dirs: string[] = [];
     for (const dirent of dirents) {
-      const name = dirent.name;
-      if (entries.has(name)) continue;
+      if (!fresh && entries.has(dirent.name)) continue;
+      added.push(dirent);
+      (dirent.isDirectory() ? dirs : files).push(dirent.name);
+    }
+    entries.add(files, false);
+    entries.add(dirs, true);
+    for (const dirent of added) {
       const isDir = dirent.isDirectory();
-      entries.set(name, isDir);
-      if (report) sink.event(watch, IN_CREATE | (isDir ? IN_ISDIR : 0), name);
-      if (isDir && descend) this.addSubdir(watch, joinPath(watch.path, name), report, sink);
+      if (report) sink.event(watch, IN_CREATE | (isDir ? IN_ISDIR : 0), dirent.name);
+      if (isDir && descend) this.addSubdir(watch, joinPath(watch.path, dirent.name), report, sink);
     }
     // After the additions, so a directory renamed while unseen keeps its watches (same inode, same wd).
     for (const [name, isDir] of gone) if (isDir) this.dropTree(joinPath(watch.path, name));
@@ -360,9 +391,12 @@ export class WatchManager {
   takeEcho(raw: RawEvent, next: RawEvent | undefined): boolean {
     if (this.echoes.size === 0 || !(raw.mask & IN_ISDIR) || !(raw.mask & SCAN_ECHO)) return false;
     if (raw.name !== '') {
-      const parent = this.byWd.get(raw.wd);
-      const child = parent && this.byPath.get(joinPath(parent.path, raw.name));
-      return child !== undefined && next?.wd === child && next.name === '' && next.mask === raw.mask && this.echoes.has(child);
+      const child = this.echoingChild(raw);
+      if (child === undefined) return false;
+      // An overflow took the twin's place: the kernel lost events from here on, and says so; a record
+      // that may be tswatch's own is dropped rather than shown as the user's.
+      if (next !== undefined && next.mask & IN_Q_OVERFLOW) return true;
+      return next?.wd === child && next.name === '' && next.mask === raw.mask;
     }
     const pending = this.echoes.get(raw.wd);
     if (pending === undefined) return false;
@@ -371,6 +405,18 @@ export class WatchManager {
       else this.echoes.delete(raw.wd);
     }
     return true;
+  }
+
+  /** True when `raw` may be a scan's echo on the parent's watch, which only the record after it can tell. */
+  awaitsTwin(raw: RawEvent): boolean {
+    return this.echoes.size > 0 && raw.name !== '' && (raw.mask & IN_ISDIR) !== 0 && (raw.mask & SCAN_ECHO) !== 0 && this.echoingChild(raw) !== undefined;
+  }
+
+  /** The wd of the watched directory `raw` names on its parent's watch, when a read of it awaits its echo. */
+  private echoingChild(raw: RawEvent): number | undefined {
+    const parent = this.byWd.get(raw.wd);
+    const child = parent && this.byPath.get(joinPath(parent.path, raw.name));
+    return child !== undefined && this.echoes.has(child) ? child : undefined;
   }
 
   /** tswatch itself has just read the directory at `path` (a snapshot): its echo is not the user's. */
@@ -418,8 +464,39 @@ export class WatchManager {
 
   // ---- internals ----
 
+  /**
+   * A tree being watched from scratch needs no echo suppression at all: each directory is armed without
+   * IN_OPEN, IN_ACCESS and IN_CLOSE_NOWRITE, read, and given them only after everything below it was read
+   * too, so tswatch's reads queue nothing (a big tree would otherwise overflow the queue with them).
+   * Not when the parent is watched for those bits: it would see the read of the top, with no twin.
+   */
+  private canMute(path: string, mask: number): boolean {
+    if (this.inherited || !(mask & SCAN_ECHO) || mask & IN_ONESHOT || !(this.backend.supportedMask & SCAN_ECHO)) return false;
+    const parent = this.byWd.get(this.byPath.get(dirname(path)) ?? -1);
+    return parent === undefined || !(parent.mask & SCAN_ECHO) || path === '/';
+  }
+
+  /** The walk is done: give the muted watches their whole mask. */
+  private unmute(): void {
+    const muted = this.muted;
+    this.muted = undefined;
+    if (muted === undefined) return;
+    for (const [wd, flags] of muted) {
+      const watch = this.byWd.get(wd);
+      if (watch === undefined) continue;
+      try {
+        const now = this.backend.addWatch(watch.path, (this.kernelMask(watch.mask, true) & ~IN_MASK_CREATE) | flags);
+        // Another directory took the path since (a rename): that one is not ours to watch.
+        if (now !== wd && !this.byWd.has(now)) this.backend.rmWatch(now);
+      } catch {
+        // Gone since it was read: its IN_IGNORED is on the way.
+      }
+    }
+  }
+
   /** Note the echo a read of `watch`'s directory has just queued on its own watch (see takeEcho). */
   private expectEcho(watch: Watch): void {
+    if (this.muted?.has(watch.wd)) return;
     // Oneshot watches get no IN_CLOSE_NOWRITE to end the echo with (see kernelMask).
     if (!(supportedMaskOf(this.backend, watch.wd) & SCAN_ECHO) || !(watch.mask & SCAN_ECHO) || watch.mask & IN_ONESHOT) return;
     this.echoes.set(watch.wd, (this.echoes.get(watch.wd) ?? 0) + 1);
@@ -431,11 +508,13 @@ export class WatchManager {
       (settings.mask & IN_MASK_ADD ? (known === undefined ? 0 : this.byWd.get(known)!.mask) | settings.mask : settings.mask) &
         ~IN_MASK_ADD,
     );
-    const wd = this.backend.addWatch(path, this.kernelMask(mask, isDir) | flags);
+    const kernel = this.kernelMask(mask, isDir) | flags;
+    const wd = this.backend.addWatch(path, this.muted && isDir ? kernel & ~SCAN_ECHO : kernel);
+    if (this.muted && isDir) this.muted.set(wd, flags);
     warnUnsupported(this.backend, wd, mask, path);
     let watch = this.byWd.get(wd);
     if (watch === undefined) {
-      watch = { wd, path, mask, procFun: undefined, autoAdd: false, excludeFilter: undefined, entries: isDir ? new Map() : undefined };
+      watch = { wd, path, mask, procFun: undefined, autoAdd: false, excludeFilter: undefined, entries: isDir ? new DirEntries() : undefined };
       this.byWd.set(wd, watch);
       this.byPath.set(path, wd);
     } else if (watch.path !== path) {

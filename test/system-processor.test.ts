@@ -266,3 +266,21 @@ test('a new directory swapped for a symlink before it is watched: the link is ne
   assert.equal(wm.getWd(join(root, 'd')), undefined);
   assert.deepEqual(errors, [], 'a directory gone by the time it is watched is no error');
 });
+
+test("tswatch's read of a new directory is dropped when a batch ends between a record and its twin, or an overflow follows it", () => {
+  const { root, backend, wd, seen } = setup();
+  mkdirSync(join(root, 'a'));
+  mkdirSync(join(root, 'b'));
+  backend.emit({ wd: wd(''), mask: IN_CREATE | IN_ISDIR, name: 'a' }, { wd: wd(''), mask: IN_CREATE | IN_ISDIR, name: 'b' });
+  const parent = (mask: number, name: string) => ({ wd: wd(''), mask: mask | IN_ISDIR, name });
+  const own = (mask: number, name: string) => ({ wd: wd(name), mask: mask | IN_ISDIR, name: '' });
+  // a/'s echo, the read() that carried it ending right after the parent's record: its twin opens the next batch.
+  backend.emit(parent(IN_OPEN, 'a'));
+  backend.emit(own(IN_OPEN, 'a'), parent(IN_CLOSE_NOWRITE, 'a'), own(IN_CLOSE_NOWRITE, 'a'));
+  // b/'s echo, cut short by a queue overflow: the kernel queued the overflow where the twin would be.
+  backend.emit(parent(IN_OPEN, 'b'), { wd: -1, mask: IN_Q_OVERFLOW, name: '' });
+  assert.deepEqual(
+    seen().filter((line) => !line.startsWith('IN_CREATE')),
+    ['IN_Q_OVERFLOW '],
+  );
+});

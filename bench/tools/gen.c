@@ -1,6 +1,7 @@
 /* Filesystem load generator, the same for every subject: plain syscalls in a tight loop.
  *   gen create DIR PREFIX N          open(O_CREAT)+close N files
  *   gen tree DIR NDIRS NFILES        DIR/gG/dI/fJ (G = I % 50), created before a watcher starts
+ *   gen spread DIR NDIRS N           open(O_CREAT)+close N files over a tree's dirs: DIR/gG/dI/nK, I = K % NDIRS
  *   gen race DIR N                   mkdir -p DIR/aI/b/c && touch DIR/aI/b/c/f, no pause
  *   gen rename DIR FROM TO N         rename DIR/FROM<i> -> DIR/TO<i>  (FROM/TO may contain '/') */
 #include <fcntl.h>
@@ -28,6 +29,9 @@ int main(int argc, char **argv) {
       snprintf(p, sizeof p, "%s/g%ld/d%ld", argv[2], i % 50, i); mkdir(p, 0755);
       for (long j = 0; j < nf; j++) { snprintf(q, sizeof q, "%s/f%ld", p, j); touch(q); }
     }
+  } else if (argc == 5 && !strcmp(argv[1], "spread")) {
+    long nd = atol(argv[3]), n = atol(argv[4]);
+    for (long k = 0; k < n; k++) { snprintf(p, sizeof p, "%s/g%ld/d%ld/n%ld", argv[2], (k % nd) % 50, k % nd, k); touch(p); }
   } else if (argc == 4 && !strcmp(argv[1], "race")) {
     long n = atol(argv[3]);
     for (long i = 0; i < n; i++) {

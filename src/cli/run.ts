@@ -13,6 +13,7 @@ import {
   Notifier,
   TswatchError,
   watchBudget,
+  WatchLimitError,
   WatchManager,
 } from '../index.js';
 import type { FleetPublisher } from '../../recipes/fleet/index.js';
@@ -22,6 +23,7 @@ import type { RunOptions } from './options.js';
 import { syslogStream } from './syslog.js';
 import { EXIT } from './exit-status.js';
 import { setLongTimeout } from './timeout.js';
+import { holdYoungGeneration } from './young-generation.js';
 
 export { EXIT };
 
@@ -84,13 +86,11 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
   const say = (text: string): void => void (options.quiet === 0 && inherited === undefined && notices.write(`${text}\n`));
   const daemonParent = options.daemon && !isDaemonChild();
   say(options.recursive ? 'Setting up watches.  Beware: since -r was given, this may take a while!' : 'Setting up watches.');
-  // Fail before arming anything rather than half-way through a tree (or a long --fromfile list).
-  // (The daemon that inherits its watches skips it: its walk would be read as events on them.)
-  if ((options.recursive || options.paths.length > 1) && inherited === undefined) checkWatchBudget(watchBudget(options.paths, options.recursive, options.skipDir));
   // Opened now: an outfile that cannot be written is an error before anything is watched.
   const out = options.outfile === undefined ? io.stdout : createWriteStream('', { fd: openOutfile(options.outfile) });
   const fleet = daemonParent ? undefined : await openFleet(options, messages);
-  const wm = new WatchManager(inherited && { backend: new InotifyBackend(undefined, { fd: inherited.fd }) });
+  const releaseYoung = options.recursive ? holdYoungGeneration() : undefined; // for the walk (see there)
+  const wm = new WatchManager(inherited && { backend: new InotifyBackend(undefined, { fd: inherited.fd }), inherited: true });
   try {
     const wds = wm.addWatch(options.paths, options.mask, {
       rec: options.recursive,
@@ -105,6 +105,9 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
   } catch (err) {
     wm.close();
     await fleet?.close(0);
+    // The limit, hit half-way through a tree (or a long --fromfile list): with every watch released,
+    // say what the whole would take. Counted only now, so a tree that fits is walked once, not twice.
+    if (err instanceof WatchLimitError) checkWatchBudget(watchBudget(options.paths, options.recursive, options.skipDir));
     throw err;
   }
   if (inherited !== undefined) wm.adoptState(inherited.state);
@@ -124,13 +127,21 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
   let timedOut = false;
   let gone = false;
   let timer: { clear(): void } | undefined;
-  const armTimeout = (): void => {
-    if (options.timeoutMs === 0) return;
-    timer?.clear();
-    timer = setLongTimeout(() => {
+  // -t counts from the last event. One timer, pushed on only when it fires: re-arming it on every event
+  // of a burst costs more than printing the event.
+  let lastEvent = 0;
+  const expire = (): void => {
+    const left = lastEvent + options.timeoutMs - performance.now();
+    if (left > 0) timer = setLongTimeout(expire, left);
+    else {
       timedOut = true;
       notifier.stop();
-    }, options.timeoutMs);
+    }
+  };
+  const armTimeout = (): void => {
+    if (options.timeoutMs === 0) return;
+    lastEvent = performance.now();
+    if (timer === undefined) timer = setLongTimeout(expire, options.timeoutMs);
   };
   const writer = new LineWriter(out, () => notifier.stop());
   const notifier = new Notifier(wm, (event: Event) => {
@@ -155,6 +166,7 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
     messages.write(`tswatch: ${event ? `handling ${event}: ` : ''}${err instanceof TswatchError ? err.describe() : (err.stack ?? err.message)}\n`),
   );
   await notifier.ready();
+  releaseYoung?.(wm.size);
   say('Watches established.');
   if (isDaemonChild()) {
     reportDaemonReady();

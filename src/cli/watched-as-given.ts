@@ -33,10 +33,18 @@ export function watchedAsGiven(roots: readonly string[], recursive: boolean, der
     if (labels.has(key(root))) continue;
     labels.set(key(root), isDirectory(root, recursive && dereference) ? withSlash(root) : root);
   }
+  // Roots spelled in the normal form (the usual case): below one, %w is the path and a '/', found with
+  // a prefix test instead of a lookup per ancestor (this runs per event in a burst).
+  const plain = [...labels].every(([k, label]) => label === k || label === withSlash(k));
+  const prefixes = plain && labels.size <= 8 ? [...labels.keys()].map(withSlash) : undefined;
   return (event) => {
     const exact = labels.get(event.path);
     if (exact !== undefined) return exact;
     const { path } = event;
+    if (prefixes !== undefined) {
+      for (const prefix of prefixes) if (path.startsWith(prefix)) return `${path}/`;
+      return watchedName(event);
+    }
     for (let cut = path.lastIndexOf('/'); cut >= 0; cut = cut === 0 ? -1 : path.lastIndexOf('/', cut - 1)) {
       const root = labels.get(cut === 0 ? '/' : path.slice(0, cut));
       if (root !== undefined) return `${withSlash(root)}${path.slice(cut + 1)}/`;

@@ -169,3 +169,15 @@ test('--budget over the limit: the count on stdout, exit 1 with the sysctl that 
   assert.match(run.stdout, /^6 watches needed; fs\.inotify\.max_user_watches = 3, \d+ in use by this user, \d+ free\n$/);
   assert.match(run.stderr, /watching needs 6 watches, only \d of 3 are free[\s\S]*sudo sysctl fs\.inotify\.max_user_watches=524288/);
 });
+
+test("-r with every event on a tree of 4,000 directories: tswatch's own reads of them never reach the output, nor overflow the queue", async () => {
+  const dir = tmpDir();
+  for (let i = 0; i < 4000; i++) mkdirSync(join(dir, `g${i % 40}`, `d${i}`), { recursive: true });
+  const run = spawnTswatch(['-m', '-r', dir], { TSWATCH_BACKEND: 'inotify' });
+  await run.waitStderr('Watches established.');
+  writeFileSync(join(dir, 'g7', 'd7', 'probe'), '');
+  await run.waitStdout('CLOSE_WRITE,CLOSE probe');
+  assert.doesNotMatch(run.stderr, /overflow/);
+  const others = run.lines().filter((line) => !line.endsWith(' probe'));
+  assert.deepEqual(others, []);
+});

@@ -77,3 +77,27 @@ test('-d: what happens while the background copy starts (it inherits the watches
   await waitFor(() => existsSync(out) && readFileSync(out, 'utf8').split('\n').filter(Boolean).length >= expected.length, 'the five creates in the outfile');
   assert.deepEqual(readFileSync(out, 'utf8').split('\n').filter(Boolean).sort(), expected.sort());
 });
+
+test('-d -r -e open: files opened while the background copy re-walks the tree it inherited are all reported', async () => {
+  // The copy adds the same watches again; a walk that armed them narrowed (without the bits its own
+  // reads echo in) would drop the user's opens for as long as it lasts.
+  const dir = tmpDir();
+  const files: string[] = [];
+  for (let i = 0; i < 2000; i++) {
+    mkdirSync(join(dir, `d${i}`));
+    writeFileSync(join(dir, `d${i}`, 'f'), '');
+    files.push(join(dir, `d${i}`, 'f'));
+  }
+  const out = join(tmpDir(), 'events.log');
+  const run = spawnTswatch(['-d', '-m', '-r', '-t', '10', '-e', 'open', '--format', '%w%f', '-o', out, dir]);
+  assert.equal(await run.exited, 0);
+  const pid = daemonPid(out);
+  after(() => pid && process.kill(pid));
+  // One open a millisecond, from before the copy starts to well after its walk.
+  for (const file of files) {
+    readFileSync(file);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  const seen = (): Set<string> => new Set(existsSync(out) ? readFileSync(out, 'utf8').split('\n') : []);
+  await waitFor(() => files.every((file) => seen().has(file)), () => `every open in the outfile; missing ${files.filter((file) => !seen().has(file)).length}`);
+});
