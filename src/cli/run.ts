@@ -167,17 +167,18 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
   );
   await notifier.ready();
   releaseYoung?.(wm.size);
+  // With --state or --sink, Ctrl-C and `kill` end the loop cleanly: the state is saved (nothing is
+  // reported twice next time) and the outbox gets its chance to drain. Caught before "Watches
+  // established." is said: a script that signals as soon as it reads that line must not kill us.
+  const onSignal = (): void => notifier.stop();
+  const stopOnSignal = options.stateFile !== undefined || fleet !== undefined;
+  if (stopOnSignal) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, onSignal);
   say('Watches established.');
   if (isDaemonChild()) {
     reportDaemonReady();
     messages = notices;
   }
   armTimeout();
-  // With --state or --sink, Ctrl-C and `kill` end the loop cleanly: the state is saved (nothing is
-  // reported twice next time) and the outbox gets its chance to drain.
-  const onSignal = (): void => notifier.stop();
-  const stopOnSignal = options.stateFile !== undefined || fleet !== undefined;
-  if (stopOnSignal) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, onSignal);
   notifier.start(); // with --state, what changed while not running is printed now, before live events
   writer.flush();
   await notifier.loop({

@@ -182,6 +182,8 @@ Broker credentials and TLS as for --sink (TSWATCH_NATS_TOKEN, TSWATCH_REDIS_PASS
         process.stderr.write(`tswatch: refused for good (${err.message}); kept in ${alert.options.spoolDir}/failed/${entry.id}.json\n`),
       );
       await alert.start();
+      // Caught before the ready line: a script that signals as soon as it reads it must not kill us.
+      const signalled = untilSignal();
       const where = options.dryRun ? 'printed (dry run)' : `to ${[...new Set(alert.options.rules.flatMap((r) => r.to))].join(', ')} via ${describeSmtp(smtpTransportConfig(options.smtp))}, spool ${alert.options.spoolDir}`;
       const stream = alert.options.stream;
       if (stream === undefined) {
@@ -192,7 +194,7 @@ Broker credentials and TLS as for --sink (TSWATCH_NATS_TOKEN, TSWATCH_REDIS_PASS
         say(`mails ${where}`);
         say(`Following ${sinkName(stream.config.url)} (${consumer}).`);
       }
-      await untilSignal();
+      await signalled;
       await alert.stop();
       process.exitCode = 0;
     });
