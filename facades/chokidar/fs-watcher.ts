@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { lstatSync, readdirSync, realpathSync, type Stats, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, normalize, relative, resolve } from 'node:path';
 import {
   type Event,
@@ -69,6 +69,8 @@ export class FSWatcher extends EventEmitter {
   private readonly links = new Map<string, CoreTree>();
   private readonly roots = new Map<string, Root>();
   private readonly unwatched = new Set<string>();
+  /** Where a watched link that points nowhere yet points → the link: its target appearing is the link's. */
+  private readonly dangling = new Map<string, string>();
   /** Every path reported and not gone since → is a directory. */
   private readonly known = new Map<string, boolean>();
   /** Directories whose entries are followed (and the parents of watched paths) → entry names. */
@@ -190,6 +192,7 @@ export class FSWatcher extends EventEmitter {
     }
     root.kind = st === undefined ? 'missing' : 'file';
     this.watchParent(abs);
+    if (st === undefined && lst?.isSymbolicLink()) this.awaitTarget(abs);
     if (st !== undefined) this.appeared(abs, report, false);
   }
 
@@ -210,6 +213,18 @@ export class FSWatcher extends EventEmitter {
     } catch (err) {
       this.handleError(err);
     }
+  }
+
+  /** A watched link to nothing yet: watch where its target will appear. */
+  private awaitTarget(abs: string): void {
+    let target: string;
+    try {
+      target = resolve(dirname(abs), readlinkSync(abs));
+    } catch {
+      return;
+    }
+    this.dangling.set(target, abs);
+    this.watchParent(target);
   }
 
   /** Not watched by the core: below `depth`, ignored, or unwatched. */
@@ -398,8 +413,14 @@ export class FSWatcher extends EventEmitter {
       return;
     }
     if (mask & (IN_CREATE | IN_MOVED_TO)) {
+      const link = this.dangling.get(path);
+      if (link !== undefined) {
+        this.dangling.delete(path);
+        this.appeared(link, true, false);
+      }
       const moved = (mask & IN_MOVED_TO) !== 0;
-      this.appeared(path, true, moved, moved, event.dir ? 'dir' : undefined);
+      // No hint from the event: a polled link to a directory is told as a directory; lstat says which.
+      this.appeared(path, true, moved, moved);
       if (mask & IN_CREATE && !event.dir && !event.synthetic) this.gate?.created(path);
     } else if (mask & (IN_DELETE | IN_MOVED_FROM)) {
       this.vanished(path);
