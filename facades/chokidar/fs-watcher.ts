@@ -65,7 +65,8 @@ const joinPath = (dir: string, name: string): string => (dir.endsWith('/') ? dir
 export class FSWatcher extends EventEmitter {
   closed = false;
   readonly options: FSWInstanceOptions;
-  private readonly main: CoreTree;
+  /** Made on the first path watched: a watcher that watches nothing holds no fd and no timer. */
+  private mainTree: CoreTree | undefined;
   private readonly links = new Map<string, CoreTree>();
   private readonly roots = new Map<string, Root>();
   private readonly unwatched = new Set<string>();
@@ -89,13 +90,16 @@ export class FSWatcher extends EventEmitter {
     this.options = normalizeOptions(options);
     const { cwd, atomic, awaitWriteFinish } = this.options;
     this.ignore = ignoreMatcher(this.options.ignored, cwd, atomic !== false);
-    this.main = this.tree();
     // The poll backend cannot tell a write's close: its changes are told as they come, throttled as chokidar does.
-    this.gate = this.main.supportedMask & IN_CLOSE_WRITE ? new ChangeGate((path) => this.emitEvent('change', path)) : undefined;
+    this.gate = this.options.usePolling ? undefined : new ChangeGate((path) => this.emitEvent('change', path));
     this.pendingUnlinks = new DeadlineMap(typeof atomic === 'number' ? atomic : 100, (_path, args) => this.deliver('unlink', args));
     if (awaitWriteFinish) {
       this.writeFinish = new WriteFinish(awaitWriteFinish, (event, path, stats) => this.deliver(event, [path, stats]), (err) => this.handleError(err));
     }
+  }
+
+  private get main(): CoreTree {
+    return (this.mainTree ??= this.tree());
   }
 
   /** Watch more paths (files, directories, or paths that do not exist yet). */
@@ -115,7 +119,7 @@ export class FSWatcher extends EventEmitter {
       const root = this.roots.get(abs);
       if (root !== undefined) {
         this.roots.delete(abs);
-        const wd = this.main.wm.getWd(abs);
+        const wd = this.mainTree?.wm.getWd(abs);
         if (root.kind === 'dir' && wd !== undefined) this.main.wm.rmWatch(wd, { rec: true });
       }
       this.forgetBelow(abs);
@@ -139,7 +143,7 @@ export class FSWatcher extends EventEmitter {
     if (this.closing) return this.closing;
     this.closed = true;
     this.removeAllListeners();
-    this.main.close();
+    this.mainTree?.close();
     for (const tree of this.links.values()) tree.close();
     this.links.clear();
     this.gate?.dispose();
@@ -423,7 +427,9 @@ export class FSWatcher extends EventEmitter {
       this.appeared(path, true, moved, moved);
       if (mask & IN_CREATE && !event.dir && !event.synthetic) this.gate?.created(path);
     } else if (mask & (IN_DELETE | IN_MOVED_FROM)) {
-      this.vanished(path);
+      // A file already replaced by another at the same path (polling sees only states): one change.
+      if (this.known.get(path) === false && this.kindNow(path) === 'file') this.emitEvent('change', path);
+      else this.vanished(path);
     } else if (mask & (IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE)) {
       this.written(path, mask);
     }
@@ -443,6 +449,16 @@ export class FSWatcher extends EventEmitter {
     }
     if (this.gate !== undefined) this.gate.modified(path);
     else this.emitEvent('change', path);
+  }
+
+  /** What stands at `abs` now, as the facade counts it (a link is what it points to when followed). */
+  private kindNow(abs: string): 'dir' | 'file' | undefined {
+    try {
+      const st = this.options.followSymlinks ? statSync(abs) : lstatSync(abs);
+      return st.isDirectory() ? 'dir' : 'file';
+    } catch {
+      return undefined;
+    }
   }
 
   // ---- scope and names ----
