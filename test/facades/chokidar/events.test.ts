@@ -114,7 +114,6 @@ for (const { name, options } of MODES) {
       const rec = record(file, options);
       await rec.ready;
       assert.deepEqual(rec.lines(), [`add ${file}`]);
-      writeFileSync(join(dir, 'sibling.txt'), 'x');
       writeFileSync(join(dir, 'tmp.txt'), 'safe edit');
       // An editor saves later than the fixture was made: polling tells files apart by mtime.
       utimesSync(join(dir, 'tmp.txt'), new Date(), new Date(Date.now() + 5000));
@@ -122,6 +121,7 @@ for (const { name, options } of MODES) {
       await rec.until('change', file);
       unlinkSync(file);
       await rec.until('unlink', file);
+      writeFileSync(join(dir, 'sibling.txt'), 'x');
       writeFileSync(file, 'back');
       await rec.until('add', file, 2);
       assert.ok(rec.seen.every((s) => s.path === file), rec.lines().join(', '));
