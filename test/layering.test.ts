@@ -1,7 +1,8 @@
 /**
  * The dependency direction of DESIGN.md, checked on import specifiers:
- * native ← src core ← handlers ← recipes ← src/cli ← bin. handlers/ and recipes/ reach the core only
- * through its public API (src/index), so what they do a user's program can do too.
+ * native ← src core ← handlers ← recipes ← src/cli ← bin. handlers/, recipes/ and facades/ (the other
+ * watchers' APIs) reach the core only through its public API (src/index), so what they do a user's
+ * program can do too.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -39,6 +40,7 @@ const RULES: Array<{ layer: string; allowed: (target: string) => boolean; what: 
     allowed: (t) => t === 'src/index.ts' || t.startsWith('handlers/') || t.startsWith('recipes/'),
     what: 'src/index.ts, handlers/ or recipes/',
   },
+  { layer: 'facades', allowed: (t) => t === 'src/index.ts' || t.startsWith('facades/'), what: 'src/index.ts or facades/' },
 ];
 
 test('handlers/ and recipes/ use only the public API; the core never imports the CLI, handlers or recipes', () => {
