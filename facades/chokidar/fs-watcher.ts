@@ -152,6 +152,7 @@ export class FSWatcher extends EventEmitter {
     this.writeFinish?.dispose();
     this.known.clear();
     this.children.clear();
+    this.dangling.clear();
     this.closing = Promise.resolve();
     return this.closing;
   }
