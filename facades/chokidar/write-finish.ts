@@ -5,7 +5,9 @@ interface Pending {
   event: 'add' | 'change';
   lastChange: number;
   size: number | undefined;
-  timer: NodeJS.Timeout;
+  /** undefined while the file is gone (its unlink is awaited, or it comes back). */
+  timer: NodeJS.Timeout | undefined;
+  check: () => void;
 }
 
 /**
@@ -29,19 +31,25 @@ export class WriteFinish {
   /** The file was written again: the quiet period starts over. */
   touch(path: string): void {
     const p = this.pending.get(path);
-    if (p !== undefined) p.lastChange = Date.now();
+    if (p === undefined) return;
+    p.lastChange = Date.now();
+    p.timer ??= setTimeout(p.check, this.awf.pollInterval);
   }
 
   hold(event: 'add' | 'change', path: string, fsPath: string): void {
     if (this.pending.has(path)) return this.touch(path);
-    const p: Pending = { event, lastChange: Date.now(), size: undefined, timer: undefined! };
+    const p: Pending = { event, lastChange: Date.now(), size: undefined, timer: undefined, check: () => {} };
     this.pending.set(path, p);
     const check = (): void => {
+      p.timer = undefined;
       stat(fsPath, (err, stats) => {
         if (this.pending.get(path) !== p) return; // cancelled meanwhile
         if (err) {
-          this.pending.delete(path);
-          if (err.code !== 'ENOENT') this.failed(err);
+          // Gone: stop polling but stay pending, so the unlink on its way finds the held add and says nothing.
+          if (err.code !== 'ENOENT') {
+            this.pending.delete(path);
+            this.failed(err);
+          }
           return;
         }
         const now = Date.now();
@@ -53,6 +61,7 @@ export class WriteFinish {
         } else p.timer = setTimeout(check, this.awf.pollInterval);
       });
     };
+    p.check = check;
     p.timer = setTimeout(check, this.awf.pollInterval);
   }
 

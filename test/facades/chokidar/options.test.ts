@@ -109,6 +109,24 @@ for (const { name, options } of MODES) {
     assert.deepEqual(record(dir, { awaitWriteFinish: true }).watcher.options.awaitWriteFinish, { stabilityThreshold: 2000, pollInterval: 100 });
   });
 
+  test(`awaitWriteFinish (${name}): a file deleted before it settled is never reported`, async () => {
+    const dir = fixture();
+    // A 1 ms poll makes the stat that finds the file gone race the unlink event, as a loaded machine does.
+    const rec = record(dir, { ...options, atomic: true, ignoreInitial: true, awaitWriteFinish: { stabilityThreshold: 300, pollInterval: 1 } });
+    const raws: string[] = [];
+    rec.watcher.on('raw', (event, path) => void raws.push(`${event} ${path}`));
+    await rec.ready;
+    const file = join(dir, 'add.txt');
+    writeFileSync(file, 'hello');
+    await waitFor(() => raws.some((r) => r.startsWith('IN_CREATE') && r.endsWith(file)), 'the create');
+    unlinkSync(file);
+    await waitFor(() => raws.some((r) => r.startsWith('IN_DELETE') && r.endsWith(file)), 'the delete');
+    // The fence is itself held for 300 ms, longer than atomic's 100 ms wait for a re-add.
+    writeFileSync(join(dir, 'fence'), 'x');
+    await rec.until('add', join(dir, 'fence'));
+    assert.deepEqual(rec.lines(), [`add ${dir}/fence`]);
+  });
+
   test(`symlinks (${name}): followed under the link's name, or kept as files with followSymlinks: false`, async () => {
     const dir = fixture();
     mkdirSync(join(dir, 'subdir'));
