@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { lstatSync, readdirSync, readlinkSync, realpathSync, type Stats, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, normalize, relative, resolve } from 'node:path';
+import { basename, dirname, normalize, relative, resolve } from 'node:path';
 import {
   type Event,
   IN_ATTRIB,
@@ -18,6 +18,7 @@ import { CoreTree } from './core-tree.js';
 import { DeadlineMap } from './deadline-map.js';
 import { type IgnoreTest, ignoreMatcher } from './ignore-matcher.js';
 import { type ChokidarOptions, type FSWInstanceOptions, normalizeOptions } from './options.js';
+import { type Root, WatchedPaths } from './watched-paths.js';
 import { WriteFinish } from './write-finish.js';
 
 export type EventName = 'add' | 'addDir' | 'change' | 'unlink' | 'unlinkDir';
@@ -49,12 +50,6 @@ const MASK = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY | I
 /** Errors chokidar never reports: the path went away meanwhile. */
 const VANISHED = new Set(['ENOENT', 'ENOTDIR']);
 
-interface Root {
-  abs: string;
-  /** The path as the caller gave it (normalized): emitted paths start with it. */
-  given: string;
-  kind: 'dir' | 'file' | 'missing';
-}
 
 const joinPath = (dir: string, name: string): string => (dir.endsWith('/') ? dir + name : `${dir}/${name}`);
 
@@ -65,11 +60,10 @@ const joinPath = (dir: string, name: string): string => (dir.endsWith('/') ? dir
 export class FSWatcher extends EventEmitter {
   closed = false;
   readonly options: FSWInstanceOptions;
+  private readonly paths: WatchedPaths;
   /** Made on the first path watched: a watcher that watches nothing holds no fd and no timer. */
   private mainTree: CoreTree | undefined;
   private readonly links = new Map<string, CoreTree>();
-  private readonly roots = new Map<string, Root>();
-  private readonly unwatched = new Set<string>();
   /** Where a watched link that points nowhere yet points → the link: its target appearing is the link's. */
   private readonly dangling = new Map<string, string>();
   /** Every path reported and not gone since → is a directory. */
@@ -88,6 +82,7 @@ export class FSWatcher extends EventEmitter {
   constructor(options: ChokidarOptions = {}) {
     super();
     this.options = normalizeOptions(options);
+    this.paths = new WatchedPaths(this.options.cwd, this.options.depth);
     const { cwd, atomic, awaitWriteFinish } = this.options;
     this.ignore = ignoreMatcher(this.options.ignored, cwd, atomic !== false);
     // The poll backend cannot tell a write's close: its changes are told as they come, throttled as chokidar does.
@@ -105,7 +100,7 @@ export class FSWatcher extends EventEmitter {
   /** Watch more paths (files, directories, or paths that do not exist yet). */
   add(paths: string | readonly string[]): this {
     const list = flatPaths(paths);
-    for (const p of list) this.unwatched.delete(this.absolute(p));
+    for (const p of list) this.paths.unwatched.delete(this.paths.absolute(p));
     if (this.queued.push(list) === 1) setImmediate(() => this.scanQueued());
     return this;
   }
@@ -114,11 +109,11 @@ export class FSWatcher extends EventEmitter {
   unwatch(paths: string | readonly string[]): this {
     if (this.closed) return this;
     for (const p of flatPaths(paths)) {
-      const abs = this.absolute(p);
-      this.unwatched.add(abs);
-      const root = this.roots.get(abs);
+      const abs = this.paths.absolute(p);
+      this.paths.unwatched.add(abs);
+      const root = this.paths.roots.get(abs);
       if (root !== undefined) {
-        this.roots.delete(abs);
+        this.paths.roots.delete(abs);
         const wd = this.mainTree?.wm.getWd(abs);
         if (root.kind === 'dir' && wd !== undefined) this.main.wm.rmWatch(wd, { rec: true });
       }
@@ -132,7 +127,7 @@ export class FSWatcher extends EventEmitter {
     const out: Record<string, string[]> = {};
     const { cwd } = this.options;
     for (const [dir, names] of this.children) {
-      const shown = this.chokidarPath(dir);
+      const shown = this.paths.chokidarPath(dir);
       out[(cwd ? relative(cwd, shown) : shown) || '.'] = [...names].sort();
     }
     return out;
@@ -172,12 +167,12 @@ export class FSWatcher extends EventEmitter {
   }
 
   private addRoot(p: string, report: boolean): void {
-    const abs = this.absolute(p);
-    if (this.unwatched.has(abs)) return;
+    const abs = this.paths.absolute(p);
+    if (this.paths.unwatched.has(abs)) return;
     const given = this.options.cwd ? abs : normalize(p);
-    const root: Root = this.roots.get(abs) ?? { abs, given, kind: 'missing' };
-    this.roots.set(abs, root);
-    if (this.ignore(this.chokidarPath(abs))) return;
+    const root: Root = this.paths.roots.get(abs) ?? { abs, given, kind: 'missing' };
+    this.paths.roots.set(abs, root);
+    if (this.ignore(this.paths.chokidarPath(abs))) return;
     if (this.known.has(abs)) return; // already reported (a second add of the same path)
     let lst: Stats | undefined;
     let st: Stats | undefined;
@@ -234,11 +229,11 @@ export class FSWatcher extends EventEmitter {
 
   /** Not watched by the core: below `depth`, ignored, or unwatched. */
   private readonly excluded = (path: string): boolean => {
-    if (!this.descends(path) || this.unwatchedCovers(path)) return true;
-    if (this.ignore(this.chokidarPath(path))) return true;
+    if (!this.paths.descends(path) || this.paths.unwatchedCovers(path)) return true;
+    if (this.ignore(this.paths.chokidarPath(path))) return true;
     if (!this.ignore.wantsStats) return false;
     try {
-      return this.ignore(this.chokidarPath(path), statSync(path));
+      return this.ignore(this.paths.chokidarPath(path), statSync(path));
     } catch {
       return true;
     }
@@ -262,8 +257,8 @@ export class FSWatcher extends EventEmitter {
    * moved in, a followed link); otherwise the core's own scan of the new directory tells them.
    */
   private appeared(abs: string, report: boolean, replaced: boolean, walkInto = true, hint?: 'dir' | 'file' | 'link'): void {
-    if (!this.inScope(abs)) return;
-    const shown = this.chokidarPath(abs);
+    if (!this.paths.inScope(abs)) return;
+    const shown = this.paths.chokidarPath(abs);
     if (this.ignore(shown)) return;
     const { followSymlinks, alwaysStat, ignorePermissionErrors } = this.options;
     let stats: Stats | undefined;
@@ -291,7 +286,7 @@ export class FSWatcher extends EventEmitter {
       }
       this.vanished(abs); // a directory became a file or the other way round, unseen
     }
-    const root = this.roots.get(abs);
+    const root = this.paths.roots.get(abs);
     if (!isDir) {
       if (!ignorePermissionErrors && stats !== undefined && !(stats.mode & 0o400)) return; // chokidar's read check
       if (root !== undefined) root.kind = 'file';
@@ -312,7 +307,7 @@ export class FSWatcher extends EventEmitter {
       this.armDir(root);
       walkInto = true;
     }
-    if (!this.descends(abs)) return;
+    if (!this.paths.descends(abs)) return;
     if (isLink && followSymlinks) {
       this.follow(abs, true);
       walkInto = true;
@@ -334,7 +329,7 @@ export class FSWatcher extends EventEmitter {
     this.unfollow(abs);
     this.gate?.forget(abs);
     this.emitEvent(isDir ? 'unlinkDir' : 'unlink', abs);
-    const root = this.roots.get(abs);
+    const root = this.paths.roots.get(abs);
     if (root !== undefined) {
       root.kind = 'missing';
       this.watchParent(abs);
@@ -414,7 +409,7 @@ export class FSWatcher extends EventEmitter {
     if (name === '') {
       // The watched path itself: a followed file link's target, or a watched directory's own end.
       if (mask & (IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE)) this.written(path, mask);
-      else if (mask & (IN_DELETE_SELF | IN_MOVE_SELF) && tree === this.main && this.roots.get(path)?.kind === 'dir') this.vanished(path);
+      else if (mask & (IN_DELETE_SELF | IN_MOVE_SELF) && tree === this.main && this.paths.roots.get(path)?.kind === 'dir') this.vanished(path);
       return;
     }
     if (mask & (IN_CREATE | IN_MOVED_TO)) {
@@ -462,65 +457,12 @@ export class FSWatcher extends EventEmitter {
     }
   }
 
-  // ---- scope and names ----
-
-  /** The watched path `abs` is in, itself or below: the nearest one. */
-  private rootOf(abs: string): Root | undefined {
-    for (let p = abs; ; p = dirname(p)) {
-      const root = this.roots.get(p);
-      if (root !== undefined) return root;
-      if (p === '/' || p === '.') return undefined;
-    }
-  }
-
-  /** How many names `abs` is below its watched path (0: the watched path). */
-  private levelOf(abs: string, root: Root): number {
-    if (abs === root.abs) return 0;
-    let n = 0;
-    for (let i = root.abs.length; i < abs.length; i++) if (abs.charCodeAt(i) === 47) n++;
-    return root.abs === '/' ? n + 1 : n;
-  }
-
-  private inScope(abs: string): boolean {
-    const root = this.rootOf(abs);
-    if (root === undefined || this.unwatchedCovers(abs)) return false;
-    if (abs === root.abs) return true;
-    return root.kind === 'dir' && this.levelOf(abs, root) <= (this.options.depth ?? Infinity) + 1;
-  }
-
-  /** The directory at `abs` has its entries followed (within `depth`). */
-  private descends(abs: string): boolean {
-    const root = this.rootOf(abs);
-    return root !== undefined && (abs === root.abs || (root.kind === 'dir' && this.levelOf(abs, root) <= (this.options.depth ?? Infinity)));
-  }
-
-  private unwatchedCovers(abs: string): boolean {
-    if (this.unwatched.size === 0) return false;
-    for (let p = abs; ; p = dirname(p)) {
-      if (this.unwatched.has(p)) return true;
-      if (p === '/' || p === '.') return false;
-    }
-  }
-
-  private absolute(p: string): string {
-    const { cwd } = this.options;
-    return resolve(cwd && !isAbsolute(p) ? join(cwd, p) : p);
-  }
-
-  /** The path as chokidar names it: below the watched path as the caller spelled that. */
-  private chokidarPath(abs: string): string {
-    const root = this.rootOf(abs);
-    if (root !== undefined) return abs === root.abs ? root.given : join(root.given, abs.slice(root.abs.length));
-    for (const r of this.roots.values()) if (dirname(r.abs) === abs) return dirname(r.given);
-    return abs;
-  }
-
   // ---- emitting, chokidar's way ----
 
   private emitEvent(event: EventName, abs: string, stats?: Stats): void {
     if (this.closed) return;
     const { cwd, atomic, alwaysStat } = this.options;
-    const shown = this.chokidarPath(abs);
+    const shown = this.paths.chokidarPath(abs);
     const path = cwd ? relative(cwd, shown) : shown;
     const awf = this.writeFinish;
     if (awf?.has(path)) {
