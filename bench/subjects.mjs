@@ -109,6 +109,13 @@ export function allSubjects(helpers) {
       missing: () => (existsSync(join(ROOT, 'node_modules/chokidar')) ? undefined : 'missing: npm install -D chokidar@^5'),
     },
     {
+      name: 'tswatch/chokidar',
+      key: 'tswatch-chokidar',
+      command: node('tswatch-chokidar.mjs'),
+      env: { TSWATCH_BACKEND: 'inotify' },
+      missing: () => (existsSync(join(ROOT, 'dist/facades/chokidar/index.js')) ? undefined : 'dist/facades/chokidar/index.js not built'),
+    },
+    {
       name: '@parcel/watcher',
       key: 'parcel',
       command: node('parcel.mjs'),

@@ -1,7 +1,8 @@
 /**
  * The dependency direction of DESIGN.md, checked on import specifiers:
- * native ← src core ← handlers ← recipes ← src/cli ← bin. handlers/, recipes/ and facades/ reach the core
- * only through its public API (src/index), so what they do a user's program can do too.
+ * native ← src core ← handlers ← recipes ← src/cli ← bin. handlers/, recipes/ and facades/ (the other
+ * watchers' APIs) reach the core only through its public API (src/index), so what they do a user's
+ * program can do too.
  */
 import assert from 'node:assert/strict';
 import { type Dirent, readdirSync, readFileSync } from 'node:fs';

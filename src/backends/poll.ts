@@ -1,4 +1,4 @@
-import { type Dirent, lstatSync, readdirSync } from 'node:fs';
+import { type Dirent, lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, resolve } from 'node:path';
 import type { FSWatcher } from 'chokidar';
@@ -26,6 +26,8 @@ const ENTRY_BITS: Record<ChokidarEvent, number> = {
 
 interface PollWatch {
   watcher: FSWatcher;
+  /** The watched path resolved: what chokidar was given (it names everything under it). */
+  real: string;
   ready: Promise<void>;
   /** Until chokidar's first scan is done: entries it finds that are in `seen` are not new. */
   initial: boolean;
@@ -107,7 +109,16 @@ export class PollBackend extends EmulatedBackend {
   private poll(wd: number, seen?: Map<string, boolean>): void {
     const watch = this.table.get(wd)!;
     if (watch.isDir && seen === undefined) seen = new Map(listDir(watch.path).map((d) => [d.name, d.isDirectory()]));
-    const watcher = this.chokidar.watch(watch.path, {
+    // inotify follows the watched path itself but never an entry: chokidar is given the path resolved and
+    // told not to follow links, so a link to a directory stays an entry, as the core expects.
+    let real = watch.path;
+    try {
+      real = realpathSync(watch.path);
+    } catch {
+      // gone already: the orphan check reports it
+    }
+    const watcher = this.chokidar.watch(real, {
+      followSymlinks: false,
       usePolling: true,
       interval: this.interval,
       binaryInterval: this.interval,
@@ -119,9 +130,13 @@ export class PollBackend extends EmulatedBackend {
       // process alive. The orphan check's timer does that while the backend is open.
       persistent: false,
     });
-    const entry: PollWatch = { watcher, seen, initial: true, ready: new Promise((done) => watcher.once('ready', () => done())) };
+    const entry: PollWatch = { watcher, real, seen, initial: true, ready: new Promise((done) => watcher.once('ready', () => done())) };
     this.polls.set(wd, entry);
-    watcher.on('all', (event, path) => this.onChange(wd, entry, event as ChokidarEvent, resolve(path)));
+    const named = (path: string): string => {
+      const abs = resolve(path);
+      return abs === real ? watch.path : abs.startsWith(`${real}/`) ? joinPath(watch.path, abs.slice(real.length + 1)) : abs;
+    };
+    watcher.on('all', (event, path) => this.onChange(wd, entry, event as ChokidarEvent, named(path)));
     watcher.on('error', (err) => this.fail(err as Error, watch.path, `polling '${watch.path}'`));
     void entry.ready.then(() => {
       entry.initial = false;
@@ -138,7 +153,7 @@ export class PollBackend extends EmulatedBackend {
     const watch = this.table.get(wd);
     if (watch === undefined || this.polls.get(wd) !== entry || this.closed) return;
     const onDisk = listDir(watch.path);
-    const known = new Set(entry.watcher.getWatched()[watch.path] ?? []);
+    const known = new Set(entry.watcher.getWatched()[entry.real] ?? []);
     if (onDisk.length === known.size && onDisk.every((d) => known.has(d.name))) return;
     this.release(wd);
     const names = new Set(onDisk.map((d) => d.name));

@@ -3,7 +3,7 @@
  * backend declares it cannot do (its supportedMask lacks the bits) is skipped, never weakened.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
@@ -155,6 +155,22 @@ export function conformance(label: string, make: () => Backend, known: KnownIssu
     if (can(IN_DELETE_SELF)) await w.until(IN_DELETE_SELF, root);
     await w.until(IN_IGNORED, root);
     await waitFor(() => w.wm.size === 0, 'every watch to end', TIMEOUT);
+  });
+
+  test(`${label}: a symlink to a directory is an entry, never followed (as inotify has it)`, async (t) => {
+    const root = tmpDir();
+    mkdirSync(join(root, 'real'));
+    const w = watchTree(t, make(), root);
+    await w.ready();
+    symlinkSync(join(root, 'real'), join(root, 'link'));
+    await w.until(IN_CREATE, join(root, 'link'));
+    writeFileSync(join(root, 'real', 'f'), 'x');
+    await w.until(IN_CREATE, join(root, 'real', 'f'));
+    await w.settle(join(root, 'real'));
+    await w.settle();
+    assert.equal(w.events.find((e) => e.pathname === join(root, 'link'))!.dir, false, 'the link is not a directory');
+    assert.deepEqual(w.events.filter((e) => e.pathname.includes('/link/')).map((e) => `${e.maskname} ${e.pathname}`), []);
+    assert.equal(w.wm.getWd(join(root, 'link')), undefined, 'no watch through the link');
   });
 
   test(`${label}: an excluded directory is neither watched nor reported inside`, async (t) => {
