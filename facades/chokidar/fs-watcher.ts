@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { lstatSync, readdirSync, readlinkSync, realpathSync, type Stats, statSync } from 'node:fs';
+import { type Dirent, lstatSync, readdirSync, readlinkSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname, normalize, relative, resolve } from 'node:path';
 import {
   type Event,
@@ -94,7 +94,8 @@ export class FSWatcher extends EventEmitter {
   }
 
   private get main(): CoreTree {
-    return (this.mainTree ??= this.tree());
+    this.mainTree ??= this.tree();
+    return this.mainTree;
   }
 
   /** Watch more paths (files, directories, or paths that do not exist yet). */
@@ -135,7 +136,7 @@ export class FSWatcher extends EventEmitter {
 
   /** Stop everything; the same promise every time. */
   close(): Promise<void> {
-    if (this.closing) return this.closing;
+    if (this.closing !== undefined) return this.closing;
     this.closed = true;
     this.removeAllListeners();
     this.mainTree?.close();
@@ -240,7 +241,7 @@ export class FSWatcher extends EventEmitter {
   };
 
   private walk(dir: string, report: boolean): void {
-    let dirents;
+    let dirents: Dirent[];
     try {
       dirents = readdirSync(dir, { withFileTypes: true });
     } catch (err) {
@@ -340,7 +341,10 @@ export class FSWatcher extends EventEmitter {
     this.known.set(abs, isDir);
     const parent = dirname(abs);
     let names = this.children.get(parent);
-    if (names === undefined) this.children.set(parent, (names = new Set()));
+    if (names === undefined) {
+      names = new Set();
+      this.children.set(parent, names);
+    }
     names.add(basename(abs));
   }
 
@@ -433,7 +437,10 @@ export class FSWatcher extends EventEmitter {
 
   private written(path: string, mask: number): void {
     if (this.known.get(path) !== false) return;
-    if (mask & IN_CLOSE_WRITE) return this.gate?.closedAfterWrite(path);
+    if (mask & IN_CLOSE_WRITE) {
+      this.gate?.closedAfterWrite(path);
+      return;
+    }
     if (mask & IN_ATTRIB) {
       // chmod/chown change only ctime; touch (and a write) set mtime too: only that is a change.
       try {
@@ -466,15 +473,24 @@ export class FSWatcher extends EventEmitter {
     const path = cwd ? relative(cwd, shown) : shown;
     const awf = this.writeFinish;
     if (awf?.has(path)) {
-      if (event !== 'unlink') return awf.touch(path);
+      if (event !== 'unlink') {
+        awf.touch(path);
+        return;
+      }
       if (awf.cancel(path) === 'add') return; // never announced: nothing to take back
     }
     if (atomic !== false) {
       // An unlink followed by an add of the same path soon after is an editor's save: one change.
-      if (event === 'unlink') return this.pendingUnlinks.set(path, [path]);
+      if (event === 'unlink') {
+        this.pendingUnlinks.set(path, [path]);
+        return;
+      }
       if (event === 'add' && this.pendingUnlinks.delete(path)) event = 'change';
     }
-    if (awf && (event === 'add' || event === 'change') && this.readyEmitted) return awf.hold(event, path, abs);
+    if (awf && (event === 'add' || event === 'change') && this.readyEmitted) {
+      awf.hold(event, path, abs);
+      return;
+    }
     if (event === 'change' && this.gate === undefined) {
       if (this.throttled.has(path)) return;
       this.throttled.set(path, true);

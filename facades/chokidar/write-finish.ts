@@ -37,7 +37,10 @@ export class WriteFinish {
   }
 
   hold(event: 'add' | 'change', path: string, fsPath: string): void {
-    if (this.pending.has(path)) return this.touch(path);
+    if (this.pending.has(path)) {
+      this.touch(path);
+      return;
+    }
     const p: Pending = { event, lastChange: Date.now(), size: undefined, timer: undefined, check: () => {} };
     this.pending.set(path, p);
     const check = (): void => {
