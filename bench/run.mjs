@@ -15,6 +15,7 @@ import { maxQueued, overflow } from './workloads/overflow.mjs';
 import { race } from './workloads/race.mjs';
 import { startup } from './workloads/startup.mjs';
 import { startupCli } from './workloads/startup-cli.mjs';
+import { oneshotLoop } from './workloads/oneshot-loop.mjs';
 import { SINK_KINDS, sinks } from './workloads/sinks.mjs';
 import { setTmpBase, tmpBase } from './workloads/common.mjs';
 
@@ -38,6 +39,7 @@ const over = Math.max(maxQueued() + 4000, Math.ceil(maxQueued() * 1.25));
 const workloads = [
   ...(q ? [5000] : [20000, 100000]).map(burst),
   startupCli(q ? 5 : 9),
+  oneshotLoop(q ? 3 : 10),
   startup(q ? 200 : 2000, 25),
   race(q ? 100 : 500),
   moves(q ? 200 : 1000, q ? 50 : 200),

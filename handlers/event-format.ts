@@ -4,16 +4,19 @@ import { strftime } from './strftime.js';
 /** Turns an event (and the time it is printed) into its output record, terminator included. */
 export type EventFormatter = (event: Event, now: Date) => string;
 
+/** How %w is spelled (the CLI spells it as the path was given). */
+export type WatchedSpelling = (event: Event) => string;
+
 /** inotifywait's default line, `%w %e %f`. */
-export function inotifywaitLine(event: Event): string {
-  return `${watchedName(event)} ${inotifywaitNames(event.mask)} ${event.name}`;
+export function inotifywaitLine(event: Event, watched: WatchedSpelling = watchedName): string {
+  return `${watched(event)} ${inotifywaitNames(event.mask)} ${event.name}`;
 }
 
 /**
  * inotifywait's --format, parsed once: %w %f %e %Xe (events joined by X) %c (cookie, hex) %T (--timefmt)
  * %0 (NUL) %n (newline) %% (percent). Anything else after '%' is copied as written, as inotifywait does.
  */
-export function compileFormat(format: string, timefmt: string | undefined): (event: Event, now: Date) => string {
+export function compileFormat(format: string, timefmt: string | undefined, watched: WatchedSpelling = watchedName): (event: Event, now: Date) => string {
   const parts: Array<string | ((event: Event, now: Date) => string)> = [];
   for (let i = 0; i < format.length; i++) {
     const c = format[i]!;
@@ -23,7 +26,7 @@ export function compileFormat(format: string, timefmt: string | undefined): (eve
       continue;
     }
     const simple: Record<string, (event: Event, now: Date) => string> = {
-      w: watchedName,
+      w: watched,
       f: (event) => event.name,
       e: (event) => inotifywaitNames(event.mask),
       c: (event) => event.cookie.toString(16),
@@ -41,7 +44,18 @@ export function compileFormat(format: string, timefmt: string | undefined): (eve
     }
     i++;
   }
-  return (event, now) => parts.map((part) => (typeof part === 'string' ? part : part(event, now))).join('');
+  // Adjacent literals joined once; each event is one pass of concatenation (this runs per event in a burst).
+  const merged: typeof parts = [];
+  for (const part of parts) {
+    const last = merged.length - 1;
+    if (typeof part === 'string' && typeof merged[last] === 'string') merged[last] += part;
+    else merged.push(part);
+  }
+  return (event, now) => {
+    let out = '';
+    for (const part of merged) out += typeof part === 'string' ? part : part(event, now);
+    return out;
+  };
 }
 
 /** inotifywait's CSV quoting: a field with a comma, a quote, a newline or a space at either end is quoted. */
@@ -50,8 +64,8 @@ export function csvField(field: string): string {
 }
 
 /** inotifywait --csv: `%w,%e,%f`, each field quoted as needed. */
-export function csvLine(event: Event): string {
-  return [watchedName(event), inotifywaitNames(event.mask), event.name].map(csvField).join(',');
+export function csvLine(event: Event, watched: WatchedSpelling = watchedName): string {
+  return [watched(event), inotifywaitNames(event.mask), event.name].map(csvField).join(',');
 }
 
 /**

@@ -1,4 +1,4 @@
-import { CLI_EVENTS, type Event, watchedName } from '../src/index.js';
+import { CLI_EVENTS, type Event, IN_IGNORED, watchedName } from '../src/index.js';
 
 import { STATS_COLUMNS, STATS_SORT_KEYS } from './stats-sort-keys.js';
 
@@ -35,7 +35,9 @@ export class StatsTable {
     // The row is the watch's: an event on an entry inside counts for its directory.
     const path = watchedName({ name: '', path: event.path, dir: event.name !== '' || event.dir });
     const row = this.row(event.wd, path);
-    row.path = path; // the watch may have been renamed since its row was made
+    // The watch may have been renamed since its row was made. Its end (IN_IGNORED, counted in the total
+    // as inotifywatch does) no longer says whether it was a directory: the row keeps its name.
+    if (!(event.mask & IN_IGNORED)) row.path = path;
     row.total++;
     for (const [name, bit] of COLUMNS) if (event.mask & bit) row.counts.set(name, (row.counts.get(name) ?? 0) + 1);
   }
@@ -62,8 +64,9 @@ export class StatsTable {
       .filter(([, row]) => options.zeros || row.total > 0)
       .sort(([wdA, a], [wdB, b]) => (options.ascending ? value(a) - value(b) : value(b) - value(a)) || rank(wdA) - rank(wdB))
       .map(([, row]) => row);
-    const listened = (bit: number): boolean => options.zeros === true && ((options.mask ?? ~0) & bit) !== 0 && bit !== CLI_EVENTS.unmount;
-    const columns = COLUMNS.filter(([name, bit]) => listened(bit) || rows.some((row) => row.counts.has(name))).map(([name]) => name);
+    // A column for each event listened for (an unmount, which comes unasked, only counts in the total).
+    const listened = (bit: number): boolean => ((options.mask ?? ~0) & bit) !== 0;
+    const columns = COLUMNS.filter(([name, bit]) => listened(bit) && (options.zeros === true || rows.some((row) => row.counts.has(name)))).map(([name]) => name);
     const header = ['total', ...columns];
     const cells = rows.map((row) => [String(row.total), ...columns.map((name) => String(row.counts.get(name) ?? 0))]);
     const widths = header.map((title, i) => Math.max(title.length, ...cells.map((line) => line[i]!.length)) + 2);

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
@@ -89,11 +90,22 @@ class Inotify : public Napi::ObjectWrap<Inotify> {
     return DefineClass(env, "Inotify",
                        {InstanceMethod<&Inotify::AddWatch>("addWatch"), InstanceMethod<&Inotify::RmWatch>("rmWatch"),
                         InstanceMethod<&Inotify::Start>("start"), InstanceMethod<&Inotify::Pause>("pause"),
-                        InstanceMethod<&Inotify::Resume>("resume"), InstanceMethod<&Inotify::Close>("close")});
+                        InstanceMethod<&Inotify::Resume>("resume"), InstanceMethod<&Inotify::Close>("close"),
+                        InstanceMethod<&Inotify::Fd>("fd")});
   }
 
+  // new Inotify(): a fresh instance. new Inotify(fd): adopt an inherited one (`tswatch -d` hands its
+  // watches to the background process this way, so nothing queued meanwhile is lost).
   explicit Inotify(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Inotify>(info), env_(info.Env()) {
-    fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (info[0].IsNumber()) {
+      fd_ = info[0].As<Napi::Number>().Int32Value();
+      int flags = fcntl(fd_, F_GETFL);
+      if (flags < 0 || fcntl(fd_, F_SETFL, flags | O_NONBLOCK) < 0 || fcntl(fd_, F_SETFD, FD_CLOEXEC) < 0) {
+        throw ErrnoError(env_, errno, "fcntl");
+      }
+    } else {
+      fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    }
     if (fd_ < 0) throw ErrnoError(env_, errno, "inotify_init");
     // The wake fd interrupts poll() for close/pause and the readFreq/threshold waits.
     wake_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -150,6 +162,8 @@ class Inotify : public Napi::ObjectWrap<Inotify> {
     started_ = true;
     thread_ = std::thread(&Inotify::Run, this);
   }
+
+  Napi::Value Fd(const Napi::CallbackInfo&) { return Napi::Number::New(env_, fd_); }
 
   void Pause(const Napi::CallbackInfo&) {
     // Under the mutex the reader holds around read(): once pause() returns, no further read starts.

@@ -61,7 +61,13 @@ function globMatcher(patterns: readonly string[] | undefined): ((path: string) =
  * --glob/--ignore are picomatch patterns on the path relative to its watched root; without a '/' they
  * match the base name. An --ignore'd directory is not watched, nor anything below (as chokidar).
  */
-export function eventFilter(roots: readonly string[], flags: FilterOptions, excludePaths: readonly string[] = []): EventFilter {
+export function eventFilter(
+  roots: readonly string[],
+  flags: FilterOptions,
+  excludePaths: readonly string[] = [],
+  /** %w as the regexes see it (the CLI's: each root spelled as given). */
+  watched: (event: FilteredEvent) => string = watchedName,
+): EventFilter {
   if (flags.dirs === false && flags.onlyDirs) {
     throw new TswatchError('--no-dirs and --only-dirs cannot both be given', { code: 'EBADFLAG', hint: 'keep one of them' });
   }
@@ -94,7 +100,7 @@ export function eventFilter(roots: readonly string[], flags: FilterOptions, excl
   if (flags.onlyDirs) tests.push((event) => event.dir);
   if (excludes.length > 0 || includes.length > 0) {
     tests.push((event) => {
-      const full = watchedName(event) + event.name;
+      const full = watched(event) + event.name;
       if (excludes.some((regex) => regex.test(full))) return false;
       return includes.length === 0 || includes.some((regex) => regex.test(full));
     });

@@ -40,6 +40,15 @@ export function fsEncode(name: string): Buffer {
   return Buffer.concat(parts);
 }
 
+/**
+ * The argument for node:fs that names exactly the file `name` (as fsDecode gave it): the string itself when
+ * it is plain UTF-8 (so Node's own messages stay readable), else its bytes. A string holding a lone
+ * surrogate would reach the kernel as U+FFFD, another name.
+ */
+export function fsPath(name: string): string | Buffer {
+  return /[\udc80-\udcff]/u.test(name) ? fsEncode(name) : name;
+}
+
 const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
 
 /** Length of the valid UTF-8 sequence starting at `i`, or 0. */

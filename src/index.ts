@@ -8,7 +8,7 @@ export {
   PathError,
   type TswatchErrorOptions,
 } from './errors.js';
-export { fsDecode, fsEncode } from './fs-names.js';
+export { fsDecode, fsEncode, fsPath } from './fs-names.js';
 export { countWatches, watchBudget, checkWatchBudget, type WatchBudget, type WatchCount } from './watch-budget.js';
 export { inotifyUsage, processInotify, type InotifyUsage } from './inotify-usage.js';
 export { ExcludeFilter, type PathFilter } from './exclude-filter.js';

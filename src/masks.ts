@@ -106,7 +106,8 @@ export function parseEventList(lists: string | readonly string[]): number {
     for (const raw of list.split(',')) {
       const word = raw.trim().toLowerCase().replace(/^in_/, '');
       if (word === '') continue;
-      const bit = CLI_EVENTS[word];
+      // inotifywait's own spelling of every event, kept out of the listed vocabulary.
+      const bit = word === 'all_events' ? ALL_EVENTS : CLI_EVENTS[word];
       if (bit === undefined) {
         throw new TswatchError(`unknown event name '${raw.trim()}'`, {
           code: 'EBADEVENT',

@@ -52,6 +52,12 @@ export interface UpdateWatchOptions {
   quiet?: boolean;
 }
 
+/** A WatchManager's reading state, handed to a process that inherits its inotify fd (`tswatch -d`). */
+export interface WatchState {
+  echoes: Array<[number, number]>;
+  entries: Array<[string, Array<[string, boolean]>]>;
+}
+
 export interface WatchManagerOptions {
   /** A backend, or its name: 'inotify', 'parcel', 'poll', 'auto' (default: `TSWATCH_BACKEND`, else inotify). */
   backend?: Backend | BackendName;
@@ -371,6 +377,29 @@ export class WatchManager {
   noteOwnRead(path: string): void {
     const watch = this.watch(this.byPath.get(path) ?? -1);
     if (watch !== undefined) this.expectEcho(watch);
+  }
+
+  /** What a process adopting this inotify fd needs to read its queue as this one would (see adoptState). */
+  exportState(): WatchState {
+    const entries: WatchState['entries'] = [];
+    for (const watch of this.byWd.values()) if (watch.entries !== undefined) entries.push([watch.path, [...watch.entries]]);
+    return { echoes: [...this.echoes], entries };
+  }
+
+  /**
+   * Take over the state of the process whose inotify fd this one inherited, once the same watches are
+   * added again: the echoes its reads queued, and each directory's entries as it knew them, so what the
+   * queue holds since is neither dropped nor repeated. A directory it did not watch starts empty: its
+   * IN_CREATE, queued meanwhile, scans it and reports all it holds.
+   */
+  adoptState(state: WatchState): void {
+    for (const [wd, count] of state.echoes) this.echoes.set(wd, (this.echoes.get(wd) ?? 0) + count);
+    const known = new Map(state.entries);
+    for (const watch of this.byWd.values()) {
+      if (watch.entries === undefined) continue;
+      watch.entries.clear();
+      for (const [name, isDir] of known.get(watch.path) ?? []) watch.entries.set(name, isDir);
+    }
   }
 
   /** After a queue overflow the echoes noted may never come: forget them rather than eat real events. */

@@ -30,7 +30,7 @@ export function watchSpec(selection: WatchSelection): WatchSpec {
     throw new TswatchError('no path to watch', { code: 'EBADFLAG', hint: 'give at least one file or directory' });
   }
   const events = selection.events ?? [];
-  const mask = events.length > 0 ? parseEventList(events) : ALL_EVENTS;
+  const mask = (events.length > 0 && parseEventList(events)) || ALL_EVENTS; // none named: all, as inotifywait
   const { accept, skipDir } = eventFilter(selection.paths, selection);
   const prunes = [selection.exclude, selection.excludei, selection.ignore].some((list) => (list?.length ?? 0) > 0);
   const recursive = selection.recursive ?? false;

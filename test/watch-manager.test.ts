@@ -1,27 +1,12 @@
 /** WatchManager's recursive add as a normal user: an unreadable directory costs that directory only. */
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { noTestUser, spawnAsTestUser, spawnTswatchAsTestUser, testUser, testUserDir } from './helpers/test-user.js';
+import { treeWithLockedDir } from './helpers/locked-tree.js';
+import { noTestUser, spawnAsTestUser, spawnTswatchAsTestUser } from './helpers/test-user.js';
 
 const INDEX = fileURLToPath(new URL('../src/index.js', import.meta.url));
-
-/** SRC owned by the test user: a/, a root-owned `chmod 700` secret/ (with a subdirectory), and z/deep/. */
-function treeWithLockedDir(): { src: string; secret: string } {
-  const user = testUser();
-  const src = join(testUserDir(), 'src');
-  for (const dir of ['', 'a', 'z', 'z/deep']) {
-    mkdirSync(join(src, dir), { recursive: true });
-    chownSync(join(src, dir), user.uid, user.gid);
-  }
-  const secret = join(src, 'secret');
-  mkdirSync(join(secret, 'inner'), { recursive: true });
-  writeFileSync(join(secret, 'x'), 'root only');
-  chmodSync(secret, 0o700);
-  return { src, secret };
-}
 
 test('recursive addWatch (quiet: false) as a normal user: the unreadable directory gets -EACCES, the rest is watched', { skip: noTestUser(), timeout: 30_000 }, async () => {
   const { src, secret } = treeWithLockedDir();

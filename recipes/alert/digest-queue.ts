@@ -59,6 +59,8 @@ export interface DigestQueueOptions {
   maxPaths?: number;
   /** The period `maxPerHour` counts over; an hour unless a test shortens it. */
   periodMs?: number;
+  /** Sees each finding as it is added (FindingsJournal keeps it on disk until its digest is spooled). */
+  journal?: (finding: Finding) => void;
 }
 
 const HOUR = 3_600_000;
@@ -90,6 +92,7 @@ export class DigestQueue {
   ) {}
 
   add(finding: Finding): void {
+    this.options.journal?.(finding);
     if (this.total === 0) this.from = finding.time;
     this.total++;
     if (finding.host !== undefined) this.hosts.add(finding.host);

@@ -13,6 +13,7 @@ export {
 } from './alert-options.js';
 export type { Condition, Digest, Finding, PathGroup } from './digest-queue.js';
 export type { WebhookBody } from './digest-mailer.js';
+export { deliveryProblem, type DeliveryProblem, type DeliveryProblemKind } from './delivery-problem.js';
 export { hostReport, type DiskUsage, type HostReport } from './host-report.js';
 export { sendHostReport, type HostReportMailOptions, type HostReportResult } from './send-host-report.js';
 export { DEFAULT_TEMPLATES, type TemplateName } from './default-templates.js';

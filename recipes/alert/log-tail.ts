@@ -1,18 +1,20 @@
-import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { type FileHandle, open, stat } from 'node:fs/promises';
+import { RotatedCopy } from './rotated-copy.js';
 
 /** A line longer than this is cut and reported in pieces (a runaway writer must not eat memory). */
 const MAX_LINE = 64 * 1024;
 const CHUNK = 64 * 1024;
-/** Bytes kept to recognize a rewritten file (see `rewritten`). */
+/** Bytes kept to recognize a rewritten file (see `drain`). */
 const SEEN = 64;
 
 /**
  * `tail -F` for one file, driven by `poke()` (called on every inotify event for the path). It follows
  * the file across rotation: rename + recreate (the old file is read to its end through the still-open
  * descriptor, then the new one from its start), copytruncate and plain truncation (size below the
- * read offset, or the bytes before the offset changed: start again from 0; the lines written before a
- * copytruncate but not read yet are read from the copy). Only lines written after `start()` are reported.
+ * read offset, or the bytes before the offset changed: start again from 0). The lines written before a
+ * copytruncate but not read yet are read from the copy first (see RotatedCopy), also when the log was
+ * copied and truncated again before we read anything after the last truncation. Only lines written
+ * after `start()` are reported.
  */
 export class LogTail {
   private handle: FileHandle | undefined;
@@ -21,11 +23,14 @@ export class LogTail {
   private partial: Buffer = Buffer.alloc(0);
   /** The last bytes read, ending at `offset`: if they changed, the file was truncated and rewritten. */
   private seen: Buffer = Buffer.alloc(0);
+  private readonly copies: RotatedCopy;
 
   constructor(
     readonly path: string,
     private readonly onLine: (line: string) => void,
-  ) {}
+  ) {
+    this.copies = new RotatedCopy(path);
+  }
 
   /** Begin at the current end of the file (or at the start of one created later). */
   async start(): Promise<void> {
@@ -40,80 +45,70 @@ export class LogTail {
   /** Read what was appended; follow a rotation or truncation. Must not run concurrently (see KeyedSerial). */
   async poke(): Promise<void> {
     const current = await this.currentIno();
-    if (this.handle !== undefined) {
-      if (current !== this.ino) {
-        // Rotated away (renamed or deleted): what was written before the rename is still ours.
-        await this.drain();
-        this.flushPartial();
-        await this.close();
-      } else if (await this.rewritten()) {
-        // Truncated in place (copytruncate, `> file`): the new content starts at 0. What was written
-        // after our last read and before the truncation is in the copy, if there is one: read it first.
-        await this.readRest();
-        this.flushPartial();
-        this.offset = 0;
-        this.partial = Buffer.alloc(0);
-        this.seen = Buffer.alloc(0);
-      }
+    if (this.handle !== undefined && current !== this.ino) {
+      // Rotated away (renamed or deleted): what was written before the rename is still ours.
+      await this.drain(this.handle);
+      this.flushPartial();
+      await this.close();
     }
-    if (this.handle === undefined && (current === undefined || !(await this.reopen()))) return;
-    await this.drain();
+    if (this.handle === undefined) {
+      if (current === undefined || !(await this.reopen())) return;
+      await this.copies.remember();
+    }
+    // Started again at 0 and read nothing since: lines written since then may have gone to a copy
+    // already, the log truncated again before we looked.
+    if (this.offset === 0) await this.readFreshCopies();
+    if (!(await this.drain(this.handle!))) {
+      // Truncated in place (copytruncate, `> file`): the new content starts at 0. What was written
+      // after our last read and before the truncation is in the copy, if there is one: read it first.
+      await this.readRest();
+      this.restart();
+      await this.copies.remember();
+      await this.drain(this.handle!);
+    }
   }
 
   async close(): Promise<void> {
     const handle = this.handle;
     this.handle = undefined;
     this.ino = -1;
-    this.offset = 0;
-    this.partial = Buffer.alloc(0);
-    this.seen = Buffer.alloc(0);
+    this.restart();
     await handle?.close();
   }
 
-  /**
-   * Truncated since the last read? Shorter than what was read says so; but a truncation followed by
-   * writes can leave the file longer than before by the time we look (both are IN_MODIFY), so the
-   * bytes just before the offset must also still be the ones read there.
-   */
-  private async rewritten(): Promise<boolean> {
-    if ((await this.handle!.stat()).size < this.offset) return true;
-    if (this.seen.length === 0) return false;
-    const now = Buffer.alloc(this.seen.length);
-    const { bytesRead } = await this.handle!.read(now, 0, now.length, this.offset - this.seen.length);
-    return bytesRead !== now.length || !now.equals(this.seen);
+  /** The rest of the copytruncate's copy, past our offset (see RotatedCopy.byBytes). */
+  private async readRest(): Promise<void> {
+    const copy = await this.copies.byBytes(this.seen, this.offset, this.ino);
+    if (copy === undefined) return;
+    try {
+      await this.drain(copy.handle);
+    } finally {
+      await copy.handle.close();
+    }
+    this.flushPartial();
   }
 
-  /**
-   * copytruncate copied the file (app.log → app.log.1, app.log-20261202 …) before truncating it: the
-   * sibling whose bytes before our offset are the ones we read there holds what we had not read yet.
-   */
-  private async readRest(): Promise<void> {
-    if (this.seen.length === 0) return; // nothing read to recognize the copy by
-    const dir = dirname(this.path);
-    const name = basename(this.path);
-    let names: string[];
+  /** Copies made since we started again at 0 (see RotatedCopy.fresh), read whole, oldest first. */
+  private async readFreshCopies(): Promise<void> {
+    const copies = await this.copies.fresh(this.handle!, this.ino);
+    if (copies.length === 0) return;
     try {
-      names = (await readdir(dir)).filter((n) => n !== name && n.startsWith(name));
-    } catch {
-      return;
-    }
-    for (const candidate of names) {
-      let copy: FileHandle | undefined;
-      try {
-        copy = await open(join(dir, candidate), 'r');
-        const st = await copy.stat();
-        if (!st.isFile() || st.size <= this.offset || st.ino === this.ino) continue;
-        const there = Buffer.alloc(this.seen.length);
-        const { bytesRead } = await copy.read(there, 0, there.length, this.offset - this.seen.length);
-        if (bytesRead !== there.length || !there.equals(this.seen)) continue;
-        await this.drain(copy);
-        return;
-      } catch {
-        // gone or unreadable meanwhile: not the copy we need
-      } finally {
-        await copy?.close();
+      for (const copy of copies) {
+        this.restart();
+        await this.drain(copy.handle);
+        this.flushPartial();
       }
+    } finally {
+      await Promise.all(copies.map((copy) => copy.handle.close()));
     }
+    this.restart();
+    await this.copies.remember(); // read: not fresh any more
+  }
+
+  private restart(): void {
+    this.offset = 0;
+    this.partial = Buffer.alloc(0);
+    this.seen = Buffer.alloc(0);
   }
 
   private async currentIno(): Promise<number | undefined> {
@@ -132,20 +127,26 @@ export class LogTail {
       throw err;
     }
     this.ino = (await this.handle.stat()).ino;
-    this.offset = 0;
-    this.partial = Buffer.alloc(0);
-    this.seen = Buffer.alloc(0);
+    this.restart();
     return true;
   }
 
-  private async drain(handle: FileHandle = this.handle!): Promise<void> {
-    const buffer = Buffer.alloc(CHUNK);
+  /**
+   * Read from `offset` to the end. Each read starts `seen.length` bytes early, so the same read that
+   * brings the new bytes shows whether the ones before them are still those we read: if not (or the
+   * file is now shorter), it was truncated and rewritten, and this returns false, having read nothing.
+   * A truncation followed by writes can leave the file longer than before by the time we look.
+   */
+  private async drain(handle: FileHandle): Promise<boolean> {
+    const buffer = Buffer.alloc(SEEN + CHUNK);
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK, this.offset);
-      if (bytesRead === 0) return;
-      this.offset += bytesRead;
-      const read = buffer.subarray(0, bytesRead);
-      this.seen = Buffer.from(bytesRead >= SEEN ? read.subarray(bytesRead - SEEN) : Buffer.concat([this.seen, read]).subarray(-SEEN));
+      const back = this.seen.length;
+      const { bytesRead } = await handle.read(buffer, 0, back + CHUNK, this.offset - back);
+      if (bytesRead < back || !buffer.subarray(0, back).equals(this.seen)) return false;
+      if (bytesRead === back) return true;
+      const read = buffer.subarray(back, bytesRead);
+      this.offset += read.length;
+      this.seen = Buffer.from(read.length >= SEEN ? read.subarray(-SEEN) : Buffer.concat([this.seen, read]).subarray(-SEEN));
       this.split(read);
     }
   }

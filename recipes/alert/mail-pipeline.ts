@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { deliveryProblem } from './delivery-problem.js';
 import { DigestMailer } from './digest-mailer.js';
 import { MailTemplates } from './mail-templates.js';
 import { Outbox } from './outbox.js';
@@ -40,7 +41,11 @@ export function openMailPipeline(o: MailPipelineOptions): MailPipeline {
   const templates = new MailTemplates(o.templateDir, o.onWarning);
   const spool = new Spool(o.spoolDir);
   if (!o.dryRunOut) spool.open();
-  const outbox = new Outbox(spool, createSenders(smtp), { retryMinMs: o.retryMinMs, retryMaxMs: o.retryMaxMs });
+  const outbox = new Outbox(spool, createSenders(smtp), {
+    retryMinMs: o.retryMinMs,
+    retryMaxMs: o.retryMaxMs,
+    explain: (err, entry) => (entry.mail ? deliveryProblem(err, smtp) : undefined),
+  });
   const mailer = new DigestMailer({
     from: o.from,
     subjectPrefix: o.subjectPrefix,

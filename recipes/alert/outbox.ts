@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { DeliveryProblem } from './delivery-problem.js';
 import type { Spool, SpoolEntry, SpooledMail, SpooledWebhook } from './spool.js';
 
 /** What the server said: recipients it refused while accepting the mail for the others. */
@@ -15,6 +16,8 @@ export interface Senders {
 export interface OutboxOptions {
   retryMinMs: number;
   retryMaxMs: number;
+  /** A failed send → the setting at fault and its fix, when it is one (see deliveryProblem). */
+  explain?: (err: unknown, entry: SpoolEntry) => DeliveryProblem | undefined;
 }
 
 /** An error no retry will cure (the server refused the recipients for good). */
@@ -25,7 +28,8 @@ export class PermanentDeliveryError extends Error {}
  * exponential backoff (retryMin · 2^(attempts-1), at most retryMax); the retry state is in the entry's
  * file, so it carries across restarts.
  *
- * Events: `sent` (entry, Delivered), `retry` (entry, err), `failed` (entry, err: permanent, entry kept aside),
+ * Events: `sent` (entry, Delivered), `retry` (entry, err), `problem` (DeliveryProblem, entry: said once per
+ * kind, not on every retry, until a mail is delivered), `failed` (entry, err: permanent, entry kept aside),
  * `idle` (after a pass; entries still waiting), `error` (err).
  */
 export class Outbox extends EventEmitter {
@@ -33,6 +37,8 @@ export class Outbox extends EventEmitter {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Problems said since the last delivery: a retry of the same one stays quiet. */
+  private readonly said = new Set<string>();
 
   constructor(
     private readonly spool: Spool,
@@ -94,6 +100,7 @@ export class Outbox extends EventEmitter {
         try {
           const delivered = await this.send(entry);
           this.spool.done(entry);
+          if (entry.mail) this.said.clear(); // the mail server works again (a webhook's success says nothing of it)
           this.emit('sent', entry, delivered);
         } catch (err) {
           entry.attempts++;
@@ -109,6 +116,11 @@ export class Outbox extends EventEmitter {
           next = Math.min(next, entry.nextAttempt);
           waiting++;
           this.emit('retry', entry, err);
+          const problem = this.options.explain?.(err, entry);
+          if (problem && !this.said.has(problem.kind)) {
+            this.said.add(problem.kind);
+            this.emit('problem', problem, entry);
+          }
         }
       }
     } catch (err) {

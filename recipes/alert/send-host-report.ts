@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { TswatchError } from '../../src/index.js';
 import { checkAddresses, defaultSpoolDir, seconds } from './alert-options.js';
+import type { DeliveryProblem } from './delivery-problem.js';
 import { openMailPipeline } from './mail-pipeline.js';
 import type { SmtpOptions } from './smtp-config.js';
 import type { SpoolEntry } from './spool.js';
@@ -31,6 +32,8 @@ export interface HostReportResult {
   messageId: string | undefined;
   /** Why the last attempt failed, when not delivered. */
   lastError: string | undefined;
+  /** The setting at fault and its fix, when the failure was one (a refused login, smtps:// to a plain port). */
+  problem: DeliveryProblem | undefined;
 }
 
 /** `tswatch report`: one host report mail, through the spool; older spooled mails go out too. */
@@ -73,18 +76,22 @@ export async function sendHostReport(
   });
   const waiting = new Set<string>();
   let lastError: string | undefined;
+  let problem: DeliveryProblem | undefined;
   let finish!: () => void;
   const finished = new Promise<void>((done) => (finish = done));
   outbox.on('sent', (entry: SpoolEntry) => waiting.delete(entry.id) && waiting.size === 0 && finish());
   outbox.on('retry', (entry: SpoolEntry, err: Error) => void (waiting.has(entry.id) && (lastError = err.message)));
+  // Said once, for whichever mail met it first (an older spooled one, maybe): it is about the server, not the mail.
+  outbox.on('problem', (p: DeliveryProblem) => void (problem = p));
   outbox.on('failed', (entry: SpoolEntry, err: Error) => void (waiting.has(entry.id) && ((lastError = err.message), finish())));
   outbox.on('error', (err: Error) => ((lastError = err.message), finish()));
   const entries = await mailer.send(undefined, options.to);
-  if (entries.length === 0) return { delivered: true, messageId: undefined, lastError: undefined }; // dry run
+  if (entries.length === 0) return { delivered: true, messageId: undefined, lastError: undefined, problem: undefined }; // dry run
   for (const entry of entries) waiting.add(entry.id);
   const timer = setTimeout(finish, seconds('wait', options.wait, 60) * 1000);
   await finished;
   clearTimeout(timer);
   await outbox.close();
-  return { delivered: waiting.size === 0, messageId: entries[0]!.mail?.messageId, lastError };
+  const delivered = waiting.size === 0;
+  return { delivered, messageId: entries[0]!.mail?.messageId, lastError, problem: delivered ? undefined : problem };
 }

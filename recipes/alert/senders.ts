@@ -1,4 +1,5 @@
 import { TswatchError } from '../../src/index.js';
+import { deliveryProblem } from './delivery-problem.js';
 import { type Delivered, PermanentDeliveryError, type Senders } from './outbox.js';
 import type { SmtpTransportConfig } from './smtp-config.js';
 import type { SpooledMail, SpooledWebhook } from './spool.js';
@@ -28,8 +29,8 @@ export function createSenders(smtp: SmtpTransportConfig, webhookTimeoutMs = 15_0
         return { rejected: ((info.rejected ?? []) as Array<string | { address: string }>).map((r) => (typeof r === 'string' ? r : r.address)) };
       } catch (err) {
         const e = err as Error & { code?: string; responseCode?: number };
-        // 5xx for the recipients will not change by retrying; a refused login may (fix the config, restart).
-        if (e.code === 'EENVELOPE' && (e.responseCode ?? 0) >= 500) throw new PermanentDeliveryError(e.message);
+        // 5xx for the recipients will not change by retrying; a refused or missing login may (fix the config, restart).
+        if (e.code === 'EENVELOPE' && (e.responseCode ?? 0) >= 500 && !deliveryProblem(e, smtp)) throw new PermanentDeliveryError(e.message);
         throw err;
       }
     },

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { type Event, TswatchError, watchSpec, type WatchSelection } from '../../src/index.js';
 import { recipeEntry, resolveAction } from './action-registry.js';
 import { LocalSource } from './local-source.js';
-import type { QueuedJournal } from './queued-journal.js';
+import type { QueuedJournal, TakenEvents } from './queued-journal.js';
 import { type StreamInput, StreamSource } from './stream-source.js';
 import type { UnitSource } from './unit-source.js';
 import { type UnitIO, type UnitStatus, WatchUnit } from './watch-unit.js';
@@ -55,6 +55,8 @@ export class AutomationEngine extends EventEmitter {
   private readonly failures = new Map<string, { def: WatchDefinition; error: TswatchError }>();
   /** What to do with queued events whose drain timed out: keep (the new unit, or the journal, runs them) or drop (counted). */
   onDrainTimeout: 'keep' | 'drop' = 'keep';
+  /** Events read back from the journal at a start: they leave the disk once the watch's commands have run them. */
+  private readonly journaled = new Map<string, TakenEvents>();
 
   constructor(
     private readonly io: UnitIO,
@@ -132,18 +134,22 @@ export class AutomationEngine extends EventEmitter {
   /** Stop a watch for good; its queued events that did not run in time are counted and said. */
   private async retire(unit: WatchUnit, signal?: NodeJS.Signals): Promise<boolean> {
     const { drained, queued } = await unit.stop(this.drainTimeoutMs, signal);
-    if (queued.length === 0) return drained;
+    // What this watch read back from the journal either ran, or is in `queued`, kept again below (or dropped, counted).
+    const settle = (): void => this.settled(unit.name);
+    if (queued.length === 0) return settle(), drained;
     const say = (line: string): void => this.io.log(`${unit.name ? `[${unit.name}] ` : ''}drain timeout: ${queued.length} queued events ${line}`);
     if (this.onDrainTimeout === 'keep' && this.journal !== undefined) {
       try {
         this.journal.keep(unit.name, queued);
         say(`kept for the next start (in ${this.journal.dir})`);
+        settle();
         return drained;
       } catch (err) {
         this.io.log(`cannot keep queued events in ${this.journal.dir}: ${err instanceof TswatchError ? err.describe() : (err as Error).message}`);
       }
     }
     say(`dropped${this.onDrainTimeout === 'drop' ? ' (onDrainTimeout: drop)' : ''}`);
+    settle();
     return drained;
   }
 
@@ -155,11 +161,28 @@ export class AutomationEngine extends EventEmitter {
     return drop ? [] : queued;
   }
 
-  /** Events kept by the last stop for a watch of this name, to run first. */
+  /** Events kept by the last stop for a watch of this name, to run first (on disk until they have run). */
   private kept(name: string): Event[] {
-    const events = this.journal?.take(name) ?? [];
-    if (events.length > 0) this.io.log(`${name ? `[${name}] ` : ''}running ${events.length} queued events kept from the last stop`);
-    return events;
+    const taken = this.journal?.take(name);
+    if (taken === undefined || taken.events.length === 0) return taken?.done(), [];
+    this.io.log(`${name ? `[${name}] ` : ''}running ${taken.events.length} queued events kept from the last stop`);
+    this.journaled.set(name, taken);
+    return taken.events;
+  }
+
+  /** The journal's events for `name` have run (or are accounted for again): off the disk. */
+  private settled(name: string): void {
+    this.journaled.get(name)?.done();
+    this.journaled.delete(name);
+  }
+
+  /** Once `unit` has finished the work it was given first (the journal's events, run first), they leave the disk. */
+  private settleWhenRun(unit: WatchUnit): void {
+    const taken = this.journaled.get(unit.name);
+    if (taken === undefined) return;
+    void unit.action.drain(Infinity).then((done) => {
+      if (done && !unit.stopped && this.journaled.get(unit.name) === taken) this.settled(unit.name);
+    });
   }
 
   /**
@@ -193,6 +216,7 @@ export class AutomationEngine extends EventEmitter {
         throw err;
       }
     }
+    this.settleWhenRun(unit);
     void unit.action.finished?.then((code) => {
       if (this.units.get(def.name)?.unit === unit) this.emit('fatal', def.name, code, 'its command gave up');
     });

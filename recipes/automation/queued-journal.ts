@@ -1,18 +1,31 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Event, type EventInit } from '../../src/index.js';
 import { EventOutbox } from '../fleet/event-outbox.js';
 
+/** Events read back from the journal; they stay on disk until `done()`. */
+export interface TakenEvents {
+  events: Event[];
+  /** They have run, or were kept again or dropped (counted): remove them from the disk. */
+  done(): void;
+}
+
+let generation = 0;
+
 /**
  * Events a watch had queued when its drain timeout ran out, kept on disk (beside the pidfile) for the
- * next start of a watch of that name: one EventOutbox per watch, each event one JSON line.
+ * next start of a watch of that name. Each stop writes a generation of its own (an EventOutbox, one JSON
+ * line per event), and a generation leaves the disk only once its events have run: a start killed
+ * before then (kill -9, power failure) runs them again at the next one (at least once, never lost).
  */
 export class QueuedJournal {
   constructor(readonly dir: string) {}
 
-  /** Append `events` to the watch's journal (fsync'd: they are the only copy). */
+  /** Append `events` to the watch's journal as a new generation (fsync'd: they are the only copy). */
   keep(name: string, events: readonly Event[]): void {
-    const outbox = new EventOutbox({ dir: this.where(name), fsync: 'always', maxBytes: 1 << 30 });
+    // Sortable: the generations are read back oldest first.
+    const stamp = `${String(Date.now()).padStart(15, '0')}-${process.pid}-${generation++}`;
+    const outbox = new EventOutbox({ dir: join(this.where(name), stamp), fsync: 'always', maxBytes: 1 << 30 });
     try {
       outbox.append(events.map((event) => JSON.stringify(event)));
     } finally {
@@ -20,19 +33,27 @@ export class QueuedJournal {
     }
   }
 
-  /** The events kept for the watch, oldest first; the journal is emptied (they are the caller's now). */
-  take(name: string): Event[] {
+  /** The events kept for the watch, oldest first. */
+  take(name: string): TakenEvents {
     const dir = this.where(name);
-    if (!existsSync(dir)) return [];
-    const outbox = new EventOutbox({ dir });
+    const generations = existsSync(dir) ? readdirSync(dir).sort() : [];
     const events: Event[] = [];
-    for (let batch = outbox.read(); batch !== undefined; batch = outbox.read()) {
-      for (const line of batch.lines) events.push(new Event(JSON.parse(line) as EventInit));
-      outbox.ack(batch);
+    for (const stamp of generations) {
+      const outbox = new EventOutbox({ dir: join(dir, stamp) });
+      for (let batch = outbox.read(); batch !== undefined; batch = outbox.read()) {
+        for (const line of batch.lines) events.push(new Event(JSON.parse(line) as EventInit));
+      }
+      outbox.close();
     }
-    outbox.close();
-    rmSync(dir, { recursive: true, force: true });
-    return events;
+    const done = (): void => {
+      for (const stamp of generations) rmSync(join(dir, stamp), { recursive: true, force: true });
+      try {
+        rmdirSync(dir);
+      } catch {
+        // Absent, or a newer generation was kept meanwhile: it stays.
+      }
+    };
+    return { events, done };
   }
 
   private where(name: string): string {

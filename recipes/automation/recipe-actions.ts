@@ -39,6 +39,7 @@ export const backupActionFactory: ActionFactory = async (raw, context: ActionCon
   const { LiveBackup } = await import('../backup/index.js');
   const job = new LiveBackup(resolve(context.baseDir, src), resolve(context.baseDir, dest), { ...options, exclude: exclude ?? [] });
   job.on('error', (err: unknown) => context.log(`backup: ${describe(err)}`));
+  job.on('notice', (line: string) => context.log(`backup: ${line}`));
   const summary = await job.start();
   context.log(`backup: initial sync of ${job.src} into ${job.dest}: ${summary.copied} copied, ${summary.unchanged} unchanged`, 'info');
   let lastChange: string | undefined;
@@ -49,7 +50,7 @@ export const backupActionFactory: ActionFactory = async (raw, context: ActionCon
       await job.stop();
     },
     () => job.watching(),
-    () => ({ queued: job.queued, lastSync: lastChange ?? 'initial sync only' }),
+    () => ({ queued: job.queued, lastSync: lastChange ?? 'initial sync only', ...(job.incomplete.size > 0 && { notBackedUp: job.incomplete.size }) }),
     {
       // Paused: SRC is not watched. Resumed: watched again, and a resync copies what changed meanwhile.
       pause: () => job.pause(),
@@ -89,6 +90,7 @@ export const alertActionFactory: ActionFactory = async (raw, context: ActionCont
   alert.on('error', (err: unknown) => context.log(`alert: ${describe(err)}`));
   alert.on('sent', (entry: { mail?: { messageId: string }; id: string }) => context.log(`alert: ${entry.mail ? `mail ${entry.mail.messageId}` : `webhook post ${entry.id}`} delivered`, 'info'));
   alert.on('retry', (_entry: unknown, err: Error) => context.log(`alert: not delivered yet (${err.message}); retrying`));
+  alert.on('problem', ({ message, hint }: { message: string; hint: string }) => context.log(`alert: mail not delivered: ${message}; ${hint}; retrying`));
   alert.on('failed', (entry: { id: string }, err: Error) => context.log(`alert: refused for good (${err.message}); kept in ${alert.options.spoolDir}/failed/${entry.id}.json`));
   let lastSent: string | undefined;
   alert.on('sent', () => void (lastSent = new Date().toISOString()));

@@ -65,6 +65,8 @@ export class WatchUnit {
   private readonly publish: UnitIO['publish'];
   private counters = { events: 0, errors: 0, overflows: 0, ignored: 0 };
   private paused = false;
+  /** stop() has begun: what the action finishes from now on is the drain's. */
+  stopped = false;
   private lastEvent: UnitStatus['lastEvent'];
   private lastError: string | undefined;
   /** Events held until the unit is live (it replaces one still draining what came before the cut). */
@@ -169,6 +171,7 @@ export class WatchUnit {
    */
   async stop(timeoutMs: number, signal?: NodeJS.Signals): Promise<StopResult> {
     const start = Date.now();
+    this.stopped = true;
     let drained = true;
     if (this.source.running && timeoutMs > 0) {
       await this.source.drain(timeoutMs);

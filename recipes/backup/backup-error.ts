@@ -1,19 +1,11 @@
 import { TswatchError } from '../../src/index.js';
+import { runningAs } from '../permission-denied.js';
 
-/** Errors that mean DEST has no room: the next start copies what failed (live retry is not built yet). */
+/** Errors that mean DEST has no room: a watching backup retries the copy (RoomRetry), a start copies what is missing. */
 const NO_ROOM = new Set(['ENOSPC', 'EDQUOT']);
-
-/** A permission error: the path is skipped and named, the rest goes on. */
-export const denied = (err: unknown): boolean => ['EACCES', 'EPERM'].includes((err as NodeJS.ErrnoException).code ?? '');
 
 export function isNoRoom(err: unknown): boolean {
   return NO_ROOM.has((err as NodeJS.ErrnoException).code ?? '');
-}
-
-/** Who tswatch runs as, for hints about permissions. */
-function runningAs(): string {
-  const uid = process.getuid?.();
-  return uid === undefined ? 'tswatch' : `tswatch (uid ${uid})`;
 }
 
 /**
@@ -30,7 +22,7 @@ export function backupError(err: unknown, rel: string | undefined, dest: string)
   if (NO_ROOM.has(code)) {
     return new TswatchError(`${what}: DEST's filesystem is full (${code === 'EDQUOT' ? 'disk quota exceeded' : 'no space left on device'})`, {
       ...options,
-      hint: 'free space on DEST, then start tswatch backup again (or run it with --once): a start copies what is missing',
+      hint: 'free space on DEST: a watching backup copies what failed by itself once there is room; a start (or --once) copies whatever is missing',
     });
   }
   if (code === 'EACCES' || code === 'EPERM') {

@@ -15,7 +15,8 @@ import {
   TswatchError,
   WatchManager,
 } from '../../src/index.js';
-import { backupError, denied, unreadableError } from './backup-error.js';
+import { denied } from '../permission-denied.js';
+import { backupError, isNoRoom, unreadableError } from './backup-error.js';
 import { vanished } from './copy-file.js';
 import { CopyQueue, type Job } from './copy-queue.js';
 import { EventJobs } from './event-jobs.js';
@@ -23,6 +24,7 @@ import { excludeGlobs } from './exclude-globs.js';
 import { type PlannedCopy, planSync, type SyncPlan } from './initial-sync.js';
 import { Manifest } from './manifest.js';
 import { type BackupAction, Mirror } from './mirror.js';
+import { RoomRetry } from './room-retry.js';
 import { removeMirrored } from './tree-repair.js';
 import { Versions } from './versions.js';
 
@@ -37,6 +39,8 @@ export interface LiveBackupOptions {
   exclude?: readonly string[];
   /** Plan the initial sync and report its actions; change nothing, watch nothing. */
   dryRun?: boolean;
+  /** Run the initial sync only, as rsync would: SRC is not watched (start() resolves when it is done). */
+  once?: boolean;
   /** Copies running at once (default 4). */
   concurrency?: number;
   /** The watcher's backend (default: native inotify). */
@@ -89,8 +93,12 @@ const MASK = IN_CREATE | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM 
  * through a CopyQueue, never in the event handler.
  *
  * Events: `action` (BackupAction), `plan` (SyncPlan, before anything is changed), `progress`
- * (BackupProgress, initial sync), `error` (TswatchError; the backup goes on), `stop`.
+ * (BackupProgress, initial sync), `error` (TswatchError; the backup goes on), `notice` (a line to say:
+ * DEST full, and room again), `stop`.
  */
+/** Copies failing for want of room that are named one by one in an outage; the rest are counted. */
+const ROOM_NAMED = 10;
+
 export class LiveBackup extends EventEmitter {
   readonly src: string;
   readonly dest: string;
@@ -109,6 +117,8 @@ export class LiveBackup extends EventEmitter {
   private readonly unreadable = new Map<string, TswatchError>();
   /** Paths whose last job failed, until one for them succeeds. */
   private readonly failed = new Map<string, TswatchError>();
+  /** Copies that failed for want of room on DEST, retried with backoff. */
+  private readonly room: RoomRetry;
   private stopping: Promise<void> | undefined;
   private pausedNow = false;
   private eventCount = 0;
@@ -144,7 +154,15 @@ export class LiveBackup extends EventEmitter {
       options.concurrency ?? 4,
       (err, job) => this.fail(err, job.paths[0]),
       () => this.drained(),
-      (job) => void this.failed.delete(job.paths[0]!),
+      (job) => {
+        this.failed.delete(job.paths[0]!);
+        this.room.succeeded(job.paths[0]!);
+      },
+    );
+    const again = (rel: string): Job => ({ paths: [rel], coalesceKey: `retry:${rel}`, run: () => this.mirror.syncTree(rel) });
+    this.room = new RoomRetry(
+      async (rels) => void (await Promise.all(rels.map((rel) => this.queue.push(again(rel))))),
+      (line) => void this.emit('notice', line),
     );
     this.events = new EventJobs({
       src: this.src,
@@ -162,7 +180,7 @@ export class LiveBackup extends EventEmitter {
   async start(): Promise<SyncSummary> {
     await this.checkPaths();
     await this.manifest.load();
-    if (!this.options.dryRun) await this.watch();
+    if (!this.options.dryRun && !this.options.once) await this.watch();
     return this.syncPass(true);
   }
 
@@ -249,6 +267,7 @@ export class LiveBackup extends EventEmitter {
     this.stopping ??= (async () => {
       this.notifier?.stop();
       this.events.dispose();
+      this.room.dispose();
       await this.queue.close();
       await this.manifest.close();
       this.emit('stop');
@@ -411,9 +430,16 @@ export class LiveBackup extends EventEmitter {
   /** A job (on `rel`, when known) failed: said with the path, counted; the backup goes on. */
   private fail(err: unknown, rel?: string): void {
     if (rel !== undefined && denied(err) && (err as NodeJS.ErrnoException).syscall === 'scandir') return this.skipUnreadable(rel, err);
-    this.counts.errors++;
     const error = backupError(err, rel, this.dest);
+    // No room: retried until there is; each path is said (the first few) and counted once per outage.
+    const nth = rel !== undefined && isNoRoom(err) ? this.room.add(rel) : -1;
     if (rel !== undefined) this.failed.set(rel, error);
-    if (this.listenerCount('error') > 0) this.emit('error', error);
+    if (nth === 0) return;
+    this.counts.errors++;
+    if (nth > ROOM_NAMED + 1) return;
+    if (nth === ROOM_NAMED + 1) return void this.emit('notice', `more copies fail for want of room on DEST: retried too, and named in what DEST lacks (ctl status, the end of the run)`);
+    // The hint (what to do about a full DEST) once per outage.
+    const said = nth > 1 ? new TswatchError(error.message, { code: error.code, path: rel, cause: err }) : error;
+    if (this.listenerCount('error') > 0) this.emit('error', said);
   }
 }

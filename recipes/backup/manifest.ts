@@ -1,4 +1,5 @@
-import { type FileHandle, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { closeSync, fstatSync, ftruncateSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VERSIONS_DIR } from './versions.js';
 
@@ -21,11 +22,9 @@ export class Manifest {
   private known = new Set<string>();
   /** Appended since the last rewrite began: a rewrite must keep them. */
   private recent = new Set<string>();
-  private handle: FileHandle | undefined;
-  private chain: Promise<void> = Promise.resolve();
-  /** Lines waiting for the next append, and the write that will carry them. */
-  private batch: string[] = [];
-  private flush: Promise<void> | undefined;
+  private fd: number | undefined;
+  /** The file's size after the last complete append (undefined until it is opened). */
+  private size: number | undefined;
   /** Lines in the file at the last load or rewrite, and appended since. */
   private lines = 0;
   private appended = 0;
@@ -57,22 +56,39 @@ export class Manifest {
     return this.known.has(rel);
   }
 
-  /** List rel; resolves once the line is written (before the caller creates it in DEST). */
+  /**
+   * List rel; resolves once the line is written (before the caller creates it in DEST), rejects if it
+   * could not be. The write is synchronous: one small append to a cached file, far cheaper than a trip
+   * through the thread pool per copy, and it keeps appends and rewrites in order without a queue.
+   */
   add(rel: string): Promise<void> {
     this.recent.add(rel);
-    if (this.known.has(rel)) return this.chain;
+    if (this.known.has(rel)) return Promise.resolve();
+    try {
+      this.append(`${JSON.stringify(rel)}\n`);
+    } catch (err) {
+      return Promise.reject(err as Error); // not listed: the next add() of rel writes it again
+    }
     this.known.add(rel);
-    // Group commit: lines added while a write is under way go out together in the next one.
-    this.batch.push(`${JSON.stringify(rel)}\n`);
-    this.flush ??= this.serial(async () => {
-      const lines = this.batch;
-      this.batch = [];
-      this.flush = undefined;
-      this.handle ??= await open(this.path, 'a');
-      await this.handle.write(lines.join(''));
-      this.appended += lines.length;
-    });
-    return this.flush;
+    this.appended++;
+    return Promise.resolve();
+  }
+
+  private append(line: string): void {
+    this.fd ??= openSync(this.path, 'a');
+    this.size ??= fstatSync(this.fd).size;
+    try {
+      writeSync(this.fd, line);
+    } catch (err) {
+      // A full disk may take part of it: cut that off, or the next line would be joined to it.
+      try {
+        ftruncateSync(this.fd, this.size);
+      } catch {
+        // the file stays as it is; load() skips a line it cannot read
+      }
+      throw err;
+    }
+    this.size += Buffer.byteLength(line);
   }
 
   /** DEST/from was renamed to DEST/to: every path listed at or below `from` is listed under `to` instead. */
@@ -94,7 +110,7 @@ export class Manifest {
 
   /** Rewrite the file from memory once appends outnumber the lines it started with (churn of short-lived files). */
   compactIfBloated(): Promise<void> {
-    if (this.appended <= Math.max(1000, this.lines)) return this.chain;
+    if (this.appended <= Math.max(1000, this.lines)) return Promise.resolve();
     return this.rewrite();
   }
 
@@ -108,28 +124,28 @@ export class Manifest {
    * (compaction), by all known. An empty `rels` is an empty SRC: nothing of the old list stays.
    */
   rewrite(rels?: Iterable<string>): Promise<void> {
-    return this.serial(async () => {
+    try {
       const all = rels === undefined ? new Set(this.known) : new Set([...rels, ...this.recent]);
       const tmp = `${this.path}.tmp`;
-      await writeFile(tmp, [...all].map((rel) => `${JSON.stringify(rel)}\n`).join(''));
-      await rename(tmp, this.path);
-      await this.handle?.close();
-      this.handle = undefined;
+      writeFileSync(tmp, [...all].map((rel) => `${JSON.stringify(rel)}\n`).join(''));
+      renameSync(tmp, this.path);
+      this.closeFile();
       this.known = all;
       this.lines = all.size;
       this.appended = 0;
-    });
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
   }
 
   async close(): Promise<void> {
-    await this.serial(async () => {
-      await this.handle?.close();
-      this.handle = undefined;
-    });
+    this.closeFile();
   }
 
-  private serial(step: () => Promise<void>): Promise<void> {
-    this.chain = this.chain.then(step, step);
-    return this.chain;
+  private closeFile(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    this.size = undefined;
   }
 }

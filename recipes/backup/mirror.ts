@@ -1,4 +1,4 @@
-import type { Dirent, Stats } from 'node:fs';
+import { type Dirent, lstatSync, type Stats } from 'node:fs';
 import { chmod, lchown, lstat, lutimes, mkdir, readdir, readlink, realpath, rename, rm, unlink, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { copyFileAtomic, copySymlinkAtomic, vanished } from './copy-file.js';
@@ -45,6 +45,15 @@ const RENAME_RACES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'ENOTEMPTY', 'EEXIS
 export async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
   try {
     return await lstat(path);
+  } catch (err) {
+    if (vanished(err)) return undefined;
+    throw err;
+  }
+}
+
+function lstatSyncOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
   } catch (err) {
     if (vanished(err)) return undefined;
     throw err;
@@ -308,7 +317,8 @@ export class Mirror {
   private async ensureParent(rel: string): Promise<void> {
     const parent = dirname(rel);
     if (parent === '.') return;
-    const dst = await lstatOrUndefined(this.destPath(parent));
+    // Synchronous: DEST's parent was just looked at or made (in the cache), and this runs once per copy.
+    const dst = lstatSyncOrUndefined(this.destPath(parent));
     if (dst?.isDirectory()) return;
     const notDir = Object.assign(new Error(`'${parent}' is not a directory`), { code: 'ENOTDIR' });
     if (dst !== undefined) throw notDir;

@@ -1,5 +1,7 @@
-import { lstatSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fsDecode, fsPath } from '../../src/index.js';
+import { namesIn } from './exact-names.js';
 import { decodeTrashPath, encodeTrashPath, TRASHINFO_SUFFIX } from './trash-info.js';
 
 /**
@@ -7,7 +9,7 @@ import { decodeTrashPath, encodeTrashPath, TRASHINFO_SUFFIX } from './trash-info
  * blocks, hard links once, symlinks not followed): the size the spec's `directorysizes` records.
  */
 export function diskUsage(path: string, seen = new Set<string>()): number {
-  const st = lstatSync(path);
+  const st = lstatSync(fsPath(path));
   const key = `${st.dev}:${st.ino}`;
   if (st.nlink > 1 && !st.isDirectory()) {
     if (seen.has(key)) return 0;
@@ -15,7 +17,7 @@ export function diskUsage(path: string, seen = new Set<string>()): number {
   }
   let total = st.blocks * 512;
   if (st.isDirectory()) {
-    for (const name of readdirSync(path)) {
+    for (const name of namesIn(path)) {
       try {
         total += diskUsage(join(path, name), seen);
       } catch {
@@ -47,7 +49,7 @@ export class DirectorySizes {
     const entries = new Map<string, DirectorySize>();
     let text = '';
     try {
-      text = readFileSync(this.file, 'utf8');
+      text = fsDecode(readFileSync(fsPath(this.file)));
     } catch {
       return entries;
     }
@@ -80,12 +82,12 @@ export class DirectorySizes {
     const text = [...entries].map(([name, e]) => `${e.size} ${e.mtime} ${encodeTrashPath(name)}\n`).join('');
     const tmp = join(this.trashDir, `directorysizes.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
     try {
-      writeFileSync(tmp, text, { mode: 0o600 });
-      renameSync(tmp, this.file);
+      writeFileSync(fsPath(tmp), text, { mode: 0o600 });
+      renameSync(fsPath(tmp), fsPath(this.file));
     } catch {
       // a read-only or full trash keeps its old cache; it is only a cache
       try {
-        unlinkSync(tmp);
+        unlinkSync(fsPath(tmp));
       } catch {
         // never written
       }
@@ -102,7 +104,7 @@ export class DirectorySizes {
 
   private infoMtime(name: string): number | undefined {
     try {
-      return Math.floor(statSync(join(this.trashDir, 'info', name + TRASHINFO_SUFFIX)).mtimeMs / 1000);
+      return Math.floor(statSync(fsPath(join(this.trashDir, 'info', name + TRASHINFO_SUFFIX))).mtimeMs / 1000);
     } catch {
       return undefined;
     }

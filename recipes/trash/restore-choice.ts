@@ -1,6 +1,8 @@
 import { basename, join, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { TswatchError } from '../../src/index.js';
+import { resolveExact } from './exact-names.js';
+import { shellQuote as q } from './shell-quote.js';
 import type { RestoredItem, TrashedItem } from './trashed-item.js';
 
 export interface RestoreOptions {
@@ -10,7 +12,7 @@ export interface RestoreOptions {
   version?: number;
   /** Trash whatever is in the way instead of refusing. */
   force?: boolean;
-  /** What a relative path or glob is resolved against (default process.cwd()). */
+  /** What a relative path or glob is resolved against (default the working directory). */
   cwd?: string;
 }
 
@@ -28,7 +30,7 @@ export function chooseRestores(items: TrashedItem[], pathOrGlob: string, options
   if (!Number.isInteger(version) || version < 1) {
     throw new TswatchError(`--version ${version}: not a positive whole number`, { code: 'EINVAL', hint: '1 is the newest trashed version, 2 the one before, …' });
   }
-  const cwd = options.cwd ?? process.cwd();
+  const cwd = resolveExact(options.cwd ?? '.');
   const wanted = resolve(cwd, pathOrGlob);
   let matches = items.filter((item) => item.path === wanted);
   if (matches.length === 0 && picomatch.scan(pathOrGlob).isGlob) {
@@ -36,7 +38,7 @@ export function chooseRestores(items: TrashedItem[], pathOrGlob: string, options
     matches = items.filter((item) => isMatch(item.path));
   }
   if (matches.length === 0) {
-    throw new TswatchError(`nothing in the trash was trashed from '${pathOrGlob}'`, {
+    throw new TswatchError(`nothing in the trash was trashed from ${q(pathOrGlob)}`, {
       code: 'ENOENT',
       path: pathOrGlob,
       hint: 'tswatch trash list shows the original paths (a glob like "*.txt" matches them too; quote it)',
@@ -50,7 +52,7 @@ export function chooseRestores(items: TrashedItem[], pathOrGlob: string, options
     versions.sort(newestFirst);
     const item = versions[version - 1];
     if (!item) {
-      throw new TswatchError(`'${path}' has ${versions.length} trashed version(s); --version ${version} is not one of them`, {
+      throw new TswatchError(`${q(path)} has ${versions.length} trashed version(s); --version ${version} is not one of them`, {
         code: 'ENOENT',
         path,
         hint: `--version takes 1 (the newest) to ${versions.length}`,
@@ -58,7 +60,7 @@ export function chooseRestores(items: TrashedItem[], pathOrGlob: string, options
     }
     const restoredTo = options.to === undefined ? path : join(resolve(cwd, options.to), basename(path));
     if (targets.has(restoredTo)) {
-      throw new TswatchError(`two trashed items would be restored to '${restoredTo}'`, { code: 'EEXIST', path: restoredTo, hint: 'restore them one at a time, with a narrower glob' });
+      throw new TswatchError(`two trashed items would be restored to ${q(restoredTo)}`, { code: 'EEXIST', path: restoredTo, hint: 'restore them one at a time, with a narrower glob' });
     }
     targets.add(restoredTo);
     chosen.push({ ...item, restoredTo });

@@ -1,5 +1,7 @@
-import { accessSync, constants, lstatSync, opendirSync, readdirSync, rmSync, type Stats } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { accessSync, constants, lstatSync, readdirSync, rmSync, type Stats } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fsDecode, fsPath } from '../../src/index.js';
+import { namesInDirectoryOrder as entries, resolveExact } from './exact-names.js';
 import { reasonOf } from './trash-error.js';
 import { shellQuote as q } from './shell-quote.js';
 import type { Trash } from './trash.js';
@@ -34,25 +36,13 @@ function describe(st: Stats): string {
   return st.isCharacterDevice() ? 'character special file' : 'block special file';
 }
 
-/** The names in a directory in the order the filesystem gives them, as rm visits them (readdirSync sorts). */
-function entries(path: string): string[] {
-  const dir = opendirSync(path);
-  const names: string[] = [];
-  try {
-    for (let e = dir.readSync(); e !== null; e = dir.readSync()) names.push(e.name);
-  } finally {
-    dir.closeSync();
-  }
-  return names;
-}
-
 /** Post-order listing of a tree (children before their directory), in directory order as `rm -rv` reports removals. */
 function removals(path: string, st: Stats): string[] {
   if (!st.isDirectory()) return [`removed ${q(path)}`];
   const lines: string[] = [];
   for (const name of entries(path)) {
     const child = join(path, name);
-    lines.push(...removals(child, lstatSync(child)));
+    lines.push(...removals(child, lstatSync(fsPath(child))));
   }
   return [...lines, `removed directory ${q(path)}`];
 }
@@ -75,14 +65,14 @@ export async function trashRm(trash: Trash, operands: string[], options: RmOptio
     if (stripped !== '' && ['.', '..'].includes(basename(stripped))) {
       return options.recursive || options.dir ? fail(`refusing to remove '.' or '..' directory: skipping ${q(path)}`) : fail(`cannot remove ${q(path)}: Is a directory`);
     }
-    if (resolve(path) === '/') {
+    if (resolveExact(path) === '/') {
       if (!options.recursive) return fail(`cannot remove ${q(path)}: Is a directory`);
       fail(`it is dangerous to operate recursively on '/'`);
       return fail(`tswatch trash rm never removes '/'`);
     }
     let st: Stats;
     try {
-      st = lstatSync(path);
+      st = lstatSync(fsPath(path));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' && options.force) return false;
       return fail(`cannot remove ${q(path)}: ${reasonOf(err)}`);
@@ -115,7 +105,7 @@ export async function trashRm(trash: Trash, operands: string[], options: RmOptio
     }
     const report = options.verbose ? removals(path, st) : [];
     try {
-      if (options.permanent) rmSync(path, { recursive: st.isDirectory() });
+      if (options.permanent) rmSync(fsPath(path), { recursive: st.isDirectory() });
       else trash.put(path);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -140,7 +130,7 @@ export async function trashRm(trash: Trash, operands: string[], options: RmOptio
 /** Every directory below `path` can be listed (and so emptied), as rm must to remove the tree. */
 function readableTree(path: string): boolean {
   try {
-    return readdirSync(path, { withFileTypes: true }).every((e) => !e.isDirectory() || readableTree(join(path, e.name)));
+    return readdirSync(fsPath(path), { withFileTypes: true, encoding: 'buffer' }).every((e) => !e.isDirectory() || readableTree(join(path, fsDecode(e.name))));
   } catch {
     return false;
   }
@@ -148,7 +138,7 @@ function readableTree(path: string): boolean {
 
 function writable(path: string): boolean {
   try {
-    accessSync(path, constants.W_OK);
+    accessSync(fsPath(path), constants.W_OK);
     return true;
   } catch {
     return false;

@@ -1,7 +1,7 @@
 import { lstatSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { TswatchError } from '../../src/index.js';
+import { fsDecode, fsPath, TswatchError } from '../../src/index.js';
 
 /** One trash directory: `info/` and `files/` below `path`. */
 export interface TrashDir {
@@ -26,7 +26,7 @@ export function homeTrashPath(env: TrashEnv): string {
 export function deviceOf(path: string): number {
   for (let p = path; ; p = dirname(p)) {
     try {
-      return statSync(p).dev;
+      return statSync(fsPath(p)).dev;
     } catch (err) {
       if (p === dirname(p)) throw err;
     }
@@ -35,16 +35,16 @@ export function deviceOf(path: string): number {
 
 /** The mount point holding `dir` (a real path): the last ancestor on the same device, as os.path.ismount walks it. */
 export function topDirOf(dir: string): string {
-  const dev = statSync(dir).dev;
+  const dev = statSync(fsPath(dir)).dev;
   let top = dir;
-  while (top !== dirname(top) && statSync(dirname(top)).dev === dev) top = dirname(top);
+  while (top !== dirname(top) && statSync(fsPath(dirname(top))).dev === dev) top = dirname(top);
   return top;
 }
 
 /** `$topdir/.Trash` qualifies only as a real directory (not a symlink) with the sticky bit set. */
 export function isSharedTrashValid(sharedTrash: string): boolean {
   try {
-    const st = lstatSync(sharedTrash);
+    const st = lstatSync(fsPath(sharedTrash));
     return st.isDirectory() && (st.mode & 0o1000) !== 0 // S_ISVTX, the sticky bit;
   } catch {
     return false;
@@ -54,12 +54,12 @@ export function isSharedTrashValid(sharedTrash: string): boolean {
 /** A directory we own and that is not a symlink, created 0700 if missing; false if that cannot be had. */
 function ensureOwnDir(path: string, uid: number): boolean {
   try {
-    mkdirSync(path, { mode: 0o700 });
+    mkdirSync(fsPath(path), { mode: 0o700 });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return false;
   }
   try {
-    const st = lstatSync(path);
+    const st = lstatSync(fsPath(path));
     return st.isDirectory() && st.uid === uid;
   } catch {
     return false;
@@ -95,7 +95,7 @@ function unescapeMount(field: string): string {
 export function mountPoints(): string[] {
   let text: string;
   try {
-    text = readFileSync('/proc/self/mountinfo', 'utf8');
+    text = fsDecode(readFileSync('/proc/self/mountinfo')); // a mount point's name need not be UTF-8
   } catch (err) {
     throw new TswatchError('cannot read /proc/self/mountinfo to find the volume trash directories', {
       code: (err as NodeJS.ErrnoException).code ?? 'EIO',
@@ -122,7 +122,7 @@ export function allTrashDirs(env: TrashEnv, uid: number): TrashDir[] {
   return dirs.filter((dir) => {
     let st;
     try {
-      st = lstatSync(dir.path);
+      st = lstatSync(fsPath(dir.path));
     } catch {
       return false;
     }

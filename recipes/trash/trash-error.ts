@@ -1,4 +1,5 @@
 import { TswatchError } from '../../src/index.js';
+import { shellQuote } from './shell-quote.js';
 
 /** strerror() texts, so messages read as rm's do. */
 const STRERROR: Record<string, string> = {
@@ -29,7 +30,7 @@ export class TrashError extends TswatchError {
 
   constructor(what: string, path: string, err: unknown, hint: string) {
     const reason = reasonOf(err);
-    super(`${what} '${path}': ${reason}`, { code: (err as NodeJS.ErrnoException).code ?? 'EIO', path, cause: err, hint });
+    super(`${what} ${shellQuote(path)}: ${reason}`, { code: (err as NodeJS.ErrnoException).code ?? 'EIO', path, cause: err, hint });
     this.reason = reason;
   }
 }

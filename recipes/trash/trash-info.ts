@@ -8,6 +8,8 @@
  * Path is percent-encoded as in a URI (RFC 2396), the date is local time without a zone.
  */
 
+import { fsDecode, fsEncode } from '../../src/index.js';
+
 export const TRASHINFO_SUFFIX = '.trashinfo';
 
 export interface TrashInfo {
@@ -17,33 +19,40 @@ export interface TrashInfo {
   deletionDate: string | undefined;
 }
 
-// RFC 2396 unreserved characters and '/' stay as they are; every other byte of the UTF-8 is %XX.
-// This is what trash-cli (Python's quote(path, '/')) and GLib write.
+// RFC 2396 unreserved characters and '/' stay as they are; every other byte of the name is %XX (a name
+// that is not UTF-8 included: the spec's Path= carries bytes). This is what trash-cli (Python's
+// quote(path, '/')) and GLib write.
 const KEEP = /[A-Za-z0-9\-_.~/]/;
 
-/** Percent-encode a path for Path= (and for the names in `directorysizes`). */
+/** Percent-encode a path (fsDecode's form for a name that is not UTF-8) for Path= and `directorysizes`. */
 export function encodeTrashPath(path: string): string {
   let out = '';
-  for (const char of path) {
-    if (KEEP.test(char)) out += char;
-    else for (const byte of Buffer.from(char, 'utf8')) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  for (const byte of fsEncode(path)) {
+    const char = String.fromCharCode(byte);
+    out += byte < 0x80 && KEEP.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
 }
 
-/** Decode %XX sequences as UTF-8 bytes; a malformed escape is kept as written, as unquote() does. */
+/**
+ * Decode %XX sequences to the bytes they stand for; a malformed escape is kept as written, as unquote()
+ * does. Bytes that are not UTF-8 come back as fsDecode writes them (`name%FF` → "name\udcff").
+ */
 export function decodeTrashPath(encoded: string): string {
-  const bytes: number[] = [];
+  const bytes: Buffer[] = [];
+  let plain = '';
   for (let i = 0; i < encoded.length; i++) {
     const hex = encoded.slice(i + 1, i + 3);
     if (encoded[i] === '%' && /^[0-9A-Fa-f]{2}$/.test(hex)) {
-      bytes.push(parseInt(hex, 16));
+      bytes.push(fsEncode(plain), Buffer.of(parseInt(hex, 16)));
+      plain = '';
       i += 2;
     } else {
-      bytes.push(...Buffer.from(encoded[i]!, 'utf8'));
+      plain += encoded[i];
     }
   }
-  return Buffer.from(bytes).toString('utf8');
+  bytes.push(fsEncode(plain));
+  return fsDecode(Buffer.concat(bytes));
 }
 
 /** `YYYY-MM-DDThh:mm:ss` in local time, as the spec asks. */
@@ -67,8 +76,12 @@ export function formatTrashInfo(path: string, deletionDate: Date): string {
   return `[Trash Info]\nPath=${encodeTrashPath(path)}\nDeletionDate=${formatDeletionDate(deletionDate)}\n`;
 }
 
-/** The keys of the `[Trash Info]` group; undefined when there is no Path= (not a trashinfo file). */
-export function parseTrashInfo(text: string): TrashInfo | undefined {
+/**
+ * The keys of the `[Trash Info]` group; undefined when there is no Path= (not a trashinfo file). Give the
+ * file's bytes, or its text as fsDecode gives it, so a Path= that another tool wrote unescaped keeps them.
+ */
+export function parseTrashInfo(content: string | Uint8Array): TrashInfo | undefined {
+  const text = typeof content === 'string' ? content : fsDecode(content);
   let inGroup = false;
   let path: string | undefined;
   let deletionDate: string | undefined;

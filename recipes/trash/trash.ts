@@ -1,6 +1,7 @@
-import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { TswatchError } from '../../src/index.js';
+import { fsDecode, fsEncode, fsPath, TswatchError } from '../../src/index.js';
+import { namesIn, realPath, resolveExact } from './exact-names.js';
 import { DirectorySizes } from './directory-sizes.js';
 import { checkRemovable, copyVerified, exists, moveNoReplace, stillThere } from './move-verified.js';
 import { chooseRestores, type RestoreOptions } from './restore-choice.js';
@@ -33,11 +34,13 @@ export interface EmptyOptions {
 // NAME.trashinfo must fit NAME_MAX (255 bytes) with room for a `_NNNNN` suffix.
 const MAX_NAME_BYTES = 255 - TRASHINFO_SUFFIX.length - 8;
 
+const byteLength = (name: string): number => fsEncode(name).length;
+
 function fitName(name: string): string {
-  if (Buffer.byteLength(name) <= MAX_NAME_BYTES) return name;
+  if (byteLength(name) <= MAX_NAME_BYTES) return name;
   let out = '';
   for (const char of name) {
-    if (Buffer.byteLength(out + char) > MAX_NAME_BYTES) break;
+    if (byteLength(out + char) > MAX_NAME_BYTES) break;
     out += char;
   }
   return out;
@@ -62,7 +65,7 @@ export class Trash {
     this.env = options.env ?? process.env;
     this.uid = options.uid ?? process.getuid?.() ?? 0;
     this.now = options.now ?? (() => new Date());
-    this.only = options.trashDirs?.map((dir) => resolve(dir));
+    this.only = options.trashDirs?.map((dir) => resolveExact(dir));
   }
 
   /** The home trash directory (it may not exist yet). */
@@ -76,8 +79,12 @@ export class Trash {
     return this.only.map((path) => ({ path, topDir: path === resolve(this.homeTrash) ? undefined : volumeTopDir(path) }));
   }
 
-  /** Move `path` (a file, directory or symlink; a symlink is trashed, not its target) to the trash. */
-  put(path: string): TrashedItem {
+  /**
+   * Move `path` (a file, directory or symlink; a symlink is trashed, not its target) to the trash. Any
+   * name: give its bytes, or the string fsDecode makes of them (paths in TrashedItem are that string too).
+   */
+  put(pathOrBytes: string | Uint8Array): TrashedItem {
+    const path = typeof pathOrBytes === 'string' ? pathOrBytes : fsDecode(pathOrBytes);
     try {
       return this.putChecked(path);
     } catch (err) {
@@ -89,11 +96,11 @@ export class Trash {
 
   private putChecked(path: string): TrashedItem {
     const given = path.replace(/\/+$/, '') || path;
-    if (given === '/' || resolve(given) === '/') throw refuse(path, "it is the root directory");
+    if (given === '/' || resolveExact(given) === '/') throw refuse(path, "it is the root directory");
     if (['.', '..'].includes(basename(given))) throw refuse(path, "the spec forbids trashing '.' and '..'");
-    const absolute = resolve(given);
-    const st = lstatSync(absolute);
-    const original = join(realpathSync(dirname(absolute)), basename(absolute));
+    const absolute = resolveExact(given);
+    const st = lstatSync(fsPath(absolute));
+    const original = join(realPath(dirname(absolute)), basename(absolute));
     if (st.dev !== deviceOf(dirname(original))) throw refuse(path, 'it is a mount point (unmount it, or trash what is in it)');
     for (const dir of [this.homeTrash, ...allTrashDirs(this.env, this.uid).map((d) => d.path)]) {
       if (original === dir || dir.startsWith(original + '/') || original.startsWith(dir + '/')) {
@@ -111,12 +118,12 @@ export class Trash {
       // Verified, never assumed: "trashed" means gone from its place.
       if (!copy && stillThere(absolute, st)) throw Object.assign(new Error('the original is still in place after the move'), { code: 'EIO' });
     } catch (err) {
-      if (!copy && stillThere(target, st) && stillThere(absolute, st)) unlinkSync(target);
-      unlinkSync(infoPath(dir.path, name));
+      if (!copy && stillThere(target, st) && stillThere(absolute, st)) unlinkSync(fsPath(target));
+      unlinkSync(fsPath(infoPath(dir.path, name)));
       throw err;
     }
     try {
-      if (copy) rmSync(absolute, { recursive: true, force: true });
+      if (copy) rmSync(fsPath(absolute), { recursive: true, force: true });
     } catch (err) {
       throw new TrashError('cannot remove the original of', path, err, 'a verified copy is in the trash; what is left of the original can be removed by hand');
     }
@@ -163,10 +170,10 @@ export class Trash {
     for (const item of chosen) {
       if (exists(item.restoredTo)) this.put(item.restoredTo);
       try {
-        mkdirSync(dirname(item.restoredTo), { recursive: true });
+        mkdirSync(fsPath(dirname(item.restoredTo)), { recursive: true });
         moveNoReplace(filePath(item.trashDir, item.name), item.restoredTo);
         // The info file goes after the file: a crash in between leaves a trashinfo without a file, never a lost file.
-        unlinkSync(infoPath(item.trashDir, item.name));
+        unlinkSync(fsPath(infoPath(item.trashDir, item.name)));
       } catch (err) {
         throw err instanceof TswatchError ? err : new TrashError('cannot restore to', item.restoredTo, err, `'${item.path}' is still in the trash`);
       }
@@ -183,8 +190,8 @@ export class Trash {
     if (cutoff === undefined) {
       for (const dir of this.trashDirs()) {
         // Orphans: files without a trashinfo, trashinfos without a file.
-        for (const name of safeReaddir(join(dir.path, 'files'))) if (!exists(infoPath(dir.path, name))) rmSync(filePath(dir.path, name), { recursive: true, force: true });
-        for (const name of this.infoNames(dir.path)) if (!exists(filePath(dir.path, name))) rmSync(infoPath(dir.path, name), { force: true });
+        for (const name of safeReaddir(join(dir.path, 'files'))) if (!exists(infoPath(dir.path, name))) rmSync(fsPath(filePath(dir.path, name)), { recursive: true, force: true });
+        for (const name of this.infoNames(dir.path)) if (!exists(filePath(dir.path, name))) rmSync(fsPath(infoPath(dir.path, name)), { force: true });
       }
     }
     for (const dir of new Set(removed.map((i) => i.trashDir))) new DirectorySizes(dir).update(() => undefined);
@@ -194,8 +201,8 @@ export class Trash {
   /** Delete one trashed item for good: the file first, then its trashinfo. */
   erase(trashDir: string, name: string): void {
     try {
-      rmSync(filePath(trashDir, name), { recursive: true, force: true });
-      rmSync(infoPath(trashDir, name), { force: true });
+      rmSync(fsPath(filePath(trashDir, name)), { recursive: true, force: true });
+      rmSync(fsPath(infoPath(trashDir, name)), { force: true });
     } catch (err) {
       throw new TrashError('cannot delete from the trash', filePath(trashDir, name), err, 'check you own the trash directory and it is writable');
     }
@@ -213,8 +220,8 @@ export class Trash {
   /** Claim `info/NAME.trashinfo` with O_EXCL (NAME, NAME_1, NAME_2, …) and write it; returns NAME. */
   private claimName(dir: TrashDir, base: string, original: string): string {
     try {
-      mkdirSync(join(dir.path, 'info'), { recursive: true, mode: 0o700 });
-      mkdirSync(join(dir.path, 'files'), { recursive: true, mode: 0o700 });
+      mkdirSync(fsPath(join(dir.path, 'info')), { recursive: true, mode: 0o700 });
+      mkdirSync(fsPath(join(dir.path, 'files')), { recursive: true, mode: 0o700 });
     } catch (err) {
       throw new TrashError('cannot write to the trash', dir.path, err, WRITABLE_HINT);
     }
@@ -225,7 +232,7 @@ export class Trash {
       const name = i === 0 ? stem : `${stem}_${i < 1000 ? i : Math.floor(Math.random() * 1e6)}`;
       let fd: number;
       try {
-        fd = openSync(infoPath(dir.path, name), 'wx', 0o600);
+        fd = openSync(fsPath(infoPath(dir.path, name)), 'wx', 0o600);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
         throw new TrashError('cannot write to the trash', dir.path, err, WRITABLE_HINT);
@@ -234,13 +241,13 @@ export class Trash {
         writeSync(fd, content);
       } catch (err) {
         closeSync(fd);
-        unlinkSync(infoPath(dir.path, name)); // no empty trashinfo left behind (a full disk)
+        unlinkSync(fsPath(infoPath(dir.path, name))); // no empty trashinfo left behind (a full disk)
         throw new TrashError('cannot write to the trash', dir.path, err, WRITABLE_HINT);
       }
       closeSync(fd);
       // An orphan in files/ under this name would be replaced by the move: leave it be, take the next name.
       if (!exists(filePath(dir.path, name))) return name;
-      unlinkSync(infoPath(dir.path, name));
+      unlinkSync(fsPath(infoPath(dir.path, name)));
     }
   }
 
@@ -254,8 +261,8 @@ export class Trash {
     let info;
     let st;
     try {
-      info = parseTrashInfo(readFileSync(infoPath(dir.path, name), 'utf8'));
-      st = lstatSync(filePath(dir.path, name));
+      info = parseTrashInfo(readFileSync(fsPath(infoPath(dir.path, name))));
+      st = lstatSync(fsPath(filePath(dir.path, name)));
     } catch {
       return undefined; // half-written by a concurrent put, or its file already gone
     }
@@ -279,7 +286,7 @@ export class Trash {
 
 function safeReaddir(dir: string): string[] {
   try {
-    return readdirSync(dir);
+    return namesIn(dir);
   } catch {
     return [];
   }

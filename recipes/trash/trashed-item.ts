@@ -1,7 +1,7 @@
 /** What the trash holds: shared by the Trash and the restore choice, so neither imports the other. */
 /** One item in a trash directory. */
 export interface TrashedItem {
-  /** Where it was trashed from (absolute). */
+  /** Where it was trashed from (absolute). A name that is not UTF-8 is in fsDecode's form (fsEncode gives its bytes). */
   path: string;
   /** DeletionDate= as local time; undefined if the trashinfo had none or a malformed one. */
   deletionDate: Date | undefined;

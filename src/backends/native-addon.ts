@@ -27,16 +27,20 @@ export interface NativeInotify {
   pause(): void;
   resume(): void;
   close(): void;
+  /** The inotify file descriptor (to hand to a child process). */
+  fd(): number;
 }
 
 export interface NativeAddon {
-  Inotify: new () => NativeInotify;
+  /** A fresh inotify instance, or (given an fd) one inherited from another process. */
+  Inotify: new (fd?: number) => NativeInotify;
   /** IN_* values from <sys/inotify.h>, unsigned. */
   constants: Readonly<Record<string, number>>;
 }
 
 export interface NativeAddon {
-  Inotify: new () => NativeInotify;
+  /** A fresh inotify instance, or (given an fd) one inherited from another process. */
+  Inotify: new (fd?: number) => NativeInotify;
   /** IN_* values from <sys/inotify.h>, unsigned. */
   constants: Readonly<Record<string, number>>;
   /** The package version it was built for (binding.gyp compiles it in from package.json). */

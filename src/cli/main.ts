@@ -2,6 +2,7 @@ import { type Command, CommanderError } from 'commander';
 import { TswatchError } from '../errors.js';
 import { buildProgram } from './program.js';
 import { EXIT } from './exit-status.js';
+import { rawArgv } from './raw-argv.js';
 
 /** Settings every command of the tree needs (addCommand does not pass them down). */
 function configure(command: Command): void {
@@ -13,8 +14,11 @@ function fullName(command: Command): string {
   return command.parent ? `${fullName(command.parent)} ${command.name()}` : command.name();
 }
 
-/** The `tswatch` command: parse, run, set the exit status. Never calls process.exit(). */
-export async function main(argv: string[] = process.argv): Promise<void> {
+/**
+ * The `tswatch` command: parse, run, set the exit status. Never calls process.exit(). An argument that
+ * is not UTF-8 keeps its bytes (see rawArgv): fsPath turns it back into them for node:fs.
+ */
+export async function main(argv: string[] = rawArgv()): Promise<void> {
   // `tswatch --help | head`: a reader that went away is not an error (a C tool would just get SIGPIPE).
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') throw err;

@@ -5,6 +5,8 @@ import type { Event, PathFilter } from '../index.js';
 import { eventMask } from './flag-helpers.js';
 import { eventFilter, type FilterOptions } from '../event-filter.js';
 import { buildFormatter, type OutputFlags } from './options-output.js';
+import { parseTimeout } from './timeout.js';
+import { watchedAsGiven } from './watched-as-given.js';
 
 /** What commander hands over for `tswatch`. */
 export interface ParsedFlags extends FilterOptions, OutputFlags {
@@ -71,7 +73,8 @@ export async function toRunOptions(words: string[], flags: ParsedFlags): Promise
     throw new TswatchError('-d/--daemon needs -o/--outfile', { code: 'EBADFLAG', hint: 'add -o FILE: a daemon has no terminal to print to' });
   }
   const lists = [...(flags.event ?? []), ...(flags.events ?? [])];
-  const { accept, skipDir } = eventFilter(paths, flags, excludePaths);
+  const watched = watchedAsGiven(paths, flags.recursive ?? false, flags.dereference !== false);
+  const { accept, skipDir } = eventFilter(paths, flags, excludePaths, watched);
   return {
     paths,
     mask: eventMask(lists, flags.dereference),
@@ -79,10 +82,10 @@ export async function toRunOptions(words: string[], flags: ParsedFlags): Promise
     daemon: flags.daemon ?? false,
     recursive: flags.recursive ?? false,
     quiet: flags.quiet ?? 0,
-    timeoutMs: parseSeconds('--timeout', flags.timeout ?? '0') * 1000,
+    timeoutMs: parseTimeout(flags.timeout ?? '0'),
     outfile: flags.outfile,
     syslog: (flags.syslog || flags.daemon) ?? false,
-    format: buildFormatter(flags),
+    format: buildFormatter(flags, watched),
     accept,
     skipDir,
     budgetOnly: flags.budget ?? false,
@@ -113,13 +116,10 @@ export async function fleetOptions(flags: Pick<ParsedFlags, 'sink' | 'host' | 'o
   };
 }
 
-function parseSeconds(flag: string, value: string, unit = 'seconds'): number {
+function parseSeconds(flag: string, value: string, unit: string): number {
   const seconds = Number(value);
   if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
-    throw new TswatchError(`${flag}: '${value}' is not a number of ${unit}`, {
-      code: 'EBADFLAG',
-      hint: `give ${flag} a whole or decimal number of ${unit}, 0 or more${unit === 'seconds' ? ' (0: never)' : ''}`,
-    });
+    throw new TswatchError(`${flag}: '${value}' is not a number of ${unit}`, { code: 'EBADFLAG', hint: `give ${flag} a whole or decimal number of ${unit}, 0 or more` });
   }
   return seconds;
 }

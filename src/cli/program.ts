@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { TswatchError } from '../errors.js';
 import { SUBCOMMANDS } from './commands.js';
-import { collect, EVENTS_HELP } from './flag-helpers.js';
+import { collect, EVENTS_HELP, once } from './flag-helpers.js';
 import type { ParsedFlags } from './options.js';
 import { packageVersion } from './package-version.js';
 import { readList } from './read-list.js';
@@ -87,11 +87,11 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
     .addOption(new Option('--events <events>', 'same as --event').argParser(collect))
     .option('-m, --monitor', 'keep listening; without it, exit after the first event')
     .option('-d, --daemon', 'like --monitor, in the background, printing to --outfile; implies --syslog')
-    .option('-o, --outfile <file>', 'append events to FILE instead of printing them')
+    .option('-o, --outfile <file>', 'append events to FILE instead of printing them', once('-o/--outfile'))
     .option('-s, --syslog', 'send messages and errors to syslog instead of stderr')
     .option('-P, --no-dereference', 'do not follow symbolic links')
     .option('-r, --recursive', 'watch directories recursively, including those created later')
-    .option('--fromfile <file>', "read paths to watch (or @paths to exclude) from FILE, one per line; '-': stdin")
+    .option('--fromfile <file>', "read paths to watch (or @paths to exclude) from FILE, one per line; '-': stdin", once('--fromfile'))
     .option('-q, --quiet', 'no "Setting up watches" messages; twice (-qq): no events either', count, 0);
   addBackendOptions(addFilterOptions(program))
     .option('--format <fmt>', 'print each event in this printf-like format (conversions below)')

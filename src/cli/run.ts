@@ -16,10 +16,12 @@ import {
   WatchManager,
 } from '../index.js';
 import type { FleetPublisher } from '../../recipes/fleet/index.js';
-import { isDaemonChild, reportDaemonReady, startDaemon } from './daemon.js';
+import { InotifyBackend } from '../backends/inotify.js';
+import { handOverDaemon, inheritedInotify, isDaemonChild, reportDaemonReady, startDaemon } from './daemon.js';
 import type { RunOptions } from './options.js';
 import { syslogStream } from './syslog.js';
 import { EXIT } from './exit-status.js';
+import { setLongTimeout } from './timeout.js';
 
 export { EXIT };
 
@@ -56,8 +58,8 @@ function printBudget(options: RunOptions, io: CliIO): number {
 /** Watch as the options say and print events; resolves to the exit status. */
 export async function run(options: RunOptions, io: CliIO): Promise<number> {
   if (options.budgetOnly) return printBudget(options, io);
-  if (options.daemon && !isDaemonChild()) return startDaemon(io.stderr);
-  // -s: messages to syslog. A daemon says its set-up on stderr (relayed by the parent), then syslogs.
+  // -s: messages to syslog. A daemon (-d implies -s) says its set-up in syslog too, as inotifywait; an
+  // error before it watches goes to stderr, relayed by the foreground process, which then exits 1.
   const syslog = options.syslog && !options.daemon;
   const messages: Writable = syslog ? syslogStream() : io.stderr;
   try {
@@ -77,14 +79,18 @@ async function openFleet(options: RunOptions, messages: Writable): Promise<Fleet
 
 async function watch(options: RunOptions, io: CliIO, messages: Writable): Promise<number> {
   const handler: Handler | undefined = options.handler === undefined ? undefined : await loadHandlerModule(resolve(options.handler), { where: `--handler: '${options.handler}'` });
-  const say = (text: string): void => void (options.quiet === 0 && messages.write(`${text}\n`));
+  const notices = options.daemon ? syslogStream() : messages;
+  const inherited = inheritedInotify(); // the daemon, handed its watches: they were announced already
+  const say = (text: string): void => void (options.quiet === 0 && inherited === undefined && notices.write(`${text}\n`));
+  const daemonParent = options.daemon && !isDaemonChild();
   say(options.recursive ? 'Setting up watches.  Beware: since -r was given, this may take a while!' : 'Setting up watches.');
   // Fail before arming anything rather than half-way through a tree (or a long --fromfile list).
-  if (options.recursive || options.paths.length > 1) checkWatchBudget(watchBudget(options.paths, options.recursive, options.skipDir));
+  // (The daemon that inherits its watches skips it: its walk would be read as events on them.)
+  if ((options.recursive || options.paths.length > 1) && inherited === undefined) checkWatchBudget(watchBudget(options.paths, options.recursive, options.skipDir));
   // Opened now: an outfile that cannot be written is an error before anything is watched.
   const out = options.outfile === undefined ? io.stdout : createWriteStream('', { fd: openOutfile(options.outfile) });
-  const fleet = await openFleet(options, messages);
-  const wm = new WatchManager();
+  const fleet = daemonParent ? undefined : await openFleet(options, messages);
+  const wm = new WatchManager(inherited && { backend: new InotifyBackend(undefined, { fd: inherited.fd }) });
   try {
     const wds = wm.addWatch(options.paths, options.mask, {
       rec: options.recursive,
@@ -101,15 +107,27 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
     await fleet?.close(0);
     throw err;
   }
+  if (inherited !== undefined) wm.adoptState(inherited.state);
+  if (daemonParent) {
+    if (out !== io.stdout) out.end();
+    if (wm.backend instanceof InotifyBackend) {
+      // Watching now; the background copy takes over this inotify fd (not closed here: closing the
+      // WatchManager would remove the watches it shares).
+      say('Watches established.');
+      return handOverDaemon(wm.backend.fd, wm.exportState());
+    }
+    wm.close();
+    return startDaemon(io.stderr);
+  }
 
   let events = 0;
   let timedOut = false;
   let gone = false;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: { clear(): void } | undefined;
   const armTimeout = (): void => {
     if (options.timeoutMs === 0) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => {
+    timer?.clear();
+    timer = setLongTimeout(() => {
       timedOut = true;
       notifier.stop();
     }, options.timeoutMs);
@@ -122,6 +140,8 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
       if (event.mask & IN_Q_OVERFLOW) messages.write('tswatch: the kernel event queue overflowed; rescanning, missed creates and deletes follow\n');
       return handler === undefined ? undefined : callHandler(handler, event);
     }
+    // IN_UNMOUNT comes whatever the mask: printed only when asked for (-e unmount), as inotifywait.
+    if ((event.mask & options.mask) === 0) return handler === undefined ? undefined : callHandler(handler, event);
     if (!options.accept(event)) return undefined;
     if (!options.monitor && events > 0) return undefined; // only the first event, even within one read
     events++;
@@ -138,7 +158,7 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
   say('Watches established.');
   if (isDaemonChild()) {
     reportDaemonReady();
-    messages = syslogStream();
+    messages = notices;
   }
   armTimeout();
   // With --state or --sink, Ctrl-C and `kill` end the loop cleanly: the state is saved (nothing is
@@ -160,12 +180,13 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
       return undefined;
     },
   });
-  clearTimeout(timer);
+  timer?.clear();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
   writer.flush();
   if (fleet !== undefined) await (await import('../../recipes/fleet/fleet-settings.js')).closeFleet(fleet, (text) => messages.write(`tswatch: ${text}\n`));
   if (out !== io.stdout) await new Promise((resolve) => out.end(resolve));
-  if (gone) say('Every watched path is gone (deleted or unmounted): nothing more to watch.');
+  // -m would wait forever in inotifywait: say why tswatch ends. A one-shot wait ends silently there too.
+  if (gone && options.monitor) say('Every watched path is gone (deleted or unmounted): nothing more to watch.');
   if (timedOut) return EXIT.timeout; // with -m too, even after events, as inotifywait
   return gone && events === 0 ? EXIT.error : EXIT.event;
 }

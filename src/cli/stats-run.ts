@@ -1,11 +1,12 @@
 import { opendirSync } from 'node:fs';
 import { STATS_SORT_KEYS, StatsTable } from '../../handlers/stats-table.js';
-import { checkWatchBudget, type Event, IN_IGNORED, IN_Q_OVERFLOW, Notifier, type PathFilter, TswatchError, watchBudget, WatchManager } from '../index.js';
+import { checkWatchBudget, type Event, IN_Q_OVERFLOW, Notifier, type PathFilter, TswatchError, watchBudget, WatchManager } from '../index.js';
 import { joinPath } from '../watch-manager.js';
 import { eventFilter, type FilterOptions } from '../event-filter.js';
 import { splitPaths } from './options.js';
 import { eventMask } from './flag-helpers.js';
 import { readList } from './read-list.js';
+import { parseTimeout, setLongTimeout } from './timeout.js';
 
 export interface StatsFlags extends FilterOptions {
   timeout?: string;
@@ -64,10 +65,7 @@ export async function stats(args: string[], flags: StatsFlags): Promise<void> {
     throw new TswatchError('-a/--ascending and -d/--descending cannot both be given', { code: 'EBADFLAG', hint: 'sort one way' });
   }
   const sortBy = flags.ascending !== undefined ? sortKey('--ascending', flags.ascending) : flags.descending !== undefined ? sortKey('--descending', flags.descending) : 'total';
-  const seconds = Number(flags.timeout ?? '0');
-  if (!Number.isFinite(seconds) || seconds < 0) {
-    throw new TswatchError(`--timeout: '${flags.timeout}' is not a number of seconds`, { code: 'EBADFLAG', hint: 'give 0 or more seconds (0: until interrupted)' });
-  }
+  const timeoutMs = parseTimeout(flags.timeout ?? '0', 'give a number of seconds (0 or less: until interrupted)');
   const { paths, excludePaths } = splitPaths([...args, ...readList(flags.fromfile)]);
   const { accept, skipDir } = eventFilter(paths, flags, excludePaths);
   const mask = eventMask(flags.event ?? [], flags.dereference);
@@ -77,12 +75,14 @@ export async function stats(args: string[], flags: StatsFlags): Promise<void> {
   // Listed before watching: reading a watched directory would be counted as events.
   const listingOrder = inotifywatchOrder(paths, flags.recursive ?? false, skipDir);
   const verbose = (text: string): void => void (flags.verbose && process.stderr.write(`${text}\n`));
+  // inotifywatch names each path it sets up only with -r (where that may take a while).
+  const verbosePaths = (text: string): void => void (flags.recursive && verbose(text));
   const wm = new WatchManager();
   try {
     for (const path of paths) {
-      verbose(`Setting up watch(es) on ${path}`);
+      verbosePaths(`Setting up watch(es) on ${path}`);
       wm.addWatch(path, mask, { rec: flags.recursive ?? false, autoAdd: flags.recursive ?? false, quiet: false, excludeFilter: skipDir });
-      verbose(`OK, ${path} is now being watched.`);
+      verbosePaths(`OK, ${path} is now being watched.`);
     }
   } catch (err) {
     wm.close();
@@ -98,7 +98,8 @@ export async function stats(args: string[], flags: StatsFlags): Promise<void> {
   }
   const options = { sortBy, ascending: flags.ascending !== undefined, zeros: flags.zero ?? false, mask, rank: (wd: number) => order.get(wd) };
   const notifier = new Notifier(wm, (event: Event) => {
-    if (event.mask & (IN_IGNORED | IN_Q_OVERFLOW) || !accept(event)) return;
+    // A watch's end (IN_IGNORED) counts in its row's total, as in inotifywatch; it has no column.
+    if (event.mask & IN_Q_OVERFLOW || !accept(event)) return;
     table.add(event);
   });
   notifier.on('error', (err: Error) => process.stderr.write(`tswatch: ${err instanceof TswatchError ? err.describe() : err.message}\n`));
@@ -111,19 +112,20 @@ export async function stats(args: string[], flags: StatsFlags): Promise<void> {
     notifier.stop();
   };
   process.once('SIGINT', stop).once('SIGTERM', stop);
-  const timers: NodeJS.Timeout[] = [];
-  if (seconds > 0) timers.push(setTimeout(stop, seconds * 1000));
+  const timers: Array<{ clear(): void }> = [];
+  if (timeoutMs > 0) timers.push(setLongTimeout(stop, timeoutMs));
   if (flags.live) {
     // A TTY gets the table redrawn in place; a pipe gets one table per second, blank-line separated.
     const tty = process.stdout.isTTY === true;
-    timers.push(setInterval(() => process.stdout.write(tty ? `\x1b[H\x1b[2J${draw()}` : `${draw()}\n`), 1000));
+    const redraw = setInterval(() => process.stdout.write(tty ? `\x1b[H\x1b[2J${draw()}` : `${draw()}\n`), 1000);
+    timers.push({ clear: () => clearInterval(redraw) });
   }
   await notifier.ready();
   process.stderr.write('Finished establishing watches, now collecting statistics.\n');
-  if (seconds > 0) verbose(`Will listen for events for ${flags.timeout} seconds.`);
+  if (timeoutMs > 0) verbose(`Will listen for events for ${flags.timeout} seconds.`);
   table.sync(wm.watches());
   await notifier.loop();
-  for (const timer of timers) clearTimeout(timer);
+  for (const timer of timers) timer.clear();
   process.off('SIGINT', stop).off('SIGTERM', stop);
   if (table.total === 0) process.stderr.write('No events occurred.\n'); // with -z too, as inotifywatch
   else process.stdout.write(table.render(options));

@@ -128,7 +128,9 @@ test('bad flag values name the flag, the value and what is valid', async () => {
     [['--csv', '--json'], /--csv and --json cannot be combined/],
     [['-d'], /-d\/--daemon needs -o\/--outfile/],
     [['--no-dirs', '--only-dirs'], /--no-dirs and --only-dirs cannot both be given/],
-    [['--fromfile', '/nonexistent/list'], /--fromfile: cannot read '\/nonexistent\/list'/],
+    [['-o', 'a', '-o', 'b'], /-o\/--outfile given twice \('a', then 'b'\)/],
+    [['--no-newline'], /--no-newline cannot be specified without --format/],
+    [['-t', '1e400'], /--timeout: '1e400': numerical result out of range/],
   ];
   for (const [args, message] of cases) {
     const run = spawnTswatch([...args, tmpDir()]);

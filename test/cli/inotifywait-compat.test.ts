@@ -6,28 +6,10 @@ import assert from 'node:assert/strict';
 import { lutimesSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { END, sideBySide } from '../helpers/inotifywait-side-by-side.js';
 import { spawnCommand, spawnTswatch } from '../helpers/spawn-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
-
-const END = 'zz-end';
-
-/** Run both with `args` (then the watched paths), do `ops`, end with a marker file; both outputs. */
-async function sideBySide(args: string[], ops: (dir: string) => void, options: { paths?: (dir: string) => string[] } = {}) {
-  const dir = tmpDir();
-  const paths = options.paths?.(dir) ?? [dir];
-  const ours = spawnTswatch([...args, ...paths]);
-  const theirs = spawnCommand('inotifywait', [...args, ...paths]);
-  await ours.waitStderr('Watches established.');
-  await theirs.waitStderr('Watches established.');
-  ops(dir);
-  writeFileSync(join(dir, END), '');
-  for (const run of [ours, theirs]) await run.waitStdout(END);
-  // The marker makes several events (CREATE, CLOSE_WRITE): wait until both have printed as many.
-  const ends = (run: typeof ours): number => run.stdoutBytes().toString('latin1').split(END).length;
-  await waitFor(() => ends(ours) === ends(theirs), `as many ${END} events from both`);
-  return { ours: ours.stdoutBytes(), theirs: theirs.stdoutBytes(), dir };
-}
 
 const hostile = (dir: string): void => {
   writeFileSync(join(dir, 'plain'), 'x');

@@ -40,7 +40,6 @@ const DECLARATIONS = [
   'dist/recipes/automation/change-events.js',
   'dist/recipes/backup/versions.js',
   'dist/recipes/trash/shell-quote.js',
-  'dist/recipes/trash/trash-info.js',
   'dist/handlers/stats-sort-keys.js',
 ];
 const implementation = (modules: string[], under: string): string[] => modules.filter((m) => m.startsWith(under) && !DECLARATIONS.includes(m));

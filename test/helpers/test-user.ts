@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
@@ -53,11 +53,44 @@ export function testUserDir(prefix = 'tswatch-user-'): string {
   return dir;
 }
 
+/** The processes runuser started (the command itself), none once it has ended. */
+function childrenOf(pid: number | undefined): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
 /** `command args…` as the test user (its HOME, USER and groups), output gathered as for spawnCommand. */
 export function spawnAsTestUser(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string) {
   const user = testUser();
   const vars = Object.entries(env).map(([key, value]) => `${key}=${value ?? ''}`);
-  return spawnCommand('runuser', ['-u', user.name, '--', 'env', `HOME=${user.home}`, ...vars, command, ...args], {}, cwd);
+  let run: ReturnType<typeof spawnCommand> | undefined;
+  // Before spawnCommand's own hook (hooks run in the order given), which SIGKILLs runuser: that leaves
+  // the command running, holding the output pipes, and a failed test file would never end.
+  after(() => {
+    for (const pid of childrenOf(run?.child.pid)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // ended meanwhile
+      }
+    }
+  });
+  run = spawnCommand('runuser', ['-u', user.name, '--', 'env', `HOME=${user.home}`, ...vars, command, ...args], {}, cwd);
+  return run;
+}
+
+/**
+ * A signal to the command itself, not to runuser (which would answer it by killing its child and exiting
+ * without the child's status). Resolves with the command's exit status, as runuser passes it on.
+ */
+export function signalTestUserCommand(run: ReturnType<typeof spawnAsTestUser>, signal: NodeJS.Signals): Promise<number | null> {
+  const [pid] = childrenOf(run.child.pid);
+  if (pid === undefined) throw new Error('the command run as the test user has already ended');
+  process.kill(pid, signal);
+  return run.exited;
 }
 
 /** `tswatch args…` as the test user. */

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { AlertOptions, AlertRule } from '../../../recipes/alert/index.js';
+import type { AlertOptions, AlertRule, DeliveryProblem } from '../../../recipes/alert/index.js';
 import { TswatchError } from '../../errors.js';
 import { addMailOptions, collect, commonMailOptions, type MailFlags, numberFlag, SMTP_HELP } from './mail-flags.js';
 
@@ -163,12 +163,20 @@ Broker credentials and TLS as for --sink (TSWATCH_NATS_TOKEN, TSWATCH_REDIS_PASS
       alert.on('error', (err: unknown) => process.stderr.write(`tswatch: ${describe(err)}\n`));
       alert.on('warning', (message: string) => process.stderr.write(`tswatch: warning: ${message}\n`));
       alert.on('window', (rule: string, ms: number) => say(`${rule}: gathering events for ${ms / 1000} s, then mailing`));
+      alert.on('recovered', (findings: number, processes: number) =>
+        say(`${findings} findings that ${processes === 1 ? 'an alert' : `${processes} alerts`} stopped by a crash or kill had not mailed go out with the next digest`),
+      );
       alert.on('sent', (entry, { rejected }: { rejected: string[] }) => {
         say(`${entry.mail ? `mail ${entry.mail.messageId}` : `webhook post ${entry.id}`} delivered`);
         if (rejected.length) process.stderr.write(`tswatch: the server refused these recipients of ${entry.mail.messageId}: ${rejected.join(', ')}\n`);
       });
+      // trim: OpenSSL's messages end in a newline.
       alert.on('retry', (entry, err: Error) =>
-        say(`not delivered yet (${err.message}); retry ${entry.attempts} at ${new Date(entry.nextAttempt).toISOString()}`),
+        say(`not delivered yet (${err.message.trim()}); retry ${entry.attempts} at ${new Date(entry.nextAttempt).toISOString()}`),
+      );
+      // Not quiet: a setting to fix. Said once; the retry lines above go on as progress.
+      alert.on('problem', ({ message, hint }: DeliveryProblem) =>
+        process.stderr.write(`tswatch: mail not delivered: ${message}\n  ${hint}; the mails stay in the spool and tswatch keeps retrying\n`),
       );
       alert.on('failed', (entry, err: Error) =>
         process.stderr.write(`tswatch: refused for good (${err.message}); kept in ${alert.options.spoolDir}/failed/${entry.id}.json\n`),

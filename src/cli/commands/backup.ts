@@ -65,6 +65,7 @@ async function backup(src: string, dest: string, flags: BackupFlags): Promise<vo
     versions: flags.versions ?? 0,
     exclude: flags.exclude ?? [],
     dryRun: flags.dryRun ?? false,
+    once: flags.once ?? false,
     concurrency: flags.concurrency ?? 4,
   });
   const bar = process.stderr.isTTY && !flags.verbose && !flags.dryRun ? new ProgressLine(process.stderr, 'initial sync') : undefined;
@@ -90,6 +91,10 @@ async function backup(src: string, dest: string, flags: BackupFlags): Promise<vo
     if (err.code === 'ENOENT' && err.path === job.src) failed = true;
     if (flags.json) print({ action: 'error', path: err.path ?? '', code: err.code, message: err.message });
     process.stderr.write(`tswatch: ${err.describe()}\n`);
+  });
+  job.on('notice', (line: string) => {
+    bar?.end();
+    say(line);
   });
   const stopped = new Promise<void>((resolve) => job.once('stop', resolve));
   /** Paths DEST lacks (unreadable, or failed and not retried yet): named, and the exit is PARTIAL. */

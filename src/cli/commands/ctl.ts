@@ -23,9 +23,12 @@ export function statusTable(units: readonly UnitStatus[]): string {
     const last = u.lastEvent ? `${u.lastEvent.time.slice(11, 19)} ${u.lastEvent.event} ${u.lastEvent.path}` : '-';
     rows.push([u.name, state(u), String(u.watches), String(u.events), String(u.errors), String(u.overflows), String(u.ignored), u.action.running.join(',') || '-', last, [u.stream, ...u.paths].filter(Boolean).join(' ')]);
   }
-  // A failed watch's error below the table: too long for a column.
+  // A failed watch's error, and events refused for names argv cannot carry, below the table: too long for a column.
   const failed = units.filter((u) => u.state === 'failed').map((u) => `watch '${u.name}' failed: ${u.error}`);
-  return [table(rows), ...failed].join('\n');
+  const refused = units
+    .filter((u) => Number(u.action.refused ?? 0) > 0)
+    .map((u) => `watch '${u.name}': ${String(u.action.refused)} events not run (names a command line cannot carry exactly; the log names them)`);
+  return [table(rows), ...failed, ...refused].join('\n');
 }
 
 /** `ctl sinks` (and the end of `ctl status`): one row per sink. */

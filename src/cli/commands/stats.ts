@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { STATS_SORT_KEYS } from '../../../handlers/stats-sort-keys.js';
-import { collect, EVENTS_HELP } from '../flag-helpers.js';
+import { collect, EVENTS_HELP, once } from '../flag-helpers.js';
 import type { StatsFlags } from '../stats-run.js';
 
 /** `tswatch stats PATH…`: inotifywatch's options and table. */
@@ -12,7 +12,7 @@ export function statsCommand(): Command {
     .option('-e, --event <events>', 'count these events only', collect)
     .addOption(new Option('-a, --ascending <event>', "sort ascending by this event's column, or 'total'"))
     .addOption(new Option('-d, --descending <event>', "sort descending by this event's column, or 'total' (default)"))
-    .option('--fromfile <file>', "read paths to watch (or @paths to exclude) from FILE, one per line; '-': stdin")
+    .option('--fromfile <file>', "read paths to watch (or @paths to exclude) from FILE, one per line; '-': stdin", once('--fromfile'))
     .option('-v, --verbose', 'say what is being watched')
     .option('-z, --zero', 'keep rows and columns that are all zeros')
     .option('-r, --recursive', 'watch directories recursively')

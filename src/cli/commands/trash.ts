@@ -1,8 +1,7 @@
 import { createInterface, type Interface } from 'node:readline';
 import { Command, Option } from 'commander';
 import type { Trash, TrashedItem } from '../../../recipes/trash/index.js';
-import { shellQuote } from '../../../recipes/trash/shell-quote.js';
-import { formatDeletionDate } from '../../../recipes/trash/trash-info.js';
+import { hasUnprintable, shellQuote } from '../../../recipes/trash/shell-quote.js';
 import { TswatchError } from '../../errors.js';
 
 /** du -h style: 512, 4.0K, 12K, 1.5M. */
@@ -15,10 +14,13 @@ function humanSize(bytes: number): string {
   return String(bytes);
 }
 
-/** A path on one line of text: as it is, unless a control character (a newline) would break the line. */
-const onOneLine = (path: string): string => (/[\x00-\x1f\x7f]/.test(path) ? shellQuote(path) : path);
+/**
+ * A path on one line of text: as it is, unless a control character (a newline) would break the line or a
+ * byte is not UTF-8; then quoted as ls and rm quote it ('name'$'\377'), which a shell turns back into it.
+ */
+const onOneLine = (path: string): string => (hasUnprintable(path) ? shellQuote(path) : path);
 
-const dateText = (item: TrashedItem): string => (item.deletionDate ? formatDeletionDate(item.deletionDate) : '????-??-??T??:??:??');
+const dateText = (item: TrashedItem): string => (item.deletionDate ? lib().formatDeletionDate(item.deletionDate) : '????-??-??T??:??:??');
 
 function listLine(item: TrashedItem): string {
   return `${dateText(item).replace('T', ' ')} ${humanSize(item.size).padStart(5)} ${onOneLine(item.path)}${item.isDirectory ? '/' : ''}`;
@@ -91,7 +93,7 @@ function listCommand(): Command {
     .action((flags: { json?: boolean; trashDir?: string[] }) => {
       const items = trashFor(flags).list();
       if (flags.json) {
-        const rows = items.map((item) => ({ ...item, deletionDate: item.deletionDate ? formatDeletionDate(item.deletionDate) : null }));
+        const rows = items.map((item) => ({ ...item, deletionDate: item.deletionDate ? lib().formatDeletionDate(item.deletionDate) : null }));
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       } else {
         for (const item of items) process.stdout.write(`${listLine(item)}\n`);

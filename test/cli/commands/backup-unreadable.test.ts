@@ -1,30 +1,12 @@
 /** `tswatch backup` as a normal user, SRC holding a directory that user may not read (issue 17.5). */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { noTestUser, spawnAsTestUser, spawnTswatchAsTestUser, testUser, testUserDir } from '../../helpers/test-user.js';
+import { treeWithLockedDir } from '../../helpers/locked-tree.js';
+import { noTestUser, signalTestUserCommand, spawnAsTestUser, spawnTswatchAsTestUser, testUser } from '../../helpers/test-user.js';
 import { waitFor } from '../../helpers/wait-for.js';
-
-/** SRC (the user's) with a/f, z/deep/g and a root-owned `chmod 700` secret/ holding a file. */
-function userTree(): { root: string; src: string } {
-  const user = testUser();
-  const root = testUserDir('tswatch-backup-user-');
-  const src = join(root, 'src');
-  for (const dir of ['', 'a', 'z', 'z/deep']) {
-    mkdirSync(join(src, dir), { recursive: true });
-    chownSync(join(src, dir), user.uid, user.gid);
-  }
-  for (const file of ['a/f', 'z/deep/g']) {
-    writeFileSync(join(src, file), file);
-    chownSync(join(src, file), user.uid, user.gid);
-  }
-  mkdirSync(join(src, 'secret'));
-  writeFileSync(join(src, 'secret/x'), 'root only');
-  chmodSync(join(src, 'secret'), 0o700);
-  return { root, src };
-}
 
 /** diff -r of two trees (the manifest aside), as root: tswatch's DEST against rsync's. */
 function assertSameAs(reference: string, dest: string): void {
@@ -33,7 +15,7 @@ function assertSameAs(reference: string, dest: string): void {
 }
 
 test('backup --once as a normal user: everything readable is copied, the unreadable directory named, exit 23 as rsync', { skip: noTestUser(), timeout: 60_000 }, async () => {
-  const { root, src } = userTree();
+  const { root, src } = treeWithLockedDir('tswatch-backup-user-');
   const rsync = spawnAsTestUser('rsync', ['-a', `${src}/`, join(root, 'rsync')]);
   assert.equal(await rsync.exited, 23, `rsync's own "partial transfer": ${rsync.stderr}`);
   const dest = join(root, 'dest');
@@ -48,7 +30,7 @@ test('backup --once as a normal user: everything readable is copied, the unreada
 });
 
 test('live backup as a normal user keeps watching the readable rest; a restart leaves DEST\'s copy of the unreadable directory alone', { skip: noTestUser(), timeout: 60_000 }, async () => {
-  const { root, src } = userTree();
+  const { root, src } = treeWithLockedDir('tswatch-backup-user-');
   const dest = join(root, 'dest');
   // DEST already holds a copy of secret/ (made when it was readable): skipping SRC's must not delete it.
   const user = testUser();
@@ -66,8 +48,6 @@ test('live backup as a normal user keeps watching the readable rest; a restart l
   await waitFor(() => existsSync(join(dest, 'a/sub/h')) && existsSync(join(dest, 'z/deep/new')), 'live copies beside the unreadable directory', 30_000);
   assert.equal(readFileSync(join(dest, 'z/deep/new'), 'utf8'), 'live\n');
   assert.equal(readFileSync(join(dest, 'secret/x'), 'utf8'), 'copied earlier', 'DEST\'s copy of the skipped directory is kept');
-  // To tswatch itself: runuser would answer a signal by killing its child and exiting without its status.
-  process.kill(Number(readFileSync(`/proc/${run.child.pid}/task/${run.child.pid}/children`, 'utf8').trim()), 'SIGTERM');
-  assert.equal(await run.exited, 23, run.stderr);
+  assert.equal(await signalTestUserCommand(run, 'SIGTERM'), 23, run.stderr);
   assert.match(run.stderr, /1 path is not backed up: 'secret'/);
 });

@@ -84,8 +84,8 @@ test('SIGHUP with a changed exec arg halfway through 5,000 files (batch): every 
   );
 });
 
-test('SIGHUP with a changed exec arg under a per-event burst: every file reaches exactly one command', { timeout: 90_000 }, async () => {
-  await reloadUnderLoad((root, tag) => `watches:\n  - name: in\n    paths: [in]\n    exec: [sh, -c, 'echo "$2" >> "$0-$1"', '${join(root, 'out')}', ${tag}, '{name}']\n`, 1000, 2000);
+test('SIGHUP with a changed exec arg with 5,000 files over 5 s, per event: every file reaches exactly one command', { timeout: 90_000 }, async () => {
+  await reloadUnderLoad((root, tag) => `watches:\n  - name: in\n    paths: [in]\n    exec: [sh, -c, 'echo "$2" >> "$0-$1"', '${join(root, 'out')}', ${tag}, '{name}']\n`, 5000, 5000);
 });
 
 test('SIGHUP changing a restart watch while files keep changing: no change after the cut is missed', { timeout: 60_000 }, async () => {
@@ -169,7 +169,8 @@ async function burst(dir: string, count: number): Promise<void> {
   for (let i = 0; i < count; i++) writeFileSync(join(dir, `q${String(i).padStart(4, '0')}`), '');
 }
 
-test('SIGTERM past drainTimeout with a slow per-event exec: the queued events are kept and run by the next start, once each', { timeout: 90_000 }, async () => {
+/** A daemon with a slow per-event exec, given 200 files and stopped (SIGTERM) past its 0.5 s drain: how many it kept. */
+async function stoppedWithQueue(): Promise<{ s: ReturnType<typeof setUp>; kept: number }> {
   const s = setUp();
   const out = join(s.root, 'out');
   writeFileSync(s.config, `drainTimeout: 0.5\nwatches:\n  - name: q\n    paths: [in]\n    ${slow(out)}\n`);
@@ -181,6 +182,11 @@ test('SIGTERM past drainTimeout with a slow per-event exec: the queued events ar
   assert.equal(await first.exited, 0, first.stderr);
   const kept = Number(/\[q\] drain timeout: (\d+) queued events kept for the next start/.exec(first.stderr)?.[1] ?? 0);
   assert.ok(kept > 0, first.stderr);
+  return { s, kept };
+}
+
+test('SIGTERM past drainTimeout with a slow per-event exec: the queued events are kept and run by the next start, once each', { timeout: 90_000 }, async () => {
+  const { s, kept } = await stoppedWithQueue();
   const ranBefore = seen(s.root).length;
   assert.ok(ranBefore + kept >= 200, `${ranBefore} run + ${kept} kept: none unaccounted`);
   const second = spawnTswatch(['daemon', '--config', s.config, '--pidfile', s.pidfile]);
@@ -191,6 +197,25 @@ test('SIGTERM past drainTimeout with a slow per-event exec: the queued events ar
   const all = seen(s.root);
   assert.equal(distinct(all), 200);
   assert.equal(all.length, 200, 'none ran twice');
+});
+
+test('a start killed (kill -9) while it runs the kept events leaves them in the journal: the next start runs them, none lost', { timeout: 120_000 }, async () => {
+  const { s, kept } = await stoppedWithQueue();
+  assert.ok(kept > 20, `kept ${kept}: too few to kill the next start midway`);
+  const second = spawnTswatch(['daemon', '--config', s.config, '--pidfile', s.pidfile]);
+  await second.waitStderr(`[q] running ${kept} queued events kept from the last stop`);
+  const before = seen(s.root).length;
+  await waitFor(() => seen(s.root).length >= before + 5, 'some of the kept events run');
+  second.child.kill('SIGKILL');
+  await second.exited;
+  const third = spawnTswatch(['daemon', '--config', s.config, '--pidfile', s.pidfile]);
+  await third.waitStderr('Watches established.');
+  assert.match(third.stderr, /\[q\] running \d+ queued events kept from the last stop/, 'the killed start had not finished them: still journaled');
+  await waitFor(() => distinct(seen(s.root)) >= 200, `200 distinct runs, have ${distinct(seen(s.root))}`, 60_000);
+  third.child.kill('SIGTERM');
+  assert.equal(await third.exited, 0, third.stderr);
+  assert.equal(distinct(seen(s.root)), 200, 'none lost (one killed mid-run may run twice: at least once)');
+  assert.ok(!existsSync(join(s.root, 'tswatch.queued', 'q')), 'run, so off the disk');
 });
 
 test('a reload past drainTimeout hands the queued events to the new definition; the drainTimeout changed in the file applies', { timeout: 90_000 }, async () => {

@@ -88,6 +88,9 @@ test('daemon: the refused events are counted in ctl status (action.refused); the
   assert.equal(await ctl.exited, 0, ctl.stderr);
   const [unit] = JSON.parse(ctl.stdout) as Array<{ action: { refused?: number; runs: number } }>;
   assert.equal(unit!.action.refused, 2);
+  const table = spawnTswatch(['ctl', '--pidfile', pidfile, 'status']);
+  assert.equal(await table.exited, 0, table.stderr);
+  assert.match(table.stdout, /watch 'clean': 2 events not run \(names a command line cannot carry exactly/);
   assert.equal(readFileSync(join(dir, DECOY), 'utf8'), 'decoy');
   assert.match(daemon.stderr, /\[clean\] not run for '.*\/w\/name\\xff'/);
   await stop(daemon);

@@ -1,6 +1,6 @@
 /** `tswatch stats` against inotifywatch 3.22 on the same operations. */
 import assert from 'node:assert/strict';
-import { appendFileSync, chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, renameSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { spawnCommand, spawnTswatch, TSWATCH_BIN } from '../../helpers/spawn-cli.js';
@@ -112,14 +112,25 @@ test('stats --help lists its options and examples', async () => {
   }
 });
 
-test('-v says what is watched, as inotifywatch -v', async () => {
-  // Two alike directories: each tool would count the other's reads of a shared one.
-  const [mine, its] = [tmpDir(), tmpDir()];
-  for (const dir of [mine, its]) mkdirSync(join(dir, 'sub'));
-  const theirs = spawnCommand('inotifywatch', ['-v', '-r', '-t', '1', its]);
-  const ours = spawnTswatch(['stats', '-v', '-r', '-t', '1', mine]);
-  assert.equal(await theirs.exited, 0);
-  assert.equal(await ours.exited, 0);
-  assert.equal(ours.stderr.replaceAll(mine, its), theirs.stderr);
-  assert.match(ours.stderr, /Total of 2 watches\.\n/);
+test('-v says what is watched, as inotifywatch -v (the per-path lines only with -r)', async () => {
+  for (const args of [['-v', '-r'], ['-v']]) {
+    // Two alike directories: each tool would count the other's reads of a shared one.
+    const [mine, its] = [tmpDir(), tmpDir()];
+    for (const dir of [mine, its]) mkdirSync(join(dir, 'sub'));
+    const theirs = spawnCommand('inotifywatch', [...args, '-t', '1', its]);
+    const ours = spawnTswatch(['stats', ...args, '-t', '1', mine]);
+    assert.equal(await theirs.exited, 0);
+    assert.equal(await ours.exited, 0);
+    assert.equal(ours.stderr.replaceAll(mine, its), theirs.stderr, args.join(' '));
+    assert.match(ours.stderr, args.includes('-r') ? /Total of 2 watches\.\n/ : /Total of 1 watches\.\n/);
+  }
+});
+
+test("a deleted directory's end of watch (IN_IGNORED) counts in its row's total, as inotifywatch", async () => {
+  const { ours, theirs } = await sideBySide(['-r'], (dir) => {
+    rmdirSync(join(dir, 'empty'));
+    writeFileSync(join(dir, 'f'), '');
+  });
+  assert.equal(ours.stdout, theirs.stdout);
+  assert.match(ours.stdout, /\n2 .*\/empty\/\n/); // delete_self and the end of the watch
 });

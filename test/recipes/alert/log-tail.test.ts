@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, copyFileSync, renameSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import { LogTail } from '../../../recipes/alert/log-tail.js';
 import { tmpDir } from '../../helpers/tmp-dir.js';
@@ -104,5 +105,76 @@ test('copytruncate before the tail caught up: the unread lines are read from the
   appendFileSync(log, 'd, in the truncated file\n');
   await t.poke();
   assert.deepEqual(lines, ['a', 'b, written just before the rotation', 'c, too', 'd, in the truncated file']);
+  await t.close();
+});
+
+test('copied and truncated again before the next read: the lines in the second copy are read too', async () => {
+  const log = join(tmpDir(), 'app.log');
+  writeFileSync(log, 'before start\n');
+  const { t, lines } = tail(log);
+  await t.start();
+  appendFileSync(log, 'a\n');
+  copyFileSync(log, `${log}.1`);
+  truncateSync(log, 0);
+  await t.poke(); // a, from the copy; the log is empty
+  appendFileSync(log, 'b\n');
+  copyFileSync(log, `${log}.1`); // the same copy's name, rewritten
+  truncateSync(log, 0);
+  appendFileSync(log, 'c\n');
+  await t.poke();
+  assert.deepEqual(lines, ['a', 'b', 'c']);
+  await t.close();
+});
+
+test('two copytruncates before a read (logrotate numbering app.log.1 → app.log.2): both copies, oldest first', async () => {
+  const log = join(tmpDir(), 'app.log');
+  writeFileSync(log, 'x\n');
+  writeFileSync(`${log}.1`, 'an old copy, read long ago\n');
+  const { t, lines } = tail(log);
+  await t.start();
+  truncateSync(log, 0);
+  await t.poke(); // started again at 0, nothing read since
+  for (const line of ['a', 'b']) {
+    appendFileSync(log, `${line}\n`);
+    renameSync(`${log}.1`, `${log}.2`);
+    copyFileSync(log, `${log}.1`);
+    truncateSync(log, 0);
+  }
+  appendFileSync(log, 'c\n');
+  await t.poke();
+  assert.deepEqual(lines, ['a', 'b', 'c']);
+  await t.close();
+});
+
+test('a copy the log was not truncated after, and a compressed old log, add no lines', async () => {
+  const log = join(tmpDir(), 'app.log');
+  writeFileSync(log, 'x\n');
+  const { t, lines } = tail(log);
+  await t.start();
+  truncateSync(log, 0);
+  await t.poke();
+  appendFileSync(log, 'a\n');
+  copyFileSync(log, `${log}.bak`); // a backup, not a copytruncate
+  writeFileSync(`${log}.3.gz`, gzipSync('ERROR in an old, compressed log\n'));
+  appendFileSync(log, 'b\n');
+  await t.poke();
+  assert.deepEqual(lines, ['a', 'b']);
+  await t.close();
+});
+
+test('an old log renamed away that its writer still appends to adds no lines to the new one', async () => {
+  const log = join(tmpDir(), 'app.log');
+  writeFileSync(log, '');
+  const { t, lines } = tail(log);
+  await t.start();
+  appendFileSync(log, 'a\n');
+  await t.poke();
+  renameSync(log, `${log}.1`);
+  writeFileSync(log, '');
+  await t.poke(); // the new, empty log, from 0
+  appendFileSync(`${log}.1`, 'late write to the old file\n');
+  appendFileSync(log, 'b\n');
+  await t.poke();
+  assert.deepEqual(lines, ['a', 'b']);
   await t.close();
 });

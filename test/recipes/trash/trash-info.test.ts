@@ -24,3 +24,13 @@ test('a .trashinfo is written and read back; a file without [Trash Info] Path= i
   assert.equal(parseDeletionDate('2026-01-02T03:04:05')?.getTime(), new Date(2026, 0, 2, 3, 4, 5).getTime());
   assert.equal(parseDeletionDate('yesterday'), undefined);
 });
+
+test('Path= carries bytes that are not UTF-8 as %XX, as GLib writes them, and reads them back (escaped or raw in the file)', () => {
+  const raw = '/tmp/d\udcfe/name\udcff é'; // fsDecode of the bytes 2f…64 fe 2f…65 ff 20 c3 a9
+  assert.equal(encodeTrashPath(raw), '/tmp/d%FE/name%FF%20%C3%A9');
+  assert.equal(decodeTrashPath('/tmp/d%FE/name%FF%20%C3%A9'), raw);
+  assert.equal(decodeTrashPath('/tmp/d%fe/name%ff%20%c3%a9'), raw, 'lower-case hex too');
+  const written = Buffer.concat([Buffer.from('[Trash Info]\nPath=/tmp/d'), Buffer.of(0xfe), Buffer.from('/name%FF é\nDeletionDate=2026-01-02T03:04:05\n')]);
+  assert.deepEqual(parseTrashInfo(written), { path: raw, deletionDate: '2026-01-02T03:04:05' }, 'an unescaped byte in the file is kept');
+  assert.equal(decodeTrashPath('/tmp/%E6%97%A5'), '/tmp/日', 'UTF-8 sequences split over escapes still decode as one character');
+});

@@ -1,9 +1,10 @@
 /** Volume trashes on a second, real filesystem (a tmpfs mounted for the test), checked with trash-cli. */
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { encodeTrashPath, Trash } from '../../../recipes/trash/index.js';
+import { rawName, tswatchRaw } from '../../helpers/run-raw.js';
 import { runSync, secondFilesystem, trashEnv, tswatchSync } from '../../helpers/trash-env.js';
 import type { TswatchError } from '../../../src/index.js';
 
@@ -134,4 +135,49 @@ test('a read-only filesystem: nothing is copied anywhere, and trash rm says what
   assert.equal(rm.stderr, "rm: cannot remove 'kept': Read-only file system\n");
   assert.deepEqual([ours.status, ours.stderr], [rm.status, rm.stderr]);
   assert.equal(readFileSync(join(v.dir, 'kept'), 'utf8'), 'kept');
+});
+
+test('names that are not UTF-8 across filesystems: the volume trash (relative Path=) and the home trash\'s verified copy keep every byte', (t) => {
+  const v = volume(t, true);
+  if (!v) return;
+  const a = rawName(v.dir, 'a', 0xff);
+  writeFileSync(a, 'a');
+  const put = tswatchRaw(['trash', 'put', a], { env: v.env });
+  assert.equal(put.status, 0, put.stderr.toString());
+  const volumeTrash = join(v.top, `.Trash-${uid}`);
+  assert.deepEqual(readdirSync(join(volumeTrash, 'files'), { encoding: 'buffer' }), [Buffer.from('a\xff', 'latin1')]);
+  const info = readFileSync(rawName(join(volumeTrash, 'info'), 'a', 0xff, ...Buffer.from('.trashinfo')), 'utf8');
+  const dir = relative(v.top, v.dir);
+  assert.equal(info.split('\n')[1], `Path=${dir === '' ? '' : `${encodeTrashPath(dir)}/`}a%FF`, 'relative to the top directory, the byte as %FF');
+  assert.equal(tswatchRaw(['trash', 'restore', a], { env: v.env }).status, 0);
+  assert.equal(readFileSync(a, 'utf8'), 'a');
+
+  // No usable volume trash: a tree whose names are not UTF-8 is copied to the home trash, compared, and back.
+  rmSync(volumeTrash, { recursive: true });
+  writeFileSync(volumeTrash, 'not a directory');
+  const tree = rawName(v.dir, 'tree', 0xf0);
+  const inTree = (...parts: string[]): Buffer => Buffer.concat([tree, ...parts.map((p) => Buffer.from(`/${p}`, 'latin1'))]);
+  mkdirSync(inTree('sub\xf3'), { recursive: true });
+  writeFileSync(inTree('f\xf1'), Buffer.alloc(300_000, 7));
+  writeFileSync(inTree('sub\xf3', 'g\xf4'), 'g');
+  symlinkSync(Buffer.from('f\xf1', 'latin1'), inTree('l\xf2'));
+  const walk = (dir: Buffer, prefix: string): string[] =>
+    readdirSync(dir, { encoding: 'buffer', withFileTypes: true }).flatMap((e) => {
+      const name = `${prefix}${e.name.toString('latin1')}`;
+      return e.isDirectory() ? [`${name}/`, ...walk(Buffer.concat([dir, Buffer.from('/'), e.name]), `${name}/`)] : [name];
+    });
+  const names = (): string[] => walk(tree, '').sort();
+  const before = names();
+  const copied = tswatchRaw(['trash', 'put', tree], { env: v.env });
+  assert.equal(copied.stderr.toString(), '');
+  assert.equal(copied.status, 0);
+  assert.equal(existsSync(tree), false);
+  const inHome = rawName(join(v.homeTrash, 'files'), 'tree', 0xf0);
+  assert.deepEqual(readFileSync(Buffer.concat([inHome, Buffer.from('/f\xf1', 'latin1')])), Buffer.alloc(300_000, 7));
+  assert.deepEqual(readlinkSync(Buffer.concat([inHome, Buffer.from('/l\xf2', 'latin1')]), { encoding: 'buffer' }), Buffer.from('f\xf1', 'latin1'));
+  const back = tswatchRaw(['trash', 'restore', tree], { env: v.env });
+  assert.equal(back.status, 0, back.stderr.toString());
+  assert.deepEqual(names(), before);
+  assert.equal(readFileSync(inTree('sub\xf3', 'g\xf4'), 'utf8'), 'g');
+  assert.deepEqual(readdirSync(join(v.homeTrash, 'files')), []);
 });
