@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 'use strict';
 // The tswatch command. It runs dist/bundle/tswatch.cjs (the whole CLI in one script, compiled with a
-// code cache) when that is built and not older than dist/ (a `tsc` after the bundle makes it stale);
-// otherwise, or with TSWATCH_NO_BUNDLE=1, the compiled modules of dist/ themselves.
+// code cache) when that is built and fresh; otherwise, or with TSWATCH_NO_BUNDLE=1, the compiled
+// modules of dist/ themselves. Stale means a checkout (it has the TypeScript sources) whose dist/ a
+// `tsc` rewrote after the bundle was built. An installed package ships dist/ and the bundle together,
+// and npm gives the extracted files the time of extraction in tar order (dist/bundle before dist/src),
+// so there the times say nothing.
 const { readFileSync, statSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const { dirname, join } = require('node:path');
@@ -16,7 +19,8 @@ const importModule = (specifier) => import(specifier);
 function bundleSource() {
   if (process.env.TSWATCH_NO_BUNDLE === '1') return undefined;
   try {
-    if (statSync(join(root, 'dist/src/cli/main.js')).mtimeMs > statSync(bundleFile).mtimeMs) return undefined;
+    const checkout = statSync(join(root, 'src/cli/main.ts'), { throwIfNoEntry: false }) !== undefined;
+    if (checkout && statSync(join(root, 'dist/src/cli/main.js')).mtimeMs > statSync(bundleFile).mtimeMs) return undefined;
     return readFileSync(bundleFile, 'utf8');
   } catch {
     return undefined;
