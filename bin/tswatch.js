@@ -5,9 +5,8 @@
 // modules of dist/ themselves. Stale means a checkout (it has the TypeScript sources) whose dist/ a
 // `tsc` rewrote after the bundle was built. An installed package ships dist/ and the bundle together,
 // and npm gives the extracted files the time of extraction in tar order (dist/bundle before dist/src),
-// so there the times say nothing.
+// so there the times say nothing. Only node:fs and node:path are loaded here: each module costs start-up.
 const { readFileSync, statSync } = require('node:fs');
-const { createRequire } = require('node:module');
 const { dirname, join } = require('node:path');
 
 const root = join(__dirname, '..');
@@ -27,17 +26,33 @@ function bundleSource() {
   }
 }
 
+/**
+ * Which code cache this run uses: a cache holds the functions its first run compiled, and each
+ * command runs other ones (a watch, --help or --version, a subcommand).
+ */
+function commandKind(subcommands) {
+  const args = process.argv.slice(2);
+  if (subcommands.includes(args[0])) return args[0];
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => /^(-h|--help|-V|--version)$/.test(a)) ? 'info' : 'watch';
+}
+
 async function start() {
   const source = bundleSource();
-  const key = source && /^\/\/tswatch-bundle ([0-9a-f]{16})/.exec(source);
-  if (!key) return (await importModule('../dist/src/cli/main.js')).main();
+  const header = source && /^\/\/tswatch-bundle ([0-9a-f]{16})[0-9a-f]* ?([\w,-]*)\n/.exec(source);
+  if (!header) return (await importModule('../dist/src/cli/main.js')).main();
   const { compileCached } = require('./cached-script.js');
-  const compiled = compileCached(source, bundleFile, key[1]);
+  const compiled = compileCached(source, bundleFile, header[1], commandKind(header[2].split(',')));
   const bundle = { exports: {} };
-  compiled.script.runInThisContext()(bundle.exports, createRequire(bundleFile), bundle, bundleFile, dirname(bundleFile), importModule);
+  // The launcher's own require resolves what the bundle leaves outside (node_modules of this package).
+  compiled.script.runInThisContext()(bundle.exports, require, bundle, bundleFile, dirname(bundleFile), importModule);
   if (process.env.TSWATCH_BUNDLE_TRACE === '1') process.stderr.write(`tswatch: bundle, code cache ${compiled.accepted ? 'used' : 'not used'}\n`);
+  // A watch usually ends by a signal, which runs no exit handler: its cache is saved once it is idle.
+  if (!compiled.accepted) {
+    process.once('exit', compiled.save);
+    setTimeout(compiled.save, 1000).unref();
+  }
   await bundle.exports.main();
-  compiled.save();
 }
 
 start();

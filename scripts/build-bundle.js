@@ -4,7 +4,8 @@
 // costs more than the watch itself; one cached script does not. `node scripts/build-bundle.js FILE`
 // writes it elsewhere (tests place it in a package copy).
 //
-// What the file holds: a first line `//tswatch-bundle <sha256>` (the key of the code cache), then one
+// What the file holds: a first line `//tswatch-bundle <sha256> <subcommand,…>` (the key of the code cache
+// and the commands that each get a cache of their own), then one
 // function expression `(function (exports, require, module, __filename, __dirname, __tswatchImport) {…})`
 // that the launcher calls. Every module of dist/ is inside, so each class (TswatchError…) exists once;
 // what only a subcommand uses is evaluated only when it is imported. The packages that are large or
@@ -13,7 +14,7 @@ import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = resolve(process.argv[2] ?? join(root, 'dist/bundle/tswatch.cjs'));
@@ -21,6 +22,19 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 /** Bundled: the parser and what a plain watch loads. The rest of the dependencies are loaded at run time. */
 const BUNDLED = new Set(['commander', 'picomatch', 'tinyglobby', 'fdir', 'node-gyp-build']);
 const external = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies ?? {})].filter((name) => !BUNDLED.has(name));
+
+/**
+ * Edits to bundled packages that spare a start-up: `[file ending, text, replacement]`. The build fails
+ * when a text is no longer there (a new version of the package), so an edit never silently lapses.
+ * - commander requires node:child_process (and with it net, streams, dgram) for executable
+ *   subcommands, which tswatch has none of: it is required when first used instead.
+ * - fdir loads picomatch from node_modules for a glob function tinyglobby never asks it for: the
+ *   bundled copy (the one the rest of tswatch uses) is given instead.
+ */
+const EDITS = [
+  ['node_modules/commander/lib/command.js', "const childProcess = require('node:child_process');", "const childProcess = { get spawn() { return require('node:child_process').spawn; } };"],
+  ['node_modules/fdir/dist/index.mjs', '__require.resolve("picomatch");\n\tpm = __require("picomatch");', 'pm = require("picomatch");'],
+];
 
 /**
  * The script is not an ES module, so: `import.meta.url` becomes the URL the module has in dist/ (its
@@ -33,6 +47,11 @@ const asScript = {
     b.onLoad({ filter: /\.[cm]?js$/ }, (args) => {
       let contents = readFileSync(args.path, 'utf8');
       const rel = relative(root, args.path);
+      for (const [file, text, replacement] of EDITS) {
+        if (!rel.endsWith(file)) continue;
+        if (!contents.includes(text)) throw new Error(`build-bundle: ${file} no longer holds ${JSON.stringify(text)}: review EDITS`);
+        contents = contents.replace(text, replacement);
+      }
       const url = rel.startsWith('dist/') ? rel : 'dist/bundle/tswatch.cjs';
       contents = contents.replaceAll('import.meta.url', `__tswatchUrl(${JSON.stringify(url)})`);
       contents = contents.replace(/\bimport\((?!\s*['"]\.)/g, '__tswatchImport(');
@@ -56,7 +75,9 @@ const result = await build({
   logLevel: 'warning',
   banner: { js: 'const __tswatchUrl = (rel) => require("node:url").pathToFileURL(require("node:path").join(__dirname, "../..", rel)).href;' },
 });
+// The subcommand names go in the first line: the launcher keeps one code cache per command (each runs other code).
+const { SUBCOMMANDS } = await import(pathToFileURL(join(root, 'dist/src/cli/commands.js')).href);
 const body = `(function (exports, require, module, __filename, __dirname, __tswatchImport) {${result.outputFiles[0].text}\n})`;
 const hash = createHash('sha256').update(body).digest('hex');
 mkdirSync(dirname(outfile), { recursive: true });
-writeFileSync(outfile, `//tswatch-bundle ${hash}\n${body}`);
+writeFileSync(outfile, `//tswatch-bundle ${hash} ${SUBCOMMANDS.map((c) => c.name).join(',')}\n${body}`);
