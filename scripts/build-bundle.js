@@ -37,6 +37,19 @@ const EDITS = [
 ];
 
 /**
+ * node:module's createRequire, as the bundle's own `require` (the launcher's, which resolves this
+ * package's node_modules and absolute paths alike, all the modules here ask of it): loading node:module
+ * brings the ES module loader and source maps into every start.
+ */
+const ownRequire = {
+  name: 'own-require',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?module$/ }, () => ({ path: 'module', namespace: 'own-require' }));
+    b.onLoad({ filter: /.*/, namespace: 'own-require' }, () => ({ contents: 'export const createRequire = () => require;', loader: 'js' }));
+  },
+};
+
+/**
  * The script is not an ES module, so: `import.meta.url` becomes the URL the module has in dist/ (its
  * relative paths to package.json and the addon still hold), and an `import()` left for run time (a
  * package outside, a handler module) goes through the launcher's `__tswatchImport`, which is a real one.
@@ -67,7 +80,7 @@ const result = await build({
   format: 'cjs',
   target: 'node20',
   external,
-  plugins: [asScript],
+  plugins: [asScript, ownRequire],
   write: false,
   minifyWhitespace: true,
   minifySyntax: true,
