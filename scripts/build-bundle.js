@@ -28,11 +28,14 @@ const external = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDepen
  * when a text is no longer there (a new version of the package), so an edit never silently lapses.
  * - commander requires node:child_process (and with it net, streams, dgram) for executable
  *   subcommands, which tswatch has none of: it is required when first used instead.
+ * - node-gyp-build loads node:os for os.arch() and os.platform(), which are process.arch and
+ *   process.platform.
  * - fdir loads picomatch from node_modules for a glob function tinyglobby never asks it for: the
  *   bundled copy (the one the rest of tswatch uses) is given instead.
  */
 const EDITS = [
   ['node_modules/commander/lib/command.js', "const childProcess = require('node:child_process');", "const childProcess = { get spawn() { return require('node:child_process').spawn; } };"],
+  ['node_modules/node-gyp-build/node-gyp-build.js', "var os = require('os')", 'var os = { arch: () => process.arch, platform: () => process.platform }'],
   ['node_modules/fdir/dist/index.mjs', '__require.resolve("picomatch");\n\tpm = __require("picomatch");', 'pm = require("picomatch");'],
 ];
 
