@@ -2,7 +2,7 @@
 // Compile a script with a V8 code cache (Node 20 has no module.enableCompileCache): the cached
 // bytecode spares parsing and compiling it at every start. The cache is a help, never a cause of
 // failure: a missing, stale, corrupt or unwritable cache only means compiling from source.
-const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
+const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const vm = require('node:vm');
 
@@ -44,7 +44,7 @@ function cacheDir() {
  * `source` compiled as `filename`, with its cache kept under `key` (a hash of the source: V8 itself
  * checks only its length), `kind` (the command) and this V8's version. `save()`, called once the run
  * has compiled what it needs, writes the cache when there was none or V8 rejected it, and removes the
- * caches of other versions of the source.
+ * month-old caches of other versions of the source.
  */
 function compileCached(source, filename, key, kind) {
   const dir = cacheDir();
@@ -76,7 +76,12 @@ function compileCached(source, filename, key, kind) {
         head.writeUInt32LE(sum);
         writeFileSync(tmp, Buffer.concat([head, data]), { mode: 0o600 });
         renameSync(tmp, join(dir, name)); // whole or not at all: a reader never sees half a cache
-        for (const old of readdirSync(dir)) if (!old.startsWith(`${key}-`) && old.endsWith('.v8cache')) rmSync(join(dir, old), { force: true });
+        // Another installed version may share the directory: its caches go only once a month old.
+        const month = Date.now() - 30 * 24 * 3600 * 1000;
+        for (const old of readdirSync(dir)) {
+          if (old.startsWith(`${key}-`) || !old.endsWith('.v8cache')) continue;
+          if (statSync(join(dir, old)).mtimeMs < month) rmSync(join(dir, old), { force: true });
+        }
       } catch {
         try {
           rmSync(tmp, { force: true });

@@ -150,3 +150,15 @@ test('an unwritable or unreadable cache changes nothing, for a real user', { ski
     assert.deepEqual(cacheFiles(cache), before, `${what}: nothing written`);
   }
 });
+
+test('saving a cache removes the month-old caches of other versions, and keeps recent ones (another install)', async () => {
+  const cache = tmpDir();
+  mkdirSync(join(cache, 'tswatch'));
+  const old = join(cache, 'tswatch', 'ffffffffffffffff-info-0-x64.v8cache');
+  const recent = join(cache, 'tswatch', 'eeeeeeeeeeeeeeee-info-0-x64.v8cache');
+  for (const file of [old, recent]) writeFileSync(file, 'x');
+  const longAgo = new Date(Date.now() - 40 * 24 * 3600 * 1000);
+  utimesSync(old, longAgo, longAgo);
+  assert.equal((await run(TSWATCH_BIN, ['--version'], cache)).trace, 'not used');
+  assert.deepEqual([existsSync(old), existsSync(recent), cacheFiles(cache).length], [false, true, 2]);
+});
