@@ -33,8 +33,9 @@ function bundleSource() {
 function commandKind(subcommands) {
   const args = process.argv.slice(2);
   if (subcommands.includes(args[0])) return args[0];
-  const end = args.indexOf('--');
-  return (end === -1 ? args : args.slice(0, end)).some((a) => /^(-h|--help|-V|--version)$/.test(a)) ? 'info' : 'watch';
+  const options = args.indexOf('--') === -1 ? args : args.slice(0, args.indexOf('--'));
+  if (options.some((a) => a === '-h' || a === '--help')) return 'help'; // reads every command's declarations
+  return options.some((a) => a === '-V' || a === '--version') ? 'version' : 'watch';
 }
 
 async function start() {

@@ -38,15 +38,18 @@ test('the bundle runs when fresh; its code cache is written by the first run of 
   assert.equal(first.trace, 'not used', 'the checkout\'s bundle runs: if it is missing or older than dist/, `npm run build`');
   assert.equal(first.stdout, `${VERSION}\n`);
   const [file, ...more] = cacheFiles(cache);
-  assert.match(file ?? '', /^[0-9a-f]{16}-info-.*\.v8cache$/);
+  assert.match(file ?? '', /^[0-9a-f]{16}-version-.*\.v8cache$/);
   assert.deepEqual(more, []);
   const written = statSync(join(cache, 'tswatch', file!)).mtimeMs;
   const second = await run(TSWATCH_BIN, ['--version'], cache);
   assert.deepEqual([second.trace, second.stdout], ['used', `${VERSION}\n`]);
   assert.equal(statSync(join(cache, 'tswatch', file!)).mtimeMs, written, 'a cache V8 took is not rewritten');
-  const help = await run(TSWATCH_BIN, ['--help'], cache);
-  assert.equal(help.trace, 'used', '--help shares the cache of --version');
-  assert.equal(help.stdout, (await HELP.exited, HELP.stdout));
+  for (const expected of ['not used', 'used']) {
+    const help = await run(TSWATCH_BIN, ['--help'], cache);
+    assert.equal(help.trace, expected, '--help has a cache of its own');
+    assert.equal(help.stdout, (await HELP.exited, HELP.stdout));
+  }
+  assert.equal(cacheFiles(cache).length, 2);
 });
 
 test('a watch ended by a signal has saved its own cache once idle, and the next watch uses it', async () => {
@@ -154,8 +157,8 @@ test('an unwritable or unreadable cache changes nothing, for a real user', { ski
 test('saving a cache removes the month-old caches of other versions, and keeps recent ones (another install)', async () => {
   const cache = tmpDir();
   mkdirSync(join(cache, 'tswatch'));
-  const old = join(cache, 'tswatch', 'ffffffffffffffff-info-0-x64.v8cache');
-  const recent = join(cache, 'tswatch', 'eeeeeeeeeeeeeeee-info-0-x64.v8cache');
+  const old = join(cache, 'tswatch', 'ffffffffffffffff-version-0-x64.v8cache');
+  const recent = join(cache, 'tswatch', 'eeeeeeeeeeeeeeee-version-0-x64.v8cache');
   for (const file of [old, recent]) writeFileSync(file, 'x');
   const longAgo = new Date(Date.now() - 40 * 24 * 3600 * 1000);
   utimesSync(old, longAgo, longAgo);
