@@ -57,7 +57,7 @@ const workloads = [
 
 const helpers = buildHelpers();
 if (!opt['no-build'] && (!list(opt.subjects) || list(opt.subjects).includes('tswatch'))) {
-  log('building tswatch (tsc -p tsconfig.json)…');
+  log('building tswatch (tsc -p tsconfig.json, then the bundle)…');
   const err = buildTswatch();
   if (err) log(`  ${err} — benchmarking whatever dist/ holds`);
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const built = join(root, 'dist', 'src', 'cli', 'main.js');
+const bundle = join(root, 'dist', 'bundle', 'tswatch.cjs');
 
 /** The newest mtime under `path` (a file or a directory of sources). */
 function newest(path) {
@@ -22,7 +23,8 @@ function newest(path) {
 
 // What tsc compiles (tsconfig.json's include) and what decides how: bench/.build holds C binaries, not sources.
 const sources = ['src', 'recipes', 'handlers', 'test', 'bench/adapters', 'bench/workloads', 'tsconfig.json', 'package.json'].map((p) => join(root, p));
-const fresh = existsSync(built) && Math.max(...sources.map(newest)) < statSync(built).mtimeMs;
+// The bundle goes with it: a `tsc` alone leaves it missing or older than dist/ (bin/tswatch.js then runs dist/, slower).
+const fresh = existsSync(built) && Math.max(...sources.map(newest)) < statSync(built).mtimeMs && newest(bundle) >= statSync(built).mtimeMs;
 if (!fresh) {
   const run = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
   process.exit(run.status ?? 1);

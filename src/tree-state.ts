@@ -1,10 +1,13 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { TswatchError } from './errors.js';
 import { DirectorySnapshot, type SnapshotJSON } from './snapshot/directory-snapshot.js';
 import { DirectorySnapshotDiff } from './snapshot/directory-snapshot-diff.js';
 import type { WatchManager } from './watch-manager.js';
+import { lazyBuiltin } from './lazy-builtin.js';
+
+/** Only --state reads and writes the state file. */
+const zlib = lazyBuiltin<typeof import('node:zlib')>('node:zlib');
 
 /** One change found between two runs, in the order it is replayed. */
 export type TreeChange =
@@ -50,7 +53,7 @@ export class TreeState {
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       mkdirSync(dirname(this.file), { recursive: true });
-      writeFileSync(tmp, gzipSync(JSON.stringify(state), { level: 1 }));
+      writeFileSync(tmp, zlib().gzipSync(JSON.stringify(state), { level: 1 }));
       renameSync(tmp, this.file);
     } catch (err) {
       throw new TswatchError(`cannot save the state to '${this.file}': ${(err as Error).message}`, {
@@ -102,7 +105,7 @@ export class TreeState {
       throw new TswatchError(`cannot read the state file '${this.file}': ${(err as Error).message}`, { code: 'ESTATE', path: this.file, cause: err });
     }
     try {
-      const state = JSON.parse(gunzipSync(raw).toString('utf8')) as StateJSON;
+      const state = JSON.parse(zlib().gunzipSync(raw).toString('utf8')) as StateJSON;
       if (state.version !== 1 || !Array.isArray(state.roots)) throw new Error(`unknown state version ${state.version}`);
       return state.roots.map((r) => DirectorySnapshot.fromJSON(r));
     } catch (err) {

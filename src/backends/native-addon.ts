@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import nodeGypBuild from 'node-gyp-build';
 
 /** Options of `Inotify.start()`, as the native reader takes them. */
 export interface NativeStartOptions {
@@ -100,7 +101,7 @@ function load(): LoadedAddon {
   // (shipped in the package, libc-tagged; N-API, so any Node ABI matches).
   let file: string;
   try {
-    file = (require('node-gyp-build') as { resolve(dir: string): string }).resolve(root.dir);
+    file = nodeGypBuild.resolve(root.dir);
   } catch {
     return fail(`no addon for ${process.platform}-${process.arch} in ${root.dir} (prebuilt only for linux-x64 glibc)`);
   }

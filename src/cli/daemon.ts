@@ -1,9 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
+import { lazyBuiltin } from '../lazy-builtin.js';
 import type { WatchState } from '../watch-manager.js';
+
+/** Only -d starts a process. */
+const childProcess = lazyBuiltin<typeof import('node:child_process')>('node:child_process');
+const os = lazyBuiltin<typeof import('node:os')>('node:os');
 
 /** Set in the daemon's own environment: "you are the background process". */
 const CHILD_ENV = 'TSWATCH_DAEMON_CHILD';
@@ -35,9 +38,9 @@ const childArgs = (): string[] => [...process.execArgv, ...process.argv.slice(1)
  */
 export function handOverDaemon(inotifyFd: number, state: WatchState): number {
   // A file, not the environment: a big tree's state is larger than one variable may be.
-  const file = join(mkdtempSync(join(tmpdir(), 'tswatch-daemon-')), 'state.json');
+  const file = join(mkdtempSync(join(os().tmpdir(), 'tswatch-daemon-')), 'state.json');
   writeFileSync(file, JSON.stringify(state), { mode: 0o600 });
-  const child = spawn(process.execPath, childArgs(), {
+  const child = childProcess().spawn(process.execPath, childArgs(), {
     detached: true,
     env: { ...process.env, [CHILD_ENV]: '1', [STATE_ENV]: file },
     stdio: ['ignore', 'ignore', 'ignore', inotifyFd],
@@ -67,7 +70,7 @@ export function reportDaemonReady(): void {
  * 0 once it runs, 1 if it failed.
  */
 export function startDaemon(stderr: Writable): Promise<number> {
-  const child = spawn(process.execPath, childArgs(), {
+  const child = childProcess().spawn(process.execPath, childArgs(), {
     detached: true,
     env: { ...process.env, [CHILD_ENV]: '1' },
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],

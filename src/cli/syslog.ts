@@ -1,5 +1,8 @@
-import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
+import { lazyBuiltin } from '../lazy-builtin.js';
+
+/** Only -s and -d write to syslog: a plain watch does not load node:child_process. */
+const childProcess = lazyBuiltin<typeof import('node:child_process')>('node:child_process');
 
 /**
  * `-s/--syslog`: messages go to the system log instead of stderr, one entry per line, through
@@ -11,7 +14,7 @@ export function syslogStream(tag = 'tswatch'): Writable {
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString().split('\n')) {
         if (line.trim() === '') continue;
-        const child = spawn('logger', ['-t', tag, '-p', 'user.notice', '--', line], { stdio: 'ignore' });
+        const child = childProcess().spawn('logger', ['-t', tag, '-p', 'user.notice', '--', line], { stdio: 'ignore' });
         child.on('error', () => {}); // no logger(1): nowhere to log to
         child.unref();
       }

@@ -1,30 +1,60 @@
 /**
  * What the CLI loads, as users run it: a plain watch loads the core, the native addon and its printer;
  * --version and --help load only the command declarations. A stray static import of a subcommand's
- * modules (mail, YAML, zod, brokers, parcel, chokidar, a recipe) fails here.
+ * modules (mail, YAML, zod, brokers, parcel, chokidar, a recipe) fails here. Each case runs twice: on
+ * the bundle bin/tswatch.js normally runs (its modules seen through V8's coverage, the packages it
+ * leaves outside through the module log), and on dist/'s modules (TSWATCH_NO_BUNDLE=1, each file seen).
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { bundleModules } from '../helpers/bundle-coverage.js';
 import { MODULE_LOG } from '../helpers/module-log.js';
 import { spawnCommand, TSWATCH_BIN } from '../helpers/spawn-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const MODES = ['bundle', 'dist'] as const;
+type Mode = (typeof MODES)[number];
 
-/** The modules `tswatch ARGS` loaded by the time `until` is on stderr (or it exited), relative to the package. */
-async function modulesLoadedBy(args: string[], until?: string): Promise<string[]> {
-  const log = join(tmpDir(), 'modules');
-  const run = spawnCommand(process.execPath, ['--import', MODULE_LOG, TSWATCH_BIN, ...args], { TSWATCH_MODULE_LOG: log });
-  if (until === undefined) await run.exited;
-  else {
-    await run.waitStderr(until);
-    run.child.kill('SIGKILL');
+interface Loaded {
+  /** Every module loaded, relative to the package: files of dist/ (bundled or not), bin/, node_modules/. */
+  modules: string[];
+  /** Whether `module` would be in `modules` if it had been loaded (the bundle names only what it can load lazily). */
+  observable: (module: string) => boolean;
+}
+
+/**
+ * The modules `tswatch ARGS` loaded until it exited; `during(stderr)` runs once it has started (a
+ * watch is ended by an event: V8 writes coverage only on a normal exit).
+ */
+async function modulesLoadedBy(mode: Mode, args: string[], during?: () => void): Promise<Loaded> {
+  const dir = tmpDir();
+  const log = join(dir, 'modules');
+  const coverage = join(dir, 'coverage');
+  const env = mode === 'bundle'
+    ? { TSWATCH_BUNDLE_TRACE: '1', NODE_V8_COVERAGE: coverage, XDG_CACHE_HOME: join(dir, 'cache') }
+    : { TSWATCH_NO_BUNDLE: '1' };
+  const run = spawnCommand(process.execPath, ['--import', MODULE_LOG, TSWATCH_BIN, ...args], { ...env, TSWATCH_MODULE_LOG: log });
+  if (during !== undefined) {
+    await run.waitStderr('Watches established.');
+    during();
   }
+  assert.equal(await run.exited, 0, run.stderr);
   const urls = readFileSync(log, 'utf8').split('\n').filter((line) => line !== '');
-  return [...new Set(urls.map((url) => relative(ROOT, fileURLToPath(url))))];
+  const files = urls.map((url) => relative(ROOT, fileURLToPath(url)));
+  if (mode === 'dist') return { modules: [...new Set(files)], observable: () => true };
+  assert.match(run.stderr, /^tswatch: bundle, /m, 'bin/tswatch.js ran dist/bundle/tswatch.cjs: if it is missing or older than dist/, `npm run build`');
+  const { loaded, wrapped } = bundleModules(coverage);
+  return { modules: [...new Set([...files, ...loaded])], observable: (module) => files.includes(module) || wrapped.has(module) };
+}
+
+/** A one-shot `tswatch -e create DIR` ended by a file created in DIR. */
+async function plainWatch(mode: Mode): Promise<Loaded> {
+  const dir = tmpDir();
+  return modulesLoadedBy(mode, ['-e', 'create', dir], () => writeFileSync(join(dir, 'foo'), ''));
 }
 
 /** The npm packages among the modules. */
@@ -33,6 +63,16 @@ const packages = (modules: string[]): string[] =>
 
 /** The packages of the CLI's parser and the core (globs, and the addon's loader). */
 const CORE_PACKAGES = ['commander', 'fdir', 'node-gyp-build', 'picomatch', 'tinyglobby'];
+
+/**
+ * The packages loaded: all of `allowed` from node_modules without the bundle; with it, only those the
+ * bundle leaves outside (it holds the rest), and never any other.
+ */
+function assertPackages(mode: Mode, modules: string[], allowed: string[]): void {
+  const loaded = packages(modules);
+  if (mode === 'dist') assert.deepEqual(loaded, allowed);
+  else assert.deepEqual(loaded.filter((p) => !allowed.includes(p)), [], 'the bundle loads no other package');
+}
 
 /** Import-free declaration modules the commands read for their --help (choices, defaults, parsers). */
 const DECLARATIONS = [
@@ -44,35 +84,45 @@ const DECLARATIONS = [
 ];
 const implementation = (modules: string[], under: string): string[] => modules.filter((m) => m.startsWith(under) && !DECLARATIONS.includes(m));
 
-test('a plain watch loads the core, the addon and the printer: no recipe, mail, YAML, zod, broker, parcel or chokidar', { timeout: 60_000 }, async () => {
-  const modules = await modulesLoadedBy(['-m', '-e', 'create', tmpDir()], 'Watches established.');
-  assert.deepEqual(packages(modules), CORE_PACKAGES);
-  assert.deepEqual(implementation(modules, 'dist/recipes/'), []);
-  assert.ok(modules.includes('dist/src/watch-manager.js'), 'the core is loaded');
-  assert.ok(modules.some((m) => m.endsWith('.node')), 'the native addon is loaded');
-  assert.ok(modules.includes('dist/handlers/event-format.js'), 'the printer is loaded');
-});
-
-for (const flag of ['--version', '--help']) {
-  test(`tswatch ${flag} loads only the command declarations`, { timeout: 60_000 }, async () => {
-    const modules = await modulesLoadedBy([flag]);
-    assert.deepEqual(packages(modules), ['commander']);
+for (const mode of MODES) {
+  test(`${mode}: a plain watch loads the core, the addon and the printer: no recipe, mail, YAML, zod, broker, parcel or chokidar`, { timeout: 60_000 }, async () => {
+    const { modules, observable } = await plainWatch(mode);
+    assertPackages(mode, modules, CORE_PACKAGES);
+    assert.ok(observable('dist/recipes/alert/mail-pipeline.js') && observable('dist/recipes/automation/config-loader.js'), 'recipes would be seen');
     assert.deepEqual(implementation(modules, 'dist/recipes/'), []);
-    assert.deepEqual(implementation(modules, 'dist/handlers/'), []);
-    assert.deepEqual(modules.filter((m) => m === 'dist/src/index.js' || m === 'dist/src/watch-manager.js'), []);
+    assert.ok(modules.includes('dist/src/watch-manager.js'), 'the core is loaded');
+    assert.ok(modules.some((m) => m.endsWith('.node')), 'the native addon is loaded');
+    assert.ok(modules.includes('dist/handlers/event-format.js'), 'the printer is loaded');
+  });
+
+  for (const flag of ['--version', '--help']) {
+    test(`${mode}: tswatch ${flag} loads only the command declarations`, { timeout: 60_000 }, async () => {
+      const { modules, observable } = await modulesLoadedBy(mode, [flag]);
+      assertPackages(mode, modules, ['commander']);
+      assert.deepEqual(implementation(modules, 'dist/recipes/'), []);
+      assert.deepEqual(implementation(modules, 'dist/handlers/'), []);
+      for (const core of ['dist/src/index.js', 'dist/src/watch-manager.js', 'dist/handlers/event-format.js']) {
+        assert.ok(observable(core), `${core} would be seen`);
+        assert.ok(!modules.includes(core), `${core} is not loaded`);
+      }
+    });
+  }
+
+  test(`${mode}: each subcommand loads its own recipe, and only its own`, { timeout: 60_000 }, async () => {
+    const { modules } = await modulesLoadedBy(mode, ['trash', 'list']);
+    assert.ok(modules.includes('dist/recipes/trash/trash.js'));
+    assert.deepEqual(implementation(modules, 'dist/recipes/').filter((m) => !m.startsWith('dist/recipes/trash/')), []);
+    assert.deepEqual(packages(modules).filter((p) => !CORE_PACKAGES.includes(p)), []);
+  });
+
+  test(`${mode}: a watch reads no subcommand declaration`, { timeout: 60_000 }, async () => {
+    const { modules, observable } = await plainWatch(mode);
+    assert.ok(observable('dist/src/cli/commands/trash.js'), 'the subcommands would be seen');
+    assert.deepEqual(modules.filter((m) => m.startsWith('dist/src/cli/commands/')), []);
   });
 }
 
-test('each subcommand loads its own recipe, and only its own', { timeout: 60_000 }, async () => {
-  const modules = await modulesLoadedBy(['trash', 'list']);
-  assert.ok(modules.includes('dist/recipes/trash/trash.js'));
-  assert.deepEqual(implementation(modules, 'dist/recipes/').filter((m) => !m.startsWith('dist/recipes/trash/')), []);
-  assert.deepEqual(packages(modules).filter((p) => !CORE_PACKAGES.includes(p)), []);
-});
-
-test('a watch reads no subcommand declaration; each declared name is its command\'s', { timeout: 60_000 }, async () => {
-  const modules = await modulesLoadedBy(['-m', '-e', 'create', tmpDir()], 'Watches established.');
-  assert.deepEqual(modules.filter((m) => m.startsWith('dist/src/cli/commands/')), []);
+test('each declared subcommand name is its command\'s', async () => {
   const { SUBCOMMANDS } = await import('../../src/cli/commands.js');
   for (const { name, load } of SUBCOMMANDS) assert.equal((await load()).name(), name);
 });

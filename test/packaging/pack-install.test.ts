@@ -108,6 +108,9 @@ test('npm install -g of the tarball gives a working tswatch command, its man pag
   assert.doesNotMatch(install.stderr, /falling back|not built/, 'the install script, if npm ran it, took the prebuild');
   const tswatch = join(prefix, 'bin', 'tswatch');
   assert.equal((await run(tswatch, ['--version'], { env: bare })).stdout, `${VERSION}\n`);
+  // npm extracts dist/bundle before dist/src, so the bundle is the older file: it is still the one that runs
+  const traced = await run(tswatch, ['--version'], { env: { ...bare, TSWATCH_BUNDLE_TRACE: '1' } });
+  assert.match(traced.stderr, /^tswatch: bundle, code cache (used|not used)$/m, 'the installed command runs the bundle');
   const watched = await watchOnce(tswatch, [], 'close_write', prefix, bare);
   assert.equal(watched.stdout, `${watched.dir}/ CLOSE_WRITE,CLOSE foo\n`);
   assert.doesNotMatch(watched.stderr, /tswatch: warning|parcel/, 'no fallback warning');

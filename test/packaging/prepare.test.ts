@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -15,11 +15,12 @@ const PREPARE = fileURLToPath(new URL('../../../scripts/prepare.js', import.meta
 /** A package laid out as this one, whose build script only leaves a mark. */
 function fakePackage(): string {
   const root = tmpDir();
-  for (const dir of ['scripts', 'src', 'dist/src/cli']) mkdirSync(join(root, dir), { recursive: true });
+  for (const dir of ['scripts', 'src', 'dist/src/cli', 'dist/bundle']) mkdirSync(join(root, dir), { recursive: true });
   copyFileSync(PREPARE, join(root, 'scripts/prepare.js'));
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'fake', type: 'module', scripts: { build: 'node -e "require(\'fs\').writeFileSync(\'built\', \'\')"' } }));
   writeFileSync(join(root, 'src/index.ts'), '');
   writeFileSync(join(root, 'dist/src/cli/main.js'), '');
+  writeFileSync(join(root, 'dist/bundle/tswatch.cjs'), '');
   const past = new Date(Date.now() - 60_000);
   for (const file of ['package.json', 'src/index.ts', 'scripts/prepare.js']) utimesSync(join(root, file), past, past);
   return root;
@@ -38,4 +39,16 @@ test('prepare: a source newer than dist/ (or no dist/) is built', () => {
   const run = spawnSync(process.execPath, ['scripts/prepare.js'], { cwd: root, encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
   assert.equal(existsSync(join(root, 'built')), true, 'npm run build ran');
+});
+
+test('prepare: a bundle older than dist/ (a `tsc` alone after it) or none is built', () => {
+  for (const stale of [true, false]) {
+    const root = fakePackage();
+    const bundle = join(root, 'dist/bundle/tswatch.cjs');
+    if (stale) utimesSync(bundle, new Date(Date.now() - 30_000), new Date(Date.now() - 30_000));
+    else rmSync(bundle);
+    const run = spawnSync(process.execPath, ['scripts/prepare.js'], { cwd: root, encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(existsSync(join(root, 'built')), true, `npm run build ran (${stale ? 'stale' : 'no'} bundle)`);
+  }
 });
