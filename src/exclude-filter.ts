@@ -49,3 +49,8 @@ function loadPatterns(file: string): string[] {
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
 }
+
+/** A filter given as an ExcludeFilter or a function, as the function. */
+export function toPathFilter(filter: PathFilter | ExcludeFilter | undefined): PathFilter | undefined {
+  return filter === undefined || typeof filter === 'function' ? filter : filter.test;
+}

@@ -19,7 +19,9 @@ import {
 } from './masks.js';
 import type { Handler } from './process-event.js';
 import type { TreeChange } from './tree-state.js';
-import { joinPath, type ScanSink, type Watch, type WatchManager } from './watch-manager.js';
+import { joinPath } from './join-path.js';
+import type { ScanSink, Watch } from './watch.js';
+import type { WatchManager } from './watch-manager.js';
 
 /** An event ready for dispatch, with the watch's own handler if it has one. */
 export interface Delivery {

@@ -1,5 +1,5 @@
 import { readdirSync, statSync } from 'node:fs';
-import { joinPath } from './watch-manager.js';
+import { joinPath } from './join-path.js';
 import { readProcLimit, sysctlHint, WatchLimitError } from './errors.js';
 import type { PathFilter } from './exclude-filter.js';
 import { inotifyUsage } from './inotify-usage.js';

@@ -1,138 +1,24 @@
-import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
-import { dirname, normalize } from 'node:path';
-import { globSync, isDynamicPattern } from 'tinyglobby';
+import { type Dirent, readdirSync } from 'node:fs';
+import { warnUnsupported } from './backend-support.js';
 import type { Backend, RawEvent } from './backends/backend.js';
-import { type BackendName, selectBackend } from './backends/select.js';
+import { selectBackend } from './backends/select.js';
 import { DirEntries } from './dir-entries.js';
+import { changeEntries } from './entries-change.js';
 import { errnoError, TswatchError, WatchLimitError } from './errors.js';
-import type { ExcludeFilter, PathFilter } from './exclude-filter.js';
-import {
-  ALL_EVENTS,
-  IN_ACCESS,
-  IN_CLOSE_NOWRITE,
-  IN_CREATE,
-  IN_DELETE,
-  IN_DELETE_SELF,
-  IN_DONT_FOLLOW,
-  IN_ISDIR,
-  IN_MASK_ADD,
-  IN_MASK_CREATE,
-  IN_MOVE_SELF,
-  IN_MOVED_FROM,
-  IN_MOVED_TO,
-  IN_ONESHOT,
-  IN_ONLYDIR,
-  IN_OPEN,
-  IN_Q_OVERFLOW,
-  maskname,
-  u32,
-} from './masks.js';
-import type { Handler } from './process-event.js';
+import { type PathFilter, toPathFilter } from './exclude-filter.js';
+import { joinPath } from './join-path.js';
+import { kernelMask } from './kernel-mask.js';
+import { IN_CREATE, IN_DELETE, IN_DONT_FOLLOW, IN_ISDIR, IN_MASK_ADD, IN_ONLYDIR, u32 } from './masks.js';
+import { MutedWalk } from './muted-walk.js';
+import { ScanEchoes } from './scan-echoes.js';
+import type { AddWatchOptions, ScanSink, UpdateWatchOptions, Watch, WatchManagerOptions, WatchState } from './watch.js';
+import { WatchIndex } from './watch-index.js';
+import { expandPaths, isDirectoryAt, normalizePath } from './watch-paths.js';
 
-export interface AddWatchOptions {
-  /** Handler for this watch's events instead of the notifier's default. */
-  procFun?: Handler;
-  /** Also watch every directory below (those that exist now). */
-  rec?: boolean;
-  /** Watch directories created (or moved in) later, and report what they already hold. */
-  autoAdd?: boolean;
-  /** Paths for which it returns true are not watched. */
-  excludeFilter?: PathFilter | ExcludeFilter;
-  /** Expand glob patterns in the paths. */
-  doGlob?: boolean;
-  /**
-   * true (pyinotify's default): a failed path gets a negative wd and its error in `errors`; false: throw.
-   * Directories below a path (with `rec`) that cannot be watched get a negative wd either way.
-   */
-  quiet?: boolean;
-}
-
-export interface UpdateWatchOptions {
-  mask?: number;
-  procFun?: Handler;
-  rec?: boolean;
-  autoAdd?: boolean;
-  quiet?: boolean;
-}
-
-/** A WatchManager's reading state, handed to a process that inherits its inotify fd (`tswatch -d`). */
-export interface WatchState {
-  echoes: Array<[number, number]>;
-  entries: Array<[string, Array<[string, boolean]>]>;
-}
-
-export interface WatchManagerOptions {
-  /** A backend, or its name: 'inotify', 'fanotify', 'parcel', 'poll', 'auto' (default: `TSWATCH_BACKEND`, else inotify). */
-  backend?: Backend | BackendName;
-  /** Milliseconds between two polls of a path, for the poll backend (and auto's polled mounts). */
-  pollInterval?: number;
-  /** Default exclude filter for every addWatch (pyinotify's `exclude_filter`). */
-  excludeFilter?: PathFilter | ExcludeFilter;
-  /**
-   * The backend's watches were armed by another process, which handed its fd over (see adoptState):
-   * they are live, so re-adding them must never narrow their mask, even for the length of a walk.
-   */
-  inherited?: boolean;
-}
-
-/** One watched path. `path` follows renames; `entries` is what the directory held when last seen. */
-export interface Watch {
-  readonly wd: number;
-  path: string;
-  /** The user's mask: event bits plus flags. */
-  mask: number;
-  procFun: Handler | undefined;
-  autoAdd: boolean;
-  excludeFilter: PathFilter | undefined;
-  /** name → is a directory; undefined when the watch is on a file. */
-  readonly entries: DirEntries | undefined;
-}
-
-/** Where directory scans report what they find. */
-export interface ScanSink {
-  event(watch: Watch, mask: number, name: string): void;
-  error(err: TswatchError): void;
-}
-
-/**
- * Bits the core always asks the kernel for on directories, whatever the user's mask: without them it
- * could not follow renames, watch new directories or rescan after an overflow. Events the user did not
- * ask for are dropped before dispatch.
- */
-const BOOKKEEPING = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF;
-
-/**
- * What reading a directory makes the kernel queue, with IN_ISDIR, on the directory's own watch and on
- * its parent's: tswatch's scans cause these, the user did not.
- */
-const SCAN_ECHO = IN_OPEN | IN_ACCESS | IN_CLOSE_NOWRITE;
+export type { AddWatchOptions, ScanSink, UpdateWatchOptions, Watch, WatchManagerOptions, WatchState } from './watch.js';
 
 /** Errors that mean "it is gone already": a race with the filesystem, not a failure. */
 const VANISHED = new Set(['ENOENT', 'ENOTDIR', 'ESTALE', 'ELOOP']);
-
-export function joinPath(dir: string, name: string): string {
-  return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
-}
-
-/** The bits `backend` delivers for the watch `wd`. */
-function supportedMaskOf(backend: Backend, wd: number): number {
-  return backend.supportedMaskOf?.(wd) ?? backend.supportedMask;
-}
-
-const warnedUnsupported = new Set<string>();
-
-/** Asked for events this watch's backend cannot give: say so, once per backend and set of bits. */
-function warnUnsupported(backend: Backend, wd: number, mask: number, path: string): void {
-  const missing = mask & ALL_EVENTS & ~supportedMaskOf(backend, wd);
-  const key = `${backend.name}:${missing}`;
-  if (missing === 0 || warnedUnsupported.has(key)) return;
-  warnedUnsupported.add(key);
-  process.emitWarning(
-    `the ${backend.name} backend cannot deliver ${maskname(missing).replaceAll('|', ', ')} (asked for on '${path}'); ` +
-      'those events will not be reported there',
-    { type: 'TswatchWarning', code: 'TSWATCH_UNSUPPORTED' },
-  );
-}
 
 /** pyinotify's wd for a path that failed: minus its errno (-1 when there is none). */
 function negativeWd(err: TswatchError): number {
@@ -140,33 +26,23 @@ function negativeWd(err: TswatchError): number {
   return errno ? -Math.abs(errno) : -1;
 }
 
-function asFilter(filter: PathFilter | ExcludeFilter | undefined): PathFilter | undefined {
-  return filter === undefined || typeof filter === 'function' ? filter : filter.test;
-}
-
 /** pyinotify's WatchManager: owns the backend, the wd ↔ path maps and recursion. */
 export class WatchManager {
   readonly backend: Backend;
   /** The last error for each path that failed in a quiet addWatch. */
   readonly errors = new Map<string, TswatchError>();
-  private readonly byWd = new Map<number, Watch>();
-  private readonly byPath = new Map<string, number>();
+  private readonly index = new WatchIndex();
   private readonly excludeFilter: PathFilter | undefined;
-  /** wd → tswatch's reads of that directory whose echo on its own watch has not been seen to its end. */
-  private readonly echoes = new Map<number, number>();
-  /**
-   * During addWatch's walk of a tree, wd → flags of the watches armed so far without the bits its reads
-   * would echo in (see canMute); they get them once the walk is done.
-   */
-  private muted: Map<number, number> | undefined;
-  private readonly inherited: boolean;
+  private readonly echoes: ScanEchoes;
+  private readonly walk: MutedWalk;
 
   constructor(options: WatchManagerOptions = {}) {
     const backend = options.backend;
     this.backend =
       backend === undefined || typeof backend === 'string' ? selectBackend(backend, { pollInterval: options.pollInterval }) : backend;
-    this.excludeFilter = asFilter(options.excludeFilter);
-    this.inherited = options.inherited ?? false;
+    this.excludeFilter = toPathFilter(options.excludeFilter);
+    this.echoes = new ScanEchoes(this.index, this.backend);
+    this.walk = new MutedWalk(this.index, this.backend, options.inherited ?? false);
   }
 
   /**
@@ -181,14 +57,14 @@ export class WatchManager {
       mask: u32(mask),
       procFun: options.procFun,
       autoAdd: options.autoAdd ?? false,
-      excludeFilter: asFilter(options.excludeFilter) ?? this.excludeFilter,
+      excludeFilter: toPathFilter(options.excludeFilter) ?? this.excludeFilter,
     };
     const fail = (path: string, err: TswatchError): void => {
       if (!quiet) throw err;
       result[path] = negativeWd(err);
       this.errors.set(path, err);
     };
-    for (const path of this.expand(paths, options.doGlob ?? false)) {
+    for (const path of expandPaths(paths, options.doGlob ?? false)) {
       // A directory below `path` that cannot be watched (unreadable, say) costs that directory only:
       // it gets its negative wd and its error, and the walk goes on. Only the path itself failing, or
       // the watch limit (which would fail every directory after it), is thrown when not quiet.
@@ -206,23 +82,23 @@ export class WatchManager {
       if (settings.excludeFilter?.(path)) continue;
       let watch: Watch;
       try {
-        const isDir = this.isDirectory(path, settings.mask);
-        if (isDir && this.canMute(path, settings.mask)) this.muted = new Map();
+        const isDir = isDirectoryAt(path, settings.mask);
+        if (isDir) this.walk.begin(path, settings.mask);
         watch = this.ensureWatch(path, settings, isDir);
       } catch (err) {
-        this.unmute();
+        this.walk.end();
         fail(path, err as TswatchError);
         continue;
       }
       this.errors.delete(path);
-      const before = new Set(this.byWd.keys());
+      const before = new Set(this.index.wds());
       try {
         if (watch.entries) this.reconcile(watch, false, options.rec ?? false, sink);
       } finally {
-        this.unmute();
+        this.walk.end();
       }
       result[path] = watch.wd;
-      for (const [wd, w] of this.byWd) if (!before.has(wd)) result[w.path] = wd;
+      for (const w of this.index.values()) if (!before.has(w.wd)) result[w.path] = w.wd;
     }
     return result;
   }
@@ -230,11 +106,11 @@ export class WatchManager {
   /** Change the mask, handler or autoAdd of watches (and, with `rec`, of those below them). */
   updateWatch(wds: number | readonly number[], options: UpdateWatchOptions = {}): Record<number, boolean> {
     const result: Record<number, boolean> = {};
-    for (const watch of this.select(wds, options.rec ?? false)) {
+    for (const watch of this.index.select(wds, options.rec ?? false)) {
       try {
         if (options.mask !== undefined) {
           const mask = u32(options.mask & IN_MASK_ADD ? watch.mask | options.mask : options.mask);
-          const wd = this.backend.addWatch(watch.path, this.kernelMask(mask, watch.entries !== undefined));
+          const wd = this.backend.addWatch(watch.path, kernelMask(mask, watch.entries !== undefined));
           if (wd !== watch.wd) throw new TswatchError(`'${watch.path}' is no longer the watched file`, { code: 'ESTALE', path: watch.path });
           watch.mask = mask & ~IN_MASK_ADD;
         }
@@ -252,7 +128,7 @@ export class WatchManager {
   /** Stop watching (with `rec`, the directories below too). The kernel's IN_IGNORED is not dispatched. */
   rmWatch(wds: number | readonly number[], options: { rec?: boolean; quiet?: boolean } = {}): Record<number, boolean> {
     const result: Record<number, boolean> = {};
-    for (const watch of this.select(wds, options.rec ?? false)) {
+    for (const watch of this.index.select(wds, options.rec ?? false)) {
       this.backend.rmWatch(watch.wd);
       this.forget(watch.wd);
       result[watch.wd] = true;
@@ -266,30 +142,29 @@ export class WatchManager {
   }
 
   getWd(path: string): number | undefined {
-    return this.byPath.get(this.normalizePath(path));
+    return this.index.wdOf(normalizePath(path));
   }
 
   getPath(wd: number): string | undefined {
-    return this.byWd.get(wd)?.path;
+    return this.index.get(wd)?.path;
   }
 
   watch(wd: number): Watch | undefined {
-    return this.byWd.get(wd);
+    return this.index.get(wd);
   }
 
   watches(): IterableIterator<Watch> {
-    return this.byWd.values();
+    return this.index.values();
   }
 
   get size(): number {
-    return this.byWd.size;
+    return this.index.size;
   }
 
   /** Release the backend (the inotify fd). Watches are gone with it. */
   close(): void {
     this.backend.close();
-    this.byWd.clear();
-    this.byPath.clear();
+    this.index.clear();
   }
 
   // ---- used by the system processing (same package, not public API) ----
@@ -308,28 +183,8 @@ export class WatchManager {
       return;
     }
     this.expectEcho(watch);
-    const entries = watch.entries!;
-    const gone: Array<[string, boolean]> = [];
-    if (entries.size > 0) {
-      const now = new Map(dirents.map((d) => [d.name, d.isDirectory()]));
-      for (const [name, isDir] of entries) if (now.get(name) !== isDir) gone.push([name, isDir]);
-      for (const [name, isDir] of gone) {
-        entries.delete(name);
-        if (report) sink.event(watch, IN_DELETE | (isDir ? IN_ISDIR : 0), name);
-      }
-    }
-    // Recorded before any is reported or descended into, in one go per kind (see DirEntries.add).
-    const fresh = entries.size === 0;
-    const added: Dirent[] = [];
-    const files: string[] = [];
-    const dirs: string[] = [];
-    for (const dirent of dirents) {
-      if (!fresh && entries.has(dirent.name)) continue;
-      added.push(dirent);
-      (dirent.isDirectory() ? dirs : files).push(dirent.name);
-    }
-    entries.add(files, false);
-    entries.add(dirs, true);
+    const { gone, added } = changeEntries(watch.entries!, dirents);
+    if (report) for (const [name, isDir] of gone) sink.event(watch, IN_DELETE | (isDir ? IN_ISDIR : 0), name);
     for (const dirent of added) {
       const isDir = dirent.isDirectory();
       if (report) sink.event(watch, IN_CREATE | (isDir ? IN_ISDIR : 0), dirent.name);
@@ -356,80 +211,36 @@ export class WatchManager {
 
   /** Move the watch at `from` and every watch below it to `to`. False when nothing was watched there. */
   rehome(from: string, to: string): boolean {
-    const prefix = `${from}/`;
-    let moved = false;
-    for (const watch of this.byWd.values()) {
-      if (watch.path !== from && !watch.path.startsWith(prefix)) continue;
-      if (this.byPath.get(watch.path) === watch.wd) this.byPath.delete(watch.path);
-      watch.path = to + watch.path.slice(from.length);
-      this.byPath.set(watch.path, watch.wd);
-      moved = true;
-    }
-    return moved;
+    return this.index.rehome(from, to);
   }
 
   /** Remove the watch at `path` and all below it (the directory left the tree or vanished). */
   dropTree(path: string): void {
-    const prefix = `${path}/`;
-    for (const watch of [...this.byWd.values()]) {
-      if (watch.path !== path && !watch.path.startsWith(prefix)) continue;
+    for (const watch of this.index.under(path)) {
       this.backend.rmWatch(watch.wd);
       this.forget(watch.wd);
     }
   }
 
-  /**
-   * True when `raw` is the echo of one of tswatch's own directory reads (an IN_OPEN, IN_ACCESS or
-   * IN_CLOSE_NOWRITE with IN_ISDIR): it must not reach the user, who did nothing. On the directory's own
-   * watch the reads are counted, each ended by its IN_CLOSE_NOWRITE; that watch is new, so no older
-   * event of the user's is in the count. On the parent's watch, where the user may well have opened the
-   * new directory just before (`mkdir -p` does), counting would be fooled: there an event is an echo
-   * only when the kernel's twin on the directory's own watch, which it queues right after, is one.
-   * A user reading the directory meanwhile produces the same events; as many are dropped as tswatch
-   * caused, so the counts stay right.
-   */
+  /** True when `raw` is the echo of one of tswatch's own directory reads (see ScanEchoes.take). */
   takeEcho(raw: RawEvent, next: RawEvent | undefined): boolean {
-    if (this.echoes.size === 0 || !(raw.mask & IN_ISDIR) || !(raw.mask & SCAN_ECHO)) return false;
-    if (raw.name !== '') {
-      const child = this.echoingChild(raw);
-      if (child === undefined) return false;
-      // An overflow took the twin's place: the kernel lost events from here on, and says so; a record
-      // that may be tswatch's own is dropped rather than shown as the user's.
-      if (next !== undefined && next.mask & IN_Q_OVERFLOW) return true;
-      return next?.wd === child && next.name === '' && next.mask === raw.mask;
-    }
-    const pending = this.echoes.get(raw.wd);
-    if (pending === undefined) return false;
-    if (raw.mask & IN_CLOSE_NOWRITE) {
-      if (pending > 1) this.echoes.set(raw.wd, pending - 1);
-      else this.echoes.delete(raw.wd);
-    }
-    return true;
+    return this.echoes.take(raw, next);
   }
 
   /** True when `raw` may be a scan's echo on the parent's watch, which only the record after it can tell. */
   awaitsTwin(raw: RawEvent): boolean {
-    return this.echoes.size > 0 && raw.name !== '' && (raw.mask & IN_ISDIR) !== 0 && (raw.mask & SCAN_ECHO) !== 0 && this.echoingChild(raw) !== undefined;
-  }
-
-  /** The wd of the watched directory `raw` names on its parent's watch, when a read of it awaits its echo. */
-  private echoingChild(raw: RawEvent): number | undefined {
-    const parent = this.byWd.get(raw.wd);
-    const child = parent && this.byPath.get(joinPath(parent.path, raw.name));
-    return child !== undefined && this.echoes.has(child) ? child : undefined;
+    return this.echoes.awaitsTwin(raw);
   }
 
   /** tswatch itself has just read the directory at `path` (a snapshot): its echo is not the user's. */
   noteOwnRead(path: string): void {
-    const watch = this.watch(this.byPath.get(path) ?? -1);
+    const watch = this.index.at(path);
     if (watch !== undefined) this.expectEcho(watch);
   }
 
   /** What a process adopting this inotify fd needs to read its queue as this one would (see adoptState). */
   exportState(): WatchState {
-    const entries: WatchState['entries'] = [];
-    for (const watch of this.byWd.values()) if (watch.entries !== undefined) entries.push([watch.path, [...watch.entries]]);
-    return { echoes: [...this.echoes], entries };
+    return { echoes: this.echoes.export(), entries: this.index.entriesState() };
   }
 
   /**
@@ -439,13 +250,8 @@ export class WatchManager {
    * IN_CREATE, queued meanwhile, scans it and reports all it holds.
    */
   adoptState(state: WatchState): void {
-    for (const [wd, count] of state.echoes) this.echoes.set(wd, (this.echoes.get(wd) ?? 0) + count);
-    const known = new Map(state.entries);
-    for (const watch of this.byWd.values()) {
-      if (watch.entries === undefined) continue;
-      watch.entries.clear();
-      for (const [name, isDir] of known.get(watch.path) ?? []) watch.entries.set(name, isDir);
-    }
+    this.echoes.adopt(state.echoes);
+    this.index.adoptEntries(state.entries);
   }
 
   /** After a queue overflow the echoes noted may never come: forget them rather than eat real events. */
@@ -455,71 +261,33 @@ export class WatchManager {
 
   /** Drop our record of a watch the kernel has already removed (IN_IGNORED). */
   forget(wd: number): void {
-    const watch = this.byWd.get(wd);
-    if (watch === undefined) return;
-    this.echoes.delete(wd);
-    this.byWd.delete(wd);
-    if (this.byPath.get(watch.path) === wd) this.byPath.delete(watch.path);
+    if (this.index.remove(wd) !== undefined) this.echoes.forget(wd);
   }
 
   // ---- internals ----
 
-  /**
-   * A tree being watched from scratch needs no echo suppression at all: each directory is armed without
-   * IN_OPEN, IN_ACCESS and IN_CLOSE_NOWRITE, read, and given them only after everything below it was read
-   * too, so tswatch's reads queue nothing (a big tree would otherwise overflow the queue with them).
-   * Not when the parent is watched for those bits: it would see the read of the top, with no twin.
-   */
-  private canMute(path: string, mask: number): boolean {
-    if (this.inherited || !(mask & SCAN_ECHO) || mask & IN_ONESHOT || !(this.backend.supportedMask & SCAN_ECHO)) return false;
-    const parent = this.byWd.get(this.byPath.get(dirname(path)) ?? -1);
-    return parent === undefined || !(parent.mask & SCAN_ECHO) || path === '/';
-  }
-
-  /** The walk is done: give the muted watches their whole mask. */
-  private unmute(): void {
-    const muted = this.muted;
-    this.muted = undefined;
-    if (muted === undefined) return;
-    for (const [wd, flags] of muted) {
-      const watch = this.byWd.get(wd);
-      if (watch === undefined) continue;
-      try {
-        const now = this.backend.addWatch(watch.path, (this.kernelMask(watch.mask, true) & ~IN_MASK_CREATE) | flags);
-        // Another directory took the path since (a rename): that one is not ours to watch.
-        if (now !== wd && !this.byWd.has(now)) this.backend.rmWatch(now);
-      } catch {
-        // Gone since it was read: its IN_IGNORED is on the way.
-      }
-    }
-  }
-
   /** Note the echo a read of `watch`'s directory has just queued on its own watch (see takeEcho). */
   private expectEcho(watch: Watch): void {
-    if (this.muted?.has(watch.wd)) return;
-    // Oneshot watches get no IN_CLOSE_NOWRITE to end the echo with (see kernelMask).
-    if (!(supportedMaskOf(this.backend, watch.wd) & SCAN_ECHO) || !(watch.mask & SCAN_ECHO) || watch.mask & IN_ONESHOT) return;
-    this.echoes.set(watch.wd, (this.echoes.get(watch.wd) ?? 0) + 1);
+    if (!this.walk.has(watch.wd)) this.echoes.expect(watch);
   }
 
   private ensureWatch(path: string, settings: Omit<Watch, 'wd' | 'path' | 'entries'>, isDir: boolean, flags = 0): Watch {
-    const known = this.byPath.get(path);
+    const known = this.index.at(path);
     const mask = u32(
-      (settings.mask & IN_MASK_ADD ? (known === undefined ? 0 : this.byWd.get(known)!.mask) | settings.mask : settings.mask) &
+      (settings.mask & IN_MASK_ADD ? (known === undefined ? 0 : known.mask) | settings.mask : settings.mask) &
         ~IN_MASK_ADD,
     );
-    const kernel = this.kernelMask(mask, isDir) | flags;
-    const wd = this.backend.addWatch(path, this.muted && isDir ? kernel & ~SCAN_ECHO : kernel);
-    if (this.muted && isDir) this.muted.set(wd, flags);
+    const kernel = kernelMask(mask, isDir) | flags;
+    const wd = this.backend.addWatch(path, this.walk.arm(kernel, isDir));
+    this.walk.armed(wd, isDir, flags);
     warnUnsupported(this.backend, wd, mask, path);
-    let watch = this.byWd.get(wd);
+    let watch = this.index.get(wd);
     if (watch === undefined) {
       watch = { wd, path, mask, procFun: undefined, autoAdd: false, excludeFilter: undefined, entries: isDir ? new DirEntries() : undefined };
-      this.byWd.set(wd, watch);
-      this.byPath.set(path, wd);
+      this.index.add(watch);
     } else if (watch.path !== path) {
       // Same inode under another name: a rename we did not see (overflow) or a second addWatch.
-      this.rehome(watch.path, path);
+      this.index.rehome(watch.path, path);
     }
     watch.mask = mask;
     watch.procFun = settings.procFun ?? watch.procFun;
@@ -528,45 +296,4 @@ export class WatchManager {
     return watch;
   }
 
-  private kernelMask(mask: number, isDir: boolean): number {
-    // A oneshot watch must fire on the user's events only, so it gets no bookkeeping bits. A directory
-    // watch that reports opens, reads or closes also gets IN_CLOSE_NOWRITE: it ends each scan's echo.
-    const echoEnd = mask & SCAN_ECHO ? IN_CLOSE_NOWRITE : 0;
-    const extra = isDir && !(mask & IN_ONESHOT) ? BOOKKEEPING | echoEnd : 0;
-    return u32((mask | extra) & ~IN_MASK_ADD);
-  }
-
-  private isDirectory(path: string, mask: number): boolean {
-    try {
-      return (mask & IN_DONT_FOLLOW ? lstatSync(path) : statSync(path)).isDirectory();
-    } catch (err) {
-      throw errnoError(err as NodeJS.ErrnoException, 'watch', path);
-    }
-  }
-
-  private normalizePath(path: string): string {
-    const normal = normalize(path);
-    return normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
-  }
-
-  private expand(paths: string | readonly string[], doGlob: boolean): string[] {
-    const list = typeof paths === 'string' ? [paths] : [...paths];
-    const expanded = doGlob
-      ? list.flatMap((p) => (isDynamicPattern(p) ? globSync(p, { onlyFiles: false, absolute: p.startsWith('/') }) : [p]))
-      : list;
-    return expanded.map((p) => this.normalizePath(p));
-  }
-
-  private select(wds: number | readonly number[], rec: boolean): Watch[] {
-    const chosen = new Map<number, Watch>();
-    for (const wd of typeof wds === 'number' ? [wds] : wds) {
-      const watch = this.byWd.get(wd);
-      if (watch === undefined) continue;
-      chosen.set(wd, watch);
-      if (!rec) continue;
-      const prefix = joinPath(watch.path, '');
-      for (const w of this.byWd.values()) if (w.path.startsWith(prefix)) chosen.set(w.wd, w);
-    }
-    return [...chosen.values()];
-  }
 }

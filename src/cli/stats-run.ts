@@ -1,7 +1,7 @@
 import { opendirSync } from 'node:fs';
 import { STATS_SORT_KEYS, StatsTable } from '../../handlers/stats-table.js';
 import { checkWatchBudget, type Event, IN_Q_OVERFLOW, Notifier, type PathFilter, TswatchError, watchBudget, WatchManager } from '../index.js';
-import { joinPath } from '../watch-manager.js';
+import { joinPath } from '../join-path.js';
 import { eventFilter, type FilterOptions } from '../event-filter.js';
 import { splitPaths } from './options.js';
 import { eventMask } from './flag-helpers.js';
