@@ -2,7 +2,15 @@
   "targets": [
     {
       "target_name": "tswatch_inotify",
-      "sources": ["native/inotify.cc", "native/fanotify.cc"],
+      "sources": [
+        "native/addon.cc",
+        "native/reader-thread.cc",
+        "native/inotify.cc",
+        "native/fanotify.cc",
+        "native/fanotify-translator.cc",
+        "native/fanotify-nascent.cc",
+        "native/fanotify-records.cc"
+      ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": [
         "NAPI_VERSION=8",

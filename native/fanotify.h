@@ -1,4 +1,4 @@
-// The fanotify reader (native/fanotify.cc), registered on the same addon as the inotify one.
+// The fanotify reader (native/fanotify.cc), registered on the addon (addon.cc).
 #ifndef TSWATCH_FANOTIFY_H
 #define TSWATCH_FANOTIFY_H
 #include <napi.h>

@@ -2,7 +2,7 @@ import { endianness } from 'node:os';
 import { fsDecode } from '../fs-names.js';
 import type { RawEvent, Writer } from './backend.js';
 
-/** native/fanotify.cc's RecordHeader: wd, mask, cookie, pid, uid, then name, exe and comm lengths. */
+/** native/fanotify-records.h's RecordHeader: wd, mask, cookie, pid, uid, then name, exe and comm lengths. */
 const HEADER = 28;
 const LE = endianness() === 'LE';
 

@@ -14,7 +14,7 @@ export interface NativeStartOptions {
   maxPending: number;
 }
 
-/** One inotify fd and its reader thread (native/inotify.cc). */
+/** One inotify fd and its reader thread (native/inotify.cc, on native/reader-thread.cc). */
 export interface NativeInotify {
   /** inotify_add_watch; throws an Error with `code` (errno name), `errno`, `syscall`, `path`. */
   addWatch(path: string, mask: number): number;
@@ -32,7 +32,7 @@ export interface NativeInotify {
   fd(): number;
 }
 
-/** One fanotify fd with filesystem marks, and its reader thread (native/fanotify.cc). */
+/** One fanotify fd with filesystem marks, and its reader thread (native/fanotify.cc, on native/reader-thread.cc). */
 export interface NativeFanotify {
   /** The object's identity as events carry it (fsid, handle type, handle); name_to_handle_at's errors. */
   handle(path: string, follow: boolean): Buffer;
