@@ -43,7 +43,7 @@ export function allSubjects(helpers) {
       forWorkload: (family, self) =>
         family === 'moves' ? { ...self, command: (root) => ({ cmd: TSWATCH_CLI.cmd, args: [...TSWATCH_CLI.args, ...CLI_EVENTS, '--json', root] }), translate: tswatchJsonLine } : self,
       env: { TSWATCH_BACKEND: 'inotify' }, // the native backend; never a silent fallback to @parcel/watcher
-      missing: () => (existsSync(join(ROOT, 'dist/src/cli/main.js')) ? undefined : 'dist/src/cli/main.js not built'),
+      missing: () => (existsSync(join(ROOT, 'dist/cli/main.js')) ? undefined : 'dist/cli/main.js not built'),
     },
     {
       // The same command on the fanotify backend (root only: filesystem marks).
@@ -53,8 +53,8 @@ export function allSubjects(helpers) {
       readyStderr: /Watches established/,
       translate: inotifywaitLine,
       missing: () =>
-        !existsSync(join(ROOT, 'dist/src/cli/main.js'))
-          ? 'dist/src/cli/main.js not built'
+        !existsSync(join(ROOT, 'dist/cli/main.js'))
+          ? 'dist/cli/main.js not built'
           : process.getuid?.() !== 0
             ? 'fanotify filesystem marks need root'
             : undefined,

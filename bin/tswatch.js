@@ -18,8 +18,8 @@ const importModule = (specifier) => import(specifier);
 function bundleSource() {
   if (process.env.TSWATCH_NO_BUNDLE === '1') return undefined;
   try {
-    const checkout = statSync(join(root, 'src/cli/main.ts'), { throwIfNoEntry: false }) !== undefined;
-    if (checkout && statSync(join(root, 'dist/src/cli/main.js')).mtimeMs > statSync(bundleFile).mtimeMs) return undefined;
+    const checkout = statSync(join(root, 'cli/main.ts'), { throwIfNoEntry: false }) !== undefined;
+    if (checkout && statSync(join(root, 'dist/cli/main.js')).mtimeMs > statSync(bundleFile).mtimeMs) return undefined;
     return readFileSync(bundleFile, 'utf8');
   } catch {
     return undefined;
@@ -41,7 +41,7 @@ function commandKind(subcommands) {
 async function start() {
   const source = bundleSource();
   const header = source && /^\/\/tswatch-bundle ([0-9a-f]{16})[0-9a-f]* ?([\w,-]*)\n/.exec(source);
-  if (!header) return (await importModule('../dist/src/cli/main.js')).main();
+  if (!header) return (await importModule('../dist/cli/main.js')).main();
   const { compileCached } = require('./cached-script.js');
   const compiled = compileCached(source, bundleFile, header[1], commandKind(header[2].split(',')));
   const bundle = { exports: {} };

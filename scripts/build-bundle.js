@@ -77,7 +77,7 @@ const asScript = {
 };
 
 const result = await build({
-  entryPoints: [join(root, 'dist/src/cli/main.js')],
+  entryPoints: [join(root, 'dist/cli/main.js')],
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -92,7 +92,7 @@ const result = await build({
   banner: { js: 'const __tswatchUrl = (rel) => require("node:url").pathToFileURL(require("node:path").join(__dirname, "../..", rel)).href;' },
 });
 // The subcommand names go in the first line: the launcher keeps one code cache per command (each runs other code).
-const { SUBCOMMANDS } = await import(pathToFileURL(join(root, 'dist/src/cli/commands.js')).href);
+const { SUBCOMMANDS } = await import(pathToFileURL(join(root, 'dist/cli/commands.js')).href);
 const body = `(function (exports, require, module, __filename, __dirname, __tswatchImport) {${result.outputFiles[0].text}\n})`;
 const hash = createHash('sha256').update(body).digest('hex');
 mkdirSync(dirname(outfile), { recursive: true });

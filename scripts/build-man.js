@@ -6,9 +6,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const { buildProgram } = await import('../dist/src/cli/program.js');
-const { manPage } = await import('../dist/src/cli/man-page.js');
-const { packageVersion } = await import('../dist/src/cli/package-version.js');
+const { buildProgram } = await import('../dist/cli/program.js');
+const { manPage } = await import('../dist/cli/man-page.js');
+const { packageVersion } = await import('../dist/cli/package-version.js');
 
 mkdirSync(join(root, 'man'), { recursive: true });
 writeFileSync(join(root, 'man', 'tswatch.1'), manPage(await buildProgram(), packageVersion()));

@@ -1,8 +1,8 @@
 /**
- * The dependency direction of DESIGN.md, checked on import specifiers:
- * native ← src core ← handlers ← recipes ← src/cli ← bin. handlers/, recipes/ and facades/ (the other
- * watchers' APIs) reach the core only through its public API (src/index), so what they do a user's
- * program can do too.
+ * The dependency direction of DESIGN.md, checked on import specifiers, one folder per floor:
+ * native ← src (the core) ← handlers ← recipes ← daemon ← cli ← bin. handlers/, recipes/, daemon/ and
+ * facades/ (the other watchers' APIs, beside handlers/; nothing imports them) reach the core only through
+ * its public API (src/index), so what they do a user's program can do too.
  */
 import assert from 'node:assert/strict';
 import { type Dirent, readdirSync, readFileSync } from 'node:fs';
@@ -31,32 +31,41 @@ function imports(file: string): string[] {
   return specs.map((m) => relative(ROOT, resolve(ROOT, dirname(file), m[1] ?? m[2]!)).replace(/\.js$/, '.ts'));
 }
 
-/** Where each layer may import from (beside itself). */
-const RULES: Array<{ layer: string; allowed: (target: string) => boolean; what: string }> = [
-  { layer: 'src', allowed: (t) => t.startsWith('src/') && !t.startsWith('src/cli/'), what: 'the core (src/, not src/cli/)' },
-  { layer: 'handlers', allowed: (t) => t === 'src/index.ts' || t.startsWith('handlers/'), what: 'src/index.ts or handlers/' },
-  {
-    layer: 'recipes',
-    allowed: (t) => t === 'src/index.ts' || t.startsWith('handlers/') || t.startsWith('recipes/'),
-    what: 'src/index.ts, handlers/ or recipes/',
-  },
-  // The drop-in APIs of other watchers (tswatch/parcel): on the public API only, like a user's program.
-  { layer: 'facades', allowed: (t) => t === 'src/index.ts' || t.startsWith('facades/'), what: 'src/index.ts or facades/' },
-];
+/** The floors, lowest first: each imports only from itself and the floors below it. */
+const FLOORS = ['src', 'handlers', 'recipes', 'daemon', 'cli'];
+const PUBLIC_CORE = 'src/index.ts';
 
-test('handlers/ and recipes/ use only the public API; the core never imports the CLI, handlers or recipes', () => {
+function allowed(layer: string, target: string): boolean {
+  const to = target.split('/')[0]!;
+  if (layer === 'facades') return target === PUBLIC_CORE || to === 'facades';
+  if (to === 'facades') return false;
+  const floor = FLOORS.indexOf(layer);
+  const below = FLOORS.indexOf(to);
+  if (below < 0 || below > floor) return false; // a floor above, or outside the floors (bin/, test/)
+  // Only the CLI, the top floor, may reach inside the core.
+  return below > 0 || floor === 0 || layer === 'cli' || target === PUBLIC_CORE;
+}
+
+test('each floor imports only from the floors below it; handlers/, recipes/, daemon/ and facades/ use the core only through src/index', () => {
   const wrong: string[] = [];
-  for (const { layer, allowed, what } of RULES) {
-    for (const file of sources(layer)) {
-      if (layer === 'src' && file.startsWith('src/cli/')) continue; // the CLI sits on top of everything
-      for (const target of imports(file)) if (!allowed(target)) wrong.push(`${file} imports ${target} (may import only ${what})`);
-    }
+  for (const layer of [...FLOORS, 'facades']) {
+    for (const file of sources(layer)) for (const target of imports(file)) if (!allowed(layer, target)) wrong.push(`${file} imports ${target}`);
   }
   assert.deepEqual(wrong, []);
 });
 
 test('the layering check sees imports (it would catch a violation)', () => {
-  const found = imports('src/cli/run.ts');
+  const found = imports('cli/run.ts');
   assert.ok(found.includes('handlers/line-writer.ts'), found.join(', '));
   assert.ok(found.includes('src/index.ts'), found.join(', '));
+});
+
+test('the rule refuses imports from a floor above and of the core internals below the CLI', () => {
+  assert.equal(allowed('recipes', 'daemon/daemon.ts'), false);
+  assert.equal(allowed('src', 'handlers/line-writer.ts'), false);
+  assert.equal(allowed('daemon', 'src/watch-manager.ts'), false);
+  assert.equal(allowed('facades', 'src/notifier.ts'), false);
+  assert.equal(allowed('recipes', 'facades/parcel/index.ts'), false);
+  assert.equal(allowed('daemon', 'recipes/backup/index.ts'), true);
+  assert.equal(allowed('cli', 'src/watch-manager.ts'), true);
 });

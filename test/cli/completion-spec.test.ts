@@ -6,10 +6,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Command, Option } from 'commander';
-import { bashCompletion } from '../../src/cli/completion-bash.js';
-import { fishCompletion } from '../../src/cli/completion-fish.js';
-import { completionSpec } from '../../src/cli/completion-spec.js';
-import { manPage } from '../../src/cli/man-page.js';
+import { bashCompletion } from '../../cli/completion-bash.js';
+import { fishCompletion } from '../../cli/completion-fish.js';
+import { completionSpec } from '../../cli/completion-spec.js';
+import { manPage } from '../../cli/man-page.js';
 import { spawnCommand } from '../helpers/spawn-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 

@@ -100,11 +100,11 @@ function packageCopy(checkout: boolean): { bin: string; bundle: string } {
   cpSync(join(ROOT, 'bin'), join(root, 'bin'), { recursive: true });
   copyFileSync(join(ROOT, 'package.json'), join(root, 'package.json'));
   mkdirSync(join(root, 'dist/bundle'), { recursive: true });
-  for (const dir of ['src', 'handlers', 'recipes']) symlinkSync(join(ROOT, 'dist', dir), join(root, 'dist', dir));
+  for (const dir of ['src', 'handlers', 'facades', 'recipes', 'daemon', 'cli']) symlinkSync(join(ROOT, 'dist', dir), join(root, 'dist', dir));
   for (const dir of ['node_modules', 'build']) symlinkSync(join(ROOT, dir), join(root, dir));
   if (checkout) {
-    mkdirSync(join(root, 'src/cli'), { recursive: true });
-    writeFileSync(join(root, 'src/cli/main.ts'), '');
+    mkdirSync(join(root, 'cli'), { recursive: true });
+    writeFileSync(join(root, 'cli/main.ts'), '');
   }
   const bundle = join(root, 'dist/bundle/tswatch.cjs');
   copyFileSync(join(ROOT, 'dist/bundle/tswatch.cjs'), bundle);
@@ -113,7 +113,7 @@ function packageCopy(checkout: boolean): { bin: string; bundle: string } {
 
 test('a bundle older than dist/ in a checkout (a `tsc` since) falls back to dist/; in an installed package it runs', async () => {
   const cache = tmpDir();
-  const past = new Date(statSync(join(ROOT, 'dist/src/cli/main.js')).mtimeMs - 60_000);
+  const past = new Date(statSync(join(ROOT, 'dist/cli/main.js')).mtimeMs - 60_000);
   for (const checkout of [true, false]) {
     const { bin, bundle } = packageCopy(checkout);
     assert.notEqual((await run(bin, ['--version'], cache)).trace, 'dist', 'fresh: the bundle');

@@ -76,8 +76,8 @@ function assertPackages(mode: Mode, modules: string[], allowed: string[]): void 
 
 /** Import-free declaration modules the commands read for their --help (choices, defaults, parsers). */
 const DECLARATIONS = [
-  'dist/recipes/automation/busy-policy.js',
-  'dist/recipes/automation/change-events.js',
+  'dist/daemon/busy-policy.js',
+  'dist/daemon/change-events.js',
   'dist/recipes/backup/versions.js',
   'dist/recipes/trash/shell-quote.js',
   'dist/handlers/stats-sort-keys.js',
@@ -88,7 +88,7 @@ for (const mode of MODES) {
   test(`${mode}: a plain watch loads the core, the addon and the printer: no recipe, mail, YAML, zod, broker, parcel or chokidar`, { timeout: 60_000 }, async () => {
     const { modules, observable } = await plainWatch(mode);
     assertPackages(mode, modules, CORE_PACKAGES);
-    assert.ok(observable('dist/recipes/alert/mail-pipeline.js') && observable('dist/recipes/automation/config-loader.js'), 'recipes would be seen');
+    assert.ok(observable('dist/recipes/alert/mail-pipeline.js') && observable('dist/daemon/config-loader.js'), 'recipes would be seen');
     assert.deepEqual(implementation(modules, 'dist/recipes/'), []);
     assert.ok(modules.includes('dist/src/watch-manager.js'), 'the core is loaded');
     assert.ok(modules.some((m) => m.endsWith('.node')), 'the native addon is loaded');
@@ -117,12 +117,12 @@ for (const mode of MODES) {
 
   test(`${mode}: a watch reads no subcommand declaration`, { timeout: 60_000 }, async () => {
     const { modules, observable } = await plainWatch(mode);
-    assert.ok(observable('dist/src/cli/commands/trash.js'), 'the subcommands would be seen');
-    assert.deepEqual(modules.filter((m) => m.startsWith('dist/src/cli/commands/')), []);
+    assert.ok(observable('dist/cli/commands/trash.js'), 'the subcommands would be seen');
+    assert.deepEqual(modules.filter((m) => m.startsWith('dist/cli/commands/')), []);
   });
 }
 
 test('each declared subcommand name is its command\'s', async () => {
-  const { SUBCOMMANDS } = await import('../../src/cli/commands.js');
+  const { SUBCOMMANDS } = await import('../../cli/commands.js');
   for (const { name, load } of SUBCOMMANDS) assert.equal((await load()).name(), name);
 });

@@ -3,10 +3,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { commandTree } from '../../src/cli/command-tree.js';
-import { manPage } from '../../src/cli/man-page.js';
-import { packageVersion } from '../../src/cli/package-version.js';
-import { buildProgram } from '../../src/cli/program.js';
+import { commandTree } from '../../cli/command-tree.js';
+import { manPage } from '../../cli/man-page.js';
+import { packageVersion } from '../../cli/package-version.js';
+import { buildProgram } from '../../cli/program.js';
 import { spawnCommand, spawnTswatch } from '../helpers/spawn-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { humanBytes, ProgressLine } from '../../src/cli/progress-line.js';
+import { humanBytes, ProgressLine } from '../../cli/progress-line.js';
 
 test('ProgressLine redraws one line in place with \\r and clears it at the end', () => {
   let out = '';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Command } from 'commander';
 import { basename, dirname } from 'node:path';
 import { test } from 'node:test';
-import { addWatchOptions, toWatchSelection } from '../../src/cli/watch-options.js';
+import { addWatchOptions, toWatchSelection } from '../../cli/watch-options.js';
 import { ALL_EVENTS, Event, IN_CLOSE_WRITE, IN_CREATE, IN_DELETE, watchSpec } from '../../src/index.js';
 
 /** An event on `pathname` inside its watched directory. */

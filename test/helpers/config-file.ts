@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../../recipes/automation/config-loader.js';
+import { loadConfig } from '../../daemon/config-loader.js';
 import { TswatchError } from '../../src/index.js';
 import { tmpDir } from './tmp-dir.js';
 

@@ -15,11 +15,11 @@ const PREPARE = fileURLToPath(new URL('../../../scripts/prepare.js', import.meta
 /** A package laid out as this one, whose build script only leaves a mark. */
 function fakePackage(): string {
   const root = tmpDir();
-  for (const dir of ['scripts', 'src', 'dist/src/cli', 'dist/bundle']) mkdirSync(join(root, dir), { recursive: true });
+  for (const dir of ['scripts', 'src', 'dist/cli', 'dist/bundle']) mkdirSync(join(root, dir), { recursive: true });
   copyFileSync(PREPARE, join(root, 'scripts/prepare.js'));
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'fake', type: 'module', scripts: { build: 'node -e "require(\'fs\').writeFileSync(\'built\', \'\')"' } }));
   writeFileSync(join(root, 'src/index.ts'), '');
-  writeFileSync(join(root, 'dist/src/cli/main.js'), '');
+  writeFileSync(join(root, 'dist/cli/main.js'), '');
   writeFileSync(join(root, 'dist/bundle/tswatch.cjs'), '');
   const past = new Date(Date.now() - 60_000);
   for (const file of ['package.json', 'src/index.ts', 'scripts/prepare.js']) utimesSync(join(root, file), past, past);

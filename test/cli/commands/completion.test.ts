@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { optionNames } from '../../../src/cli/command-tree.js';
-import { buildProgram } from '../../../src/cli/program.js';
+import { optionNames } from '../../../cli/command-tree.js';
+import { buildProgram } from '../../../cli/program.js';
 import { spawnCommand, spawnTswatch } from '../../helpers/spawn-cli.js';
 import { tmpDir } from '../../helpers/tmp-dir.js';
 

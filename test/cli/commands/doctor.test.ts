@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { DoctorReport } from '../../../src/cli/doctor-report.js';
+import type { DoctorReport } from '../../../cli/doctor-report.js';
 import { spawnCommand, spawnTswatch, TSWATCH_BIN } from '../../helpers/spawn-cli.js';
 import { noTestUser, spawnTswatchAsTestUser, testUserDir } from '../../helpers/test-user.js';
 import { tmpDir } from '../../helpers/tmp-dir.js';

@@ -63,8 +63,8 @@ test('a module that exports no handler, and a recipe name nobody registered: cle
 });
 
 test('the config example in --help is a valid config file', async () => {
-  const { CONFIG_EXAMPLE } = await import('../../../src/cli/commands/config-run-options.js');
-  const { loadConfig } = await import('../../../recipes/automation/config-loader.js');
+  const { CONFIG_EXAMPLE } = await import('../../../cli/commands/config-run-options.js');
+  const { loadConfig } = await import('../../../daemon/config-loader.js');
   const lines = CONFIG_EXAMPLE.split('\n');
   const yaml = lines.slice(lines.findIndex((line) => line.startsWith('Config file')) + 1, lines.findIndex((line) => line.startsWith('  A string'))).map((line) => line.slice(2));
   const file = join(tmpDir(), 'example.yaml');
