@@ -6,7 +6,11 @@ import { rawArgv } from './raw-argv.js';
 
 /** Settings every command of the tree needs (addCommand does not pass them down). */
 function configure(command: Command): void {
-  command.exitOverride().showHelpAfterError(`(run ${fullName(command)} --help for the options)`);
+  command
+    .exitOverride()
+    .showHelpAfterError(`(run ${fullName(command)} --help for the options)`)
+    // Commander's own errors (an unknown option, a missing value) in tswatch's voice, as every other error.
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'tswatch: ')) });
   for (const sub of command.commands) configure(sub);
 }
 

@@ -20,7 +20,7 @@ Signals:
   SIGUSR1         reopen the --log file (for logrotate)
 The control socket (tswatch ctl) is created mode 0600: only this user can connect.
 --http serves a status page and JSON API (/api/status, /api/events, POST /api/watches/NAME/pause);
-loopback only unless --http-token-file names a token file (mode 600). See the README.
+loopback only unless --http-token-file names a token file (mode 600). See docs/web.md.
 ${CONFIG_EXAMPLE}
 
 Examples:

@@ -104,5 +104,5 @@ test('trash rm --help shows the alias; an unknown flag is an error naming it, ex
   assert.match(help.stdout, /alias rm='tswatch trash rm'/);
   const bad = tswatchSync(['trash', 'rm', '-x', 'file']);
   assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /unknown option '-x'/);
+  assert.match(bad.stderr, /^tswatch: unknown option '-x'\n/);
 });
