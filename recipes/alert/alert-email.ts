@@ -55,7 +55,7 @@ export class AlertEmail extends EventEmitter {
   constructor(options: AlertOptions, io: AlertEmailIO = {}) {
     super();
     this.options = resolveAlertOptions(options, hostname());
-    smtpTransportConfig(this.options.smtp); // a bad SMTP setting is named now, not at the first alert
+    smtpTransportConfig(this.options.smtp, process.env, !this.options.dryRun); // a bad SMTP setting is named now, not at the first alert
     this.io = io;
     this.journal = this.options.dryRun ? undefined : new FindingsJournal(this.options.spoolDir);
   }

@@ -37,7 +37,7 @@ export interface MailPipeline {
  * an earlier run go out first.
  */
 export function openMailPipeline(o: MailPipelineOptions): MailPipeline {
-  const smtp = smtpTransportConfig(o.smtp);
+  const smtp = smtpTransportConfig(o.smtp, process.env, o.dryRunOut === undefined);
   const templates = new MailTemplates(o.templateDir, o.onWarning);
   const spool = new Spool(o.spoolDir);
   if (!o.dryRunOut) spool.open();

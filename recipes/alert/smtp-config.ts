@@ -72,8 +72,11 @@ function parseUrl(raw: string): URL {
   return url;
 }
 
-/** Options + environment → nodemailer transport config. Throws naming whatever is wrong. */
-export function smtpTransportConfig(options: SmtpOptions = {}, env: NodeJS.ProcessEnv = process.env): SmtpTransportConfig {
+/**
+ * Options + environment → nodemailer transport config. Throws naming whatever is wrong; a login without
+ * its password only when `sending` (a dry run sends nothing, so it needs none).
+ */
+export function smtpTransportConfig(options: SmtpOptions = {}, env: NodeJS.ProcessEnv = process.env, sending = true): SmtpTransportConfig {
   const rawUrl = options.url ?? env.TSWATCH_SMTP_URL;
   const url = rawUrl ? parseUrl(rawUrl) : undefined;
   const security = options.security ?? (url?.protocol === 'smtps:' ? 'tls' : 'auto');
@@ -90,7 +93,7 @@ export function smtpTransportConfig(options: SmtpOptions = {}, env: NodeJS.Proce
     env.TSWATCH_SMTP_PASS ??
     (passFile ? readText(passFile, 'SMTP password').split(/\r?\n/)[0] : undefined) ??
     (url?.password ? decodeURIComponent(url.password) : undefined);
-  if (user !== undefined && pass === undefined) {
+  if (sending && user !== undefined && pass === undefined) {
     throw new TswatchError(`SMTP user '${user}' has no password`, {
       code: 'EBADOPTION',
       hint: 'set TSWATCH_SMTP_PASS, or put it in a file named by --smtp-pass-file or TSWATCH_SMTP_PASS_FILE',

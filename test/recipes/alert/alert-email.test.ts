@@ -269,6 +269,13 @@ test('glob / ignore globs choose the files of a directory rule', async (t) => {
   assert.deepEqual(a.digests.flatMap((d) => d.groups.map((g) => g.path)), [join(dir, 'app.conf')]);
 });
 
+test('a dry run needs no SMTP password (nothing is sent); a real run does', () => {
+  const dir = tmpDir();
+  const options: AlertOptions = { rules: [{ paths: [dir] }], mail: { to: ['ops@example.com'] }, smtp: { user: 'alerts' }, spoolDir: join(dir, 'spool') };
+  assert.doesNotThrow(() => new AlertEmail({ ...options, dryRun: true }));
+  assert.throws(() => new AlertEmail(options), /SMTP user 'alerts' has no password/);
+});
+
 test('bad options are named with a hint, before anything is watched', () => {
   const fails = (options: AlertOptions, message: RegExp) =>
     assert.throws(() => new AlertEmail(options), (err: Error & { hint?: string }) => message.test(`${err.message} ${err.hint}`));
