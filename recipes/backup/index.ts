@@ -1,6 +1,9 @@
 /** The live backup recipe: `tswatch backup SRC DEST` as a library. */
-export { LiveBackup, type LiveBackupOptions, type SyncSummary, type BackupProgress } from './live-backup.js';
-export type { BackupAction } from './mirror.js';
+export { LiveBackup } from './live-backup.js';
+export type { LiveBackupOptions } from './live-backup-options.js';
+export type { SyncSummary } from './sync-pass.js';
+export type { BackupProgress } from './sync-progress.js';
+export type { BackupAction } from './backup-action.js';
 export type { SyncPlan, PlannedCopy } from './initial-sync.js';
 export { excludeGlobs } from './exclude-globs.js';
 export { Versions, VERSIONS_DIR, pickVersion, versionTime, type Version } from './versions.js';

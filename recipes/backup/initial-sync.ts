@@ -2,7 +2,7 @@ import { type Dirent, lstatSync, readlinkSync, type Stats } from 'node:fs';
 import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import { isTempName, vanished } from './copy-file.js';
 import { denied } from '../permission-denied.js';
-import { sameMetadata, sameSizeAndTime } from './mirror.js';
+import { sameMetadata, sameSizeAndTime } from './same-entry.js';
 import { isReservedName } from './manifest.js';
 import { readdirDecodedSync } from './readdir-decoded.js';
 import { type NameProblem, nameProblem } from './unmirrorable-name.js';

@@ -2,7 +2,8 @@ import type { Dirent } from 'node:fs';
 import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isTempName, vanished } from './copy-file.js';
-import { lstatOrUndefined, type Mirror } from './mirror.js';
+import { lstatOrUndefined } from './lstat-or-undefined.js';
+import type { Mirror } from './mirror.js';
 
 /**
  * Make the DEST subtree at rel equal to SRC's: copy what differs, delete what SRC no longer has
