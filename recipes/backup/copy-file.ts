@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, closeSync, constants, copyFileSync, fstatSync, openSync, renameSync, type Stats, utimesSync } from 'node:fs';
 import { copyFile, lchown, lutimes, rename, stat, symlink, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { IS_ROOT } from './is-root.js';
 
 /**
  * Every write into DEST goes to a temp name in the target's own directory and is renamed into place, so
@@ -31,7 +32,6 @@ export function vanished(err: unknown): boolean {
   return VANISHED.has((err as NodeJS.ErrnoException).code ?? '');
 }
 
-const IS_ROOT = process.getuid?.() === 0;
 
 /** Called with the target and the temp file right before the temp file replaces it (keeps the old copy as a version). */
 export type BeforeReplace = (target: string, replacement: string) => Promise<unknown>;
