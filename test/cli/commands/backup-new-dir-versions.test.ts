@@ -32,8 +32,14 @@ test('live --versions: a file written into a new directory keeps no version iden
     closeSync(fd);
   }
   await settled(src, dest, 0o750);
+  // The scan may have come between the open and the write and copied the file empty: that empty file is
+  // a real previous version. One with the content the file has now is not.
   const versions = existsSync(join(dest, '.tswatch-versions')) ? walk(join(dest, '.tswatch-versions')).filter((p) => /T\d/.test(p)) : [];
-  assert.deepEqual(versions, [], 'no previous version of a file that had none');
+  const identical = versions.filter((v) => {
+    const file = v.replace(/^(.*)\/[^/]*T\d[^/]*$/, '$1');
+    return readFileSync(join(dest, '.tswatch-versions', v), 'utf8') === readFileSync(join(dest, file), 'utf8');
+  });
+  assert.deepEqual(identical, [], 'no previous version identical to the file itself');
   // A real overwrite still keeps the one before.
   writeFileSync(join(src, 'new0/f'), 'b\n');
   const kept = join(dest, '.tswatch-versions/new0/f');
