@@ -36,6 +36,7 @@ export class CoreEventRouter {
     private readonly gate: ChangeGate | undefined,
   ) {}
 
+  /** One event from `tree`: the main core, or a followed link's (only the main one ends a watched directory). */
   onCore(tree: CoreTree, event: Event): void {
     if (this.watcher.closed) return;
     const { mask, name } = event;
@@ -70,6 +71,7 @@ export class CoreEventRouter {
     }
   }
 
+  /** A known file was written or touched: one `change` per write session, or, polled, one per 50 ms at most. */
   private written(path: string, mask: number): void {
     if (this.tracker.known.get(path) !== false) return;
     if (mask & IN_CLOSE_WRITE) {

@@ -33,7 +33,7 @@ export class EntryTracker {
     private readonly handleError: (err: unknown) => void,
   ) {}
 
-  /** A path given to add(): arm it on the core and report it (and what is below it) unless `report` is off. */
+  /** A path given to add(): arm the core for it and scan it; `report` is off with `ignoreInitial`. */
   addRoot(p: string, report: boolean): void {
     const abs = this.paths.absolute(p);
     if (this.paths.unwatched.has(abs)) return;

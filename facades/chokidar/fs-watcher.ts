@@ -17,7 +17,8 @@ const VANISHED = new Set(['ENOENT', 'ENOTDIR']);
 /**
  * chokidar 5's FSWatcher on tswatch's core: new subtrees are reported exactly once, overflows are
  * recovered by a rescan, and a rename is `unlink` + `add` with the kernel's pair on `raw`. This class
- * is the public face and the wiring; the parts below it do the work.
+ * is chokidar's API and the wiring: EntryTracker decides what is reported, CoreEventRouter reads the
+ * core's events for it, EventOutlet hands the reports to listeners.
  */
 export class FSWatcher extends EventEmitter {
   closed = false;
