@@ -1,4 +1,21 @@
-import { type Event, Notifier, WatchManager } from '../../src/index.js';
+import {
+  type Event,
+  IN_ATTRIB,
+  IN_CLOSE_WRITE,
+  IN_CREATE,
+  IN_DELETE,
+  IN_DELETE_SELF,
+  IN_MODIFY,
+  IN_MOVE_SELF,
+  IN_MOVED_FROM,
+  IN_MOVED_TO,
+  Notifier,
+  WatchManager,
+} from '../../src/index.js';
+
+/** What the facade asks every core for: entries appearing, going, changing; the watched path's own end. */
+export const WATCH_MASK =
+  IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF;
 
 export interface CoreTreeOptions {
   polling: boolean;

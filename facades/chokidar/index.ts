@@ -5,7 +5,8 @@
 import { FSWatcher } from './fs-watcher.js';
 import type { ChokidarOptions } from './options.js';
 
-export { FSWatcher, type EmitArgs, type EventName, type FSWatcherEventMap, type RawDetails } from './fs-watcher.js';
+export type { EmitArgs, EventName, FSWatcherEventMap, RawDetails } from './event-map.js';
+export { FSWatcher } from './fs-watcher.js';
 export type { AWF, ChokidarOptions, FSWInstanceOptions, Matcher } from './options.js';
 
 /** Watch `paths` (files, directories, paths not there yet); events start after `ready`'s scan. */
