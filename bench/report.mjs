@@ -38,7 +38,9 @@ export function header({ quick, env, missing }) {
     '',
     `${env.date} · ${env.kernel} · ${env.cpus} CPUs · node ${env.node} · max_queued_events ${env.maxQueued} · temp dirs on ${env.tmp}`,
     '',
-    `Versions: ${Object.entries(env.versions).map(([k, v]) => `${k} ${v}`).join(' · ')}`,
+    `Versions: ${Object.entries(env.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(' · ')}`,
     '',
     'Ratios are subject value / tswatch value (below 1× = cheaper or faster than tswatch). CPU and RSS are',
     "the watcher process's own (/proc/<pid>/stat utime+stime over all threads, VmHWM), CPU counted from READY",

@@ -32,7 +32,11 @@ const { values: opt } = parseArgs({
     'backup-tmp': { type: 'string' },
   },
 });
-const list = (s) => s?.split(',').map((x) => x.trim()).filter(Boolean);
+const list = (s) =>
+  s
+    ?.split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 const log = (...a) => console.error(...a);
 
 const q = opt.quick;
@@ -77,8 +81,11 @@ const sections = [];
 for (const w of workloads) {
   log(`\n== ${w.title}`);
   const rows = [];
-  if (w.runAll) rows.push(...(await w.runAll(ctx).catch((e) => [{ subject: 'tswatch', error: `failed: ${String(e.message).split('\n')[0]}` }])));
-  for (const s of subjects.filter((s) => !w.runAll && (!w.subjects || w.subjects.includes(s.key)) && (!s.families || s.families.includes(w.family)))) {
+  if (w.runAll)
+    rows.push(...(await w.runAll(ctx).catch((e) => [{ subject: 'tswatch', error: `failed: ${String(e.message).split('\n')[0]}` }])));
+  for (const s of subjects.filter(
+    (s) => !w.runAll && (!w.subjects || w.subjects.includes(s.key)) && (!s.families || s.families.includes(w.family)),
+  )) {
     if (s.unavailable) {
       rows.push({ subject: s.name, error: 'not available (reason above the tables)' });
       continue;

@@ -11,7 +11,14 @@ const python = (file) => (root) => ({ cmd: PY, args: [join(BENCH, 'adapters', fi
 
 // inotifywait prints the bench format itself (--format); only its event names are mapped here, on the
 // harness side, so the measured process is inotifywait alone.
-const IW_KIND = { CREATE: 'CREATE', DELETE: 'DELETE', CLOSE_WRITE: 'WRITE', MOVED_FROM: 'MOVED_FROM', MOVED_TO: 'MOVED_TO', Q_OVERFLOW: 'OVERFLOW' };
+const IW_KIND = {
+  CREATE: 'CREATE',
+  DELETE: 'DELETE',
+  CLOSE_WRITE: 'WRITE',
+  MOVED_FROM: 'MOVED_FROM',
+  MOVED_TO: 'MOVED_TO',
+  Q_OVERFLOW: 'OVERFLOW',
+};
 function inotifywaitLine(line) {
   const sp = line.indexOf(' ');
   const flags = line.slice(0, sp).split(',');
@@ -23,10 +30,20 @@ const TSWATCH_CLI = { cmd: process.execPath, args: [join(ROOT, 'bin/tswatch.js')
 const CLI_EVENTS = ['-m', '-r', '-e', 'create,delete,moved_from,moved_to,close_write'];
 
 /** tswatch --json as the bench format: a paired rename (src on the moved_to) is one MOVE line. */
-const JSON_KIND = { IN_CREATE: 'CREATE', IN_DELETE: 'DELETE', IN_CLOSE_WRITE: 'WRITE', IN_MOVED_FROM: 'MOVED_FROM', IN_MOVED_TO: 'MOVED_TO', IN_Q_OVERFLOW: 'OVERFLOW' };
+const JSON_KIND = {
+  IN_CREATE: 'CREATE',
+  IN_DELETE: 'DELETE',
+  IN_CLOSE_WRITE: 'WRITE',
+  IN_MOVED_FROM: 'MOVED_FROM',
+  IN_MOVED_TO: 'MOVED_TO',
+  IN_Q_OVERFLOW: 'OVERFLOW',
+};
 function tswatchJsonLine(line) {
   const e = JSON.parse(line);
-  const kind = e.maskname.split('|').map((f) => JSON_KIND[f]).find(Boolean);
+  const kind = e.maskname
+    .split('|')
+    .map((f) => JSON_KIND[f])
+    .find(Boolean);
   if (kind === 'MOVED_TO' && e.src_pathname) return `MOVE ${e.src_pathname} -> ${e.pathname}`;
   return kind && (kind === 'OVERFLOW' ? kind : `${kind} ${e.pathname}`);
 }
@@ -41,7 +58,13 @@ export function allSubjects(helpers) {
       readyStderr: /Watches established/,
       translate: inotifywaitLine,
       forWorkload: (family, self) =>
-        family === 'moves' ? { ...self, command: (root) => ({ cmd: TSWATCH_CLI.cmd, args: [...TSWATCH_CLI.args, ...CLI_EVENTS, '--json', root] }), translate: tswatchJsonLine } : self,
+        family === 'moves'
+          ? {
+              ...self,
+              command: (root) => ({ cmd: TSWATCH_CLI.cmd, args: [...TSWATCH_CLI.args, ...CLI_EVENTS, '--json', root] }),
+              translate: tswatchJsonLine,
+            }
+          : self,
       env: { TSWATCH_BACKEND: 'inotify' }, // the native backend; never a silent fallback to @parcel/watcher
       missing: () => (existsSync(join(ROOT, 'dist/cli/main.js')) ? undefined : 'dist/cli/main.js not built'),
     },
@@ -49,7 +72,10 @@ export function allSubjects(helpers) {
       // The same command on the fanotify backend (root only: filesystem marks).
       name: 'tswatch fanotify',
       key: 'tswatch-fanotify',
-      command: (root) => ({ cmd: TSWATCH_CLI.cmd, args: [...TSWATCH_CLI.args, '--backend', 'fanotify', ...CLI_EVENTS, '--format', '%e %w%f', root] }),
+      command: (root) => ({
+        cmd: TSWATCH_CLI.cmd,
+        args: [...TSWATCH_CLI.args, '--backend', 'fanotify', ...CLI_EVENTS, '--format', '%e %w%f', root],
+      }),
       readyStderr: /Watches established/,
       translate: inotifywaitLine,
       missing: () =>
@@ -91,7 +117,11 @@ export function allSubjects(helpers) {
       readyStderr: /Watches established/,
       translate: inotifywaitLine,
       missing: () =>
-        !existsSync('/usr/bin/fsnotifywait') ? 'missing: apt-get install inotify-tools (4.x ships fsnotifywait)' : process.getuid?.() !== 0 ? 'fanotify needs root' : undefined,
+        !existsSync('/usr/bin/fsnotifywait')
+          ? 'missing: apt-get install inotify-tools (4.x ships fsnotifywait)'
+          : process.getuid?.() !== 0
+            ? 'fanotify needs root'
+            : undefined,
     },
     {
       name: 'pyinotify',
@@ -119,8 +149,7 @@ export function allSubjects(helpers) {
       name: '@parcel/watcher',
       key: 'parcel',
       command: node('parcel.mjs'),
-      missing: () =>
-        existsSync(join(ROOT, 'node_modules/@parcel/watcher')) ? undefined : 'missing: npm install @parcel/watcher',
+      missing: () => (existsSync(join(ROOT, 'node_modules/@parcel/watcher')) ? undefined : 'missing: npm install @parcel/watcher'),
     },
     {
       // parcel.mjs with the one-line import change: the facade on tswatch's engine, beside the original.
@@ -156,6 +185,9 @@ export async function smokeCheck(subject) {
 
 /** The most telling stderr line: the first that names an error, else the last one. */
 function tail(s) {
-  const lines = s.trim().split('\n').filter((l) => l.trim());
+  const lines = s
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim());
   return (lines.find((l) => /error|cannot|not found|no module/i.test(l)) ?? lines.at(-1) ?? '').trim().slice(0, 300);
 }

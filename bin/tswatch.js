@@ -47,7 +47,8 @@ async function start() {
   const bundle = { exports: {} };
   // The launcher's own require resolves what the bundle leaves outside (node_modules of this package).
   compiled.script.runInThisContext()(bundle.exports, require, bundle, bundleFile, dirname(bundleFile), importModule);
-  if (process.env.TSWATCH_BUNDLE_TRACE === '1') process.stderr.write(`tswatch: bundle, code cache ${compiled.accepted ? 'used' : 'not used'}\n`);
+  if (process.env.TSWATCH_BUNDLE_TRACE === '1')
+    process.stderr.write(`tswatch: bundle, code cache ${compiled.accepted ? 'used' : 'not used'}\n`);
   // A watch usually ends by a signal, which runs no exit handler: its cache is saved once it is idle.
   if (!compiled.accepted) {
     process.once('exit', compiled.save);

@@ -10,9 +10,10 @@ import { TswatchError } from '../src/errors.js';
 export function addBackendOptions(command: Command): Command {
   return command
     .addOption(
-      new Option('--backend <name>', 'inotify (native), fanotify (root: filesystem marks, names the writer), parcel (@parcel/watcher), poll (chokidar polling), auto (polling on network and FUSE mounts)').choices(
-        BACKEND_NAMES,
-      ),
+      new Option(
+        '--backend <name>',
+        'inotify (native), fanotify (root: filesystem marks, names the writer), parcel (@parcel/watcher), poll (chokidar polling), auto (polling on network and FUSE mounts)',
+      ).choices(BACKEND_NAMES),
     )
     .option('--poll-interval <ms>', 'milliseconds between two polls of a path (poll, and auto on network mounts)')
     .hook('preAction', (self) => {

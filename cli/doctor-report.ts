@@ -166,7 +166,9 @@ export function formatDoctor(report: DoctorReport): string {
     const budget = path.budget!;
     const watches = `${budget.capped ? 'more than ' : ''}${budget.watches} watch${budget.watches === 1 ? '' : 'es'}`;
     const unreadable = budget.unreadable > 0 ? ` (${budget.unreadable} unreadable directories not counted)` : '';
-    lines.push(`${path.path}  ${path.fsType ?? 'unknown fs'} on ${path.mountPoint ?? '?'}, ${path.backend}; recursive watch: ${watches}${unreadable}`);
+    lines.push(
+      `${path.path}  ${path.fsType ?? 'unknown fs'} on ${path.mountPoint ?? '?'}, ${path.backend}; recursive watch: ${watches}${unreadable}`,
+    );
     if (path.caveat) lines.push(`  note: ${path.caveat}`);
   }
   if (report.ok) {

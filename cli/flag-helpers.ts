@@ -8,7 +8,8 @@ export const collect = (value: string, previous: string[] = []): string[] => [..
 export const once =
   (flag: string) =>
   (value: string, previous: string | undefined): string => {
-    if (previous !== undefined) throw new TswatchError(`${flag} given twice ('${previous}', then '${value}')`, { code: 'EBADFLAG', hint: `give ${flag} once` });
+    if (previous !== undefined)
+      throw new TswatchError(`${flag} given twice ('${previous}', then '${value}')`, { code: 'EBADFLAG', hint: `give ${flag} once` });
     return value;
   };
 

@@ -58,7 +58,10 @@ export interface RunOptions {
 }
 
 /** Paths to watch and `@path`s to exclude (from the arguments and --fromfile), split; none is an error. */
-export function splitPaths(words: readonly string[], hint = 'give one or more paths (or --fromfile FILE)'): { paths: string[]; excludePaths: string[] } {
+export function splitPaths(
+  words: readonly string[],
+  hint = 'give one or more paths (or --fromfile FILE)',
+): { paths: string[]; excludePaths: string[] } {
   const paths = words.filter((word) => !word.startsWith('@'));
   if (paths.length === 0) {
     throw new TswatchError('no files specified to watch', { code: 'EBADFLAG', hint });
@@ -68,9 +71,15 @@ export function splitPaths(words: readonly string[], hint = 'give one or more pa
 
 /** Validate the flags. `words`: the arguments and the lines of --fromfile (`@path` excludes). */
 export async function toRunOptions(words: string[], flags: ParsedFlags): Promise<RunOptions> {
-  const { paths, excludePaths } = splitPaths(words, 'give one or more paths (or --fromfile FILE), or --config FILE to run the watches of a config file');
+  const { paths, excludePaths } = splitPaths(
+    words,
+    'give one or more paths (or --fromfile FILE), or --config FILE to run the watches of a config file',
+  );
   if (flags.daemon && flags.outfile === undefined) {
-    throw new TswatchError('-d/--daemon needs -o/--outfile', { code: 'EBADFLAG', hint: 'add -o FILE: a daemon has no terminal to print to' });
+    throw new TswatchError('-d/--daemon needs -o/--outfile', {
+      code: 'EBADFLAG',
+      hint: 'add -o FILE: a daemon has no terminal to print to',
+    });
   }
   const lists = [...(flags.event ?? []), ...(flags.events ?? [])];
   const watched = watchedAsGiven(paths, flags.recursive ?? false, flags.dereference !== false);
@@ -100,11 +109,15 @@ export async function toRunOptions(words: string[], flags: ParsedFlags): Promise
 export async function fleetOptions(flags: Pick<ParsedFlags, 'sink' | 'host' | 'outbox' | 'outboxMax'>): Promise<FleetOptions | undefined> {
   if (flags.sink === undefined) {
     const stray = (['host', 'outbox', 'outboxMax'] as const).find((flag) => flags[flag] !== undefined)?.replace('outboxMax', 'outbox-max');
-    if (stray) throw new TswatchError(`--${stray} needs --sink`, { code: 'EBADFLAG', hint: 'add --sink URL (e.g. nats://HOST:4222/SUBJECT)' });
+    if (stray)
+      throw new TswatchError(`--${stray} needs --sink`, { code: 'EBADFLAG', hint: 'add --sink URL (e.g. nats://HOST:4222/SUBJECT)' });
     return undefined;
   }
   // The fleet's modules only for a watch that sends its events somewhere.
-  const [{ fleetHost, outboxBytes }, { parseSinkUrl }] = await Promise.all([import('../recipes/fleet/fleet-settings.js'), import('../recipes/fleet/open-sink.js')]);
+  const [{ fleetHost, outboxBytes }, { parseSinkUrl }] = await Promise.all([
+    import('../recipes/fleet/fleet-settings.js'),
+    import('../recipes/fleet/open-sink.js'),
+  ]);
   for (const url of flags.sink) parseSinkUrl(url);
   return {
     sinks: flags.sink.map((url) => ({ url })),
@@ -119,7 +132,10 @@ export async function fleetOptions(flags: Pick<ParsedFlags, 'sink' | 'host' | 'o
 function parseSeconds(flag: string, value: string, unit: string): number {
   const seconds = Number(value);
   if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
-    throw new TswatchError(`${flag}: '${value}' is not a number of ${unit}`, { code: 'EBADFLAG', hint: `give ${flag} a whole or decimal number of ${unit}, 0 or more` });
+    throw new TswatchError(`${flag}: '${value}' is not a number of ${unit}`, {
+      code: 'EBADFLAG',
+      hint: `give ${flag} a whole or decimal number of ${unit}, 0 or more`,
+    });
   }
   return seconds;
 }

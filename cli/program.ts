@@ -59,7 +59,9 @@ async function configRun(paths: string[], config: string, program: Command): Pro
     const key = { '--sink': 'sinks', '--host': 'host', '--outbox': 'outbox.dir', '--outbox-max': 'outbox.maxBytes' }[flag];
     throw new TswatchError(`--config: everything comes from '${config}', so ${flag} cannot be given too`, {
       code: 'EBADFLAG',
-      hint: key ? `set '${key}:' in the config file instead (tswatch run --help shows an example)` : `drop ${flag}, or set it on a watch in the config file (tswatch run --help lists the keys)`,
+      hint: key
+        ? `set '${key}:' in the config file instead (tswatch run --help shows an example)`
+        : `drop ${flag}, or set it on a watch in the config file (tswatch run --help lists the keys)`,
     });
   }
   const { configAction } = await import('./commands/config-run-options.js');
@@ -104,13 +106,16 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
     .option('-t, --timeout <seconds>', 'exit with status 2 if no event arrives within this time (0: never)')
     .option('--budget', 'print how many inotify watches the paths need, and watch nothing')
     .option('--handler <module>', 'run this module (.js, or .ts via tsx) on every event instead of printing; implies -m')
-    .option('--settle <ms>', 'report a file\'s modify once it stopped changing: on close_write, or after MS ms unchanged')
-    .option('--state <file>', 'keep the trees\' state in FILE: changes made while tswatch was not running are reported first')
+    .option('--settle <ms>', "report a file's modify once it stopped changing: on close_write, or after MS ms unchanged")
+    .option('--state <file>', "keep the trees' state in FILE: changes made while tswatch was not running are reported first")
     .option('--config <file>', 'run the watches of this YAML config file instead (as tswatch run --config FILE)')
     .option('--sink <url>', 'also send each event to a broker, webhook or file, through an on-disk outbox (repeatable; see Fleet)', collect)
     .option('--host <name>', 'the name events from this machine carry with --sink (default: the hostname)')
     .option('--outbox <dir>', 'where --sink keeps events until acknowledged (default ~/.local/state/tswatch/outbox)')
-    .option('--outbox-max <size>', 'the most each sink\'s outbox holds (default 64M); when full the oldest events are dropped, counted and said')
+    .option(
+      '--outbox-max <size>',
+      "the most each sink's outbox holds (default 64M); when full the oldest events are dropped, counted and said",
+    )
     .version(packageVersion(), '-V, --version')
     // Options after a subcommand's name are the subcommand's (`tswatch stats -t 5`), not tswatch's.
     .enablePositionalOptions()
@@ -119,7 +124,10 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
       if (flags.config !== undefined) return configRun(paths, flags.config, program);
       // Loaded here, not at start: `--version`, `--help` and every subcommand skip the watching code.
       const [{ run }, { toRunOptions }] = await Promise.all([import('./run.js'), import('./options.js')]);
-      process.exitCode = await run(await toRunOptions([...paths, ...readList(flags.fromfile)], flags), { stdout: process.stdout, stderr: process.stderr });
+      process.exitCode = await run(await toRunOptions([...paths, ...readList(flags.fromfile)], flags), {
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
     });
   if (argv === undefined || mayNeedSubcommands(argv.slice(2))) {
     for (const command of await Promise.all(SUBCOMMANDS.map((s) => s.load()))) program.addCommand(command);

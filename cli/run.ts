@@ -32,7 +32,6 @@ export interface CliIO {
   stderr: Writable;
 }
 
-
 function openOutfile(file: string): number {
   try {
     return openSync(file, 'a');
@@ -80,7 +79,10 @@ async function openFleet(options: RunOptions, messages: Writable): Promise<Fleet
 }
 
 async function watch(options: RunOptions, io: CliIO, messages: Writable): Promise<number> {
-  const handler: Handler | undefined = options.handler === undefined ? undefined : await loadHandlerModule(resolve(options.handler), { where: `--handler: '${options.handler}'` });
+  const handler: Handler | undefined =
+    options.handler === undefined
+      ? undefined
+      : await loadHandlerModule(resolve(options.handler), { where: `--handler: '${options.handler}'` });
   const notices = options.daemon ? syslogStream() : messages;
   const inherited = inheritedInotify(); // the daemon, handed its watches: they were announced already
   const say = (text: string): void => void (options.quiet === 0 && inherited === undefined && notices.write(`${text}\n`));
@@ -144,26 +146,33 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
     if (timer === undefined) timer = setLongTimeout(expire, options.timeoutMs);
   };
   const writer = new LineWriter(out, () => notifier.stop());
-  const notifier = new Notifier(wm, (event: Event) => {
-    // inotifywait prints neither; tswatch says on stderr that it is recovering what the kernel dropped.
-    // A --handler gets both, as pyinotify's process_IN_IGNORED / process_IN_Q_OVERFLOW would.
-    if (event.mask & (IN_IGNORED | IN_Q_OVERFLOW)) {
-      if (event.mask & IN_Q_OVERFLOW) messages.write('tswatch: the kernel event queue overflowed; rescanning, missed creates and deletes follow\n');
+  const notifier = new Notifier(
+    wm,
+    (event: Event) => {
+      // inotifywait prints neither; tswatch says on stderr that it is recovering what the kernel dropped.
+      // A --handler gets both, as pyinotify's process_IN_IGNORED / process_IN_Q_OVERFLOW would.
+      if (event.mask & (IN_IGNORED | IN_Q_OVERFLOW)) {
+        if (event.mask & IN_Q_OVERFLOW)
+          messages.write('tswatch: the kernel event queue overflowed; rescanning, missed creates and deletes follow\n');
+        return handler === undefined ? undefined : callHandler(handler, event);
+      }
+      // IN_UNMOUNT comes whatever the mask: printed only when asked for (-e unmount), as inotifywait.
+      if ((event.mask & options.mask) === 0) return handler === undefined ? undefined : callHandler(handler, event);
+      if (!options.accept(event)) return undefined;
+      if (!options.monitor && events > 0) return undefined; // only the first event, even within one read
+      events++;
+      fleet?.publish(event);
+      if (options.quiet < 2 && handler === undefined) writer.push(options.format(event, new Date()));
+      if (!options.monitor) notifier.stop();
+      else armTimeout();
       return handler === undefined ? undefined : callHandler(handler, event);
-    }
-    // IN_UNMOUNT comes whatever the mask: printed only when asked for (-e unmount), as inotifywait.
-    if ((event.mask & options.mask) === 0) return handler === undefined ? undefined : callHandler(handler, event);
-    if (!options.accept(event)) return undefined;
-    if (!options.monitor && events > 0) return undefined; // only the first event, even within one read
-    events++;
-    fleet?.publish(event);
-    if (options.quiet < 2 && handler === undefined) writer.push(options.format(event, new Date()));
-    if (!options.monitor) notifier.stop();
-    else armTimeout();
-    return handler === undefined ? undefined : callHandler(handler, event);
-  }, { stateFile: options.stateFile, settle: options.settleMs });
+    },
+    { stateFile: options.stateFile, settle: options.settleMs },
+  );
   notifier.on('error', (err: Error, event?: Event) =>
-    messages.write(`tswatch: ${event ? `handling ${event}: ` : ''}${err instanceof TswatchError ? err.describe() : (err.stack ?? err.message)}\n`),
+    messages.write(
+      `tswatch: ${event ? `handling ${event}: ` : ''}${err instanceof TswatchError ? err.describe() : (err.stack ?? err.message)}\n`,
+    ),
   );
   await notifier.ready();
   releaseYoung?.(wm.size);
@@ -196,7 +205,8 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
   timer?.clear();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
   writer.flush();
-  if (fleet !== undefined) await (await import('../recipes/fleet/fleet-settings.js')).closeFleet(fleet, (text) => messages.write(`tswatch: ${text}\n`));
+  if (fleet !== undefined)
+    await (await import('../recipes/fleet/fleet-settings.js')).closeFleet(fleet, (text) => messages.write(`tswatch: ${text}\n`));
   if (out !== io.stdout) await new Promise((resolve) => out.end(resolve));
   // -m would wait forever in inotifywait: say why tswatch ends. A one-shot wait ends silently there too.
   if (gone && options.monitor) say('Every watched path is gone (deleted or unmounted): nothing more to watch.');

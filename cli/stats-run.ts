@@ -1,6 +1,15 @@
 import { opendirSync } from 'node:fs';
 import { STATS_SORT_KEYS, StatsTable } from '../handlers/stats-table.js';
-import { checkWatchBudget, type Event, IN_Q_OVERFLOW, Notifier, type PathFilter, TswatchError, watchBudget, WatchManager } from '../src/index.js';
+import {
+  checkWatchBudget,
+  type Event,
+  IN_Q_OVERFLOW,
+  Notifier,
+  type PathFilter,
+  TswatchError,
+  watchBudget,
+  WatchManager,
+} from '../src/index.js';
 import { joinPath } from '../src/join-path.js';
 import { eventFilter, type FilterOptions } from '../src/event-filter.js';
 import { splitPaths } from './options.js';
@@ -24,7 +33,10 @@ export interface StatsFlags extends FilterOptions {
 function sortKey(flag: string, value: string): string {
   const key = value.toLowerCase();
   if (!STATS_SORT_KEYS.includes(key)) {
-    throw new TswatchError(`${flag}: '${value}' is not a valid key for sorting`, { code: 'EBADFLAG', hint: `valid keys: ${STATS_SORT_KEYS.join(', ')}` });
+    throw new TswatchError(`${flag}: '${value}' is not a valid key for sorting`, {
+      code: 'EBADFLAG',
+      hint: `valid keys: ${STATS_SORT_KEYS.join(', ')}`,
+    });
   }
   return key;
 }
@@ -64,7 +76,12 @@ export async function stats(args: string[], flags: StatsFlags): Promise<void> {
   if (flags.ascending !== undefined && flags.descending !== undefined) {
     throw new TswatchError('-a/--ascending and -d/--descending cannot both be given', { code: 'EBADFLAG', hint: 'sort one way' });
   }
-  const sortBy = flags.ascending !== undefined ? sortKey('--ascending', flags.ascending) : flags.descending !== undefined ? sortKey('--descending', flags.descending) : 'total';
+  const sortBy =
+    flags.ascending !== undefined
+      ? sortKey('--ascending', flags.ascending)
+      : flags.descending !== undefined
+        ? sortKey('--descending', flags.descending)
+        : 'total';
   const timeoutMs = parseTimeout(flags.timeout ?? '0', 'give a number of seconds (0 or less: until interrupted)');
   const { paths, excludePaths } = splitPaths([...args, ...readList(flags.fromfile)]);
   const { accept, skipDir } = eventFilter(paths, flags, excludePaths);
@@ -96,7 +113,13 @@ export async function stats(args: string[], flags: StatsFlags): Promise<void> {
     const wd = wm.getWd(path);
     if (wd !== undefined && !order.has(wd)) order.set(wd, rank);
   }
-  const options = { sortBy, ascending: flags.ascending !== undefined, zeros: flags.zero ?? false, mask, rank: (wd: number) => order.get(wd) };
+  const options = {
+    sortBy,
+    ascending: flags.ascending !== undefined,
+    zeros: flags.zero ?? false,
+    mask,
+    rank: (wd: number) => order.get(wd),
+  };
   const notifier = new Notifier(wm, (event: Event) => {
     // A watch's end (IN_IGNORED) counts in its row's total, as in inotifywatch; it has no column.
     if (event.mask & IN_Q_OVERFLOW || !accept(event)) return;
@@ -127,8 +150,8 @@ export async function stats(args: string[], flags: StatsFlags): Promise<void> {
   await notifier.loop();
   for (const timer of timers) timer.clear();
   process.off('SIGINT', stop).off('SIGTERM', stop);
-  if (table.total === 0) process.stderr.write('No events occurred.\n'); // with -z too, as inotifywatch
+  if (table.total === 0)
+    process.stderr.write('No events occurred.\n'); // with -z too, as inotifywatch
   else process.stdout.write(table.render(options));
   process.exitCode = 0;
 }
-

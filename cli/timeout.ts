@@ -15,7 +15,11 @@ export function parseTimeout(value: string, hint = 'give a whole or decimal numb
     throw new TswatchError(`--timeout: '${value}' is not a number of seconds`, { code: 'EBADFLAG', hint });
   }
   const whole = /^\s*[+-]?\d+$/.test(value) ? BigInt(value.trim()) : undefined;
-  if ((whole !== undefined && (whole > LONG_MAX || whole < -LONG_MAX - 1n)) || !Number.isFinite(seconds) || Math.abs(seconds) > Number(LONG_MAX)) {
+  if (
+    (whole !== undefined && (whole > LONG_MAX || whole < -LONG_MAX - 1n)) ||
+    !Number.isFinite(seconds) ||
+    Math.abs(seconds) > Number(LONG_MAX)
+  ) {
     throw new TswatchError(`--timeout: '${value}': numerical result out of range`, { code: 'ERANGE', hint });
   }
   return seconds > 0 ? seconds * 1000 : 0;

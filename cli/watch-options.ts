@@ -16,11 +16,19 @@ export interface WatchFlags extends FilterOptions {
  */
 export function addFilterOptions(command: Command): Command {
   return command
-    .option('--exclude <regex>', 'ignore events on paths (%w%f) matching this POSIX extended regex; a directory it covers is not watched (repeatable)', collect)
+    .option(
+      '--exclude <regex>',
+      'ignore events on paths (%w%f) matching this POSIX extended regex; a directory it covers is not watched (repeatable)',
+      collect,
+    )
     .option('--excludei <regex>', 'like --exclude, case-insensitive', collect)
     .option('--include <regex>', 'ignore events on paths not matching this POSIX extended regex (repeatable)', collect)
     .option('--includei <regex>', 'like --include, case-insensitive', collect)
-    .option('--glob <pattern>', 'only events on paths matching this glob, relative to the watched path (without a slash: the base name; repeatable)', collect)
+    .option(
+      '--glob <pattern>',
+      'only events on paths matching this glob, relative to the watched path (without a slash: the base name; repeatable)',
+      collect,
+    )
     .option('--ignore <pattern>', 'no events on (and no watches for) paths matching this glob (repeatable)', collect)
     .option('--no-dirs', 'no events about directories')
     .option('--only-dirs', 'only events about directories');
@@ -41,5 +49,17 @@ export function addWatchOptions(command: Command, defaultEvents = 'all'): Comman
 /** The selection the flags describe (also the shape of a config file's watch entry). */
 export function toWatchSelection(paths: readonly string[], flags: WatchFlags): WatchSelection {
   const { event, events, recursive, exclude, excludei, include, includei, glob, ignore, dirs, onlyDirs } = flags;
-  return { paths, events: [...(event ?? []), ...(events ?? [])], recursive: recursive ?? false, exclude, excludei, include, includei, glob, ignore, dirs, onlyDirs };
+  return {
+    paths,
+    events: [...(event ?? []), ...(events ?? [])],
+    recursive: recursive ?? false,
+    exclude,
+    excludei,
+    include,
+    includei,
+    glob,
+    ignore,
+    dirs,
+    onlyDirs,
+  };
 }

@@ -20,14 +20,23 @@ export const ACTIONS: Readonly<Record<string, RecipeEntry>> = {
   exec: { load: async () => (await import('./exec-action.js')).execActionFactory },
   restart: { load: async () => (await import('./restart-action.js')).restartActionFactory },
   handler: { load: async () => (await import('./handler-action.js')).handlerModuleFactory },
-  backup: { load: async () => (await import('./recipe-actions.js')).backupActionFactory, options: backupOptionsSchema, watchesItself: true },
+  backup: {
+    load: async () => (await import('./recipe-actions.js')).backupActionFactory,
+    options: backupOptionsSchema,
+    watchesItself: true,
+  },
   alert: { load: async () => (await import('./recipe-actions.js')).alertActionFactory, options: alertOptionsSchema, watchesItself: true },
 };
 
 /** The action of a watch that has none in the config file: its events only go to the sinks. */
 export const PUBLISH_ONLY = 'publish';
 
-const publishOnly: ActionFactory = () => ({ handler() {}, drain: async () => true, close: async () => {}, status: () => ({ running: [] }) });
+const publishOnly: ActionFactory = () => ({
+  handler() {},
+  drain: async () => true,
+  close: async () => {},
+  status: () => ({ running: [] }),
+});
 
 export function recipeEntry(name: string): RecipeEntry | undefined {
   return Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;

@@ -30,7 +30,10 @@ export class RefusedNames {
   count = 0;
   private readonly said = new Set<string>();
 
-  constructor(private readonly log: (line: string) => void, private readonly remedy: string) {}
+  constructor(
+    private readonly log: (line: string) => void,
+    private readonly remedy: string,
+  ) {}
 
   refuse(path: string, dir: string): void {
     this.count++;

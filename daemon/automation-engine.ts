@@ -87,7 +87,10 @@ export class AutomationEngine extends EventEmitter {
     for (const [name, { def, error }] of this.failures) {
       const running = rows.get(name);
       const why = error.describe();
-      rows.set(name, running ? { ...running, state: 'failed', error: `reload failed, the previous definition runs on: ${why}` } : failedStatus(def, why));
+      rows.set(
+        name,
+        running ? { ...running, state: 'failed', error: `reload failed, the previous definition runs on: ${why}` } : failedStatus(def, why),
+      );
     }
     return [...rows.values()];
   }
@@ -140,7 +143,8 @@ export class AutomationEngine extends EventEmitter {
       settle();
       return drained;
     }
-    const say = (line: string): void => this.io.log(`${unit.name ? `[${unit.name}] ` : ''}drain timeout: ${queued.length} queued events ${line}`);
+    const say = (line: string): void =>
+      this.io.log(`${unit.name ? `[${unit.name}] ` : ''}drain timeout: ${queued.length} queued events ${line}`);
     if (this.onDrainTimeout === 'keep' && this.journal !== undefined) {
       try {
         this.journal.keep(unit.name, queued);
@@ -148,7 +152,9 @@ export class AutomationEngine extends EventEmitter {
         settle();
         return drained;
       } catch (err) {
-        this.io.log(`cannot keep queued events in ${this.journal.dir}: ${err instanceof TswatchError ? err.describe() : (err as Error).message}`);
+        this.io.log(
+          `cannot keep queued events in ${this.journal.dir}: ${err instanceof TswatchError ? err.describe() : (err as Error).message}`,
+        );
       }
     }
     say(`dropped${this.onDrainTimeout === 'drop' ? ' (onDrainTimeout: drop)' : ''}`);
@@ -160,7 +166,9 @@ export class AutomationEngine extends EventEmitter {
   private handedOn(name: string, queued: Event[]): Event[] {
     if (queued.length === 0) return queued;
     const drop = this.onDrainTimeout === 'drop';
-    this.io.log(`[${name}] drain timeout: ${queued.length} queued events ${drop ? 'dropped (onDrainTimeout: drop)' : 'handed to the new definition'}`);
+    this.io.log(
+      `[${name}] drain timeout: ${queued.length} queued events ${drop ? 'dropped (onDrainTimeout: drop)' : 'handed to the new definition'}`,
+    );
     return drop ? [] : queued;
   }
 
@@ -200,7 +208,12 @@ export class AutomationEngine extends EventEmitter {
     const factory = await resolveAction(def.action.recipe);
     const spec = def.stream === undefined ? def.selection && watchSpec(def.selection) : watchSpec(def.selection ?? { paths: ['/'] });
     const stream = def.stream;
-    const shares = running !== undefined && running.unit.source instanceof LocalSource && stream === undefined && !watchesItself(def) && !watchesItself(running.def);
+    const shares =
+      running !== undefined &&
+      running.unit.source instanceof LocalSource &&
+      stream === undefined &&
+      !watchesItself(def) &&
+      !watchesItself(running.def);
     const source = (replacing?: UnitSource): UnitSource =>
       stream === undefined ? new LocalSource(spec, shares ? (replacing as LocalSource) : undefined) : new StreamSource(stream, spec!);
     // A stream's events came from the fleet: published again, they would go round for ever.
@@ -209,7 +222,11 @@ export class AutomationEngine extends EventEmitter {
       WatchUnit.start(def.name, spec, source, (context) => factory(def.action.options, context), io, this.baseDir, replacing);
     let unit: WatchUnit;
     if (running === undefined) unit = await start({ handOver: async () => first ?? this.kept(def.name) });
-    else if (shares) unit = await start({ unit: running.unit, handOver: async () => this.handedOn(def.name, (await running.unit.stop(this.drainTimeoutMs)).queued) });
+    else if (shares)
+      unit = await start({
+        unit: running.unit,
+        handOver: async () => this.handedOn(def.name, (await running.unit.stop(this.drainTimeoutMs)).queued),
+      });
     else {
       this.units.delete(def.name);
       const queued = this.handedOn(def.name, (await running.unit.stop(this.drainTimeoutMs)).queued);

@@ -100,7 +100,9 @@ export class CommandRunner extends EventEmitter {
     if (!this.busy) return true;
     let timer: NodeJS.Timeout | undefined;
     const idle = new Promise<boolean>((resolve) => this.once('idle', () => resolve(true)));
-    const timeout = Number.isFinite(timeoutMs) ? new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))) : idle;
+    const timeout = Number.isFinite(timeoutMs)
+      ? new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))
+      : idle;
     const done = await Promise.race([idle, timeout]);
     clearTimeout(timer);
     return done;

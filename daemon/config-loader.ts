@@ -75,12 +75,15 @@ export function loadConfig(file: string): LoadedConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new TswatchError(`cannot read config file '${path}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, {
-      code: 'EBADCONFIG',
-      path,
-      cause: err,
-      hint: 'give --config the path of a YAML file (see `tswatch daemon --help` for an example)',
-    });
+    throw new TswatchError(
+      `cannot read config file '${path}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+      {
+        code: 'EBADCONFIG',
+        path,
+        cause: err,
+        hint: 'give --config the path of a YAML file (see `tswatch daemon --help` for an example)',
+      },
+    );
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
@@ -90,7 +93,8 @@ export function loadConfig(file: string): LoadedConfig {
   };
   const problems: string[] = [];
   for (const err of doc.errors) problems.push(`${where(err.pos[0])}: YAML syntax: ${err.message.split('\n')[0]}`);
-  const report = (at: Path, message: string): void => void problems.push(`${where(offsetOf(doc.contents, at))}: ${keyPath(at)}: ${message}`);
+  const report = (at: Path, message: string): void =>
+    void problems.push(`${where(offsetOf(doc.contents, at))}: ${keyPath(at)}: ${message}`);
 
   if (problems.length === 0) {
     const raw = doc.toJS() as unknown;
@@ -104,7 +108,8 @@ export function loadConfig(file: string): LoadedConfig {
     const baseDir = dirname(path);
     if (!hasSinks) {
       for (const key of ['host', 'outbox'] as const) {
-        if ((raw as Record<string, unknown> | null)?.[key] !== undefined) report([key], `'${key}' applies to sinks only: add 'sinks:' (a list of URLs), or remove '${key}'`);
+        if ((raw as Record<string, unknown> | null)?.[key] !== undefined)
+          report([key], `'${key}' applies to sinks only: add 'sinks:' (a list of URLs), or remove '${key}'`);
       }
     }
     const watches: WatchDefinition[] = [];
@@ -161,17 +166,25 @@ function checkPublish(watch: WatchConfig, index: number, hasSinks: boolean, repo
   const action = ACTION_KEYS.some((key) => watch[key] !== undefined);
   if (watch.stream !== undefined) {
     if (!action) report(at(), `no action: give one of ${ACTION_KEYS.join(', ')} (a 'stream' watch's events are not published again)`);
-    else if (watch.publish !== undefined) report(at('publish'), "a 'stream' watch's events came from the fleet: they are never published again (remove 'publish')");
+    else if (watch.publish !== undefined)
+      report(at('publish'), "a 'stream' watch's events came from the fleet: they are never published again (remove 'publish')");
   } else if (!action && !hasSinks) report(at(), `no action: give one of ${ACTION_KEYS.join(', ')}`);
-  else if (!action && watch.publish === false) report(at('publish'), `a watch without an action only publishes: give one of ${ACTION_KEYS.join(', ')}, or remove 'publish: false'`);
+  else if (!action && watch.publish === false)
+    report(at('publish'), `a watch without an action only publishes: give one of ${ACTION_KEYS.join(', ')}, or remove 'publish: false'`);
   else if (watch.publish === true && !hasSinks) report(at('publish'), "there are no sinks to publish to: add top-level 'sinks:'");
   else if (watch.publish === true && watch.recipe !== undefined && recipeEntry(watch.recipe)?.watchesItself) {
-    report(at('publish'), `recipe '${watch.recipe}' watches by itself: its events do not pass through the watch, so there is nothing to publish`);
+    report(
+      at('publish'),
+      `recipe '${watch.recipe}' watches by itself: its events do not pass through the watch, so there is nothing to publish`,
+    );
   }
 }
 
 /** A sink entry (a `sinks:` item, a watch's `stream:`) with the files it names resolved. */
-function localSink({ tls, credsFile, passwordFile, ...sink }: SinkConfig, local: (p: string | undefined) => string | undefined): SinkConfig {
+function localSink(
+  { tls, credsFile, passwordFile, ...sink }: SinkConfig,
+  local: (p: string | undefined) => string | undefined,
+): SinkConfig {
   return {
     ...sink,
     ...(tls && { tls: { ...tls, ca: local(tls.ca), cert: local(tls.cert), key: local(tls.key) } }),
@@ -188,7 +201,8 @@ function fleetOptions(config: ConfigFile, local: (p: string | undefined) => stri
   return JSON.parse(JSON.stringify({ sinks, host: config.host, outbox })) as FleetOptions; // undefined keys left out
 }
 
-const list = (value: string | readonly string[] | undefined): string[] | undefined => (value === undefined ? undefined : typeof value === 'string' ? [value] : [...value]);
+const list = (value: string | readonly string[] | undefined): string[] | undefined =>
+  value === undefined ? undefined : typeof value === 'string' ? [value] : [...value];
 
 /** One watch entry → a WatchDefinition; problems are reported against the entry's keys. */
 function toDefinition(watch: WatchConfig, index: number, baseDir: string, report: (at: Path, message: string) => void): WatchDefinition {
@@ -238,7 +252,13 @@ function toDefinition(watch: WatchConfig, index: number, baseDir: string, report
     else if (checked?.success) options = checked.data;
     action = { recipe: name, options };
   }
-  return { name: watch.name ?? `watch${index + 1}`, selection, ...(stream && { stream }), action, ...(watch.publish === false && { publish: false }) };
+  return {
+    name: watch.name ?? `watch${index + 1}`,
+    selection,
+    ...(stream && { stream }),
+    action,
+    ...(watch.publish === false && { publish: false }),
+  };
 }
 
 /** A TswatchError as a config problem at `key`: its message without the flag name, and its hint. */
@@ -269,7 +289,8 @@ function toStream(watch: WatchConfig, baseDir: string, report: (key: string, mes
  */
 function toSelection(watch: WatchConfig, baseDir: string, report: (key: string, message: string) => void): WatchSelection {
   const remote = list(watch.paths) ?? ['/'];
-  if (watch.stream !== undefined && !remote.every(isAbsolute)) report('paths', "a 'stream' watch's paths are the agents' absolute paths (prefixes): write them from '/'");
+  if (watch.stream !== undefined && !remote.every(isAbsolute))
+    report('paths', "a 'stream' watch's paths are the agents' absolute paths (prefixes): write them from '/'");
   const selection: WatchSelection = {
     paths: watch.stream === undefined ? list(watch.paths)!.map((p) => resolve(baseDir, p)) : remote,
     events: list(watch.events) ?? CHANGE_EVENTS,
@@ -287,7 +308,12 @@ function toSelection(watch: WatchConfig, baseDir: string, report: (key: string, 
     watchSpec(selection);
   } catch (err) {
     const message = err instanceof TswatchError ? err.message : '';
-    const key = (err as TswatchError).code === 'EBADEVENT' ? 'events' : /^--no-dirs and --only-dirs/.test(message) ? 'onlyDirs' : (/^--(\w+):/.exec(message)?.[1] ?? 'paths');
+    const key =
+      (err as TswatchError).code === 'EBADEVENT'
+        ? 'events'
+        : /^--no-dirs and --only-dirs/.test(message)
+          ? 'onlyDirs'
+          : (/^--(\w+):/.exec(message)?.[1] ?? 'paths');
     reportError(err, key, report);
   }
   return selection;

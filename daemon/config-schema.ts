@@ -10,7 +10,8 @@ const strings = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], 
 });
 /** A command: argv words (run directly), or one string (a /bin/sh script, values as "$1"/TSWATCH_*). */
 const command = z.union([z.string().min(1), z.array(z.string()).min(1)], {
-  error: "a list of argv words ([make, '{path}']) or one /bin/sh script string; quote words YAML would read as booleans or numbers ('true', '1')",
+  error:
+    "a list of argv words ([make, '{path}']) or one /bin/sh script string; quote words YAML would read as booleans or numbers ('true', '1')",
 });
 const seconds = z.number().nonnegative();
 const signal = z.string().regex(/^(SIG)?[A-Z0-9]+$/i, 'a signal name such as TERM, INT, HUP');
@@ -19,7 +20,21 @@ const signal = z.string().regex(/^(SIG)?[A-Z0-9]+$/i, 'a signal name such as TER
 const STREAM_KEYS = ['hosts', 'durable', 'since'] as const;
 
 /** What a watch entry says about what to watch (a recipe that watches by itself takes none). */
-const WATCH_KEYS = ['paths', 'events', 'recursive', 'exclude', 'excludei', 'include', 'includei', 'glob', 'ignore', 'dirs', 'onlyDirs', 'stream', ...STREAM_KEYS] as const;
+const WATCH_KEYS = [
+  'paths',
+  'events',
+  'recursive',
+  'exclude',
+  'excludei',
+  'include',
+  'includei',
+  'glob',
+  'ignore',
+  'dirs',
+  'onlyDirs',
+  'stream',
+  ...STREAM_KEYS,
+] as const;
 
 /** The action keys: exactly one per watch. */
 export const ACTION_KEYS = ['exec', 'restart', 'handler', 'recipe'] as const;
@@ -42,7 +57,10 @@ const ACTION_OPTIONS: Record<string, readonly string[]> = {
 
 export const watchSchema = z
   .strictObject({
-    name: z.string().regex(/^[\w.-]+$/, 'letters, digits, ".", "_" and "-" only').optional(),
+    name: z
+      .string()
+      .regex(/^[\w.-]+$/, 'letters, digits, ".", "_" and "-" only')
+      .optional(),
     paths: strings.optional(),
     events: strings.optional(),
     recursive: z.boolean().optional(),
@@ -57,7 +75,10 @@ export const watchSchema = z
     /** A fleet stream instead of local paths, named as a sink is. */
     stream: sinkSchema.optional(),
     hosts: strings.optional(),
-    durable: z.string().regex(/^[\w-]+$/, 'letters, digits, "_" and "-" only (a consumer name every broker accepts)').optional(),
+    durable: z
+      .string()
+      .regex(/^[\w-]+$/, 'letters, digits, "_" and "-" only (a consumer name every broker accepts)')
+      .optional(),
     since: z.string().min(1).optional(),
     exec: command.optional(),
     restart: command.optional(),
@@ -88,20 +109,40 @@ export const watchSchema = z
     const self = watch.recipe !== undefined && recipeEntry(watch.recipe)?.watchesItself;
     if (self) {
       for (const key of WATCH_KEYS) {
-        if (watch[key] !== undefined) ctx.addIssue({ code: 'custom', message: `recipe '${watch.recipe}' watches what its options name: remove '${key}'`, path: [key] });
+        if (watch[key] !== undefined)
+          ctx.addIssue({ code: 'custom', message: `recipe '${watch.recipe}' watches what its options name: remove '${key}'`, path: [key] });
       }
     } else if (watch.stream !== undefined) {
-      if (watch.recursive !== undefined) ctx.addIssue({ code: 'custom', message: "a 'stream' watch filters by path prefix, whatever depth: remove 'recursive'", path: ['recursive'] });
-      if (watch.ignoreOwn !== undefined) ctx.addIssue({ code: 'custom', message: "events from a fleet stream are other hosts' changes: remove 'ignoreOwn'", path: ['ignoreOwn'] });
+      if (watch.recursive !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          message: "a 'stream' watch filters by path prefix, whatever depth: remove 'recursive'",
+          path: ['recursive'],
+        });
+      if (watch.ignoreOwn !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          message: "events from a fleet stream are other hosts' changes: remove 'ignoreOwn'",
+          path: ['ignoreOwn'],
+        });
     } else if (watch.paths === undefined) {
-      ctx.addIssue({ code: 'custom', message: "required: the files or directories to watch (or 'stream': a fleet stream)", path: ['paths'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: "required: the files or directories to watch (or 'stream': a fleet stream)",
+        path: ['paths'],
+      });
     }
     for (const key of STREAM_KEYS) {
-      if (watch[key] !== undefined && watch.stream === undefined) ctx.addIssue({ code: 'custom', message: `'${key}' applies to a watch with 'stream' (a fleet stream) only`, path: [key] });
+      if (watch[key] !== undefined && watch.stream === undefined)
+        ctx.addIssue({ code: 'custom', message: `'${key}' applies to a watch with 'stream' (a fleet stream) only`, path: [key] });
     }
     for (const [key, allowed] of Object.entries(ACTION_OPTIONS)) {
       if (watch[key as keyof typeof watch] !== undefined && !allowed.includes(actions[0]!)) {
-        ctx.addIssue({ code: 'custom', message: `'${key}' applies to ${allowed.join(' and ')} only, not ${actions[0] ?? 'a watch without an action'}`, path: [key] });
+        ctx.addIssue({
+          code: 'custom',
+          message: `'${key}' applies to ${allowed.join(' and ')} only, not ${actions[0] ?? 'a watch without an action'}`,
+          path: [key],
+        });
       }
     }
   });
@@ -121,8 +162,13 @@ export const configSchema = z.strictObject({
   onDrainTimeout: z.enum(['keep', 'drop']).optional(),
   /** Where every watch's events are sent too (as --sink), this machine's name in them, their outbox. */
   sinks: z.array(sinkSchema).min(1, 'at least one sink (or leave sinks out)').optional(),
-  host: z.string().superRefine(checked((host) => fleetHost('host', host))).optional(),
-  outbox: z.strictObject({ dir: file.optional(), maxBytes: size('maxBytes', outboxBytes).optional(), fsync: z.enum(FSYNC_POLICIES).optional() }).optional(),
+  host: z
+    .string()
+    .superRefine(checked((host) => fleetHost('host', host)))
+    .optional(),
+  outbox: z
+    .strictObject({ dir: file.optional(), maxBytes: size('maxBytes', outboxBytes).optional(), fsync: z.enum(FSYNC_POLICIES).optional() })
+    .optional(),
   watches: z.array(watchSchema).min(1, 'at least one watch'),
 });
 

@@ -114,7 +114,8 @@ function serve(socket: Socket, submit: (request: Request) => void): void {
       return reply({ ok: false, error: 'malformed request: expected one JSON line' });
     }
     const command = request.command as ControlCommand;
-    if (!COMMANDS.includes(command)) return reply({ ok: false, error: `unknown command '${String(request.command)}' (commands: ${COMMANDS.join(', ')})` });
+    if (!COMMANDS.includes(command))
+      return reply({ ok: false, error: `unknown command '${String(request.command)}' (commands: ${COMMANDS.join(', ')})` });
     submit({ kind: 'control', command, name: typeof request.name === 'string' ? request.name : undefined, reply });
   });
 }

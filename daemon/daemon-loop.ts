@@ -57,7 +57,12 @@ export async function daemonLoop(options: DaemonLoopOptions): Promise<number> {
   };
   const onSignal = (signal: NodeJS.Signals): void => submit({ kind: 'signal', signal });
   for (const signal of SIGNALS) process.on(signal, onSignal);
-  const engine = new AutomationEngine({ log: options.log, output: options.output, observe: options.observe, publish: options.publish }, options.baseDir, options.drainTimeoutMs, options.journal);
+  const engine = new AutomationEngine(
+    { log: options.log, output: options.output, observe: options.observe, publish: options.publish },
+    options.baseDir,
+    options.drainTimeoutMs,
+    options.journal,
+  );
   engine.on('fatal', (name: string, code: number, why: string) => submit({ kind: 'fatal', name, code, why }));
 
   /** A failed watch named with why, and whether its previous definition still runs. */
@@ -96,7 +101,8 @@ export async function daemonLoop(options: DaemonLoopOptions): Promise<number> {
       wake = undefined;
       const request = queue.shift()!;
       if (request.kind === 'fatal') {
-        if (request.why.startsWith('every')) options.log(`${request.name ? `[${request.name}] ` : ''}${request.why}: nothing more to watch`);
+        if (request.why.startsWith('every'))
+          options.log(`${request.name ? `[${request.name}] ` : ''}${request.why}: nothing more to watch`);
         if (!options.exitOnFatal) continue;
         await engine.stop();
         return request.code;
@@ -146,7 +152,11 @@ export async function daemonLoop(options: DaemonLoopOptions): Promise<number> {
 
 /** Drain and stop; the status: a supervised command's own (a forwarded SIGINT included), else 0. */
 async function shutdown(engine: AutomationEngine, options: DaemonLoopOptions, signal: NodeJS.Signals, reason: string): Promise<number> {
-  if (options.reloadable) options.log(`${reason}: stopping (draining queued events, waiting up to ${engine.drainTimeoutMs / 1000} s for running commands)`, 'info');
+  if (options.reloadable)
+    options.log(
+      `${reason}: stopping (draining queued events, waiting up to ${engine.drainTimeoutMs / 1000} s for running commands)`,
+      'info',
+    );
   const codes = engine.names().map((name) => engine.get(name)!.action);
   const drained = await engine.stop(signal === 'SIGINT' || signal === 'SIGTERM' ? signal : undefined);
   if (!drained) options.log('drain timeout: commands still running were stopped');

@@ -29,7 +29,12 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const logPath = options.log ?? first.log;
   const socketPath = options.socket ?? first.socket ?? (options.control ? defaultSocketPath(pidfile) : undefined);
   const httpAddress = options.http ?? first.http;
-  const web = httpAddress === undefined ? undefined : new DaemonWeb(httpSettings(httpAddress, options.httpTokenFile ?? first.httpTokenFile, options.http ? '--http' : "config key 'http'"));
+  const web =
+    httpAddress === undefined
+      ? undefined
+      : new DaemonWeb(
+          httpSettings(httpAddress, options.httpTokenFile ?? first.httpTokenFile, options.http ? '--http' : "config key 'http'"),
+        );
   const logFile = logPath === undefined ? undefined : new LogFile(logPath);
   const log: Log = logFile ? (line) => logFile.line(line) : (line) => void options.stderr.write(`tswatch: ${line}\n`);
   let release: (() => void) | undefined;
@@ -37,7 +42,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   // One publisher for every watch: opened with the first load, replaced by a reload only if its settings changed.
   const fleet = new ReloadableFleet((text) => log(text));
   try {
-    if (pidfile !== undefined) release = acquirePidfile(pidfile, (pid) => log(`removed stale pidfile '${pidfile}' (pid ${pid ?? '?'} is not running)`));
+    if (pidfile !== undefined)
+      release = acquirePidfile(pidfile, (pid) => log(`removed stale pidfile '${pidfile}' (pid ${pid ?? '?'} is not running)`));
     let unread: LoadedConfig | undefined = first;
     return await daemonLoop({
       baseDir: first.baseDir,
@@ -57,7 +63,11 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         unread = undefined;
         await fleet.apply(config.fleet);
         // --drain-timeout wins; else the file's, read again on each reload.
-        return { watches: config.watches, drainTimeoutMs: options.drainTimeoutMs ?? config.drainTimeoutMs, onDrainTimeout: config.onDrainTimeout };
+        return {
+          watches: config.watches,
+          drainTimeoutMs: options.drainTimeoutMs ?? config.drainTimeoutMs,
+          onDrainTimeout: config.onDrainTimeout,
+        };
       },
       onReady: async (submit, engine) => {
         await web?.start(submit, engine, log, () => fleet.status());

@@ -17,7 +17,9 @@ export function handlerAction(handler: Handler, close: () => unknown = () => {})
     },
     async drain(timeoutMs) {
       let timer: NodeJS.Timeout | undefined;
-      const timeout = Number.isFinite(timeoutMs) ? new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))) : new Promise<boolean>(() => {});
+      const timeout = Number.isFinite(timeoutMs)
+        ? new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))
+        : new Promise<boolean>(() => {});
       const done = await Promise.race([Promise.allSettled([...pending]).then(() => true), timeout]);
       clearTimeout(timer);
       return done;

@@ -4,7 +4,25 @@ import { basename } from 'node:path';
  * Programs that run their `-c` argument as shell code. A placeholder filled into that argument would be
  * parsed by the shell, so a file named `$(touch x)` would run touch: such scripts are refused.
  */
-const SHELLS = new Set(['sh', 'bash', 'rbash', 'dash', 'ash', 'hush', 'zsh', 'ksh', 'ksh93', 'mksh', 'pdksh', 'oksh', 'yash', 'posh', 'fish', 'csh', 'tcsh']);
+const SHELLS = new Set([
+  'sh',
+  'bash',
+  'rbash',
+  'dash',
+  'ash',
+  'hush',
+  'zsh',
+  'ksh',
+  'ksh93',
+  'mksh',
+  'pdksh',
+  'oksh',
+  'yash',
+  'posh',
+  'fish',
+  'csh',
+  'tcsh',
+]);
 /** Bash's long options that take a value (`--rcfile FILE`). */
 const LONG_WITH_VALUE = new Set(['--rcfile', '--init-file']);
 

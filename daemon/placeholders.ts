@@ -58,7 +58,11 @@ export function commandTemplate(argv: readonly string[], mode: { batch: boolean 
   }
   for (const { shell, index } of inlineScripts(argv)) {
     const safe = mode.batch ? `${shell} -c '… "$@"' sh {paths}` : `${shell} -c '… "$1"' sh {path}`;
-    refuseScriptPlaceholders(argv[index]!, `the script of '${shell} -c'`, `pass the value after the script, as an argument, and quote it there: ${safe}`);
+    refuseScriptPlaceholders(
+      argv[index]!,
+      `the script of '${shell} -c'`,
+      `pass the value after the script, as an argument, and quote it there: ${safe}`,
+    );
   }
   const takesPaths = argv.includes(PATHS);
   const perEvent = argv.filter((arg) => arg !== PATHS && new RegExp(PLACEHOLDER.source).test(arg));
@@ -77,7 +81,7 @@ export function commandTemplate(argv: readonly string[], mode: { batch: boolean 
   if (argv.some((arg) => arg !== PATHS && arg.includes(PATHS))) {
     throw new TswatchError('{paths} must be a whole argument', {
       code: 'EBADFLAG',
-      hint: "write {paths} as its own argument: it becomes one argument per path (e.g. -- rsync -a {paths} dest/)",
+      hint: 'write {paths} as its own argument: it becomes one argument per path (e.g. -- rsync -a {paths} dest/)',
     });
   }
   return {
@@ -98,13 +102,18 @@ export function commandTemplate(argv: readonly string[], mode: { batch: boolean 
  */
 export function shellTemplate(argv: readonly string[], mode: { batch: boolean }): CommandTemplate {
   if (argv.length === 0) {
-    throw new TswatchError('no command given', { code: 'EBADFLAG', hint: "put the script after --, e.g. tswatch exec --shell src -- 'make && ./test'" });
+    throw new TswatchError('no command given', {
+      code: 'EBADFLAG',
+      hint: "put the script after --, e.g. tswatch exec --shell src -- 'make && ./test'",
+    });
   }
   const script = argv.join(' ');
   refuseScriptPlaceholders(
     script,
     '--shell scripts',
-    mode.batch ? 'read the paths as "$@" (quoted) or NUL-separated on stdin' : 'use "$1" or "$TSWATCH_PATH" (quoted), "$TSWATCH_NAME", "$TSWATCH_EVENT", …',
+    mode.batch
+      ? 'read the paths as "$@" (quoted) or NUL-separated on stdin'
+      : 'use "$1" or "$TSWATCH_PATH" (quoted), "$TSWATCH_NAME", "$TSWATCH_EVENT", …',
   );
   const sh = ['/bin/sh', '-c', script, 'tswatch'];
   return {
@@ -121,13 +130,20 @@ export function shellTemplate(argv: readonly string[], mode: { batch: boolean })
 function refuseScriptPlaceholders(script: string, where: string, hint: string): void {
   const found = new RegExp(PLACEHOLDER.source).exec(script)?.[0] ?? (script.includes(PATHS) ? PATHS : undefined);
   if (found === undefined) return;
-  throw new TswatchError(`placeholders are not substituted into ${where}: '${found}' there would run file names as shell code (that is how incron runs them)`, {
-    code: 'EBADFLAG',
-    hint,
-  });
+  throw new TswatchError(
+    `placeholders are not substituted into ${where}: '${found}' there would run file names as shell code (that is how incron runs them)`,
+    {
+      code: 'EBADFLAG',
+      hint,
+    },
+  );
 }
 
 /** The filler of an exec action's command (argv, or a --shell script), checked: what exec and the config loader share. */
-export function execTemplate(options: { command: readonly string[]; shell?: boolean | undefined; batch?: boolean | undefined }): CommandTemplate {
+export function execTemplate(options: {
+  command: readonly string[];
+  shell?: boolean | undefined;
+  batch?: boolean | undefined;
+}): CommandTemplate {
   return (options.shell ? shellTemplate : commandTemplate)(options.command, { batch: options.batch ?? false });
 }

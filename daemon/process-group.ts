@@ -50,7 +50,11 @@ export class ProcessGroup {
       detached: true,
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
-      stdio: [options.stdin === undefined ? 'ignore' : 'pipe', output === 'inherit' ? 'inherit' : 'pipe', output === 'inherit' ? 'inherit' : 'pipe'],
+      stdio: [
+        options.stdin === undefined ? 'ignore' : 'pipe',
+        output === 'inherit' ? 'inherit' : 'pipe',
+        output === 'inherit' ? 'inherit' : 'pipe',
+      ],
     });
     if (typeof output === 'function') {
       this.child.stdout!.on('data', (chunk: Buffer) => output(chunk, 'stdout'));

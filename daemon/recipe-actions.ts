@@ -52,14 +52,22 @@ export const backupActionFactory: ActionFactory = async (raw, context: ActionCon
       await job.stop();
     },
     () => job.watching(),
-    () => ({ queued: job.queued, lastSync: lastChange ?? 'initial sync only', ...(job.incomplete.size > 0 && { notBackedUp: job.incomplete.size }) }),
+    () => ({
+      queued: job.queued,
+      lastSync: lastChange ?? 'initial sync only',
+      ...(job.incomplete.size > 0 && { notBackedUp: job.incomplete.size }),
+    }),
     {
       // Paused: SRC is not watched. Resumed: watched again, and a resync copies what changed meanwhile.
       pause: () => job.pause(),
       resume: async () => {
         const resumed = await job.resume();
         resumed?.synced.then(
-          (s) => context.log(`backup: resumed; resync of ${job.src}: ${s.copied} copied, ${s.deleted} deleted, ${s.unchanged} unchanged`, 'info'),
+          (s) =>
+            context.log(
+              `backup: resumed; resync of ${job.src}: ${s.copied} copied, ${s.deleted} deleted, ${s.unchanged} unchanged`,
+              'info',
+            ),
           (err: unknown) => context.log(`backup: resync after resume: ${describe(err)}`),
         );
       },
@@ -70,7 +78,8 @@ export const backupActionFactory: ActionFactory = async (raw, context: ActionCon
 /** `recipe: alert`: AlertEmail with the AlertOptions object (relative paths relative to the config file). */
 export const alertActionFactory: ActionFactory = async (raw, context: ActionContext) => {
   const options = raw as z.output<typeof alertOptionsSchema>;
-  const local = <T extends string | undefined>(path: T): T => (path === undefined || isAbsolute(path) ? path : (resolve(context.baseDir, path) as T));
+  const local = <T extends string | undefined>(path: T): T =>
+    path === undefined || isAbsolute(path) ? path : (resolve(context.baseDir, path) as T);
   const { AlertEmail } = await import('../recipes/alert/index.js');
   const stream = typeof options.stream === 'object' ? options.stream : undefined;
   const alert = new AlertEmail({
@@ -90,10 +99,16 @@ export const alertActionFactory: ActionFactory = async (raw, context: ActionCont
     templateDir: local(options.templateDir),
   });
   alert.on('error', (err: unknown) => context.log(`alert: ${describe(err)}`));
-  alert.on('sent', (entry: { mail?: { messageId: string }; id: string }) => context.log(`alert: ${entry.mail ? `mail ${entry.mail.messageId}` : `webhook post ${entry.id}`} delivered`, 'info'));
+  alert.on('sent', (entry: { mail?: { messageId: string }; id: string }) =>
+    context.log(`alert: ${entry.mail ? `mail ${entry.mail.messageId}` : `webhook post ${entry.id}`} delivered`, 'info'),
+  );
   alert.on('retry', (_entry: unknown, err: Error) => context.log(`alert: not delivered yet (${err.message}); retrying`));
-  alert.on('problem', ({ message, hint }: { message: string; hint: string }) => context.log(`alert: mail not delivered: ${message}; ${hint}; retrying`));
-  alert.on('failed', (entry: { id: string }, err: Error) => context.log(`alert: refused for good (${err.message}); kept in ${alert.options.spoolDir}/failed/${entry.id}.json`));
+  alert.on('problem', ({ message, hint }: { message: string; hint: string }) =>
+    context.log(`alert: mail not delivered: ${message}; ${hint}; retrying`),
+  );
+  alert.on('failed', (entry: { id: string }, err: Error) =>
+    context.log(`alert: refused for good (${err.message}); kept in ${alert.options.spoolDir}/failed/${entry.id}.json`),
+  );
   let lastSent: string | undefined;
   alert.on('sent', () => {
     lastSent = new Date().toISOString();

@@ -37,7 +37,10 @@ const ruleSchema = z.strictObject({
       permissions: z.boolean().optional(),
       sizeAbove: size.optional(),
       match: z.string().min(1).optional(),
-      matchFlags: z.string().regex(/^[imsu]*$/, "regular expression flags such as 'i'").optional(),
+      matchFlags: z
+        .string()
+        .regex(/^[imsu]*$/, "regular expression flags such as 'i'")
+        .optional(),
     })
     .optional(),
   to: list.optional(),
@@ -55,7 +58,10 @@ export const alertOptionsSchema = z.strictObject({
   mail: z.strictObject({ to: list, from: z.string().min(1).optional(), subjectPrefix: z.string().optional() }),
   smtp: z
     .strictObject({
-      url: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL').optional(),
+      url: z
+        .string()
+        .regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL')
+        .optional(),
       host: z.string().min(1).optional(),
       port: z.number().int().min(1).max(65535).optional(),
       security: z.enum(['tls', 'starttls', 'none', 'auto']).optional(),

@@ -16,7 +16,10 @@ export interface RestartOptions extends Omit<SupervisorOptions, 'argv' | 'output
 /** `tswatch restart`: keep a long-running command up, restarting it (after its exit) on change. */
 export function restartAction(options: RestartOptions, context: ActionContext): Action {
   if (options.command.length === 0) {
-    throw new TswatchError('no command given', { code: 'EBADFLAG', hint: 'put the command after --, e.g. tswatch restart -r src -- node server.js' });
+    throw new TswatchError('no command given', {
+      code: 'EBADFLAG',
+      hint: 'put the command after --, e.g. tswatch restart -r src -- node server.js',
+    });
   }
   const supervisor = new RestartSupervisor({
     ...options,
@@ -31,12 +34,18 @@ export function restartAction(options: RestartOptions, context: ActionContext): 
     if (!expected && status.code === 0) say(`'${options.command[0]}' ended: exit status 0; restarting on the next change`, 'info');
     else if (!expected) say(`'${options.command[0]}' ended: ${describeStatus(status)}`);
   });
-  supervisor.on('backoff', (delay: number, failures: number) => say(`restarting in ${delay} ms (crash ${failures} of ${(options.startRetries ?? 3) + 1} allowed in a row)`));
+  supervisor.on('backoff', (delay: number, failures: number) =>
+    say(`restarting in ${delay} ms (crash ${failures} of ${(options.startRetries ?? 3) + 1} allowed in a row)`),
+  );
   supervisor.on('fatal', () => say(`gave up after ${(options.startRetries ?? 3) + 1} quick crashes in a row`));
-  const changes = new Batcher<string>(options.debounceMs ?? 100, (paths) => {
-    say(`restarting: ${paths.length === 1 ? paths[0] : `${paths.length} paths`} changed`, 'info');
-    void supervisor.restart();
-  }, (path) => path);
+  const changes = new Batcher<string>(
+    options.debounceMs ?? 100,
+    (paths) => {
+      say(`restarting: ${paths.length === 1 ? paths[0] : `${paths.length} paths`} changed`, 'info');
+      void supervisor.restart();
+    },
+    (path) => path,
+  );
   return {
     // Not before: the command of the unit this one replaces must have exited (its port is free).
     start: () => supervisor.start(),
@@ -46,7 +55,11 @@ export function restartAction(options: RestartOptions, context: ActionContext): 
       changes.dispose();
       await supervisor.stop(signal);
     },
-    status: () => ({ running: supervisor.pid === undefined ? [] : [supervisor.pid], state: supervisor.state, restarts: supervisor.restarts }),
+    status: () => ({
+      running: supervisor.pid === undefined ? [] : [supervisor.pid],
+      state: supervisor.state,
+      restarts: supervisor.restarts,
+    }),
     finished: supervisor.finished.then(statusCode),
     exitCode: () => (supervisor.lastStatus === undefined ? undefined : statusCode(supervisor.lastStatus)),
   };

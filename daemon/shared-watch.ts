@@ -1,4 +1,14 @@
-import { ALL_EVENTS, type Event, IN_IGNORED, IN_Q_OVERFLOW, IN_UNMOUNT, Notifier, type Watch, WatchManager, type WatchSpec } from '../src/index.js';
+import {
+  ALL_EVENTS,
+  type Event,
+  IN_IGNORED,
+  IN_Q_OVERFLOW,
+  IN_UNMOUNT,
+  Notifier,
+  type Watch,
+  WatchManager,
+  type WatchSpec,
+} from '../src/index.js';
 import { Fence } from './fence.js';
 import { addedCreate, watchMask } from './scanned-files.js';
 import { specCovers, watchPath } from './spec-covers.js';
@@ -55,7 +65,8 @@ export class SharedWatch {
       try {
         for (const root of spec.paths.map(watchPath)) {
           const held = this.wm.getWd(root);
-          if (held === undefined) this.wm.addWatch(root, watchMask(spec.mask), { ...spec.options, excludeFilter: this.excluded, quiet: false });
+          if (held === undefined)
+            this.wm.addWatch(root, watchMask(spec.mask), { ...spec.options, excludeFilter: this.excluded, quiet: false });
           else if (spec.options.rec) this.descend(this.wm.watch(held)!, spec);
         }
       } catch (err) {
@@ -75,7 +86,8 @@ export class SharedWatch {
       this.settle();
       return;
     }
-    if (this.notifier) this.notifier.stop(); // closes the WatchManager
+    if (this.notifier)
+      this.notifier.stop(); // closes the WatchManager
     else this.wm.close();
     this.fence.close();
   }
@@ -104,7 +116,8 @@ export class SharedWatch {
       if (!isDir || !specCovers(spec, path)) continue;
       const held = this.wm.getWd(path);
       try {
-        if (held === undefined) this.wm.addWatch(path, watchMask(spec.mask), { rec: true, autoAdd: true, excludeFilter: this.excluded, quiet: false });
+        if (held === undefined)
+          this.wm.addWatch(path, watchMask(spec.mask), { rec: true, autoAdd: true, excludeFilter: this.excluded, quiet: false });
         else this.descend(this.wm.watch(held)!, spec);
       } catch (err) {
         if (!VANISHED.has((err as { code?: string }).code ?? '')) throw err; // removed meanwhile: nothing to watch

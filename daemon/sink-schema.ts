@@ -31,7 +31,9 @@ export const size = (key: string, parse: (key: string, value: string | number) =
 
 /** What a sink and a stream to follow both say besides the URL: TLS files, the NATS stream, credential files. */
 export const SOURCE_KEYS = {
-  tls: z.strictObject({ ca: file.optional(), cert: file.optional(), key: file.optional(), rejectUnauthorized: z.boolean().optional() }).optional(),
+  tls: z
+    .strictObject({ ca: file.optional(), cert: file.optional(), key: file.optional(), rejectUnauthorized: z.boolean().optional() })
+    .optional(),
   stream: z.string().min(1).optional(),
   credsFile: file.optional(),
   passwordFile: file.optional(),

@@ -118,7 +118,14 @@ export class WatchUnit {
     } catch (err) {
       made?.close();
       await action?.close();
-      throw err instanceof TswatchError ? new TswatchError(name ? `watch '${name}': ${err.message}` : err.message, { code: err.code, hint: err.hint, path: err.path, cause: err }) : err;
+      throw err instanceof TswatchError
+        ? new TswatchError(name ? `watch '${name}': ${err.message}` : err.message, {
+            code: err.code,
+            hint: err.hint,
+            path: err.path,
+            cause: err,
+          })
+        : err;
     }
     unit.live(replacing ? await replacing.handOver() : []);
     return unit;

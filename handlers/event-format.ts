@@ -19,7 +19,11 @@ export function inotifywaitLine(event: Event, watched: WatchedSpelling = watched
  * uid), empty where the backend does not know them (inotify). Anything else after '%' is copied as
  * written, as inotifywait does.
  */
-export function compileFormat(format: string, timefmt: string | undefined, watched: WatchedSpelling = watchedName): (event: Event, now: Date) => string {
+export function compileFormat(
+  format: string,
+  timefmt: string | undefined,
+  watched: WatchedSpelling = watchedName,
+): (event: Event, now: Date) => string {
   const parts: Array<string | ((event: Event, now: Date) => string)> = [];
   for (let i = 0; i < format.length; i++) {
     const c = format[i]!;

@@ -41,7 +41,8 @@ async function importModule(path: string, where: string): Promise<Record<string,
 const isHookName = (key: string): boolean => /^(process_|on_)/.test(key);
 const hasHooks = (value: object): boolean => {
   for (let o: object | null = value; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
-    if (Object.getOwnPropertyNames(o).some((key) => isHookName(key) && typeof (value as Record<string, unknown>)[key] === 'function')) return true;
+    if (Object.getOwnPropertyNames(o).some((key) => isHookName(key) && typeof (value as Record<string, unknown>)[key] === 'function'))
+      return true;
   }
   return false;
 };
@@ -62,7 +63,9 @@ export function toHandler(exported: unknown, { where, options }: HandlerModuleOp
     const keys = Object.keys(hooks).filter((key) => isHookName(key) && typeof hooks[key] === 'function');
     if (keys.some((key) => key.startsWith('on_'))) {
       if (keys.some((key) => key.startsWith('process_'))) throw badHandler(path, where, 'mixes process_* and on_* functions');
-      return watchdogHandler(hooks, (err) => process.stderr.write(`tswatch: ${path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`));
+      return watchdogHandler(hooks, (err) =>
+        process.stderr.write(`tswatch: ${path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`),
+      );
     }
     if (keys.length > 0) return Object.assign(new ProcessEvent(), Object.fromEntries(keys.map((key) => [key, hooks[key]])));
   }
@@ -72,7 +75,8 @@ export function toHandler(exported: unknown, { where, options }: HandlerModuleOp
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing usable';
   if (typeof value === 'function') return `a class '${value.name || 'anonymous'}' with no process_IN_* or on_* methods`;
-  if (value !== null && typeof value === 'object') return `an object without process_IN_* or on_* functions (keys: ${Object.keys(value).join(', ') || 'none'})`;
+  if (value !== null && typeof value === 'object')
+    return `an object without process_IN_* or on_* functions (keys: ${Object.keys(value).join(', ') || 'none'})`;
   return `a ${typeof value}`;
 }
 

@@ -66,7 +66,9 @@ export class StatsTable {
       .map(([, row]) => row);
     // A column for each event listened for (an unmount, which comes unasked, only counts in the total).
     const listened = (bit: number): boolean => ((options.mask ?? ~0) & bit) !== 0;
-    const columns = COLUMNS.filter(([name, bit]) => listened(bit) && (options.zeros === true || rows.some((row) => row.counts.has(name)))).map(([name]) => name);
+    const columns = COLUMNS.filter(
+      ([name, bit]) => listened(bit) && (options.zeros === true || rows.some((row) => row.counts.has(name))),
+    ).map(([name]) => name);
     const header = ['total', ...columns];
     const cells = rows.map((row) => [String(row.total), ...columns.map((name) => String(row.counts.get(name) ?? 0))]);
     const widths = header.map((title, i) => Math.max(title.length, ...cells.map((line) => line[i]!.length)) + 2);

@@ -10,7 +10,11 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 type Pad = '0' | ' ' | '';
 
 const pad = (value: number, width: number, fill: Pad): string =>
-  fill === '' ? String(value) : String(Math.abs(value)).padStart(width, fill).replace(/^/, value < 0 ? '-' : '');
+  fill === ''
+    ? String(value)
+    : String(Math.abs(value))
+        .padStart(width, fill)
+        .replace(/^/, value < 0 ? '-' : '');
 
 function dayOfYear(d: Date): number {
   return Math.round((Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()) - Date.UTC(d.getFullYear(), 0, 1)) / 86400000);
@@ -36,48 +40,89 @@ function zoneName(d: Date): string {
 function conversion(c: string, d: Date): [number, number, Pad] | string | undefined {
   const hour12 = d.getHours() % 12 || 12;
   switch (c) {
-    case 'a': return DAYS[d.getDay()]!.slice(0, 3);
-    case 'A': return DAYS[d.getDay()]!;
-    case 'b': case 'h': return MONTHS[d.getMonth()]!.slice(0, 3);
-    case 'B': return MONTHS[d.getMonth()]!;
-    case 'c': return strftime('%a %b %e %H:%M:%S %Y', d);
-    case 'C': return [Math.floor(d.getFullYear() / 100), 2, '0'];
-    case 'd': return [d.getDate(), 2, '0'];
-    case 'D': case 'x': return strftime('%m/%d/%y', d);
-    case 'e': return [d.getDate(), 2, ' '];
-    case 'F': return strftime('%Y-%m-%d', d);
-    case 'g': return [isoWeek(d).year % 100, 2, '0'];
-    case 'G': return [isoWeek(d).year, 1, '0'];
-    case 'H': return [d.getHours(), 2, '0'];
-    case 'I': return [hour12, 2, '0'];
-    case 'j': return [dayOfYear(d) + 1, 3, '0'];
-    case 'k': return [d.getHours(), 2, ' '];
-    case 'l': return [hour12, 2, ' '];
-    case 'm': return [d.getMonth() + 1, 2, '0'];
-    case 'M': return [d.getMinutes(), 2, '0'];
-    case 'n': return '\n';
-    case 'p': return d.getHours() < 12 ? 'AM' : 'PM';
-    case 'P': return d.getHours() < 12 ? 'am' : 'pm';
-    case 'r': return strftime('%I:%M:%S %p', d);
-    case 'R': return strftime('%H:%M', d);
-    case 's': return [Math.floor(d.getTime() / 1000), 1, '0'];
-    case 'S': return [d.getSeconds(), 2, '0'];
-    case 't': return '\t';
-    case 'T': case 'X': return strftime('%H:%M:%S', d);
-    case 'u': return [d.getDay() || 7, 1, '0'];
-    case 'U': return [Math.floor((dayOfYear(d) + 7 - d.getDay()) / 7), 2, '0'];
-    case 'V': return [isoWeek(d).week, 2, '0'];
-    case 'w': return [d.getDay(), 1, '0'];
-    case 'W': return [Math.floor((dayOfYear(d) + 7 - ((d.getDay() + 6) % 7)) / 7), 2, '0'];
-    case 'y': return [d.getFullYear() % 100, 2, '0'];
-    case 'Y': return [d.getFullYear(), 1, '0'];
+    case 'a':
+      return DAYS[d.getDay()]!.slice(0, 3);
+    case 'A':
+      return DAYS[d.getDay()]!;
+    case 'b':
+    case 'h':
+      return MONTHS[d.getMonth()]!.slice(0, 3);
+    case 'B':
+      return MONTHS[d.getMonth()]!;
+    case 'c':
+      return strftime('%a %b %e %H:%M:%S %Y', d);
+    case 'C':
+      return [Math.floor(d.getFullYear() / 100), 2, '0'];
+    case 'd':
+      return [d.getDate(), 2, '0'];
+    case 'D':
+    case 'x':
+      return strftime('%m/%d/%y', d);
+    case 'e':
+      return [d.getDate(), 2, ' '];
+    case 'F':
+      return strftime('%Y-%m-%d', d);
+    case 'g':
+      return [isoWeek(d).year % 100, 2, '0'];
+    case 'G':
+      return [isoWeek(d).year, 1, '0'];
+    case 'H':
+      return [d.getHours(), 2, '0'];
+    case 'I':
+      return [hour12, 2, '0'];
+    case 'j':
+      return [dayOfYear(d) + 1, 3, '0'];
+    case 'k':
+      return [d.getHours(), 2, ' '];
+    case 'l':
+      return [hour12, 2, ' '];
+    case 'm':
+      return [d.getMonth() + 1, 2, '0'];
+    case 'M':
+      return [d.getMinutes(), 2, '0'];
+    case 'n':
+      return '\n';
+    case 'p':
+      return d.getHours() < 12 ? 'AM' : 'PM';
+    case 'P':
+      return d.getHours() < 12 ? 'am' : 'pm';
+    case 'r':
+      return strftime('%I:%M:%S %p', d);
+    case 'R':
+      return strftime('%H:%M', d);
+    case 's':
+      return [Math.floor(d.getTime() / 1000), 1, '0'];
+    case 'S':
+      return [d.getSeconds(), 2, '0'];
+    case 't':
+      return '\t';
+    case 'T':
+    case 'X':
+      return strftime('%H:%M:%S', d);
+    case 'u':
+      return [d.getDay() || 7, 1, '0'];
+    case 'U':
+      return [Math.floor((dayOfYear(d) + 7 - d.getDay()) / 7), 2, '0'];
+    case 'V':
+      return [isoWeek(d).week, 2, '0'];
+    case 'w':
+      return [d.getDay(), 1, '0'];
+    case 'W':
+      return [Math.floor((dayOfYear(d) + 7 - ((d.getDay() + 6) % 7)) / 7), 2, '0'];
+    case 'y':
+      return [d.getFullYear() % 100, 2, '0'];
+    case 'Y':
+      return [d.getFullYear(), 1, '0'];
     case 'z': {
       const off = -d.getTimezoneOffset();
       return `${off < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(off) / 60), 2, '0')}${pad(Math.abs(off) % 60, 2, '0')}`;
     }
-    case 'Z': return zoneName(d);
-    case '%': return '%';
-    default: return undefined;
+    case 'Z':
+      return zoneName(d);
+    case '%':
+      return '%';
+    default:
+      return undefined;
   }
 }
 

@@ -1,4 +1,15 @@
-import { type Event, IN_CLOSE_NOWRITE, IN_CLOSE_WRITE, IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_MODIFY, IN_MOVED_FROM, IN_MOVED_TO, IN_OPEN } from '../src/index.js';
+import {
+  type Event,
+  IN_CLOSE_NOWRITE,
+  IN_CLOSE_WRITE,
+  IN_CREATE,
+  IN_DELETE,
+  IN_DELETE_SELF,
+  IN_MODIFY,
+  IN_MOVED_FROM,
+  IN_MOVED_TO,
+  IN_OPEN,
+} from '../src/index.js';
 
 /** watchdog's FileSystemEvent fields, as a Python handler would read them. */
 export interface WatchdogEvent {
@@ -26,11 +37,18 @@ export function watchdogHandler(hooks: Record<string, unknown>, onError: (err: u
     const hook = hooks[name];
     return typeof hook === 'function' ? (hook as Hook).call(hooks, event) : undefined;
   };
-  const dispatch = (kind: WatchdogEvent['event_type'], wd: WatchdogEvent): Promise<unknown[]> => Promise.all([call('on_any_event', wd), call(`on_${kind}`, wd)]);
+  const dispatch = (kind: WatchdogEvent['event_type'], wd: WatchdogEvent): Promise<unknown[]> =>
+    Promise.all([call('on_any_event', wd), call(`on_${kind}`, wd)]);
   const movedOut = new Map<string, NodeJS.Timeout>();
   return (event: Event) => {
     if (event.mask & IN_MOVED_FROM) {
-      const gone = { event_type: 'deleted', src_path: event.pathname, dest_path: '', is_directory: event.dir, is_synthetic: false } as const;
+      const gone = {
+        event_type: 'deleted',
+        src_path: event.pathname,
+        dest_path: '',
+        is_directory: event.dir,
+        is_synthetic: false,
+      } as const;
       const timer = setTimeout(() => {
         movedOut.delete(event.pathname);
         Promise.resolve()

@@ -16,4 +16,3 @@ export function makeDirs(dir: string, mode?: number): void {
     }
   }
 }
-

@@ -65,7 +65,7 @@ if (!onPath('python3', 'python')) skip('python3 not found on PATH (node-gyp need
 
 const nodedir = findNodedir();
 const gyp = findNodeGyp();
-if (!gyp) skip('node-gyp not found (neither npm_config_node_gyp, npm\'s bundled copy, nor node-gyp on PATH)');
+if (!gyp) skip("node-gyp not found (neither npm_config_node_gyp, npm's bundled copy, nor node-gyp on PATH)");
 
 const args = ['rebuild', ...(nodedir ? [`--nodedir=${nodedir}`] : [])];
 const [command, argv] = gyp.endsWith('.js') ? [process.execPath, [gyp, ...args]] : [gyp, args];

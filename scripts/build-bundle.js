@@ -34,8 +34,16 @@ const external = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDepen
  *   bundled copy (the one the rest of tswatch uses) is given instead.
  */
 const EDITS = [
-  ['node_modules/commander/lib/command.js', "const childProcess = require('node:child_process');", "const childProcess = { get spawn() { return require('node:child_process').spawn; } };"],
-  ['node_modules/node-gyp-build/node-gyp-build.js', "var os = require('os')", 'var os = { arch: () => process.arch, platform: () => process.platform }'],
+  [
+    'node_modules/commander/lib/command.js',
+    "const childProcess = require('node:child_process');",
+    "const childProcess = { get spawn() { return require('node:child_process').spawn; } };",
+  ],
+  [
+    'node_modules/node-gyp-build/node-gyp-build.js',
+    "var os = require('os')",
+    'var os = { arch: () => process.arch, platform: () => process.platform }',
+  ],
   ['node_modules/fdir/dist/index.mjs', '__require.resolve("picomatch");\n\tpm = __require("picomatch");', 'pm = require("picomatch");'],
 ];
 
@@ -89,7 +97,9 @@ const result = await build({
   minifySyntax: true,
   legalComments: 'none',
   logLevel: 'warning',
-  banner: { js: 'const __tswatchUrl = (rel) => require("node:url").pathToFileURL(require("node:path").join(__dirname, "../..", rel)).href;' },
+  banner: {
+    js: 'const __tswatchUrl = (rel) => require("node:url").pathToFileURL(require("node:path").join(__dirname, "../..", rel)).href;',
+  },
 });
 // The subcommand names go in the first line: the launcher keeps one code cache per command (each runs other code).
 const { SUBCOMMANDS } = await import(pathToFileURL(join(root, 'dist/cli/commands.js')).href);

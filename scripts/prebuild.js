@@ -20,7 +20,7 @@ const fail = (message) => {
 };
 
 const gyp = findNodeGyp();
-if (!gyp) fail('node-gyp not found (neither npm_config_node_gyp, npm\'s bundled copy, nor node-gyp on PATH)');
+if (!gyp) fail("node-gyp not found (neither npm_config_node_gyp, npm's bundled copy, nor node-gyp on PATH)");
 const nodedir = findNodedir();
 
 const scratch = mkdtempSync(join(tmpdir(), 'tswatch-prebuild-'));

@@ -22,7 +22,19 @@ function newest(path) {
 }
 
 // What tsc compiles (tsconfig.json's include) and what decides how: bench/.build holds C binaries, not sources.
-const sources = ['src', 'handlers', 'facades', 'recipes', 'daemon', 'cli', 'test', 'bench/adapters', 'bench/workloads', 'tsconfig.json', 'package.json'].map((p) => join(root, p));
+const sources = [
+  'src',
+  'handlers',
+  'facades',
+  'recipes',
+  'daemon',
+  'cli',
+  'test',
+  'bench/adapters',
+  'bench/workloads',
+  'tsconfig.json',
+  'package.json',
+].map((p) => join(root, p));
 // The bundle goes with it: a `tsc` alone leaves it missing or older than dist/ (bin/tswatch.js then runs dist/, slower).
 const fresh = existsSync(built) && Math.max(...sources.map(newest)) < statSync(built).mtimeMs && newest(bundle) >= statSync(built).mtimeMs;
 if (!fresh) {

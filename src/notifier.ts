@@ -86,11 +86,16 @@ export class Notifier extends EventEmitter {
     this.coalesce = options.coalesceEvents ?? false;
     // Atomic-save coalescing must see a temporary file's create and rename even when the mask leaves
     // them out: the processor then marks such events unwanted instead of dropping them.
-    this.processor = new SystemProcessor(watchManager, (err) => this.reportError(err), options.atomicSave ?? false, (deliveries) => {
-      if (this.state !== 'running') return;
-      for (const delivery of deliveries) this.deliver(delivery);
-      for (const consumer of this.consumers) consumer.wake?.();
-    });
+    this.processor = new SystemProcessor(
+      watchManager,
+      (err) => this.reportError(err),
+      options.atomicSave ?? false,
+      (deliveries) => {
+        if (this.state !== 'running') return;
+        for (const delivery of deliveries) this.deliver(delivery);
+        for (const consumer of this.consumers) consumer.wake?.();
+      },
+    );
     const later = (delivery: Delivery): void => {
       this.dispatch(delivery);
       for (const consumer of this.consumers) consumer.wake?.();

@@ -2,12 +2,33 @@ import { TswatchError } from './errors.js';
 
 /** POSIX character classes, as the C locale defines them. */
 const CLASSES: Record<string, string> = {
-  alpha: 'a-zA-Z', digit: '0-9', alnum: 'a-zA-Z0-9', upper: 'A-Z', lower: 'a-z', space: ' \\t\\n\\r\\f\\v',
-  blank: ' \\t', punct: '!-\\/:-@\\[-`{-~', print: ' -~', graph: '!-~', cntrl: '\\x00-\\x1f\\x7f', xdigit: '0-9A-Fa-f',
+  alpha: 'a-zA-Z',
+  digit: '0-9',
+  alnum: 'a-zA-Z0-9',
+  upper: 'A-Z',
+  lower: 'a-z',
+  space: ' \\t\\n\\r\\f\\v',
+  blank: ' \\t',
+  punct: '!-\\/:-@\\[-`{-~',
+  print: ' -~',
+  graph: '!-~',
+  cntrl: '\\x00-\\x1f\\x7f',
+  xdigit: '0-9A-Fa-f',
 };
 
 /** GNU regex escapes with a meaning; every other backslash-char is that char, literally. */
-const GNU_ESCAPES: Record<string, string> = { w: '\\w', W: '\\W', s: '\\s', S: '\\S', b: '\\b', B: '\\B', '<': '\\b(?=\\w)', '>': '\\b(?<=\\w)', '`': '^', "'": '$' };
+const GNU_ESCAPES: Record<string, string> = {
+  w: '\\w',
+  W: '\\W',
+  s: '\\s',
+  S: '\\S',
+  b: '\\b',
+  B: '\\B',
+  '<': '\\b(?=\\w)',
+  '>': '\\b(?<=\\w)',
+  '`': '^',
+  "'": '$',
+};
 
 function bad(flag: string, pattern: string, why: string): TswatchError {
   return new TswatchError(`${flag}: '${pattern}' is not a POSIX extended regular expression: ${why}`, {

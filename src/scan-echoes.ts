@@ -52,7 +52,13 @@ export class ScanEchoes {
 
   /** True when `raw` may be a scan's echo on the parent's watch, which only the record after it can tell. */
   awaitsTwin(raw: RawEvent): boolean {
-    return this.pending.size > 0 && raw.name !== '' && (raw.mask & IN_ISDIR) !== 0 && (raw.mask & SCAN_ECHO) !== 0 && this.echoingChild(raw) !== undefined;
+    return (
+      this.pending.size > 0 &&
+      raw.name !== '' &&
+      (raw.mask & IN_ISDIR) !== 0 &&
+      (raw.mask & SCAN_ECHO) !== 0 &&
+      this.echoingChild(raw) !== undefined
+    );
   }
 
   /** Note the echo a read of `watch`'s directory has just queued on its own watch (see take). */

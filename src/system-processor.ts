@@ -117,7 +117,15 @@ export class SystemProcessor {
         this.replayCookie = (this.replayCookie + 1) >>> 0;
         const cookie = this.replayCookie;
         if (watch) this.deliver(watch, IN_MOVED_FROM | dirBit(change.isDir), to ? cookie : 0, name, undefined, true);
-        if (to) this.deliver(to, IN_MOVED_TO | dirBit(change.isDir), watch ? cookie : 0, basename(change.dest), watch ? change.path : undefined, true);
+        if (to)
+          this.deliver(
+            to,
+            IN_MOVED_TO | dirBit(change.isDir),
+            watch ? cookie : 0,
+            basename(change.dest),
+            watch ? change.path : undefined,
+            true,
+          );
       } else if (watch) {
         // The watch's scan when it was armed saw the tree between the two runs: a create it did not see,
         // or a delete of what it saw, came after, and the kernel reports that one itself.
@@ -183,7 +191,8 @@ export class SystemProcessor {
       this.deliver(watch, mask, cookie, name, undefined, false, writer);
       const pathname = joinPath(watch.path, name);
       const parked = isDir ? `${pathname}${PARKED}${cookie}` : undefined;
-      if (parked !== undefined && !this.wm.rehome(pathname, parked)) this.pending.set(cookie, { pathname, parked: undefined, batch: this.batch });
+      if (parked !== undefined && !this.wm.rehome(pathname, parked))
+        this.pending.set(cookie, { pathname, parked: undefined, batch: this.batch });
       else this.pending.set(cookie, { pathname, parked, batch: this.batch });
     } else if (mask & IN_MOVED_TO) {
       const from = this.pending.get(cookie);

@@ -80,7 +80,11 @@ export class TreeState {
         const root = resolve(w.path);
         this.spelling.set(root, w.path);
         const recursive = w.autoAdd || watches.some((o) => o.path.startsWith(`${w.path}/`));
-        return new DirectorySnapshot(w.path, { recursive, exclude: w.excludeFilter, onRead: (dir) => this.wm.noteOwnRead(this.watched(dir, root)) });
+        return new DirectorySnapshot(w.path, {
+          recursive,
+          exclude: w.excludeFilter,
+          onRead: (dir) => this.wm.noteOwnRead(this.watched(dir, root)),
+        });
       });
   }
 
@@ -102,7 +106,11 @@ export class TreeState {
       raw = readFileSync(this.file);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []; // first run
-      throw new TswatchError(`cannot read the state file '${this.file}': ${(err as Error).message}`, { code: 'ESTATE', path: this.file, cause: err });
+      throw new TswatchError(`cannot read the state file '${this.file}': ${(err as Error).message}`, {
+        code: 'ESTATE',
+        path: this.file,
+        cause: err,
+      });
     }
     try {
       const state = JSON.parse(zlib().gunzipSync(raw).toString('utf8')) as StateJSON;
@@ -133,7 +141,10 @@ function ordered(diff: DirectorySnapshotDiff): TreeChange[] {
     ...[...diff.files_deleted.map((path) => ({ path, isDir: false })), ...diff.dirs_deleted.map((path) => ({ path, isDir: true }))]
       .sort((a, b) => deep(a.path, b.path))
       .map((c) => ({ kind: 'deleted' as const, ...c })),
-    ...diff.dirs_moved.filter((m) => !inMovedDir(m)).sort((a, b) => shallow(a[0], b[0])).map(([path, dest]) => ({ kind: 'moved' as const, path, dest, isDir: true })),
+    ...diff.dirs_moved
+      .filter((m) => !inMovedDir(m))
+      .sort((a, b) => shallow(a[0], b[0]))
+      .map(([path, dest]) => ({ kind: 'moved' as const, path, dest, isDir: true })),
     ...diff.files_moved.filter((m) => !inMovedDir(m)).map(([path, dest]) => ({ kind: 'moved' as const, path, dest, isDir: false })),
     ...diff.dirs_created.sort(shallow).map((path) => ({ kind: 'created' as const, path, isDir: true })),
     ...diff.files_created.map((path) => ({ kind: 'created' as const, path, isDir: false })),

@@ -38,7 +38,9 @@ export function countWatches(paths: readonly string[], recursive: boolean, skipD
     const dir = pending.pop()!;
     let names: string[];
     try {
-      names = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+      names = readdirSync(dir, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name);
     } catch {
       count.unreadable++;
       continue;
@@ -65,7 +67,11 @@ function isDirectory(path: string): boolean {
 /** The budget for watching `paths`. */
 export function watchBudget(paths: readonly string[], recursive: boolean, skipDir?: PathFilter): WatchBudget {
   // Counted to the end, uncapped: the error must say what the tree really needs, and the sysctl fit it.
-  return { needed: countWatches(paths, recursive, skipDir).watches, limit: readProcLimit('max_user_watches'), inUse: inotifyUsage().watches };
+  return {
+    needed: countWatches(paths, recursive, skipDir).watches,
+    limit: readProcLimit('max_user_watches'),
+    inUse: inotifyUsage().watches,
+  };
 }
 
 /** Throw a WatchLimitError, with the sysctl that fixes it, when the budget does not fit. */

@@ -111,7 +111,8 @@ export class WatchManager {
         if (options.mask !== undefined) {
           const mask = u32(options.mask & IN_MASK_ADD ? watch.mask | options.mask : options.mask);
           const wd = this.backend.addWatch(watch.path, kernelMask(mask, watch.entries !== undefined));
-          if (wd !== watch.wd) throw new TswatchError(`'${watch.path}' is no longer the watched file`, { code: 'ESTALE', path: watch.path });
+          if (wd !== watch.wd)
+            throw new TswatchError(`'${watch.path}' is no longer the watched file`, { code: 'ESTALE', path: watch.path });
           watch.mask = mask & ~IN_MASK_ADD;
         }
         if (options.procFun !== undefined) watch.procFun = options.procFun;
@@ -179,7 +180,8 @@ export class WatchManager {
     try {
       dirents = readdirSync(watch.path, { withFileTypes: true });
     } catch (err) {
-      if (!VANISHED.has((err as NodeJS.ErrnoException).code ?? '')) sink.error(errnoError(err as NodeJS.ErrnoException, 'scan', watch.path));
+      if (!VANISHED.has((err as NodeJS.ErrnoException).code ?? ''))
+        sink.error(errnoError(err as NodeJS.ErrnoException, 'scan', watch.path));
       return;
     }
     this.expectEcho(watch);
@@ -273,17 +275,22 @@ export class WatchManager {
 
   private ensureWatch(path: string, settings: Omit<Watch, 'wd' | 'path' | 'entries'>, isDir: boolean, flags = 0): Watch {
     const known = this.index.at(path);
-    const mask = u32(
-      (settings.mask & IN_MASK_ADD ? (known === undefined ? 0 : known.mask) | settings.mask : settings.mask) &
-        ~IN_MASK_ADD,
-    );
+    const mask = u32((settings.mask & IN_MASK_ADD ? (known === undefined ? 0 : known.mask) | settings.mask : settings.mask) & ~IN_MASK_ADD);
     const kernel = kernelMask(mask, isDir) | flags;
     const wd = this.backend.addWatch(path, this.walk.arm(kernel, isDir));
     this.walk.armed(wd, isDir, flags);
     warnUnsupported(this.backend, wd, mask, path);
     let watch = this.index.get(wd);
     if (watch === undefined) {
-      watch = { wd, path, mask, procFun: undefined, autoAdd: false, excludeFilter: undefined, entries: isDir ? new DirEntries() : undefined };
+      watch = {
+        wd,
+        path,
+        mask,
+        procFun: undefined,
+        autoAdd: false,
+        excludeFilter: undefined,
+        entries: isDir ? new DirEntries() : undefined,
+      };
       this.index.add(watch);
     } else if (watch.path !== path) {
       // Same inode under another name: a rename we did not see (overflow) or a second addWatch.
@@ -295,5 +302,4 @@ export class WatchManager {
     watch.excludeFilter = settings.excludeFilter;
     return watch;
   }
-
 }

@@ -33,7 +33,14 @@ test('a save by temp file and rename is one MODIFY and one CLOSE_WRITE of the re
   const save = w.lines().filter((l) => !l.endsWith(' marker'));
   assert.deepEqual(save, ['IN_MODIFY doc.txt', 'IN_CLOSE_WRITE doc.txt']);
   assert.ok(!w.lines().some((l) => l.includes('.tmp')), w.lines().join('\n'));
-  assert.deepEqual(w.lines().filter((l) => l.endsWith(' marker')).slice(0, 1), ['IN_CREATE marker'], 'held events keep their order');
+  assert.deepEqual(
+    w
+      .lines()
+      .filter((l) => l.endsWith(' marker'))
+      .slice(0, 1),
+    ['IN_CREATE marker'],
+    'held events keep their order',
+  );
 });
 
 test('with only modify asked for, the save is still seen (the create and rename are watched for it)', async (t) => {

@@ -56,7 +56,11 @@ test('leaves a busy temp dir and a running process', () => {
   void code.then(() => {
     ended = true;
   });
-  await waitFor(() => ended, () => `the inner test file to end (it hangs when the clean-up throws): ${output}`, 30_000);
+  await waitFor(
+    () => ended,
+    () => `the inner test file to end (it hangs when the clean-up throws): ${output}`,
+    30_000,
+  );
   assert.equal(await code, 0, output); // its test passed; the clean-up said what it could not do
   assert.match(output, /cleanup: removing .*: /);
   const pid = Number(readFileSync(pidFile, 'utf8'));

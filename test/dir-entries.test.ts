@@ -31,5 +31,9 @@ test('DirEntries: a Map of name → is a directory, packed while small, a Map pa
   }
   const odd = new DirEntries();
   odd.set('a b', false).set('\u00e9\u0000x', true).set('.', false);
-  assert.deepEqual([...odd].sort(), [['.', false], ['a b', false], ['\u00e9\u0000x', true]]);
+  assert.deepEqual([...odd].sort(), [
+    ['.', false],
+    ['a b', false],
+    ['\u00e9\u0000x', true],
+  ]);
 });

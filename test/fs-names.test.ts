@@ -25,7 +25,11 @@ test('the inotify backend keeps a name that is not UTF-8 (parseEvents)', async (
   const name = Buffer.from([0x62, 0xff, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]); // NUL-padded to 8, as the kernel does
   const header = Buffer.alloc(16); // struct inotify_event in host byte order: wd, mask, cookie, len
   const le = endianness() === 'LE';
-  for (const [offset, value] of [[0, 3], [4, IN_CREATE], [12, name.length]] as const) {
+  for (const [offset, value] of [
+    [0, 3],
+    [4, IN_CREATE],
+    [12, name.length],
+  ] as const) {
     if (le) header.writeUInt32LE(value, offset);
     else header.writeUInt32BE(value, offset);
   }

@@ -49,7 +49,8 @@ function allowed(layer: string, target: string): boolean {
 test('each floor imports only from the floors below it; handlers/, recipes/, daemon/ and facades/ use the core only through src/index', () => {
   const wrong: string[] = [];
   for (const layer of [...FLOORS, 'facades']) {
-    for (const file of sources(layer)) for (const target of imports(file)) if (!allowed(layer, target)) wrong.push(`${file} imports ${target}`);
+    for (const file of sources(layer))
+      for (const target of imports(file)) if (!allowed(layer, target)) wrong.push(`${file} imports ${target}`);
   }
   assert.deepEqual(wrong, []);
 });

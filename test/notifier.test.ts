@@ -137,7 +137,10 @@ test('queue overflow: IN_Q_OVERFLOW is dispatched and a rescan recovers every mi
     writeFileSync(join(root, '.settle-overflow'), '');
     await waitFor(() => events.some((e) => e.name === '.settle-overflow'), 'marker', 30_000);
     assert.equal(events.filter((e) => e.mask & IN_Q_OVERFLOW).length, 1);
-    assert.ok(events.some((e) => isCreate(e) && e.synthetic), 'recovered creates are flagged synthetic');
+    assert.ok(
+      events.some((e) => isCreate(e) && e.synthetic),
+      'recovered creates are flagged synthetic',
+    );
     assertExactlyOnce(countBy(events, isCreate), expected);
   } finally {
     notifier.stop();
@@ -174,7 +177,7 @@ test("tswatch's own directory scans never reach the user; the user's reads do", 
   await w.settle(root);
   const dirReads = (events: readonly Event[]) =>
     events.filter((e) => e.dir && e.mask & (IN_OPEN | IN_ACCESS | IN_CLOSE_NOWRITE)).map((e) => `${e.maskname} ${e.pathname}`);
-  assert.deepEqual(dirReads(w.events), [], 'no open/read/close of a directory happened but tswatch\'s own');
+  assert.deepEqual(dirReads(w.events), [], "no open/read/close of a directory happened but tswatch's own");
   // coreutils' `mkdir -p` opens each new directory (never reads one): its opens are the user's, but no
   // read (IN_ACCESS) of a directory may show, since only tswatch read any.
   execFileSync('mkdir', ['-p', join(root, 'p/q/r')]);

@@ -24,7 +24,10 @@ test('POSIX ERE constructs translate to JavaScript with the same matches', () =>
 });
 
 test('what cannot be translated faithfully is refused with the flag and the reason', () => {
-  assert.throws(() => ereToRegExp('(?=a)', '--exclude', false), /--exclude: '\(\?=a\)' is not a POSIX extended regular expression: '\(\?' is not ERE syntax/);
+  assert.throws(
+    () => ereToRegExp('(?=a)', '--exclude', false),
+    /--exclude: '\(\?=a\)' is not a POSIX extended regular expression: '\(\?' is not ERE syntax/,
+  );
   assert.throws(() => ereToRegExp('[[=a=]]', '--include', false), /locale collation/);
   assert.throws(() => ereToRegExp('[[:word:]]', '--include', false), /unknown class \[:word:\]/);
   assert.throws(() => ereToRegExp('[abc', '--exclude', false), /unterminated '\['/);

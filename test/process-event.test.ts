@@ -65,7 +65,10 @@ test("Event: pyinotify's repr and fields; JSON carries src_pathname and syntheti
     String(moved),
     '<Event cookie=42 dir=False mask=0x80 maskname=IN_MOVED_TO name=new path=/w pathname=/w/new src_pathname=/w/old wd=1 >',
   );
-  assert.equal(String(new Event({ wd: -1, mask: IN_Q_OVERFLOW, path: '' })), "<Event dir=False mask=0x4000 maskname=IN_Q_OVERFLOW name='' path='' pathname='' wd=-1 >");
+  assert.equal(
+    String(new Event({ wd: -1, mask: IN_Q_OVERFLOW, path: '' })),
+    "<Event dir=False mask=0x4000 maskname=IN_Q_OVERFLOW name='' path='' pathname='' wd=-1 >",
+  );
   const self = ev(IN_DELETE_SELF, '');
   assert.equal(self.pathname, '/w');
   assert.deepEqual(JSON.parse(JSON.stringify(ev(IN_CREATE | IN_ISDIR, 'd', { synthetic: true }))), {

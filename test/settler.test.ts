@@ -63,6 +63,9 @@ test('poll backend (no close events): each of two files settles on its own, once
 
 test('a bad settle value is a clear error', () => {
   const wm = new WatchManager();
-  assert.throws(() => new Notifier(wm, null, { settle: -5 }), (e: unknown) => e instanceof TswatchError && e.code === 'EBADSETTLE');
+  assert.throws(
+    () => new Notifier(wm, null, { settle: -5 }),
+    (e: unknown) => e instanceof TswatchError && e.code === 'EBADSETTLE',
+  );
   wm.close();
 });

@@ -3,7 +3,18 @@ import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ALL_EVENTS, type Event, IN_ACCESS, IN_CLOSE_NOWRITE, IN_CREATE, IN_DELETE, IN_OPEN, Notifier, TswatchError, WatchManager } from '../src/index.js';
+import {
+  ALL_EVENTS,
+  type Event,
+  IN_ACCESS,
+  IN_CLOSE_NOWRITE,
+  IN_CREATE,
+  IN_DELETE,
+  IN_OPEN,
+  Notifier,
+  TswatchError,
+  WatchManager,
+} from '../src/index.js';
 import { spawnCommand, spawnTswatch, TSWATCH_BIN } from './helpers/spawn-cli.js';
 import { tmpDir } from './helpers/tmp-dir.js';
 import { waitFor } from './helpers/wait-for.js';
@@ -14,7 +25,14 @@ function run(root: string, stateFile: string) {
   const events: Event[] = [];
   const notifier = new Notifier(wm, (e) => void events.push(e), { stateFile });
   notifier.start();
-  return { events, notifier, lines: () => events.map((e) => `${e.maskname} ${e.pathname.slice(root.length)}${e.src_pathname ? ` <- ${e.src_pathname.slice(root.length)}` : ''}`) };
+  return {
+    events,
+    notifier,
+    lines: () =>
+      events.map(
+        (e) => `${e.maskname} ${e.pathname.slice(root.length)}${e.src_pathname ? ` <- ${e.src_pathname.slice(root.length)}` : ''}`,
+      ),
+  };
 }
 
 function populate(root: string): void {
@@ -57,10 +75,17 @@ test('stop, change files, start: each change reported once, synthetic, before li
   assert.deepEqual(second.lines(), EXPECTED);
   assert.ok(second.events.every((e) => e.synthetic));
   const moved = second.events.filter((e) => e.src_pathname !== undefined);
-  assert.ok(moved.every((e) => second.events.some((f) => f !== e && f.cookie === e.cookie)), 'moves keep their pairs');
+  assert.ok(
+    moved.every((e) => second.events.some((f) => f !== e && f.cookie === e.cookie)),
+    'moves keep their pairs',
+  );
   writeFileSync(join(root, 'live'), '');
   await waitFor(() => second.events.some((e) => e.mask & IN_CREATE && e.name === 'live' && !e.synthetic), 'the live event after');
-  assert.deepEqual(second.events.filter((e) => e.dir && e.mask & (IN_OPEN | IN_ACCESS | IN_CLOSE_NOWRITE)).map(String), [], "the snapshot's own directory reads are not reported");
+  assert.deepEqual(
+    second.events.filter((e) => e.dir && e.mask & (IN_OPEN | IN_ACCESS | IN_CLOSE_NOWRITE)).map(String),
+    [],
+    "the snapshot's own directory reads are not reported",
+  );
   second.notifier.stop();
   const third = run(root, state);
   assert.deepEqual(third.lines(), [], 'saved on stop: nothing is reported twice');
@@ -80,7 +105,12 @@ test('killed with SIGKILL, changes made meanwhile are reported on the next start
   const second = spawnTswatch(['-m', '-r', '--state', state, root]);
   await second.waitLines(EXPECTED.length);
   const dir = `${root}/`;
-  assert.deepEqual(second.lines().slice(0, 4), [`${dir} DELETE del`, `${dir} MOVED_FROM,ISDIR olddir`, `${dir} MOVED_TO,ISDIR moveddir`, `${dir} MOVED_FROM a`]);
+  assert.deepEqual(second.lines().slice(0, 4), [
+    `${dir} DELETE del`,
+    `${dir} MOVED_FROM,ISDIR olddir`,
+    `${dir} MOVED_TO,ISDIR moveddir`,
+    `${dir} MOVED_FROM a`,
+  ]);
   assert.equal(second.lines().length, EXPECTED.length, 'each change once');
   second.child.kill('SIGTERM');
   await second.exited;
@@ -119,7 +149,10 @@ test('CLI --state with a relative path: what changed meanwhile is reported under
   await second.waitStderr('Watches established.');
   writeFileSync(join(cwd, 'site/marker'), '');
   await second.waitStdout('marker');
-  const before = second.lines().slice(0, second.lines().findIndex((l) => l.includes('marker')));
+  const before = second.lines().slice(
+    0,
+    second.lines().findIndex((l) => l.includes('marker')),
+  );
   assert.deepEqual(before, ['site/a/ DELETE f', 'site/ CREATE new']);
   second.child.kill('SIGTERM');
   await second.exited;
@@ -132,7 +165,11 @@ test('a state file that is not one is a clear error, naming it', () => {
   const wm = new WatchManager();
   wm.addWatch(root, ALL_EVENTS, { quiet: false });
   const notifier = new Notifier(wm, () => {}, { stateFile: state });
-  assert.throws(() => notifier.start(), (err: unknown) => err instanceof TswatchError && err.code === 'EBADSTATE' && err.message.includes(state) && /delete it/.test(err.hint ?? ''));
+  assert.throws(
+    () => notifier.start(),
+    (err: unknown) =>
+      err instanceof TswatchError && err.code === 'EBADSTATE' && err.message.includes(state) && /delete it/.test(err.hint ?? ''),
+  );
   wm.close();
 });
 
@@ -152,7 +189,10 @@ test('a change between arming the watch and starting is reported once: by the ke
     notifier.stop();
     return events.filter((e) => !e.name.startsWith('end-')).map((e) => `${e.maskname} ${e.name}`);
   };
-  await run(() => {}, (events) => events.some((e) => e.name.startsWith('end-'))); // saves the first state
+  await run(
+    () => {},
+    (events) => events.some((e) => e.name.startsWith('end-')),
+  ); // saves the first state
   const seen = await run(
     () => {
       writeFileSync(join(root, 'new'), '');

@@ -8,7 +8,10 @@ import { noTestUser, spawnAsTestUser, spawnTswatchAsTestUser } from './helpers/t
 
 const INDEX = fileURLToPath(new URL('../src/index.js', import.meta.url));
 
-test('recursive addWatch (quiet: false) as a normal user: the unreadable directory gets -EACCES, the rest is watched', { skip: noTestUser(), timeout: 30_000 }, async () => {
+test('recursive addWatch (quiet: false) as a normal user: the unreadable directory gets -EACCES, the rest is watched', {
+  skip: noTestUser(),
+  timeout: 30_000,
+}, async () => {
   const { src, secret } = treeWithLockedDir();
   const script = `
     const { WatchManager, ALL_EVENTS } = await import(${JSON.stringify(INDEX)});
@@ -22,10 +25,14 @@ test('recursive addWatch (quiet: false) as a normal user: the unreadable directo
   const { result, errors } = JSON.parse(run.stdout) as { result: Record<string, number>; errors: Record<string, string> };
   assert.equal(result[secret], -13, 'EACCES as pyinotify gives it: minus the errno');
   assert.deepEqual(errors, { [secret]: 'EACCES' });
-  for (const dir of ['', 'a', 'z', 'z/deep']) assert.ok(result[dir === '' ? src : join(src, dir)]! > 0, `${dir || 'SRC'} watched: ${run.stdout}`);
+  for (const dir of ['', 'a', 'z', 'z/deep'])
+    assert.ok(result[dir === '' ? src : join(src, dir)]! > 0, `${dir || 'SRC'} watched: ${run.stdout}`);
 });
 
-test('tswatch -r as a normal user names the unreadable directory and reports events from the others', { skip: noTestUser(), timeout: 30_000 }, async () => {
+test('tswatch -r as a normal user names the unreadable directory and reports events from the others', {
+  skip: noTestUser(),
+  timeout: 30_000,
+}, async () => {
   const { src, secret } = treeWithLockedDir();
   const watch = spawnTswatchAsTestUser(['-m', '-r', '-e', 'create', src]);
   await watch.waitStderr('Watches established.');

@@ -49,7 +49,8 @@ function measure(argv) {
   const t = performance.now();
   const r = spawnSync('/usr/bin/time', ['-o', out, '-f', '%U %S %M', ...argv], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   const wall = (performance.now() - t) / 1000;
-  if (r.error || r.status !== 0) throw new Error(`${argv.slice(0, 2).join(' ')} exited ${r.status}: ${(r.stderr ?? r.error?.message ?? '').slice(-300)}`);
+  if (r.error || r.status !== 0)
+    throw new Error(`${argv.slice(0, 2).join(' ')} exited ${r.status}: ${(r.stderr ?? r.error?.message ?? '').slice(-300)}`);
   const [user, sys, kb] = readFileSync(out, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
   rmSync(out, { force: true });
   return { wall, cpu: user + sys, rss: kb / 1024 };
@@ -90,20 +91,20 @@ export function backup(files, mib, rounds, base = tmpdir()) {
             const m = runs.get(tool.name);
             if (m.error) continue;
             try {
-            const dest = join(root, 'dest');
-            rmSync(dest, { recursive: true, force: true });
-            spawnSync('sync'); // the last round's writeback is not billed to this one
-            const first = measure(tool.argv(src, dest));
-            m.wall.push(first.wall);
-            m.cpu.push(first.cpu);
-            m.rss.push(first.rss);
-            const got = census(dest);
-            if (got.files !== want.files || got.bytes !== want.bytes) m.same = `no: ${got.files} files, ${got.bytes} bytes`;
-            if (tool.noop) {
-              const again = measure(tool.argv(src, dest));
-              m.noop.push(again.wall);
-              m.noopRss.push(again.rss);
-            }
+              const dest = join(root, 'dest');
+              rmSync(dest, { recursive: true, force: true });
+              spawnSync('sync'); // the last round's writeback is not billed to this one
+              const first = measure(tool.argv(src, dest));
+              m.wall.push(first.wall);
+              m.cpu.push(first.cpu);
+              m.rss.push(first.rss);
+              const got = census(dest);
+              if (got.files !== want.files || got.bytes !== want.bytes) m.same = `no: ${got.files} files, ${got.bytes} bytes`;
+              if (tool.noop) {
+                const again = measure(tool.argv(src, dest));
+                m.noop.push(again.wall);
+                m.noopRss.push(again.rss);
+              }
             } catch (e) {
               m.error = `failed: ${String(e.message).split('\n')[0]}`;
             }
@@ -113,7 +114,10 @@ export function backup(files, mib, rounds, base = tmpdir()) {
           const m = runs.get(t.name);
           if (m.error) return { subject: t.name, error: m.error };
           const med = (k) => (m[k].length ? median(m[k]) : undefined);
-          return { subject: t.name, result: { wall: med('wall'), cpu: med('cpu'), rss: med('rss'), noop: med('noop'), noopRss: med('noopRss'), same: m.same } };
+          return {
+            subject: t.name,
+            result: { wall: med('wall'), cpu: med('cpu'), rss: med('rss'), noop: med('noop'), noopRss: med('noopRss'), same: m.same },
+          };
         });
       } finally {
         rmSync(root, { recursive: true, force: true });

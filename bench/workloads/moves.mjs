@@ -46,8 +46,7 @@ export function moves(within, across) {
             if (e.kind === 'MOVE') {
               paired.add(`${e.path}\0${e.to}`);
               newSide.add(e.to);
-            }
-            else if (e.kind === 'MOVED_FROM' || e.kind === 'DELETE') oldSide.add(e.path);
+            } else if (e.kind === 'MOVED_FROM' || e.kind === 'DELETE') oldSide.add(e.path);
             else if (e.kind === 'MOVED_TO' || e.kind === 'CREATE') newSide.add(e.path);
             else continue;
             last = e.t;

@@ -10,7 +10,11 @@ import { fmt, fresh, sleep } from './common.mjs';
 /** The loop, as a script would write it: each run prints the one file it saw, then exits; the loop starts it again. */
 function startLoop(cmd, args, out, env) {
   const script = 'out=$1; shift; while "$@" >> "$out"; do :; done';
-  const p = spawn('/bin/sh', ['-c', script, 'sh', out, cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env }, detached: true });
+  const p = spawn('/bin/sh', ['-c', script, 'sh', out, cmd, ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...env },
+    detached: true,
+  });
   let err = '';
   p.stderr.setEncoding('utf8').on('data', (chunk) => (err += chunk.slice(-4096)));
   return {

@@ -13,7 +13,9 @@ async function client(url) {
   switch (u.protocol) {
     case 'file:': {
       const fd = openSync(fileURLToPath(u), 'a');
-      return { send: (lines) => writeSync(fd, `${lines.join('\n')}\n`), close: () => {
+      return {
+        send: (lines) => writeSync(fd, `${lines.join('\n')}\n`),
+        close: () => {
           fsyncSync(fd);
           closeSync(fd);
         },
@@ -45,7 +47,8 @@ async function client(url) {
       return {
         send: (lines) => {
           const multi = c.multi();
-          for (const l of lines) multi.xAdd(path, '*', { event: l }, { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: 1_000_000 } });
+          for (const l of lines)
+            multi.xAdd(path, '*', { event: l }, { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: 1_000_000 } });
           return multi.exec();
         },
         close: () => c.quit(),

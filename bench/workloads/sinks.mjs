@@ -43,10 +43,19 @@ async function destination(kind, dir) {
   }
   const port = await freePort();
   let cmd;
-  if (kind === 'nats') cmd = ['nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'js')], `nats://127.0.0.1:${port}/bench.events`];
-  if (kind === 'redis') cmd = ['redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''], `redis://127.0.0.1:${port}/bench.events`];
+  if (kind === 'nats')
+    cmd = ['nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'js')], `nats://127.0.0.1:${port}/bench.events`];
+  if (kind === 'redis')
+    cmd = [
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''],
+      `redis://127.0.0.1:${port}/bench.events`,
+    ];
   if (kind === 'mqtt') {
-    writeFileSync(join(dir, 'm.conf'), `listener ${port} 127.0.0.1\nallow_anonymous true\nmax_inflight_messages 0\nmax_queued_messages 0\n`);
+    writeFileSync(
+      join(dir, 'm.conf'),
+      `listener ${port} 127.0.0.1\nallow_anonymous true\nmax_inflight_messages 0\nmax_queued_messages 0\n`,
+    );
     cmd = ['mosquitto', ['-c', join(dir, 'm.conf')], `mqtt://127.0.0.1:${port}/bench/events`];
   }
   const child = spawn(cmd[0], cmd[1], { stdio: 'ignore' });
@@ -55,7 +64,9 @@ async function destination(kind, dir) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${cmd[0]} did not start`);
     await sleep(20);
   }
-  return { url: cmd[2], stop: () =>
+  return {
+    url: cmd[2],
+    stop: () =>
       new Promise((r) => {
         child.once('exit', r);
         child.kill('SIGTERM');
@@ -84,7 +95,11 @@ export function sinks(kind, n) {
       const dir = mkdtempSync(join(tmpdir(), `tswatch-bench-${kind}-`));
       const dest = await destination(kind, dir);
       try {
-        const publisher = await FleetPublisher.open({ sinks: [{ url: dest.url }], host: 'bench', outbox: { dir: join(dir, 'outbox'), maxBytes: 1 << 30 } });
+        const publisher = await FleetPublisher.open({
+          sinks: [{ url: dest.url }],
+          host: 'bench',
+          outbox: { dir: join(dir, 'outbox'), maxBytes: 1 << 30 },
+        });
         const t0 = performance.now();
         for (let i = 0; i < n; i += 1000) {
           for (let j = i; j < Math.min(n, i + 1000); j++) publisher.publish(event(j));
@@ -95,7 +110,9 @@ export function sinks(kind, n) {
         const wall = (performance.now() - t0) / 1000;
         const [{ delivered }] = await publisher.close();
         // The same records to a neighbouring subject / stream / topic / file of the same destination.
-        const records = Array.from({ length: n }, (_, j) => JSON.stringify({ id: `bench:direct:${j + 1}`, host: 'bench', ...jsonRecord(event(j), new Date()) }));
+        const records = Array.from({ length: n }, (_, j) =>
+          JSON.stringify({ id: `bench:direct:${j + 1}`, host: 'bench', ...jsonRecord(event(j), new Date()) }),
+        );
         const direct = await directRate(dest.url.replace(/events(\.jsonl)?$/, 'direct$1'), records);
         return { events: `${delivered} / ${n}`, ok: delivered === n, rate: n / wall, wall, direct, cost: direct / (n / wall) };
       } finally {

@@ -29,7 +29,9 @@ function launch(cmd, args, env, ready) {
       if (ready !== undefined && err.includes(ready)) finish(now() - t0);
     });
     p.on('error', reject);
-    p.on('close', () => (ready === undefined ? finish(now() - t0) : !done && reject(new Error(`exited before '${ready}': ${err.slice(-200)}`))));
+    p.on('close', () =>
+      ready === undefined ? finish(now() - t0) : !done && reject(new Error(`exited before '${ready}': ${err.slice(-200)}`)),
+    );
   });
 }
 

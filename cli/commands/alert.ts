@@ -28,11 +28,24 @@ interface AlertFlags extends MailFlags {
 function checkStreamFlags(flags: AlertFlags): void {
   const given = (pairs: Array<[string, unknown]>): string | undefined => pairs.find(([, v]) => v !== undefined && v !== false)?.[0];
   if (flags.stream === undefined) {
-    const flag = given([['--from-host', flags.fromHost], ['--durable', flags.durable], ['--since', flags.since]]);
-    if (flag) throw new TswatchError(`${flag} needs --stream`, { code: 'EBADFLAG', hint: `${flag} is about reading a fleet stream: add --stream nats://BROKER:4222/SUBJECT, or leave ${flag} out` });
+    const flag = given([
+      ['--from-host', flags.fromHost],
+      ['--durable', flags.durable],
+      ['--since', flags.since],
+    ]);
+    if (flag)
+      throw new TswatchError(`${flag} needs --stream`, {
+        code: 'EBADFLAG',
+        hint: `${flag} is about reading a fleet stream: add --stream nats://BROKER:4222/SUBJECT, or leave ${flag} out`,
+      });
     return;
   }
-  const check = given([['--checksum', flags.checksum], ['--perms', flags.perms], ['--size-above', flags.sizeAbove], ['--match', flags.match]]);
+  const check = given([
+    ['--checksum', flags.checksum],
+    ['--perms', flags.perms],
+    ['--size-above', flags.sizeAbove],
+    ['--match', flags.match],
+  ]);
   if (check) {
     throw new TswatchError(`${check} cannot be used with --stream: checks read the files, which are on the watched hosts`, {
       code: 'EBADFLAG',
@@ -43,10 +56,16 @@ function checkStreamFlags(flags: AlertFlags): void {
 
 /** Flags → the AlertOptions a config file would hold (one rule). */
 export async function alertOptions(paths: string[], flags: AlertFlags): Promise<AlertOptions> {
-  const [{ parseSince }, { checkAddresses, parseRegex, parseSize }] = await Promise.all([import('../../recipes/fleet/parse-since.js'), import('../../recipes/alert/alert-options.js')]);
+  const [{ parseSince }, { checkAddresses, parseRegex, parseSize }] = await Promise.all([
+    import('../../recipes/fleet/parse-since.js'),
+    import('../../recipes/alert/alert-options.js'),
+  ]);
   checkStreamFlags(flags);
   if (paths.length === 0 && flags.stream === undefined) {
-    throw new TswatchError('no paths to watch', { code: 'EBADFLAG', hint: 'give the files or directories to watch: tswatch alert /etc --to ops@example.com' });
+    throw new TswatchError('no paths to watch', {
+      code: 'EBADFLAG',
+      hint: 'give the files or directories to watch: tswatch alert /etc --to ops@example.com',
+    });
   }
   // A stream with no paths: everything the agents send (the rule named after the subject / stream / topic).
   const rule: AlertRule = paths.length === 0 ? { name: streamName(flags.stream!), paths: ['/'], recursive: true } : { paths };
@@ -111,15 +130,28 @@ function untilSignal(): Promise<NodeJS.Signals> {
 
 export function alertCommand(): Command {
   const command = new Command('alert')
-    .description('Mail when watched files change (here, or on a fleet\'s hosts with --stream): events, checksum / permission / size checks, log lines matching a regex')
-    .argument('[paths...]', 'files or directories to watch (a file is followed across replace and rotation); with --stream, paths on the watched hosts (default: all)')
-    .option('-e, --event <events>', 'events to mail about (inotifywait names; default create,delete,close_write,moved_from,moved_to,attrib,delete_self,move_self; with --checksum/--perms: create,delete,moved_from,moved_to,delete_self,move_self; none with only --size-above/--match)', collect)
+    .description(
+      "Mail when watched files change (here, or on a fleet's hosts with --stream): events, checksum / permission / size checks, log lines matching a regex",
+    )
+    .argument(
+      '[paths...]',
+      'files or directories to watch (a file is followed across replace and rotation); with --stream, paths on the watched hosts (default: all)',
+    )
+    .option(
+      '-e, --event <events>',
+      'events to mail about (inotifywait names; default create,delete,close_write,moved_from,moved_to,attrib,delete_self,move_self; with --checksum/--perms: create,delete,moved_from,moved_to,delete_self,move_self; none with only --size-above/--match)',
+      collect,
+    )
     .option('-r, --recursive', 'watch directories below too, including new ones')
-    .option('--glob <pattern>', 'only paths matching this glob (picomatch: absolute, relative to the watched directory, or without a slash the name; repeatable)', collect)
+    .option(
+      '--glob <pattern>',
+      'only paths matching this glob (picomatch: absolute, relative to the watched directory, or without a slash the name; repeatable)',
+      collect,
+    )
     .option('--ignore <pattern>', 'never paths matching this glob (repeatable)', collect)
     .option('--name <name>', 'rule name in subjects (default: the first path)')
-    .option('--checksum', 'mail when a file\'s content changes (sha256)')
-    .option('--perms', 'mail when a file\'s mode, owner or group changes')
+    .option('--checksum', "mail when a file's content changes (sha256)")
+    .option('--perms', "mail when a file's mode, owner or group changes")
     .option('--size-above <size>', 'mail when a file grows above SIZE (500000, 512k, 10M), and when it is back below')
     .option('--match <regex>', 'follow the files as logs (across rotation and truncation); mail new lines matching REGEX')
     .option('-i, --ignore-case', '--match ignores case')
@@ -128,11 +160,20 @@ export function alertCommand(): Command {
     .option('--remind-after <seconds>', 'remind this often while a condition lasts (default 3600, 0: never)')
     .option('--host-report', 'add the host report (load, memory, disks of this machine) to the mails (default, but with --stream)')
     .option('--no-host-report', 'leave the host report out of the mails')
-    .option('--stream <url>', "alert on a fleet stream's events (what agents send with --sink) instead of watching here: nats://HOST:4222/SUBJECT, redis://HOST:6379/STREAM or mqtt://HOST:1883/TOPIC")
+    .option(
+      '--stream <url>',
+      "alert on a fleet stream's events (what agents send with --sink) instead of watching here: nats://HOST:4222/SUBJECT, redis://HOST:6379/STREAM or mqtt://HOST:1883/TOPIC",
+    )
     .option('--from-host <glob>', 'with --stream: only events from hosts matching this glob (repeatable)', collect)
-    .option('--durable <name>', 'with --stream: the consumer name the broker remembers (default tswatch-alert-HOSTNAME-HASH; none with --dry-run): restarted, the alert gets what was published meanwhile')
+    .option(
+      '--durable <name>',
+      'with --stream: the consumer name the broker remembers (default tswatch-alert-HOSTNAME-HASH; none with --dry-run): restarted, the alert gets what was published meanwhile',
+    )
     .option('--no-durable', 'with --stream: no durable consumer (from now, or --since; nothing remembered)')
-    .option('--since <time>', 'with --stream: start at this time (ISO, or 15m / 2h / 7d ago; nats:// and redis://); a durable consumer only the first time');
+    .option(
+      '--since <time>',
+      'with --stream: start at this time (ISO, or 15m / 2h / 7d ago; nats:// and redis://); a durable consumer only the first time',
+    );
   return addMailOptions(command)
     .addHelpText(
       'after',
@@ -164,11 +205,14 @@ Broker credentials and TLS as for --sink (TSWATCH_NATS_TOKEN, TSWATCH_REDIS_PASS
       alert.on('warning', (message: string) => process.stderr.write(`tswatch: warning: ${message}\n`));
       alert.on('window', (rule: string, ms: number) => say(`${rule}: gathering events for ${ms / 1000} s, then mailing`));
       alert.on('recovered', (findings: number, processes: number) =>
-        say(`${findings} findings that ${processes === 1 ? 'an alert' : `${processes} alerts`} stopped by a crash or kill had not mailed go out with the next digest`),
+        say(
+          `${findings} findings that ${processes === 1 ? 'an alert' : `${processes} alerts`} stopped by a crash or kill had not mailed go out with the next digest`,
+        ),
       );
       alert.on('sent', (entry, { rejected }: { rejected: string[] }) => {
         say(`${entry.mail ? `mail ${entry.mail.messageId}` : `webhook post ${entry.id}`} delivered`);
-        if (rejected.length) process.stderr.write(`tswatch: the server refused these recipients of ${entry.mail.messageId}: ${rejected.join(', ')}\n`);
+        if (rejected.length)
+          process.stderr.write(`tswatch: the server refused these recipients of ${entry.mail.messageId}: ${rejected.join(', ')}\n`);
       });
       // trim: OpenSSL's messages end in a newline.
       alert.on('retry', (entry, err: Error) =>
@@ -176,7 +220,9 @@ Broker credentials and TLS as for --sink (TSWATCH_NATS_TOKEN, TSWATCH_REDIS_PASS
       );
       // Not quiet: a setting to fix. Said once; the retry lines above go on as progress.
       alert.on('problem', ({ message, hint }: DeliveryProblem) =>
-        process.stderr.write(`tswatch: mail not delivered: ${message}\n  ${hint}; the mails stay in the spool and tswatch keeps retrying\n`),
+        process.stderr.write(
+          `tswatch: mail not delivered: ${message}\n  ${hint}; the mails stay in the spool and tswatch keeps retrying\n`,
+        ),
       );
       alert.on('failed', (entry, err: Error) =>
         process.stderr.write(`tswatch: refused for good (${err.message}); kept in ${alert.options.spoolDir}/failed/${entry.id}.json\n`),
@@ -184,7 +230,9 @@ Broker credentials and TLS as for --sink (TSWATCH_NATS_TOKEN, TSWATCH_REDIS_PASS
       await alert.start();
       // Caught before the ready line: a script that signals as soon as it reads it must not kill us.
       const signalled = untilSignal();
-      const where = options.dryRun ? 'printed (dry run)' : `to ${[...new Set(alert.options.rules.flatMap((r) => r.to))].join(', ')} via ${describeSmtp(smtpTransportConfig(options.smtp))}, spool ${alert.options.spoolDir}`;
+      const where = options.dryRun
+        ? 'printed (dry run)'
+        : `to ${[...new Set(alert.options.rules.flatMap((r) => r.to))].join(', ')} via ${describeSmtp(smtpTransportConfig(options.smtp))}, spool ${alert.options.spoolDir}`;
       const stream = alert.options.stream;
       if (stream === undefined) {
         say(`watching ${paths.join(', ')}; mails ${where}`);

@@ -15,7 +15,10 @@ export function parseDuration(flag: string, value: string, unit: 'ms' | 's'): nu
 export function parseCount(flag: string, value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) {
-    throw new TswatchError(`${flag}: '${value}' is not a whole number`, { code: 'EBADFLAG', hint: `give ${flag} a whole number, 0 or more` });
+    throw new TswatchError(`${flag}: '${value}' is not a whole number`, {
+      code: 'EBADFLAG',
+      hint: `give ${flag} a whole number, 0 or more`,
+    });
   }
   return n;
 }

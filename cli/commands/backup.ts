@@ -32,7 +32,8 @@ function shown(path: string): string {
 
 function describeAction(a: BackupAction): string {
   const what = a.dryRun ? `would ${a.action}` : a.action;
-  const extra = a.to !== undefined ? ` -> ${shown(a.to)}` : a.bytes !== undefined ? ` (${humanBytes(a.bytes)})` : a.reason ? ` (${a.reason})` : '';
+  const extra =
+    a.to !== undefined ? ` -> ${shown(a.to)}` : a.bytes !== undefined ? ` (${humanBytes(a.bytes)})` : a.reason ? ` (${a.reason})` : '';
   return `${what} ${shown(a.path)}${extra}`;
 }
 
@@ -80,14 +81,23 @@ async function backup(src: string, dest: string, flags: BackupFlags): Promise<vo
   });
   job.on('plan', (plan: SyncPlan) => {
     if (plan.stale.length > 0) {
-      say(`${flags.dryRun ? 'would remove' : 'removing'} ${plan.stale.length} entries mirrored earlier whose SRC side went away while tswatch was not running`);
+      say(
+        `${flags.dryRun ? 'would remove' : 'removing'} ${plan.stale.length} entries mirrored earlier whose SRC side went away while tswatch was not running`,
+      );
     }
     if (flags.delete && plan.extras.length > 0) {
-      say(`${flags.dryRun ? 'would delete' : 'deleting'} ${plan.extras.length} entries that exist only in DEST (${plan.extraEntries} files and directories in all)`);
+      say(
+        `${flags.dryRun ? 'would delete' : 'deleting'} ${plan.extras.length} entries that exist only in DEST (${plan.extraEntries} files and directories in all)`,
+      );
     }
   });
   job.on('progress', (p: { files: number; filesTotal: number; bytes: number; bytesTotal: number }) => {
-    if (syncing) bar?.update(p.bytes + p.files, p.bytesTotal + p.filesTotal, `${p.files}/${p.filesTotal} files  ${humanBytes(p.bytes)}/${humanBytes(p.bytesTotal)}`);
+    if (syncing)
+      bar?.update(
+        p.bytes + p.files,
+        p.bytesTotal + p.filesTotal,
+        `${p.files}/${p.filesTotal} files  ${humanBytes(p.bytes)}/${humanBytes(p.bytesTotal)}`,
+      );
   });
   let failed = false;
   job.on('error', (err: TswatchError) => {
@@ -105,7 +115,10 @@ async function backup(src: string, dest: string, flags: BackupFlags): Promise<vo
   const partial = (): boolean => {
     const missing = [...job.incomplete.keys()].sort();
     if (missing.length === 0) return false;
-    const names = missing.slice(0, 10).map((rel) => `'${shown(rel)}'`).join(', ');
+    const names = missing
+      .slice(0, 10)
+      .map((rel) => `'${shown(rel)}'`)
+      .join(', ');
     say(`${missing.length} ${missing.length === 1 ? 'path is' : 'paths are'} not backed up: ${names}${missing.length > 10 ? ', …' : ''}`);
     return true;
   };
@@ -152,7 +165,11 @@ function restoreCommand(): Command {
   return new Command('restore')
     .description('Put back a version kept by `tswatch backup --versions N`.')
     .argument('<path>', 'the file as it is (or was) in DEST')
-    .option('--at <time>', 'what the file held at this time: the version replaced first after it, or the current copy (default: the newest version)', parseTime)
+    .option(
+      '--at <time>',
+      'what the file held at this time: the version replaced first after it, or the current copy (default: the newest version)',
+      parseTime,
+    )
     .option('--to <file>', 'write it here instead (default: in place in DEST, the current copy kept as a version)')
     .option('--list', 'list the versions kept, oldest first, and change nothing')
     .addHelpText(
@@ -176,7 +193,11 @@ Examples:
         // Nothing kept is an error (exit 1), as grep finding nothing is: a script must not read it as "all fine".
         if (versions.length === 0) throw noVersions(path);
         for (const v of versions) {
-          process.stdout.write(flags.json ? `${JSON.stringify({ name: v.name, time: v.time.toISOString(), path: v.path })}\n` : `${v.name}\t${shown(v.path)}\n`);
+          process.stdout.write(
+            flags.json
+              ? `${JSON.stringify({ name: v.name, time: v.time.toISOString(), path: v.path })}\n`
+              : `${v.name}\t${shown(v.path)}\n`,
+          );
         }
         return;
       }
@@ -198,7 +219,11 @@ export function backupCommand(): Command {
     .argument('<dest>', 'directory to mirror it into (created if missing)')
     .option('--delete', 'in the initial sync, delete what exists only in DEST (the count is shown first)')
     .option('--checksum', 'in the initial sync, compare content (sha256) rather than size and mtime')
-    .option('--versions <n>', 'keep the last N copies of every overwritten or deleted file under DEST/.tswatch-versions', integerFlag('--versions', 1, 100000))
+    .option(
+      '--versions <n>',
+      'keep the last N copies of every overwritten or deleted file under DEST/.tswatch-versions',
+      integerFlag('--versions', 1, 100000),
+    )
     .option('--exclude <glob>', 'leave paths matching this glob alone (repeatable; "*.tmp", "build/**", "cache/")', collect)
     .option('-n, --dry-run', 'print what the initial sync would do, change nothing, then exit')
     .option('--once', 'run the initial sync, then exit instead of watching')

@@ -59,7 +59,10 @@ Examples:
     )
     .action(async (words: string[], flags: ExecFlags, cmd: Command) => {
       const { paths, argv } = splitCommand(words, cmd);
-      const [{ parseBusyPolicy }, { parseSignal }] = await Promise.all([import('../../daemon/command-runner.js'), import('../../daemon/signal-name.js')]);
+      const [{ parseBusyPolicy }, { parseSignal }] = await Promise.all([
+        import('../../daemon/command-runner.js'),
+        import('../../daemon/signal-name.js'),
+      ]);
       const options: ExecOptions = {
         command: argv,
         shell: flags.shell ?? false,

@@ -17,7 +17,10 @@ export interface StreamFlags {
 
 export function addStreamOptions(command: Command): Command {
   return command
-    .option('--stream <url>', 'act on the events of a fleet stream (nats://HOST:4222/SUBJECT, redis://HOST:6379/STREAM, mqtt://HOST:1883/TOPIC) instead of watching PATHS here')
+    .option(
+      '--stream <url>',
+      'act on the events of a fleet stream (nats://HOST:4222/SUBJECT, redis://HOST:6379/STREAM, mqtt://HOST:1883/TOPIC) instead of watching PATHS here',
+    )
     .option('--from-host <glob>', 'with --stream: only events from hosts matching this glob (repeatable)', collect)
     .option('--durable <name>', 'with --stream: a durable consumer; a restart with the same name gets what was published meanwhile')
     .option('--since <time>', 'with --stream: start at this time (ISO, or 15m / 2h / 7d ago); nats:// and redis:// only');
@@ -45,15 +48,24 @@ async function streamInput(flags: StreamFlags & WatchFlags, paths: readonly stri
     const flag = `--${stray.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     throw new TswatchError(`${flag} applies to a fleet stream only`, { code: 'EBADFLAG', hint: `add --stream URL, or leave ${flag} out` });
   }
-  const [{ streamUrl }, { parseSince }] = await Promise.all([import('../../recipes/fleet/fleet-source.js'), import('../../recipes/fleet/parse-since.js')]);
+  const [{ streamUrl }, { parseSince }] = await Promise.all([
+    import('../../recipes/fleet/fleet-source.js'),
+    import('../../recipes/fleet/parse-since.js'),
+  ]);
   streamUrl(flags.stream, '--stream');
   if (flags.since !== undefined) parseSince(flags.since);
   const relative = paths.find((path) => !isAbsolute(path));
   if (relative !== undefined) {
-    throw new TswatchError(`'${relative}': with --stream, paths are prefixes of the agents' absolute paths`, { code: 'EBADFLAG', hint: 'write them from /, e.g. /srv/www' });
+    throw new TswatchError(`'${relative}': with --stream, paths are prefixes of the agents' absolute paths`, {
+      code: 'EBADFLAG',
+      hint: 'write them from /, e.g. /srv/www',
+    });
   }
   if (flags.recursive) {
-    throw new TswatchError('-r has no meaning with --stream', { code: 'EBADFLAG', hint: 'the paths after --stream match events at every depth below them: leave -r out' });
+    throw new TswatchError('-r has no meaning with --stream', {
+      code: 'EBADFLAG',
+      hint: 'the paths after --stream match events at every depth below them: leave -r out',
+    });
   }
   return { sink: { url: flags.stream }, hosts: flags.fromHost, durable: flags.durable, since: flags.since };
 }
@@ -104,7 +116,12 @@ export function splitCommand(words: string[], command: Command): { paths: string
  * `recipe` action, in the foreground, until every path is gone or a signal. Without -e, the events that
  * mean "content changed".
  */
-export async function runOneWatch(recipe: string, options: object, paths: string[], flags: WatchFlags & StreamFlags & { quiet?: boolean }): Promise<number> {
+export async function runOneWatch(
+  recipe: string,
+  options: object,
+  paths: string[],
+  flags: WatchFlags & StreamFlags & { quiet?: boolean },
+): Promise<number> {
   const stream = await streamInput(flags, paths);
   const selection = toWatchSelection(stream && paths.length === 0 ? ['/'] : paths, flags);
   if (selection.events?.length === 0) selection.events = CHANGE_EVENTS;

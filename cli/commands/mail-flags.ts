@@ -24,7 +24,13 @@ export interface MailFlags {
   quiet?: boolean;
 }
 
-export const collect = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+export const collect = (value: string, previous: string[] = []): string[] => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean),
+];
 
 export function addMailOptions(command: Command): Command {
   return command
@@ -49,8 +55,11 @@ export function addMailOptions(command: Command): Command {
     .option('--spool <dir>', 'where mails wait until accepted (default $TSWATCH_SPOOL or ~/.local/state/tswatch/spool)')
     .option('--retry-min <seconds>', 'first retry delay (default 2), doubling up to --retry-max')
     .option('--retry-max <seconds>', 'longest retry delay (default 600)')
-    .option('--templates <dir>', 'directory with subject.eta, text.eta, html.eta, host-text.eta, host-html.eta overriding the built-in ones')
-    .option('--webhook <url>', 'also POST each mail\'s content as JSON to this URL')
+    .option(
+      '--templates <dir>',
+      'directory with subject.eta, text.eta, html.eta, host-text.eta, host-html.eta overriding the built-in ones',
+    )
+    .option('--webhook <url>', "also POST each mail's content as JSON to this URL")
     .option('--dry-run', 'print the rendered mails instead of sending them')
     .option('-q, --quiet', 'no progress messages on stderr (errors still)');
 }

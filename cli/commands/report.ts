@@ -47,7 +47,9 @@ Examples:
         process.exitCode = 0;
         return;
       }
-      const why = result.problem ? `: ${result.problem.message}\n  ${result.problem.hint}` : ` (${result.lastError?.trim() ?? 'no answer in time'})`;
+      const why = result.problem
+        ? `: ${result.problem.message}\n  ${result.problem.hint}`
+        : ` (${result.lastError?.trim() ?? 'no answer in time'})`;
       process.stderr.write(
         `tswatch: host report ${result.messageId} not delivered yet${why}; it stays in the spool and the next tswatch report or alert run sends it\n`,
       );

@@ -64,7 +64,10 @@ Examples:
       const since = flags.since === undefined ? undefined : parseSince(flags.since);
       const count = flags.count === undefined ? Infinity : Number(flags.count);
       if (!(count > 0) || (count !== Infinity && !Number.isInteger(count))) {
-        throw new TswatchError(`--count: '${flags.count}' is not a whole number above 0`, { code: 'EBADFLAG', hint: 'give e.g. --count 10' });
+        throw new TswatchError(`--count: '${flags.count}' is not a whole number above 0`, {
+          code: 'EBADFLAG',
+          hint: 'give e.g. --count 10',
+        });
       }
       const abort = new AbortController();
       const stop = (): void => abort.abort();

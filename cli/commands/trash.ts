@@ -29,7 +29,10 @@ function listLine(item: TrashedItem): string {
 function parseCount(flag: string, value: string, min: number): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < min) {
-    throw new TswatchError(`${flag} '${value}': not a number ≥ ${min}`, { code: 'EINVAL', hint: `give ${flag} a number, e.g. ${flag} ${min === 0 ? 30 : 2}` });
+    throw new TswatchError(`${flag} '${value}': not a number ≥ ${min}`, {
+      code: 'EINVAL',
+      hint: `give ${flag} a number, e.g. ${flag} ${min === 0 ? 30 : 2}`,
+    });
   }
   return n;
 }
@@ -51,7 +54,7 @@ function stdinAsker(): { ask: (prompt: string) => Promise<boolean>; close: () =>
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-const TRASH_DIR_HELP = 'only this trash directory (repeatable; default: the home trash and every volume\'s)';
+const TRASH_DIR_HELP = "only this trash directory (repeatable; default: the home trash and every volume's)";
 
 /** The trash, restricted to --trash-dir directories when given. */
 /** The trash library, loaded by the `trash` command's preAction hook: other commands never load it. */
@@ -88,12 +91,15 @@ function listCommand(): Command {
     .option('--json', 'a JSON array: path, deletionDate (local time), size (bytes), isDirectory, trashDir, name')
     .addHelpText(
       'after',
-      '\nSize is bytes for a file, disk usage (du -B1) for a directory; a trailing / marks a directory.\n\nExamples:\n  tswatch trash list\n  tswatch trash list --json | jq -r \'.[].path\'',
+      "\nSize is bytes for a file, disk usage (du -B1) for a directory; a trailing / marks a directory.\n\nExamples:\n  tswatch trash list\n  tswatch trash list --json | jq -r '.[].path'",
     )
     .action((flags: { json?: boolean; trashDir?: string[] }) => {
       const items = trashFor(flags).list();
       if (flags.json) {
-        const rows = items.map((item) => ({ ...item, deletionDate: item.deletionDate ? lib().formatDeletionDate(item.deletionDate) : null }));
+        const rows = items.map((item) => ({
+          ...item,
+          deletionDate: item.deletionDate ? lib().formatDeletionDate(item.deletionDate) : null,
+        }));
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       } else {
         for (const item of items) process.stdout.write(`${listLine(item)}\n`);
@@ -119,14 +125,18 @@ Examples:
     )
     .action((pathOrGlob: string, flags: { to?: string; version?: string; force?: boolean; trashDir?: string[] }) => {
       const version = flags.version === undefined ? 1 : parseCount('--version', flags.version, 1);
-      const restored = trashFor(flags).restore(pathOrGlob, { version, force: flags.force ?? false, ...(flags.to === undefined ? {} : { to: flags.to }) });
+      const restored = trashFor(flags).restore(pathOrGlob, {
+        version,
+        force: flags.force ?? false,
+        ...(flags.to === undefined ? {} : { to: flags.to }),
+      });
       for (const item of restored) process.stdout.write(`restored ${onOneLine(item.restoredTo)}\n`);
     });
 }
 
 function emptyCommand(): Command {
   return new Command('empty')
-    .description('Delete for good what is in the trash: the home trash and every volume\'s, unless --trash-dir')
+    .description("Delete for good what is in the trash: the home trash and every volume's, unless --trash-dir")
     .option('--older-than <days>', 'only what was trashed more than this many days ago (fractions allowed)')
     .option('--trash-dir <dir>', TRASH_DIR_HELP, collect)
     .addHelpText('after', '\nExamples:\n  tswatch trash empty\n  tswatch trash empty --older-than 30 --trash-dir ~/.local/share/Trash')
@@ -142,7 +152,7 @@ function rmCommand(): Command {
   // rm lets the later of -f and -i win; commander reports options in command-line order.
   let lastOfForceInteractive: 'force' | 'interactive' | undefined;
   const command = new Command('rm')
-    .description('A drop-in for rm that moves to the trash: alias rm=\'tswatch trash rm\'')
+    .description("A drop-in for rm that moves to the trash: alias rm='tswatch trash rm'")
     .argument('[files...]')
     .option('-f, --force', 'ignore nonexistent files, never prompt')
     .option('-i, --interactive', 'prompt before every removal (answers read from stdin)')
@@ -162,26 +172,39 @@ Examples:
   tswatch trash rm -rf build/      gone from here, kept in the trash
   tswatch trash rm -- -dash-file`,
     )
-    .action(async (files: string[], flags: { force?: boolean; interactive?: boolean; recursive?: boolean; R?: boolean; dir?: boolean; verbose?: boolean; permanent?: boolean }) => {
-      const asker = stdinAsker();
-      try {
-        process.exitCode = await lib().trashRm(
-          new (lib().Trash)(),
-          files,
-          {
-            recursive: Boolean(flags.recursive || flags.R),
-            force: lastOfForceInteractive === 'force',
-            interactive: lastOfForceInteractive === 'interactive',
-            dir: Boolean(flags.dir),
-            verbose: Boolean(flags.verbose),
-            permanent: Boolean(flags.permanent),
-          },
-          { stdout: process.stdout, stderr: process.stderr, ask: asker.ask, isTTY: Boolean(process.stdin.isTTY) },
-        );
-      } finally {
-        asker.close();
-      }
-    });
+    .action(
+      async (
+        files: string[],
+        flags: {
+          force?: boolean;
+          interactive?: boolean;
+          recursive?: boolean;
+          R?: boolean;
+          dir?: boolean;
+          verbose?: boolean;
+          permanent?: boolean;
+        },
+      ) => {
+        const asker = stdinAsker();
+        try {
+          process.exitCode = await lib().trashRm(
+            new (lib().Trash)(),
+            files,
+            {
+              recursive: Boolean(flags.recursive || flags.R),
+              force: lastOfForceInteractive === 'force',
+              interactive: lastOfForceInteractive === 'interactive',
+              dir: Boolean(flags.dir),
+              verbose: Boolean(flags.verbose),
+              permanent: Boolean(flags.permanent),
+            },
+            { stdout: process.stdout, stderr: process.stderr, ask: asker.ask, isTTY: Boolean(process.stdin.isTTY) },
+          );
+        } finally {
+          asker.close();
+        }
+      },
+    );
   command.on('option:force', () => (lastOfForceInteractive = 'force'));
   command.on('option:interactive', () => (lastOfForceInteractive = 'interactive'));
   return command;
@@ -199,5 +222,8 @@ export function trashCommand(): Command {
     .addCommand(restoreCommand())
     .addCommand(emptyCommand())
     .addCommand(rmCommand())
-    .addHelpText('after', '\nExamples:\n  tswatch trash put file\n  tswatch trash list\n  tswatch trash restore file\n  tswatch trash empty --older-than 30');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  tswatch trash put file\n  tswatch trash list\n  tswatch trash restore file\n  tswatch trash empty --older-than 30',
+    );
 }

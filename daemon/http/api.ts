@@ -12,7 +12,11 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 /** `?since=`: a whole number; absent: `fallback`. */
 function seqParam(value: string | null | undefined, fallback: number): number {
   if (value === null || value === undefined || value === '') return fallback;
-  if (!/^\d+$/.test(value)) throw new TswatchError(`since: '${value}' is not an event number`, { code: 'EBADQUERY', hint: 'give since a whole number: the seq of the last event you have (0: all kept)' });
+  if (!/^\d+$/.test(value))
+    throw new TswatchError(`since: '${value}' is not an event number`, {
+      code: 'EBADQUERY',
+      hint: 'give since a whole number: the seq of the last event you have (0: all kept)',
+    });
   return Number(value);
 }
 
@@ -49,7 +53,8 @@ export function handleGet(req: IncomingMessage, res: ServerResponse, url: URL, c
 export async function handlePost(path: string, ctx: HttpContext): Promise<{ status: number; body: Record<string, unknown> } | undefined> {
   const watch = /^\/api\/watches\/([^/]+)\/(pause|resume)$/.exec(path);
   if (path !== '/api/reload' && watch === null) return undefined;
-  const reply = watch === null ? await ctx.control('reload') : await ctx.control(watch[2] as 'pause' | 'resume', decodeURIComponent(watch[1]!));
+  const reply =
+    watch === null ? await ctx.control('reload') : await ctx.control(watch[2] as 'pause' | 'resume', decodeURIComponent(watch[1]!));
   for (const refresh of ctx.refreshers) refresh();
   if (reply.ok) return { status: 200, body: { ok: true, message: reply.message } };
   return { status: watch !== null && reply.error.startsWith('no watch named') ? 404 : 409, body: { ok: false, error: reply.error } };

@@ -16,16 +16,26 @@ export function readTokenFile(path: string, label: string): string {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if (err instanceof TswatchError) throw err;
-    throw new TswatchError(`${label}: cannot read '${path}': ${(err as Error).message}`, { code: 'EBADFLAG', path, cause: err, hint: 'give the path of a file holding the token' });
+    throw new TswatchError(`${label}: cannot read '${path}': ${(err as Error).message}`, {
+      code: 'EBADFLAG',
+      path,
+      cause: err,
+      hint: 'give the path of a file holding the token',
+    });
   }
   const token = text.trim();
   if (token.length < 16 || /\s/.test(token)) {
-    throw new TswatchError(`${label}: '${path}' must hold one token of 16 characters or more`, { code: 'EBADFLAG', path, hint: `e.g. head -c 32 /dev/urandom | base64 > '${path}'` });
+    throw new TswatchError(`${label}: '${path}' must hold one token of 16 characters or more`, {
+      code: 'EBADFLAG',
+      path,
+      hint: `e.g. head -c 32 /dev/urandom | base64 > '${path}'`,
+    });
   }
   return token;
 }
 
-const same = (a: string, b: string): boolean => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+const same = (a: string, b: string): boolean =>
+  timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
 function cookie(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
@@ -54,9 +64,18 @@ export function checkOrigin(req: IncomingMessage): Refusal | undefined {
   const origin = req.headers.origin;
   if (origin === undefined) return undefined;
   const forwarded = req.headers['x-forwarded-host'];
-  const hosts = [req.headers.host, ...(typeof forwarded === 'string' ? forwarded.split(',').map((h) => h.trim()) : [])].filter((h): h is string => h !== undefined && h !== '');
-  const ours = hosts.some((host) => origin === `http://${host}` || origin === `https://${host}` || origin === `https://${host.replace(/:443$/, '')}`);
-  return ours ? undefined : { status: 403, message: `cross-origin request from ${origin} refused (the page's own origin is ${hosts.map((h) => `http(s)://${h}`).join(' or ') || 'unknown: no Host header'})` };
+  const hosts = [req.headers.host, ...(typeof forwarded === 'string' ? forwarded.split(',').map((h) => h.trim()) : [])].filter(
+    (h): h is string => h !== undefined && h !== '',
+  );
+  const ours = hosts.some(
+    (host) => origin === `http://${host}` || origin === `https://${host}` || origin === `https://${host.replace(/:443$/, '')}`,
+  );
+  return ours
+    ? undefined
+    : {
+        status: 403,
+        message: `cross-origin request from ${origin} refused (the page's own origin is ${hosts.map((h) => `http(s)://${h}`).join(' or ') || 'unknown: no Host header'})`,
+      };
 }
 
 /**
@@ -88,7 +107,9 @@ export class HttpAuth {
   /** Any request: undefined when allowed. */
   check(req: IncomingMessage): Refusal | undefined {
     if (this.token === undefined) {
-      return isLoopback(req.headers.host ?? '') ? undefined : { status: 403, message: `Host '${req.headers.host ?? ''}' is not a loopback name` };
+      return isLoopback(req.headers.host ?? '')
+        ? undefined
+        : { status: 403, message: `Host '${req.headers.host ?? ''}' is not a loopback name` };
     }
     if (this.bearer(req)) return undefined;
     const session = cookie(req, SESSION_COOKIE);

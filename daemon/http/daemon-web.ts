@@ -25,7 +25,12 @@ export class DaemonWeb {
   };
 
   /** For DaemonLoopOptions.onReady: pause, resume and reload go through the main loop, as `tswatch ctl`'s do. */
-  async start(submit: (request: Request) => void, engine: AutomationEngine, log: (line: string) => void, sinks: () => SinkStatus[] = () => []): Promise<void> {
+  async start(
+    submit: (request: Request) => void,
+    engine: AutomationEngine,
+    log: (line: string) => void,
+    sinks: () => SinkStatus[] = () => [],
+  ): Promise<void> {
     this.server = await startHttpServer(
       this.settings,
       {

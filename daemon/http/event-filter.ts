@@ -15,7 +15,10 @@ export function eventFilter(params: URLSearchParams): (record: EventRecord) => b
     try {
       matches = picomatch(glob, { dot: true, basename: !glob.includes('/') });
     } catch (err) {
-      throw new TswatchError(`glob: '${glob}' is not a glob pattern: ${(err as Error).message}`, { code: 'EBADGLOB', hint: 'e.g. *.log or /srv/**/*.tmp' });
+      throw new TswatchError(`glob: '${glob}' is not a glob pattern: ${(err as Error).message}`, {
+        code: 'EBADGLOB',
+        hint: 'e.g. *.log or /srv/**/*.tmp',
+      });
     }
   }
   const mask = kind === undefined ? undefined : parseEventList(kind);

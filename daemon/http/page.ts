@@ -42,11 +42,16 @@ function button(w: Shown, csrf: string): string {
 export function rowCells(w: Shown, csrf: string): string[] {
   const error = w.error ?? w.lastError ?? w.action?.lastError;
   const count = (n: number | undefined): string => esc(n ?? '–');
-  const last = w.lastEvent ? `<time>${esc(w.lastEvent.time.slice(11, 19))}</time> ${esc(w.lastEvent.event)}<br><span class="path">${esc(w.lastEvent.path)}</span>` : '–';
+  const last = w.lastEvent
+    ? `<time>${esc(w.lastEvent.time.slice(11, 19))}</time> ${esc(w.lastEvent.event)}<br><span class="path">${esc(w.lastEvent.path)}</span>`
+    : '–';
   return [
     `<b>${esc(w.name)}</b>`,
     `<span class="state ${esc(state(w))}">${esc(state(w))}</span>`,
-    [w.stream, ...(w.paths ?? [])].filter(Boolean).map((p) => `<span class="path">${esc(p)}</span>`).join('<br>'), // from: a fleet stream's URL
+    [w.stream, ...(w.paths ?? [])]
+      .filter(Boolean)
+      .map((p) => `<span class="path">${esc(p)}</span>`)
+      .join('<br>'), // from: a fleet stream's URL
     esc(w.backend ?? '–'),
     count(w.watches),
     `${sparkline(w.history)}<br><span class="rate">${w.eventsPerSecond.toFixed(1)}/s</span>`,
@@ -60,10 +65,31 @@ export function rowCells(w: Shown, csrf: string): string[] {
   ];
 }
 
-const HEADINGS = ['Watch', 'State', 'Paths', 'Backend', 'Watches', 'Events/s (5 min)', 'Events', 'Errors', 'Overflows', 'Ignored', 'Last event', 'Action', ''];
+const HEADINGS = [
+  'Watch',
+  'State',
+  'Paths',
+  'Backend',
+  'Watches',
+  'Events/s (5 min)',
+  'Events',
+  'Errors',
+  'Overflows',
+  'Ignored',
+  'Last event',
+  'Action',
+  '',
+];
 
 export function tableBody(status: StatusView, csrf: string): string {
-  return status.watches.map((w) => `<tr data-name="${esc(w.name)}">${rowCells(w, csrf).map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
+  return status.watches
+    .map(
+      (w) =>
+        `<tr data-name="${esc(w.name)}">${rowCells(w, csrf)
+          .map((c) => `<td>${c}</td>`)
+          .join('')}</tr>`,
+    )
+    .join('\n');
 }
 
 export function tailRow(r: EventRecord): string {
@@ -81,11 +107,19 @@ tr.ignored{color:#999}#note{min-height:1.2em;color:#555;white-space:pre-wrap}#no
 /** Each sink's counters; the live stream sends the table again each second (sinks can come with a reload). */
 export function sinksTable(status: StatusView): string {
   if (status.sinks.length === 0) return '';
-  const rows = status.sinks.map((s) => `<tr><td class="path">${esc(s.sink)}</td><td>${esc(s.pending)}</td><td>${esc(s.delivered)}</td><td>${esc(s.dropped)}</td></tr>`);
+  const rows = status.sinks.map(
+    (s) => `<tr><td class="path">${esc(s.sink)}</td><td>${esc(s.pending)}</td><td>${esc(s.delivered)}</td><td>${esc(s.dropped)}</td></tr>`,
+  );
   return `<h2>Sinks</h2><table><thead><tr><th>Sink</th><th>Waiting in outbox</th><th>Delivered</th><th>Dropped (outbox full)</th></tr></thead><tbody id="sinks">${rows.join('\n')}</tbody></table>\n`;
 }
 
-export function renderPage(status: StatusView, recent: readonly EventRecord[], params: URLSearchParams, nonce: string, message?: string): string {
+export function renderPage(
+  status: StatusView,
+  recent: readonly EventRecord[],
+  params: URLSearchParams,
+  nonce: string,
+  message?: string,
+): string {
   const csrf = status.csrf;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="csrf" content="${esc(csrf)}"><title>tswatch</title><style nonce="${nonce}">${STYLE}</style></head>

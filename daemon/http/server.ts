@@ -22,7 +22,10 @@ export function httpSettings(address: string, tokenFile: string | undefined, fla
   const match = /^(?:(\[[0-9a-fA-F:.]+\]|[^:[\]]+):)?(\d{1,5})$/.exec(address.trim());
   const port = Number(match?.[2]);
   if (match === null || port > 65535) {
-    throw new TswatchError(`${flag}: '${address}' is not HOST:PORT`, { code: 'EBADFLAG', hint: `e.g. ${flag} 127.0.0.1:8080 (loopback), ${flag} 8080 (the same), ${flag} [::1]:8080` });
+    throw new TswatchError(`${flag}: '${address}' is not HOST:PORT`, {
+      code: 'EBADFLAG',
+      hint: `e.g. ${flag} 127.0.0.1:8080 (loopback), ${flag} 8080 (the same), ${flag} [::1]:8080`,
+    });
   }
   const host = (match[1] ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1');
   const token = tokenFile === undefined ? undefined : readTokenFile(tokenFile, '--http-token-file');
@@ -45,7 +48,9 @@ function readForm(req: IncomingMessage): Promise<URLSearchParams> {
       body += chunk;
       if (body.length > BODY_LIMIT) req.destroy(new Error('request body too large'));
     });
-    req.on('end', () => resolve(new URLSearchParams(req.headers['content-type']?.startsWith('application/x-www-form-urlencoded') ? body : '')));
+    req.on('end', () =>
+      resolve(new URLSearchParams(req.headers['content-type']?.startsWith('application/x-www-form-urlencoded') ? body : '')),
+    );
     req.on('error', reject);
   });
 }
@@ -142,7 +147,10 @@ export async function startHttpServer(settings: HttpSettings, ctx: HttpContext, 
     throw new TswatchError(`cannot listen on ${settings.host}:${settings.port}: ${(err as Error).message}`, {
       code: (err as NodeJS.ErrnoException).code ?? 'ELISTEN',
       cause: err,
-      hint: (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'another program uses that port: pick another in --http' : 'give --http an address of this machine',
+      hint:
+        (err as NodeJS.ErrnoException).code === 'EADDRINUSE'
+          ? 'another program uses that port: pick another in --http'
+          : 'give --http an address of this machine',
     });
   }
   const { address, port } = server.address() as AddressInfo;

@@ -13,7 +13,13 @@ const MAX_BUFFERED = 1 << 20;
  * reconnecting with Last-Event-ID resumes where it was); `dropped` says how many of the requested
  * events the ring no longer had; `status` frames carry the page's table rows and sinks table, rendered.
  */
-export function streamEvents(req: IncomingMessage, res: ServerResponse, ctx: HttpContext, accepts: (r: EventRecord) => boolean, since: number): void {
+export function streamEvents(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: HttpContext,
+  accepts: (r: EventRecord) => boolean,
+  since: number,
+): void {
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
   const send = (event: string, data: unknown, id?: number): void => {
     res.write(`event: ${event}\n${id === undefined ? '' : `id: ${id}\n`}data: ${JSON.stringify(data)}\n\n`);
@@ -31,7 +37,13 @@ export function streamEvents(req: IncomingMessage, res: ServerResponse, ctx: Htt
   };
   const status = (): void => {
     const view = statusView(ctx);
-    send('status', { uptime: view.uptime, lastSeq: view.lastSeq, rows: view.watches.map((w) => ({ name: w.name, cells: rowCells(w, view.csrf) })), tbody: tableBody(view, view.csrf), sinks: sinksTable(view) });
+    send('status', {
+      uptime: view.uptime,
+      lastSeq: view.lastSeq,
+      rows: view.watches.map((w) => ({ name: w.name, cells: rowCells(w, view.csrf) })),
+      tbody: tableBody(view, view.csrf),
+      sinks: sinksTable(view),
+    });
   };
   res.write('retry: 1000\n\n');
   const backlog = ctx.ring.since(since);

@@ -45,9 +45,17 @@ export interface StatusView {
 
 function duration(ms: number): string {
   const s = Math.floor(ms / 1000);
-  const parts = [[Math.floor(s / 86400), 'd'], [Math.floor(s / 3600) % 24, 'h'], [Math.floor(s / 60) % 60, 'm'], [s % 60, 's']] as const;
+  const parts = [
+    [Math.floor(s / 86400), 'd'],
+    [Math.floor(s / 3600) % 24, 'h'],
+    [Math.floor(s / 60) % 60, 'm'],
+    [s % 60, 's'],
+  ] as const;
   const first = parts.findIndex(([n]) => n > 0);
-  return parts.slice(first === -1 ? 3 : first).map(([n, unit]) => `${n}${unit}`).join(' ');
+  return parts
+    .slice(first === -1 ? 3 : first)
+    .map(([n, unit]) => `${n}${unit}`)
+    .join(' ');
 }
 
 export function statusView(ctx: HttpContext, now = Date.now()): StatusView {

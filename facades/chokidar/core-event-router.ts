@@ -49,7 +49,8 @@ export class CoreEventRouter {
     if (name === '') {
       // The watched path itself: a followed file link's target, or a watched directory's own end.
       if (mask & (IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE)) this.written(path, mask);
-      else if (mask & (IN_DELETE_SELF | IN_MOVE_SELF) && tree === this.main() && this.paths.roots.get(path)?.kind === 'dir') this.tracker.vanished(path);
+      else if (mask & (IN_DELETE_SELF | IN_MOVE_SELF) && tree === this.main() && this.paths.roots.get(path)?.kind === 'dir')
+        this.tracker.vanished(path);
       return;
     }
     if (mask & (IN_CREATE | IN_MOVED_TO)) {

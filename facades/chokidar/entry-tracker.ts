@@ -106,7 +106,8 @@ export class EntryTracker {
       return;
     }
     if (!this.children.has(dir)) this.children.set(dir, new Set());
-    for (const d of dirents) this.appeared(joinPath(dir, d.name), report, false, true, d.isDirectory() ? 'dir' : d.isSymbolicLink() ? 'link' : 'file');
+    for (const d of dirents)
+      this.appeared(joinPath(dir, d.name), report, false, true, d.isDirectory() ? 'dir' : d.isSymbolicLink() ? 'link' : 'file');
   }
 
   /**

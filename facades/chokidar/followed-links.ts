@@ -29,7 +29,11 @@ export class FollowedLinks {
     if (this.trees.has(abs)) return;
     const tree = this.makeTree();
     try {
-      tree.wm.addWatch(abs, WATCH_MASK & tree.supportedMask, isDir ? { rec: true, autoAdd: true, quiet: true, excludeFilter: this.excluded } : { quiet: false });
+      tree.wm.addWatch(
+        abs,
+        WATCH_MASK & tree.supportedMask,
+        isDir ? { rec: true, autoAdd: true, quiet: true, excludeFilter: this.excluded } : { quiet: false },
+      );
     } catch (err) {
       tree.close();
       this.handleError(err);

@@ -121,7 +121,11 @@ export class FSWatcher extends EventEmitter {
 
   private tree(): CoreTree {
     const { usePolling, interval } = this.options;
-    return new CoreTree({ polling: usePolling, interval }, (tree, event) => this.router.onCore(tree, event), (err) => this.handleError(err));
+    return new CoreTree(
+      { polling: usePolling, interval },
+      (tree, event) => this.router.onCore(tree, event),
+      (err) => this.handleError(err),
+    );
   }
 
   private handleError(err: unknown): void {

@@ -64,9 +64,7 @@ export function normalizeOptions(given: ChokidarOptions = {}): FSWInstanceOption
     // Editors' write-temp-then-rename is folded by default when events come from the kernel, as in chokidar.
     atomic: given.atomic ?? !usePolling,
     ignored,
-    awaitWriteFinish: awf
-      ? { stabilityThreshold: 2000, pollInterval: 100, ...(typeof awf === 'object' ? awf : {}) }
-      : false,
+    awaitWriteFinish: awf ? { stabilityThreshold: 2000, pollInterval: 100, ...(typeof awf === 'object' ? awf : {}) } : false,
     disableGlobbing: given.disableGlobbing ?? false,
   };
 }

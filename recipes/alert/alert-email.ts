@@ -80,7 +80,8 @@ export class AlertEmail extends EventEmitter {
       onWarning: (message) => this.emit('warning', message),
     });
     this.pipeline = pipeline;
-    for (const name of ['sent', 'retry', 'problem', 'failed', 'error'] as const) pipeline.outbox.on(name, (...args) => this.emit(name, ...args));
+    for (const name of ['sent', 'retry', 'problem', 'failed', 'error'] as const)
+      pipeline.outbox.on(name, (...args) => this.emit(name, ...args));
 
     const context: RuleContext = {
       options: o,
@@ -96,9 +97,12 @@ export class AlertEmail extends EventEmitter {
     try {
       if (o.stream) {
         const { followStream } = await import('../fleet/follow-stream.js'); // broker clients only when used
-        this.input = await followStream(o.stream, (event, time) => this.onEvent(event, time.getTime()), (err) => this.emit('error', err));
-      }
-      else await this.watch();
+        this.input = await followStream(
+          o.stream,
+          (event, time) => this.onEvent(event, time.getTime()),
+          (err) => this.emit('error', err),
+        );
+      } else await this.watch();
     } catch (err) {
       await pipeline.outbox.close();
       throw err;
@@ -191,10 +195,13 @@ export class AlertEmail extends EventEmitter {
     if (event.mask & IN_IGNORED) return;
     this.eventCount++;
     // A fleet's findings name their host: HOST:/path.
-    const where = (path: string): Pick<Finding, 'path' | 'host'> => (event.host === undefined ? { path } : { path: `${event.host}:${path}`, host: event.host });
+    const where = (path: string): Pick<Finding, 'path' | 'host'> =>
+      event.host === undefined ? { path } : { path: `${event.host}:${path}`, host: event.host };
     if (event.mask & IN_Q_OVERFLOW) {
       const what = 'kernel event queue overflowed: events were lost; tswatch rescanned the watched directories';
-      for (const r of this.rules) if (event.host === undefined || r.matcher.fromHost(event.host)) r.queue.add({ time, ...where('(all watched paths)'), kind: 'event', what });
+      for (const r of this.rules)
+        if (event.host === undefined || r.matcher.fromHost(event.host))
+          r.queue.add({ time, ...where('(all watched paths)'), kind: 'event', what });
       return;
     }
     for (const r of this.rules) if (r.matcher.matches(event)) r.onEvent(event, where(event.pathname), time);

@@ -190,17 +190,20 @@ export function resolveAlertOptions(options: AlertOptions, hostname: string): Re
   }
   const to = options.mail?.to ?? [];
   const rules = options.rules.map((rule, i): ResolvedRule => {
-    if (!Array.isArray(rule.paths) || rule.paths.length === 0) throw bad(`rules[${i}].paths`, rule.paths, 'give the files or directories to watch');
+    if (!Array.isArray(rule.paths) || rule.paths.length === 0)
+      throw bad(`rules[${i}].paths`, rule.paths, 'give the files or directories to watch');
     const c = rule.checks ?? {};
     const recipients = rule.to ?? to;
     if (recipients.length === 0 && !options.dryRun) throw bad('mail.to', to, 'give at least one recipient (--to ops@example.com)');
     checkAddresses(rule.to ? `rules[${i}].to` : 'mail.to', recipients);
     const hasChecks = Boolean(c.checksum || c.permissions || c.sizeAbove !== undefined || c.match !== undefined);
     if (options.stream === undefined) {
-      if (rule.hosts !== undefined) throw bad(`rules[${i}].hosts`, rule.hosts, 'hosts choose among the hosts of a fleet stream: give `stream` too, or leave hosts out');
+      if (rule.hosts !== undefined)
+        throw bad(`rules[${i}].hosts`, rule.hosts, 'hosts choose among the hosts of a fleet stream: give `stream` too, or leave hosts out');
     } else {
       const relative = rule.paths.find((p) => !isAbsolute(p));
-      if (relative !== undefined) throw bad(`rules[${i}].paths`, relative, 'with `stream`, give absolute paths as they are on the watched hosts');
+      if (relative !== undefined)
+        throw bad(`rules[${i}].paths`, relative, 'with `stream`, give absolute paths as they are on the watched hosts');
       const check = (['checksum', 'permissions', 'sizeAbove', 'match'] as const).find((k) => c[k] !== undefined && c[k] !== false);
       if (check !== undefined) {
         throw new TswatchError(`rules[${i}].checks.${check}: checks read the files, which are on the watched hosts, not here`, {
@@ -260,7 +263,8 @@ function resolveStream(options: AlertOptions, rules: ResolvedRule[], hostname: s
     return undefined;
   }
   const config = typeof stream === 'string' ? { url: stream } : stream;
-  if (typeof config?.url !== 'string') throw bad('stream', stream, 'give nats://HOST:4222/SUBJECT, redis://HOST:6379/STREAM or mqtt://HOST:1883/TOPIC');
+  if (typeof config?.url !== 'string')
+    throw bad('stream', stream, 'give nats://HOST:4222/SUBJECT, redis://HOST:6379/STREAM or mqtt://HOST:1883/TOPIC');
   const start = since === undefined ? undefined : new Date(since);
   if (start !== undefined && Number.isNaN(start.getTime())) throw bad('since', since, 'give an ISO time such as 2026-11-26T01:00:00Z');
   if (typeof durable === 'string' && !/^[A-Za-z0-9_-]+$/.test(durable)) {
@@ -273,6 +277,9 @@ function resolveStream(options: AlertOptions, rules: ResolvedRule[], hostname: s
 
 /** Stable across restarts of the same alert on the same machine; another machine or other rules get their own. */
 export function defaultDurable(hostname: string, rules: ResolvedRule[]): string {
-  const hash = createHash('sha256').update(rules.map((r) => r.name).join('\n')).digest('hex').slice(0, 8);
+  const hash = createHash('sha256')
+    .update(rules.map((r) => r.name).join('\n'))
+    .digest('hex')
+    .slice(0, 8);
   return `tswatch-alert-${hostname.replace(/[^A-Za-z0-9_-]+/g, '_')}-${hash}`;
 }

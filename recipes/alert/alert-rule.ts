@@ -151,7 +151,8 @@ export class AlertRule {
       if (this.rule.mask & IN_DELETE) this.queue.add({ time, path, kind: 'event', what: 'deleted while tswatch was not running' });
     }
     if (!(this.rule.mask & IN_CREATE)) return;
-    for (const path of looked) if (!saved.has(path)) this.queue.add({ time, path, kind: 'event', what: 'created while tswatch was not running' });
+    for (const path of looked)
+      if (!saved.has(path)) this.queue.add({ time, path, kind: 'event', what: 'created while tswatch was not running' });
   }
 
   /** Follow `file` from its end (`start`) or read what is new (`poke`); a log tswatch may not read is named once. */
@@ -170,7 +171,8 @@ export class AlertRule {
     if (tail === undefined) {
       const match = this.rule.match!;
       tail = new LogTail(file, (line) => {
-        if (match.test(line)) this.queue.add({ time: Date.now(), path: file, kind: 'match', what: `matched /${match.source}/`, detail: line });
+        if (match.test(line))
+          this.queue.add({ time: Date.now(), path: file, kind: 'match', what: `matched /${match.source}/`, detail: line });
       });
       this.tails.set(file, tail);
     }

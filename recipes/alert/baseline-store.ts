@@ -17,7 +17,10 @@ export class BaselineStore {
     private readonly dir: string,
     rule: { name: string; paths: readonly string[] },
   ) {
-    const key = createHash('sha256').update(JSON.stringify([rule.name, rule.paths])).digest('hex').slice(0, 16);
+    const key = createHash('sha256')
+      .update(JSON.stringify([rule.name, rule.paths]))
+      .digest('hex')
+      .slice(0, 16);
     this.file = join(dir, `${key}.json.gz`);
   }
 

@@ -40,7 +40,11 @@ export function deliveryProblem(err: unknown, smtp: SmtpTransportConfig): Delive
   }
   // 530: the server takes mail only after a login, and none was given.
   if (e.responseCode === 530 || (e.code === 'EAUTH' && refused && !smtp.auth)) {
-    return { kind: 'login-required', message: `the SMTP server ${server} wants a login, and none is set (${e.message.trim()})`, hint: `give ${LOGIN}` };
+    return {
+      kind: 'login-required',
+      message: `the SMTP server ${server} wants a login, and none is set (${e.message.trim()})`,
+      hint: `give ${LOGIN}`,
+    };
   }
   const said = `${e.reason ?? ''} ${e.message} ${e.code ?? ''}`;
   if (smtp.secure && e.command === 'CONN' && (PLAIN_GREETING.test(said) || HUNG_UP.test(said))) {

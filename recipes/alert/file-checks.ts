@@ -103,7 +103,8 @@ export class FileChecks {
       const changes: string[] = [];
       if ((before.mode & 0o7777) !== (now.mode & 0o7777)) changes.push(`mode ${octal(before.mode)} -> ${octal(now.mode)}`);
       if (before.uid !== now.uid || before.gid !== now.gid) changes.push(`owner ${before.uid}:${before.gid} -> ${now.uid}:${now.gid}`);
-      if (changes.length > 0) this.sink.add({ time, path, kind: 'permissions', what: `permissions changed${meanwhile}`, detail: changes.join(', ') });
+      if (changes.length > 0)
+        this.sink.add({ time, path, kind: 'permissions', what: `permissions changed${meanwhile}`, detail: changes.join(', ') });
     }
     if (before?.hash && now.hash && before.hash !== now.hash) {
       this.sink.add({
@@ -117,9 +118,21 @@ export class FileChecks {
     const limit = this.settings.sizeAbove;
     if (limit === undefined) return;
     if (now.size > limit) {
-      this.sink.raise(sizeKey, { time, path, kind: 'size', what: `size above ${bytes(limit)}`, detail: `${bytes(now.size)} (${now.size} bytes)` });
+      this.sink.raise(sizeKey, {
+        time,
+        path,
+        kind: 'size',
+        what: `size above ${bytes(limit)}`,
+        detail: `${bytes(now.size)} (${now.size} bytes)`,
+      });
     } else {
-      this.sink.clear(sizeKey, { time, path, kind: 'size', what: `size back below ${bytes(limit)}`, detail: `${bytes(now.size)} (${now.size} bytes)` });
+      this.sink.clear(sizeKey, {
+        time,
+        path,
+        kind: 'size',
+        what: `size back below ${bytes(limit)}`,
+        detail: `${bytes(now.size)} (${now.size} bytes)`,
+      });
     }
   }
 }

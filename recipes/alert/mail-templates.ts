@@ -84,7 +84,9 @@ export class MailTemplates {
       throw new TswatchError(`template directory '${templateDir}' does not exist`, {
         code: 'ENOENT',
         path: templateDir,
-        hint: `create it with any of: ${Object.keys(DEFAULT_TEMPLATES).map((n) => `${n}.eta`).join(', ')}`,
+        hint: `create it with any of: ${Object.keys(DEFAULT_TEMPLATES)
+          .map((n) => `${n}.eta`)
+          .join(', ')}`,
       });
     }
     for (const name of Object.keys(DEFAULT_TEMPLATES) as TemplateName[]) {
@@ -117,7 +119,10 @@ export class MailTemplates {
     return {
       subject,
       text: `${note}\n\n${text}`,
-      html: html.replace(/<body[^>]*>/, (body) => `${body}${failed.map((f) => `<p>${escapeHtml(`tswatch: ${f}; the built-in one was used.`)}</p>`).join('')}`),
+      html: html.replace(
+        /<body[^>]*>/,
+        (body) => `${body}${failed.map((f) => `<p>${escapeHtml(`tswatch: ${f}; the built-in one was used.`)}</p>`).join('')}`,
+      ),
     };
   }
 
@@ -145,7 +150,9 @@ export class MailTemplates {
       const which = this.custom.has(name) ? `${name}.eta` : `a template ${name}.eta includes`;
       const what = `the custom template failed (${which}: ${(err as Error).message})`;
       failed.push(what);
-      this.warn(`${what}; the built-in ${name} template was used: fix ${this.templateDir}/${this.custom.has(name) ? `${name}.eta` : 'the included template'}`);
+      this.warn(
+        `${what}; the built-in ${name} template was used: fix ${this.templateDir}/${this.custom.has(name) ? `${name}.eta` : 'the included template'}`,
+      );
       return this.engine(html, DEFAULT_TEMPLATES).renderString(DEFAULT_TEMPLATES[name], view);
     }
   }

@@ -52,11 +52,14 @@ export async function sendHostReport(
     try {
       statSync(path);
     } catch (err) {
-      throw new TswatchError(`cannot report on '${path}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`, {
-        code: (err as NodeJS.ErrnoException).code ?? 'EIO',
-        path,
-        hint: 'give existing paths on the filesystems to report (tswatch report / /srv)',
-      });
+      throw new TswatchError(
+        `cannot report on '${path}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`,
+        {
+          code: (err as NodeJS.ErrnoException).code ?? 'EIO',
+          path,
+          hint: 'give existing paths on the filesystems to report (tswatch report / /srv)',
+        },
+      );
     }
   }
   const retryMinMs = seconds('retryMin', options.retryMin, 2) * 1000;

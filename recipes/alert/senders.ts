@@ -26,11 +26,14 @@ export function createSenders(smtp: SmtpTransportConfig, webhookTimeoutMs = 15_0
       try {
         // The raw message is sent as spooled: same bytes, same Message-ID on every attempt.
         const info = await transport.sendMail({ envelope: mail.envelope, raw: mail.raw });
-        return { rejected: ((info.rejected ?? []) as Array<string | { address: string }>).map((r) => (typeof r === 'string' ? r : r.address)) };
+        return {
+          rejected: ((info.rejected ?? []) as Array<string | { address: string }>).map((r) => (typeof r === 'string' ? r : r.address)),
+        };
       } catch (err) {
         const e = err as Error & { code?: string; responseCode?: number };
         // 5xx for the recipients will not change by retrying; a refused or missing login may (fix the config, restart).
-        if (e.code === 'EENVELOPE' && (e.responseCode ?? 0) >= 500 && !deliveryProblem(e, smtp)) throw new PermanentDeliveryError(e.message);
+        if (e.code === 'EENVELOPE' && (e.responseCode ?? 0) >= 500 && !deliveryProblem(e, smtp))
+          throw new PermanentDeliveryError(e.message);
         throw err;
       }
     },

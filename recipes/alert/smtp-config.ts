@@ -81,11 +81,17 @@ export function smtpTransportConfig(options: SmtpOptions = {}, env: NodeJS.Proce
   const url = rawUrl ? parseUrl(rawUrl) : undefined;
   const security = options.security ?? (url?.protocol === 'smtps:' ? 'tls' : 'auto');
   if (!SMTP_SECURITY.includes(security)) {
-    throw new TswatchError(`SMTP security '${security}' is unknown`, { code: 'EBADOPTION', hint: `use one of: ${SMTP_SECURITY.join(', ')}` });
+    throw new TswatchError(`SMTP security '${security}' is unknown`, {
+      code: 'EBADOPTION',
+      hint: `use one of: ${SMTP_SECURITY.join(', ')}`,
+    });
   }
   const port = options.port ?? (url?.port ? Number(url.port) : security === 'tls' ? 465 : 25);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new TswatchError(`SMTP port '${port}' is not a port number`, { code: 'EBADOPTION', hint: 'give a port from 1 to 65535 (25, 465, 587)' });
+    throw new TswatchError(`SMTP port '${port}' is not a port number`, {
+      code: 'EBADOPTION',
+      hint: 'give a port from 1 to 65535 (25, 465, 587)',
+    });
   }
   const user = options.user ?? env.TSWATCH_SMTP_USER ?? (url?.username ? decodeURIComponent(url.username) : undefined);
   const passFile = options.passFile ?? env.TSWATCH_SMTP_PASS_FILE;

@@ -65,7 +65,9 @@ export class Spool {
   /** Entries waiting, oldest first. An unreadable file is set aside as `.corrupt`, never retried forever. */
   list(): SpoolEntry[] {
     const entries: SpoolEntry[] = [];
-    for (const name of readdirSync(this.dir).filter((n) => n.endsWith(SUFFIX)).sort()) {
+    for (const name of readdirSync(this.dir)
+      .filter((n) => n.endsWith(SUFFIX))
+      .sort()) {
       try {
         entries.push(JSON.parse(readFileSync(join(this.dir, name), 'utf8')) as SpoolEntry);
       } catch (err) {
@@ -162,4 +164,3 @@ export class Spool {
 
 /** Longer than the longest SMTP exchange (timeouts are 20 s to connect, 60 s per socket read). */
 const STALE_CLAIM_MS = 15 * 60_000;
-

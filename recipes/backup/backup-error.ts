@@ -20,10 +20,13 @@ export function backupError(err: unknown, rel: string | undefined, dest: string)
   const inDest = typeof e.path === 'string' && (e.path === dest || e.path.startsWith(`${dest}/`));
   const options = { code, cause: err, ...(rel !== undefined && { path: rel }) };
   if (NO_ROOM.has(code)) {
-    return new TswatchError(`${what}: DEST's filesystem is full (${code === 'EDQUOT' ? 'disk quota exceeded' : 'no space left on device'})`, {
-      ...options,
-      hint: 'free space on DEST: a watching backup copies what failed by itself once there is room; a start (or --once) copies whatever is missing',
-    });
+    return new TswatchError(
+      `${what}: DEST's filesystem is full (${code === 'EDQUOT' ? 'disk quota exceeded' : 'no space left on device'})`,
+      {
+        ...options,
+        hint: 'free space on DEST: a watching backup copies what failed by itself once there is room; a start (or --once) copies whatever is missing',
+      },
+    );
   }
   if (code === 'EACCES' || code === 'EPERM') {
     return new TswatchError(`${what}: permission denied (${inDest ? 'writing DEST' : 'reading SRC'}: '${e.path ?? rel}')`, {
@@ -38,10 +41,13 @@ export function backupError(err: unknown, rel: string | undefined, dest: string)
 /** A SRC directory tswatch cannot list or watch: it is skipped (its DEST copy left as it is). */
 export function unreadableError(rel: string, err: unknown): TswatchError {
   const code = (err as NodeJS.ErrnoException).code ?? (err as TswatchError).code ?? 'EACCES';
-  return new TswatchError(`cannot read SRC directory '${rel}' (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code}): not backed up`, {
-    code,
-    path: rel,
-    cause: err,
-    hint: `${runningAs()} needs read and search permission on it; give it that (or run as a user who has it), or --exclude it`,
-  });
+  return new TswatchError(
+    `cannot read SRC directory '${rel}' (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code}): not backed up`,
+    {
+      code,
+      path: rel,
+      cause: err,
+      hint: `${runningAs()} needs read and search permission on it; give it that (or run as a user who has it), or --exclude it`,
+    },
+  );
 }

@@ -102,7 +102,10 @@ export class BackupProblems {
     if (nth === 0) return;
     this.errorCount++;
     if (nth > ROOM_NAMED + 1) return;
-    if (nth === ROOM_NAMED + 1) return void this.notice(`more copies fail for want of room on DEST: retried too, and named in what DEST lacks (ctl status, the end of the run)`);
+    if (nth === ROOM_NAMED + 1)
+      return void this.notice(
+        `more copies fail for want of room on DEST: retried too, and named in what DEST lacks (ctl status, the end of the run)`,
+      );
     // The hint (what to do about a full DEST) once per outage.
     const said = nth > 1 ? new TswatchError(error.message, { code: error.code, path: rel, cause: err }) : error;
     this.say(said);

@@ -43,18 +43,26 @@ export async function checkBackupPaths(src: string, dest: string, dryRun: boolea
   if (dryRun) return;
   await mkdir(dest, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
     const notDir = err.code === 'EEXIST' || err.code === 'ENOTDIR';
-    throw new TswatchError(`backup destination '${dest}' ${notDir ? 'is not a directory' : `cannot be created (${err.code === 'EACCES' ? 'permission denied' : err.message})`}`, {
-      code: err.code ?? 'EINVAL',
-      path: dest,
-      hint: notDir ? 'DEST must be a directory (or not exist yet)' : 'give DEST a place the user running tswatch may write to, or create it first with the right owner',
-    });
+    throw new TswatchError(
+      `backup destination '${dest}' ${notDir ? 'is not a directory' : `cannot be created (${err.code === 'EACCES' ? 'permission denied' : err.message})`}`,
+      {
+        code: err.code ?? 'EINVAL',
+        path: dest,
+        hint: notDir
+          ? 'DEST must be a directory (or not exist yet)'
+          : 'give DEST a place the user running tswatch may write to, or create it first with the right owner',
+      },
+    );
   });
   // An existing DEST the user may not write to would fail every copy, and then the manifest: say it once, first.
   await access(dest, constants.W_OK | constants.X_OK).catch((err: NodeJS.ErrnoException) => {
-    throw new TswatchError(`backup destination '${dest}' is not writable (${denied(err) ? 'permission denied' : err.code === 'EROFS' ? 'a read-only filesystem' : err.message})`, {
-      code: err.code ?? 'EACCES',
-      path: dest,
-      hint: `${runningAs()} needs write and search permission on DEST; give it that (chmod u+wx), or give another DEST`,
-    });
+    throw new TswatchError(
+      `backup destination '${dest}' is not writable (${denied(err) ? 'permission denied' : err.code === 'EROFS' ? 'a read-only filesystem' : err.message})`,
+      {
+        code: err.code ?? 'EACCES',
+        path: dest,
+        hint: `${runningAs()} needs write and search permission on DEST; give it that (chmod u+wx), or give another DEST`,
+      },
+    );
   });
 }

@@ -32,7 +32,6 @@ export function vanished(err: unknown): boolean {
   return VANISHED.has((err as NodeJS.ErrnoException).code ?? '');
 }
 
-
 /** Called with the target and the temp file right before the temp file replaces it (keeps the old copy as a version). */
 export type BeforeReplace = (target: string, replacement: string) => Promise<unknown>;
 
@@ -107,7 +106,12 @@ export async function copyFileAtomic(from: string, to: string, options: CopyOpti
 }
 
 /** Run `copy`, reporting the bytes it wrote: at the end, and meanwhile by tmp's size for a big file. */
-async function withProgress(tmp: string, size: number, onBytes: ((bytes: number) => void) | undefined, copy: () => Promise<void>): Promise<void> {
+async function withProgress(
+  tmp: string,
+  size: number,
+  onBytes: ((bytes: number) => void) | undefined,
+  copy: () => Promise<void>,
+): Promise<void> {
   let told = 0;
   const tell = (bytes: number): void => {
     if (bytes > told) onBytes?.(bytes - told);
@@ -115,7 +119,14 @@ async function withProgress(tmp: string, size: number, onBytes: ((bytes: number)
   };
   const timer =
     onBytes && size > PROGRESS_ABOVE
-      ? setInterval(() => void stat(tmp).then((s) => tell(Math.min(s.size, size)), () => {}), PROGRESS_MS)
+      ? setInterval(
+          () =>
+            void stat(tmp).then(
+              (s) => tell(Math.min(s.size, size)),
+              () => {},
+            ),
+          PROGRESS_MS,
+        )
       : undefined;
   try {
     await copy();

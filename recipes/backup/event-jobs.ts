@@ -79,7 +79,9 @@ export class EventJobs {
     if (mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
       if (rel === '') {
         const hint = 'nothing more to back up; DEST keeps its copy';
-        this.o.fail(new TswatchError(`backup source '${this.o.src}' was deleted or moved away`, { code: 'ENOENT', path: this.o.src, hint }));
+        this.o.fail(
+          new TswatchError(`backup source '${this.o.src}' was deleted or moved away`, { code: 'ENOENT', path: this.o.src, hint }),
+        );
         this.o.stop();
       }
       return; // a subdirectory: its parent's IN_DELETE / IN_MOVED_FROM says it all

@@ -26,9 +26,15 @@ export function excludeGlobs(patterns: readonly string[]): (rel: string, isDir: 
   const any = patterns.filter((p) => !p.endsWith('/'));
   const hasSlash = (p: string): boolean => p.includes('/');
   // picomatch's `basename` only helps patterns without a slash; it breaks those with one.
-  const anyName = compile(any.filter((p) => !hasSlash(p)), true);
+  const anyName = compile(
+    any.filter((p) => !hasSlash(p)),
+    true,
+  );
   const anyPath = compile(any.filter(hasSlash), false);
-  const dirName = compile(dirOnly.filter((p) => !hasSlash(p)), true);
+  const dirName = compile(
+    dirOnly.filter((p) => !hasSlash(p)),
+    true,
+  );
   const dirPath = compile(dirOnly.filter(hasSlash), false);
   return (rel, isDir) => anyName(rel) || anyPath(rel) || (isDir && (dirName(rel) || dirPath(rel)));
 }

@@ -93,7 +93,19 @@ function under(root: string): (rel: string) => string {
  * gets a turn every ENTRIES_PER_TURN entries.
  */
 export async function planSync(options: PlanOptions): Promise<SyncPlan> {
-  const plan: SyncPlan = { copies: [], extras: [], stale: [], seen: [], extraEntries: 0, unreadable: [], badNames: [], temps: [], dirs: [], unchanged: 0, bytes: 0 };
+  const plan: SyncPlan = {
+    copies: [],
+    extras: [],
+    stale: [],
+    seen: [],
+    extraEntries: 0,
+    unreadable: [],
+    badNames: [],
+    temps: [],
+    dirs: [],
+    unchanged: 0,
+    bytes: 0,
+  };
   const { isExcluded } = options;
   const srcPath = under(options.src);
   const destPath = under(options.dest);

@@ -251,7 +251,10 @@ export class LiveBackup extends EventEmitter {
       void this.queue.push({ paths: dirs, run: () => this.mirror.directoryTimes(dirs) });
       return;
     }
-    this.manifest.compactIfBloated().then((compacted) => void (compacted && this.rootTimes()), (err: unknown) => this.problems.fail(err));
+    this.manifest.compactIfBloated().then(
+      (compacted) => void (compacted && this.rootTimes()),
+      (err: unknown) => this.problems.fail(err),
+    );
   }
 
   /** DEST's top directory gets SRC's mode and times again (tswatch's own files in it moved them). */
@@ -275,5 +278,4 @@ export class LiveBackup extends EventEmitter {
     }
     this.emit('action', action);
   }
-
 }

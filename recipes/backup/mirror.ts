@@ -160,7 +160,10 @@ export class Mirror extends MirrorBase {
       if (!sameMetadata(st, dst)) await this.applyMetadata(rel, st);
       return 'unchanged';
     }
-    const options = { beforeReplace: (_to: string, tmp: string) => this.keepVersion(rel, 'link', tmp), ...(this.o.onBytes && { onBytes: this.o.onBytes }) };
+    const options = {
+      beforeReplace: (_to: string, tmp: string) => this.keepVersion(rel, 'link', tmp),
+      ...(this.o.onBytes && { onBytes: this.o.onBytes }),
+    };
     await this.o.record?.(rel);
     const bytes = await copyFileAtomic(this.srcPath(rel), dest, options);
     if (bytes === undefined) return 'gone';

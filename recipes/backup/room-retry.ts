@@ -25,7 +25,10 @@ export class RoomRetry {
   /** `rel` failed for want of room: which failure of the outage it is (1 for the first), 0 if it was waiting already. */
   add(rel: string): number {
     if (this.disposed || this.waiting.has(rel)) return 0;
-    if (this.outage === 0) this.say(`DEST's filesystem is full: the copies that fail for want of room are retried (after 1 s, doubling to 1 min) until there is room`);
+    if (this.outage === 0)
+      this.say(
+        `DEST's filesystem is full: the copies that fail for want of room are retried (after 1 s, doubling to 1 min) until there is room`,
+      );
     this.waiting.add(rel);
     this.schedule();
     return ++this.outage;

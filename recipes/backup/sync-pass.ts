@@ -80,13 +80,17 @@ export async function syncPass(backup: SyncPassParts, wait: boolean): Promise<Sy
   const jobs: Array<Promise<void>> = [];
   const deletion = (rel: string, remove: () => Promise<boolean>, reason?: string): void => {
     if (dryRun) backup.log({ action: 'delete', path: rel, ...(reason && { reason }), dryRun: true });
-    else jobs.push(backup.queue.push({ paths: [rel], structural: true, run: async () => void ((await remove()) && backup.counts.deleted++) }));
+    else
+      jobs.push(backup.queue.push({ paths: [rel], structural: true, run: async () => void ((await remove()) && backup.counts.deleted++) }));
   };
   // Mirrored before, gone from SRC while nobody watched (renamed or deleted during a stop or crash).
   for (const rel of plan.stale) deletion(rel, () => removeMirrored(backup.mirror, rel), 'gone from SRC');
   if (backup.options.delete) {
     for (const rel of plan.extras) {
-      deletion(rel, async () => (await lstat(backup.mirror.srcPath(rel)).catch(() => undefined)) === undefined && backup.mirror.remove(rel));
+      deletion(
+        rel,
+        async () => (await lstat(backup.mirror.srcPath(rel)).catch(() => undefined)) === undefined && backup.mirror.remove(rel),
+      );
     }
   }
   backup.progress.begin(plan.copies.length, plan.bytes);
@@ -102,7 +106,8 @@ export async function syncPass(backup: SyncPassParts, wait: boolean): Promise<Sy
     return { paths: [rel], coalesceKey: `${kind}:${rel}`, run };
   };
   if (dryRun) {
-    for (const { rel, kind, bytes } of plan.copies) backup.log({ action: kind, path: rel, ...(kind === 'copy' && { bytes }), dryRun: true });
+    for (const { rel, kind, bytes } of plan.copies)
+      backup.log({ action: kind, path: rel, ...(kind === 'copy' && { bytes }), dryRun: true });
   } else {
     // Fed to the queue a window at a time (memory), in plan order: parents before what goes in them.
     const copied = backup.queue.pushAll(
@@ -112,7 +117,9 @@ export async function syncPass(backup: SyncPassParts, wait: boolean): Promise<Sy
       COPY_WINDOW,
     );
     // DEST's own directory too ('' first: set last), as SRC's.
-    jobs.push(copied.then(() => backup.queue.push({ paths: [''], structural: true, run: () => backup.mirror.directoryTimes(['', ...plan.dirs]) })));
+    jobs.push(
+      copied.then(() => backup.queue.push({ paths: [''], structural: true, run: () => backup.mirror.directoryTimes(['', ...plan.dirs]) })),
+    );
   }
   if (wait) {
     await Promise.all(jobs);

@@ -50,7 +50,8 @@ export async function removeMirrored(mirror: Mirror, rel: string): Promise<boole
   let kept = false;
   for (const name of await readdir(mirror.destPath(rel))) {
     const child = join(rel, name);
-    if (isTempName(name)) await unlink(mirror.destPath(child)).catch((err: unknown) => {
+    if (isTempName(name))
+      await unlink(mirror.destPath(child)).catch((err: unknown) => {
         if (!vanished(err)) throw err;
       });
     else if (mirror.isMirrored(child)) kept = !(await removeMirrored(mirror, child)) || kept;

@@ -109,7 +109,13 @@ async function preserve(current: string, path: string, how: 'move' | 'link'): Pr
     if (!NO_LINKS.has(code(err) ?? '')) throw err;
   }
   const st = await lstat(current);
-  if (await lstat(path).then(() => true, () => false)) throw Object.assign(new Error(path), { code: 'EEXIST' });
+  if (
+    await lstat(path).then(
+      () => true,
+      () => false,
+    )
+  )
+    throw Object.assign(new Error(path), { code: 'EEXIST' });
   if (how === 'move') {
     await rename(current, path);
   } else if (st.isSymbolicLink()) {

@@ -49,7 +49,10 @@ export function credentials(kind: BrokerKind, url: URL, config: SinkConfig, env:
 }
 
 /** TLS files read: the config's, else TSWATCH_TLS_CA / TSWATCH_TLS_CERT / TSWATCH_TLS_KEY. */
-export function tlsMaterial(tls: TlsOptions | undefined, env: NodeJS.ProcessEnv = process.env): { ca?: string; cert?: string; key?: string; rejectUnauthorized?: boolean } | undefined {
+export function tlsMaterial(
+  tls: TlsOptions | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): { ca?: string; cert?: string; key?: string; rejectUnauthorized?: boolean } | undefined {
   const files = { ca: tls?.ca ?? env.TSWATCH_TLS_CA, cert: tls?.cert ?? env.TSWATCH_TLS_CERT, key: tls?.key ?? env.TSWATCH_TLS_KEY };
   const out: { ca?: string; cert?: string; key?: string; rejectUnauthorized?: boolean } = {};
   for (const key of ['ca', 'cert', 'key'] as const) {
@@ -113,10 +116,18 @@ export function brokerError(kind: BrokerKind, name: string, err: unknown): unkno
     });
   }
   if (AUTH_FAILURE.test(code) || AUTH_FAILURE.test(err.message) || code === '4' || code === '5' || code === '134' || code === '135') {
-    return new TswatchError(`${name}: the server refused the credentials (${err.message.replace(/^'|'$/g, '')})`, { code: 'EACCES', cause: err, hint: CREDENTIAL_HINT[kind] });
+    return new TswatchError(`${name}: the server refused the credentials (${err.message.replace(/^'|'$/g, '')})`, {
+      code: 'EACCES',
+      cause: err,
+      hint: CREDENTIAL_HINT[kind],
+    });
   }
   if (code === 'ECONNREFUSED' || code === 'CONNECTION_REFUSED') {
-    return new TswatchError(`${name}: nothing listens there (${err.message})`, { code: 'ECONNREFUSED', cause: err, hint: 'is the broker running, and is the host:port right?' });
+    return new TswatchError(`${name}: nothing listens there (${err.message})`, {
+      code: 'ECONNREFUSED',
+      cause: err,
+      hint: 'is the broker running, and is the host:port right?',
+    });
   }
   return err;
 }

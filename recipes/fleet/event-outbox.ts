@@ -1,4 +1,18 @@
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { TswatchError } from '../../src/index.js';
 import { makeDirs } from '../make-dirs.js';
@@ -133,7 +147,8 @@ export class EventOutbox {
           lines.push(buf.toString('utf8', end, nl));
           end = nl + 1;
         }
-        if (lines.length === 0) throw new TswatchError(`outbox ${this.options.dir}: a record is longer than ${maxBytes} bytes`, { code: 'EMSGSIZE' });
+        if (lines.length === 0)
+          throw new TswatchError(`outbox ${this.options.dir}: a record is longer than ${maxBytes} bytes`, { code: 'EMSGSIZE' });
         this.readPos = { seg, off: off + end };
         return { lines, end: { ...this.readPos } };
       }

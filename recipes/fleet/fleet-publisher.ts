@@ -40,7 +40,10 @@ function outboxName(url: string): string {
   u.username = '';
   u.password = '';
   const hash = createHash('sha256').update(u.href).digest('hex').slice(0, 8);
-  return `${u.href.replace(/^[a-z]+:\/\//, `${u.protocol.slice(0, -1)}_`).replace(/[^A-Za-z0-9.-]+/g, '_').slice(0, 60)}-${hash}`;
+  return `${u.href
+    .replace(/^[a-z]+:\/\//, `${u.protocol.slice(0, -1)}_`)
+    .replace(/[^A-Za-z0-9.-]+/g, '_')
+    .slice(0, 60)}-${hash}`;
 }
 
 /** One tswatch process per outbox: a `lock` file with its pid (a dead owner's lock is taken over). */

@@ -16,13 +16,19 @@ export function outboxBytes(what: string, value: string | number): number {
 
 export function fleetHost(what: string, value: string): string {
   if (value.trim() === '') {
-    throw new TswatchError(`${what}: '${value}' is empty`, { code: 'EBADFLAG', hint: `give the name this machine goes by in the fleet, or leave ${what} out for os.hostname()` });
+    throw new TswatchError(`${what}: '${value}' is empty`, {
+      code: 'EBADFLAG',
+      hint: `give the name this machine goes by in the fleet, or leave ${what} out for os.hostname()`,
+    });
   }
   // The id (HOST:INSTANCE:SEQ) travels in headers (NATS Nats-Msg-Id), where a control character is refused:
   // such an event would wait in the outbox for ever.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is looked for
   if (/[\x00-\x1f\x7f]/.test(value)) {
-    throw new TswatchError(`${what}: ${JSON.stringify(value)} has a control character (newline, tab, …)`, { code: 'EBADFLAG', hint: 'give a plain name such as web1 or web1.example.com' });
+    throw new TswatchError(`${what}: ${JSON.stringify(value)} has a control character (newline, tab, …)`, {
+      code: 'EBADFLAG',
+      hint: 'give a plain name such as web1 or web1.example.com',
+    });
   }
   return value;
 }

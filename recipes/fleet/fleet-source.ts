@@ -13,7 +13,18 @@ export interface FleetEvent {
 }
 
 export function recordEvent(r: FleetRecord): Event {
-  return new Event({ wd: r.wd, mask: r.mask, cookie: r.cookie, name: r.name, path: r.path, src_pathname: r.src_pathname, synthetic: r.synthetic, dir: r.dir, host: r.host, writer: writerOfRecord(r) });
+  return new Event({
+    wd: r.wd,
+    mask: r.mask,
+    cookie: r.cookie,
+    name: r.name,
+    path: r.path,
+    src_pathname: r.src_pathname,
+    synthetic: r.synthetic,
+    dir: r.dir,
+    host: r.host,
+    writer: writerOfRecord(r),
+  });
 }
 
 /**
@@ -38,7 +49,10 @@ const FOLLOWABLE = ['nats:', 'redis:', 'rediss:', 'mqtt:', 'mqtts:'];
 export function streamUrl(text: string, what = 'source'): URL {
   const url = parseSinkUrl(text, what);
   if (!FOLLOWABLE.includes(url.protocol)) {
-    throw new TswatchError(`${what}: '${text}' cannot be followed`, { code: 'EBADFLAG', hint: 'follow nats://HOST/SUBJECT, redis://HOST/STREAM or mqtt://HOST/TOPIC' });
+    throw new TswatchError(`${what}: '${text}' cannot be followed`, {
+      code: 'EBADFLAG',
+      hint: 'follow nats://HOST/SUBJECT, redis://HOST/STREAM or mqtt://HOST/TOPIC',
+    });
   }
   return url;
 }

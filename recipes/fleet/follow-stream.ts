@@ -62,11 +62,23 @@ export async function followStream(
     subscribed();
   };
   const onSkip = (why: string): void =>
-    onError(new TswatchError(`stream ${url}: ${why}`, { code: 'EBADRECORD', hint: 'only tswatch --sink agents should publish there; the stream goes on' }));
+    onError(
+      new TswatchError(`stream ${url}: ${why}`, {
+        code: 'EBADRECORD',
+        hint: 'only tswatch --sink agents should publish there; the stream goes on',
+      }),
+    );
   const reading = (async () => {
     while (!signal.aborted) {
       try {
-        const events = fleetEvents(config, { signal, onReady, onSkip, seen, ...(since && { since }), ...(durable !== undefined && { durable }) });
+        const events = fleetEvents(config, {
+          signal,
+          onReady,
+          onSkip,
+          seen,
+          ...(since && { since }),
+          ...(durable !== undefined && { durable }),
+        });
         for await (const { event, time } of events) {
           last = time;
           onEvent(event, time);
@@ -92,7 +104,11 @@ export async function followStream(
   } catch (err) {
     abort.abort();
     reading.catch(() => {});
-    throw streamError(url, err, 'start the broker or correct the URL (host, port, subject or stream); credentials as for --sink (TSWATCH_NATS_TOKEN, TSWATCH_REDIS_PASSWORD, …)');
+    throw streamError(
+      url,
+      err,
+      'start the broker or correct the URL (host, port, subject or stream); credentials as for --sink (TSWATCH_NATS_TOKEN, TSWATCH_REDIS_PASSWORD, …)',
+    );
   } finally {
     clearTimeout(timer);
   }

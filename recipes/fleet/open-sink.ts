@@ -15,14 +15,23 @@ export function parseSinkUrl(text: string, what = '--sink'): URL {
     throw new TswatchError(`${what}: '${text}' is not a URL`, { code: 'EBADFLAG', hint: `give one of ${SINK_URL_HELP}` });
   }
   if (!(SINK_SCHEMES as readonly string[]).includes(url.protocol)) {
-    throw new TswatchError(`${what}: '${text}': unknown scheme '${url.protocol}'`, { code: 'EBADFLAG', hint: `give one of ${SINK_URL_HELP}` });
+    throw new TswatchError(`${what}: '${text}': unknown scheme '${url.protocol}'`, {
+      code: 'EBADFLAG',
+      hint: `give one of ${SINK_URL_HELP}`,
+    });
   }
   // file:x.jsonl and file://x/y would silently mean /x.jsonl and a remote host: say so instead.
   if (url.protocol === 'file:' && !/^file:\/\/(localhost)?\//i.test(text)) {
-    throw new TswatchError(`${what}: '${text}' is not an absolute file URL`, { code: 'EBADFLAG', hint: 'give file:///ABSOLUTE/PATH.jsonl: three slashes, a relative path has no URL form' });
+    throw new TswatchError(`${what}: '${text}' is not an absolute file URL`, {
+      code: 'EBADFLAG',
+      hint: 'give file:///ABSOLUTE/PATH.jsonl: three slashes, a relative path has no URL form',
+    });
   }
   if (url.protocol === 'file:' && (url.pathname === '/' || url.pathname.endsWith('/'))) {
-    throw new TswatchError(`${what}: '${text}' names a directory`, { code: 'EBADFLAG', hint: 'give a file: file:///var/log/tswatch/events.jsonl' });
+    throw new TswatchError(`${what}: '${text}' names a directory`, {
+      code: 'EBADFLAG',
+      hint: 'give a file: file:///var/log/tswatch/events.jsonl',
+    });
   }
   return url;
 }

@@ -147,7 +147,10 @@ function copyTree(src: string, dst: string): void {
   } else if (st.isFile()) {
     copyFileSync(fsPath(src), fsPath(dst), constants.COPYFILE_EXCL); // the mode comes with it
   } else {
-    throw Object.assign(new Error(`cannot copy ${shellQuote(src)} to another filesystem: not a file, directory or symlink`), { code: 'EINVAL', path: src });
+    throw Object.assign(new Error(`cannot copy ${shellQuote(src)} to another filesystem: not a file, directory or symlink`), {
+      code: 'EINVAL',
+      path: src,
+    });
   }
   lutimesSync(fsPath(dst), st.atime, st.mtime);
 }

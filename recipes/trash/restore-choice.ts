@@ -28,7 +28,10 @@ const newestFirst = (a: TrashedItem, b: TrashedItem): number =>
 export function chooseRestores(items: TrashedItem[], pathOrGlob: string, options: RestoreOptions): RestoredItem[] {
   const version = options.version ?? 1;
   if (!Number.isInteger(version) || version < 1) {
-    throw new TswatchError(`--version ${version}: not a positive whole number`, { code: 'EINVAL', hint: '1 is the newest trashed version, 2 the one before, …' });
+    throw new TswatchError(`--version ${version}: not a positive whole number`, {
+      code: 'EINVAL',
+      hint: '1 is the newest trashed version, 2 the one before, …',
+    });
   }
   const cwd = resolveExact(options.cwd ?? '.');
   const wanted = resolve(cwd, pathOrGlob);
@@ -60,7 +63,11 @@ export function chooseRestores(items: TrashedItem[], pathOrGlob: string, options
     }
     const restoredTo = options.to === undefined ? path : join(resolve(cwd, options.to), basename(path));
     if (targets.has(restoredTo)) {
-      throw new TswatchError(`two trashed items would be restored to ${q(restoredTo)}`, { code: 'EEXIST', path: restoredTo, hint: 'restore them one at a time, with a narrower glob' });
+      throw new TswatchError(`two trashed items would be restored to ${q(restoredTo)}`, {
+        code: 'EEXIST',
+        path: restoredTo,
+        hint: 'restore them one at a time, with a narrower glob',
+      });
     }
     targets.add(restoredTo);
     chosen.push({ ...item, restoredTo });

@@ -63,7 +63,9 @@ export async function trashRm(trash: Trash, operands: string[], options: RmOptio
   const remove = async (path: string): Promise<boolean> => {
     const stripped = path.replace(/\/+$/, '');
     if (stripped !== '' && ['.', '..'].includes(basename(stripped))) {
-      return options.recursive || options.dir ? fail(`refusing to remove '.' or '..' directory: skipping ${q(path)}`) : fail(`cannot remove ${q(path)}: Is a directory`);
+      return options.recursive || options.dir
+        ? fail(`refusing to remove '.' or '..' directory: skipping ${q(path)}`)
+        : fail(`cannot remove ${q(path)}: Is a directory`);
     }
     if (resolveExact(path) === '/') {
       if (!options.recursive) return fail(`cannot remove ${q(path)}: Is a directory`);
@@ -111,7 +113,9 @@ export async function trashRm(trash: Trash, operands: string[], options: RmOptio
       const code = (err as NodeJS.ErrnoException).code;
       fail(`cannot remove ${q(path)}: ${reasonOf(err)}`);
       if (!options.permanent && (code === 'ENOSPC' || code === 'EDQUOT')) {
-        io.stderr.write(`rm: moving ${q(path)} to the trash needs space its filesystem does not have; it was left in place. Free space, or delete it for good: tswatch trash rm --permanent ${q(path)} (or: command rm ${q(path)})\n`);
+        io.stderr.write(
+          `rm: moving ${q(path)} to the trash needs space its filesystem does not have; it was left in place. Free space, or delete it for good: tswatch trash rm --permanent ${q(path)} (or: command rm ${q(path)})\n`,
+        );
       }
       return false;
     }
@@ -130,7 +134,9 @@ export async function trashRm(trash: Trash, operands: string[], options: RmOptio
 /** Every directory below `path` can be listed (and so emptied), as rm must to remove the tree. */
 function readableTree(path: string): boolean {
   try {
-    return readdirSync(fsPath(path), { withFileTypes: true, encoding: 'buffer' }).every((e) => !e.isDirectory() || readableTree(join(path, fsDecode(e.name))));
+    return readdirSync(fsPath(path), { withFileTypes: true, encoding: 'buffer' }).every(
+      (e) => !e.isDirectory() || readableTree(join(path, fsDecode(e.name))),
+    );
   } catch {
     return false;
   }

@@ -45,7 +45,7 @@ export function topDirOf(dir: string): string {
 export function isSharedTrashValid(sharedTrash: string): boolean {
   try {
     const st = lstatSync(fsPath(sharedTrash));
-    return st.isDirectory() && (st.mode & 0o1000) !== 0 // S_ISVTX, the sticky bit;
+    return st.isDirectory() && (st.mode & 0o1000) !== 0; // S_ISVTX, the sticky bit;
   } catch {
     return false;
   }

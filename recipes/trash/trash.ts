@@ -6,7 +6,16 @@ import { DirectorySizes } from './directory-sizes.js';
 import { checkRemovable, copyVerified, exists, moveNoReplace, stillThere } from './move-verified.js';
 import { chooseRestores, type RestoreOptions } from './restore-choice.js';
 import type { RestoredItem, TrashedItem } from './trashed-item.js';
-import { allTrashDirs, deviceOf, homeTrashPath, topDirOf, type TrashDir, type TrashEnv, volumeTopDir, volumeTrashFor } from './trash-dirs.js';
+import {
+  allTrashDirs,
+  deviceOf,
+  homeTrashPath,
+  topDirOf,
+  type TrashDir,
+  type TrashEnv,
+  volumeTopDir,
+  volumeTrashFor,
+} from './trash-dirs.js';
 import { refuse, TrashError } from './trash-error.js';
 import { formatTrashInfo, parseDeletionDate, parseTrashInfo, TRASHINFO_SUFFIX } from './trash-info.js';
 
@@ -90,13 +99,18 @@ export class Trash {
     } catch (err) {
       if (err instanceof TswatchError) throw err;
       const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-      throw new TrashError('cannot trash', path, err, missing ? 'check the path (tswatch trash list shows what is already in the trash)' : 'the file was left where it was');
+      throw new TrashError(
+        'cannot trash',
+        path,
+        err,
+        missing ? 'check the path (tswatch trash list shows what is already in the trash)' : 'the file was left where it was',
+      );
     }
   }
 
   private putChecked(path: string): TrashedItem {
     const given = path.replace(/\/+$/, '') || path;
-    if (given === '/' || resolveExact(given) === '/') throw refuse(path, "it is the root directory");
+    if (given === '/' || resolveExact(given) === '/') throw refuse(path, 'it is the root directory');
     if (['.', '..'].includes(basename(given))) throw refuse(path, "the spec forbids trashing '.' and '..'");
     const absolute = resolveExact(given);
     const st = lstatSync(fsPath(absolute));
@@ -116,7 +130,8 @@ export class Trash {
       if (copy) copyVerified(absolute, target);
       else moveNoReplace(absolute, target);
       // Verified, never assumed: "trashed" means gone from its place.
-      if (!copy && stillThere(absolute, st)) throw Object.assign(new Error('the original is still in place after the move'), { code: 'EIO' });
+      if (!copy && stillThere(absolute, st))
+        throw Object.assign(new Error('the original is still in place after the move'), { code: 'EIO' });
     } catch (err) {
       if (!copy && stillThere(target, st) && stillThere(absolute, st)) unlinkSync(fsPath(target));
       unlinkSync(fsPath(infoPath(dir.path, name)));
@@ -125,7 +140,12 @@ export class Trash {
     try {
       if (copy) rmSync(fsPath(absolute), { recursive: true, force: true });
     } catch (err) {
-      throw new TrashError('cannot remove the original of', path, err, 'a verified copy is in the trash; what is left of the original can be removed by hand');
+      throw new TrashError(
+        'cannot remove the original of',
+        path,
+        err,
+        'a verified copy is in the trash; what is left of the original can be removed by hand',
+      );
     }
     if (st.isDirectory()) new DirectorySizes(dir.path).add(name);
     return this.item(dir, name)!;
@@ -147,9 +167,10 @@ export class Trash {
         if (item) items.push(item);
       }
       // Readers keep the cache current too (spec 1.0), when the trash is writable.
-      if (stale) sizes.update((entries) => {
-        for (const [n, e] of cache) entries.set(n, e);
-      });
+      if (stale)
+        sizes.update((entries) => {
+          for (const [n, e] of cache) entries.set(n, e);
+        });
     }
     return items.sort((a, b) => (a.deletionDate?.getTime() ?? 0) - (b.deletionDate?.getTime() ?? 0) || a.path.localeCompare(b.path));
   }
@@ -177,7 +198,9 @@ export class Trash {
         // The info file goes after the file: a crash in between leaves a trashinfo without a file, never a lost file.
         unlinkSync(fsPath(infoPath(item.trashDir, item.name)));
       } catch (err) {
-        throw err instanceof TswatchError ? err : new TrashError('cannot restore to', item.restoredTo, err, `'${item.path}' is still in the trash`);
+        throw err instanceof TswatchError
+          ? err
+          : new TrashError('cannot restore to', item.restoredTo, err, `'${item.path}' is still in the trash`);
       }
       if (item.isDirectory) new DirectorySizes(item.trashDir).update((e) => e.delete(item.name));
     }
@@ -187,13 +210,17 @@ export class Trash {
   /** Delete for good what is in the trash (or only what is older than `olderThanDays`). */
   empty(options: EmptyOptions = {}): TrashedItem[] {
     const cutoff = options.olderThanDays === undefined ? undefined : this.now().getTime() - options.olderThanDays * 86_400_000;
-    const removed = this.list().filter((item) => cutoff === undefined || (item.deletionDate !== undefined && item.deletionDate.getTime() < cutoff));
+    const removed = this.list().filter(
+      (item) => cutoff === undefined || (item.deletionDate !== undefined && item.deletionDate.getTime() < cutoff),
+    );
     for (const item of removed) this.erase(item.trashDir, item.name);
     if (cutoff === undefined) {
       for (const dir of this.trashDirs()) {
         // Orphans: files without a trashinfo, trashinfos without a file.
-        for (const name of safeReaddir(join(dir.path, 'files'))) if (!exists(infoPath(dir.path, name))) rmSync(fsPath(filePath(dir.path, name)), { recursive: true, force: true });
-        for (const name of this.infoNames(dir.path)) if (!exists(filePath(dir.path, name))) rmSync(fsPath(infoPath(dir.path, name)), { force: true });
+        for (const name of safeReaddir(join(dir.path, 'files')))
+          if (!exists(infoPath(dir.path, name))) rmSync(fsPath(filePath(dir.path, name)), { recursive: true, force: true });
+        for (const name of this.infoNames(dir.path))
+          if (!exists(filePath(dir.path, name))) rmSync(fsPath(infoPath(dir.path, name)), { force: true });
       }
     }
     for (const dir of new Set(removed.map((i) => i.trashDir))) new DirectorySizes(dir).update(() => undefined);
@@ -206,7 +233,12 @@ export class Trash {
       rmSync(fsPath(filePath(trashDir, name)), { recursive: true, force: true });
       rmSync(fsPath(infoPath(trashDir, name)), { force: true });
     } catch (err) {
-      throw new TrashError('cannot delete from the trash', filePath(trashDir, name), err, 'check you own the trash directory and it is writable');
+      throw new TrashError(
+        'cannot delete from the trash',
+        filePath(trashDir, name),
+        err,
+        'check you own the trash directory and it is writable',
+      );
     }
   }
 

@@ -39,8 +39,11 @@ function inInitialUserNamespace(): boolean {
  * filesystem may still lack file handles: that shows when it is marked). Reads /proc only.
  */
 export function fanotifyProblem(): FanotifyProblem | undefined {
-  if (process.platform !== 'linux') return { code: 'ENOSYS', reason: `fanotify is Linux-only, this is ${process.platform}`, hint: INOTIFY_FALLBACK };
-  const [major = 0, minor = 0] = release().split('.').map((n) => Number.parseInt(n, 10));
+  if (process.platform !== 'linux')
+    return { code: 'ENOSYS', reason: `fanotify is Linux-only, this is ${process.platform}`, hint: INOTIFY_FALLBACK };
+  const [major = 0, minor = 0] = release()
+    .split('.')
+    .map((n) => Number.parseInt(n, 10));
   if (major < 5 || (major === 5 && minor < 17)) {
     return {
       code: 'ENOSYS',
@@ -65,7 +68,8 @@ export function fanotifyProblem(): FanotifyProblem | undefined {
   if (!inInitialUserNamespace()) {
     return {
       code: 'EPERM',
-      reason: 'fanotify filesystem marks need CAP_SYS_ADMIN in the initial user namespace; this process runs in a user namespace (a rootless container?)',
+      reason:
+        'fanotify filesystem marks need CAP_SYS_ADMIN in the initial user namespace; this process runs in a user namespace (a rootless container?)',
       hint: INOTIFY_FALLBACK,
     };
   }

@@ -12,8 +12,24 @@ export interface Mount {
  * daemon or a VM host changes files behind its back. Polling is the only way to notice those.
  */
 const REMOTE_TYPES = new Set([
-  'nfs', 'nfs4', 'cifs', 'smb3', 'smbfs', '9p', 'afs', 'ceph', 'glusterfs', 'lustre', 'gpfs', 'ncpfs',
-  'coda', 'davfs', 'virtiofs', 'vboxsf', 'vmhgfs', 'fuse',
+  'nfs',
+  'nfs4',
+  'cifs',
+  'smb3',
+  'smbfs',
+  '9p',
+  'afs',
+  'ceph',
+  'glusterfs',
+  'lustre',
+  'gpfs',
+  'ncpfs',
+  'coda',
+  'davfs',
+  'virtiofs',
+  'vboxsf',
+  'vmhgfs',
+  'fuse',
 ]);
 
 /** True for a filesystem type where inotify misses changes (network, FUSE, VM shares). */
@@ -27,7 +43,8 @@ const PSEUDO = /^(proc|sysfs|cgroup2?|debugfs|tracefs|securityfs|configfs|devpts
 
 /** Why inotify may miss changes on this filesystem type, or undefined when it sees them all. */
 export function inotifyCaveat(fsType: string): string | undefined {
-  if (isRemoteFs(fsType)) return `${fsType} is a network or FUSE filesystem: inotify reports only changes made through this machine, not by other clients or the server`;
+  if (isRemoteFs(fsType))
+    return `${fsType} is a network or FUSE filesystem: inotify reports only changes made through this machine, not by other clients or the server`;
   if (PSEUDO.test(fsType)) return `${fsType} is a pseudo filesystem: its files change without inotify events`;
   return undefined;
 }

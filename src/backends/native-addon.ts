@@ -50,7 +50,9 @@ export interface NativeFanotify {
 
 export interface NativeAddon {
   /** A fresh inotify instance, or (given an fd) one inherited from another process. */
-  Inotify: new (fd?: number) => NativeInotify;
+  Inotify: new (
+    fd?: number,
+  ) => NativeInotify;
   /** IN_* values from <sys/inotify.h>, unsigned. */
   constants: Readonly<Record<string, number>>;
   /** A fresh fanotify instance (fanotify_init; marks come with `mark`). */

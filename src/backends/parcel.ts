@@ -30,8 +30,7 @@ function serial<T>(op: () => Promise<T>): Promise<T> {
   return result;
 }
 
-const isUnder = (path: string, root: string): boolean =>
-  path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+const isUnder = (path: string, root: string): boolean => path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
 
 /** The nearest proper ancestor of `path` in `roots`: a walk up, so thousands of watches stay cheap. */
 function coveringRoot(path: string, roots: { has(key: string): boolean }): string | undefined {

@@ -216,7 +216,7 @@ export class PollBackend extends EmulatedBackend {
       } catch {
         // gone
       }
-      if (inode === undefined || (inode !== watch.inode)) this.ended(wd, out);
+      if (inode === undefined || inode !== watch.inode) this.ended(wd, out);
     }
     this.emit(out);
   }

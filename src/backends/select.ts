@@ -37,7 +37,10 @@ export function chooseBackend(wanted?: string): BackendChoice {
   const name = wanted ?? (process.env.TSWATCH_BACKEND || undefined);
   if (name !== undefined && !isBackendName(name)) {
     const from = wanted === undefined ? ' (from TSWATCH_BACKEND)' : '';
-    throw new TswatchError(`unknown backend '${name}'${from}`, { code: 'EBADBACKEND', hint: `valid backends: ${BACKEND_NAMES.join(', ')}` });
+    throw new TswatchError(`unknown backend '${name}'${from}`, {
+      code: 'EBADBACKEND',
+      hint: `valid backends: ${BACKEND_NAMES.join(', ')}`,
+    });
   }
   if (name === 'parcel' || name === 'poll' || name === 'auto' || name === 'fanotify') return { name };
   return localChoice(name === 'inotify');

@@ -74,15 +74,30 @@ export class DirectorySnapshotDiff {
     for (const path of deleted) (ref.isdir(path) ? this.dirs_deleted : this.files_deleted).push(path);
     for (const path of modified) (ref.isdir(path) ? this.dirs_modified : this.files_modified).push(path);
     for (const [from, to] of moved) (ref.isdir(from) ? this.dirs_moved : this.files_moved).push([from, to]);
-    for (const list of [this.files_created, this.files_deleted, this.files_modified, this.dirs_created, this.dirs_deleted, this.dirs_modified]) list.sort();
+    for (const list of [
+      this.files_created,
+      this.files_deleted,
+      this.files_modified,
+      this.dirs_created,
+      this.dirs_deleted,
+      this.dirs_modified,
+    ])
+      list.sort();
     this.files_moved.sort();
     this.dirs_moved.sort();
   }
 
   /** True when nothing changed. */
   get empty(): boolean {
-    return [this.files_created, this.files_deleted, this.files_modified, this.files_moved, this.dirs_created, this.dirs_deleted, this.dirs_modified, this.dirs_moved].every(
-      (list) => list.length === 0,
-    );
+    return [
+      this.files_created,
+      this.files_deleted,
+      this.files_modified,
+      this.files_moved,
+      this.dirs_created,
+      this.dirs_deleted,
+      this.dirs_modified,
+      this.dirs_moved,
+    ].every((list) => list.length === 0);
   }
 }

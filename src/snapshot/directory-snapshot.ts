@@ -50,7 +50,10 @@ export class DirectorySnapshot {
   /** A snapshot from its serialized form (no walk). */
   static fromJSON(json: SnapshotJSON): DirectorySnapshot {
     if (typeof json?.root !== 'string' || !Array.isArray(json.entries) || json.entries.length % FIELDS !== 0) {
-      throw new TswatchError('not a serialized DirectorySnapshot', { code: 'EBADSTATE', hint: 'delete the state file; the next run starts afresh' });
+      throw new TswatchError('not a serialized DirectorySnapshot', {
+        code: 'EBADSTATE',
+        hint: 'delete the state file; the next run starts afresh',
+      });
     }
     const snapshot = Object.create(DirectorySnapshot.prototype) as DirectorySnapshot;
     Object.assign(snapshot, { root: json.root, recursive: json.recursive !== false, stats: new Map(), byInode: undefined });
@@ -58,7 +61,13 @@ export class DirectorySnapshot {
     for (let i = 0; i < e.length; i += FIELDS) {
       const rel = e[i] as string;
       const path = rel === '' ? json.root : `${json.root === '/' ? '' : json.root}/${rel}`;
-      snapshot.stats.set(path, { ino: e[i + 1] as number, dev: e[i + 2] as number, mtimeMs: e[i + 3] as number, size: e[i + 4] as number, isDir: e[i + 5] === 1 });
+      snapshot.stats.set(path, {
+        ino: e[i + 1] as number,
+        dev: e[i + 2] as number,
+        mtimeMs: e[i + 3] as number,
+        size: e[i + 4] as number,
+        isDir: e[i + 5] === 1,
+      });
     }
     return snapshot;
   }

@@ -43,8 +43,16 @@ export abstract class FileSystemEvent {
 
   /** watchdog's repr: `FileCreatedEvent(src_path='/tmp/a', dest_path='', event_type='created', …)`. */
   toString(): string {
-    const fields = { src_path: this.src_path, dest_path: this.dest_path, event_type: this.event_type, is_directory: this.is_directory, is_synthetic: this.is_synthetic };
-    return `${this.constructor.name}(${Object.entries(fields).map(([k, v]) => `${k}=${py(v)}`).join(', ')})`;
+    const fields = {
+      src_path: this.src_path,
+      dest_path: this.dest_path,
+      event_type: this.event_type,
+      is_directory: this.is_directory,
+      is_synthetic: this.is_synthetic,
+    };
+    return `${this.constructor.name}(${Object.entries(fields)
+      .map(([k, v]) => `${k}=${py(v)}`)
+      .join(', ')})`;
   }
 }
 

@@ -28,7 +28,17 @@ export interface EventHandler {
 
 /** Everything watchdog's inotify emitter listens for. */
 const WATCHDOG_MASK =
-  IN_CREATE | IN_DELETE | IN_MODIFY | IN_ATTRIB | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE | IN_OPEN;
+  IN_CREATE |
+  IN_DELETE |
+  IN_MODIFY |
+  IN_ATTRIB |
+  IN_MOVED_FROM |
+  IN_MOVED_TO |
+  IN_DELETE_SELF |
+  IN_MOVE_SELF |
+  IN_CLOSE_WRITE |
+  IN_CLOSE_NOWRITE |
+  IN_OPEN;
 
 /** watchdog's ObservedWatch: what `schedule` returns and `unschedule` takes. */
 export class ObservedWatch {
@@ -80,7 +90,8 @@ export class Observer extends EventEmitter {
 
   /** Watch `path` (with `recursive`, the tree below it) and send its events to `handler`. */
   schedule(handler: EventHandler, path: string, options: { recursive?: boolean } = {}): ObservedWatch {
-    if (this.state === 'stopped') throw new TswatchError('schedule() on a stopped observer', { code: 'ESTOPPED', hint: 'create a new Observer' });
+    if (this.state === 'stopped')
+      throw new TswatchError('schedule() on a stopped observer', { code: 'ESTOPPED', hint: 'create a new Observer' });
     const watch = new ObservedWatch(resolve(path), options.recursive ?? false);
     const known = this.emitters.get(watch.key);
     if (known !== undefined) {

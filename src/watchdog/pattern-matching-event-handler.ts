@@ -22,7 +22,14 @@ function compile(pattern: string, caseSensitive: boolean): (path: string) => boo
   const isMatch = picomatch(pattern, { dot: true, nocase: !caseSensitive });
   if (pattern.startsWith('/')) return (path) => isMatch(path);
   const depth = pattern.split('/').filter((part) => part !== '').length;
-  return (path) => isMatch(path.split('/').filter((part) => part !== '').slice(-depth).join('/'));
+  return (path) =>
+    isMatch(
+      path
+        .split('/')
+        .filter((part) => part !== '')
+        .slice(-depth)
+        .join('/'),
+    );
 }
 
 /** watchdog's PatternMatchingEventHandler: dispatches only events whose paths the patterns select. */

@@ -17,7 +17,14 @@ function watched(t: { after(fn: () => void): void }, backend: AutoBackend, paths
   const wdd = wm.addWatch(paths, ALL_EVENTS, { rec: true, autoAdd: true, quiet: false });
   notifier.start();
   t.after(() => notifier.stop());
-  return { wm, wdd, events, notifier, until: (pathname: string, mask = IN_CREATE) => waitFor(() => events.some((e) => e.mask & mask && e.pathname === pathname), pathname, 20_000) };
+  return {
+    wm,
+    wdd,
+    events,
+    notifier,
+    until: (pathname: string, mask = IN_CREATE) =>
+      waitFor(() => events.some((e) => e.mask & mask && e.pathname === pathname), pathname, 20_000),
+  };
 }
 
 test('auto routes a path on a network mount to polling and the rest to inotify, each told once', async (t) => {
@@ -29,7 +36,12 @@ test('auto routes a path on a network mount to polling and the rest to inotify, 
     { mountPoint: '/', fsType: 'ext4', source: '/dev/sda1' },
     { mountPoint: remote, fsType: 'nfs4', source: 'server:/export' },
   ];
-  const backend = new AutoBackend({ local: () => new InotifyBackend(), remote: () => new PollBackend({ interval: 50 }), mounts: () => mounts, notice: (m) => notices.push(m) });
+  const backend = new AutoBackend({
+    local: () => new InotifyBackend(),
+    remote: () => new PollBackend({ interval: 50 }),
+    mounts: () => mounts,
+    notice: (m) => notices.push(m),
+  });
   const w = watched(t, backend, [local, remote]);
   assert.equal(notices.length, 1, 'one notice for the mount, not one per directory');
   assert.match(notices[0]!, /nfs4 mount \(server:\/export\).*poll backend/);
@@ -47,7 +59,9 @@ test('auto routes a path on a network mount to polling and the rest to inotify, 
 // A real FUSE mount where inotify is blind: bindfs shows a directory whose changes, made behind the
 // mount's back, only polling can see. Needs /dev/fuse and the bindfs package (.ci/run installs it).
 const bindfs = spawnSync('bindfs', ['--version']).status === 0;
-test('a real FUSE mount (bindfs): auto polls it and sees changes inotify cannot', { skip: !bindfs && 'bindfs not installed' }, async (t) => {
+test('a real FUSE mount (bindfs): auto polls it and sees changes inotify cannot', {
+  skip: !bindfs && 'bindfs not installed',
+}, async (t) => {
   const src = realpathSync(tmpDir());
   const mnt = realpathSync(tmpDir());
   try {
@@ -60,14 +74,21 @@ test('a real FUSE mount (bindfs): auto polls it and sees changes inotify cannot'
   try {
     const notices: string[] = [];
     const inotify = new InotifyBackend();
-    const backend = new AutoBackend({ local: () => inotify, remote: () => new PollBackend({ interval: 50 }), notice: (m) => notices.push(m) });
+    const backend = new AutoBackend({
+      local: () => inotify,
+      remote: () => new PollBackend({ interval: 50 }),
+      notice: (m) => notices.push(m),
+    });
     const w = watched(t, backend, [mnt]);
     stop = () => w.notifier.stop();
     assert.match(notices.join(), /fuse mount/);
     await w.notifier.ready();
     // Plain inotify on the same mount, for contrast.
     const seen: string[] = [];
-    blind.start((batch) => seen.push(...batch.map((e) => e.name)), () => {});
+    blind.start(
+      (batch) => seen.push(...batch.map((e) => e.name)),
+      () => {},
+    );
     blind.addWatch(mnt, ALL_EVENTS);
     writeFileSync(join(src, 'behind-its-back'), 'x');
     await w.until(join(mnt, 'behind-its-back'));

@@ -1,12 +1,37 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFileSync, chmodSync, mkdirSync, readFileSync, realpathSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { FanotifyBackend } from '../../src/backends/fanotify.js';
 import { fanotifyProblem } from '../../src/backends/fanotify-support.js';
 import { InotifyBackend } from '../../src/backends/inotify.js';
-import { type Backend, type Event, IN_ATTRIB, IN_CLOSE_WRITE, IN_CREATE, IN_DELETE, IN_ISDIR, IN_MODIFY, IN_MOVED_FROM, IN_MOVED_TO, IN_Q_OVERFLOW, type RawEvent, Notifier, WatchManager } from '../../src/index.js';
+import {
+  type Backend,
+  type Event,
+  IN_ATTRIB,
+  IN_CLOSE_WRITE,
+  IN_CREATE,
+  IN_DELETE,
+  IN_ISDIR,
+  IN_MODIFY,
+  IN_MOVED_FROM,
+  IN_MOVED_TO,
+  IN_Q_OVERFLOW,
+  type RawEvent,
+  Notifier,
+  WatchManager,
+} from '../../src/index.js';
 import { spawnTswatch } from '../helpers/spawn-cli.js';
 import { noTestUser, spawnTswatchAsTestUser, testUserDir } from '../helpers/test-user.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
@@ -31,12 +56,20 @@ function watchTree(t: { after(fn: () => void): void }, backend: Backend, root: s
     events,
     find,
     until: async (mask: number, pathname: string): Promise<Event> =>
-      (await waitFor(() => find(mask, pathname), () => `${e(mask)} ${pathname}; have:\n  ${show()}`, TIMEOUT))!,
+      (await waitFor(
+        () => find(mask, pathname),
+        () => `${e(mask)} ${pathname}; have:\n  ${show()}`,
+        TIMEOUT,
+      ))!,
     /** Everything done before this call has been reported once a marker made now is seen. */
     async settle(dir = root): Promise<void> {
       const marker = join(dir, `.settle-${process.hrtime.bigint()}`);
       writeFileSync(marker, '');
-      await waitFor(() => find(IN_CREATE, marker), () => `marker ${marker}; have:\n  ${show()}`, TIMEOUT);
+      await waitFor(
+        () => find(IN_CREATE, marker),
+        () => `marker ${marker}; have:\n  ${show()}`,
+        TIMEOUT,
+      );
     },
   };
 }
@@ -52,7 +85,10 @@ test('fanotify: activity elsewhere on the same filesystem never leaves native co
   t.after(() => backend.close());
   const wd = backend.addWatch(watched, 0xfff);
   const raw: RawEvent[] = [];
-  backend.start((batch) => raw.push(...batch), (err) => assert.fail(err));
+  backend.start(
+    (batch) => raw.push(...batch),
+    (err) => assert.fail(err),
+  );
   for (let i = 0; i < 300; i++) writeFileSync(join(elsewhere, `f${i}`), 'x');
   mkdirSync(join(elsewhere, 'd'));
   renameSync(join(elsewhere, 'f0'), join(elsewhere, 'd', 'g'));
@@ -101,7 +137,11 @@ test('fanotify: a directory moved in from outside is watched, one moved out is n
   // Inside out: reported as it left, and nothing done in it afterwards reaches the handler.
   renameSync(join(root, 'leaving'), join(outside, 'leaving'));
   await w.until(IN_MOVED_FROM, join(root, 'leaving'));
-  await waitFor(() => w.wm.getWd(join(root, 'leaving')) === undefined && w.wm.size === watchesBefore + 1, 'the watch on leaving to end', TIMEOUT);
+  await waitFor(
+    () => w.wm.getWd(join(root, 'leaving')) === undefined && w.wm.size === watchesBefore + 1,
+    'the watch on leaving to end',
+    TIMEOUT,
+  );
   writeFileSync(join(outside, 'leaving', 'after'), '');
   await w.settle();
   assert.deepEqual(
@@ -189,10 +229,15 @@ test('fanotify: a queue overflow is said and recovered by a rescan, each file re
   const created = new Map<string, number>();
   for (const ev of w.events) if (ev.mask & IN_CREATE) created.set(ev.name, (created.get(ev.name) ?? 0) + 1);
   for (let i = 0; i < n; i++) assert.equal(created.get(`f${i}`), 1, `f${i} reported once`);
-  assert.ok(w.events.some((ev) => ev.synthetic), 'some were recovered by the rescan');
+  assert.ok(
+    w.events.some((ev) => ev.synthetic),
+    'some were recovered by the rescan',
+  );
 });
 
-test('fanotify as a user without CAP_SYS_ADMIN: a clear error naming the reason and the inotify fallback', { skip: noTestUser() }, async () => {
+test('fanotify as a user without CAP_SYS_ADMIN: a clear error naming the reason and the inotify fallback', {
+  skip: noTestUser(),
+}, async () => {
   const dir = testUserDir();
   const run = spawnTswatchAsTestUser(['--backend', 'fanotify', '-m', dir]);
   const code = await run.exited;

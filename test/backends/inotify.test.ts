@@ -7,16 +7,7 @@ import type { RawEvent } from '../../src/backends/backend.js';
 import { InotifyBackend, nativeConstants, parseEvents } from '../../src/backends/inotify.js';
 import { loadNativeAddon } from '../../src/backends/native-addon.js';
 import { PathError, readProcLimit, TswatchError } from '../../src/errors.js';
-import {
-  ALL_CONSTANTS,
-  ALL_EVENTS,
-  IN_CREATE,
-  IN_IGNORED,
-  IN_ISDIR,
-  IN_MOVED_FROM,
-  IN_MOVED_TO,
-  IN_Q_OVERFLOW,
-} from '../../src/masks.js';
+import { ALL_CONSTANTS, ALL_EVENTS, IN_CREATE, IN_IGNORED, IN_ISDIR, IN_MOVED_FROM, IN_MOVED_TO, IN_Q_OVERFLOW } from '../../src/masks.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -79,7 +70,12 @@ test('a missing path is a PathError naming it; the same inode gives the same wd'
   const missing = join(dir, 'nope');
   assert.throws(
     () => backend.addWatch(missing, ALL_EVENTS),
-    (err: unknown) => err instanceof PathError && err instanceof TswatchError && err.code === 'ENOENT' && err.path === missing && err.message.includes(missing),
+    (err: unknown) =>
+      err instanceof PathError &&
+      err instanceof TswatchError &&
+      err.code === 'ENOENT' &&
+      err.path === missing &&
+      err.message.includes(missing),
   );
   const wd = backend.addWatch(dir, IN_CREATE);
   assert.equal(backend.addWatch(dir, ALL_EVENTS), wd);

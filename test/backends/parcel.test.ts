@@ -5,16 +5,7 @@ import { after, test } from 'node:test';
 import type { RawEvent } from '../../src/backends/backend.js';
 import { ParcelBackend } from '../../src/backends/parcel.js';
 import { PathError } from '../../src/errors.js';
-import {
-  ALL_EVENTS,
-  IN_CREATE,
-  IN_DELETE,
-  IN_DELETE_SELF,
-  IN_IGNORED,
-  IN_ISDIR,
-  IN_MODIFY,
-  maskname,
-} from '../../src/masks.js';
+import { ALL_EVENTS, IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_IGNORED, IN_ISDIR, IN_MODIFY, maskname } from '../../src/masks.js';
 import { spawnCommand } from '../helpers/spawn-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';

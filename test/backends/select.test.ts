@@ -14,7 +14,8 @@ test('backends by name; an unknown name lists the valid ones', () => {
   }
   assert.throws(
     () => selectBackend('kqueue'),
-    (err: unknown) => err instanceof TswatchError && err.code === 'EBADBACKEND' && /inotify, fanotify, parcel, poll, auto/.test(err.hint ?? ''),
+    (err: unknown) =>
+      err instanceof TswatchError && err.code === 'EBADBACKEND' && /inotify, fanotify, parcel, poll, auto/.test(err.hint ?? ''),
   );
 });
 
@@ -45,7 +46,10 @@ function node(code: string, env: NodeJS.ProcessEnv): { stderr: string; stdout: s
 
 test('TSWATCH_BACKEND and TSWATCH_POLL_INTERVAL choose; a bad value is a clear error', () => {
   assert.equal(node('console.log(new t.WatchManager().backend.name)', { TSWATCH_BACKEND: 'poll' }).stdout.trim(), 'poll');
-  const bad = node('try { new t.WatchManager() } catch (e) { console.log(e.message + " | " + e.hint) }', { TSWATCH_BACKEND: 'poll', TSWATCH_POLL_INTERVAL: 'soon' });
+  const bad = node('try { new t.WatchManager() } catch (e) { console.log(e.message + " | " + e.hint) }', {
+    TSWATCH_BACKEND: 'poll',
+    TSWATCH_POLL_INTERVAL: 'soon',
+  });
   assert.match(bad.stdout, /TSWATCH_POLL_INTERVAL='soon' is not a positive number.*\| set it to/);
 });
 

@@ -33,7 +33,10 @@ const create = (dir: string): void => {
 
 test('--json: one object per line, hostile names round-trip to the same bytes', async () => {
   const { bytes, dir } = await watch(['-e', 'create', '--json'], create);
-  const lines = bytes.toString('utf8').split('\n').filter((l) => l !== '');
+  const lines = bytes
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l !== '');
   assert.equal(lines.length, HOSTILE.length + 1, 'one line per event: newlines in names are escaped');
   const events = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.deepEqual(
@@ -55,7 +58,8 @@ test('--json: one object per line, hostile names round-trip to the same bytes', 
 test('%0 records: hostile names round-trip to the same bytes', async () => {
   const { bytes } = await watch(['-e', 'create', '--format', '%f%0', '--no-newline'], create);
   const records: Buffer[] = [];
-  for (let start = 0, nul = bytes.indexOf(0); nul !== -1; start = nul + 1, nul = bytes.indexOf(0, start)) records.push(bytes.subarray(start, nul));
+  for (let start = 0, nul = bytes.indexOf(0); nul !== -1; start = nul + 1, nul = bytes.indexOf(0, start))
+    records.push(bytes.subarray(start, nul));
   assert.deepEqual(records, [...HOSTILE, Buffer.from(END)]);
 });
 
@@ -64,7 +68,10 @@ test('--json on a rename: the pair shares a cookie and the MOVED_TO has src', as
     writeFileSync(join(d, 'a'), '');
     renameSync(join(d, 'a'), join(d, 'b'));
   });
-  const [, from, to] = bytes.toString().split('\n').map((l) => (l ? (JSON.parse(l) as Record<string, unknown>) : {}));
+  const [, from, to] = bytes
+    .toString()
+    .split('\n')
+    .map((l) => (l ? (JSON.parse(l) as Record<string, unknown>) : {}));
   assert.equal(from!.maskname, 'IN_MOVED_FROM');
   assert.equal(to!.maskname, 'IN_MOVED_TO');
   assert.ok((from!.cookie as number) > 0);
@@ -74,20 +81,30 @@ test('--json on a rename: the pair shares a cookie and the MOVED_TO has src', as
   assert.ok(!('src' in from!));
 });
 
-test('--repr prints pyinotify\'s <Event …> form', async () => {
+test("--repr prints pyinotify's <Event …> form", async () => {
   const { bytes, dir } = await watch(['-e', 'create', '--repr'], (d) => writeFileSync(join(d, 'f'), ''));
   const first = bytes.toString().split('\n')[0];
   assert.match(first!, new RegExp(`^<Event dir=False mask=0x100 maskname=IN_CREATE name=f path=${dir} pathname=${dir}/f wd=\\d+ >$`));
 });
 
 test('--glob keeps matching paths, --ignore drops them and does not watch ignored directories', async () => {
-  const { bytes } = await watch(['-r', '-e', 'create', '--format', '%w%f', '--glob', '*.ts', '--glob', `${END}*`, '--ignore', 'node_modules'], (d) => {
-    mkdirSync(join(d, 'node_modules'));
-    mkdirSync(join(d, 'src'));
-    writeFileSync(join(d, 'a.ts'), '');
-    writeFileSync(join(d, 'b.js'), '');
-  });
-  assert.deepEqual(bytes.toString().split('\n').filter(Boolean).map((l) => l.replace(/.*\//, '')), ['a.ts', END]);
+  const { bytes } = await watch(
+    ['-r', '-e', 'create', '--format', '%w%f', '--glob', '*.ts', '--glob', `${END}*`, '--ignore', 'node_modules'],
+    (d) => {
+      mkdirSync(join(d, 'node_modules'));
+      mkdirSync(join(d, 'src'));
+      writeFileSync(join(d, 'a.ts'), '');
+      writeFileSync(join(d, 'b.js'), '');
+    },
+  );
+  assert.deepEqual(
+    bytes
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.replace(/.*\//, '')),
+    ['a.ts', END],
+  );
 });
 
 test('--no-dirs and --only-dirs', async () => {
@@ -95,7 +112,12 @@ test('--no-dirs and --only-dirs', async () => {
     mkdirSync(join(d, 'sub'));
     writeFileSync(join(d, 'file'), '');
   };
-  const names = (b: Buffer) => b.toString().split('\n').filter(Boolean).map((l) => l.split(' ').pop());
+  const names = (b: Buffer) =>
+    b
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(' ').pop());
   assert.deepEqual(names((await watch(['-e', 'create', '--no-dirs'], ops)).bytes), ['file', END]);
   const onlyDirs = await watch(['-e', 'create', '--only-dirs'], ops, (d) => mkdirSync(join(d, END)));
   assert.deepEqual(names(onlyDirs.bytes), ['sub', END]);
@@ -116,7 +138,13 @@ test('--budget counts the watches -r needs (after excludes) and watches nothing'
   assert.match(at.stdout, /^6 watches needed;/);
   assert.equal(all.stderr + fewer.stderr, '');
   // --fromfile - reads the list from stdin.
-  const piped = spawnCommand('sh', ['-c', `printf '%s\\n@%s\\n' "$2" "$2/a" | "$0" "$1" -r --budget --fromfile -`, process.execPath, TSWATCH_BIN, dir]);
+  const piped = spawnCommand('sh', [
+    '-c',
+    `printf '%s\\n@%s\\n' "$2" "$2/a" | "$0" "$1" -r --budget --fromfile -`,
+    process.execPath,
+    TSWATCH_BIN,
+    dir,
+  ]);
   assert.equal(await piped.exited, 0, piped.stderr);
   assert.match(piped.stdout, /^6 watches needed;/);
 });
@@ -148,7 +176,11 @@ test('--json -r: a tree moved in is reported whole, its contents flagged synthet
   mkdirSync(join(outside, 'tree/deep'), { recursive: true });
   writeFileSync(join(outside, 'tree/deep/file'), '');
   const { bytes, dir } = await watch(['-r', '-e', 'create,moved_to', '--json'], (d) => renameSync(join(outside, 'tree'), join(d, 'tree')));
-  const events = bytes.toString().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const events = bytes
+    .toString()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   const brief = events.map((e) => [e.maskname, e.pathname, e.synthetic ?? false]);
   assert.deepEqual(brief.slice(0, 3), [
     ['IN_MOVED_TO|IN_ISDIR', `${dir}/tree`, false],

@@ -14,20 +14,46 @@ import { spawnCommand } from '../helpers/spawn-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 
 function demo(): Command {
-  const root = new Command('demo').argument('<paths...>').option('-x, --exclude <pattern>', 'skip these').action(() => {});
+  const root = new Command('demo')
+    .argument('<paths...>')
+    .option('-x, --exclude <pattern>', 'skip these')
+    .action(() => {});
   const trash = new Command('trash').description('the trash can');
-  trash.addCommand(new Command('list').description('list trashed files').addOption(new Option('--sort <key>', 'order').choices(['name', 'date'])).action(() => {}));
-  trash.addCommand(new Command('restore').description('put back').argument('<file>').option('-d, --dest <dir>', 'where to').action(() => {}));
+  trash.addCommand(
+    new Command('list')
+      .description('list trashed files')
+      .addOption(new Option('--sort <key>', 'order').choices(['name', 'date']))
+      .action(() => {}),
+  );
+  trash.addCommand(
+    new Command('restore')
+      .description('put back')
+      .argument('<file>')
+      .option('-d, --dest <dir>', 'where to')
+      .action(() => {}),
+  );
   return root.addCommand(trash);
 }
 
 test('completionSpec reads nested commands, choices and value kinds from the tree', () => {
   const spec = completionSpec(demo());
-  assert.deepEqual(spec.map((c) => c.path.join(' ')), ['', 'trash', 'trash list', 'trash restore', 'trash help']);
+  assert.deepEqual(
+    spec.map((c) => c.path.join(' ')),
+    ['', 'trash', 'trash list', 'trash restore', 'trash help'],
+  );
   const [root, trash, list, restore, help] = spec;
   assert.equal(root!.operands, 'files');
-  assert.deepEqual(root!.options.map((o) => [o.names, o.value]), [[['-x', '--exclude'], 'any'], [['-h', '--help'], undefined]]);
-  assert.deepEqual(trash!.subcommands.map((s) => s.name), ['list', 'restore', 'help']);
+  assert.deepEqual(
+    root!.options.map((o) => [o.names, o.value]),
+    [
+      [['-x', '--exclude'], 'any'],
+      [['-h', '--help'], undefined],
+    ],
+  );
+  assert.deepEqual(
+    trash!.subcommands.map((s) => s.name),
+    ['list', 'restore', 'help'],
+  );
   assert.deepEqual(list!.options[0]!.value, { words: ['name', 'date'], list: false });
   assert.equal(restore!.options[0]!.value, 'dirs');
   assert.deepEqual(help!.operands, { words: ['list', 'restore'], list: false });
@@ -45,9 +71,19 @@ test('bash completes nested subcommands, choices and directories', async () => {
   const dir = workDir();
   const spec = completionSpec(demo());
   writeFileSync(join(dir, 'demo.bash'), bashCompletion('demo', spec, '1'));
-  const cases = [['trash', ''], ['trash', 'r'], ['trash', 'list', '--sort', ''], ['trash', 'restore', '-d', ''], ['trash', 'help', ''], ['-x', 'foo', 'tr']];
+  const cases = [
+    ['trash', ''],
+    ['trash', 'r'],
+    ['trash', 'list', '--sort', ''],
+    ['trash', 'restore', '-d', ''],
+    ['trash', 'help', ''],
+    ['-x', 'foo', 'tr'],
+  ];
   const body = cases
-    .map((words) => `COMP_WORDS=(demo ${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length}; COMPREPLY=(); _demo; echo "\${COMPREPLY[*]}"`)
+    .map(
+      (words) =>
+        `COMP_WORDS=(demo ${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length}; COMPREPLY=(); _demo; echo "\${COMPREPLY[*]}"`,
+    )
     .join('\n');
   const bash = spawnCommand('bash', ['-c', `source demo.bash\n${body}`], {}, dir);
   assert.equal(await bash.exited, 0, bash.stderr);
@@ -69,7 +105,8 @@ test('fish completes nested subcommands and choices', { skip: noFish }, async ()
 
 test('the man page has a section per nested command, with its own usage', () => {
   const page = manPage(demo(), '1');
-  for (const heading of ['DEMO TRASH', 'DEMO TRASH LIST', 'DEMO TRASH RESTORE', 'DEMO TRASH HELP']) assert.ok(page.includes(`\n.SH ${heading}\n`), heading);
+  for (const heading of ['DEMO TRASH', 'DEMO TRASH LIST', 'DEMO TRASH RESTORE', 'DEMO TRASH HELP'])
+    assert.ok(page.includes(`\n.SH ${heading}\n`), heading);
   assert.ok(page.includes('\n.B demo trash restore\n[options] <file>\n'));
   assert.ok(page.includes('\n.B demo trash help\n[command]\n'));
   assert.ok(page.includes('\\fB\\-\\-sort\\fR \\fI<key>\\fR\norder (choices: "name", "date")\n'));

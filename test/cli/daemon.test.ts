@@ -55,7 +55,10 @@ test('-s: what would go to stderr is handed to logger(1), tagged tswatch', async
   const run = spawnTswatch(['-s', '-t', '0.5', dir], { PATH: `${bin}:${process.env.PATH}` });
   assert.equal(await run.exited, 2);
   assert.equal(run.stderr, '');
-  await waitFor(() => existsSync(log) && readFileSync(log, 'utf8').includes('Watches established.'), 'the set-up messages in the stand-in syslog');
+  await waitFor(
+    () => existsSync(log) && readFileSync(log, 'utf8').includes('Watches established.'),
+    'the set-up messages in the stand-in syslog',
+  );
   assert.deepEqual(readFileSync(log, 'utf8').split('\n').filter(Boolean).sort(), [
     '-t|tswatch|-p|user.notice|--|Setting up watches.|',
     '-t|tswatch|-p|user.notice|--|Watches established.|',
@@ -73,8 +76,17 @@ test('-d: what happens while the background copy starts (it inherits the watches
   mkdirSync(join(dir, 'new/deep'), { recursive: true });
   writeFileSync(join(dir, 'new/deep/x'), '');
   writeFileSync(join(dir, 'sub/g'), '');
-  const expected = [`${dir}/ CREATE f`, `${dir}/ CREATE,ISDIR new`, `${dir}/new/ CREATE,ISDIR deep`, `${dir}/new/deep/ CREATE x`, `${dir}/sub/ CREATE g`];
-  await waitFor(() => existsSync(out) && readFileSync(out, 'utf8').split('\n').filter(Boolean).length >= expected.length, 'the five creates in the outfile');
+  const expected = [
+    `${dir}/ CREATE f`,
+    `${dir}/ CREATE,ISDIR new`,
+    `${dir}/new/ CREATE,ISDIR deep`,
+    `${dir}/new/deep/ CREATE x`,
+    `${dir}/sub/ CREATE g`,
+  ];
+  await waitFor(
+    () => existsSync(out) && readFileSync(out, 'utf8').split('\n').filter(Boolean).length >= expected.length,
+    'the five creates in the outfile',
+  );
   assert.deepEqual(readFileSync(out, 'utf8').split('\n').filter(Boolean).sort(), expected.sort());
 });
 
@@ -99,5 +111,8 @@ test('-d -r -e open: files opened while the background copy re-walks the tree it
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   const seen = (): Set<string> => new Set(existsSync(out) ? readFileSync(out, 'utf8').split('\n') : []);
-  await waitFor(() => files.every((file) => seen().has(file)), () => `every open in the outfile; missing ${files.filter((file) => !seen().has(file)).length}`);
+  await waitFor(
+    () => files.every((file) => seen().has(file)),
+    () => `every open in the outfile; missing ${files.filter((file) => !seen().has(file)).length}`,
+  );
 });

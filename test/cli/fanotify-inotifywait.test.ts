@@ -9,7 +9,9 @@ import { sideBySide } from '../helpers/inotifywait-side-by-side.js';
 // close-nowrite are left out: another watcher's directory reads show up there, and fanotify merges them.
 const EVENTS = ['-m', '-r', '-e', 'create,delete,moved_from,moved_to,move_self,delete_self,modify,attrib,close_write'];
 
-test('--backend fanotify prints what inotifywait prints: files, a directory moved and renamed, deletes', { skip: fanotifyProblem()?.reason }, async () => {
+test('--backend fanotify prints what inotifywait prints: files, a directory moved and renamed, deletes', {
+  skip: fanotifyProblem()?.reason,
+}, async () => {
   // Directories are made before the watchers start: one made and used at once races every watcher's
   // auto-add differently (and fanotify keeps what inotify loses there: test/backends/fanotify.test.ts).
   const tree = (dir: string): string[] => {

@@ -17,7 +17,9 @@ test('--backend fanotify: --format %p %u, --json and a fleet record name the wri
   const plain = spawnTswatch(['-m', '-e', 'create', '--format', '%f [%p] [%u]', dir]);
   await Promise.all([format, json, plain].map((run) => run.waitStderr('Watches established.')));
   const file = join(dir, 'by-node');
-  const writer = spawn(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(file)}, 'x'); setTimeout(() => {}, 60000)`], { stdio: 'ignore' });
+  const writer = spawn(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(file)}, 'x'); setTimeout(() => {}, 60000)`], {
+    stdio: 'ignore',
+  });
   t.after(() => writer.kill('SIGKILL'));
   await format.waitLines(1);
   assert.equal(format.lines()[0], `by-node ${writer.pid} root`);

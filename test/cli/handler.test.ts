@@ -63,7 +63,11 @@ test('loading errors name the file and what was expected', async () => {
   const dir = tmpDir();
   const cases: Array<[string, string, RegExp]> = [
     ['missing.js', '', /--handler: '\S+missing\.js' does not exist/],
-    ['empty.mjs', 'export const x = 1;', /exports an object without process_IN_\* or on_\* functions \(keys: x\)[\s\S]*expected a module exporting/],
+    [
+      'empty.mjs',
+      'export const x = 1;',
+      /exports an object without process_IN_\* or on_\* functions \(keys: x\)[\s\S]*expected a module exporting/,
+    ],
     ['syntax.mjs', 'export default class {', /failed to load: Unexpected/],
     ['class.mjs', 'export default class Helper {}', /exports a class 'Helper' with no process_IN_\* or on_\* methods/],
   ];
@@ -78,8 +82,11 @@ test('loading errors name the file and what was expected', async () => {
 
 test('a handler also gets IN_IGNORED (as pyinotify), and tswatch ends when nothing is left to watch', async () => {
   const module = join(tmpDir(), 'gone.mjs');
-  writeFileSync(module, `export function process_IN_DELETE_SELF(e) { console.log('deleted self ' + e.path); }
-export function process_IN_IGNORED(e) { console.log('ignored ' + e.wd); }`);
+  writeFileSync(
+    module,
+    `export function process_IN_DELETE_SELF(e) { console.log('deleted self ' + e.path); }
+export function process_IN_IGNORED(e) { console.log('ignored ' + e.wd); }`,
+  );
   const dir = join(tmpDir(), 'doomed');
   mkdirSync(dir);
   const run = spawnTswatch(['--handler', module, dir]);

@@ -93,7 +93,9 @@ test('--fromfile naming a missing file: a warning, and the other paths are watch
   assert.equal(await alone.ours.exited, 1);
 });
 
-test('without -e, an unmount is not reported (not in the default events) and ends a one-shot wait with 1', { skip: noSmallFs() }, async () => {
+test('without -e, an unmount is not reported (not in the default events) and ends a one-shot wait with 1', {
+  skip: noSmallFs(),
+}, async () => {
   for (const events of [[], ['-e', 'unmount']]) {
     const [mine, its] = [smallFs(1 << 20), smallFs(1 << 20)];
     const run = both((tool) => ['-t', '10', ...events, tool === 'ours' ? mine : its]);
@@ -144,7 +146,7 @@ test('%w is the watched path as given: extra slashes, ./ and /. kept, a symlink 
   }
 });
 
-test('-d prints nothing on the caller\'s stderr (its messages go to syslog), and returns watching', async () => {
+test("-d prints nothing on the caller's stderr (its messages go to syslog), and returns watching", async () => {
   const dir = tmpDir();
   const [mine, its] = [join(dir, 'ours.log'), join(dir, 'theirs.log')];
   const [watchMine, watchIts] = [join(dir, 'a'), join(dir, 'b')];

@@ -33,7 +33,10 @@ for (const directive of ['%w', '%f', '%e', '%:e', '%_e', '%c', '%0', '%n', '%%',
 }
 
 test('--format with --no-newline, and %T with --timefmt (a day-level format: both run in the same day)', async () => {
-  const { ours, theirs } = await sideBySide([...EVENTS, '--no-newline', '--format', '%T %w%f%0', '--timefmt', '%a %b %e %j %Y %Z %z %%'], hostile);
+  const { ours, theirs } = await sideBySide(
+    [...EVENTS, '--no-newline', '--format', '%T %w%f%0', '--timefmt', '%a %b %e %j %Y %Z %z %%'],
+    hostile,
+  );
   assert.deepEqual(ours, theirs);
 });
 
@@ -48,7 +51,10 @@ function mkdirp(path: string): string {
 }
 
 test('--exclude and --excludei: one pattern filters as inotifywait does (a regex on %w%f)', async () => {
-  for (const args of [['--exclude', '(\\.swp|~)$'], ['--excludei', 'TMP[[:digit:]]+']]) {
+  for (const args of [
+    ['--exclude', '(\\.swp|~)$'],
+    ['--excludei', 'TMP[[:digit:]]+'],
+  ]) {
     const { ours, theirs } = await sideBySide([...EVENTS, ...args], (dir) => {
       for (const name of ['keep.txt', 'x.swp', 'y~', 'tmp42', 'TMP7x', 'tmpx']) writeFileSync(join(dir, name), '');
     });
@@ -61,8 +67,15 @@ test('--exclude given twice: tswatch applies both, inotifywait only the last (it
   const { ours, theirs } = await sideBySide(args, (dir) => {
     for (const name of ['keep', 'a.swp', 'b.tmp']) writeFileSync(join(dir, name), '');
   });
-  const lines = (buf: Buffer) => buf.toString().split('\n').filter((l) => !l.includes(END) && l !== '');
-  assert.ok(lines(theirs).some((l) => l.endsWith('a.swp')), 'inotifywait lets the first pattern through');
+  const lines = (buf: Buffer) =>
+    buf
+      .toString()
+      .split('\n')
+      .filter((l) => !l.includes(END) && l !== '');
+  assert.ok(
+    lines(theirs).some((l) => l.endsWith('a.swp')),
+    'inotifywait lets the first pattern through',
+  );
   assert.deepEqual(
     lines(ours),
     lines(theirs).filter((l) => !l.endsWith('a.swp')),

@@ -5,7 +5,20 @@
  * way it went ("tswatch: bundle, code cache used|not used" on stderr; nothing when it runs dist/).
  */
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +52,7 @@ const helpText = async (): Promise<string> => {
 test('the bundle runs when fresh; its code cache is written by the first run of a command and used by the next', async () => {
   const cache = tmpDir();
   const first = await run(TSWATCH_BIN, ['--version'], cache);
-  assert.equal(first.trace, 'not used', 'the checkout\'s bundle runs: if it is missing or older than dist/, `npm run build`');
+  assert.equal(first.trace, 'not used', "the checkout's bundle runs: if it is missing or older than dist/, `npm run build`");
   assert.equal(first.stdout, `${VERSION}\n`);
   const [file, ...more] = cacheFiles(cache);
   assert.match(file ?? '', /^[0-9a-f]{16}-version-.*\.v8cache$/);
@@ -51,7 +64,7 @@ test('the bundle runs when fresh; its code cache is written by the first run of 
   for (const expected of ['not used', 'used']) {
     const help = await run(TSWATCH_BIN, ['--help'], cache);
     assert.equal(help.trace, expected, '--help has a cache of its own');
-    assert.equal(help.stdout, (await helpText()));
+    assert.equal(help.stdout, await helpText());
   }
   assert.equal(cacheFiles(cache).length, 2);
 });
@@ -60,7 +73,10 @@ test('a watch ended by a signal has saved its own cache once idle, and the next 
   const cache = tmpDir();
   const dir = tmpDir();
   for (const expected of ['not used', 'used']) {
-    const watch = spawnCommand(process.execPath, [TSWATCH_BIN, '-m', '-e', 'create', dir], { TSWATCH_BUNDLE_TRACE: '1', XDG_CACHE_HOME: cache });
+    const watch = spawnCommand(process.execPath, [TSWATCH_BIN, '-m', '-e', 'create', dir], {
+      TSWATCH_BUNDLE_TRACE: '1',
+      XDG_CACHE_HOME: cache,
+    });
     await watch.waitStderr('Watches established.');
     assert.equal(TRACE.exec(watch.stderr)?.[1], expected);
     await waitFor(() => cacheFiles(cache).some((f) => /-watch-/.test(f)), 'the watch cache to be written');
@@ -78,7 +94,11 @@ test('a corrupt cache is ignored (same output) and rewritten', async () => {
   const file = join(cache, 'tswatch', name!);
   const good = readFileSync(file);
   const corruptions: Record<string, Buffer> = {
-    'flipped bytes': Buffer.concat([good.subarray(0, good.length >> 1), Buffer.from([0xff, 0xfe, 0xfd, 0xfc]), good.subarray((good.length >> 1) + 4)]),
+    'flipped bytes': Buffer.concat([
+      good.subarray(0, good.length >> 1),
+      Buffer.from([0xff, 0xfe, 0xfd, 0xfc]),
+      good.subarray((good.length >> 1) + 4),
+    ]),
     'a block of zeros': Buffer.concat([good.subarray(0, good.length >> 2), Buffer.alloc(4096), good.subarray((good.length >> 2) + 4096)]),
     truncated: good.subarray(0, good.length >> 1),
     'not a cache': Buffer.from('hello\n'),
@@ -88,7 +108,7 @@ test('a corrupt cache is ignored (same output) and rewritten', async () => {
     writeFileSync(file, bytes);
     const help = await run(TSWATCH_BIN, ['--help'], cache);
     assert.equal(help.trace, 'not used', what);
-    assert.equal(help.stdout, (await helpText()), what);
+    assert.equal(help.stdout, await helpText(), what);
     assert.ok(!readFileSync(file).equals(bytes), `${what}: the cache is rewritten`);
     assert.equal((await run(TSWATCH_BIN, ['--help'], cache)).trace, 'used', `${what}: the rewritten cache is used`);
   }
@@ -100,7 +120,8 @@ function packageCopy(checkout: boolean): { bin: string; bundle: string } {
   cpSync(join(ROOT, 'bin'), join(root, 'bin'), { recursive: true });
   copyFileSync(join(ROOT, 'package.json'), join(root, 'package.json'));
   mkdirSync(join(root, 'dist/bundle'), { recursive: true });
-  for (const dir of ['src', 'handlers', 'facades', 'recipes', 'daemon', 'cli']) symlinkSync(join(ROOT, 'dist', dir), join(root, 'dist', dir));
+  for (const dir of ['src', 'handlers', 'facades', 'recipes', 'daemon', 'cli'])
+    symlinkSync(join(ROOT, 'dist', dir), join(root, 'dist', dir));
   for (const dir of ['node_modules', 'build']) symlinkSync(join(ROOT, dir), join(root, dir));
   if (checkout) {
     mkdirSync(join(root, 'cli'), { recursive: true });
@@ -119,7 +140,11 @@ test('a bundle older than dist/ in a checkout (a `tsc` since) falls back to dist
     assert.notEqual((await run(bin, ['--version'], cache)).trace, 'dist', 'fresh: the bundle');
     utimesSync(bundle, past, past);
     const stale = await run(bin, ['--version'], cache);
-    assert.deepEqual([stale.trace !== 'dist', stale.stdout], [!checkout, `${VERSION}\n`], checkout ? 'checkout: dist/' : 'installed: the bundle');
+    assert.deepEqual(
+      [stale.trace !== 'dist', stale.stdout],
+      [!checkout, `${VERSION}\n`],
+      checkout ? 'checkout: dist/' : 'installed: the bundle',
+    );
   }
   const { bin, bundle } = packageCopy(true);
   assert.equal((await run(bin, ['--version'], cache, { TSWATCH_NO_BUNDLE: '1' })).trace, 'dist', 'TSWATCH_NO_BUNDLE=1');
@@ -144,11 +169,14 @@ test('an unwritable or unreadable cache changes nothing, for a real user', { ski
       const child = spawnAsTestUser(process.execPath, [TSWATCH_BIN, ...args], { TSWATCH_BUNDLE_TRACE: '1', XDG_CACHE_HOME: cache });
       assert.equal(await child.exited, 0, `${what}: ${child.stderr}`);
       assert.equal(child.stderr, 'tswatch: bundle, code cache not used\n', what);
-      assert.equal(child.stdout, args[0] === '--version' ? `${VERSION}\n` : (await helpText()), what);
+      assert.equal(child.stdout, args[0] === '--version' ? `${VERSION}\n` : await helpText(), what);
     }
     const dir = tmpDir();
     chmodSync(dir, 0o777);
-    const watch = spawnAsTestUser(process.execPath, [TSWATCH_BIN, '-e', 'create', dir], { TSWATCH_BUNDLE_TRACE: '1', XDG_CACHE_HOME: cache });
+    const watch = spawnAsTestUser(process.execPath, [TSWATCH_BIN, '-e', 'create', dir], {
+      TSWATCH_BUNDLE_TRACE: '1',
+      XDG_CACHE_HOME: cache,
+    });
     await watch.waitStderr('Watches established.');
     writeFileSync(join(dir, 'foo'), '');
     assert.equal(await watch.exited, 0, watch.stderr);

@@ -34,19 +34,26 @@ async function modulesLoadedBy(mode: Mode, args: string[], during?: () => void):
   const dir = tmpDir();
   const log = join(dir, 'modules');
   const coverage = join(dir, 'coverage');
-  const env = mode === 'bundle'
-    ? { TSWATCH_BUNDLE_TRACE: '1', NODE_V8_COVERAGE: coverage, XDG_CACHE_HOME: join(dir, 'cache') }
-    : { TSWATCH_NO_BUNDLE: '1' };
+  const env =
+    mode === 'bundle'
+      ? { TSWATCH_BUNDLE_TRACE: '1', NODE_V8_COVERAGE: coverage, XDG_CACHE_HOME: join(dir, 'cache') }
+      : { TSWATCH_NO_BUNDLE: '1' };
   const run = spawnCommand(process.execPath, ['--import', MODULE_LOG, TSWATCH_BIN, ...args], { ...env, TSWATCH_MODULE_LOG: log });
   if (during !== undefined) {
     await run.waitStderr('Watches established.');
     during();
   }
   assert.equal(await run.exited, 0, run.stderr);
-  const urls = readFileSync(log, 'utf8').split('\n').filter((line) => line !== '');
+  const urls = readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
   const files = urls.map((url) => relative(ROOT, fileURLToPath(url)));
   if (mode === 'dist') return { modules: [...new Set(files)], observable: () => true };
-  assert.match(run.stderr, /^tswatch: bundle, /m, 'bin/tswatch.js ran dist/bundle/tswatch.cjs: if it is missing or older than dist/, `npm run build`');
+  assert.match(
+    run.stderr,
+    /^tswatch: bundle, /m,
+    'bin/tswatch.js ran dist/bundle/tswatch.cjs: if it is missing or older than dist/, `npm run build`',
+  );
   const { loaded, wrapped } = bundleModules(coverage);
   return { modules: [...new Set([...files, ...loaded])], observable: (module) => files.includes(module) || wrapped.has(module) };
 }
@@ -71,7 +78,12 @@ const CORE_PACKAGES = ['commander', 'fdir', 'node-gyp-build', 'picomatch', 'tiny
 function assertPackages(mode: Mode, modules: string[], allowed: string[]): void {
   const loaded = packages(modules);
   if (mode === 'dist') assert.deepEqual(loaded, allowed);
-  else assert.deepEqual(loaded.filter((p) => !allowed.includes(p)), [], 'the bundle loads no other package');
+  else
+    assert.deepEqual(
+      loaded.filter((p) => !allowed.includes(p)),
+      [],
+      'the bundle loads no other package',
+    );
 }
 
 /** Import-free declaration modules the commands read for their --help (choices, defaults, parsers). */
@@ -82,16 +94,22 @@ const DECLARATIONS = [
   'dist/recipes/trash/shell-quote.js',
   'dist/handlers/stats-sort-keys.js',
 ];
-const implementation = (modules: string[], under: string): string[] => modules.filter((m) => m.startsWith(under) && !DECLARATIONS.includes(m));
+const implementation = (modules: string[], under: string): string[] =>
+  modules.filter((m) => m.startsWith(under) && !DECLARATIONS.includes(m));
 
 for (const mode of MODES) {
-  test(`${mode}: a plain watch loads the core, the addon and the printer: no recipe, mail, YAML, zod, broker, parcel or chokidar`, { timeout: 60_000 }, async () => {
+  test(`${mode}: a plain watch loads the core, the addon and the printer: no recipe, mail, YAML, zod, broker, parcel or chokidar`, {
+    timeout: 60_000,
+  }, async () => {
     const { modules, observable } = await plainWatch(mode);
     assertPackages(mode, modules, CORE_PACKAGES);
     assert.ok(observable('dist/recipes/alert/mail-pipeline.js') && observable('dist/daemon/config-loader.js'), 'recipes would be seen');
     assert.deepEqual(implementation(modules, 'dist/recipes/'), []);
     assert.ok(modules.includes('dist/src/watch-manager.js'), 'the core is loaded');
-    assert.ok(modules.some((m) => m.endsWith('.node')), 'the native addon is loaded');
+    assert.ok(
+      modules.some((m) => m.endsWith('.node')),
+      'the native addon is loaded',
+    );
     assert.ok(modules.includes('dist/handlers/event-format.js'), 'the printer is loaded');
   });
 
@@ -111,18 +129,27 @@ for (const mode of MODES) {
   test(`${mode}: each subcommand loads its own recipe, and only its own`, { timeout: 60_000 }, async () => {
     const { modules } = await modulesLoadedBy(mode, ['trash', 'list']);
     assert.ok(modules.includes('dist/recipes/trash/trash.js'));
-    assert.deepEqual(implementation(modules, 'dist/recipes/').filter((m) => !m.startsWith('dist/recipes/trash/')), []);
-    assert.deepEqual(packages(modules).filter((p) => !CORE_PACKAGES.includes(p)), []);
+    assert.deepEqual(
+      implementation(modules, 'dist/recipes/').filter((m) => !m.startsWith('dist/recipes/trash/')),
+      [],
+    );
+    assert.deepEqual(
+      packages(modules).filter((p) => !CORE_PACKAGES.includes(p)),
+      [],
+    );
   });
 
   test(`${mode}: a watch reads no subcommand declaration`, { timeout: 60_000 }, async () => {
     const { modules, observable } = await plainWatch(mode);
     assert.ok(observable('dist/cli/commands/trash.js'), 'the subcommands would be seen');
-    assert.deepEqual(modules.filter((m) => m.startsWith('dist/cli/commands/')), []);
+    assert.deepEqual(
+      modules.filter((m) => m.startsWith('dist/cli/commands/')),
+      [],
+    );
   });
 }
 
-test('each declared subcommand name is its command\'s', async () => {
+test("each declared subcommand name is its command's", async () => {
   const { SUBCOMMANDS } = await import('../../cli/commands.js');
   for (const { name, load } of SUBCOMMANDS) assert.equal((await load()).name(), name);
 });

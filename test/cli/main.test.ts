@@ -153,14 +153,20 @@ test('without the native addon the CLI still works, on @parcel/watcher, with one
   assert.equal(run.stdout, `${dir}/ CREATE foo\n`);
   const warnings = run.stderr.split('\n').filter((l) => l.includes('warning'));
   assert.equal(warnings.length, 1, run.stderr);
-  assert.match(warnings[0]!, /^tswatch: warning: native inotify addon unavailable .*using @parcel\/watcher, which cannot deliver: IN_ACCESS/);
+  assert.match(
+    warnings[0]!,
+    /^tswatch: warning: native inotify addon unavailable .*using @parcel\/watcher, which cannot deliver: IN_ACCESS/,
+  );
 });
 
 test('install without a C++ compiler succeeds, says why, and leaves the built addon alone', async () => {
   const script = fileURLToPath(new URL('../../../scripts/build-addon.js', import.meta.url));
   const run = spawnCommand(process.execPath, [script], { CXX: '/nonexistent/g++', npm_command: 'rebuild' });
   assert.equal(await run.exited, 0);
-  assert.match(run.stderr, /native inotify addon not built \(C\+\+ compiler '\/nonexistent\/g\+\+' \(from CXX\) not found\); falling back to @parcel\/watcher/);
+  assert.match(
+    run.stderr,
+    /native inotify addon not built \(C\+\+ compiler '\/nonexistent\/g\+\+' \(from CXX\) not found\); falling back to @parcel\/watcher/,
+  );
 });
 
 test('install keeps a build newer than its sources that loads, and rebuilds one older than a source', async () => {
@@ -168,7 +174,13 @@ test('install keeps a build newer than its sources that loads, and rebuilds one 
   // does not depend on when this checkout's files were last touched.
   const root = fileURLToPath(new URL('../../../', import.meta.url));
   const pkg = tmpDir();
-  for (const file of ['package.json', 'binding.gyp', 'scripts/build-addon.js', 'scripts/node-gyp-env.js', 'build/Release/tswatch_inotify.node']) {
+  for (const file of [
+    'package.json',
+    'binding.gyp',
+    'scripts/build-addon.js',
+    'scripts/node-gyp-env.js',
+    'build/Release/tswatch_inotify.node',
+  ]) {
     mkdirSync(dirname(join(pkg, file)), { recursive: true });
     copyFileSync(join(root, file), join(pkg, file));
   }
@@ -176,7 +188,8 @@ test('install keeps a build newer than its sources that loads, and rebuilds one 
   const addon = join(pkg, 'build/Release/tswatch_inotify.node');
   const later = new Date(Math.ceil(Date.now() / 1000) * 1000 + 60_000); // whole seconds: mtimes are not exact in floating point
   utimesSync(addon, later, later);
-  const install = () => spawnCommand(process.execPath, [join(pkg, 'scripts/build-addon.js')], { CXX: '/nonexistent/g++', npm_command: 'ci' });
+  const install = () =>
+    spawnCommand(process.execPath, [join(pkg, 'scripts/build-addon.js')], { CXX: '/nonexistent/g++', npm_command: 'ci' });
   const kept = install();
   assert.equal(await kept.exited, 0);
   assert.equal(kept.stderr, '', 'an up-to-date build is kept: no compiler is looked for');
@@ -185,7 +198,11 @@ test('install keeps a build newer than its sources that loads, and rebuilds one 
   utimesSync(join(pkg, 'native/inotify.cc'), newer, newer);
   const rebuilt = install();
   assert.equal(await rebuilt.exited, 0);
-  assert.match(rebuilt.stderr, /C\+\+ compiler '\/nonexistent\/g\+\+' \(from CXX\) not found/, 'a source newer than the build: a rebuild is tried');
+  assert.match(
+    rebuilt.stderr,
+    /C\+\+ compiler '\/nonexistent\/g\+\+' \(from CXX\) not found/,
+    'a source newer than the build: a rebuild is tried',
+  );
 });
 
 test('--backend chooses the backend, --poll-interval tunes polling; bad values name the flag and the valid set', async () => {

@@ -46,7 +46,7 @@ function section(text: string, heading: string): string {
 
 test('man/tswatch.1 is what the generator makes from the current command tree (npm run build writes it)', async () => {
   const onDisk = readFileSync(join(ROOT, 'man', 'tswatch.1'), 'utf8');
-  assert.equal(onDisk, manPage((await buildProgram()), packageVersion()), 'man/tswatch.1 is stale: run `npm run build`');
+  assert.equal(onDisk, manPage(await buildProgram(), packageVersion()), 'man/tswatch.1 is stale: run `npm run build`');
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { man?: string[]; files?: string[] };
   assert.deepEqual(pkg.man, ['./man/tswatch.1']);
   assert.ok(pkg.files?.includes('man/'));
@@ -60,9 +60,9 @@ test('man -l renders the page without warnings', async () => {
 
 test('the man page lists every option, argument and subcommand --help lists, for every command', async () => {
   const file = join(tmpDir(), 'tswatch.1');
-  writeFileSync(file, manPage((await buildProgram()), packageVersion()));
+  writeFileSync(file, manPage(await buildProgram(), packageVersion()));
   const { text } = await render(file);
-  const nodes = commandTree((await buildProgram()));
+  const nodes = commandTree(await buildProgram());
   assert.ok(nodes.length > 1, 'tswatch has subcommands');
   for (const node of nodes) {
     // commander's implicit `help` command answers --help with its parent's help: nothing of its own to compare.
@@ -70,12 +70,18 @@ test('the man page lists every option, argument and subcommand --help lists, for
     const path = node.path.slice(1);
     const run = spawnTswatch([...path, '--help']);
     assert.equal(await run.exited, 0, run.stderr);
-    const where = path.length === 0 ? section(text, 'OPTIONS') + section(text, 'ARGUMENTS') + section(text, 'COMMANDS') : section(text, node.path.join(' ').toUpperCase());
+    const where =
+      path.length === 0
+        ? section(text, 'OPTIONS') + section(text, 'ARGUMENTS') + section(text, 'COMMANDS')
+        : section(text, node.path.join(' ').toUpperCase());
     const items = [...helpItems(run.stdout, 'Options:'), ...helpItems(run.stdout, 'Arguments:'), ...helpItems(run.stdout, 'Commands:')];
     assert.ok(items.length > 0, `tswatch ${path.join(' ')} --help lists something`);
     for (const { term, description } of items) {
       assert.ok(squash(where).includes(squash(term)), `man page section for ${node.path.join(' ')} lists ${term}`);
-      assert.ok(squash(where).includes(squash(description)), `man page section for ${node.path.join(' ')} describes ${term}: ${description}`);
+      assert.ok(
+        squash(where).includes(squash(description)),
+        `man page section for ${node.path.join(' ')} describes ${term}: ${description}`,
+      );
     }
   }
 });

@@ -42,5 +42,8 @@ test(`-r on ${DIRS.toLocaleString('en')} directories × 10 files: at most 48 MB 
   const perDir = ((big - empty) * 1024) / (DIRS + 51); // bytes
   const goal = 48 * 1024 + DIRS + 51; // KiB: 48 MB and 1 KiB per watched directory
   assert.ok(big <= goal, `${(big / 1024).toFixed(1)} MiB at ready, over ${(goal / 1024).toFixed(1)}`);
-  assert.ok(perDir <= 1024, `${perDir.toFixed(0)} bytes a directory, ${((big - empty) / 1024).toFixed(1)} MiB over an empty watch (${(empty / 1024).toFixed(1)} → ${(big / 1024).toFixed(1)} MiB)`);
+  assert.ok(
+    perDir <= 1024,
+    `${perDir.toFixed(0)} bytes a directory, ${((big - empty) / 1024).toFixed(1)} MiB over an empty watch (${(empty / 1024).toFixed(1)} → ${(big / 1024).toFixed(1)} MiB)`,
+  );
 });

@@ -30,7 +30,10 @@ const ROUNDS = 8; // the window was a few microseconds: most rounds fell in it w
 
 for (const [what, args] of [
   ['tswatch -m -r --state', (dir: string) => ['-m', '-r', '--state', join(dir, 's.gz'), join(dir, 'site')]],
-  ['tswatch alert --dry-run', (dir: string) => ['alert', join(dir, 'site'), '--to', 'a@example.com', '--dry-run', '--spool', join(dir, 'spool')]],
+  [
+    'tswatch alert --dry-run',
+    (dir: string) => ['alert', join(dir, 'site'), '--to', 'a@example.com', '--dry-run', '--spool', join(dir, 'spool')],
+  ],
 ] as const) {
   test(`${what}: SIGTERM as soon as "Watches established." is read stops it cleanly (exit 0), every time`, async () => {
     for (let round = 0; round < ROUNDS; round++) {

@@ -34,7 +34,9 @@ async function reader(kind: 'nats' | 'redis' | 'mqtt', broker: Broker, url: stri
 }
 
 for (const kind of ['mqtt', 'nats', 'redis'] as const) {
-  test(`--sink ${kind}: the broker stopped and started ${OUTAGES} times under a running agent: ${OUTAGES} outages said, ${OUTAGES} recoveries, no event lost`, { timeout: 240_000 }, async () => {
+  test(`--sink ${kind}: the broker stopped and started ${OUTAGES} times under a running agent: ${OUTAGES} outages said, ${OUTAGES} recoveries, no event lost`, {
+    timeout: 240_000,
+  }, async () => {
     const broker = await (kind === 'nats' ? Broker.nats() : kind === 'redis' ? Broker.redis() : Broker.mosquitto());
     const url = `${kind}://${broker.url}/${kind === 'nats' ? 'fleet.outage' : kind === 'redis' ? 'fleet:outage' : 'fleet/outage'}`;
     const records = await reader(kind, broker, url);

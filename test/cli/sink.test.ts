@@ -67,7 +67,10 @@ for (const kind of ['nats', 'redis'] as const) {
     await waitFor(() => all.records.length >= 300, '300 records', 30_000);
     all.stop();
     assert.equal(await STORED[kind]!(broker.url, name), 300, 'each event stored once');
-    assert.deepEqual(all.records.map((r) => r.name), Array.from({ length: 300 }, (_, i) => `f${i + 1}`));
+    assert.deepEqual(
+      all.records.map((r) => r.name),
+      Array.from({ length: 300 }, (_, i) => `f${i + 1}`),
+    );
     assert.equal(new Set(all.records.map((r) => r.id)).size, 300);
     second.child.kill('SIGTERM');
     assert.equal(await second.exited, 0);
@@ -95,7 +98,10 @@ test('tswatch tail follows two agents (--host alpha, --host beta) on one stream,
   await tail.waitLines(4);
   assert.equal(await tail.exited, 0);
   const lines = tail.lines().sort();
-  assert.deepEqual(lines, [`alpha ${dirA}/ CREATE f2`, `alpha ${dirA}/ CREATE f3`, `beta ${dirB}/ CREATE f1`, `beta ${dirB}/ CREATE f2`].sort());
+  assert.deepEqual(
+    lines,
+    [`alpha ${dirA}/ CREATE f2`, `alpha ${dirA}/ CREATE f3`, `beta ${dirB}/ CREATE f1`, `beta ${dirB}/ CREATE f2`].sort(),
+  );
   await beta.waitLines(2);
   assert.deepEqual(beta.lines(), ['[beta] f1 CREATE', '[beta] f2 CREATE']);
   await json.waitLines(4);

@@ -11,4 +11,13 @@ const nfs = [
   { mountPoint: '/', fsType: 'ext4', source: '/dev/sda1' },
   { mountPoint: realpathSync(tmpdir()), fsType: 'nfs4', source: 'server:/export' },
 ];
-conformance('auto (polled mount)', () => new AutoBackend({ local: () => new InotifyBackend(), remote: () => new PollBackend({ interval: 50 }), mounts: () => nfs, notice: () => {} }));
+conformance(
+  'auto (polled mount)',
+  () =>
+    new AutoBackend({
+      local: () => new InotifyBackend(),
+      remote: () => new PollBackend({ interval: 50 }),
+      mounts: () => nfs,
+      notice: () => {},
+    }),
+);

@@ -169,7 +169,10 @@ export function conformance(label: string, make: () => Backend, known: KnownIssu
     await w.settle(join(root, 'real'));
     await w.settle();
     assert.equal(w.events.find((e) => e.pathname === join(root, 'link'))!.dir, false, 'the link is not a directory');
-    assert.deepEqual(w.events.filter((e) => e.pathname.includes('/link/')).map((e) => `${e.maskname} ${e.pathname}`), []);
+    assert.deepEqual(
+      w.events.filter((e) => e.pathname.includes('/link/')).map((e) => `${e.maskname} ${e.pathname}`),
+      [],
+    );
     assert.equal(w.wm.getWd(join(root, 'link')), undefined, 'no watch through the link');
   });
 

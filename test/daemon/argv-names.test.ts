@@ -15,7 +15,10 @@ test('argv carries UTF-8 (a real U+FFFD, emoji) but not a byte kept as a lone su
 });
 
 test('nulRecords: the exact bytes of each path, NUL-terminated', () => {
-  assert.deepEqual(nulRecords([raw(0xff), '/w/ok\uFFFD']), Buffer.concat([Buffer.from('/w/name'), Buffer.of(0xff, 0), Buffer.from('/w/ok\uFFFD'), Buffer.of(0)]));
+  assert.deepEqual(
+    nulRecords([raw(0xff), '/w/ok\uFFFD']),
+    Buffer.concat([Buffer.from('/w/name'), Buffer.of(0xff, 0), Buffer.from('/w/ok\uFFFD'), Buffer.of(0)]),
+  );
 });
 
 test('RefusedNames: every refusal counted, said once per directory', () => {

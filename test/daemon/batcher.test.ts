@@ -5,7 +5,11 @@ import { waitFor } from '../helpers/wait-for.js';
 
 test('a quiet period hands over every distinct item, latest change last', async () => {
   const batches: string[][] = [];
-  const batcher = new Batcher<string>(30, (items) => batches.push(items), (s) => s);
+  const batcher = new Batcher<string>(
+    30,
+    (items) => batches.push(items),
+    (s) => s,
+  );
   for (const item of ['a', 'b', 'a', 'c']) batcher.add(item);
   await waitFor(() => batches.length === 1, 'the batch');
   assert.deepEqual(batches, [['b', 'a', 'c']]);
@@ -23,6 +27,10 @@ test('maxWait serves a stream that never goes quiet; flushNow hands over the res
   batcher.add(n++);
   batcher.flushNow();
   assert.equal(batches.length, 2);
-  assert.deepEqual(batches.flat(), Array.from({ length: n }, (_, i) => i), 'nothing lost, nothing repeated');
+  assert.deepEqual(
+    batches.flat(),
+    Array.from({ length: n }, (_, i) => i),
+    'nothing lost, nothing repeated',
+  );
   batcher.dispose();
 });

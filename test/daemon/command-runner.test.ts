@@ -85,7 +85,9 @@ test('stop: a command ignoring the signal is SIGKILLed after kill-after; its gro
   const statuses: unknown[] = [];
   runner.on('exit', (_inv, status) => statuses.push(status));
   // The shell ignores TERM and so does its background child: only SIGKILL to the group ends both.
-  runner.submit({ argv: ['sh', '-c', 'trap "" TERM; (trap "" TERM; while :; do sleep 0.01; done) & echo $! > "$0"; wait', join(dir, 'pid')] });
+  runner.submit({
+    argv: ['sh', '-c', 'trap "" TERM; (trap "" TERM; while :; do sleep 0.01; done) & echo $! > "$0"; wait', join(dir, 'pid')],
+  });
   await waitFor(() => existsSync(join(dir, 'pid')) && readFileSync(join(dir, 'pid'), 'utf8').trim() !== '', 'the background child');
   const child = Number(readFileSync(join(dir, 'pid'), 'utf8'));
   await runner.stop();
@@ -102,5 +104,8 @@ test('stop: a command ignoring the signal is SIGKILLed after kill-after; its gro
 
 test('parseBusyPolicy names the valid policies', () => {
   assert.throws(() => parseBusyPolicy('later'), /unknown policy 'later'/);
-  assert.throws(() => parseBusyPolicy('later'), (err: Error & { hint?: string }) => /queue, drop, restart, signal/.test(err.hint ?? ''));
+  assert.throws(
+    () => parseBusyPolicy('later'),
+    (err: Error & { hint?: string }) => /queue, drop, restart, signal/.test(err.hint ?? ''),
+  );
 });

@@ -5,7 +5,6 @@ import { test } from 'node:test';
 import { loadConfig } from '../../daemon/config-loader.js';
 import { configProblems as problems, writeConfig as write } from '../helpers/config-file.js';
 
-
 test('sinks as URLs or objects, host and outbox: FleetOptions with files resolved against the config; publish: false and watches without an action', () => {
   const file = write(`sinks:
   - file:///var/log/tswatch/events.jsonl
@@ -33,7 +32,12 @@ watches:
   assert.deepEqual(config.fleet, {
     sinks: [
       { url: 'file:///var/log/tswatch/events.jsonl' },
-      { url: 'nats://broker:4222/fleet.files', stream: 'FILES', credsFile: join(dir, 'secrets/agent.creds'), tls: { ca: join(dir, 'ca.pem'), cert: '/etc/tls/c.pem', key: join(dir, 'k.pem'), rejectUnauthorized: true } },
+      {
+        url: 'nats://broker:4222/fleet.files',
+        stream: 'FILES',
+        credsFile: join(dir, 'secrets/agent.creds'),
+        tls: { ca: join(dir, 'ca.pem'), cert: '/etc/tls/c.pem', key: join(dir, 'k.pem'), rejectUnauthorized: true },
+      },
       { url: 'redis://cache:6379/events', maxLen: 1000, passwordFile: join(dir, 'redis.pass') },
       { url: 'file:///srv/e.csv', rotateBytes: 1024 ** 2, keep: 3 },
     ],
@@ -109,5 +113,7 @@ watches:
     "7:5: watches[1].publish: recipe 'backup' watches by itself: its events do not pass through the watch, so there is nothing to publish",
     "9:5: watches[2].batch: 'batch' applies to exec only, not a watch without an action",
   ]);
-  assert.deepEqual(problems(write('sinks: []\nwatches:\n  - paths: [a]\n    exec: [x]\n')), ['1:1: sinks: at least one sink (or leave sinks out)']);
+  assert.deepEqual(problems(write('sinks: []\nwatches:\n  - paths: [a]\n    exec: [x]\n')), [
+    '1:1: sinks: at least one sink (or leave sinks out)',
+  ]);
 });

@@ -5,7 +5,6 @@ import { loadConfig } from '../../daemon/config-loader.js';
 import { Event, IN_CLOSE_WRITE, IN_CREATE, watchSpec } from '../../src/index.js';
 import { configProblems as problems, writeConfig as write } from '../helpers/config-file.js';
 
-
 test('a valid config: paths resolved against the file, actions mapped, defaults filled', () => {
   const file = write(`
 pidfile: run/t.pid
@@ -45,7 +44,17 @@ watches:
   assert.equal(spec.accepts(new Event({ wd: 1, mask: IN_CREATE, path: join(dir, 'src/.git'), name: 'x.ts' })), false);
   assert.deepEqual(build!.action, {
     recipe: 'exec',
-    options: { command: ['make', '{paths}'], shell: false, signal: 'SIGINT', killAfterMs: 3000, debounceMs: 250, cwd: dir, batch: true, onBusy: 'restart', ignoreOwn: undefined },
+    options: {
+      command: ['make', '{paths}'],
+      shell: false,
+      signal: 'SIGINT',
+      killAfterMs: 3000,
+      debounceMs: 250,
+      cwd: dir,
+      batch: true,
+      onBusy: 'restart',
+      ignoreOwn: undefined,
+    },
   });
   assert.equal(second!.name, 'watch2');
   assert.deepEqual(second!.action.options.command, ['node server.js']);
@@ -164,7 +173,11 @@ watches:
   const [deploy, all] = loadConfig(file).watches;
   const dir = join(file, '..');
   assert.deepEqual(deploy!.stream, {
-    sink: { url: 'nats://broker:4222/fleet.files', credsFile: join(dir, 'nats.creds'), tls: { ca: join(dir, 'ca.pem'), cert: undefined, key: undefined } },
+    sink: {
+      url: 'nats://broker:4222/fleet.files',
+      credsFile: join(dir, 'nats.creds'),
+      tls: { ca: join(dir, 'ca.pem'), cert: undefined, key: undefined },
+    },
     hosts: ['web*'],
     durable: 'deployer',
     since: '2h',

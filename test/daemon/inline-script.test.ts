@@ -21,11 +21,18 @@ test('the -c script of a shell is found in front, behind env/sudo/xargs, by abso
 });
 
 test('a placeholder inside a shell\'s -c script is refused, with the "$1" form as the way out; after the script it is a value', () => {
-  const refused = (argv: string[], batch = false) => assert.throws(() => commandTemplate(argv, { batch }), (err: Error & { hint?: string }) => {
-    assert.match(err.message, /^placeholders are not substituted into the script of '.+ -c': '\{\w+\}' there would run file names as shell code/);
-    assert.match(err.hint!, batch ? / -c '… "\$@"' sh \{paths\}$/ : / -c '… "\$1"' sh \{path\}$/);
-    return true;
-  });
+  const refused = (argv: string[], batch = false) =>
+    assert.throws(
+      () => commandTemplate(argv, { batch }),
+      (err: Error & { hint?: string }) => {
+        assert.match(
+          err.message,
+          /^placeholders are not substituted into the script of '.+ -c': '\{\w+\}' there would run file names as shell code/,
+        );
+        assert.match(err.hint!, batch ? / -c '… "\$@"' sh \{paths\}$/ : / -c '… "\$1"' sh \{path\}$/);
+        return true;
+      },
+    );
   refused(['sh', '-c', 'echo {path}']);
   refused(['bash', '-c', 'echo {name}']);
   refused(['env', 'bash', '-c', 'cat "{dir}"/x']);

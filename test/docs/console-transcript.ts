@@ -18,7 +18,12 @@ export function transcript(code: string): TranscriptStep[] {
 }
 
 function lineMatcher(expected: string): RegExp {
-  return new RegExp(`^${expected.split('…').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${expected
+      .split('…')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 /** Does `actual` (the lines printed) match `expected`? */

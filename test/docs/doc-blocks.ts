@@ -96,7 +96,14 @@ export function docBlocks(markdown: string, page: string): DocBlock[] {
     while (i + 1 < lines.length && !/^\s*```\s*$/.test(lines[i + 1]!)) code.push(lines[++i]!.slice(indent.length));
     i++;
     const [lang = '', ...attrs] = info.trim().split(/\s+/);
-    const block: DocBlock = { page, line: i - code.length, lang, kind: 'text', code: `${code.join('\n')}\n`, directives: pending?.directives ?? {} };
+    const block: DocBlock = {
+      page,
+      line: i - code.length,
+      lang,
+      kind: 'text',
+      code: `${code.join('\n')}\n`,
+      directives: pending?.directives ?? {},
+    };
     pending = undefined;
     for (const attr of attrs) {
       const [key, value] = attr.split('=');
@@ -107,13 +114,16 @@ export function docBlocks(markdown: string, page: string): DocBlock[] {
     // The set-up commands (npm ci, npm install) would change the checkout or run these tests themselves.
     if (block.skip === undefined && lang === 'sh' && /^npm (ci|install)\b/.test(block.code)) block.skip = 'installs';
     if (block.skip !== undefined) {
-      if (!(block.skip in SKIP_REASONS)) fail(page, block.line, `skip=${block.skip}: not an allowed reason (${Object.keys(SKIP_REASONS).join(', ')})`);
+      if (!(block.skip in SKIP_REASONS))
+        fail(page, block.line, `skip=${block.skip}: not an allowed reason (${Object.keys(SKIP_REASONS).join(', ')})`);
       block.kind = 'skip';
     } else if (block.file !== undefined) block.kind = 'file';
     else if (RUN_LANGS[lang] !== undefined) block.kind = RUN_LANGS[lang]!;
-    else if (!TEXT_LANGS.has(lang)) fail(page, block.line, `code block with info string '${info}': give sh, console, js, ts, text, yaml or diff (docs/README.md)`);
+    else if (!TEXT_LANGS.has(lang))
+      fail(page, block.line, `code block with info string '${info}': give sh, console, js, ts, text, yaml or diff (docs/README.md)`);
     const runs = block.kind === 'sh' || block.kind === 'program' || block.kind === 'console';
-    if (Object.keys(block.directives).length > 0 && !runs) fail(page, block.line, `a doctest comment on a block that is not run (${lang || 'no info string'})`);
+    if (Object.keys(block.directives).length > 0 && !runs)
+      fail(page, block.line, `a doctest comment on a block that is not run (${lang || 'no info string'})`);
     blocks.push(block);
   }
   return blocks;

@@ -6,7 +6,12 @@ import { test } from 'node:test';
 import { REPO } from './doc-sandbox.js';
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, each space a hyphen. */
-const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+const slug = (heading: string) =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
 
 function anchors(markdown: string): Set<string> {
   const outside = markdown.replace(/^```[\s\S]*?^```/gm, '');
@@ -14,7 +19,12 @@ function anchors(markdown: string): Set<string> {
 }
 
 test('every relative link and anchor resolves', () => {
-  const pages = ['README.md', ...readdirSync(join(REPO, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  const pages = [
+    'README.md',
+    ...readdirSync(join(REPO, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ];
   const broken: string[] = [];
   for (const page of pages) {
     const text = readFileSync(join(REPO, page), 'utf8').replace(/^```[\s\S]*?^```/gm, '');
@@ -23,7 +33,8 @@ test('every relative link and anchor resolves', () => {
       const [file, anchor] = target!.split('#') as [string, string | undefined];
       const path = file === '' ? join(REPO, page) : normalize(join(REPO, dirname(page), file));
       if (!existsSync(path)) broken.push(`${page}: ${target} (no such file)`);
-      else if (anchor !== undefined && !anchors(readFileSync(path, 'utf8')).has(anchor)) broken.push(`${page}: ${target} (no such heading)`);
+      else if (anchor !== undefined && !anchors(readFileSync(path, 'utf8')).has(anchor))
+        broken.push(`${page}: ${target} (no such heading)`);
     }
   }
   assert.deepEqual(broken, []);

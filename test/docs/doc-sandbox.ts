@@ -68,7 +68,11 @@ export class DocSandbox {
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       try {
-        if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(mark) && !readFileSync(`/proc/${entry}/stat`, 'latin1').includes(') Z ')) pids.push(Number(entry));
+        if (
+          readFileSync(`/proc/${entry}/environ`, 'latin1').includes(mark) &&
+          !readFileSync(`/proc/${entry}/stat`, 'latin1').includes(') Z ')
+        )
+          pids.push(Number(entry));
       } catch {
         // gone meanwhile, or not ours to read
       }
@@ -80,24 +84,32 @@ export class DocSandbox {
   holdsInotifyWatch(group: number): boolean {
     const inGroup = (pid: number) => {
       try {
-        return Number(readFileSync(`/proc/${pid}/stat`, 'latin1').replace(/^.*\) /s, '').split(' ')[2]) === group;
+        return (
+          Number(
+            readFileSync(`/proc/${pid}/stat`, 'latin1')
+              .replace(/^.*\) /s, '')
+              .split(' ')[2],
+          ) === group
+        );
       } catch {
         return false;
       }
     };
-    return this.processes().filter(inGroup).some((pid) => {
-      try {
-        return readdirSync(`/proc/${pid}/fdinfo`).some((fd) => {
-          try {
-            return readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'latin1').includes('inotify wd:');
-          } catch {
-            return false;
-          }
-        });
-      } catch {
-        return false;
-      }
-    });
+    return this.processes()
+      .filter(inGroup)
+      .some((pid) => {
+        try {
+          return readdirSync(`/proc/${pid}/fdinfo`).some((fd) => {
+            try {
+              return readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'latin1').includes('inotify wd:');
+            } catch {
+              return false;
+            }
+          });
+        } catch {
+          return false;
+        }
+      });
   }
 
   /** SIGTERM whatever of this sandbox still runs, and wait until it is gone (SIGKILL after 5 s). */

@@ -8,7 +8,12 @@ import { tmpDir } from '../helpers/tmp-dir.js';
  * `broker:PORT`, and `mail.example.com:587`, an SMTP server with STARTTLS (its certificate trusted
  * through NODE_EXTRA_CA_CERTS) and the login `alerts` with the password `…`.
  */
-export const PLACEHOLDERS = { 'broker:4222': 'nats', 'broker:6379': 'redis', 'broker:1883': 'mqtt', 'mail.example.com:587': 'smtp' } as const;
+export const PLACEHOLDERS = {
+  'broker:4222': 'nats',
+  'broker:6379': 'redis',
+  'broker:1883': 'mqtt',
+  'mail.example.com:587': 'smtp',
+} as const;
 export type ServiceName = (typeof PLACEHOLDERS)[keyof typeof PLACEHOLDERS];
 
 const addresses = new Map<ServiceName, string>();
@@ -44,4 +49,5 @@ export function serviceAddress(name: ServiceName): string {
 export const smtpCaFile = (): string | undefined => smtp?.ca;
 
 /** Has the SMTP server accepted a mail whose raw text holds `text`? */
-export const mailReceived = (text: string): boolean => smtp?.received.some((r) => r.raw.includes(text) || (r.mail.text ?? '').includes(text)) ?? false;
+export const mailReceived = (text: string): boolean =>
+  smtp?.received.some((r) => r.raw.includes(text) || (r.mail.text ?? '').includes(text)) ?? false;

@@ -19,7 +19,12 @@ test('every ts block type-checks (strict) against tswatch', { timeout: 60_000 },
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   const files: string[] = [];
   const where = new Map<string, string>();
-  for (const page of ['README.md', ...readdirSync(join(REPO, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)]) {
+  for (const page of [
+    'README.md',
+    ...readdirSync(join(REPO, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ]) {
     for (const block of docBlocks(readFileSync(join(REPO, page), 'utf8'), page)) {
       if (block.lang !== 'ts' || block.kind === 'skip') continue;
       const file = `${page.replace(/\W/g, '_')}_${block.line}.ts`;
@@ -29,10 +34,24 @@ test('every ts block type-checks (strict) against tswatch', { timeout: 60_000 },
     }
   }
   assert.ok(files.length > 0, 'the docs have TypeScript examples');
-  const compilerOptions = { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noImplicitOverride: true, noEmit: true, skipLibCheck: true, types: ['node'] };
+  const compilerOptions = {
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    noImplicitOverride: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: ['node'],
+  };
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files }));
   const tsc = join(REPO, 'node_modules/typescript/bin/tsc');
-  const output = await new Promise<string>((resolve) => execFile(process.execPath, [tsc, '-p', dir], { cwd: dir }, (_err, stdout) => resolve(stdout)));
-  const named = output.replace(/^(\S+\.ts)\((\d+),(\d+)\)/gm, (_all, file: string, line: string) => `${where.get(file) ?? file} (block line ${line})`);
+  const output = await new Promise<string>((resolve) =>
+    execFile(process.execPath, [tsc, '-p', dir], { cwd: dir }, (_err, stdout) => resolve(stdout)),
+  );
+  const named = output.replace(
+    /^(\S+\.ts)\((\d+),(\d+)\)/gm,
+    (_all, file: string, line: string) => `${where.get(file) ?? file} (block line ${line})`,
+  );
   assert.equal(named, '', `type errors in the documented TypeScript:\n${named}`);
 });

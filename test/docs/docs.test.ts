@@ -11,7 +11,13 @@ import { DocSandbox, REPO } from './doc-sandbox.js';
 import { startServices } from './doc-services.js';
 import { type BlockProcess, runBlock } from './run-block.js';
 
-const pages = ['README.md', ...readdirSync(join(REPO, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+const pages = [
+  'README.md',
+  ...readdirSync(join(REPO, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
+];
 const texts = new Map(pages.map((page) => [page, readFileSync(join(REPO, page), 'utf8')]));
 await startServices([...texts.values()]);
 
@@ -39,7 +45,8 @@ describe('documented examples', { concurrency: 3 }, () => {
       } finally {
         for (const proc of background) await proc.stop();
         await sandbox.stopAll();
-        for (const block of blocks) if (block.directives.cleanup) await runBlock({ ...block, kind: 'sh', code: block.directives.cleanup, directives: {} }, sandbox);
+        for (const block of blocks)
+          if (block.directives.cleanup) await runBlock({ ...block, kind: 'sh', code: block.directives.cleanup, directives: {} }, sandbox);
       }
     });
   }

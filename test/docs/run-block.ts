@@ -18,9 +18,19 @@ export class BlockProcess {
   readonly exited: Promise<void>;
   private readonly child: ChildProcess;
 
-  constructor(command: string, args: string[], sandbox: DocSandbox, readonly outputFile: string) {
+  constructor(
+    command: string,
+    args: string[],
+    sandbox: DocSandbox,
+    readonly outputFile: string,
+  ) {
     writeFileSync(outputFile, '');
-    this.child = spawn(command, args, { cwd: sandbox.home, env: { ...sandbox.env, DOCTEST_OUTPUT: outputFile }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    this.child = spawn(command, args, {
+      cwd: sandbox.home,
+      env: { ...sandbox.env, DOCTEST_OUTPUT: outputFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     const take = (isStdout: boolean) => (chunk: Buffer) => {
       const text = chunk.toString();
       this.output += text;
@@ -77,7 +87,8 @@ async function until(condition: () => boolean | Promise<boolean>, what: string, 
   const deadline = Date.now() + LIMIT_MS;
   for (;;) {
     if (await condition()) return;
-    if (!proc.running && !(await condition())) throw new Error(`the block exited (${proc.code ?? proc.signal}) before ${what}; its output:\n${proc.output}`);
+    if (!proc.running && !(await condition()))
+      throw new Error(`the block exited (${proc.code ?? proc.signal}) before ${what}; its output:\n${proc.output}`);
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the block's output:\n${proc.output}`);
     await new Promise((resolve) => setTimeout(resolve, 20)); // the poll interval of a condition
   }
@@ -107,8 +118,12 @@ export async function runBlock(block: DocBlock, sandbox: DocSandbox): Promise<Bl
     for (const step of transcript(code)) {
       const proc = new BlockProcess('bash', ['-c', `exec 2>&1\n${step.command}`], sandbox, join(sandbox.dir, `out-${block.line}`));
       await until(() => !proc.running, `\`${step.command}\` to end`, proc);
-      const actual = proc.stdout.replace(/\n$/, '').split('\n').filter((l, _i, all) => !(all.length === 1 && l === ''));
-      if (!matchesTranscript(step.expected, actual)) throw new Error(`\`${step.command}\` printed:\n${proc.stdout}\nexpected:\n${step.expected.join('\n')}`);
+      const actual = proc.stdout
+        .replace(/\n$/, '')
+        .split('\n')
+        .filter((l, _i, all) => !(all.length === 1 && l === ''));
+      if (!matchesTranscript(step.expected, actual))
+        throw new Error(`\`${step.command}\` printed:\n${proc.stdout}\nexpected:\n${step.expected.join('\n')}`);
     }
     return undefined;
   }
@@ -118,7 +133,8 @@ export async function runBlock(block: DocBlock, sandbox: DocSandbox): Promise<Bl
     if (d.wait === 'inotify') await until(() => sandbox.holdsInotifyWatch(proc.pid), 'an inotify watch', proc);
     else if (d.wait !== undefined) await until(() => proc.output.includes(d.wait!), JSON.stringify(d.wait), proc);
     if (d.then !== undefined) await bash(await sandbox.rewrite(d.then), sandbox, 'then');
-    if (d.expect !== undefined && d.stop === undefined) await until(() => proc.output.includes(d.expect!), `output ${JSON.stringify(d.expect)}`, proc);
+    if (d.expect !== undefined && d.stop === undefined)
+      await until(() => proc.output.includes(d.expect!), `output ${JSON.stringify(d.expect)}`, proc);
     if (d.until !== undefined) {
       const check = await sandbox.rewrite(d.until);
       await until(() => bashSucceeds(check, sandbox, proc.outputFile), `\`${check}\``, proc);

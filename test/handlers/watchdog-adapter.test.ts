@@ -25,13 +25,19 @@ test('watchdog hooks: created, modified, closed, moved (paired), on_any_event fi
     ev(IN_MOVED_FROM, 'f'),
     ev(IN_MOVED_TO, 'g', { src_pathname: '/w/f' }),
     ev(IN_MOVED_TO, 'in'),
-  ]) await handle(event);
+  ])
+    await handle(event);
   assert.deepEqual(seen, [
-    'any:created', 'created /w/d dir=true',
-    'any:modified', 'modified /w/f',
-    'any:closed', 'closed /w/f',
-    'any:moved', 'moved /w/f -> /w/g',
-    'any:created', 'created /w/in dir=false',
+    'any:created',
+    'created /w/d dir=true',
+    'any:modified',
+    'modified /w/f',
+    'any:closed',
+    'closed /w/f',
+    'any:moved',
+    'moved /w/f -> /w/g',
+    'any:created',
+    'created /w/in dir=false',
   ]);
 });
 

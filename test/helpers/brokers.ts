@@ -95,7 +95,8 @@ export class Broker {
       args.push('--tls-ca-cert-file', secure.tls.ca, '--tls-auth-clients', 'no');
     } else args.push('--port', String(port));
     if (secure.password !== undefined && secure.user === undefined) args.push('--requirepass', secure.password);
-    if (secure.user !== undefined) args.push('--user', secure.user, 'on', `>${secure.password}`, '~*', '&*', '+@all', '--user', 'default', 'off');
+    if (secure.user !== undefined)
+      args.push('--user', secure.user, 'on', `>${secure.password}`, '~*', '&*', '+@all', '--user', 'default', 'off');
     return new Broker(port, dir, 'redis-server', args).start();
   }
 
@@ -104,7 +105,14 @@ export class Broker {
     const dir = tmpDir('tswatch-mqtt-');
     const port = await freePort();
     const conf = join(dir, 'mosquitto.conf');
-    const lines = [`listener ${port} 127.0.0.1`, 'persistence true', 'user root', `persistence_location ${dir}/`, 'max_queued_messages 0', 'max_inflight_messages 0'];
+    const lines = [
+      `listener ${port} 127.0.0.1`,
+      'persistence true',
+      'user root',
+      `persistence_location ${dir}/`,
+      'max_queued_messages 0',
+      'max_inflight_messages 0',
+    ];
     if (secure.tls) lines.push(`cafile ${secure.tls.ca}`, `certfile ${secure.tls.cert}`, `keyfile ${secure.tls.key}`);
     if (secure.user === undefined) lines.push('allow_anonymous true');
     else {

@@ -19,7 +19,10 @@ export function configProblems(file: string): string[] {
   } catch (err) {
     assert.ok(err instanceof TswatchError);
     assert.equal(err.code, 'EBADCONFIG');
-    return err.message.split('\n').slice(1).map((line) => line.trim().replace(`${file}:`, ''));
+    return err.message
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().replace(`${file}:`, ''));
   }
   assert.fail('the config was accepted');
 }

@@ -29,7 +29,12 @@ export async function follow(
   const records: FleetRecord[] = [];
   const abort = new AbortController();
   let ready = false;
-  const options = { signal: abort.signal, onReady: () => (ready = true), ...(since && { since }), ...(durable !== undefined && { durable }) };
+  const options = {
+    signal: abort.signal,
+    onReady: () => (ready = true),
+    ...(since && { since }),
+    ...(durable !== undefined && { durable }),
+  };
   const source = await fleetRecords({ url }, options);
   const ended = (async () => {
     for await (const record of source) if (records.push(record) >= take) break;
@@ -46,7 +51,13 @@ export function assertCreates(records: FleetRecord[], n: number, host = 'h1'): v
   assert.equal(new Set(records.map((r) => r.id)).size, records.length, 'no id twice');
   assert.equal(records.length, n);
   records.forEach((r, i) => {
-    if (r.name !== `f${i + 1}` || r.host !== host || r.maskname !== 'IN_CREATE' || r.pathname !== `/watched/f${i + 1}` || r.mask !== IN_CREATE) {
+    if (
+      r.name !== `f${i + 1}` ||
+      r.host !== host ||
+      r.maskname !== 'IN_CREATE' ||
+      r.pathname !== `/watched/f${i + 1}` ||
+      r.mask !== IN_CREATE
+    ) {
       assert.fail(`record ${i} is not f${i + 1}'s create from ${host}: ${JSON.stringify(r)}`);
     }
   });
@@ -58,7 +69,9 @@ export function outboxesEmpty(dir: string): boolean {
   const lanes = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory());
   return lanes.every((lane) => {
     const path = join(dir, lane.name);
-    const segs = readdirSync(path).filter((f) => f.endsWith('.seg')).sort();
+    const segs = readdirSync(path)
+      .filter((f) => f.endsWith('.seg'))
+      .sort();
     const last = segs[segs.length - 1];
     if (last === undefined) return true;
     let cursor = '';

@@ -10,7 +10,11 @@ export const END = 'zz-end';
  * Run both with `args` (then the watched paths), do `ops`, end with a marker file; both outputs.
  * `ours`: flags for tswatch only (`--backend fanotify`).
  */
-export async function sideBySide(args: string[], ops: (dir: string) => void, options: { paths?: (dir: string) => string[]; ours?: string[] } = {}) {
+export async function sideBySide(
+  args: string[],
+  ops: (dir: string) => void,
+  options: { paths?: (dir: string) => string[]; ours?: string[] } = {},
+) {
   const dir = tmpDir();
   const paths = options.paths?.(dir) ?? [dir];
   const ours = spawnTswatch([...(options.ours ?? []), ...args, ...paths]);
@@ -25,4 +29,3 @@ export async function sideBySide(args: string[], ops: (dir: string) => void, opt
   await waitFor(() => ends(ours) === ends(theirs), `as many ${END} events from both`);
   return { ours: ours.stdoutBytes(), theirs: theirs.stdoutBytes(), dir };
 }
-

@@ -11,7 +11,11 @@ const log = process.env.TSWATCH_MODULE_LOG;
 if (log !== undefined) {
   register(new URL('./module-log-hooks.js', import.meta.url), { data: { log } });
   type Loader = (request: string, parent: unknown, isMain: boolean) => unknown;
-  const cjs = Module as unknown as { _load: Loader; _resolveFilename: (request: string, parent: unknown, isMain: boolean) => string; builtinModules: string[] };
+  const cjs = Module as unknown as {
+    _load: Loader;
+    _resolveFilename: (request: string, parent: unknown, isMain: boolean) => string;
+    builtinModules: string[];
+  };
   const load = cjs._load;
   cjs._load = function (request, parent, isMain) {
     if (!Module.isBuiltin(request)) {

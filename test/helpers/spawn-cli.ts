@@ -40,9 +40,21 @@ export function spawnCommand(command: string, args: string[], env: NodeJS.Proces
     /** stdout as bytes (names that are not UTF-8 intact). */
     stdoutBytes: () => Buffer.concat(stdoutChunks),
     lines: () => stdout.split('\n').filter((l) => l !== ''),
-    waitStderr: (text: string) => waitFor(() => stderr.includes(text), () => `stderr to contain ${JSON.stringify(text)}: ${stderr}`),
-    waitStdout: (text: string) => waitFor(() => stdout.includes(text), () => `stdout to contain ${JSON.stringify(text)}: ${stdout}`),
-    waitLines: (n: number) => waitFor(() => stdout.split('\n').filter((l) => l !== '').length >= n, () => `${n} lines, have: ${stdout}`),
+    waitStderr: (text: string) =>
+      waitFor(
+        () => stderr.includes(text),
+        () => `stderr to contain ${JSON.stringify(text)}: ${stderr}`,
+      ),
+    waitStdout: (text: string) =>
+      waitFor(
+        () => stdout.includes(text),
+        () => `stdout to contain ${JSON.stringify(text)}: ${stdout}`,
+      ),
+    waitLines: (n: number) =>
+      waitFor(
+        () => stdout.split('\n').filter((l) => l !== '').length >= n,
+        () => `${n} lines, have: ${stdout}`,
+      ),
     exited,
   };
 }

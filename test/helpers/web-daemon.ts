@@ -37,7 +37,15 @@ export async function startWebDaemon(flags: string[] = [], extraYaml = '') {
   const config = join(root, 'tswatch.yaml');
   writeFileSync(config, `watches:\n  - name: w\n    paths: [watched]\n    exec: ['true']\n${extraYaml}`);
   const socket = join(root, 'tswatch.sock');
-  const daemon = spawnTswatch(['daemon', '--config', config, '--socket', socket, ...(flags.includes('--http') ? [] : ['--http', '127.0.0.1:0']), ...flags]);
+  const daemon = spawnTswatch([
+    'daemon',
+    '--config',
+    config,
+    '--socket',
+    socket,
+    ...(flags.includes('--http') ? [] : ['--http', '127.0.0.1:0']),
+    ...flags,
+  ]);
   await daemon.waitStderr('Watches established.');
   const url = /web page and API: (http:\S+)/.exec(daemon.stderr)![1]!;
   return { root, watched, config, socket, daemon, url, ctl: (...args: string[]) => spawnTswatch(['ctl', '--socket', socket, ...args]) };
@@ -62,4 +70,5 @@ export async function waitForAsync<T>(condition: () => Promise<T>, what: string,
 }
 
 /** Until the daemon has recorded `n` events in all. */
-export const untilEvents = (url: string, n: number) => waitForAsync(async () => (await apiStatus(url)).lastSeq >= n, `${n} events recorded`);
+export const untilEvents = (url: string, n: number) =>
+  waitForAsync(async () => (await apiStatus(url)).lastSeq >= n, `${n} events recorded`);

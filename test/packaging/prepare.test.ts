@@ -17,7 +17,10 @@ function fakePackage(): string {
   const root = tmpDir();
   for (const dir of ['scripts', 'src', 'dist/cli', 'dist/bundle']) mkdirSync(join(root, dir), { recursive: true });
   copyFileSync(PREPARE, join(root, 'scripts/prepare.js'));
-  writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'fake', type: 'module', scripts: { build: 'node -e "require(\'fs\').writeFileSync(\'built\', \'\')"' } }));
+  writeFileSync(
+    join(root, 'package.json'),
+    JSON.stringify({ name: 'fake', type: 'module', scripts: { build: "node -e \"require('fs').writeFileSync('built', '')\"" } }),
+  );
   writeFileSync(join(root, 'src/index.ts'), '');
   writeFileSync(join(root, 'dist/cli/main.js'), '');
   writeFileSync(join(root, 'dist/bundle/tswatch.cjs'), '');

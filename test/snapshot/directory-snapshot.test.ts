@@ -32,11 +32,17 @@ test('a diff names files and directories created, deleted, modified and moved (b
   assert.deepEqual(diff.files_created, p('new', 'replaced'));
   assert.deepEqual(diff.files_deleted, p('del', 'replaced'));
   assert.deepEqual(diff.files_modified, p('mod'));
-  assert.deepEqual(diff.files_moved, [[join(root, 'old'), join(root, 'renamed')], [join(root, 'olddir/inner/x'), join(root, 'newname/inner/x')]]);
+  assert.deepEqual(diff.files_moved, [
+    [join(root, 'old'), join(root, 'renamed')],
+    [join(root, 'olddir/inner/x'), join(root, 'newname/inner/x')],
+  ]);
   assert.deepEqual(diff.dirs_created, p('newdir'));
   assert.deepEqual(diff.dirs_deleted, p('gone-dir'));
   assert.ok(diff.dirs_modified.includes(root), 'the root changed: entries came and went');
-  assert.deepEqual(diff.dirs_moved, [[join(root, 'olddir'), join(root, 'newname')], [join(root, 'olddir/inner'), join(root, 'newname/inner')]]);
+  assert.deepEqual(diff.dirs_moved, [
+    [join(root, 'olddir'), join(root, 'newname')],
+    [join(root, 'olddir/inner'), join(root, 'newname/inner')],
+  ]);
 });
 
 test('an mtime-only change is a modify; an unchanged tree is an empty diff', () => {
@@ -90,7 +96,9 @@ test('100k entries: snapshot and diff well within seconds (no per-file await)', 
   const json = JSON.stringify(a);
   DirectorySnapshot.fromJSON(JSON.parse(json));
   const serialMs = performance.now() - t0;
-  console.log(`# 100k entries: snapshot ${walkMs.toFixed(0)} ms, diff ${diffMs.toFixed(0)} ms, JSON round trip ${serialMs.toFixed(0)} ms (${(json.length / 1e6).toFixed(1)} MB)`);
+  console.log(
+    `# 100k entries: snapshot ${walkMs.toFixed(0)} ms, diff ${diffMs.toFixed(0)} ms, JSON round trip ${serialMs.toFixed(0)} ms (${(json.length / 1e6).toFixed(1)} MB)`,
+  );
   assert.ok(walkMs < 10_000 && diffMs < 5_000, `snapshot ${walkMs} ms, diff ${diffMs} ms`);
 });
 

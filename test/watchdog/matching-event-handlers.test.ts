@@ -44,7 +44,10 @@ test('patterns match as PurePath.match: from the right, * within one component, 
     'created /src/app/main.py',
     'created /src/app/.hidden.py',
   ]);
-  assert.deepEqual(passed(pattern({ patterns: ['app/*.py'], ignore_patterns: ['.*'] }), events), ['created /src/app/main.py', 'created /src/app/pkg.py']);
+  assert.deepEqual(passed(pattern({ patterns: ['app/*.py'], ignore_patterns: ['.*'] }), events), [
+    'created /src/app/main.py',
+    'created /src/app/pkg.py',
+  ]);
   assert.deepEqual(passed(pattern({ patterns: ['/src/lib/*'] }), events), ['created /src/lib/x.PY']);
   assert.equal(passed(pattern({}), events).length, events.length, 'no patterns: everything');
 });
@@ -58,11 +61,18 @@ test('a move passes when either path matches', () => {
 });
 
 test('a pattern both included and ignored is a clear error', () => {
-  assert.throws(() => pattern({ patterns: ['*.py'], ignore_patterns: ['*.py'] }), (e: unknown) => e instanceof TswatchError && /both included and ignored: \*\.py/.test(e.message));
+  assert.throws(
+    () => pattern({ patterns: ['*.py'], ignore_patterns: ['*.py'] }),
+    (e: unknown) => e instanceof TswatchError && /both included and ignored: \*\.py/.test(e.message),
+  );
 });
 
 test('regexes match at the start of the path, as re.match', () => {
-  const events = [new FileCreatedEvent('/var/log/app.log'), new FileCreatedEvent('/var/log/APP.LOG.1'), new DirCreatedEvent('/var/log/old')];
+  const events = [
+    new FileCreatedEvent('/var/log/app.log'),
+    new FileCreatedEvent('/var/log/APP.LOG.1'),
+    new DirCreatedEvent('/var/log/old'),
+  ];
   assert.deepEqual(passed(regex({ regexes: ['.*\\.log$'] }), events), ['created /var/log/app.log']);
   assert.deepEqual(passed(regex({ regexes: ['log'] }), events), [], 'not a search: anchored at the start');
   assert.deepEqual(passed(regex({ regexes: ['/var/log/app'] }), events), ['created /var/log/app.log', 'created /var/log/APP.LOG.1']);
@@ -74,8 +84,20 @@ test('regexes match at the start of the path, as re.match', () => {
 test("LoggingEventHandler logs in watchdog's words", () => {
   const lines: string[] = [];
   const handler = new LoggingEventHandler({ logger: { info: (m) => lines.push(m) } });
-  for (const e of [new FileCreatedEvent('/a'), new DirModifiedEvent('/d'), new FileMovedEvent('/a', '/b'), new FileDeletedEvent('/b'), new FileClosedEvent('/c')]) {
+  for (const e of [
+    new FileCreatedEvent('/a'),
+    new DirModifiedEvent('/d'),
+    new FileMovedEvent('/a', '/b'),
+    new FileDeletedEvent('/b'),
+    new FileClosedEvent('/c'),
+  ]) {
     handler.dispatch(e);
   }
-  assert.deepEqual(lines, ['Created file: /a', 'Modified directory: /d', 'Moved file: from /a to /b', 'Deleted file: /b', 'Closed modified file: /c']);
+  assert.deepEqual(lines, [
+    'Created file: /a',
+    'Modified directory: /d',
+    'Moved file: from /a to /b',
+    'Deleted file: /b',
+    'Closed modified file: /c',
+  ]);
 });

@@ -47,7 +47,8 @@ async function observe(t: { after(fn: () => void): void }, root: string, recursi
   t.after(() => observer.stop());
   await observer.ready();
   // A file in a new directory may come from the core's scan of it (synthetic) or from the kernel.
-  const same = (e: FileSystemEvent, want: FileSystemEvent) => e.equals(want) || (!want.is_synthetic && e.key.slice(0, 4).every((v, i) => v === want.key[i]));
+  const same = (e: FileSystemEvent, want: FileSystemEvent) =>
+    e.equals(want) || (!want.is_synthetic && e.key.slice(0, 4).every((v, i) => v === want.key[i]));
   const count = (want: FileSystemEvent) => handler.events.filter((e) => same(e, want)).length;
   return {
     observer,

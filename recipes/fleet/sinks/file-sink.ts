@@ -71,7 +71,10 @@ export class FileSink implements Sink {
     }
     const tail = Buffer.alloc(Math.min(this.size, 64 << 10));
     readSync(fd, tail, 0, tail.length, this.size - tail.length);
-    const lines = tail.toString().split('\n').filter((l) => l !== '');
+    const lines = tail
+      .toString()
+      .split('\n')
+      .filter((l) => l !== '');
     const last = lines[lines.length - 1] ?? '';
     this.lastId = this.csv ? last.split(',')[0] : (/^\{"id":"([^"]*)"/.exec(last)?.[1] ?? undefined);
   }

@@ -33,7 +33,10 @@ export class HttpSink implements Sink {
     const body = `[${batch.map((m) => m.json).join(',')}]`;
     const status = await new Promise<number>((resolve, reject) => {
       const options = { method: 'POST', headers: { ...this.headers, ...key }, timeout: 10_000 };
-      const req = this.url.protocol === 'https:' ? httpsRequest(this.url, { ...options, ...tlsMaterial(this.config.tls) }) : httpRequest(this.url, options);
+      const req =
+        this.url.protocol === 'https:'
+          ? httpsRequest(this.url, { ...options, ...tlsMaterial(this.config.tls) })
+          : httpRequest(this.url, options);
       req.on('response', (res) => {
         res.resume().on('end', () => resolve(res.statusCode ?? 0));
       });

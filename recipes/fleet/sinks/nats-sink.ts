@@ -7,7 +7,11 @@ type Nats = typeof import('nats');
 /** The subject a nats:// URL names, and the stream to keep it in. */
 export function natsTarget(url: URL, config: Pick<SinkConfig, 'stream'>): { server: string; subject: string; stream: string } {
   const subject = decodeURIComponent(url.pathname.slice(1)) || 'tswatch.events';
-  return { server: `${url.hostname}:${url.port || 4222}`, subject, stream: config.stream ?? `TSWATCH_${subject.replace(/[^A-Za-z0-9_-]/g, '_')}` };
+  return {
+    server: `${url.hostname}:${url.port || 4222}`,
+    subject,
+    stream: config.stream ?? `TSWATCH_${subject.replace(/[^A-Za-z0-9_-]/g, '_')}`,
+  };
 }
 
 /** Connect as the sink config says (credentials from files or the environment, TLS). */

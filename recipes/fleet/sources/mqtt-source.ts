@@ -16,7 +16,10 @@ import { parseRecord } from './parse-record.js';
  */
 export async function* mqttRecords(url: URL, config: SinkConfig, options: SourceOptions): AsyncGenerator<FleetRecord> {
   if (options.since !== undefined) {
-    throw new TswatchError('--since: MQTT keeps no history', { code: 'EBADFLAG', hint: 'use --since with nats:// or redis://, or leave it out (--durable resumes without it)' });
+    throw new TswatchError('--since: MQTT keeps no history', {
+      code: 'EBADFLAG',
+      hint: 'use --since with nats:// or redis://, or leave it out (--durable resumes without it)',
+    });
   }
   const durable = options.durable;
   const client = await mqttClient(url, config, durable === undefined, durable === undefined ? undefined : `tswatch-${durable}`);

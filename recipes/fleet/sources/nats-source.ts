@@ -41,7 +41,10 @@ export async function* natsRecords(url: URL, config: SinkConfig, options: Source
 /** JetStream consumer names: no '.', '*', '>' nor white space. */
 function checkDurableName(name: string): void {
   if (!/^[^.*>\s]+$/.test(name)) {
-    throw new TswatchError(`--durable: '${name}' cannot name a NATS consumer`, { code: 'EBADFLAG', hint: "use letters, digits, '-' and '_' (no '.', '*', '>' or spaces)" });
+    throw new TswatchError(`--durable: '${name}' cannot name a NATS consumer`, {
+      code: 'EBADFLAG',
+      hint: "use letters, digits, '-' and '_' (no '.', '*', '>' or spaces)",
+    });
   }
 }
 
@@ -53,14 +56,23 @@ function checkDurableName(name: string): void {
  * that long. Tried on nats-server 2.9.10 (Debian 12's): a push durable hung there; `consume()` works but
  * pre-fetches more than it hands out, and a stop leaves those to the ack wait (measured: 30 s).
  */
-async function* durableRecords(nats: Nats, nc: NatsConnection, stream: string, subject: string, durable: string, options: SourceOptions): AsyncGenerator<FleetRecord> {
+async function* durableRecords(
+  nats: Nats,
+  nc: NatsConnection,
+  stream: string,
+  subject: string,
+  durable: string,
+  options: SourceOptions,
+): AsyncGenerator<FleetRecord> {
   const jsm = await nc.jetstreamManager();
   await jsm.consumers.info(stream, durable).catch(() =>
     jsm.consumers.add(stream, {
       durable_name: durable,
       filter_subject: subject,
       ack_policy: nats.AckPolicy.Explicit,
-      ...(options.since === undefined ? { deliver_policy: nats.DeliverPolicy.New } : { deliver_policy: nats.DeliverPolicy.StartTime, opt_start_time: options.since.toISOString() }),
+      ...(options.since === undefined
+        ? { deliver_policy: nats.DeliverPolicy.New }
+        : { deliver_policy: nats.DeliverPolicy.StartTime, opt_start_time: options.since.toISOString() }),
     }),
   );
   const consumer: Consumer = await nc.jetstream().consumers.get(stream, durable);

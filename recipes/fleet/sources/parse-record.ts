@@ -9,7 +9,12 @@ import type { SourceOptions } from './source-options.js';
 export function parseRecord(text: string, options: SourceOptions): FleetRecord | undefined {
   try {
     const record = JSON.parse(text) as Partial<FleetRecord> | null;
-    if (typeof record?.id === 'string' && typeof record.host === 'string' && typeof record.mask === 'number' && typeof record.path === 'string') {
+    if (
+      typeof record?.id === 'string' &&
+      typeof record.host === 'string' &&
+      typeof record.mask === 'number' &&
+      typeof record.path === 'string'
+    ) {
       return record as FleetRecord;
     }
   } catch {

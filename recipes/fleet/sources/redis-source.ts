@@ -47,7 +47,8 @@ export async function* redisRecords(url: URL, config: SinkConfig, options: Sourc
   try {
     await connect();
     // Pin "now" to an id: '$' read again after a reconnect would skip what came meanwhile.
-    if (group === undefined) last ??= ((await client.sendCommand(['XREVRANGE', stream, '+', '-', 'COUNT', '1'])) as Entries)[0]?.[0] ?? '0-0';
+    if (group === undefined)
+      last ??= ((await client.sendCommand(['XREVRANGE', stream, '+', '-', 'COUNT', '1'])) as Entries)[0]?.[0] ?? '0-0';
     options.onReady?.();
     while (!options.signal?.aborted) {
       let reply: Array<[string, Entries]> | null;
@@ -59,7 +60,8 @@ export async function* redisRecords(url: URL, config: SinkConfig, options: Sourc
         delay = 100;
       } catch (err) {
         if (options.signal?.aborted) break;
-        if (!(err instanceof Error) || /WRONGTYPE|NOPERM|NOAUTH|WRONGPASS/.test(err.message)) throw brokerError('redis', sinkName(config.url), err);
+        if (!(err instanceof Error) || /WRONGTYPE|NOPERM|NOAUTH|WRONGPASS/.test(err.message))
+          throw brokerError('redis', sinkName(config.url), err);
         if (err instanceof TswatchError && err.code !== 'ECONNREFUSED') throw err; // a refused certificate or login
         quietly(client);
         await new Promise((resolve) => setTimeout(resolve, delay));

@@ -14,7 +14,20 @@ test('kill -9 with a digest window open: the next start mails what it held, once
   const sink = await startSmtpSink();
   const dir = tmpDir();
   const spool = join(tmpDir(), 'spool');
-  const args = (window: string) => ['alert', dir, '-e', 'create', '--to', 'ops@example.com', '--smtp', sink.url, '--spool', spool, '--window', window];
+  const args = (window: string) => [
+    'alert',
+    dir,
+    '-e',
+    'create',
+    '--to',
+    'ops@example.com',
+    '--smtp',
+    sink.url,
+    '--spool',
+    spool,
+    '--window',
+    window,
+  ];
   const first = spawnTswatch(args('3600'));
   await first.waitStderr('Watches established.');
   writeFileSync(join(dir, 'seen-before-the-kill'), '');
@@ -34,7 +47,9 @@ test('kill -9 with a digest window open: the next start mails what it held, once
   assert.equal(sink.received.length, 1);
 });
 
-test('--checksum --perms: what changed, appeared or went while no alert ran (stopped, or killed) is mailed at the next start', { timeout: 60_000 }, async () => {
+test('--checksum --perms: what changed, appeared or went while no alert ran (stopped, or killed) is mailed at the next start', {
+  timeout: 60_000,
+}, async () => {
   const sink = await startSmtpSink();
   const dir = tmpDir();
   const spool = join(tmpDir(), 'spool');
@@ -42,7 +57,10 @@ test('--checksum --perms: what changed, appeared or went while no alert ran (sto
   const args = ['alert', dir, '--checksum', '--perms', '--to', 'ops@example.com', '--smtp', sink.url, '--spool', spool, '--window', '0.3'];
   const first = spawnTswatch(args);
   await first.waitStderr('Watches established.');
-  await waitFor(() => existsSync(join(spool, 'baselines')) && readdirSync(join(spool, 'baselines')).some((n) => n.endsWith('.json.gz')), 'the baseline saved');
+  await waitFor(
+    () => existsSync(join(spool, 'baselines')) && readdirSync(join(spool, 'baselines')).some((n) => n.endsWith('.json.gz')),
+    'the baseline saved',
+  );
   first.child.kill('SIGKILL');
   await first.exited;
   writeFileSync(join(dir, 'edited.conf'), 'tampered\n');

@@ -26,7 +26,7 @@ async function alert(url: string, args: string[]) {
   return cli;
 }
 
-test('two agents (alpha, beta) publish; one alert mails a digest naming both hosts\' files as HOST:/path', async () => {
+test("two agents (alpha, beta) publish; one alert mails a digest naming both hosts' files as HOST:/path", async () => {
   const [nats, sink] = await Promise.all([Broker.nats(), startSmtpSink()]);
   const url = `nats://${nats.url}/fleet.files`;
   const [dirA, dirB] = [tmpDir(), tmpDir()];
@@ -40,7 +40,10 @@ test('two agents (alpha, beta) publish; one alert mails a digest naming both hos
   await waitFor(() => expected.every((path) => text().includes(`${path} (1)`)), `mails naming ${expected.join(', ')}`);
   for (const { mail } of sink.received) {
     const hosts = ['alpha', 'beta'].filter((h) => mail.text?.includes(`${h}:`));
-    assert.equal(mail.subject, `[tswatch] fleet.files on ${hosts.join(', ')}: ${hosts.length} event${hosts.length > 1 ? 's' : ''} in ${hosts.length} path${hosts.length > 1 ? 's' : ''}`);
+    assert.equal(
+      mail.subject,
+      `[tswatch] fleet.files on ${hosts.join(', ')}: ${hosts.length} event${hosts.length > 1 ? 's' : ''} in ${hosts.length} path${hosts.length > 1 ? 's' : ''}`,
+    );
     assert.ok(!mail.text?.includes('Host report'), 'no host report by default: it would be about the alerting host');
   }
   await waitFor(() => run.stderr.includes('delivered'), 'the delivery said');
@@ -48,7 +51,7 @@ test('two agents (alpha, beta) publish; one alert mails a digest naming both hos
   assert.equal(await run.exited, 0, run.stderr);
 });
 
-test('--from-host, paths, --glob and --ignore choose among the fleet\'s events (matched by name, on the agents\' paths)', async () => {
+test("--from-host, paths, --glob and --ignore choose among the fleet's events (matched by name, on the agents' paths)", async () => {
   const redis = await Broker.redis();
   const url = `redis://${redis.url}/fleet`;
   const dir = tmpDir();
@@ -88,13 +91,28 @@ test('--since: events published before the alert started are mailed too', async 
 test('the broker down at start: exit 1 naming the stream and the fix; checks and stray stream flags are errors too', async () => {
   const down = `nats://127.0.0.1:${await freePort()}/fleet`;
   const cases: Array<[string[], RegExp]> = [
-    [['alert', '--stream', down, '--to', 'ops@example.com'], /^tswatch: nats:\/\/127\.0\.0\.1:\d+\/fleet: nothing listens there \(CONNECTION_REFUSED\)\n {2}is the broker running/m],
-    [['alert', '--stream', down, '/etc', '--checksum', '--to', 'a@b'], /--checksum cannot be used with --stream: checks read the files, which are on the watched hosts\n {2}run tswatch alert --checksum on the watched host itself/],
+    [
+      ['alert', '--stream', down, '--to', 'ops@example.com'],
+      /^tswatch: nats:\/\/127\.0\.0\.1:\d+\/fleet: nothing listens there \(CONNECTION_REFUSED\)\n {2}is the broker running/m,
+    ],
+    [
+      ['alert', '--stream', down, '/etc', '--checksum', '--to', 'a@b'],
+      /--checksum cannot be used with --stream: checks read the files, which are on the watched hosts\n {2}run tswatch alert --checksum on the watched host itself/,
+    ],
     [['alert', '--stream', down, '/var/log/x', '--match', 'ERROR', '--to', 'a@b'], /--match cannot be used with --stream/],
-    [['alert', '--stream', down, 'etc', '--to', 'a@b'], /rules\[0\]\.paths: "etc" is not valid\n {2}with `stream`, give absolute paths as they are on the watched hosts/],
+    [
+      ['alert', '--stream', down, 'etc', '--to', 'a@b'],
+      /rules\[0\]\.paths: "etc" is not valid\n {2}with `stream`, give absolute paths as they are on the watched hosts/,
+    ],
     [['alert', '--stream', down, '--since', 'yesterday-ish', '--to', 'a@b'], /--since: 'yesterday-ish' is neither a date nor a duration/],
-    [['alert', '--stream', down, '--durable', 'my.alerts', '--to', 'a@b'], /durable: "my\.alerts" is not valid\n {2}a consumer name of letters, digits, - and _/],
-    [['alert', '--stream', 'kafka://broker/fleet', '--to', 'a@b'], /--stream: 'kafka:\/\/broker\/fleet': unknown scheme 'kafka:'\n {2}give one of nats:\/\//],
+    [
+      ['alert', '--stream', down, '--durable', 'my.alerts', '--to', 'a@b'],
+      /durable: "my\.alerts" is not valid\n {2}a consumer name of letters, digits, - and _/,
+    ],
+    [
+      ['alert', '--stream', 'kafka://broker/fleet', '--to', 'a@b'],
+      /--stream: 'kafka:\/\/broker\/fleet': unknown scheme 'kafka:'\n {2}give one of nats:\/\//,
+    ],
     [['alert', tmpDir(), '--from-host', 'web*', '--to', 'a@b'], /--from-host needs --stream/],
     [['alert', '--to', 'a@b'], /no paths to watch/],
   ];
@@ -103,13 +121,21 @@ test('the broker down at start: exit 1 naming the stream and the fix; checks and
     assert.equal(await run.exited, 1, `${args.join(' ')}: ${run.stderr}`);
     assert.match(run.stderr, message);
   }
-  const secret = spawnTswatch(['alert', '--stream', down.replace('//', '//ops:s3cret@'), '--to', 'a@b', '--spool', join(tmpDir(), 'spool')]);
+  const secret = spawnTswatch([
+    'alert',
+    '--stream',
+    down.replace('//', '//ops:s3cret@'),
+    '--to',
+    'a@b',
+    '--spool',
+    join(tmpDir(), 'spool'),
+  ]);
   assert.equal(await secret.exited, 1);
   assert.match(secret.stderr, /nats:\/\/ops:\*\*\*@127\.0\.0\.1:\d+\/fleet: /);
   assert.ok(!secret.stderr.includes('s3cret'), 'the password is not shown');
 });
 
-test('recipe: alert with `stream:` in a config file mails only its hosts\' events', async () => {
+test("recipe: alert with `stream:` in a config file mails only its hosts' events", async () => {
   const [redis, sink] = await Promise.all([Broker.redis(), startSmtpSink()]);
   const url = `redis://${redis.url}/fleet:config`;
   const root = tmpDir();
@@ -144,34 +170,39 @@ test('recipe: alert with `stream:` in a config file mails only its hosts\' event
   assert.equal(await run.exited, 0);
 });
 
-test(
-  'alert restarted with the same --durable gets what was published while it was down',
-  async () => {
-    const [nats, sink] = await Promise.all([Broker.nats(), startSmtpSink()]);
-    const url = `nats://${nats.url}/fleet.durable`;
-    const dir = tmpDir();
-    const alpha = await agent(url, 'alpha', dir);
-    const args = ['--durable', 'ops-alerts', '--window', '0.2', '--to', 'ops@example.com', '--smtp', sink.url];
-    const first = await alert(url, args);
-    writeFileSync(join(dir, 'before'), '');
-    await sink.until(1);
-    first.child.kill('SIGTERM');
-    assert.equal(await first.exited, 0);
-    writeFileSync(join(dir, 'while-down'), '');
-    await waitFor(alpha.delivered, 'while-down in the broker');
-    const second = await alert(url, args);
-    await sink.until(2, 10_000);
-    assert.match(sink.received[1]!.mail.text ?? '', new RegExp(`alpha:${dir}/while-down \\(1\\)`));
-    second.child.kill('SIGTERM');
-    alpha.cli.child.kill('SIGTERM');
-    assert.equal(await second.exited, 0);
-  },
-);
+test('alert restarted with the same --durable gets what was published while it was down', async () => {
+  const [nats, sink] = await Promise.all([Broker.nats(), startSmtpSink()]);
+  const url = `nats://${nats.url}/fleet.durable`;
+  const dir = tmpDir();
+  const alpha = await agent(url, 'alpha', dir);
+  const args = ['--durable', 'ops-alerts', '--window', '0.2', '--to', 'ops@example.com', '--smtp', sink.url];
+  const first = await alert(url, args);
+  writeFileSync(join(dir, 'before'), '');
+  await sink.until(1);
+  first.child.kill('SIGTERM');
+  assert.equal(await first.exited, 0);
+  writeFileSync(join(dir, 'while-down'), '');
+  await waitFor(alpha.delivered, 'while-down in the broker');
+  const second = await alert(url, args);
+  await sink.until(2, 10_000);
+  assert.match(sink.received[1]!.mail.text ?? '', new RegExp(`alpha:${dir}/while-down \\(1\\)`));
+  second.child.kill('SIGTERM');
+  alpha.cli.child.kill('SIGTERM');
+  assert.equal(await second.exited, 0);
+});
 
 test('alert --help shows the fleet form', async () => {
   const run = spawnTswatch(['alert', '--help']);
   assert.equal(await run.exited, 0);
-  for (const text of ['--stream <url>', '--from-host <glob>', '--durable <name>', '--no-durable', '--since <time>', '--host-report', 'tswatch alert --stream nats://broker:4222/fleet.files']) {
+  for (const text of [
+    '--stream <url>',
+    '--from-host <glob>',
+    '--durable <name>',
+    '--no-durable',
+    '--since <time>',
+    '--host-report',
+    'tswatch alert --stream nats://broker:4222/fleet.files',
+  ]) {
     assert.ok(run.stdout.includes(text), text);
   }
 });

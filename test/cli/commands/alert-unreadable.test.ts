@@ -21,7 +21,10 @@ async function asUser(script: string): Promise<void> {
   assert.equal(await sh.exited, 0, sh.stderr);
 }
 
-test('alert -r --checksum as a normal user: the unreadable directory is named once, the files beside it are baselined and watched', { skip: noTestUser(), timeout: 30_000 }, async () => {
+test('alert -r --checksum as a normal user: the unreadable directory is named once, the files beside it are baselined and watched', {
+  skip: noTestUser(),
+  timeout: 30_000,
+}, async () => {
   const { src, secret } = treeWithLockedDir('tswatch-alert-user-');
   const locked = join(src, 'a/private'); // root's, mode 600: its mode and size are seen, its content not
   writeFileSync(locked, 'root only', { mode: 0o600 });
@@ -29,7 +32,11 @@ test('alert -r --checksum as a normal user: the unreadable directory is named on
   await run.waitStderr('Watches established.');
   assert.equal(count(run.stderr, skipped(secret)), 1, run.stderr);
   assert.match(run.stderr, /\n {2}tswatch \(uid \d+\) needs read and search permission on it/);
-  assert.equal(count(run.stderr, `cannot read file '${locked}' (permission denied): its content is not checked (--checksum)`), 1, run.stderr);
+  assert.equal(
+    count(run.stderr, `cannot read file '${locked}' (permission denied): its content is not checked (--checksum)`),
+    1,
+    run.stderr,
+  );
   assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
 
   appendFileSync(locked, ' and more'); // checked again, and again unreadable: not said twice
@@ -43,7 +50,10 @@ test('alert -r --checksum as a normal user: the unreadable directory is named on
   assert.equal(count(run.stderr, `'${locked}'`), 1, `named once: ${run.stderr}`);
 });
 
-test('alert -r --match as a normal user: a log it may not read is named once, however often it is written; the readable logs are followed', { skip: noTestUser(), timeout: 30_000 }, async () => {
+test('alert -r --match as a normal user: a log it may not read is named once, however often it is written; the readable logs are followed', {
+  skip: noTestUser(),
+  timeout: 30_000,
+}, async () => {
   const { src } = treeWithLockedDir('tswatch-alert-user-');
   const locked = join(src, 'a/app.log');
   writeFileSync(locked, 'ERROR before\n', { mode: 0o600 });
@@ -54,13 +64,20 @@ test('alert -r --match as a normal user: a log it may not read is named once, ho
   appendFileSync(locked, 'ERROR hidden 1\n');
   appendFileSync(locked, 'ERROR hidden 2\n');
   await asUser(`echo 'ERROR visible' >> '${join(src, 'z/deep/g')}'`);
-  await waitFor(() => text(run.stdout).includes('ERROR visible'), () => `the readable log's line mailed\nstdout: ${run.stdout}\nstderr: ${run.stderr}`, 15_000);
+  await waitFor(
+    () => text(run.stdout).includes('ERROR visible'),
+    () => `the readable log's line mailed\nstdout: ${run.stdout}\nstderr: ${run.stderr}`,
+    15_000,
+  );
   await stop(run);
   assert.equal(count(run.stderr, `'${locked}'`), 1, `named once: ${run.stderr}`);
   assert.doesNotMatch(run.stderr, /EACCES|\n\s+at /, 'no raw error, no stack trace');
 });
 
-test('alert -r as a normal user: a locked directory moved in while watching is named, and the rest still alerts', { skip: noTestUser(), timeout: 30_000 }, async () => {
+test('alert -r as a normal user: a locked directory moved in while watching is named, and the rest still alerts', {
+  skip: noTestUser(),
+  timeout: 30_000,
+}, async () => {
   const { root, src } = treeWithLockedDir('tswatch-alert-user-');
   const run = spawnTswatchAsTestUser(['alert', '-r', src, '-e', 'create', '--dry-run', '--window', '0.2', '--no-host-report']);
   await run.waitStderr('Watches established.');
@@ -71,7 +88,11 @@ test('alert -r as a normal user: a locked directory moved in while watching is n
   renameSync(later, join(src, 'later'));
   await run.waitStderr(skipped(join(src, 'later')));
   await asUser(`echo new > '${join(src, 'a/after')}'`);
-  await waitFor(() => text(run.stdout).includes(`${join(src, 'a/after')} (`), () => `a/after mailed: ${run.stdout}`, 15_000);
+  await waitFor(
+    () => text(run.stdout).includes(`${join(src, 'a/after')} (`),
+    () => `a/after mailed: ${run.stdout}`,
+    15_000,
+  );
   await stop(run);
   assert.equal(count(run.stderr, skipped(join(src, 'later'))), 1, run.stderr);
   assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');

@@ -13,7 +13,22 @@ test('kill -9 with a mail in the spool: the next run sends it, once, with the sa
   const port = await freePort(); // nothing listens yet
   const dir = tmpDir();
   const spool = join(tmpDir(), 'spool');
-  const args = ['alert', dir, '-e', 'create', '--to', 'ops@example.com', '--smtp', `smtp://127.0.0.1:${port}`, '--spool', spool, '--window', '0.2', '--retry-min', '60'];
+  const args = [
+    'alert',
+    dir,
+    '-e',
+    'create',
+    '--to',
+    'ops@example.com',
+    '--smtp',
+    `smtp://127.0.0.1:${port}`,
+    '--spool',
+    spool,
+    '--window',
+    '0.2',
+    '--retry-min',
+    '60',
+  ];
   const first = spawnTswatch(args);
   await first.waitStderr('Watches established.');
   writeFileSync(join(dir, 'before-the-crash'), '');
@@ -109,19 +124,41 @@ test('bad flags and paths: exit 1, the flag, the value and the fix on stderr', a
 test('alert --help lists the checks and examples', async () => {
   const run = spawnTswatch(['alert', '--help']);
   assert.equal(await run.exited, 0);
-  for (const text of ['--checksum', '--perms', '--size-above', '--match', '--window', '--max-per-hour', '--webhook', '--dry-run', 'TSWATCH_SMTP_PASS', 'Examples:']) {
+  for (const text of [
+    '--checksum',
+    '--perms',
+    '--size-above',
+    '--match',
+    '--window',
+    '--max-per-hour',
+    '--webhook',
+    '--dry-run',
+    'TSWATCH_SMTP_PASS',
+    'Examples:',
+  ]) {
     assert.ok(run.stdout.includes(text), text);
   }
 });
 
 test('a spool that cannot be made (under /proc, where mkdir -p would loop) is an error naming it, not a hang', async () => {
-  const run = spawnTswatch(['alert', tmpDir(), '--to', 'ops@example.com', '--smtp', 'smtp://127.0.0.1:2525', '--spool', '/proc/tswatch-nope/spool']);
+  const run = spawnTswatch([
+    'alert',
+    tmpDir(),
+    '--to',
+    'ops@example.com',
+    '--smtp',
+    'smtp://127.0.0.1:2525',
+    '--spool',
+    '/proc/tswatch-nope/spool',
+  ]);
   assert.equal(await run.exited, 1);
   assert.match(run.stderr, /cannot create the mail spool '\/proc\/tswatch-nope\/spool'/);
   assert.match(run.stderr, /--spool DIR/);
 });
 
-test("the README's web-tamper example mails new, deleted and moved .php files (checks no longer turn the events off)", { timeout: 60_000 }, async () => {
+test("the README's web-tamper example mails new, deleted and moved .php files (checks no longer turn the events off)", {
+  timeout: 60_000,
+}, async () => {
   const www = tmpDir();
   mkdirSync(join(www, 'app'));
   writeFileSync(join(www, 'app', 'old.php'), '<?php');
@@ -131,7 +168,10 @@ test("the README's web-tamper example mails new, deleted and moved .php files (c
   writeFileSync(join(www, 'app', 'shell.php'), '<?php system($_GET[1]);');
   unlinkSync(join(www, 'app', 'old.php'));
   renameSync(join(www, 'app', 'moving.php'), join(www, 'app', 'moved.php'));
-  await waitFor(() => ['shell.php', 'old.php', 'moved.php'].every((n) => run.stdout.includes(`${www}/app/${n}`)), `all three named: ${run.stdout}`);
+  await waitFor(
+    () => ['shell.php', 'old.php', 'moved.php'].every((n) => run.stdout.includes(`${www}/app/${n}`)),
+    `all three named: ${run.stdout}`,
+  );
   run.child.kill('SIGTERM');
   assert.equal(await run.exited, 0);
   assert.match(run.stdout, new RegExp(`${www}/app/shell\\.php[^]*CREATE`));

@@ -16,7 +16,9 @@ const raw = (dir: string, name: string, byte: number): Buffer => Buffer.concat([
 
 const TEMP = '.tswatch-tmp-0123456789ab';
 
-test('--once: tswatch\'s own names and names that are not UTF-8 are each named once, counted as errors, exit 23', { timeout: 30_000 }, async () => {
+test("--once: tswatch's own names and names that are not UTF-8 are each named once, counted as errors, exit 23", {
+  timeout: 30_000,
+}, async () => {
   const { src, dest } = backupDirs();
   mkdirSync(join(src, 'sub'));
   writeFileSync(join(src, 'sub/f'), 'x');
@@ -28,20 +30,35 @@ test('--once: tswatch\'s own names and names that are not UTF-8 are each named o
   const run = spawnTswatch(['backup', '--once', src, dest]);
   assert.equal(await run.exited, 23, run.stderr);
   for (const name of ['.tswatch-manifest', '.tswatch-versions', `sub/${TEMP}`]) {
-    assert.equal(run.stderr.split(`SRC/${name}: not backed up, the name is tswatch's own in DEST\n  rename it`).length, 2, `${name} named once: ${run.stderr}`);
+    assert.equal(
+      run.stderr.split(`SRC/${name}: not backed up, the name is tswatch's own in DEST\n  rename it`).length,
+      2,
+      `${name} named once: ${run.stderr}`,
+    );
   }
   assert.match(run.stderr, /SRC\/raw\\xff: not backed up, the name is not UTF-8/);
   assert.match(run.stderr, /copied 1 \(1 B\).*, 4 with names that cannot be mirrored skipped, 4 errors/);
-  assert.match(run.stderr, /4 paths are not backed up: '.tswatch-manifest', '.tswatch-versions', 'raw\\xff', 'sub\/.tswatch-tmp-0123456789ab'/);
+  assert.match(
+    run.stderr,
+    /4 paths are not backed up: '.tswatch-manifest', '.tswatch-versions', 'raw\\xff', 'sub\/.tswatch-tmp-0123456789ab'/,
+  );
   assert.doesNotMatch(readFileSync(join(dest, '.tswatch-manifest'), 'utf8'), /mine/);
   assert.equal(existsSync(join(dest, '.tswatch-versions')), false);
   // --exclude says the user knows: not reported, exit 0.
-  const excluded = spawnTswatch(['backup', '--once', ...['.tswatch-*', 'raw*', '.tswatch-tmp-*'].flatMap((g) => ['--exclude', g]), src, dest]);
+  const excluded = spawnTswatch([
+    'backup',
+    '--once',
+    ...['.tswatch-*', 'raw*', '.tswatch-tmp-*'].flatMap((g) => ['--exclude', g]),
+    src,
+    dest,
+  ]);
   assert.equal(await excluded.exited, 0, excluded.stderr);
   assert.doesNotMatch(excluded.stderr, /not backed up/);
 });
 
-test('live: a write to SRC/.tswatch-manifest never reaches DEST\'s manifest; new such names are named, exit 23; renamed, they are backed up', { timeout: 60_000 }, async () => {
+test("live: a write to SRC/.tswatch-manifest never reaches DEST's manifest; new such names are named, exit 23; renamed, they are backed up", {
+  timeout: 60_000,
+}, async () => {
   const { src, dest } = backupDirs();
   writeFileSync(join(src, 'a'), 'a');
   const run = spawnTswatch(['backup', src, dest]);
@@ -58,7 +75,7 @@ test('live: a write to SRC/.tswatch-manifest never reaches DEST\'s manifest; new
   await run.waitStderr('SRC/top\\xff: not backed up, the name is not UTF-8');
   await waitFor(() => existsSync(join(dest, 'b')), 'b in DEST', 20_000);
   const manifest = readFileSync(join(dest, '.tswatch-manifest'), 'utf8');
-  assert.doesNotMatch(manifest, /evil/, 'DEST\'s manifest is tswatch\'s own');
+  assert.doesNotMatch(manifest, /evil/, "DEST's manifest is tswatch's own");
   assert.match(manifest, /"b"/);
   assert.equal(existsSync(join(dest, `new/${TEMP}`)), false);
   // Renamed to a name of the user's: backed up, and no longer reported at the end.

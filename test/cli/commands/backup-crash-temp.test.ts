@@ -9,14 +9,20 @@ import { assertSameTree, backupDirs, tempFiles } from '../../recipes/backup/back
 
 const MB = 1024 * 1024;
 
-test('kill -9 while copying d/big, then rm -rf src/d: the first --once removes the temp file and d, the next ones have nothing to say', { timeout: 120_000 }, async () => {
+test('kill -9 while copying d/big, then rm -rf src/d: the first --once removes the temp file and d, the next ones have nothing to say', {
+  timeout: 120_000,
+}, async () => {
   const { src, dest } = backupDirs();
   mkdirSync(join(src, 'd'));
   writeFileSync(join(src, 'd/small'), 'small');
   const run = spawnTswatch(['backup', src, dest]);
   await run.waitStderr('watching');
   writeFileSync(join(src, 'd/big'), Buffer.alloc(300 * MB, 'big '));
-  await waitFor(() => existsSync(join(dest, 'd')) && tempFiles(join(dest, 'd')).some((p) => statSync(join(dest, 'd', p)).size > 0), 'the temp file of d/big', 60_000);
+  await waitFor(
+    () => existsSync(join(dest, 'd')) && tempFiles(join(dest, 'd')).some((p) => statSync(join(dest, 'd', p)).size > 0),
+    'the temp file of d/big',
+    60_000,
+  );
   run.child.kill('SIGKILL');
   await run.exited;
   rmSync(join(src, 'd'), { recursive: true });

@@ -15,7 +15,10 @@ test('DEST inside SRC is refused before it is created', { timeout: 30_000 }, asy
   assert.equal(existsSync(join(src, 'in')), false, 'nothing was created inside SRC');
 });
 
-test('DEST that is a file, or that the user may not create: one clear line, no stack trace', { skip: noTestUser(), timeout: 30_000 }, async () => {
+test('DEST that is a file, or that the user may not create: one clear line, no stack trace', {
+  skip: noTestUser(),
+  timeout: 30_000,
+}, async () => {
   const { src, dest } = backupDirs();
   mkdirSync(dest);
   writeFileSync(join(dest, 'file'), 'x');
@@ -30,15 +33,24 @@ test('DEST that is a file, or that the user may not create: one clear line, no s
   for (const run of [file, denied]) assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
 });
 
-test('DEST mode 555 as a normal user: one line naming DEST and the permission, nothing copied, no stack trace', { skip: noTestUser(), timeout: 30_000 }, async () => {
+test('DEST mode 555 as a normal user: one line naming DEST and the permission, nothing copied, no stack trace', {
+  skip: noTestUser(),
+  timeout: 30_000,
+}, async () => {
   const home = testUserDir();
   const src = join(home, 'src');
   const dest = join(home, 'dest');
-  const made = spawnAsTestUser('sh', ['-c', `mkdir -p '${src}/s' '${dest}' && echo x > '${src}/a' && echo y > '${src}/s/b' && chmod 555 '${dest}'`]);
+  const made = spawnAsTestUser('sh', [
+    '-c',
+    `mkdir -p '${src}/s' '${dest}' && echo x > '${src}/a' && echo y > '${src}/s/b' && chmod 555 '${dest}'`,
+  ]);
   assert.equal(await made.exited, 0, made.stderr);
   const run = spawnTswatchAsTestUser(['backup', '--once', src, dest]);
   assert.equal(await run.exited, 1, run.stderr);
-  assert.match(run.stderr, /^tswatch: backup destination '.*dest' is not writable \(permission denied\)\n {2}tswatch \(uid \d+\) needs write and search permission on DEST/);
+  assert.match(
+    run.stderr,
+    /^tswatch: backup destination '.*dest' is not writable \(permission denied\)\n {2}tswatch \(uid \d+\) needs write and search permission on DEST/,
+  );
   assert.equal(run.stderr.trim().split('\n').length, 2, `one line and its hint: ${run.stderr}`);
   assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
 });

@@ -22,7 +22,10 @@ function fillUp(file: string): void {
   }
 }
 
-test('live: copies that fail on a full DEST are named, retried, and done once space is freed; nothing is left out', { skip: noSmallFs(), timeout: 60_000 }, async () => {
+test('live: copies that fail on a full DEST are named, retried, and done once space is freed; nothing is left out', {
+  skip: noSmallFs(),
+  timeout: 60_000,
+}, async () => {
   const src = join(tmpDir(), 'src');
   mkdirSync(src);
   const volume = smallFs(4 << 20);
@@ -33,7 +36,10 @@ test('live: copies that fail on a full DEST are named, retried, and done once sp
   const names = ['a.bin', 'b.bin', 'c.bin'];
   for (const name of names) writeFileSync(join(src, name), Buffer.alloc(200 * 1024, name));
   await backup.waitStderr("DEST's filesystem is full: the copies that fail for want of room are retried");
-  await waitFor(() => names.every((name) => backup.stderr.includes(`cannot back up '${name}': DEST's filesystem is full`)), `each failed file named: ${backup.stderr}`);
+  await waitFor(
+    () => names.every((name) => backup.stderr.includes(`cannot back up '${name}': DEST's filesystem is full`)),
+    `each failed file named: ${backup.stderr}`,
+  );
   assert.match(backup.stderr, /a watching backup copies what failed by itself once there is room/);
   rmSync(join(volume, 'filler'));
   await backup.waitStderr('room on DEST again: the 3 copies that failed for want of room are done');
@@ -41,7 +47,10 @@ test('live: copies that fail on a full DEST are named, retried, and done once sp
   const diff = spawnSync('diff', ['-r', '--exclude=.tswatch-*', src, dest], { encoding: 'utf8' });
   assert.equal(diff.status, 0, diff.stdout);
   // The restart list lost no line to the full disk, and holds no half-written one.
-  const listed = readFileSync(join(dest, '.tswatch-manifest'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as string);
+  const listed = readFileSync(join(dest, '.tswatch-manifest'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as string);
   assert.deepEqual(listed.sort(), names);
   const retries = backup.stderr.split("DEST's filesystem is full: the copies").length - 1;
   assert.equal(retries, 1, 'the outage is said once, not per retry');

@@ -1,6 +1,17 @@
 /** A file written into a brand-new directory is one version of itself, not two (issue 17.10). */
 import assert from 'node:assert/strict';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { spawnTswatch } from '../../helpers/spawn-cli.js';
@@ -28,7 +39,11 @@ test('live --versions: a file written into a new directory keeps no version iden
     mkdirSync(join(src, `new${i}`));
     const fd = openSync(join(src, `new${i}/f`), 'w');
     writeSync(fd, `a${i}\n`);
-    await waitFor(() => existsSync(join(dest, `new${i}/f`)) && readFileSync(join(dest, `new${i}/f`), 'utf8') === `a${i}\n`, `new${i}/f in DEST`, 20_000);
+    await waitFor(
+      () => existsSync(join(dest, `new${i}/f`)) && readFileSync(join(dest, `new${i}/f`), 'utf8') === `a${i}\n`,
+      `new${i}/f in DEST`,
+      20_000,
+    );
     closeSync(fd);
   }
   await settled(src, dest, 0o750);

@@ -20,7 +20,9 @@ function changeMarks(dest: string): Map<string, string> {
   return marks;
 }
 
-test('--once on an unchanged tree changes nothing in DEST: no directory metadata set again, no manifest rewritten', { timeout: 30_000 }, async () => {
+test('--once on an unchanged tree changes nothing in DEST: no directory metadata set again, no manifest rewritten', {
+  timeout: 30_000,
+}, async () => {
   const { src, dest } = backupDirs();
   for (const d of ['a', 'a/b', 'c']) mkdirSync(join(src, d));
   for (const f of ['top', 'a/one', 'a/b/two', 'c/three']) writeFileSync(join(src, f), f);
@@ -42,7 +44,9 @@ test('--once on an unchanged tree changes nothing in DEST: no directory metadata
   assert.deepEqual(changed, [], `a no-op re-sync wrote to ${changed.join(', ')}`);
 });
 
-test('names that hold U+FFFD itself are backed up as they are, beside a name that is not UTF-8 in the same directory', { timeout: 30_000 }, async () => {
+test('names that hold U+FFFD itself are backed up as they are, beside a name that is not UTF-8 in the same directory', {
+  timeout: 30_000,
+}, async () => {
   const { src, dest } = backupDirs();
   mkdirSync(join(src, 'mixed'));
   mkdirSync(join(src, 'dir\ufffd'));

@@ -9,7 +9,7 @@ import { backupDirs } from '../../recipes/backup/backup-fixture.js';
 
 const sameTimes = (src: string, dest: string): boolean => Math.abs(statSync(src).mtimeMs - statSync(dest).mtimeMs) < 1;
 
-test('--once: DEST gets SRC\'s mtime and mode, at its top as in subdirectories', { timeout: 30_000 }, async () => {
+test("--once: DEST gets SRC's mtime and mode, at its top as in subdirectories", { timeout: 30_000 }, async () => {
   const { src, dest } = backupDirs();
   mkdirSync(join(src, 'sub'));
   writeFileSync(join(src, 'sub/f'), 'x');
@@ -21,7 +21,7 @@ test('--once: DEST gets SRC\'s mtime and mode, at its top as in subdirectories',
   const run = spawnTswatch(['backup', '--once', src, dest]);
   assert.equal(await run.exited, 0, run.stderr);
   assert.equal(statSync(join(dest, 'sub')).mtime.toISOString(), old.toISOString());
-  assert.equal(statSync(dest).mtime.toISOString(), old.toISOString(), 'DEST\'s top directory');
+  assert.equal(statSync(dest).mtime.toISOString(), old.toISOString(), "DEST's top directory");
   assert.equal(statSync(dest).mode & 0o7777, 0o750);
   // A second run that changes nothing leaves it so (the manifest rewritten in DEST must not move it).
   const again = spawnTswatch(['backup', '--once', src, dest]);
@@ -29,19 +29,31 @@ test('--once: DEST gets SRC\'s mtime and mode, at its top as in subdirectories',
   assert.equal(statSync(dest).mtime.toISOString(), old.toISOString());
 });
 
-test('live: after changes in SRC\'s top directory (with --versions), DEST\'s top has SRC\'s mtime again', { timeout: 30_000 }, async () => {
+test("live: after changes in SRC's top directory (with --versions), DEST's top has SRC's mtime again", { timeout: 30_000 }, async () => {
   const { src, dest } = backupDirs();
   mkdirSync(join(src, 'sub'));
   writeFileSync(join(src, 'sub/f'), 'one');
   const run = spawnTswatch(['backup', '--versions', '3', src, dest]);
   await run.waitStderr('watching');
-  await waitFor(() => sameTimes(src, dest), 'DEST\'s top to have SRC\'s mtime after the initial sync', 10_000);
+  await waitFor(() => sameTimes(src, dest), "DEST's top to have SRC's mtime after the initial sync", 10_000);
   writeFileSync(join(src, 'new'), 'new');
-  await waitFor(() => statSync(join(dest, 'new'), { throwIfNoEntry: false }) !== undefined && sameTimes(src, dest), 'DEST\'s top to have SRC\'s mtime after a create in it', 10_000);
+  await waitFor(
+    () => statSync(join(dest, 'new'), { throwIfNoEntry: false }) !== undefined && sameTimes(src, dest),
+    "DEST's top to have SRC's mtime after a create in it",
+    10_000,
+  );
   // Overwriting sub/f keeps a version: .tswatch-versions appears in DEST's top directory, SRC's is unchanged.
   writeFileSync(join(src, 'sub/f'), 'two');
-  await waitFor(() => statSync(join(dest, '.tswatch-versions/sub/f'), { throwIfNoEntry: false }) !== undefined, 'the version of sub/f', 10_000);
-  await waitFor(() => sameTimes(src, dest), `DEST's top to have SRC's mtime (${statSync(src).mtime.toISOString()}, DEST ${statSync(dest).mtime.toISOString()})`, 10_000);
+  await waitFor(
+    () => statSync(join(dest, '.tswatch-versions/sub/f'), { throwIfNoEntry: false }) !== undefined,
+    'the version of sub/f',
+    10_000,
+  );
+  await waitFor(
+    () => sameTimes(src, dest),
+    `DEST's top to have SRC's mtime (${statSync(src).mtime.toISOString()}, DEST ${statSync(dest).mtime.toISOString()})`,
+    10_000,
+  );
   run.child.kill('SIGTERM');
   assert.equal(await run.exited, 0, run.stderr);
 });

@@ -14,7 +14,10 @@ function assertSameAs(reference: string, dest: string): void {
   assert.equal(diff.status, 0, diff.stdout + diff.stderr);
 }
 
-test('backup --once as a normal user: everything readable is copied, the unreadable directory named, exit 23 as rsync', { skip: noTestUser(), timeout: 60_000 }, async () => {
+test('backup --once as a normal user: everything readable is copied, the unreadable directory named, exit 23 as rsync', {
+  skip: noTestUser(),
+  timeout: 60_000,
+}, async () => {
   const { root, src } = treeWithLockedDir('tswatch-backup-user-');
   const rsync = spawnAsTestUser('rsync', ['-a', `${src}/`, join(root, 'rsync')]);
   assert.equal(await rsync.exited, 23, `rsync's own "partial transfer": ${rsync.stderr}`);
@@ -29,7 +32,10 @@ test('backup --once as a normal user: everything readable is copied, the unreada
   assertSameAs(join(root, 'rsync'), dest);
 });
 
-test('live backup as a normal user keeps watching the readable rest; a restart leaves DEST\'s copy of the unreadable directory alone', { skip: noTestUser(), timeout: 60_000 }, async () => {
+test("live backup as a normal user keeps watching the readable rest; a restart leaves DEST's copy of the unreadable directory alone", {
+  skip: noTestUser(),
+  timeout: 60_000,
+}, async () => {
   const { root, src } = treeWithLockedDir('tswatch-backup-user-');
   const dest = join(root, 'dest');
   // DEST already holds a copy of secret/ (made when it was readable): skipping SRC's must not delete it.
@@ -43,11 +49,18 @@ test('live backup as a normal user keeps watching the readable rest; a restart l
   const run = spawnTswatchAsTestUser(['backup', src, dest]);
   await run.waitStderr('watching');
   assert.match(run.stderr, /cannot read SRC directory 'secret'/);
-  const write = spawnAsTestUser('sh', ['-c', `echo live > '${join(src, 'z/deep/new')}' && mkdir '${join(src, 'a/sub')}' && echo in > '${join(src, 'a/sub/h')}'`]);
+  const write = spawnAsTestUser('sh', [
+    '-c',
+    `echo live > '${join(src, 'z/deep/new')}' && mkdir '${join(src, 'a/sub')}' && echo in > '${join(src, 'a/sub/h')}'`,
+  ]);
   assert.equal(await write.exited, 0, write.stderr);
-  await waitFor(() => existsSync(join(dest, 'a/sub/h')) && existsSync(join(dest, 'z/deep/new')), 'live copies beside the unreadable directory', 30_000);
+  await waitFor(
+    () => existsSync(join(dest, 'a/sub/h')) && existsSync(join(dest, 'z/deep/new')),
+    'live copies beside the unreadable directory',
+    30_000,
+  );
   assert.equal(readFileSync(join(dest, 'z/deep/new'), 'utf8'), 'live\n');
-  assert.equal(readFileSync(join(dest, 'secret/x'), 'utf8'), 'copied earlier', 'DEST\'s copy of the skipped directory is kept');
+  assert.equal(readFileSync(join(dest, 'secret/x'), 'utf8'), 'copied earlier', "DEST's copy of the skipped directory is kept");
   assert.equal(await signalTestUserCommand(run, 'SIGTERM'), 23, run.stderr);
   assert.match(run.stderr, /1 path is not backed up: 'secret'/);
 });

@@ -34,7 +34,11 @@ test('kill -9 in the middle of the initial copy of a 200 MB file, then a restart
   await waitFor(copying(dest), 'the big copy to start', 60_000);
   run.child.kill('SIGKILL');
   await run.exited;
-  assert.equal(existsSync(join(dest, 'big')) && statSync(join(dest, 'big')).size !== 200 * MB, false, 'never a partial file under the real name');
+  assert.equal(
+    existsSync(join(dest, 'big')) && statSync(join(dest, 'big')).size !== 200 * MB,
+    false,
+    'never a partial file under the real name',
+  );
   assert.ok(tempFiles(dest).length > 0, 'the killed copy left its temp file (the restart must clean it)');
   const stderr = await resume(src, dest);
   assert.match(stderr, /leftover temp files removed/);
@@ -85,14 +89,11 @@ test('--json logs one JSON object per action and a summary', async () => {
   assert.equal(await run.exited, 0);
   const records = run.lines().map((line) => JSON.parse(line) as Record<string, unknown>);
   assert.ok(records.every((r) => typeof r.time === 'string'));
-  assert.deepEqual(
-    records.map((r) => [r.action, r.path]).sort(),
-    [
-      ['copy', 'new\nline'],
-      ['mkdir', 'd'],
-      ['sync-done', ''],
-    ],
-  );
+  assert.deepEqual(records.map((r) => [r.action, r.path]).sort(), [
+    ['copy', 'new\nline'],
+    ['mkdir', 'd'],
+    ['sync-done', ''],
+  ]);
   assert.equal(records.find((r) => r.action === 'copy')!.bytes, 1);
 });
 
@@ -232,7 +233,7 @@ test('kill -9 at several moments of a sync (after 1, 100 and 250 actions), each 
   await resume(src, dest);
 });
 
-test('renames and deletes made while tswatch was not running reach DEST at the next start; the user\'s own DEST files stay', async () => {
+test("renames and deletes made while tswatch was not running reach DEST at the next start; the user's own DEST files stay", async () => {
   const { src, dest } = backupDirs();
   mkdirSync(join(src, 'docs/sub'), { recursive: true });
   writeFileSync(join(src, 'docs/a.txt'), 'a');

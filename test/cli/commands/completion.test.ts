@@ -36,7 +36,10 @@ async function bashComplete(cases: string[][], cwd?: string): Promise<string[][]
     })
     .join('\n');
   const out = await runIn(['bash', '-c'], await script('bash'), body, cwd);
-  return out.split('--\n').slice(0, -1).map((block) => block.split('\n').filter((l) => l !== ''));
+  return out
+    .split('--\n')
+    .slice(0, -1)
+    .map((block) => block.split('\n').filter((l) => l !== ''));
 }
 
 test('bash: options, event lists, subcommands, shells and file names complete', async () => {
@@ -44,7 +47,17 @@ test('bash: options, event lists, subcommands, shells and file names complete', 
   mkdirSync(join(dir, 'sub'));
   writeFileSync(join(dir, '$(touch pwned); x'), '');
   const [ev, cr, list, afterEq, eqPrefix, sub, shells, files, none] = await bashComplete(
-    [['--ev'], ['-e', 'cr'], ['-e', 'create,de'], ['--event', '=', ''], ['--event', '=', 'mo'], ['comp'], ['completion', ''], ['-m', './'], ['-t', '']],
+    [
+      ['--ev'],
+      ['-e', 'cr'],
+      ['-e', 'create,de'],
+      ['--event', '=', ''],
+      ['--event', '=', 'mo'],
+      ['comp'],
+      ['completion', ''],
+      ['-m', './'],
+      ['-t', ''],
+    ],
     dir,
   );
   assert.deepEqual(ev, ['--event', '--events']);
@@ -60,14 +73,22 @@ test('bash: options, event lists, subcommands, shells and file names complete', 
 });
 
 test('bash: every option and subcommand --help lists is offered (read from the live command tree)', async () => {
-  const program = (await buildProgram());
+  const program = await buildProgram();
   const help = program.createHelp();
   const [options, words] = await bashComplete([['-'], ['']], tmpDir());
   assert.deepEqual(options, help.visibleOptions(program).flatMap(optionNames).sort());
-  assert.deepEqual(words, help.visibleCommands(program).map((c) => c.name()).sort());
+  assert.deepEqual(
+    words,
+    help
+      .visibleCommands(program)
+      .map((c) => c.name())
+      .sort(),
+  );
 });
 
-test('zsh: the script parses, and sourced under compinit registers _tswatch', { skip: !has('zsh') && 'zsh not installed (apt-get install zsh)' }, async () => {
+test('zsh: the script parses, and sourced under compinit registers _tswatch', {
+  skip: !has('zsh') && 'zsh not installed (apt-get install zsh)',
+}, async () => {
   const file = await script('zsh');
   assert.equal(spawnSync('zsh', ['-n', file]).status, 0);
   const home = tmpDir();
@@ -94,11 +115,11 @@ expect() {
   local deadline=$((SECONDS + 60)) chunk plain
   while (( SECONDS < deadline )); do
     while zpty -r -t z chunk; do out+=$chunk; done
-    plain=${"$"}{${"$"}{out//$'\e'\[[0-9;?]#[A-Za-z]/}//$'\r'/}
+    plain=${'$'}{${'$'}{out//$'\e'\[[0-9;?]#[A-Za-z]/}//$'\r'/}
     [[ $plain == *"$1"* ]] && { out=''; return 0 }
     sleep 0.05
   done
-  print -r -- "timed out waiting for ${"$"}{(q)1} in: ${"$"}{(q)plain}"
+  print -r -- "timed out waiting for ${'$'}{(q)1} in: ${'$'}{(q)plain}"
   exit 1
 }
 marks=0
@@ -121,7 +142,10 @@ done
 zpty -d z
 `;
 
-test('zsh: an interactive shell completes options, event lists and subcommands', { skip: !has('zsh') && 'zsh not installed (apt-get install zsh)', timeout: 240_000 }, async () => {
+test('zsh: an interactive shell completes options, event lists and subcommands', {
+  skip: !has('zsh') && 'zsh not installed (apt-get install zsh)',
+  timeout: 240_000,
+}, async () => {
   const fpath = tmpDir();
   const generated = spawnTswatch(['completion', 'zsh']);
   assert.equal(await generated.exited, 0);
@@ -135,19 +159,28 @@ test('zsh: an interactive shell completes options, event lists and subcommands',
   ];
   const run = spawnCommand('zsh', ['-f', join(fpath, 'driver.zsh'), fpath, ...cases.flat()], { HOME: fpath });
   assert.equal(await run.exited, 0, run.stdout + run.stderr);
-  assert.deepEqual(run.lines(), cases.map(([typed]) => `ok ${typed}`));
+  assert.deepEqual(
+    run.lines(),
+    cases.map(([typed]) => `ok ${typed}`),
+  );
 });
 
-test('fish: the script parses and completes options, event lists and subcommands', { skip: !has('fish') && 'fish not installed (apt-get install fish)' }, async () => {
+test('fish: the script parses and completes options, event lists and subcommands', {
+  skip: !has('fish') && 'fish not installed (apt-get install fish)',
+}, async () => {
   const file = await script('fish');
   assert.equal(spawnSync('fish', ['-n', file]).status, 0);
   const home = tmpDir();
   const complete = (line: string) => `complete -C${JSON.stringify(line)} | string replace -r '\\t.*' ''; echo ==`;
-  const run = spawnCommand('fish', ['-c', `source ${file}\n${['tswatch --ev', 'tswatch -e create,de', 'tswatch completion ', 'tswatch comp'].map(complete).join('\n')}`], {
-    HOME: home,
-    XDG_CONFIG_HOME: home,
-    XDG_DATA_HOME: home,
-  });
+  const run = spawnCommand(
+    'fish',
+    ['-c', `source ${file}\n${['tswatch --ev', 'tswatch -e create,de', 'tswatch completion ', 'tswatch comp'].map(complete).join('\n')}`],
+    {
+      HOME: home,
+      XDG_CONFIG_HOME: home,
+      XDG_DATA_HOME: home,
+    },
+  );
   assert.equal(await run.exited, 0, run.stderr);
   const [ev, list, shells, sub] = run.stdout.split('==\n').map((block) => block.split('\n').filter((l) => l !== ''));
   assert.deepEqual(ev, ['--event', '--events']);

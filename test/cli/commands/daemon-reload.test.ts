@@ -75,17 +75,27 @@ async function reloadUnderLoad(config: (root: string, tag: string) => string, co
   assert.ok(lines(join(s.root, 'out-v1')).length > 0 && lines(join(s.root, 'out-v2')).length > 0, 'both commands ran');
 }
 
-test('SIGHUP with a changed exec arg halfway through 5,000 files (batch): every file reaches exactly one command', { timeout: 200_000 }, async () => {
+test('SIGHUP with a changed exec arg halfway through 5,000 files (batch): every file reaches exactly one command', {
+  timeout: 200_000,
+}, async () => {
   // The batch's paths arrive NUL-separated on stdin.
   await reloadUnderLoad(
-    (root, tag) => `watches:\n  - name: in\n    paths: [in]\n    batch: true\n    debounce: 50\n    exec: [sh, -c, 'tr "\\\\0" "\\\\n" | sed "s|.*/||" >> "$0-$1"', '${join(root, 'out')}', ${tag}]\n`,
+    (root, tag) =>
+      `watches:\n  - name: in\n    paths: [in]\n    batch: true\n    debounce: 50\n    exec: [sh, -c, 'tr "\\\\0" "\\\\n" | sed "s|.*/||" >> "$0-$1"', '${join(root, 'out')}', ${tag}]\n`,
     5000,
     5000,
   );
 });
 
-test('SIGHUP with a changed exec arg with 5,000 files over 5 s, per event: every file reaches exactly one command', { timeout: 200_000 }, async () => {
-  await reloadUnderLoad((root, tag) => `watches:\n  - name: in\n    paths: [in]\n    exec: [sh, -c, 'echo "$2" >> "$0-$1"', '${join(root, 'out')}', ${tag}, '{name}']\n`, 5000, 5000);
+test('SIGHUP with a changed exec arg with 5,000 files over 5 s, per event: every file reaches exactly one command', {
+  timeout: 200_000,
+}, async () => {
+  await reloadUnderLoad(
+    (root, tag) =>
+      `watches:\n  - name: in\n    paths: [in]\n    exec: [sh, -c, 'echo "$2" >> "$0-$1"', '${join(root, 'out')}', ${tag}, '{name}']\n`,
+    5000,
+    5000,
+  );
 });
 
 test('SIGHUP changing a restart watch while files keep changing: no change after the cut is missed', { timeout: 60_000 }, async () => {
@@ -109,11 +119,14 @@ test('SIGHUP changing a restart watch while files keep changing: no change after
   assert.equal(await daemon.exited, 0, daemon.stderr);
 });
 
-test('a reload whose new watch cannot start keeps the running one; ctl reload exits 1 naming it; status lists it failed', { timeout: 60_000 }, async () => {
+test('a reload whose new watch cannot start keeps the running one; ctl reload exits 1 naming it; status lists it failed', {
+  timeout: 60_000,
+}, async () => {
   const s = setUp();
   const out = join(s.root, 'out-a');
   const missing = join(s.root, 'nonexistent');
-  const config = (path: string): string => `watches:\n  - name: in\n    paths: [${path}]\n    exec: [sh, -c, 'echo "$1" >> "$0"', '${out}', '{name}']\n`;
+  const config = (path: string): string =>
+    `watches:\n  - name: in\n    paths: [${path}]\n    exec: [sh, -c, 'echo "$1" >> "$0"', '${out}', '{name}']\n`;
   writeFileSync(s.config, config('in'));
   const daemon = spawnTswatch(['daemon', '--config', s.config, '--pidfile', s.pidfile]);
   await daemon.waitStderr('Watches established.');
@@ -148,14 +161,23 @@ test('a reload whose new watch cannot start keeps the running one; ctl reload ex
 test('a watch that cannot start is listed as failed with its error; the others run', { timeout: 30_000 }, async () => {
   const s = setUp();
   const missing = join(s.root, 'nonexistent');
-  writeFileSync(s.config, `watches:\n  - name: good\n    paths: [in]\n    exec: ['true']\n  - name: bad\n    paths: [${missing}]\n    exec: ['true']\n`);
+  writeFileSync(
+    s.config,
+    `watches:\n  - name: good\n    paths: [in]\n    exec: ['true']\n  - name: bad\n    paths: [${missing}]\n    exec: ['true']\n`,
+  );
   const daemon = spawnTswatch(['daemon', '--config', s.config, '--pidfile', s.pidfile]);
   await daemon.waitStderr('Watches established.');
   assert.match(daemon.stderr, /watch 'bad' not started: /);
   const status = s.ctl('status', '--json');
   assert.equal(await status.exited, 0);
   const units = JSON.parse(status.stdout) as Array<{ name: string; state?: string; error?: string; paths: string[] }>;
-  assert.deepEqual(units.map((u) => [u.name, u.state]), [['good', undefined], ['bad', 'failed']]);
+  assert.deepEqual(
+    units.map((u) => [u.name, u.state]),
+    [
+      ['good', undefined],
+      ['bad', 'failed'],
+    ],
+  );
   assert.match(units[1]!.error!, new RegExp(missing));
   assert.deepEqual(units[1]!.paths, [missing]);
   daemon.child.kill('SIGTERM');
@@ -185,7 +207,9 @@ async function stoppedWithQueue(): Promise<{ s: ReturnType<typeof setUp>; kept: 
   return { s, kept };
 }
 
-test('SIGTERM past drainTimeout with a slow per-event exec: the queued events are kept and run by the next start, once each', { timeout: 90_000 }, async () => {
+test('SIGTERM past drainTimeout with a slow per-event exec: the queued events are kept and run by the next start, once each', {
+  timeout: 90_000,
+}, async () => {
   const { s, kept } = await stoppedWithQueue();
   const ranBefore = seen(s.root).length;
   assert.ok(ranBefore + kept >= 200, `${ranBefore} run + ${kept} kept: none unaccounted`);
@@ -199,7 +223,9 @@ test('SIGTERM past drainTimeout with a slow per-event exec: the queued events ar
   assert.equal(all.length, 200, 'none ran twice');
 });
 
-test('a start killed (kill -9) while it runs the kept events leaves them in the journal: the next start runs them, none lost', { timeout: 120_000 }, async () => {
+test('a start killed (kill -9) while it runs the kept events leaves them in the journal: the next start runs them, none lost', {
+  timeout: 120_000,
+}, async () => {
   const { s, kept } = await stoppedWithQueue();
   assert.ok(kept > 20, `kept ${kept}: too few to kill the next start midway`);
   const second = spawnTswatch(['daemon', '--config', s.config, '--pidfile', s.pidfile]);
@@ -210,7 +236,11 @@ test('a start killed (kill -9) while it runs the kept events leaves them in the 
   await second.exited;
   const third = spawnTswatch(['daemon', '--config', s.config, '--pidfile', s.pidfile]);
   await third.waitStderr('Watches established.');
-  assert.match(third.stderr, /\[q\] running \d+ queued events kept from the last stop/, 'the killed start had not finished them: still journaled');
+  assert.match(
+    third.stderr,
+    /\[q\] running \d+ queued events kept from the last stop/,
+    'the killed start had not finished them: still journaled',
+  );
   await waitFor(() => distinct(seen(s.root)) >= 200, `200 distinct runs, have ${distinct(seen(s.root))}`, 60_000);
   third.child.kill('SIGTERM');
   assert.equal(await third.exited, 0, third.stderr);
@@ -218,10 +248,13 @@ test('a start killed (kill -9) while it runs the kept events leaves them in the 
   assert.ok(!existsSync(join(s.root, 'tswatch.queued', 'q')), 'run, so off the disk');
 });
 
-test('a reload past drainTimeout hands the queued events to the new definition; the drainTimeout changed in the file applies', { timeout: 90_000 }, async () => {
+test('a reload past drainTimeout hands the queued events to the new definition; the drainTimeout changed in the file applies', {
+  timeout: 90_000,
+}, async () => {
   const s = setUp();
   const out = join(s.root, 'out');
-  const config = (timeout: number, tag: string): string => `drainTimeout: ${timeout}\nwatches:\n  - name: q\n    paths: [in]\n    ${slow(out, tag)}\n`;
+  const config = (timeout: number, tag: string): string =>
+    `drainTimeout: ${timeout}\nwatches:\n  - name: q\n    paths: [in]\n    ${slow(out, tag)}\n`;
   writeFileSync(s.config, config(60, 'v1'));
   const daemon = spawnTswatch(['daemon', '--config', s.config, '--pidfile', s.pidfile]);
   await daemon.waitStderr('Watches established.');

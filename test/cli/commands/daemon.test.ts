@@ -43,7 +43,10 @@ test('SIGHUP reload: an unchanged watch keeps running and loses no event; change
     }
   };
   burst('before');
-  writeFileSync(s.config, `watches:\n${watchA}  - name: b\n    paths: [b]\n    exec: ${append(s.outs.b, 'new-')}\n  - name: c\n    paths: [c]\n    exec: ${append(s.outs.c)}\n`);
+  writeFileSync(
+    s.config,
+    `watches:\n${watchA}  - name: b\n    paths: [b]\n    exec: ${append(s.outs.b, 'new-')}\n  - name: c\n    paths: [c]\n    exec: ${append(s.outs.c)}\n`,
+  );
   daemon.child.kill('SIGHUP');
   burst('during');
   await daemon.waitStderr('reloaded: 2 started, 1 unchanged, 0 stopped');
@@ -55,7 +58,10 @@ test('SIGHUP reload: an unchanged watch keeps running and loses no event; change
   assert.deepEqual(lines(s.outs.b), ['new-x']);
   assert.deepEqual(lines(s.outs.c), ['y']);
   const status = await ctlJson(s.ctl('status', '--json'));
-  assert.deepEqual(status.map((u) => u.name), ['a', 'b', 'c']);
+  assert.deepEqual(
+    status.map((u) => u.name),
+    ['a', 'b', 'c'],
+  );
   assert.equal(status[0]!.events, 150, 'the unchanged watch kept its counters: it never restarted');
   daemon.child.kill('SIGTERM');
   assert.equal(await daemon.exited, 0);
@@ -70,7 +76,12 @@ test('a broken config on reload is reported with file, line and key; the running
   writeFileSync(s.config, `watches:\n  - name: a\n    paths: [a]\n    events: create,bogus\n    exec: ${append(s.outs.a)}\n`);
   const reload = s.ctl('reload');
   assert.equal(await reload.exited, 1);
-  assert.match(reload.stderr, new RegExp(`reload failed, keeping the running configuration: invalid config file:\\n\\s+${s.config}:4:5: watches\\[0\\]\\.events: unknown event name 'bogus'`));
+  assert.match(
+    reload.stderr,
+    new RegExp(
+      `reload failed, keeping the running configuration: invalid config file:\\n\\s+${s.config}:4:5: watches\\[0\\]\\.events: unknown event name 'bogus'`,
+    ),
+  );
   await daemon.waitStderr('reload failed');
   writeFileSync(join(s.dirs.a, 'still'), '');
   await waitFor(() => lines(s.outs.a).includes('still'), 'the old config still at work');
@@ -81,7 +92,10 @@ test('a broken config on reload is reported with file, line and key; the running
 test('SIGTERM drains: every event queued before it is run, running commands finish, then exit 0', async () => {
   const s = setUp();
   // Each run takes a moment: most of the 30 are still queued when SIGTERM arrives.
-  writeFileSync(s.config, `watches:\n  - name: a\n    paths: [a]\n    exec: [sh, -c, 'sleep 0.02; printf "%s\\n" "$1" >> "$0"', '${s.outs.a}', '{name}']\n`);
+  writeFileSync(
+    s.config,
+    `watches:\n  - name: a\n    paths: [a]\n    exec: [sh, -c, 'sleep 0.02; printf "%s\\n" "$1" >> "$0"', '${s.outs.a}', '{name}']\n`,
+  );
   const daemon = spawnTswatch(['daemon', '--config', s.config, '--pidfile', s.pidfile]);
   await daemon.waitStderr('Watches established.');
   const names = Array.from({ length: 30 }, (_, i) => `f${i}`);
@@ -94,7 +108,10 @@ test('SIGTERM drains: every event queued before it is run, running commands fini
 
 test('SIGTERM with a command that outlives --drain-timeout: it is stopped, the daemon exits', async () => {
   const s = setUp();
-  writeFileSync(s.config, `drainTimeout: 0.3\nwatches:\n  - name: a\n    paths: [a]\n    killAfter: 1\n    exec: [sh, -c, 'echo started >> "$0"; while :; do sleep 0.01; done', '${s.outs.a}']\n`);
+  writeFileSync(
+    s.config,
+    `drainTimeout: 0.3\nwatches:\n  - name: a\n    paths: [a]\n    killAfter: 1\n    exec: [sh, -c, 'echo started >> "$0"; while :; do sleep 0.01; done', '${s.outs.a}']\n`,
+  );
   const daemon = spawnTswatch(['daemon', '--config', s.config, '--pidfile', s.pidfile]);
   await daemon.waitStderr('Watches established.');
   writeFileSync(join(s.dirs.a, 'go'), '');
@@ -142,7 +159,10 @@ test('--log: commands output and messages go to the file; SIGUSR1 reopens it aft
 
 test('ctl: status table, pause and resume by name, stop; an unknown name lists the watches', async () => {
   const s = setUp();
-  writeFileSync(s.config, `watches:\n  - name: a\n    paths: [a]\n    exec: ${append(s.outs.a)}\n  - name: b\n    paths: [b]\n    exec: ${append(s.outs.b)}\n`);
+  writeFileSync(
+    s.config,
+    `watches:\n  - name: a\n    paths: [a]\n    exec: ${append(s.outs.a)}\n  - name: b\n    paths: [b]\n    exec: ${append(s.outs.b)}\n`,
+  );
   const daemon = spawnTswatch(['daemon', '--config', s.config, '--pidfile', s.pidfile]);
   await daemon.waitStderr('Watches established.');
   const socket = join(s.root, 'tswatch.sock');
@@ -153,7 +173,12 @@ test('ctl: status table, pause and resume by name, stop; an unknown name lists t
   assert.equal(await table.exited, 0);
   const [header, rowA, rowB] = table.lines();
   assert.match(header!, /^NAME\s+STATE\s+WATCHES\s+EVENTS\s+ERRORS\s+OVERFLOWS\s+IGNORED\s+RUNNING\s+LAST EVENT\s+PATHS$/);
-  assert.match(rowA!, new RegExp(`^a\\s+idle\\s+1\\s+1\\s+0\\s+0\\s+0\\s+-\\s+\\d\\d:\\d\\d:\\d\\d CLOSE_WRITE,CLOSE ${join(s.dirs.a, 'one')}\\s+${s.dirs.a}$`));
+  assert.match(
+    rowA!,
+    new RegExp(
+      `^a\\s+idle\\s+1\\s+1\\s+0\\s+0\\s+0\\s+-\\s+\\d\\d:\\d\\d:\\d\\d CLOSE_WRITE,CLOSE ${join(s.dirs.a, 'one')}\\s+${s.dirs.a}$`,
+    ),
+  );
   assert.match(rowB!, /^b\s+idle\s+1\s+0\s+0\s+0\s+0\s+-\s+-\s+/);
   const pause = s.ctl('pause', 'a');
   assert.equal(await pause.exited, 0);
@@ -178,21 +203,48 @@ test('ctl: status table, pause and resume by name, stop; an unknown name lists t
   assert.ok(!existsSync(socket) && !existsSync(s.pidfile), 'socket and pidfile removed');
 });
 
-test('the control socket refuses another user with a clear message (mode 0600, kernel-checked)', { skip: process.getuid?.() !== 0 && 'switching to nobody needs root' }, async () => {
+test('the control socket refuses another user with a clear message (mode 0600, kernel-checked)', {
+  skip: process.getuid?.() !== 0 && 'switching to nobody needs root',
+}, async () => {
   const s = setUp();
   chmodSync(s.root, 0o755); // the directory is open: only the socket's own mode keeps nobody out
   writeFileSync(s.config, `watches:\n  - paths: [a]\n    exec: ['true']\n`);
   const daemon = spawnTswatch(['daemon', '--config', s.config, '--pidfile', s.pidfile]);
   await daemon.waitStderr('Watches established.');
   const socket = join(s.root, 'tswatch.sock');
-  const asNobody = spawnCommand('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, TSWATCH_BIN, 'ctl', '--socket', socket, 'status']);
+  const asNobody = spawnCommand('setpriv', [
+    '--reuid=nobody',
+    '--regid=nogroup',
+    '--clear-groups',
+    process.execPath,
+    TSWATCH_BIN,
+    'ctl',
+    '--socket',
+    socket,
+    'status',
+  ]);
   assert.equal(await asNobody.exited, 1);
-  assert.match(asNobody.stderr, new RegExp(`permission denied on the control socket '${socket}': it belongs to uid ${process.getuid!()}, and only the daemon's owner may control it`));
+  assert.match(
+    asNobody.stderr,
+    new RegExp(
+      `permission denied on the control socket '${socket}': it belongs to uid ${process.getuid!()}, and only the daemon's owner may control it`,
+    ),
+  );
   assert.match(asNobody.stderr, /run tswatch ctl as the user that started the daemon \(this is uid 65534\)/);
   assert.equal(asNobody.stdout, '');
   // With the directory closed as well (mode 0700), the message still says what is wrong.
   chmodSync(s.root, 0o700);
-  const closed = spawnCommand('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, TSWATCH_BIN, 'ctl', '--socket', socket, 'status']);
+  const closed = spawnCommand('setpriv', [
+    '--reuid=nobody',
+    '--regid=nogroup',
+    '--clear-groups',
+    process.execPath,
+    TSWATCH_BIN,
+    'ctl',
+    '--socket',
+    socket,
+    'status',
+  ]);
   assert.equal(await closed.exited, 1);
   assert.match(closed.stderr, /permission denied on the control socket '.*': its directory is closed to this user/);
   const owner = s.ctl('status');
@@ -241,7 +293,10 @@ process.on('SIGTERM', () => setTimeout(() => srv.close(() => process.exit(0)), 1
   writeFileSync(s.config, config(60));
   daemon.child.kill('SIGHUP');
   await waitFor(() => lines(log).length === 2, 'the server of the new config');
-  assert.ok(lines(log).every((line) => line.startsWith('listening')), lines(log).join('\n'));
+  assert.ok(
+    lines(log).every((line) => line.startsWith('listening')),
+    lines(log).join('\n'),
+  );
   daemon.child.kill('SIGTERM');
   assert.equal(await daemon.exited, 0);
 });

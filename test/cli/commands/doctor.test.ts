@@ -26,7 +26,9 @@ test('doctor on a tmpfs: its filesystem, the native backend, the watch budget, a
   assert.equal(report.ok, true);
   assert.equal(report.backend.name, 'inotify');
   assert.match(report.backend.why, /^native addon .*\.node$/);
-  assert.deepEqual(report.paths, [{ path: dir, exists: true, fsType: 'tmpfs', mountPoint: dir, backend: 'inotify', budget: { watches: 3, capped: false, unreadable: 0 } }]);
+  assert.deepEqual(report.paths, [
+    { path: dir, exists: true, fsType: 'tmpfs', mountPoint: dir, backend: 'inotify', budget: { watches: 3, capped: false, unreadable: 0 } },
+  ]);
 });
 
 test('doctor on the root filesystem names the filesystem findmnt names', async () => {
@@ -51,8 +53,14 @@ test('a recursive watch needing more watches than the limit: exit 1 with the sys
   const run = await doctorInNamespace(['-Ur'], lower, [dir], dir);
   assert.equal(run.code, 1, run.stdout + run.stderr);
   assert.ok(run.stdout.includes(`${dir}  `) && run.stdout.includes('recursive watch: 6 watches\n'), run.stdout);
-  assert.match(run.stdout, /^1 problem:\n {2}a recursive watch needs 6 watches, 3 are free \(fs\.inotify\.max_user_watches = 3, 0 in use\)\n/m);
-  assert.match(run.stdout, /^ {4}sudo sysctl fs\.inotify\.max_user_watches=524288\n {4}printf '%s\\n' 'fs\.inotify\.max_user_watches=524288' \| sudo tee \/etc\/sysctl\.d\/60-tswatch\.conf\n/m);
+  assert.match(
+    run.stdout,
+    /^1 problem:\n {2}a recursive watch needs 6 watches, 3 are free \(fs\.inotify\.max_user_watches = 3, 0 in use\)\n/m,
+  );
+  assert.match(
+    run.stdout,
+    /^ {4}sudo sysctl fs\.inotify\.max_user_watches=524288\n {4}printf '%s\\n' 'fs\.inotify\.max_user_watches=524288' \| sudo tee \/etc\/sysctl\.d\/60-tswatch\.conf\n/m,
+  );
   const json = await doctorInNamespace(['-Ur'], lower, ['--json', dir], dir);
   const report = JSON.parse(json.stdout) as DoctorReport;
   assert.equal(json.code, 1);
@@ -65,7 +73,10 @@ test('doctor says when tswatch would fall back to @parcel/watcher, and a missing
   const run = spawnTswatch(['doctor', missing], { TSWATCH_NO_NATIVE: '1' });
   assert.equal(await run.exited, 1);
   assert.match(run.stdout, /^backend {5}parcel: fallback: no open\/close\/access\/attrib events, no paired moves$/m);
-  assert.match(run.stdout, /^2 problems:\n {2}native inotify addon unavailable: disabled by TSWATCH_NO_NATIVE=1\n {4}unset TSWATCH_NO_NATIVE\n/m);
+  assert.match(
+    run.stdout,
+    /^2 problems:\n {2}native inotify addon unavailable: disabled by TSWATCH_NO_NATIVE=1\n {4}unset TSWATCH_NO_NATIVE\n/m,
+  );
   assert.ok(run.stdout.includes(`  ${missing}: no such file or directory\n`), run.stdout);
 });
 
@@ -84,14 +95,19 @@ test('doctor names a bad TSWATCH_BACKEND and the valid ones', async () => {
   assert.match(run.stdout, /^ {4}valid backends: inotify, fanotify, parcel, poll, auto$/m);
 });
 
-test('doctor says fanotify is usable as root, and not in a user namespace, where --backend fanotify is a problem', { skip: process.getuid?.() === 0 ? false : 'needs root' }, async () => {
+test('doctor says fanotify is usable as root, and not in a user namespace, where --backend fanotify is a problem', {
+  skip: process.getuid?.() === 0 ? false : 'needs root',
+}, async () => {
   const dir = tmpDir();
   const run = spawnTswatch(['doctor', dir]);
   assert.equal(await run.exited, 0, run.stdout);
   assert.match(run.stdout, /^fanotify {4}usable for the paths given: filesystem marks, no watch limit, events name the writing process$/m);
   const inNs = await doctorInNamespace(['-Urm'], 'export TSWATCH_BACKEND=fanotify', [dir], dir);
   assert.equal(inNs.code, 1, inNs.stdout + inNs.stderr);
-  assert.match(inNs.stdout, /^fanotify {4}not usable: fanotify backend unavailable: fanotify filesystem marks need CAP_SYS_ADMIN in the initial user namespace; this process runs in a user namespace/m);
+  assert.match(
+    inNs.stdout,
+    /^fanotify {4}not usable: fanotify backend unavailable: fanotify filesystem marks need CAP_SYS_ADMIN in the initial user namespace; this process runs in a user namespace/m,
+  );
   assert.match(inNs.stdout, /^ {12}use the inotify backend instead/m);
 });
 
@@ -99,5 +115,8 @@ test('doctor as a user without CAP_SYS_ADMIN says why fanotify is not usable', {
   const dir = testUserDir();
   const run = spawnTswatchAsTestUser(['doctor', dir]);
   assert.equal(await run.exited, 0, run.stdout + run.stderr);
-  assert.match(run.stdout, /^fanotify {4}not usable: fanotify backend unavailable: fanotify filesystem marks need root \(CAP_SYS_ADMIN\); running as tswatch-test/m);
+  assert.match(
+    run.stdout,
+    /^fanotify {4}not usable: fanotify backend unavailable: fanotify filesystem marks need root \(CAP_SYS_ADMIN\); running as tswatch-test/m,
+  );
 });

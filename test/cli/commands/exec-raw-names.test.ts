@@ -14,7 +14,10 @@ import { waitFor } from '../../helpers/wait-for.js';
 /** `dir/name` plus raw bytes: a path Buffer, as fs takes them. */
 const rawPath = (dir: string, ...bytes: number[]): Buffer => Buffer.concat([Buffer.from(`${dir}/name`), Buffer.from(bytes)]);
 const DECOY = 'name\uFFFD'; // bytes ef bf bd: what name\xff and name\xfe turn into in a UTF-8 argv
-const names = (dir: string): string[] => readdirSync(dir, { encoding: 'buffer' }).map((n) => n.toString('latin1')).sort();
+const names = (dir: string): string[] =>
+  readdirSync(dir, { encoding: 'buffer' })
+    .map((n) => n.toString('latin1'))
+    .sort();
 const latin1 = (...bytes: number[]): string => Buffer.concat([Buffer.from('name'), Buffer.from(bytes)]).toString('latin1');
 
 /** A tree `w/` and `w/sub/`, each holding the decoy before tswatch starts. */
@@ -32,7 +35,9 @@ async function stop(run: ReturnType<typeof spawnTswatch>): Promise<void> {
   assert.equal(await run.exited, 0, run.stderr);
 }
 
-test('exec -- rm -- {path}: name\\xff and name\\xfe are not run (said once per directory, escaped); the decoy name\\uFFFD survives', { timeout: 60_000 }, async () => {
+test('exec -- rm -- {path}: name\\xff and name\\xfe are not run (said once per directory, escaped); the decoy name\\uFFFD survives', {
+  timeout: 60_000,
+}, async () => {
   const { dir, sub } = tree();
   const run = spawnTswatch(['exec', '-r', dir, '--', 'rm', '--', '{path}']);
   await run.waitStderr('Watches established.');
@@ -43,7 +48,11 @@ test('exec -- rm -- {path}: name\\xff and name\\xfe are not run (said once per d
   writeFileSync(join(dir, 'last'), ''); // removed by its run: the events before it have been handled
   await waitFor(() => !existsSync(join(dir, 'last')), `the run for 'last': ${run.stderr}`);
   for (const d of [dir, sub]) {
-    assert.deepEqual(names(d).filter((n) => n.startsWith('name')), [latin1(0xef, 0xbf, 0xbd), latin1(0xfe), latin1(0xff)].sort(), 'every file still there, the decoy too');
+    assert.deepEqual(
+      names(d).filter((n) => n.startsWith('name')),
+      [latin1(0xef, 0xbf, 0xbd), latin1(0xfe), latin1(0xff)].sort(),
+      'every file still there, the decoy too',
+    );
     assert.equal(readFileSync(join(d, DECOY), 'utf8'), 'decoy');
   }
   await stop(run);
@@ -54,7 +63,9 @@ test('exec -- rm -- {path}: name\\xff and name\\xfe are not run (said once per d
   assert.match(said[0]!, /use --batch .* NUL-separated on stdin/);
 });
 
-test('exec --batch: NUL-separated stdin carries the exact bytes (xargs -0 rm removes just them); {paths} refuses them, counted', { timeout: 60_000 }, async () => {
+test('exec --batch: NUL-separated stdin carries the exact bytes (xargs -0 rm removes just them); {paths} refuses them, counted', {
+  timeout: 60_000,
+}, async () => {
   const { top, dir } = tree();
   const viaStdin = spawnTswatch(['exec', '--batch', dir, '--', 'xargs', '-0', 'rm', '--']);
   const out = join(top, 'args');

@@ -14,32 +14,29 @@ after(closePublishers); // a test that failed half-way
 
 // Durable consumers came with `tail --durable`.
 for (const kind of ['nats', 'redis'] as const) {
-  test(
-    `exec --stream ${kind}:// --durable: a restarted exec runs the command for what was published while it was down`,
-    async () => {
-      const broker = await (kind === 'nats' ? Broker.nats() : Broker.redis());
-      const url = `${kind}://${broker.url}/fleet${kind === 'nats' ? '.' : ':'}durable`;
-      const out = join(tmpDir(), 'out');
-      const args = ['exec', '--stream', url, '--durable', 'deployer', '--', ...recorder(out), '{path}'];
-      const first = spawnTswatch(args);
-      await first.waitStderr('Watches established.');
-      const p = await publisher(url, 'alpha');
-      send(p, IN_CLOSE_WRITE, '/srv', 'one');
-      await waitFor(() => runs(out, 1).length === 1, 'the first event');
-      assert.equal(await stop(first), 0);
-      send(p, IN_CLOSE_WRITE, '/srv', 'two');
-      send(p, IN_CLOSE_WRITE, '/srv', 'three');
-      await waitFor(() => p.status().every((s) => s.pending === 0), 'published');
-      const second = spawnTswatch(args);
-      await second.waitStderr('Watches established.');
-      await waitFor(() => runs(out, 1).length >= 3, `the events published meanwhile: ${second.stderr}`);
-      send(p, IN_CLOSE_WRITE, '/srv', 'four');
-      await waitFor(() => runs(out, 1).length >= 4, 'a new event');
-      assert.deepEqual(runs(out, 1), [['/srv/one'], ['/srv/two'], ['/srv/three'], ['/srv/four']]);
-      assert.equal(await stop(second), 0);
-      await closePublishers();
-    },
-  );
+  test(`exec --stream ${kind}:// --durable: a restarted exec runs the command for what was published while it was down`, async () => {
+    const broker = await (kind === 'nats' ? Broker.nats() : Broker.redis());
+    const url = `${kind}://${broker.url}/fleet${kind === 'nats' ? '.' : ':'}durable`;
+    const out = join(tmpDir(), 'out');
+    const args = ['exec', '--stream', url, '--durable', 'deployer', '--', ...recorder(out), '{path}'];
+    const first = spawnTswatch(args);
+    await first.waitStderr('Watches established.');
+    const p = await publisher(url, 'alpha');
+    send(p, IN_CLOSE_WRITE, '/srv', 'one');
+    await waitFor(() => runs(out, 1).length === 1, 'the first event');
+    assert.equal(await stop(first), 0);
+    send(p, IN_CLOSE_WRITE, '/srv', 'two');
+    send(p, IN_CLOSE_WRITE, '/srv', 'three');
+    await waitFor(() => p.status().every((s) => s.pending === 0), 'published');
+    const second = spawnTswatch(args);
+    await second.waitStderr('Watches established.');
+    await waitFor(() => runs(out, 1).length >= 3, `the events published meanwhile: ${second.stderr}`);
+    send(p, IN_CLOSE_WRITE, '/srv', 'four');
+    await waitFor(() => runs(out, 1).length >= 4, 'a new event');
+    assert.deepEqual(runs(out, 1), [['/srv/one'], ['/srv/two'], ['/srv/three'], ['/srv/four']]);
+    assert.equal(await stop(second), 0);
+    await closePublishers();
+  });
 }
 
 test('restart --stream: the command is restarted by a change on another host', async () => {

@@ -47,9 +47,13 @@ for (const kind of ['nats', 'redis', 'mqtt'] as const) {
       ['alpha', `${hostileDir}/${hostileName}`, 'CLOSE_WRITE,CLOSE'],
       ['alpha', '/srv/a/last', 'CLOSE_WRITE,CLOSE'],
     ]);
-    assert.deepEqual(of('beta'), [1, 2, 3, 4, 5].map((i) => ['beta', `/srv/b/g${i}`, 'CLOSE_WRITE,CLOSE']));
+    assert.deepEqual(
+      of('beta'),
+      [1, 2, 3, 4, 5].map((i) => ['beta', `/srv/b/g${i}`, 'CLOSE_WRITE,CLOSE']),
+    );
     assert.deepEqual(of(evilHost), [[evilHost, '/srv/e/`touch pwned3`', 'DELETE']]);
-    for (const file of ['pwned', 'pwned-host', 'pwned2', 'pwned3']) assert.ok(!existsSync(join(top, file)) && !existsSync(file), `${file} was created`);
+    for (const file of ['pwned', 'pwned-host', 'pwned2', 'pwned3'])
+      assert.ok(!existsSync(join(top, file)) && !existsSync(file), `${file} was created`);
     assert.equal(await stop(exec), 0);
     await closePublishers();
   });
@@ -60,8 +64,24 @@ test('exec --stream: --from-host, -e, path prefixes, --glob and --exclude select
   const url = `nats://${broker.url}/fleet.filters`;
   const out = join(tmpDir(), 'out');
   const exec = spawnTswatch([
-    'exec', '--stream', url, '--from-host', 'web*', '--from-host', 'api', '-e', 'delete', '--glob', '*.html', '--exclude', 'skip', '/srv/www', '/srv/api/',
-    '--shell', '--', `printf '%s\\0' "$TSWATCH_HOST" "$1" >> '${out}'`,
+    'exec',
+    '--stream',
+    url,
+    '--from-host',
+    'web*',
+    '--from-host',
+    'api',
+    '-e',
+    'delete',
+    '--glob',
+    '*.html',
+    '--exclude',
+    'skip',
+    '/srv/www',
+    '/srv/api/',
+    '--shell',
+    '--',
+    `printf '%s\\0' "$TSWATCH_HOST" "$1" >> '${out}'`,
   ]);
   await exec.waitStderr('Watches established.');
   const web1 = await publisher(url, 'web1');
@@ -77,10 +97,22 @@ test('exec --stream: --from-host, -e, path prefixes, --glob and --exclude select
   send(api, IN_DELETE, '/srv/api/deep/er', 'h.html'); // yes: any depth below a path
   send(web1, IN_DELETE, '/srv/www', 'z.html'); // yes, and the last
   // The last of each publisher (their order between them is the broker's):
-  await waitFor(() => ['/srv/www/z.html', '/srv/api/deep/er/h.html'].every((path) => runs(out, 2).some((r) => r[1] === path)), 'the last events');
+  await waitFor(
+    () => ['/srv/www/z.html', '/srv/api/deep/er/h.html'].every((path) => runs(out, 2).some((r) => r[1] === path)),
+    'the last events',
+  );
   const got = runs(out, 2);
-  assert.deepEqual(got.filter((r) => r[0] === 'web1'), [['web1', '/srv/www/a.html'], ['web1', '/srv/www/z.html']]);
-  assert.deepEqual(got.filter((r) => r[0] !== 'web1'), [['api', '/srv/api/deep/er/h.html']]);
+  assert.deepEqual(
+    got.filter((r) => r[0] === 'web1'),
+    [
+      ['web1', '/srv/www/a.html'],
+      ['web1', '/srv/www/z.html'],
+    ],
+  );
+  assert.deepEqual(
+    got.filter((r) => r[0] !== 'web1'),
+    [['api', '/srv/api/deep/er/h.html']],
+  );
   assert.equal(await stop(exec), 0);
   await closePublishers();
 });
@@ -115,12 +147,19 @@ test('run --config: a stream: watch (a real agent behind redis) beside a local w
   await waitFor(() => runs(fleetOut, 2).length >= 1 && runs(localOut, 2).length >= 1, `both watches ran: ${run.stderr}`);
   writeFileSync(join(agentDir, 'remote2.txt'), 'x');
   await waitFor(() => runs(fleetOut, 2).length >= 2, 'the second remote event');
-  assert.deepEqual(runs(fleetOut, 2), [['alpha', join(agentDir, 'remote.txt')], ['alpha', join(agentDir, 'remote2.txt')]]);
+  assert.deepEqual(runs(fleetOut, 2), [
+    ['alpha', join(agentDir, 'remote.txt')],
+    ['alpha', join(agentDir, 'remote2.txt')],
+  ]);
   assert.deepEqual(runs(localOut, 2), [[hostname(), join(localDir, 'here.txt')]]);
   const ctl = spawnTswatch(['ctl', 'status', '--socket', socket]);
   assert.equal(await ctl.exited, 0);
   const row = ctl.lines().find((line) => line.startsWith('fleet '));
-  assert.match(row ?? '', /^fleet +idle +0 +2 +0 +0 +0 +- +\S+ CLOSE_WRITE,CLOSE \S+remote2\.txt +redis:\/\/127\.0\.0\.1:\d+\/fleet \/$/, ctl.stdout);
+  assert.match(
+    row ?? '',
+    /^fleet +idle +0 +2 +0 +0 +0 +- +\S+ CLOSE_WRITE,CLOSE \S+remote2\.txt +redis:\/\/127\.0\.0\.1:\d+\/fleet \/$/,
+    ctl.stdout,
+  );
   assert.equal(await stop(run), 0);
   assert.equal(await stop(agent), 0);
   await closePublishers();
@@ -152,7 +191,10 @@ watches:
   // Published by this daemon after alpha's event was taken: were that one published again, it would come first.
   writeFileSync(join(dir, 'local'), 'x');
   await waitFor(() => runs(out, 2).length >= 2, `the local event, back through the stream: ${run.stderr}`);
-  assert.deepEqual(runs(out, 2), [['alpha', '/srv/a'], ['relay', join(dir, 'local')]]);
+  assert.deepEqual(runs(out, 2), [
+    ['alpha', '/srv/a'],
+    ['relay', join(dir, 'local')],
+  ]);
   assert.equal(await stop(run), 0);
   await closePublishers();
 });
@@ -193,7 +235,10 @@ test('exec --stream: messages that are not tswatch records are reported and pass
   send(p, IN_CLOSE_WRITE, '/srv', 'after');
   await waitFor(() => runs(out, 1).length > 0, `the event after the junk: ${exec.stderr}`);
   assert.deepEqual(runs(out, 1), [['/srv/after']]);
-  assert.match(exec.stderr, /tswatch: stream redis:\/\/127\.0\.0\.1:\d+\/fleet:junk: skipped a message that is not a tswatch record: "\{not json"\n {2}only tswatch --sink agents/);
+  assert.match(
+    exec.stderr,
+    /tswatch: stream redis:\/\/127\.0\.0\.1:\d+\/fleet:junk: skipped a message that is not a tswatch record: "\{not json"\n {2}only tswatch --sink agents/,
+  );
   assert.match(exec.stderr, /skipped a message that is not a tswatch record: "\{\\"hello\\":\\"world\\"\}"/);
   assert.ok(!exec.stderr.includes('following it again'), exec.stderr);
   assert.equal(exec.child.exitCode, null, 'still running');

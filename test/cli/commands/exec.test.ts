@@ -80,7 +80,19 @@ test('--batch: a 5,000-file burst reaches the command with every path, in few ru
   const viaStdin = join(outs, 'stdin');
   const viaArgs = join(outs, 'args');
   const runs = join(outs, 'runs');
-  const stdinRun = spawnTswatch(['exec', '--batch', '--debounce', '200', dir, '--', 'sh', '-c', 'cat >> "$0"; echo >> "$1"', viaStdin, runs]);
+  const stdinRun = spawnTswatch([
+    'exec',
+    '--batch',
+    '--debounce',
+    '200',
+    dir,
+    '--',
+    'sh',
+    '-c',
+    'cat >> "$0"; echo >> "$1"',
+    viaStdin,
+    runs,
+  ]);
   const argsRun = spawnTswatch(['exec', '--batch', '--debounce', '200', dir, '--', ...appendArgs(viaArgs), '{paths}']);
   await started(stdinRun);
   await started(argsRun);
@@ -132,7 +144,8 @@ test('--on-busy queue (default) runs every event in order, one at a time', async
   const log = join(side, 'log');
   const gate = join(side, 'gate');
   // Each run logs its file name and holds until the gate file exists: the test decides when runs end.
-  const script = 'printf "%s\\0" "start-$1" >> "$0"; while [ ! -e "$2" ] && [ -e "$0" ]; do sleep 0.01; done; printf "%s\\0" "end-$1" >> "$0"';
+  const script =
+    'printf "%s\\0" "start-$1" >> "$0"; while [ ! -e "$2" ] && [ -e "$0" ]; do sleep 0.01; done; printf "%s\\0" "end-$1" >> "$0"';
   const run = spawnTswatch(['exec', dir, '--', 'sh', '-c', script, log, '{name}', gate]);
   await started(run);
   writeFileSync(join(dir, 'first'), '');
@@ -148,7 +161,17 @@ test('--ignore-own: files the command writes in the watched tree do not trigger 
   const dir = tmpDir();
   const out = join(tmpDir(), 'out');
   // For each file, write FILE.out next to it: without --ignore-own that would trigger forever.
-  const run = spawnTswatch(['exec', '--ignore-own', dir, '--', 'sh', '-c', 'printf "%s\\0" "$1" >> "$0"; echo done > "$1.out"', out, '{path}']);
+  const run = spawnTswatch([
+    'exec',
+    '--ignore-own',
+    dir,
+    '--',
+    'sh',
+    '-c',
+    'printf "%s\\0" "$1" >> "$0"; echo done > "$1.out"',
+    out,
+    '{path}',
+  ]);
   await started(run);
   writeFileSync(join(dir, 'a.txt'), '');
   await waitFor(() => existsSync(join(dir, 'a.txt.out')), 'the output file');
@@ -162,7 +185,10 @@ test('--ignore-own: files the command writes in the watched tree do not trigger 
   assert.equal(await stop(run), 0);
   const runs = records(out);
   assert.equal(runs[0], join(dir, 'a.txt'));
-  assert.ok(runs.every((path) => path.endsWith('.txt')), `no run for an output file: ${runs.join(' ')}`);
+  assert.ok(
+    runs.every((path) => path.endsWith('.txt')),
+    `no run for an output file: ${runs.join(' ')}`,
+  );
 });
 
 test('every watched path gone: said on stderr, exit 1 (nothing more can come)', async () => {
@@ -211,7 +237,20 @@ test('the filters mean what the root command means: --exclude a POSIX ERE on %w%
   const out = join(top, 'out');
   const { mkdirSync } = await import('node:fs');
   mkdirSync(join(dir, 'sub', 'cache'), { recursive: true });
-  const run = spawnTswatch(['exec', '-r', dir, '--exclude', '[[:digit:]]\\.md$', '--glob', '*.md', '--ignore', 'cache', '--', ...appendArgs(out), '{path}']);
+  const run = spawnTswatch([
+    'exec',
+    '-r',
+    dir,
+    '--exclude',
+    '[[:digit:]]\\.md$',
+    '--glob',
+    '*.md',
+    '--ignore',
+    'cache',
+    '--',
+    ...appendArgs(out),
+    '{path}',
+  ]);
   await started(run);
   for (const name of ['v2.md', 'sub/cache/c.md', 'notes.txt', 'sub/last.md']) writeFileSync(join(dir, name), 'x');
   await waitFor(() => records(out).includes(join(dir, 'sub/last.md')), 'the last file');
@@ -237,9 +276,15 @@ test('cp -r into the watched tree: files written and closed before their new dir
   const { execFileSync } = await import('node:child_process');
   execFileSync('cp', ['-r', src, join(dir, 'copy')]); // one process: most files are closed before tswatch sees their directory
   const paths = (): Set<string> => new Set(records(out).filter((_, i) => i % 2 === 1));
-  await waitFor(() => files.every((f) => paths().has(f)), `every copied file ran the command: ${files.filter((f) => !paths().has(f)).length} missing`);
+  await waitFor(
+    () => files.every((f) => paths().has(f)),
+    `every copied file ran the command: ${files.filter((f) => !paths().has(f)).length} missing`,
+  );
   const events = records(out).filter((_, i) => i % 2 === 0);
   assert.ok(events.includes('CREATE'), 'some came from the scan (synthetic creates)'); // else the test proves nothing
-  assert.ok(events.every((e) => e === 'CREATE' || e === 'CLOSE_WRITE,CLOSE'), events.join(' '));
+  assert.ok(
+    events.every((e) => e === 'CREATE' || e === 'CLOSE_WRITE,CLOSE'),
+    events.join(' '),
+  );
   assert.equal(await stop(run), 0);
 });

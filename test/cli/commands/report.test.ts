@@ -27,7 +27,21 @@ test('server down: exit 75, the mail stays in the spool, and the next run sends 
   const spool = join(tmpDir(), 'spool');
   const passFile = join(tmpDir(), 'pass');
   writeFileSync(passFile, 'pw\n');
-  const args = ['report', '--to', 'ops@example.com', '--smtp', `smtp://u@127.0.0.1:${port}`, '--smtp-pass-file', passFile, '--spool', spool, '--retry-min', '0.05', '--wait', '0.3'];
+  const args = [
+    'report',
+    '--to',
+    'ops@example.com',
+    '--smtp',
+    `smtp://u@127.0.0.1:${port}`,
+    '--smtp-pass-file',
+    passFile,
+    '--spool',
+    spool,
+    '--retry-min',
+    '0.05',
+    '--wait',
+    '0.3',
+  ];
   const down = spawnTswatch(args);
   assert.equal(await down.exited, 75);
   assert.match(down.stderr, /not delivered yet \(.*ECONNREFUSED.*\); it stays in the spool/);
@@ -59,7 +73,10 @@ test('a broken custom subject.eta: the built-in subject is used, and stderr and 
   const run = spawnTswatch(['report', '--dry-run', '--templates', templates]);
   assert.equal(await run.exited, 0, run.stderr);
   assert.match(run.stdout, /^Subject: \[tswatch\] host report: /m);
-  assert.match(run.stderr, /tswatch: warning: the custom template failed \(subject\.eta: .*\); the built-in subject template was used: fix .*subject\.eta/);
+  assert.match(
+    run.stderr,
+    /tswatch: warning: the custom template failed \(subject\.eta: .*\); the built-in subject template was used: fix .*subject\.eta/,
+  );
   const body = run.stdout.replace(/=\n/g, ''); // quoted-printable soft line breaks
   assert.match(body, /tswatch: the custom template failed \(subject\.eta: .*\); the built-in one was used\./);
 });

@@ -51,7 +51,7 @@ test('a server on a fixed port restarts 20 times without EADDRINUSE: each restar
   assert.doesNotMatch(run.stderr, /EADDRINUSE/);
 });
 
-test('SIGINT is forwarded and the command exit status becomes tswatch\'s', async () => {
+test("SIGINT is forwarded and the command exit status becomes tswatch's", async () => {
   const dir = tmpDir();
   const side = tmpDir();
   const script = join(side, 'server.cjs');

@@ -35,7 +35,7 @@ function setUp(dirs: string[]) {
   return { root, config, socket, ctl, dir: (d: string) => join(root, d) };
 }
 
-test('two sinks (NATS + JSONL file): every published watch reaches both, with the config\'s host; publish: false and a paused watch send nothing', async () => {
+test("two sinks (NATS + JSONL file): every published watch reaches both, with the config's host; publish: false and a paused watch send nothing", async () => {
   const nats = await Broker.nats();
   const natsUrl = `nats://${nats.url}/fleet.cfg`;
   const s = setUp(['agent', 'quiet', 'build']);
@@ -69,7 +69,11 @@ watches:
   await waitFor(() => lines(join(s.root, 'ran-quiet')).length === 1 && lines(join(s.root, 'ran-build')).length === 1, 'both commands ran');
   await waitFor(() => records(jsonl).length >= 4 && seen.records.length >= 4, '4 records in each sink');
   const [fromFile, fromNats] = [records(jsonl), seen.records];
-  assert.deepEqual(names(fromFile).sort(), ['b1', 'f1', 'f2', 'f3'], 'the publish-only watch and the exec watch; not the publish: false one');
+  assert.deepEqual(
+    names(fromFile).sort(),
+    ['b1', 'f1', 'f2', 'f3'],
+    'the publish-only watch and the exec watch; not the publish: false one',
+  );
   assert.deepEqual(fromNats, fromFile, 'the same records, ids included, in both sinks');
   assert.ok(fromFile.every((r) => r.host === 'cfg-host' && r.id.startsWith('cfg-host:') && r.maskname === 'IN_CLOSE_WRITE'));
   assert.equal(new Set(fromFile.map((r) => r.id)).size, 4);
@@ -86,12 +90,18 @@ watches:
   assert.match(await s.ctl('status'), /\n\nSINK +PENDING +DELIVERED +DROPPED\nnats:\/\/\S+ +0 +4 +0\n/);
   const web = /web page and API: (http:\S+)/.exec(run.stderr)![1]!;
   assert.deepEqual((await apiStatus(web)).sinks, sinks);
-  assert.match((await request(web)).body, new RegExp(`<tbody id="sinks"><tr><td class="path">${natsUrl}</td><td>0</td><td>4</td><td>0</td></tr>`));
+  assert.match(
+    (await request(web)).body,
+    new RegExp(`<tbody id="sinks"><tr><td class="path">${natsUrl}</td><td>0</td><td>4</td><td>0</td></tr>`),
+  );
 
   // Paused: not published (the command would not run either); resumed: published again.
   await s.ctl('pause', 'agent');
   touch(s.dir('agent'), 'while-paused');
-  await waitForAsync(async () => (JSON.parse(await s.ctl('status', '--json')) as Array<{ name: string; ignored: number }>)[0]!.ignored === 1, 'the paused watch to see the event');
+  await waitForAsync(
+    async () => (JSON.parse(await s.ctl('status', '--json')) as Array<{ name: string; ignored: number }>)[0]!.ignored === 1,
+    'the paused watch to see the event',
+  );
   await s.ctl('resume', 'agent');
   touch(s.dir('agent'), 'after');
   await waitFor(() => records(jsonl).length >= 5 && seen.records.length >= 5, 'the event after resume');
@@ -124,7 +134,10 @@ test('SIGHUP that changes another watch keeps the publisher: events written thro
   assert.deepEqual(names(records(first)), expected, 'every event of the unchanged watch, once, in order');
   const instance = (r: FleetRecord): string => r.id.split(':').slice(0, -1).join(':');
   assert.equal(new Set(records(first).map(instance)).size, 1, 'one publisher throughout: it was kept');
-  assert.deepEqual(records(first).map(seqOf), Array.from({ length: 150 }, (_, i) => i + 1));
+  assert.deepEqual(
+    records(first).map(seqOf),
+    Array.from({ length: 150 }, (_, i) => i + 1),
+  );
 
   // A second sink: the publisher is replaced while events keep coming; none is lost or sent twice.
   writeFileSync(s.config, config(`file://${first}, file://${second}`, 'new'));
@@ -182,7 +195,10 @@ test('SIGTERM with the broker down: the events stay in the outbox, and the next 
   const all = await follow(url, new Date(0));
   await waitFor(() => all.records.length >= 50, '50 records', 20_000);
   all.stop();
-  assert.deepEqual(names(all.records), Array.from({ length: 50 }, (_, i) => `f${i + 1}`));
+  assert.deepEqual(
+    names(all.records),
+    Array.from({ length: 50 }, (_, i) => `f${i + 1}`),
+  );
   assert.equal(new Set(all.records.map((r) => r.id)).size, 50, 'ids unique');
   assert.ok(all.records.every((r) => r.host === 'h1'));
   second.child.kill('SIGTERM');
@@ -194,13 +210,19 @@ test('bad sinks entries are errors at FILE:LINE:COL naming the key; tswatch --co
   writeFileSync(s.config, `sinks:\n  - kafka://broker/t\n  - { rotateBytes: 1M }\noutbox: { maxBytes: huge }\nwatches:\n  - paths: [w]\n`);
   const bad = spawnTswatch(['run', '--config', s.config]);
   assert.equal(await bad.exited, 1);
-  assert.match(bad.stderr, new RegExp(`${s.config}:2:5: sinks\\[0\\]\\.url: 'kafka://broker/t': unknown scheme 'kafka:' \\(give one of nats://HOST:4222/SUBJECT`));
+  assert.match(
+    bad.stderr,
+    new RegExp(`${s.config}:2:5: sinks\\[0\\]\\.url: 'kafka://broker/t': unknown scheme 'kafka:' \\(give one of nats://HOST:4222/SUBJECT`),
+  );
   assert.match(bad.stderr, new RegExp(`${s.config}:3:5: sinks\\[1\\]\\.url: required: the sink URL`));
   assert.match(bad.stderr, new RegExp(`${s.config}:4:11: outbox\\.maxBytes: "huge" is not valid`));
   writeFileSync(s.config, `watches:\n  - paths: [w]\n`);
   const both = spawnTswatch(['--config', s.config, '--sink', 'file:///tmp/x.jsonl']);
   assert.equal(await both.exited, 1);
-  assert.match(both.stderr, /--config: everything comes from '.*', so --sink cannot be given too\n {2}set 'sinks:' in the config file instead/);
+  assert.match(
+    both.stderr,
+    /--config: everything comes from '.*', so --sink cannot be given too\n {2}set 'sinks:' in the config file instead/,
+  );
   const recursive = spawnTswatch(['--config', s.config, '-r']);
   assert.equal(await recursive.exited, 1);
   assert.match(recursive.stderr, /so --recursive cannot be given too/);

@@ -55,7 +55,10 @@ test('a module that exports no handler, and a recipe name nobody registered: cle
   writeFileSync(join(root, 'h.yaml'), 'watches:\n  - paths: [a]\n    handler: empty.mjs\n');
   const bad = spawnTswatch(['run', '--config', join(root, 'h.yaml')]);
   assert.equal(await bad.exited, 1);
-  assert.match(bad.stderr, /handler module '.*empty\.mjs' exports an object without process_IN_\* or on_\* functions \(keys: x\), not a handler\n {2}expected a module exporting \(default, or as `handler`\) a ProcessEvent subclass/);
+  assert.match(
+    bad.stderr,
+    /handler module '.*empty\.mjs' exports an object without process_IN_\* or on_\* functions \(keys: x\), not a handler\n {2}expected a module exporting \(default, or as `handler`\) a ProcessEvent subclass/,
+  );
   writeFileSync(join(root, 'r.yaml'), 'watches:\n  - paths: [a]\n    recipe: nosuch\n');
   const unknown = spawnTswatch(['run', '--config', join(root, 'r.yaml')]);
   assert.equal(await unknown.exited, 1);
@@ -66,13 +69,26 @@ test('the config example in --help is a valid config file', async () => {
   const { CONFIG_EXAMPLE } = await import('../../../cli/commands/config-run-options.js');
   const { loadConfig } = await import('../../../daemon/config-loader.js');
   const lines = CONFIG_EXAMPLE.split('\n');
-  const yaml = lines.slice(lines.findIndex((line) => line.startsWith('Config file')) + 1, lines.findIndex((line) => line.startsWith('  A string'))).map((line) => line.slice(2));
+  const yaml = lines
+    .slice(
+      lines.findIndex((line) => line.startsWith('Config file')) + 1,
+      lines.findIndex((line) => line.startsWith('  A string')),
+    )
+    .map((line) => line.slice(2));
   const file = join(tmpDir(), 'example.yaml');
   writeFileSync(file, `${yaml.join('\n')}\n`);
   const config = loadConfig(file);
-  assert.deepEqual(config.watches.map((watch) => watch.action.recipe), ['exec', 'restart', 'exec', 'handler', 'backup', 'publish']);
+  assert.deepEqual(
+    config.watches.map((watch) => watch.action.recipe),
+    ['exec', 'restart', 'exec', 'handler', 'backup', 'publish'],
+  );
   assert.deepEqual(config.fleet?.sinks, [{ url: 'nats://broker:4222/fleet.files' }]);
-  assert.deepEqual(config.watches[2]!.stream, { sink: { url: 'nats://broker:4222/fleet.files' }, hosts: ['web*'], durable: undefined, since: undefined });
+  assert.deepEqual(config.watches[2]!.stream, {
+    sink: { url: 'nats://broker:4222/fleet.files' },
+    hosts: ['web*'],
+    durable: undefined,
+    since: undefined,
+  });
   assert.deepEqual(config.watches[2]!.selection?.paths, ['/srv/www']);
 });
 
@@ -82,7 +98,8 @@ test('a reload that changes a handler watch imports the edited module again', as
   const out = join(root, 'out');
   const module = (tag: string): string =>
     `import { appendFileSync } from 'node:fs';\nexport default (event) => appendFileSync(${JSON.stringify(out)}, '${tag} ' + event.name + '\\n');\n`;
-  const config = (n: number): string => `watches:\n  - paths: [a]\n    events: close_write\n    handler: ./h.mjs\n    options: { n: ${n} }\n`;
+  const config = (n: number): string =>
+    `watches:\n  - paths: [a]\n    events: close_write\n    handler: ./h.mjs\n    options: { n: ${n} }\n`;
   writeFileSync(join(root, 'h.mjs'), module('old'));
   writeFileSync(join(root, 'tswatch.yaml'), config(1));
   const run = spawnTswatch(['run', '--config', join(root, 'tswatch.yaml')]);

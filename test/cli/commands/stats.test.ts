@@ -38,7 +38,12 @@ test('the table matches inotifywatch: -r, default sort (total, descending), zero
 
 // Ties on the sort key (attrib, delete) come in inotifywatch's watch order: children first, as listed.
 test('-z keeps zero rows and the listened columns; -a/-d sort by an event column', async () => {
-  for (const args of [['-r', '-z'], ['-r', '-a', 'modify'], ['-r', '-d', 'attrib'], ['-r', '-a', 'delete']]) {
+  for (const args of [
+    ['-r', '-z'],
+    ['-r', '-a', 'modify'],
+    ['-r', '-d', 'attrib'],
+    ['-r', '-a', 'delete'],
+  ]) {
     const { ours, theirs } = await sideBySide(args, work);
     assert.equal(ours.stdout, theirs.stdout, args.join(' '));
   }

@@ -84,19 +84,34 @@ test('trash rm of a file the user may remove still works as that user', { skip, 
 function tree(dir: string, prefix = ''): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((e) => (e.isDirectory() ? [`${prefix}${e.name}/`, ...tree(join(dir, e.name), `${prefix}${e.name}/`)] : [`${prefix}${e.name}`]));
+    .flatMap((e) =>
+      e.isDirectory() ? [`${prefix}${e.name}/`, ...tree(join(dir, e.name), `${prefix}${e.name}/`)] : [`${prefix}${e.name}`],
+    );
 }
 
 /** As the test user: t/a, t/locked/x/f with t/locked mode 000, and a later operand `after`. */
 async function unreadableTree(): Promise<string> {
   const dir = testUserDir('tswatch-rm-tree-');
-  const made = spawnAsTestUser('sh', ['-c', 'mkdir -p t/locked/x t/b && touch t/a t/b/c t/locked/x/f after && chmod 000 t/locked'], {}, dir);
+  const made = spawnAsTestUser(
+    'sh',
+    ['-c', 'mkdir -p t/locked/x t/b && touch t/a t/b/c t/locked/x/f after && chmod 000 t/locked'],
+    {},
+    dir,
+  );
   assert.equal(await made.exited, 0, made.stderr);
   return dir;
 }
 
-for (const args of [['-r', 't', 'after'], ['-rv', 't', 'after'], ['-r', 't/locked', 'after'], ['-rfv', 't/locked', 'after']]) {
-  test(`trash rm ${args.join(' ')} on a tree with an unreadable directory: rm's message, the rest removed, exit 1`, { skip, timeout: 60_000 }, async () => {
+for (const args of [
+  ['-r', 't', 'after'],
+  ['-rv', 't', 'after'],
+  ['-r', 't/locked', 'after'],
+  ['-rfv', 't/locked', 'after'],
+]) {
+  test(`trash rm ${args.join(' ')} on a tree with an unreadable directory: rm's message, the rest removed, exit 1`, {
+    skip,
+    timeout: 60_000,
+  }, async () => {
     const real = await unreadableTree();
     const ours = await unreadableTree();
     const { env } = userTrash();
@@ -117,7 +132,10 @@ for (const args of [['-r', 't', 'after'], ['-rv', 't', 'after'], ['-r', 't/locke
   });
 }
 
-test('trash rm on a full filesystem: says the trash needs space, names --permanent and command rm; --permanent deletes', { skip: skip ?? noSmallFs(), timeout: 60_000 }, async () => {
+test('trash rm on a full filesystem: says the trash needs space, names --permanent and command rm; --permanent deletes', {
+  skip: skip ?? noSmallFs(),
+  timeout: 60_000,
+}, async () => {
   const user = testUser();
   const fs = smallFs(1 << 20, user);
   const { env } = userTrash();

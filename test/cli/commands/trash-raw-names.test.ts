@@ -13,13 +13,19 @@ import { tmpDir } from '../../helpers/tmp-dir.js';
 import { trashEnv } from '../../helpers/trash-env.js';
 
 const DECOY = 'name\uFFFD';
-const bytesIn = (dir: string): string[] => readdirSync(dir, { encoding: 'buffer' }).map((n) => n.toString('hex')).sort();
+const bytesIn = (dir: string): string[] =>
+  readdirSync(dir, { encoding: 'buffer' })
+    .map((n) => n.toString('hex'))
+    .sort();
 const hex = (name: Buffer | string): string => Buffer.from(name).toString('hex');
 
 function withDecoy() {
   const t = trashEnv();
   writeFileSync(join(t.work, DECOY), 'decoy');
-  return { ...t, decoyIntact: () => assert.equal(readFileSync(join(t.work, DECOY), 'utf8'), 'decoy', 'the decoy name\\uFFFD is untouched') };
+  return {
+    ...t,
+    decoyIntact: () => assert.equal(readFileSync(join(t.work, DECOY), 'utf8'), 'decoy', 'the decoy name\\uFFFD is untouched'),
+  };
 }
 
 test('trash put, list, restore and empty take name\\xff byte for byte; the decoy name\\uFFFD beside it stays', () => {
@@ -33,13 +39,20 @@ test('trash put, list, restore and empty take name\\xff byte for byte; the decoy
   assert.equal(existsSync(raw), false, 'name\\xff is gone from its place');
   decoyIntact();
   assert.deepEqual(bytesIn(join(homeTrash, 'files')), [`${hex('name')}ff`]);
-  assert.equal(readFileSync(rawName(join(homeTrash, 'info'), 'name', 0xff, ...Buffer.from('.trashinfo')), 'utf8').split('\n')[1], `Path=${work}/name%FF`);
+  assert.equal(
+    readFileSync(rawName(join(homeTrash, 'info'), 'name', 0xff, ...Buffer.from('.trashinfo')), 'utf8').split('\n')[1],
+    `Path=${work}/name%FF`,
+  );
 
   const list = tswatchRaw(['trash', 'list'], { env });
   assert.equal(list.status, 0, list.stderr.toString());
   assert.match(list.stdout.toString(), new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +3 '${work}/name'\\$'\\\\377'\\n$`));
   const json = tswatchRaw(['trash', 'list', '--json'], { env });
-  assert.deepEqual((JSON.parse(json.stdout.toString()) as Array<{ path: string }>).map((i) => i.path), [`${work}/name\udcff`], 'JSON keeps the byte as \\udcff');
+  assert.deepEqual(
+    (JSON.parse(json.stdout.toString()) as Array<{ path: string }>).map((i) => i.path),
+    [`${work}/name\udcff`],
+    'JSON keeps the byte as \\udcff',
+  );
 
   const restore = tswatchRaw(['trash', 'restore', raw], { env });
   assert.equal(restore.stderr.toString(), '');
@@ -104,25 +117,33 @@ test('trash rm -ri descends into a directory whose entries are not UTF-8, asking
   decoyIntact();
 });
 
-test('a working directory that is not UTF-8, and node\'s own options before the script: relative names still name the exact file', () => {
+test("a working directory that is not UTF-8, and node's own options before the script: relative names still name the exact file", () => {
   const { work, env, decoyIntact } = withDecoy();
   const cwd = rawName(work, 'dir', 0xfe);
   mkdirSync(cwd);
   writeFileSync(Buffer.concat([cwd, Buffer.from('/file')]), 'f');
   mkdirSync(join(work, 'dir\uFFFD')); // the directory process.cwd() would name instead
   writeFileSync(join(work, 'dir\uFFFD', 'file'), 'decoy dir');
-  const put = runRaw('bash', ['-c', `cd "$1" && exec "$2" --no-warnings "$3" trash put -v file`, 'bash', cwd, process.execPath, TSWATCH_BIN], { env });
+  const put = runRaw(
+    'bash',
+    ['-c', `cd "$1" && exec "$2" --no-warnings "$3" trash put -v file`, 'bash', cwd, process.execPath, TSWATCH_BIN],
+    { env },
+  );
   assert.equal(put.stderr.toString(), '');
   assert.equal(put.status, 0);
   assert.equal(existsSync(Buffer.concat([cwd, Buffer.from('/file')])), false);
   assert.equal(readFileSync(join(work, 'dir\uFFFD', 'file'), 'utf8'), 'decoy dir');
-  const restore = runRaw('bash', ['-c', `cd "$1" && exec "$2" --no-warnings "$3" trash restore file`, 'bash', cwd, process.execPath, TSWATCH_BIN], { env });
+  const restore = runRaw(
+    'bash',
+    ['-c', `cd "$1" && exec "$2" --no-warnings "$3" trash restore file`, 'bash', cwd, process.execPath, TSWATCH_BIN],
+    { env },
+  );
   assert.equal(restore.stdout.toString(), `restored '${work}/dir'$'\\376''/file'\n`, restore.stderr.toString());
   assert.equal(readFileSync(Buffer.concat([cwd, Buffer.from('/file')]), 'utf8'), 'f');
   decoyIntact();
 });
 
-test('rm\'s quoting of names mixing quotes, control characters and bytes that are not UTF-8, byte for byte', () => {
+test("rm's quoting of names mixing quotes, control characters and bytes that are not UTF-8, byte for byte", () => {
   const { env } = trashEnv();
   const names = ["it's\xff", "a'b\n", "'\xff", "\xff'", "\xffa'b", "\xff'\xfe", 'x\x01y\xfez', '\xfe', "it's", 'a b'];
   const locale = { LC_ALL: 'C.UTF-8' };

@@ -42,7 +42,9 @@ function both(args: string[], input = '') {
   const rm = runSync('rm', args, { cwd: real, env: locale, input });
   const trm = tswatchSync(['trash', 'rm', ...args], { cwd: ours.work, env: { ...locale, ...ours.env }, input });
   const ourTree = tree(ours.work);
-  const inTrash = ours.trash.list().reduce((n, item) => n + (item.isDirectory ? leaves(tree(join(item.trashDir, 'files', item.name))) : 1), 0);
+  const inTrash = ours.trash
+    .list()
+    .reduce((n, item) => n + (item.isDirectory ? leaves(tree(join(item.trashDir, 'files', item.name))) : 1), 0);
   return { rm, trm, realTree: tree(real), ourTree, removed: leaves(before) - leaves(ourTree), inTrash };
 }
 

@@ -15,11 +15,17 @@ test('put -v, list (date, size, path; newline shown quoted), list --json', () =>
   assert.equal(put.stdout, `trashed 'a b' to ${homeTrash}\ntrashed 'nl'$'\\n''x' to ${homeTrash}\n`);
   const list = tswatchSync(['trash', 'list'], { env });
   const lines = list.stdout.split('\n').filter((l) => l.includes(work));
-  assert.deepEqual(lines.map((l) => l.replace(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} /, '')).sort(), [`    0 '${work}/nl'$'\\n''x'`, `    5 ${work}/a b`]);
+  assert.deepEqual(lines.map((l) => l.replace(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} /, '')).sort(), [
+    `    0 '${work}/nl'$'\\n''x'`,
+    `    5 ${work}/a b`,
+  ]);
   const json = JSON.parse(tswatchSync(['trash', 'list', '--json'], { env }).stdout) as Array<Record<string, unknown>>;
   const ab = json.find((i) => i.path === join(work, 'a b'))!;
   assert.match(ab.deletionDate as string, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
-  assert.deepEqual({ ...ab, deletionDate: 0 }, { path: join(work, 'a b'), deletionDate: 0, size: 5, isDirectory: false, trashDir: homeTrash, name: 'a b' });
+  assert.deepEqual(
+    { ...ab, deletionDate: 0 },
+    { path: join(work, 'a b'), deletionDate: 0, size: 5, isDirectory: false, trashDir: homeTrash, name: 'a b' },
+  );
 });
 
 test('put: a missing file is reported, the others are still trashed, exit 1', () => {
@@ -34,7 +40,9 @@ test('put: a missing file is reported, the others are still trashed, exit 1', ()
 test('restore: --version, refusal to overwrite (exit 1, hint), --force, --to; bad --version names the flag', () => {
   const { work, env, options } = trashEnv();
   let clock = Date.now() - 10_000;
-  const trash = new Trash({ ...options, now: () => {
+  const trash = new Trash({
+    ...options,
+    now: () => {
       clock += 1000;
       return new Date(clock);
     },
@@ -71,7 +79,10 @@ test('empty --older-than DAYS, and a bad value named with the flag', () => {
   const run = tswatchSync(['trash', 'empty', '--older-than', '2', '--trash-dir', homeTrash], { env });
   assert.equal(run.status, 0, run.stderr);
   assert.equal(run.stdout, 'removed 1 item(s), 1 bytes\n');
-  assert.deepEqual(new Trash(options).list().map((i) => i.path), [join(work, 'new')]);
+  assert.deepEqual(
+    new Trash(options).list().map((i) => i.path),
+    [join(work, 'new')],
+  );
   const bad = tswatchSync(['trash', 'empty', '--older-than', '-1', '--trash-dir', homeTrash], { env });
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /--older-than '-1': not a number ≥ 0/);

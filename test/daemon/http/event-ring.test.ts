@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import { EventRing } from '../../../daemon/http/event-ring.js';
 import { EventRate } from '../../../daemon/http/event-rate.js';
 
-
 test('EventRing keeps the last `capacity` events and counts what a late reader missed', () => {
   const ring = new EventRing(3);
   assert.deepEqual(ring.since(0), { events: [], dropped: 0 });
@@ -14,9 +13,14 @@ test('EventRing keeps the last `capacity` events and counts what a late reader m
   ring.push('w', 0x40000100, 'f', true, Date.UTC(2026, 0, 2, 3, 4, 5, 6));
   assert.deepEqual(seen, [1, 2, 3, 4, 5]);
   assert.equal(ring.lastSeq, 6);
-  assert.deepEqual(ring.since(0).events.map((r) => r.path), ['d', 'e', 'f']);
+  assert.deepEqual(
+    ring.since(0).events.map((r) => r.path),
+    ['d', 'e', 'f'],
+  );
   assert.equal(ring.since(0).dropped, 3);
-  assert.deepEqual(ring.since(5).events, [{ seq: 6, time: '2026-01-02T03:04:05.006Z', watch: 'w', event: 'CREATE,ISDIR', mask: 0x40000100, path: 'f', ignored: true }]);
+  assert.deepEqual(ring.since(5).events, [
+    { seq: 6, time: '2026-01-02T03:04:05.006Z', watch: 'w', event: 'CREATE,ISDIR', mask: 0x40000100, path: 'f', ignored: true },
+  ]);
   assert.deepEqual([ring.since(2).dropped, ring.since(3).dropped, ring.since(4).events.length, ring.since(6).events.length], [1, 0, 2, 0]);
   assert.deepEqual(ring.since(99), { events: [], dropped: 0 }, 'a seq from the future (an old daemon) gives nothing');
 });

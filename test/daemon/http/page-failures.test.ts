@@ -16,7 +16,6 @@ import { apiStatus, startWebDaemon } from '../../helpers/web-daemon.js';
 import { renderPage } from '../../../daemon/http/page.js';
 import type { StatusView } from '../../../daemon/http/status-view.js';
 
-
 let browser: Browser;
 before(async () => {
   browser = await launchChromium();
@@ -39,7 +38,10 @@ test('Reload with a broken config: the page says the error the API answered (409
     await page.click('#reload');
     const note = page.locator('#note.error');
     await note.waitFor();
-    assert.match((await note.textContent())!, /^Reload config failed: reload failed, keeping the running configuration: .*tswatch\.yaml:5:1: YAML syntax/s);
+    assert.match(
+      (await note.textContent())!,
+      /^Reload config failed: reload failed, keeping the running configuration: .*tswatch\.yaml:5:1: YAML syntax/s,
+    );
     await page.close();
   } finally {
     d.daemon.child.kill('SIGKILL');
@@ -89,7 +91,10 @@ test('a backup watch shows its own paths, kernel watches and events (page and /a
   const base = tmpDir();
   const src = join(base, 'src');
   mkdirSync(join(src, 'sub'), { recursive: true });
-  const d = await startWebDaemon([], `  - name: mirror\n    recipe: backup\n    options: { src: '${src}', dest: '${join(base, 'dest')}' }\n`);
+  const d = await startWebDaemon(
+    [],
+    `  - name: mirror\n    recipe: backup\n    options: { src: '${src}', dest: '${join(base, 'dest')}' }\n`,
+  );
   try {
     const page = await openPage(d.url);
     const row = page.locator('#watches tr[data-name="mirror"]');
@@ -108,7 +113,12 @@ test('a backup watch shows its own paths, kernel watches and events (page and /a
 });
 
 test('a watch in state failed is shown as failed, with its error, whatever fields it lacks', { timeout: 60_000 }, async () => {
-  const failed = { name: 'broken', state: 'failed', error: "watch 'broken': cannot watch '/nonexistent': no such file or directory", paths: ['/nonexistent'] };
+  const failed = {
+    name: 'broken',
+    state: 'failed',
+    error: "watch 'broken': cannot watch '/nonexistent': no such file or directory",
+    paths: ['/nonexistent'],
+  };
   const status = {
     pid: 1,
     startedAt: new Date().toISOString(),

@@ -45,7 +45,11 @@ test('the page: a touched file appears in the live tail, the glob filter applies
   writeFileSync(join(d.watched, 'skipped.txt'), '');
   writeFileSync(join(d.watched, 'kept.log'), '');
   await page.locator('#tail tr', { hasText: 'kept.log' }).waitFor();
-  assert.deepEqual(await page.locator('#tail tr td.path').allTextContents(), [join(d.watched, 'kept.log')], 'skipped.txt came first, and was filtered out');
+  assert.deepEqual(
+    await page.locator('#tail tr td.path').allTextContents(),
+    [join(d.watched, 'kept.log')],
+    'skipped.txt came first, and was filtered out',
+  );
 
   await row.locator('button.pause').click();
   await row.locator('.state.paused').waitFor();

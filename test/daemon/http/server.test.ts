@@ -9,7 +9,10 @@ import { tmpDir } from '../../helpers/tmp-dir.js';
 import { apiStatus, request, startWebDaemon, untilEvents, waitForAsync } from '../../helpers/web-daemon.js';
 
 test('GET /api/status: each watch with paths, backend, watches held, counters, rate, last event, action status', async () => {
-  const d = await startWebDaemon([], `  - name: srv\n    paths: [tswatch.yaml]\n    restart: [sh, -c, 'exec sleep 1000 >/dev/null 2>&1']\n`); // no pipe of ours held if killed
+  const d = await startWebDaemon(
+    [],
+    `  - name: srv\n    paths: [tswatch.yaml]\n    restart: [sh, -c, 'exec sleep 1000 >/dev/null 2>&1']\n`,
+  ); // no pipe of ours held if killed
   mkdirSync(join(d.watched, 'sub'));
   writeFileSync(join(d.watched, 'one'), '');
   await untilEvents(d.url, 1);
@@ -26,7 +29,10 @@ test('GET /api/status: each watch with paths, backend, watches held, counters, r
   assert.equal(w.lastEvent.path, join(d.watched, 'one'));
   assert.equal(w.lastEvent.event, 'CLOSE_WRITE,CLOSE');
   assert.equal(w.history.length, 300, 'one count per second, five minutes');
-  assert.equal(w.history.reduce((a: number, b: number) => a + b, 0), 1);
+  assert.equal(
+    w.history.reduce((a: number, b: number) => a + b, 0),
+    1,
+  );
   assert.equal(typeof w.eventsPerSecond, 'number');
   assert.deepEqual(Object.keys(w.action).sort(), ['failures', 'queued', 'refused', 'running', 'runs']);
   assert.equal(srv.recipe, 'restart');
@@ -39,13 +45,25 @@ test('GET /api/events: since, glob and kind filters, clear 400s for bad queries'
   for (const name of ['a.log', 'b.txt', 'c.log']) writeFileSync(join(d.watched, name), '');
   await untilEvents(d.url, 3);
   const all = (await request(`${d.url}api/events?since=0`)).json();
-  assert.deepEqual(all.events.map((e: { path: string }) => e.path), ['a.log', 'b.txt', 'c.log'].map((n) => join(d.watched, n)));
-  assert.deepEqual(all.events.map((e: { seq: number }) => e.seq), [1, 2, 3]);
+  assert.deepEqual(
+    all.events.map((e: { path: string }) => e.path),
+    ['a.log', 'b.txt', 'c.log'].map((n) => join(d.watched, n)),
+  );
+  assert.deepEqual(
+    all.events.map((e: { seq: number }) => e.seq),
+    [1, 2, 3],
+  );
   assert.deepEqual([all.lastSeq, all.dropped], [3, 0]);
-  assert.deepEqual((await request(`${d.url}api/events?since=2`)).json().events.map((e: { seq: number }) => e.seq), [3]);
+  assert.deepEqual(
+    (await request(`${d.url}api/events?since=2`)).json().events.map((e: { seq: number }) => e.seq),
+    [3],
+  );
   assert.deepEqual((await request(`${d.url}api/events?since=3`)).json().events, []);
   const logs = (await request(`${d.url}api/events?since=0&glob=*.log`)).json();
-  assert.deepEqual(logs.events.map((e: { seq: number }) => e.seq), [1, 3]);
+  assert.deepEqual(
+    logs.events.map((e: { seq: number }) => e.seq),
+    [1, 3],
+  );
   assert.equal((await request(`${d.url}api/events?since=0&kind=create`)).json().events.length, 0, 'exec watches do not take IN_CREATE');
   assert.equal((await request(`${d.url}api/events?since=0&kind=close_write,delete`)).json().events.length, 3);
   const badKind = await request(`${d.url}api/events?kind=create,bogus`);
@@ -117,7 +135,11 @@ test('loopback without a token: Host must be a loopback name; a POST needs the C
   assert.equal(await ctl.exited, 0);
   assert.equal(JSON.parse(ctl.stdout)[0].paused, true, 'the same state tswatch ctl sees');
   // The page's form with JavaScript off: the csrf field, then back to the page.
-  const form = await request(`${d.url}api/watches/w/resume`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `csrf=${csrf}` });
+  const form = await request(`${d.url}api/watches/w/resume`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `csrf=${csrf}`,
+  });
   assert.equal(form.status, 303);
   assert.equal(form.headers.location, `/?msg=${encodeURIComponent("resumed 'w'")}`);
   assert.equal((await apiStatus(d.url)).watches[0].paused, false);
@@ -137,7 +159,12 @@ test('a token file: 401 without or with a wrong token, never data; bearer or the
   const d = await startWebDaemon(['--http', '0.0.0.0:0', '--http-token-file', tokenFile]);
   const url = d.url.replace('0.0.0.0', '127.0.0.1');
   writeFileSync(join(d.watched, 'secret-name'), '');
-  for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong-token-wrong-token' }, { authorization: `Basic ${Buffer.from(`x:${token}`).toString('base64')}` }, { cookie: 'tswatch_session=forged' }]) {
+  for (const headers of [
+    {} as Record<string, string>,
+    { authorization: 'Bearer wrong-token-wrong-token' },
+    { authorization: `Basic ${Buffer.from(`x:${token}`).toString('base64')}` },
+    { cookie: 'tswatch_session=forged' },
+  ]) {
     for (const path of ['api/status', 'api/events?since=0', 'api/stream', '']) {
       const reply = await request(`${url}${path}`, { headers });
       assert.equal(reply.status, 401, `${path} with ${JSON.stringify(headers)}`);
@@ -155,11 +182,19 @@ test('a token file: 401 without or with a wrong token, never data; bearer or the
   const pause = await request(`${url}api/watches/w/pause`, { method: 'POST', headers: bearer });
   assert.equal(pause.status, 200, 'a bearer token needs no CSRF token: browsers never send it by themselves');
 
-  const badLogin = await request(`${url}login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=nope' });
+  const badLogin = await request(`${url}login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'token=nope',
+  });
   assert.equal(badLogin.status, 401);
   assert.match(badLogin.body, /Wrong token/);
   assert.equal(badLogin.headers['set-cookie'], undefined);
-  const login = await request(`${url}login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${encodeURIComponent(token)}` });
+  const login = await request(`${url}login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `token=${encodeURIComponent(token)}`,
+  });
   assert.equal(login.status, 303);
   const cookie = login.headers['set-cookie']![0]!;
   assert.match(cookie, /^tswatch_session=[\w-]+; HttpOnly; SameSite=Strict; Path=\/$/);
@@ -182,7 +217,10 @@ test('refused at start: a non-loopback address without a token, a token file oth
   writeFileSync(config, `http: 0.0.0.0:0\nwatches:\n  - paths: [w]\n    exec: ['true']\n`);
   const fromConfig = spawnTswatch(['daemon', '--config', config, '--socket', join(root, 's')]);
   assert.equal(await fromConfig.exited, 1);
-  assert.match(fromConfig.stderr, /tswatch: config key 'http': '0.0.0.0:0' is reachable from other machines, and no token is set\n\s+add --http-token-file FILE/);
+  assert.match(
+    fromConfig.stderr,
+    /tswatch: config key 'http': '0.0.0.0:0' is reachable from other machines, and no token is set\n\s+add --http-token-file FILE/,
+  );
   assert.ok(!fromConfig.stderr.includes('Watches established'), 'nothing started');
   const flag = spawnTswatch(['daemon', '--config', config, '--socket', join(root, 's'), '--http', '[::]:0']);
   assert.equal(await flag.exited, 1);
@@ -198,7 +236,10 @@ test('refused at start: a non-loopback address without a token, a token file oth
   const busy = spawnTswatch(['daemon', '--config', config, '--socket', join(root, 's'), '--http', `127.0.0.1:${port}`]);
   assert.equal(await busy.exited, 1);
   taken.close();
-  assert.match(busy.stderr, new RegExp(`cannot listen on 127.0.0.1:${port}: .*EADDRINUSE.*\\n\\s+another program uses that port: pick another in --http`));
+  assert.match(
+    busy.stderr,
+    new RegExp(`cannot listen on 127.0.0.1:${port}: .*EADDRINUSE.*\\n\\s+another program uses that port: pick another in --http`),
+  );
   assert.ok(!busy.stderr.includes('Watches established'), 'the watches it had started were stopped');
   const bad = spawnTswatch(['daemon', '--config', config, '--socket', join(root, 's'), '--http', 'localhost:99999']);
   assert.equal(await bad.exited, 1);
@@ -218,14 +259,23 @@ test('behind an HTTPS reverse proxy: login and POSTs from the page origin https:
   assert.equal(login.status, 303, login.body);
   const session = { cookie: login.headers['set-cookie']![0]!.split(';')[0]! };
   const { csrf } = await apiStatus(d.url, session);
-  const pause = await request(`${d.url}api/watches/w/pause`, { method: 'POST', headers: { ...viaProxy, ...session, 'x-tswatch-csrf': csrf } });
+  const pause = await request(`${d.url}api/watches/w/pause`, {
+    method: 'POST',
+    headers: { ...viaProxy, ...session, 'x-tswatch-csrf': csrf },
+  });
   assert.deepEqual([pause.status, pause.json()], [200, { ok: true, message: "paused 'w'" }]);
   // A proxy that rewrites Host to the upstream's says the public one in X-Forwarded-Host.
   const rewritten = { host: d.url.slice(7, -1), origin: `https://${host}`, 'x-forwarded-host': host };
-  const resume = await request(`${d.url}api/watches/w/resume`, { method: 'POST', headers: { ...rewritten, ...session, 'x-tswatch-csrf': csrf } });
+  const resume = await request(`${d.url}api/watches/w/resume`, {
+    method: 'POST',
+    headers: { ...rewritten, ...session, 'x-tswatch-csrf': csrf },
+  });
   assert.equal(resume.status, 200, resume.body);
   for (const origin of ['https://attacker.example', `https://${host}.attacker.example`, `http://attacker.example`]) {
-    const refused = await request(`${d.url}api/watches/w/pause`, { method: 'POST', headers: { host, origin, ...session, 'x-tswatch-csrf': csrf } });
+    const refused = await request(`${d.url}api/watches/w/pause`, {
+      method: 'POST',
+      headers: { host, origin, ...session, 'x-tswatch-csrf': csrf },
+    });
     assert.equal(refused.status, 403, origin);
     assert.match(refused.json().error, new RegExp(`cross-origin request from ${origin.replace(/\./g, '\\.')} refused`));
     const refusedLogin = await request(`${d.url}login`, { method: 'POST', headers: { host, origin, ...form }, body: `token=${token}` });

@@ -124,7 +124,10 @@ for (const { name, options } of MODES) {
       writeFileSync(join(dir, 'sibling.txt'), 'x');
       writeFileSync(file, 'back');
       await rec.until('add', file, 2);
-      assert.ok(rec.seen.every((s) => s.path === file), rec.lines().join(', '));
+      assert.ok(
+        rec.seen.every((s) => s.path === file),
+        rec.lines().join(', '),
+      );
     });
 
     test('paths that do not exist yet: a file, and a directory with what comes into it', async () => {

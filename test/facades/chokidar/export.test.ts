@@ -19,6 +19,10 @@ test("'tswatch/chokidar' is chokidar 5's entry points: watch, FSWatcher, a defau
 test('the facade imports chokidar nowhere (polling goes through the core)', () => {
   const dir = join(ROOT, 'facades/chokidar');
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
-    assert.doesNotMatch(readFileSync(join(dir, file), 'utf8'), /^\s*(?:import|export)\b[^;]*from ['"]chokidar|import\(\s*['"]chokidar/m, file);
+    assert.doesNotMatch(
+      readFileSync(join(dir, file), 'utf8'),
+      /^\s*(?:import|export)\b[^;]*from ['"]chokidar|import\(\s*['"]chokidar/m,
+      file,
+    );
   }
 });

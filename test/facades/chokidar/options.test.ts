@@ -106,13 +106,21 @@ for (const { name, options } of MODES) {
     await rec.until('add', file);
     assert.ok(Date.now() - started >= 300, 'not before the threshold');
     assert.equal(rec.seen.find((s) => s.path === file)!.stats!.size, 12);
-    assert.deepEqual(record(dir, { awaitWriteFinish: true }).watcher.options.awaitWriteFinish, { stabilityThreshold: 2000, pollInterval: 100 });
+    assert.deepEqual(record(dir, { awaitWriteFinish: true }).watcher.options.awaitWriteFinish, {
+      stabilityThreshold: 2000,
+      pollInterval: 100,
+    });
   });
 
   test(`awaitWriteFinish (${name}): a file deleted before it settled is never reported`, async () => {
     const dir = fixture();
     // A 1 ms poll makes the stat that finds the file gone race the unlink event, as a loaded machine does.
-    const rec = record(dir, { ...options, atomic: true, ignoreInitial: true, awaitWriteFinish: { stabilityThreshold: 300, pollInterval: 1 } });
+    const rec = record(dir, {
+      ...options,
+      atomic: true,
+      ignoreInitial: true,
+      awaitWriteFinish: { stabilityThreshold: 300, pollInterval: 1 },
+    });
     const raws: string[] = [];
     rec.watcher.on('raw', (event, path) => void raws.push(`${event} ${path}`));
     await rec.ready;

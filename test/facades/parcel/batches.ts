@@ -16,7 +16,10 @@ export async function batches(dir: string, options?: Options) {
     all: () => seen.flat(),
     /** The first batch after `count` batches have come (waits for it). */
     async batch(index: number): Promise<Event[]> {
-      await waitFor(() => seen.length > index, () => `batch ${index} (have ${JSON.stringify(seen)})`);
+      await waitFor(
+        () => seen.length > index,
+        () => `batch ${index} (have ${JSON.stringify(seen)})`,
+      );
       return seen[index]!;
     },
   };

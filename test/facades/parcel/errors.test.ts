@@ -39,7 +39,10 @@ test('an error after subscribe is fn(err, []); the events around it still come',
   assert.equal(run.stderr, '', 'no stack trace printed');
 });
 
-test('a directory below that cannot be watched at subscribe is fn(err, []) too; the rest is watched', { skip: noTestUser(), timeout: 30_000 }, async () => {
+test('a directory below that cannot be watched at subscribe is fn(err, []) too; the rest is watched', {
+  skip: noTestUser(),
+  timeout: 30_000,
+}, async () => {
   const dir = testUserDir();
   const script = `
     import { mkdirSync, writeFileSync } from 'node:fs';

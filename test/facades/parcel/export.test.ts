@@ -16,6 +16,8 @@ test("import watcher from 'tswatch/parcel' and its named exports resolve from th
     console.log(JSON.stringify(fns.map((f) => [typeof watcher[f], watcher[f] === named[f]])));`;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, encoding: 'utf8' });
   assert.deepEqual(JSON.parse(out), Array(4).fill(['function', true]));
-  const exp = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, { types: string }> }).exports['./parcel']!;
+  const exp = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, { types: string }> }).exports[
+    './parcel'
+  ]!;
   assert.ok(existsSync(join(ROOT, exp.types)), `types at ${exp.types}`);
 });

@@ -149,18 +149,27 @@ test('ignore: paths (relative or absolute, with what is below), globs and regula
 
 test('a regular expression with flags is refused, as parcel refuses it', async () => {
   const dir = tmpDir();
-  await assert.rejects(subscribe(dir, () => {}, { ignore: [/foo/i] }), /Flags are not supported/);
+  await assert.rejects(
+    subscribe(dir, () => {}, { ignore: [/foo/i] }),
+    /Flags are not supported/,
+  );
 });
 
 test('a missing directory or a file cannot be subscribed to: a clear error, not a stack', async () => {
   const dir = tmpDir();
-  await assert.rejects(subscribe(join(dir, 'nope'), () => {}), (err: Error & { code?: string }) => {
-    assert.equal(err.code, 'ENOENT');
-    assert.match(err.message, /cannot watch '.*nope': no such directory/);
-    return true;
-  });
+  await assert.rejects(
+    subscribe(join(dir, 'nope'), () => {}),
+    (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'ENOENT');
+      assert.match(err.message, /cannot watch '.*nope': no such directory/);
+      return true;
+    },
+  );
   writeFileSync(join(dir, 'file'), '');
-  await assert.rejects(subscribe(join(dir, 'file'), () => {}), /cannot watch '.*file': not a directory/);
+  await assert.rejects(
+    subscribe(join(dir, 'file'), () => {}),
+    /cannot watch '.*file': not a directory/,
+  );
 });
 
 test('several subscriptions on one directory each get the events their own ignore lets through', async () => {
@@ -209,8 +218,14 @@ test('a new subtree is reported complete: what was made in it before its watch e
     }
   }
   expected.push(join(dir, 'tree'));
-  await waitFor(() => w.all().length >= expected.length, () => `${expected.length} creates, have ${w.all().length}`);
-  const created = w.all().filter((e) => e.type === 'create').map((e) => e.path);
+  await waitFor(
+    () => w.all().length >= expected.length,
+    () => `${expected.length} creates, have ${w.all().length}`,
+  );
+  const created = w
+    .all()
+    .filter((e) => e.type === 'create')
+    .map((e) => e.path);
   assert.deepEqual([...created].sort(), [...expected].sort());
   assert.equal(new Set(created).size, created.length, 'each path once');
 });
@@ -225,8 +240,17 @@ test('a steady stream of changes is reported in batches of about batchMs, not he
   } finally {
     clearInterval(writer);
   }
-  const creates = () => new Set(w.all().filter((e) => e.type === 'create').map((e) => e.path)).size;
-  await waitFor(() => creates() === n, () => `${n} creates, have ${creates()}`);
+  const creates = () =>
+    new Set(
+      w
+        .all()
+        .filter((e) => e.type === 'create')
+        .map((e) => e.path),
+    ).size;
+  await waitFor(
+    () => creates() === n,
+    () => `${n} creates, have ${creates()}`,
+  );
   // A quiet-period debounce (parcel: 50 ms of quiet, at most 500 ms) gives one or two batches here.
   assert.ok(w.seen.length >= 5, `${w.seen.length} batches for ${n} writes over a steady stream`);
 });
@@ -238,7 +262,10 @@ test('batchMs: 0 reports each kernel read once it is processed', async () => {
   assert.deepEqual(await w.batch(0), [{ type: 'create', path: join(dir, 'a') }]);
   writeFileSync(join(dir, 'b'), '');
   assert.deepEqual(await w.batch(1), [{ type: 'create', path: join(dir, 'b') }]);
-  await assert.rejects(subscribe(dir, () => {}, { batchMs: -1 }), /batchMs: -1 is not a number of milliseconds/);
+  await assert.rejects(
+    subscribe(dir, () => {}, { batchMs: -1 }),
+    /batchMs: -1 is not a number of milliseconds/,
+  );
 });
 
 test('a directory moved in from outside is created with what it holds (the tree now has it all)', async () => {
@@ -273,5 +300,8 @@ test("backend: 'brute-force' polls (creates and deletes seen), without a warning
   } finally {
     process.off('warning', onWarning);
   }
-  assert.deepEqual(warnings.map((w) => w.message), []);
+  assert.deepEqual(
+    warnings.map((w) => w.message),
+    [],
+  );
 });

@@ -70,7 +70,12 @@ test('SMTP AUTH: refused with a wrong password (mail kept), accepted with the ri
   assert.equal(wrong.spooled().length, 1, 'the refused mail stays in the spool');
 
   writeFileSync(passFile, 's3cret\n');
-  const right = new AlertEmail({ rules, mail: { to: ['ops@example.com'] }, spoolDir: wrong.spoolDir, smtp: { url: sink.url, user: 'alerts', passFile } });
+  const right = new AlertEmail({
+    rules,
+    mail: { to: ['ops@example.com'] },
+    spoolDir: wrong.spoolDir,
+    smtp: { url: sink.url, user: 'alerts', passFile },
+  });
   await right.start(); // replays the spool
   t.after(() => right.stop());
   await sink.until(1);
@@ -139,7 +144,12 @@ test('regex rule on a log: appended lines, then across rename + recreate and cop
   await a.stop();
 
   const all = bodies();
-  for (const line of ['ERROR one', 'ERROR two, just before the rotation', 'FATAL three, in the new file', 'ERROR four, after copytruncate']) {
+  for (const line of [
+    'ERROR one',
+    'ERROR two, just before the rotation',
+    'FATAL three, in the new file',
+    'ERROR four, after copytruncate',
+  ]) {
     assert.equal(all.split(line).length - 1, 1, `${line} mailed exactly once`);
   }
   assert.ok(!all.includes('info: fine'));
@@ -163,7 +173,11 @@ test('checks: content and permissions changed; size above, then a recovered mail
     smtp: { url: sink.url },
     window: 0.2,
   });
-  const text = (rule: string) => sink.received.filter((r) => r.mail.headers.get('x-tswatch-rule') === rule).map((r) => r.mail.text ?? '').join('\n');
+  const text = (rule: string) =>
+    sink.received
+      .filter((r) => r.mail.headers.get('x-tswatch-rule') === rule)
+      .map((r) => r.mail.text ?? '')
+      .join('\n');
   writeFileSync(config, 'a=2\n');
   await waitFor(() => text('config').includes('content changed'), 'content changed');
   chmodSync(config, 0o600);
@@ -179,7 +193,7 @@ test('checks: content and permissions changed; size above, then a recovered mail
   assert.equal(text('config').includes('size above'), false, 'the config rule has no size check');
 });
 
-test('webhook: the same digest posted as JSON, with the mail\'s Message-ID', async (t) => {
+test("webhook: the same digest posted as JSON, with the mail's Message-ID", async (t) => {
   const sink = await startSmtpSink();
   const posts: WebhookBody[] = [];
   const server = createServer((req, res) => {
@@ -202,14 +216,20 @@ test('webhook: the same digest posted as JSON, with the mail\'s Message-ID', asy
   await sink.until(1);
   await waitFor(() => posts.length === 1, 'one webhook post');
   assert.equal(posts[0]!.messageId, sink.received[0]!.mail.messageId);
-  assert.deepEqual(posts[0]!.digest!.groups.map((g) => g.path), [join(dir, 'hooked')]);
+  assert.deepEqual(
+    posts[0]!.digest!.groups.map((g) => g.path),
+    [join(dir, 'hooked')],
+  );
   assert.equal(posts[0]!.host!.hostname, hostname());
 });
 
 test('host report mail: every field rendered, and templates can be overridden', async () => {
   const sink = await startSmtpSink();
   const spoolDir = join(tmpDir(), 'spool');
-  const result = await sendHostReport({ to: ['ops@example.com'], smtp: { url: sink.url }, spoolDir, paths: ['/', tmpDir()] }, { cpuSampleMs: 20 });
+  const result = await sendHostReport(
+    { to: ['ops@example.com'], smtp: { url: sink.url }, spoolDir, paths: ['/', tmpDir()] },
+    { cpuSampleMs: 20 },
+  );
   assert.equal(result.delivered, true);
   const { mail } = sink.received[0]!;
   assert.equal(mail.subject, `[tswatch] host report: ${hostname()}`);
@@ -232,10 +252,16 @@ test('host report mail: every field rendered, and templates can be overridden', 
 test('a recipient refused for good (550): the mail is kept in failed/, not retried forever', async () => {
   const sink = await startSmtpSink({ rejectTo: ['nobody@example.com'] });
   const spoolDir = join(tmpDir(), 'spool');
-  const result = await sendHostReport({ to: ['nobody@example.com'], smtp: { url: sink.url }, spoolDir, retryMin: 0.05 }, { cpuSampleMs: 20 });
+  const result = await sendHostReport(
+    { to: ['nobody@example.com'], smtp: { url: sink.url }, spoolDir, retryMin: 0.05 },
+    { cpuSampleMs: 20 },
+  );
   assert.equal(result.delivered, false);
   assert.match(result.lastError ?? '', /550.*no such user/);
-  assert.deepEqual(readdirSync(spoolDir).filter((n) => n.endsWith('.json')), []);
+  assert.deepEqual(
+    readdirSync(spoolDir).filter((n) => n.endsWith('.json')),
+    [],
+  );
   assert.equal(readdirSync(join(spoolDir, 'failed')).length, 1);
   assert.equal(sink.received.length, 0);
 });
@@ -243,7 +269,11 @@ test('a recipient refused for good (550): the mail is kept in failed/, not retri
 test('one recipient refused, the other accepted: delivered, the refusal reported', async (t) => {
   const sink = await startSmtpSink({ rejectTo: ['gone@example.com'] });
   const dir = tmpDir();
-  const a = await startAlert(t, { rules: [{ paths: [dir], events: ['create'] }], smtp: { url: sink.url }, mail: { to: ['ops@example.com', 'gone@example.com'] } });
+  const a = await startAlert(t, {
+    rules: [{ paths: [dir], events: ['create'] }],
+    smtp: { url: sink.url },
+    mail: { to: ['ops@example.com', 'gone@example.com'] },
+  });
   const rejected: string[][] = [];
   a.alert.on('sent', (_entry, delivered: { rejected: string[] }) => rejected.push(delivered.rejected));
   writeFileSync(join(dir, 'x'), '');
@@ -266,19 +296,30 @@ test('glob / ignore globs choose the files of a directory rule', async (t) => {
   writeFileSync(join(dir, 'app.conf'), '');
   await sink.until(1);
   await a.stop();
-  assert.deepEqual(a.digests.flatMap((d) => d.groups.map((g) => g.path)), [join(dir, 'app.conf')]);
+  assert.deepEqual(
+    a.digests.flatMap((d) => d.groups.map((g) => g.path)),
+    [join(dir, 'app.conf')],
+  );
 });
 
 test('a dry run needs no SMTP password (nothing is sent); a real run does', () => {
   const dir = tmpDir();
-  const options: AlertOptions = { rules: [{ paths: [dir] }], mail: { to: ['ops@example.com'] }, smtp: { user: 'alerts' }, spoolDir: join(dir, 'spool') };
+  const options: AlertOptions = {
+    rules: [{ paths: [dir] }],
+    mail: { to: ['ops@example.com'] },
+    smtp: { user: 'alerts' },
+    spoolDir: join(dir, 'spool'),
+  };
   assert.doesNotThrow(() => new AlertEmail({ ...options, dryRun: true }));
   assert.throws(() => new AlertEmail(options), /SMTP user 'alerts' has no password/);
 });
 
 test('bad options are named with a hint, before anything is watched', () => {
   const fails = (options: AlertOptions, message: RegExp) =>
-    assert.throws(() => new AlertEmail(options), (err: Error & { hint?: string }) => message.test(`${err.message} ${err.hint}`));
+    assert.throws(
+      () => new AlertEmail(options),
+      (err: Error & { hint?: string }) => message.test(`${err.message} ${err.hint}`),
+    );
   const dir = tmpDir();
   const mail = { to: ['ops@example.com'] };
   fails({ rules: [{ paths: [dir], events: ['crate'] }], mail }, /unknown event name 'crate'.*valid event names: access/);
@@ -297,6 +338,12 @@ test('a path that does not exist is an error naming it', async () => {
 
 test('a bad recipient address is refused at start, before anything is spooled', () => {
   const spoolDir = join(tmpDir(), 'spool');
-  assert.throws(() => new AlertEmail({ rules: [{ paths: [tmpDir()] }], mail: { to: ['not an address'] }, spoolDir }), /mail\.to: "not an address" is not valid/);
-  assert.throws(() => new AlertEmail({ rules: [{ paths: [tmpDir()], to: ['a@b', 'x y@z'] }], mail: { to: [] }, spoolDir }), /rules\[0\]\.to: "x y@z" is not valid/);
+  assert.throws(
+    () => new AlertEmail({ rules: [{ paths: [tmpDir()] }], mail: { to: ['not an address'] }, spoolDir }),
+    /mail\.to: "not an address" is not valid/,
+  );
+  assert.throws(
+    () => new AlertEmail({ rules: [{ paths: [tmpDir()], to: ['a@b', 'x y@z'] }], mail: { to: [] }, spoolDir }),
+    /rules\[0\]\.to: "x y@z" is not valid/,
+  );
 });

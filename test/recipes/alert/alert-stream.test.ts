@@ -31,7 +31,17 @@ async function startAlert(t: Hooks, options: Options) {
     stopped = true;
   };
   t.after(stop); // before tmpDir's hook, which removes the spool
-  const alert = new AlertEmail({ rules: [{ paths: ['/'], recursive: true }], mail: { to: ['ops@example.com'] }, spoolDir: join(tmpDir(), 'spool'), window: 0.2, dryRun: true, ...options }, { dryRunOut: sinkhole() });
+  const alert = new AlertEmail(
+    {
+      rules: [{ paths: ['/'], recursive: true }],
+      mail: { to: ['ops@example.com'] },
+      spoolDir: join(tmpDir(), 'spool'),
+      window: 0.2,
+      dryRun: true,
+      ...options,
+    },
+    { dryRunOut: sinkhole() },
+  );
   const digests: Digest[] = [];
   const errors: Error[] = [];
   alert.on('digest', (d: Digest) => digests.push(d));
@@ -51,7 +61,9 @@ const publish = (p: FleetPublisher, pathname: string, mask = IN_CREATE): void =>
   p.flush();
 };
 
-test('nats: one mail through a real SMTP server names each host\'s files as HOST:/path, from the rule\'s hosts only', { timeout: 60_000 }, async (t) => {
+test("nats: one mail through a real SMTP server names each host's files as HOST:/path, from the rule's hosts only", {
+  timeout: 60_000,
+}, async (t) => {
   const [nats, sink] = await Promise.all([Broker.nats(), startSmtpSink()]);
   const url = `nats://${nats.url}/fleet.mail`;
   const [web1, web2, db] = await Promise.all([agent(t, url, 'web1'), agent(t, url, 'web2'), agent(t, url, 'db')]);
@@ -79,7 +91,9 @@ test('nats: one mail through a real SMTP server names each host\'s files as HOST
   assert.deepEqual(a.errors, []);
 });
 
-test('redis: findings carry the time the event happened on its host; an agent\'s queue overflow is its own finding', { timeout: 60_000 }, async (t) => {
+test("redis: findings carry the time the event happened on its host; an agent's queue overflow is its own finding", {
+  timeout: 60_000,
+}, async (t) => {
   const redis = await Broker.redis();
   const url = `redis://${redis.url}/fleet:times`;
   const alpha = await agent(t, url, 'alpha');
@@ -90,14 +104,22 @@ test('redis: findings carry the time the event happened on its host; an agent\'s
   alpha.flush();
   await waitFor(() => a.digests.length > 0 && a.paths().length === 2, 'a digest with both');
   const findings = a.digests.flatMap((d) => d.groups.flatMap((g) => g.findings));
-  assert.deepEqual(findings.map((f) => [f.path, f.host]), [['alpha:/etc/old', 'alpha'], ['alpha:(all watched paths)', 'alpha']]);
+  assert.deepEqual(
+    findings.map((f) => [f.path, f.host]),
+    [
+      ['alpha:/etc/old', 'alpha'],
+      ['alpha:(all watched paths)', 'alpha'],
+    ],
+  );
   assert.equal(findings[0]!.time, then.getTime());
   assert.match(findings[1]!.what, /overflowed/);
 });
 
 // (NATS recovers too, but its ordered consumer notices the restart only by missed heartbeats, ~15 s.)
 for (const kind of ['redis', 'mqtt'] as const) {
-  test(`${kind}: broker restarted under a running alert: events published after it came back are mailed, nothing crashes`, { timeout: 120_000 }, async (t) => {
+  test(`${kind}: broker restarted under a running alert: events published after it came back are mailed, nothing crashes`, {
+    timeout: 120_000,
+  }, async (t) => {
     const broker = await (kind === 'redis' ? Broker.redis() : Broker.mosquitto());
     const url = `${kind}://${broker.url}/fleet.restart`;
     const alpha = await agent(t, url, 'alpha');
@@ -110,15 +132,23 @@ for (const kind of ['redis', 'mqtt'] as const) {
     // later. Bounded in all (once 200 tries of up to 20 s each: over an hour before it could fail).
     const deadline = Date.now() + 60_000;
     for (let i = 2; !a.paths().some((p) => p !== 'alpha:/watched/f1'); i++) {
-      if (Date.now() > deadline) assert.fail(`nothing mailed within 60 s of the restart (${i - 2} published, ${alpha.status()[0]!.pending} not sent): ${a.errors.join('\n')}`);
+      if (Date.now() > deadline)
+        assert.fail(
+          `nothing mailed within 60 s of the restart (${i - 2} published, ${alpha.status()[0]!.pending} not sent): ${a.errors.join('\n')}`,
+        );
       publishCreates(alpha, 1, i);
       await waitFor(() => a.paths().length > 1 || alpha.status()[0]!.pending === 0, 'a publish', 5_000).catch(() => {});
     }
-    assert.ok(a.errors.every((err) => err.message.startsWith(`stream ${url}: `)), a.errors.join('\n'));
+    assert.ok(
+      a.errors.every((err) => err.message.startsWith(`stream ${url}: `)),
+      a.errors.join('\n'),
+    );
   });
 }
 
-test('a stream that fails while followed: the error is reported, the stream opened again, later events mailed', { timeout: 60_000 }, async (t) => {
+test('a stream that fails while followed: the error is reported, the stream opened again, later events mailed', {
+  timeout: 60_000,
+}, async (t) => {
   const redis = await Broker.redis();
   const url = `redis://${redis.url}/fleet:broken`;
   const alpha = await agent(t, url, 'alpha');
@@ -141,7 +171,12 @@ test('a stream that fails while followed: the error is reported, the stream open
 test('broker down at start: start() fails with an error naming the stream and what to do', { timeout: 60_000 }, async () => {
   for (const scheme of ['nats', 'redis', 'mqtt']) {
     const url = `${scheme}://127.0.0.1:${await freePort()}/fleet`;
-    const alert = new AlertEmail({ rules: [{ paths: ['/etc'] }], mail: { to: ['ops@example.com'] }, spoolDir: join(tmpDir(), 'spool'), stream: url });
+    const alert = new AlertEmail({
+      rules: [{ paths: ['/etc'] }],
+      mail: { to: ['ops@example.com'] },
+      spoolDir: join(tmpDir(), 'spool'),
+      stream: url,
+    });
     await assert.rejects(alert.start(), (err: Error & { code?: string; hint?: string }) => {
       assert.equal(err.code, 'ECONNREFUSED', `${scheme}: ${err.message}`);
       assert.ok(err.message.startsWith(`${url}: nothing listens there`), err.message);
@@ -151,23 +186,19 @@ test('broker down at start: start() fails with an error naming the stream and wh
   }
 });
 
-test(
-  'default durable consumer: an alert stopped and started again gets what was published meanwhile',
-  { timeout: 60_000 },
-  async (t) => {
-    const [nats, sink] = await Promise.all([Broker.nats(), startSmtpSink()]);
-    const url = `nats://${nats.url}/fleet.durable`;
-    const alpha = await agent(t, url, 'alpha');
-    // Not a dry run: a dry run takes no default consumer (it must not take the real alert's events).
-    const real = { stream: url, dryRun: false, smtp: { url: sink.url } };
-    const first = await startAlert(t, real);
-    publishCreates(alpha, 1);
-    await waitFor(() => first.paths().includes('alpha:/watched/f1'), 'f1 while running');
-    await first.stop();
-    publishCreates(alpha, 2, 2); // while no alert runs
-    await waitFor(() => alpha.status()[0]!.pending === 0, 'f2, f3 in the broker');
-    const second = await startAlert(t, real);
-    await waitFor(() => second.paths().length >= 2, 'f2 and f3 after the restart', 10_000);
-    assert.deepEqual(second.paths().sort(), ['alpha:/watched/f2', 'alpha:/watched/f3']);
-  },
-);
+test('default durable consumer: an alert stopped and started again gets what was published meanwhile', { timeout: 60_000 }, async (t) => {
+  const [nats, sink] = await Promise.all([Broker.nats(), startSmtpSink()]);
+  const url = `nats://${nats.url}/fleet.durable`;
+  const alpha = await agent(t, url, 'alpha');
+  // Not a dry run: a dry run takes no default consumer (it must not take the real alert's events).
+  const real = { stream: url, dryRun: false, smtp: { url: sink.url } };
+  const first = await startAlert(t, real);
+  publishCreates(alpha, 1);
+  await waitFor(() => first.paths().includes('alpha:/watched/f1'), 'f1 while running');
+  await first.stop();
+  publishCreates(alpha, 2, 2); // while no alert runs
+  await waitFor(() => alpha.status()[0]!.pending === 0, 'f2, f3 in the broker');
+  const second = await startAlert(t, real);
+  await waitFor(() => second.paths().length >= 2, 'f2 and f3 after the restart', 10_000);
+  assert.deepEqual(second.paths().sort(), ['alpha:/watched/f2', 'alpha:/watched/f3']);
+});

@@ -13,7 +13,13 @@ async function mailFor(t: { after: (fn: () => unknown) => void }, backend: strin
   const dir = tmpDir();
   const before = process.env.TSWATCH_BACKEND;
   process.env.TSWATCH_BACKEND = backend;
-  const alert = new AlertEmail({ rules: [{ paths: [dir], events: ['create'] }], smtp: { url: sink.url }, mail: { to: ['ops@example.com'] }, spoolDir: join(tmpDir(), 'spool'), window: 0.3 });
+  const alert = new AlertEmail({
+    rules: [{ paths: [dir], events: ['create'] }],
+    smtp: { url: sink.url },
+    mail: { to: ['ops@example.com'] },
+    spoolDir: join(tmpDir(), 'spool'),
+    window: 0.3,
+  });
   try {
     await alert.start();
   } finally {
@@ -22,7 +28,9 @@ async function mailFor(t: { after: (fn: () => unknown) => void }, backend: strin
   }
   t.after(() => alert.stop());
   const file = join(dir, 'changed');
-  const writer = spawn(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(file)}, 'x'); setTimeout(() => {}, 60000)`], { stdio: 'ignore' });
+  const writer = spawn(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(file)}, 'x'); setTimeout(() => {}, 60000)`], {
+    stdio: 'ignore',
+  });
   t.after(() => writer.kill('SIGKILL'));
   await sink.until(1);
   return { mail: sink.received[0]!.mail, pid: writer.pid!, file };

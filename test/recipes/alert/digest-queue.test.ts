@@ -38,8 +38,14 @@ test('past maxListed, findings are counted per path, not listed', async (t) => {
   const d = digests[0]!;
   assert.equal(d.total, 12);
   assert.equal(d.unlisted, 7);
-  assert.equal(d.groups.reduce((n, g) => n + g.count, 0), 12);
-  assert.equal(d.groups.reduce((n, g) => n + g.findings.length, 0), 5);
+  assert.equal(
+    d.groups.reduce((n, g) => n + g.count, 0),
+    12,
+  );
+  assert.equal(
+    d.groups.reduce((n, g) => n + g.findings.length, 0),
+    5,
+  );
 });
 
 test('past maxPaths, findings in further paths are only counted', async (t) => {
@@ -49,7 +55,14 @@ test('past maxPaths, findings in further paths are only counted', async (t) => {
   q.add(finding('/p0'));
   await waitFor(() => digests.length === 1, 'one digest');
   const d = digests[0]!;
-  assert.deepEqual(d.groups.map((g) => [g.path, g.count]), [['/p0', 2], ['/p1', 1], ['/p2', 1]]);
+  assert.deepEqual(
+    d.groups.map((g) => [g.path, g.count]),
+    [
+      ['/p0', 2],
+      ['/p1', 1],
+      ['/p2', 1],
+    ],
+  );
   assert.equal(d.otherPaths, 7);
   assert.equal(d.total, 11);
 });
@@ -66,7 +79,10 @@ test('the hourly limit holds mails back and folds their findings into the next o
   assert.ok(Date.now() - firstAt >= 300, 'the second digest waited for the period to free a slot');
   const d = digests[1]!;
   assert.equal(d.heldBack, 1);
-  assert.deepEqual(d.groups.map((g) => g.path), ['/second', '/third']);
+  assert.deepEqual(
+    d.groups.map((g) => g.path),
+    ['/second', '/third'],
+  );
 });
 
 test('a condition is mailed when it starts, reminded while it lasts, and recovered once', async (t) => {
@@ -81,7 +97,10 @@ test('a condition is mailed when it starts, reminded while it lasts, and recover
   await waitFor(() => digests.length === 2, 'reminder');
   assert.equal(digests[1]!.kind, 'reminder');
   assert.equal(digests[1]!.total, 0);
-  assert.deepEqual(digests[1]!.active.map((c) => c.path), ['/log']);
+  assert.deepEqual(
+    digests[1]!.active.map((c) => c.path),
+    ['/log'],
+  );
   q.clear('size:/log', big('size back below 1 KiB'));
   q.clear('size:/log', big('size back below 1 KiB'));
   await waitFor(() => digests.some((d) => d.kind === 'recovered'), 'recovered');
@@ -97,5 +116,8 @@ test('flushNow sends what is pending at once, whatever the limit', (t) => {
   q.flushNow();
   q.add(finding('/y'));
   q.flushNow();
-  assert.deepEqual(digests.map((d) => d.groups[0]!.path), ['/x', '/y']);
+  assert.deepEqual(
+    digests.map((d) => d.groups[0]!.path),
+    ['/x', '/y'],
+  );
 });

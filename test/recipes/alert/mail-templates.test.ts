@@ -7,9 +7,28 @@ import { MailTemplates, mailView } from '../../../recipes/alert/mail-templates.j
 import { tmpDir } from '../../helpers/tmp-dir.js';
 
 const now = Date.now();
-const f = (path: string, what: string, detail?: string): Finding => ({ time: now, path, kind: 'event', what, ...(detail ? { detail } : {}) });
+const f = (path: string, what: string, detail?: string): Finding => ({
+  time: now,
+  path,
+  kind: 'event',
+  what,
+  ...(detail ? { detail } : {}),
+});
 function digest(over: Partial<Digest> = {}): Digest {
-  return { rule: 'web', kind: 'alert', from: now, until: now, total: 0, unlisted: 0, otherPaths: 0, groups: [], heldBack: 0, active: [], hosts: [], ...over };
+  return {
+    rule: 'web',
+    kind: 'alert',
+    from: now,
+    until: now,
+    total: 0,
+    unlisted: 0,
+    otherPaths: 0,
+    groups: [],
+    heldBack: 0,
+    active: [],
+    hosts: [],
+    ...over,
+  };
 }
 const render = (d: Digest, dir?: string) => new MailTemplates(dir).render(mailView('[tswatch]', 'box', d, undefined));
 
@@ -48,7 +67,9 @@ test('hostile file names are text in the text part and escaped in the HTML part'
 });
 
 test('unlisted findings and other paths are counted', () => {
-  const mail = render(digest({ total: 10, unlisted: 8, otherPaths: 5, groups: [{ path: '/a', count: 5, findings: [f('/a', 'CREATE'), f('/a', 'CREATE')] }] }));
+  const mail = render(
+    digest({ total: 10, unlisted: 8, otherPaths: 5, groups: [{ path: '/a', count: 5, findings: [f('/a', 'CREATE'), f('/a', 'CREATE')] }] }),
+  );
   assert.match(mail.text, /\/a \(5\)\n(.*CREATE\n){2} {2}\.\.\. and 3 more\n/);
   assert.match(mail.text, /\.\.\. and 5 more events in other paths/);
 });
@@ -63,7 +84,10 @@ test('a custom template that fails while rendering falls back to the built-in on
 test('a syntax error in a custom template is named at start', () => {
   const dir = tmpDir();
   writeFileSync(join(dir, 'html.eta'), '<% if (it.digest { %>');
-  assert.throws(() => new MailTemplates(dir), (err: Error & { hint?: string }) => err.message.includes(join(dir, 'html.eta')) && /eta/.test(err.hint ?? ''));
+  assert.throws(
+    () => new MailTemplates(dir),
+    (err: Error & { hint?: string }) => err.message.includes(join(dir, 'html.eta')) && /eta/.test(err.hint ?? ''),
+  );
   assert.throws(() => new MailTemplates(join(dir, 'missing')), /template directory .* does not exist/);
 });
 

@@ -54,7 +54,11 @@ test('with a stream: checks, relative paths and a bad durable name are errors na
       () => resolveAlertOptions(options, 'box'),
       (err: Error & { hint?: string }) => message.test(err.message) && hint.test(err.hint ?? ''),
     );
-  rejects({ rules: [{ paths: ['/etc'], checks: { checksum: true } }], mail, stream }, /rules\[0\]\.checks\.checksum: .*on the watched hosts/, /watched host itself/);
+  rejects(
+    { rules: [{ paths: ['/etc'], checks: { checksum: true } }], mail, stream },
+    /rules\[0\]\.checks\.checksum: .*on the watched hosts/,
+    /watched host itself/,
+  );
   rejects({ rules: [{ paths: ['/var/log/app.log'], checks: { match: 'ERROR' } }], mail, stream }, /checks\.match/, /watched host itself/);
   rejects({ rules: [{ paths: ['etc'] }], mail, stream }, /rules\[0\]\.paths: "etc"/, /absolute paths as they are on the watched hosts/);
   rejects({ rules: [{ paths: ['/etc'] }], mail, stream, durable: 'a.b' }, /durable: "a\.b"/, /letters, digits/);
@@ -65,16 +69,25 @@ test('with a stream: checks, relative paths and a bad durable name are errors na
 
 test('with a stream: a durable consumer by default, named after this host and the rules; no host report', () => {
   const options = (names: string[], host = 'box.example.com') =>
-    resolveAlertOptions({ rules: names.map((name) => ({ name, paths: ['/etc'] })), mail: { to: ['ops@example.com'] }, stream: 'redis://r/fleet' }, host);
+    resolveAlertOptions(
+      { rules: names.map((name) => ({ name, paths: ['/etc'] })), mail: { to: ['ops@example.com'] }, stream: 'redis://r/fleet' },
+      host,
+    );
   const durable = options(['etc']).stream!.durable!;
   assert.match(durable, /^tswatch-alert-box_example_com-[0-9a-f]{8}$/);
   assert.equal(options(['etc']).stream!.durable, durable, 'the same on every start');
   assert.notEqual(options(['etc', 'www']).stream!.durable, durable, 'other rules, another consumer');
   assert.notEqual(options(['etc'], 'other').stream!.durable, durable, 'another alerting host, another consumer');
   assert.equal(options(['etc']).hostReport, false);
-  const dry = resolveAlertOptions({ rules: [{ name: 'etc', paths: ['/etc'] }], mail: { to: [] }, stream: 'redis://r/fleet', dryRun: true }, 'box.example.com');
+  const dry = resolveAlertOptions(
+    { rules: [{ name: 'etc', paths: ['/etc'] }], mail: { to: [] }, stream: 'redis://r/fleet', dryRun: true },
+    'box.example.com',
+  );
   assert.equal(dry.stream!.durable, undefined, "a dry run does not take events from the real alert's consumer");
-  const none = resolveAlertOptions({ rules: [{ paths: ['/etc'] }], mail: { to: ['a@b'] }, stream: { url: 'nats://n/x' }, durable: false, hostReport: true }, 'box');
+  const none = resolveAlertOptions(
+    { rules: [{ paths: ['/etc'] }], mail: { to: ['a@b'] }, stream: { url: 'nats://n/x' }, durable: false, hostReport: true },
+    'box',
+  );
   assert.equal(none.stream!.durable, undefined);
   assert.equal(none.hostReport, true, 'asked for');
 });

@@ -40,10 +40,25 @@ test('mistakes are named with a fix', () => {
     }
     return 'no error';
   };
-  assert.match(hint(() => smtpTransportConfig({ user: 'u' }, {})), /user 'u' has no password \/ set TSWATCH_SMTP_PASS/);
-  assert.match(hint(() => smtpTransportConfig({ url: 'smtp://u:secret@h', port: 99999 }, {})), /port '99999'.*1 to 65535/);
-  assert.match(hint(() => smtpTransportConfig({ url: 'imap://h' }, {})), /scheme 'imap:'/);
-  assert.match(hint(() => smtpTransportConfig({ url: 'smtp://u:secret@[bad' }, {})), /not a URL/);
+  assert.match(
+    hint(() => smtpTransportConfig({ user: 'u' }, {})),
+    /user 'u' has no password \/ set TSWATCH_SMTP_PASS/,
+  );
+  assert.match(
+    hint(() => smtpTransportConfig({ url: 'smtp://u:secret@h', port: 99999 }, {})),
+    /port '99999'.*1 to 65535/,
+  );
+  assert.match(
+    hint(() => smtpTransportConfig({ url: 'imap://h' }, {})),
+    /scheme 'imap:'/,
+  );
+  assert.match(
+    hint(() => smtpTransportConfig({ url: 'smtp://u:secret@[bad' }, {})),
+    /not a URL/,
+  );
   assert.ok(!hint(() => smtpTransportConfig({ url: 'smtp://u:secret@[bad' }, {})).includes('secret'), 'the password is not echoed');
-  assert.match(hint(() => smtpTransportConfig({ passFile: '/nonexistent/pass', user: 'u' }, {})), /cannot read the SMTP password file/);
+  assert.match(
+    hint(() => smtpTransportConfig({ passFile: '/nonexistent/pass', user: 'u' }, {})),
+    /cannot read the SMTP password file/,
+  );
 });

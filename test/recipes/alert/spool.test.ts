@@ -24,7 +24,10 @@ test('an entry can be claimed once; done removes it, release puts it back with i
   assert.equal(spool.claim(a), false, 'a second sender does not get it');
   assert.deepEqual(spool.list(), [], 'a claimed entry is not listed');
   spool.release({ ...a, attempts: 1, nextAttempt: 42 });
-  assert.deepEqual(spool.list().map((e) => [e.attempts, e.nextAttempt]), [[1, 42]]);
+  assert.deepEqual(
+    spool.list().map((e) => [e.attempts, e.nextAttempt]),
+    [[1, 42]],
+  );
   assert.equal(spool.claim(a), true);
   spool.done(a);
   assert.deepEqual(readdirSync(spool.dir), []);

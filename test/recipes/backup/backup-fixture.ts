@@ -47,7 +47,9 @@ export async function startBackup(src: string, dest: string, options: LiveBackup
 
 /** `diff -r` finds no difference (symlinks compared as links; kept versions aside). */
 export function assertSameTree(src: string, dest: string): void {
-  const diff = spawnSync('diff', ['-r', '--no-dereference', '-x', '.tswatch-versions', '-x', '.tswatch-manifest', src, dest], { encoding: 'utf8' });
+  const diff = spawnSync('diff', ['-r', '--no-dereference', '-x', '.tswatch-versions', '-x', '.tswatch-manifest', src, dest], {
+    encoding: 'utf8',
+  });
   assert.equal(diff.status, 0, `diff -r ${src} ${dest}:\n${diff.stdout}${diff.stderr}`);
 }
 

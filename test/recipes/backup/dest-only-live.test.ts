@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { backupDirs, startBackup } from './backup-fixture.js';
 
-test('live rm -rf of a SRC directory deletes what was mirrored and keeps the MY-NOTES.txt the user put in DEST', { timeout: 60_000 }, async () => {
+test('live rm -rf of a SRC directory deletes what was mirrored and keeps the MY-NOTES.txt the user put in DEST', {
+  timeout: 60_000,
+}, async () => {
   const { src, dest } = backupDirs();
   mkdirSync(join(src, 'proj/sub/deeper'), { recursive: true });
   writeFileSync(join(src, 'proj/sub/a.c'), 'a');
@@ -17,7 +19,7 @@ test('live rm -rf of a SRC directory deletes what was mirrored and keeps the MY-
   await settle();
   assert.equal(readFileSync(join(dest, 'proj/sub/MY-NOTES.txt'), 'utf8'), 'mine');
   assert.equal(existsSync(join(dest, 'proj/sub/a.c')), false, 'the mirrored files go');
-  assert.equal(existsSync(join(dest, 'proj/sub/deeper')), false, 'and so do mirrored directories with nothing of the user\'s');
+  assert.equal(existsSync(join(dest, 'proj/sub/deeper')), false, "and so do mirrored directories with nothing of the user's");
   assert.deepEqual(errors, []);
 });
 

@@ -32,8 +32,11 @@ test('overwrites and deletes keep the previous copy, pruned to N, and restore pu
   const older = (await listVersions(join(dest, 'f')))[0]!;
   const elsewhere = join(src, '..', 'restored-f');
   await restoreVersion(join(dest, 'f'), { at: older.time, to: elsewhere });
-  assert.equal(readFileSync(elsewhere, 'utf8'), 'v3', '--at a version\'s own name gives that version (what the file held until then)');
-  await assert.rejects(restoreVersion(join(dest, 'f'), { at: new Date('2000-01-01') }), /no kept copy of .* holds what it held at 2000-01-01/);
+  assert.equal(readFileSync(elsewhere, 'utf8'), 'v3', "--at a version's own name gives that version (what the file held until then)");
+  await assert.rejects(
+    restoreVersion(join(dest, 'f'), { at: new Date('2000-01-01') }),
+    /no kept copy of .* holds what it held at 2000-01-01/,
+  );
   assert.deepEqual(errors, []);
 });
 

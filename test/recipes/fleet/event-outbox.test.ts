@@ -33,7 +33,10 @@ test('records leave only when acknowledged: a rewind, and a reopen, read the una
   const again = new EventOutbox({ dir, segmentBytes: 200 });
   assert.equal(again.pending, 30 - first.lines.length);
   const rest = drainAll(again);
-  assert.deepEqual(rest, Array.from({ length: 30 - first.lines.length }, (_, i) => first.lines.length + 1 + i));
+  assert.deepEqual(
+    rest,
+    Array.from({ length: 30 - first.lines.length }, (_, i) => first.lines.length + 1 + i),
+  );
   assert.equal(again.pending, 0);
   // Acknowledged segments are deleted (the one being written stays).
   assert.equal(readdirSync(dir).filter((f) => f.endsWith('.seg')).length, 1);
@@ -48,8 +51,15 @@ test('full: the oldest records are dropped, counted and reported; the newest are
   const kept = drainAll(outbox);
   assert.ok(outbox.dropped > 0, 'something was dropped');
   assert.equal(kept.length + outbox.dropped, 500, 'every record is either kept or counted');
-  assert.deepEqual(kept, Array.from({ length: kept.length }, (_, i) => 500 - kept.length + 1 + i), 'the newest, in order');
-  assert.equal(reports.reduce((n, [count]) => n + count, 0), outbox.dropped);
+  assert.deepEqual(
+    kept,
+    Array.from({ length: kept.length }, (_, i) => 500 - kept.length + 1 + i),
+    'the newest, in order',
+  );
+  assert.equal(
+    reports.reduce((n, [count]) => n + count, 0),
+    outbox.dropped,
+  );
   assert.equal(reports[reports.length - 1]![1], outbox.dropped);
   outbox.close();
 });
@@ -70,10 +80,13 @@ test('a record cut short by a crash is cut off; what follows is appended intact'
 test('an outbox directory that cannot be made is an error naming it', () => {
   const file = join(tmpDir(), 'a-file');
   appendFileSync(file, '');
-  assert.throws(() => new EventOutbox({ dir: join(file, 'outbox') }), (err: Error & { hint?: string }) => {
-    assert.ok(err.message.includes(join(file, 'outbox')), err.message);
-    assert.match(err.hint ?? '', /--outbox/);
-    return true;
-  });
+  assert.throws(
+    () => new EventOutbox({ dir: join(file, 'outbox') }),
+    (err: Error & { hint?: string }) => {
+      assert.ok(err.message.includes(join(file, 'outbox')), err.message);
+      assert.match(err.hint ?? '', /--outbox/);
+      return true;
+    },
+  );
   assert.throws(() => new EventOutbox({ dir: '/proc/tswatch-outbox/x' }), /\/proc\/tswatch-outbox\/x/); // not a hang
 });

@@ -28,7 +28,11 @@ async function published(publisher: Awaited<ReturnType<typeof openPublisher>>, n
  */
 function assertResumed(before: string[], after: FleetRecord[], all: string[], crashed = false): void {
   const got = namesOf(after);
-  assert.deepEqual(all.filter((n) => !before.includes(n) && !got.has(n)), [], 'none lost');
+  assert.deepEqual(
+    all.filter((n) => !before.includes(n) && !got.has(n)),
+    [],
+    'none lost',
+  );
   const again = before.filter((n) => got.has(n));
   if (!crashed) assert.ok(again.length <= 1 && (again.length === 0 || again[0] === before[before.length - 1]), `read again: ${again}`);
 }

@@ -8,13 +8,23 @@ import { Event, IN_CREATE } from '../../../src/index.js';
 import { tmpDir } from '../../helpers/tmp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
-const names = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as FleetRecord).name) : []);
+const names = (file: string): string[] =>
+  existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as FleetRecord).name)
+    : [];
 const create = (name: string): Event => new Event({ wd: 1, mask: IN_CREATE, name, path: '/watched' });
 
 function setUp() {
   const dir = tmpDir();
   const [a, b] = [join(dir, 'a.jsonl'), join(dir, 'b.jsonl')];
-  const options = (...files: string[]): FleetOptions => ({ sinks: files.map((f) => ({ url: `file://${f}` })), host: 'h', outbox: { dir: join(dir, 'box') } });
+  const options = (...files: string[]): FleetOptions => ({
+    sinks: files.map((f) => ({ url: `file://${f}` })),
+    host: 'h',
+    outbox: { dir: join(dir, 'box') },
+  });
   const said: string[] = [];
   return { a, b, options, said, fleet: new ReloadableFleet((text) => said.push(text)) };
 }

@@ -28,21 +28,33 @@ test('what tswatch trashes, trash-list lists and trash-restore restores (hostile
   for (const name of HOSTILE) writeFileSync(join(work, name), `content of ${name}`);
   mkdirSync(join(work, 'dir with space'));
   writeFileSync(join(work, 'dir with space', 'inner'), 'inner');
-  const put = runSync(process.execPath, [TSWATCH_BIN, 'trash', 'put', ...HOSTILE.map((n) => join(work, n)), join(work, 'dir with space')], { env });
+  const put = runSync(process.execPath, [TSWATCH_BIN, 'trash', 'put', ...HOSTILE.map((n) => join(work, n)), join(work, 'dir with space')], {
+    env,
+  });
   assert.equal(put.status, 0, put.stderr);
   assert.deepEqual(readdirSync(work), []);
 
   const list = runSync('trash-list', [], { env });
   assert.equal(list.status, 0, list.stderr);
-  const listed = list.stdout.split('\n').filter((l) => l.slice(20).startsWith(work)).map((l) => l.slice(20)).sort();
+  const listed = list.stdout
+    .split('\n')
+    .filter((l) => l.slice(20).startsWith(work))
+    .map((l) => l.slice(20))
+    .sort();
   const expected = [...LISTABLE, 'dir with space'].map((n) => join(work, n)).sort();
-  assert.deepEqual(listed.filter((p) => !p.startsWith(join(work, 'nl'))), expected);
+  assert.deepEqual(
+    listed.filter((p) => !p.startsWith(join(work, 'nl'))),
+    expected,
+  );
   assert.match(list.stdout, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} /m);
 
   for (const name of [...LISTABLE, 'dir with space']) trashCliRestore(env, join(work, name));
   for (const name of LISTABLE) assert.equal(readFileSync(join(work, name), 'utf8'), `content of ${name}`);
   assert.equal(readFileSync(join(work, 'dir with space', 'inner'), 'utf8'), 'inner');
-  assert.deepEqual(trash.list().map((i) => i.path), [join(work, 'nl\nx')]);
+  assert.deepEqual(
+    trash.list().map((i) => i.path),
+    [join(work, 'nl\nx')],
+  );
   assert.equal(existsSync(join(work, 'pwned')), false);
 });
 
@@ -62,7 +74,10 @@ test('what trash-put trashed, tswatch lists (same dates) and restores', () => {
   const cli = runSync(process.execPath, [TSWATCH_BIN, 'trash', 'list', '--json'], { env });
   assert.equal(cli.status, 0, cli.stderr);
   const json = JSON.parse(cli.stdout) as Array<{ path: string; size: number; isDirectory: boolean }>;
-  assert.deepEqual(json.find((i) => i.path === join(work, 'a b')), { ...json.find((i) => i.path === join(work, 'a b')), size: 'content of a b'.length, isDirectory: false });
+  assert.deepEqual(
+    json.find((i) => i.path === join(work, 'a b')),
+    { ...json.find((i) => i.path === join(work, 'a b')), size: 'content of a b'.length, isDirectory: false },
+  );
   for (const name of [...HOSTILE, 'd']) {
     const run = runSync(process.execPath, [TSWATCH_BIN, 'trash', 'restore', '--', join(work, name)], { env });
     assert.equal(run.status, 0, run.stderr);
@@ -116,7 +131,9 @@ test('20 tswatch and 10 trash-put processes trashing the same name at once: no c
 // other writer here; trash-list reads such items and shows the byte as U+FFFD.
 const hasGio = spawnSync('gio', ['version']).status === 0;
 
-test('names that are not UTF-8: gio trash -> tswatch lists, restores, empties; tswatch put -> the same Path= as gio, listed by trash-list', { skip: hasGio ? false : 'gio (libglib2.0-bin) is not installed' }, () => {
+test('names that are not UTF-8: gio trash -> tswatch lists, restores, empties; tswatch put -> the same Path= as gio, listed by trash-list', {
+  skip: hasGio ? false : 'gio (libglib2.0-bin) is not installed',
+}, () => {
   const { work, env, homeTrash } = trashEnv();
   writeFileSync(join(work, 'name\uFFFD'), 'decoy'); // what name\xff becomes in a UTF-8 argv
   const raw = rawName(work, 'name', 0xff);
@@ -124,13 +141,21 @@ test('names that are not UTF-8: gio trash -> tswatch lists, restores, empties; t
   const gio = runRaw('gio', ['trash', raw], { env });
   assert.equal(gio.status, 0, gio.stderr.toString());
   const infoFile = rawName(join(homeTrash, 'info'), 'name', 0xff, ...Buffer.from('.trashinfo'));
-  const gioPath = readFileSync(infoFile, 'utf8').split('\n').find((l) => l.startsWith('Path='));
+  const gioPath = readFileSync(infoFile, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('Path='));
   assert.equal(gioPath, `Path=${work}/name%FF`);
   const gioListed = runSync('trash-list', [], { env }).stdout;
   assert.ok(gioListed.includes(`${work}/name\uFFFD\n`), gioListed);
 
-  const json = JSON.parse(runSync(process.execPath, [TSWATCH_BIN, 'trash', 'list', '--json'], { env }).stdout) as Array<{ path: string; size: number }>;
-  assert.deepEqual(json.map((i) => [i.path, i.size]), [[`${work}/name\udcff`, 3]]);
+  const json = JSON.parse(runSync(process.execPath, [TSWATCH_BIN, 'trash', 'list', '--json'], { env }).stdout) as Array<{
+    path: string;
+    size: number;
+  }>;
+  assert.deepEqual(
+    json.map((i) => [i.path, i.size]),
+    [[`${work}/name\udcff`, 3]],
+  );
   const restore = tswatchRaw(['trash', 'restore', raw], { env });
   assert.equal(restore.status, 0, restore.stderr.toString());
   assert.equal(readFileSync(raw, 'utf8'), 'raw');
@@ -138,8 +163,22 @@ test('names that are not UTF-8: gio trash -> tswatch lists, restores, empties; t
 
   const put = tswatchRaw(['trash', 'put', raw], { env });
   assert.equal(put.status, 0, put.stderr.toString());
-  assert.equal(readFileSync(infoFile, 'utf8').split('\n').find((l) => l.startsWith('Path=')), gioPath, 'Path= as gio writes it');
-  assert.equal(runSync('trash-list', [], { env }).stdout.split('\n').filter((l) => l.includes(work)).map((l) => l.slice(20)).join('\n'), `${work}/name\uFFFD`, 'trash-list lists it as it lists gio\'s');
+  assert.equal(
+    readFileSync(infoFile, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Path=')),
+    gioPath,
+    'Path= as gio writes it',
+  );
+  assert.equal(
+    runSync('trash-list', [], { env })
+      .stdout.split('\n')
+      .filter((l) => l.includes(work))
+      .map((l) => l.slice(20))
+      .join('\n'),
+    `${work}/name\uFFFD`,
+    "trash-list lists it as it lists gio's",
+  );
 
   const other = rawName(work, 'other', 0xfe);
   writeFileSync(other, 'o');

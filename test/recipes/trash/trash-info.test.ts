@@ -4,7 +4,16 @@ import { decodeTrashPath, encodeTrashPath, formatTrashInfo, parseTrashInfo } fro
 import { parseDeletionDate } from '../../../recipes/trash/trash-info.js';
 import { runSync } from '../../helpers/trash-env.js';
 
-const HOSTILE = ['/tmp/a b', '/tmp/100%', '/tmp/nl\nx', '/tmp/$(touch pwned)', '/tmp/é—日本', "/tmp/it's;`x`", '/tmp/a+b=c&d#e?f', '/tmp/tab\tq'];
+const HOSTILE = [
+  '/tmp/a b',
+  '/tmp/100%',
+  '/tmp/nl\nx',
+  '/tmp/$(touch pwned)',
+  '/tmp/é—日本',
+  "/tmp/it's;`x`",
+  '/tmp/a+b=c&d#e?f',
+  '/tmp/tab\tq',
+];
 
 test('Path= is percent-encoded exactly as trash-cli (Python quote(path, "/")) writes it, and decodes back', () => {
   const script = 'import sys, json\nfrom urllib.parse import quote\nprint(json.dumps([quote(p, "/") for p in json.load(sys.stdin)]))';
@@ -30,7 +39,11 @@ test('Path= carries bytes that are not UTF-8 as %XX, as GLib writes them, and re
   assert.equal(encodeTrashPath(raw), '/tmp/d%FE/name%FF%20%C3%A9');
   assert.equal(decodeTrashPath('/tmp/d%FE/name%FF%20%C3%A9'), raw);
   assert.equal(decodeTrashPath('/tmp/d%fe/name%ff%20%c3%a9'), raw, 'lower-case hex too');
-  const written = Buffer.concat([Buffer.from('[Trash Info]\nPath=/tmp/d'), Buffer.of(0xfe), Buffer.from('/name%FF é\nDeletionDate=2026-01-02T03:04:05\n')]);
+  const written = Buffer.concat([
+    Buffer.from('[Trash Info]\nPath=/tmp/d'),
+    Buffer.of(0xfe),
+    Buffer.from('/name%FF é\nDeletionDate=2026-01-02T03:04:05\n'),
+  ]);
   assert.deepEqual(parseTrashInfo(written), { path: raw, deletionDate: '2026-01-02T03:04:05' }, 'an unescaped byte in the file is kept');
   assert.equal(decodeTrashPath('/tmp/%E6%97%A5'), '/tmp/日', 'UTF-8 sequences split over escapes still decode as one character');
 });

@@ -9,7 +9,6 @@ import { runSync, trashEnv } from '../../helpers/trash-env.js';
 
 const HOSTILE = ['a b', '100%', 'nl\nx', '$(touch pwned)', 'é—日本', "it's;`x`", ' lead', '-dash'];
 
-
 test('put: files/NAME and info/NAME.trashinfo (absolute Path=, local DeletionDate=), directories 0700', () => {
   const { work, trash, homeTrash } = trashEnv();
   const before = new Date();
@@ -22,7 +21,10 @@ test('put: files/NAME and info/NAME.trashinfo (absolute Path=, local DeletionDat
   assert.deepEqual(lines.slice(0, 2), ['[Trash Info]', `Path=${encodeTrashPath(join(work, 'file.txt'))}`]);
   assert.match(lines[2]!, /^DeletionDate=\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
   assert.ok(item.deletionDate!.getTime() >= before.getTime() && item.deletionDate!.getTime() <= Date.now());
-  assert.deepEqual({ ...item, deletionDate: undefined }, { path: join(work, 'file.txt'), deletionDate: undefined, size: 5, isDirectory: false, trashDir: homeTrash, name: 'file.txt' });
+  assert.deepEqual(
+    { ...item, deletionDate: undefined },
+    { path: join(work, 'file.txt'), deletionDate: undefined, size: 5, isDirectory: false, trashDir: homeTrash, name: 'file.txt' },
+  );
   for (const dir of ['info', 'files']) assert.equal(lstatSync(join(homeTrash, dir)).mode & 0o777, 0o700);
   assert.equal(lstatSync(join(homeTrash, 'info', 'file.txt.trashinfo')).mode & 0o777, 0o600);
 });
@@ -37,7 +39,10 @@ test('the same name trashed again becomes NAME_1, NAME_2; an orphan in files/ is
   }
   assert.deepEqual(readdirSync(join(homeTrash, 'info')).sort(), ['x.trashinfo', 'x_2.trashinfo', 'x_3.trashinfo']);
   assert.equal(readFileSync(join(homeTrash, 'files', 'x_1'), 'utf8'), 'orphan');
-  assert.deepEqual(['x', 'x_2', 'x_3'].map((n) => readFileSync(join(homeTrash, 'files', n), 'utf8')), ['one', 'two', 'three']);
+  assert.deepEqual(
+    ['x', 'x_2', 'x_3'].map((n) => readFileSync(join(homeTrash, 'files', n), 'utf8')),
+    ['one', 'two', 'three'],
+  );
 });
 
 test('a directory is moved whole and directorysizes records its du -B1 size and trashinfo mtime', () => {
@@ -79,7 +84,13 @@ test('hostile names go to the trash and come back byte for byte; nothing in them
   for (const name of HOSTILE) writeFileSync(join(work, name), `content of ${name}`);
   for (const name of HOSTILE) trash.put(join(work, name));
   assert.deepEqual(readdirSync(work), []);
-  assert.deepEqual(trash.list().map((i) => i.path).sort(), HOSTILE.map((n) => join(work, n)).sort());
+  assert.deepEqual(
+    trash
+      .list()
+      .map((i) => i.path)
+      .sort(),
+    HOSTILE.map((n) => join(work, n)).sort(),
+  );
   for (const name of HOSTILE) trash.restore(join(work, name));
   assert.deepEqual(readdirSync(work).sort(), [...HOSTILE].sort());
   for (const name of HOSTILE) assert.equal(readFileSync(join(work, name), 'utf8'), `content of ${name}`);
@@ -100,7 +111,9 @@ test('a name too long for NAME.trashinfo is shortened to fit NAME_MAX', () => {
 test('restore: the newest version by default, --version N counts back, nothing overwritten without force', () => {
   const { work, options } = trashEnv();
   let clock = new Date(2026, 0, 1, 10, 0, 0).getTime();
-  const trash = new Trash({ ...options, now: () => {
+  const trash = new Trash({
+    ...options,
+    now: () => {
       clock += 60_000;
       return new Date(clock);
     },
@@ -111,14 +124,29 @@ test('restore: the newest version by default, --version N counts back, nothing o
   }
   trash.restore('notes', { cwd: work, version: 2 });
   assert.equal(readFileSync(join(work, 'notes'), 'utf8'), 'v2');
-  assert.throws(() => trash.restore(join(work, 'notes')), (err: TswatchError) => err.code === 'EEXIST' && /refusing to overwrite/.test(err.message) && /--force/.test(err.hint!));
+  assert.throws(
+    () => trash.restore(join(work, 'notes')),
+    (err: TswatchError) => err.code === 'EEXIST' && /refusing to overwrite/.test(err.message) && /--force/.test(err.hint!),
+  );
   assert.equal(readFileSync(join(work, 'notes'), 'utf8'), 'v2');
   // --force: what was in the way goes to the trash, it is not lost.
   trash.restore(join(work, 'notes'), { force: true });
   assert.equal(readFileSync(join(work, 'notes'), 'utf8'), 'v3');
-  assert.deepEqual(trash.list().map((i) => readFileSync(join(i.trashDir, 'files', i.name), 'utf8')).sort(), ['v1', 'v2']);
-  assert.throws(() => trash.restore(join(work, 'notes'), { version: 3, force: true }), (err: TswatchError) => /2 trashed version/.test(err.message) && /1 \(the newest\) to 2/.test(err.hint!));
-  assert.throws(() => trash.restore(join(work, 'nothing-here')), (err: TswatchError) => err.code === 'ENOENT' && /tswatch trash list/.test(err.hint!));
+  assert.deepEqual(
+    trash
+      .list()
+      .map((i) => readFileSync(join(i.trashDir, 'files', i.name), 'utf8'))
+      .sort(),
+    ['v1', 'v2'],
+  );
+  assert.throws(
+    () => trash.restore(join(work, 'notes'), { version: 3, force: true }),
+    (err: TswatchError) => /2 trashed version/.test(err.message) && /1 \(the newest\) to 2/.test(err.hint!),
+  );
+  assert.throws(
+    () => trash.restore(join(work, 'nothing-here')),
+    (err: TswatchError) => err.code === 'ENOENT' && /tswatch trash list/.test(err.hint!),
+  );
 });
 
 test('restore a glob, --to another directory (created), the original parent recreated if gone', () => {
@@ -147,9 +175,18 @@ test('empty --older-than removes only what is older; empty removes everything, o
   at(now - 10 * 86_400_000).put(join(work, 'olddir'));
   assert.match(readFileSync(join(homeTrash, 'directorysizes'), 'utf8'), / olddir\n$/);
   const trash = new Trash(options);
-  assert.deepEqual(trash.empty({ olderThanDays: 5 }).map((i) => i.path).sort(), [join(work, 'old'), join(work, 'olddir')]);
+  assert.deepEqual(
+    trash
+      .empty({ olderThanDays: 5 })
+      .map((i) => i.path)
+      .sort(),
+    [join(work, 'old'), join(work, 'olddir')],
+  );
   assert.equal(readFileSync(join(homeTrash, 'directorysizes'), 'utf8'), '');
-  assert.deepEqual(trash.list().map((i) => i.path), [join(work, 'new')]);
+  assert.deepEqual(
+    trash.list().map((i) => i.path),
+    [join(work, 'new')],
+  );
   assert.equal(existsSync(join(homeTrash, 'files', 'orphan')), true);
   trash.empty();
   assert.deepEqual(readdirSync(join(homeTrash, 'files')), []);
@@ -161,6 +198,14 @@ test("refuses '/', '.', '..', the trash itself and what contains it; a missing f
   writeFileSync(join(work, 'f'), '');
   trash.put(join(work, 'f')); // the home trash now exists
   const refusals = ['/', '.', '..', `${home}/..`, homeTrash, join(homeTrash, 'files'), home, join(home, '.local')];
-  for (const path of refusals) assert.throws(() => trash.put(path), (err: TswatchError) => err.code === 'EINVAL' && err.message.startsWith('refusing to trash'), path);
-  assert.throws(() => trash.put(join(work, 'missing')), (err: TswatchError) => err.code === 'ENOENT' && /No such file/.test(err.message));
+  for (const path of refusals)
+    assert.throws(
+      () => trash.put(path),
+      (err: TswatchError) => err.code === 'EINVAL' && err.message.startsWith('refusing to trash'),
+      path,
+    );
+  assert.throws(
+    () => trash.put(join(work, 'missing')),
+    (err: TswatchError) => err.code === 'ENOENT' && /No such file/.test(err.message),
+  );
 });

@@ -42,7 +42,10 @@ test('a file on another filesystem goes to $topdir/.Trash-$uid with Path= relati
   const trashDir = join(v.top, `.Trash-${uid}`);
   assert.equal(item.trashDir, trashDir);
   const relativePath = join(v.dir, 'sub dir', 'f é').slice(v.top.length + 1);
-  assert.match(readFileSync(join(trashDir, 'info', `${item.name}.trashinfo`), 'utf8'), new RegExp(`^\\[Trash Info\\]\nPath=${encodeTrashPath(relativePath).replace(/[.%]/g, '\\$&')}\nDeletionDate=`));
+  assert.match(
+    readFileSync(join(trashDir, 'info', `${item.name}.trashinfo`), 'utf8'),
+    new RegExp(`^\\[Trash Info\\]\nPath=${encodeTrashPath(relativePath).replace(/[.%]/g, '\\$&')}\nDeletionDate=`),
+  );
   assert.equal(readFileSync(join(trashDir, 'files', item.name), 'utf8'), 'data');
   assert.equal(existsSync(join(v.homeTrash, 'files')), false, 'nothing went to the home trash');
   // trash-cli finds it on the volume, with the absolute original path, and restores it.
@@ -70,7 +73,13 @@ test('$topdir/.Trash/$uid is used when .Trash is a sticky directory; a non-stick
   assert.equal(v.trash.put(join(v.dir, 'b')).trashDir, join(shared, String(uid)));
   assert.match(readFileSync(join(shared, String(uid), 'info', 'b.trashinfo'), 'utf8'), /\nPath=[^/]/);
   assert.deepEqual(trashCliList(v.env, v.dir), [join(v.dir, 'a'), join(v.dir, 'b')]);
-  assert.deepEqual(v.trash.list().filter((i) => i.path.startsWith(v.dir)).map((i) => i.path), [join(v.dir, 'a'), join(v.dir, 'b')]);
+  assert.deepEqual(
+    v.trash
+      .list()
+      .filter((i) => i.path.startsWith(v.dir))
+      .map((i) => i.path),
+    [join(v.dir, 'a'), join(v.dir, 'b')],
+  );
 });
 
 test('a symlinked .Trash is never used, even pointing at a sticky directory', (t) => {
@@ -95,14 +104,20 @@ test('no usable volume trash: the home trash takes a verified copy, with an abso
   assert.equal(item.trashDir, v.homeTrash);
   assert.equal(existsSync(join(v.dir, 'tree')), false);
   assert.deepEqual(readFileSync(join(v.homeTrash, 'files/tree/deep/f')), Buffer.alloc(300_000, 7));
-  assert.match(readFileSync(join(v.homeTrash, 'info/tree.trashinfo'), 'utf8'), new RegExp(`\nPath=${encodeTrashPath(join(v.dir, 'tree')).replace(/[.%]/g, '\\$&')}\n`));
+  assert.match(
+    readFileSync(join(v.homeTrash, 'info/tree.trashinfo'), 'utf8'),
+    new RegExp(`\nPath=${encodeTrashPath(join(v.dir, 'tree')).replace(/[.%]/g, '\\$&')}\n`),
+  );
   assert.equal(readdirSync(v.homeTrash).includes('directorysizes'), true);
   // And back across filesystems: copied, compared, then removed from the trash.
   v.trash.restore(join(v.dir, 'tree'));
   assert.deepEqual(readFileSync(join(v.dir, 'tree/deep/f')), Buffer.alloc(300_000, 7));
   assert.equal(readFileSync(join(v.dir, 'tree/link'), 'utf8').length, 300_000);
   assert.deepEqual(readdirSync(join(v.homeTrash, 'files')), []);
-  assert.deepEqual(readdirSync(v.dir).filter((n) => n.includes('tswatch-copy')), []);
+  assert.deepEqual(
+    readdirSync(v.dir).filter((n) => n.includes('tswatch-copy')),
+    [],
+  );
 });
 
 test('what trash-put put in a volume trash, tswatch lists and restores (--to across filesystems too)', (t) => {
@@ -114,7 +129,13 @@ test('what trash-put put in a volume trash, tswatch lists and restores (--to acr
   assert.equal(put.status, 0, put.stderr);
   assert.equal(existsSync(join(v.top, `.Trash-${uid}`, 'files', 'x y')), true);
   const listed = v.trash.list().filter((i) => i.path.startsWith(v.dir));
-  assert.deepEqual(listed.map((i) => [i.path, i.size]), [[join(v.dir, 'x y'), 14], [join(v.dir, 'z'), 1]]);
+  assert.deepEqual(
+    listed.map((i) => [i.path, i.size]),
+    [
+      [join(v.dir, 'x y'), 14],
+      [join(v.dir, 'z'), 1],
+    ],
+  );
   v.trash.restore(join(v.dir, 'x y'));
   assert.equal(readFileSync(join(v.dir, 'x y'), 'utf8'), 'from trash-cli');
   v.trash.restore(join(v.dir, 'z'), { to: v.work });
@@ -128,7 +149,10 @@ test('a read-only filesystem: nothing is copied anywhere, and trash rm says what
   writeFileSync(join(v.dir, 'kept'), 'kept');
   runSync('mount', ['-o', 'remount,ro', v.top]);
   t.after(() => runSync('mount', ['-o', 'remount,rw', v.top]));
-  assert.throws(() => v.trash.put(join(v.dir, 'kept')), (err: TswatchError) => err.code === 'EROFS' && /Read-only file system/.test(err.message));
+  assert.throws(
+    () => v.trash.put(join(v.dir, 'kept')),
+    (err: TswatchError) => err.code === 'EROFS' && /Read-only file system/.test(err.message),
+  );
   assert.equal(existsSync(join(v.homeTrash, 'files')) && readdirSync(join(v.homeTrash, 'files')).length > 0, false);
   const rm = runSync('rm', ['kept'], { cwd: v.dir, env: { LC_ALL: 'C.UTF-8' } });
   const ours = tswatchSync(['trash', 'rm', 'kept'], { cwd: v.dir, env: v.env });
@@ -137,7 +161,7 @@ test('a read-only filesystem: nothing is copied anywhere, and trash rm says what
   assert.equal(readFileSync(join(v.dir, 'kept'), 'utf8'), 'kept');
 });
 
-test('names that are not UTF-8 across filesystems: the volume trash (relative Path=) and the home trash\'s verified copy keep every byte', (t) => {
+test("names that are not UTF-8 across filesystems: the volume trash (relative Path=) and the home trash's verified copy keep every byte", (t) => {
   const v = volume(t, true);
   if (!v) return;
   const a = rawName(v.dir, 'a', 0xff);
@@ -148,7 +172,11 @@ test('names that are not UTF-8 across filesystems: the volume trash (relative Pa
   assert.deepEqual(readdirSync(join(volumeTrash, 'files'), { encoding: 'buffer' }), [Buffer.from('a\xff', 'latin1')]);
   const info = readFileSync(rawName(join(volumeTrash, 'info'), 'a', 0xff, ...Buffer.from('.trashinfo')), 'utf8');
   const dir = relative(v.top, v.dir);
-  assert.equal(info.split('\n')[1], `Path=${dir === '' ? '' : `${encodeTrashPath(dir)}/`}a%FF`, 'relative to the top directory, the byte as %FF');
+  assert.equal(
+    info.split('\n')[1],
+    `Path=${dir === '' ? '' : `${encodeTrashPath(dir)}/`}a%FF`,
+    'relative to the top directory, the byte as %FF',
+  );
   assert.equal(tswatchRaw(['trash', 'restore', a], { env: v.env }).status, 0);
   assert.equal(readFileSync(a, 'utf8'), 'a');
 
@@ -174,7 +202,10 @@ test('names that are not UTF-8 across filesystems: the volume trash (relative Pa
   assert.equal(existsSync(tree), false);
   const inHome = rawName(join(v.homeTrash, 'files'), 'tree', 0xf0);
   assert.deepEqual(readFileSync(Buffer.concat([inHome, Buffer.from('/f\xf1', 'latin1')])), Buffer.alloc(300_000, 7));
-  assert.deepEqual(readlinkSync(Buffer.concat([inHome, Buffer.from('/l\xf2', 'latin1')]), { encoding: 'buffer' }), Buffer.from('f\xf1', 'latin1'));
+  assert.deepEqual(
+    readlinkSync(Buffer.concat([inHome, Buffer.from('/l\xf2', 'latin1')]), { encoding: 'buffer' }),
+    Buffer.from('f\xf1', 'latin1'),
+  );
   const back = tswatchRaw(['trash', 'restore', tree], { env: v.env });
   assert.equal(back.status, 0, back.stderr.toString());
   assert.deepEqual(names(), before);

@@ -9,7 +9,11 @@ import { assertCreates, openPublisher, publishCreates } from '../../../helpers/f
 import { tmpDir } from '../../../helpers/tmp-dir.js';
 import { waitFor } from '../../../helpers/wait-for.js';
 
-const jsonl = (file: string): FleetRecord[] => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as FleetRecord);
+const jsonl = (file: string): FleetRecord[] =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as FleetRecord);
 
 test('JSONL file: 10,000 events in order with the --json fields, rotated by size, none lost', async () => {
   const file = join(tmpDir(), 'events.jsonl');
@@ -40,7 +44,19 @@ test('CSV file: a header, then id, host, time and inotifywait --csv fields, quot
 test('file: records re-sent after a crash that were already written are skipped (by the last id)', async () => {
   const file = join(tmpDir(), 'again.jsonl');
   const url = new URL(pathToFileURL(file).href);
-  const records = [1, 2, 3].map((n) => ({ id: `h1:x:${n}`, host: 'h1', time: '2026-01-01T00:00:00.000Z', wd: 1, mask: 256, maskname: 'IN_CREATE', cookie: 0, name: `f${n}`, path: '/watched', pathname: `/watched/f${n}`, dir: false }));
+  const records = [1, 2, 3].map((n) => ({
+    id: `h1:x:${n}`,
+    host: 'h1',
+    time: '2026-01-01T00:00:00.000Z',
+    wd: 1,
+    mask: 256,
+    maskname: 'IN_CREATE',
+    cookie: 0,
+    name: `f${n}`,
+    path: '/watched',
+    pathname: `/watched/f${n}`,
+    dir: false,
+  }));
   const batch = records.map((record) => ({ record, json: JSON.stringify(record) }));
   const first = new FileSink(url, { url: url.href });
   await first.send(batch.slice(0, 2));
@@ -48,5 +64,8 @@ test('file: records re-sent after a crash that were already written are skipped 
   const second = new FileSink(url, { url: url.href }); // after a restart, the outbox sends 1-3 again
   await second.send(batch);
   await second.close();
-  assert.deepEqual(jsonl(file).map((r) => r.id), ['h1:x:1', 'h1:x:2', 'h1:x:3']);
+  assert.deepEqual(
+    jsonl(file).map((r) => r.id),
+    ['h1:x:1', 'h1:x:2', 'h1:x:3'],
+  );
 });

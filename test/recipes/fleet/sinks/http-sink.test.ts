@@ -45,5 +45,8 @@ test('HTTP webhook: 10,000 events in order, POSTed as JSON batches; a 503 outage
     await hook.close();
   }
   assertCreates(hook.state.records, 10_000);
-  assert.ok(hook.state.auth.every((a) => a === 'Bearer s3cret'), 'the token from TSWATCH_HTTP_TOKEN');
+  assert.ok(
+    hook.state.auth.every((a) => a === 'Bearer s3cret'),
+    'the token from TSWATCH_HTTP_TOKEN',
+  );
 });

@@ -44,7 +44,9 @@ test('MQTT QoS 1: broker stopped mid-stream and restarted: every event arrives (
   assert.ok(records.length >= 10_000);
 });
 
-test('MQTT: a publisher closed while its broker is away with a batch in flight stops at once; the batch stays in the outbox', { timeout: 60_000 }, async () => {
+test('MQTT: a publisher closed while its broker is away with a batch in flight stops at once; the batch stays in the outbox', {
+  timeout: 60_000,
+}, async () => {
   const mqtt = await Broker.mosquitto();
   const url = `mqtt://${mqtt.url}/fleet/away`;
   const seen = await follow(url);

@@ -32,7 +32,10 @@ test('Redis Streams: broker stopped mid-stream and restarted: every event added 
   await waitFor(() => publisher.status()[0]!.pending === 0, 'the outbox to drain after the restart', 60_000);
   await publisher.close();
   const stored = await entries(redis.url, 'fleet:restart');
-  assertCreates(stored.map((e) => JSON.parse(e.message.event!)), 10_000);
+  assertCreates(
+    stored.map((e) => JSON.parse(e.message.event!)),
+    10_000,
+  );
 });
 
 test('Redis Streams: a batch sent again (its reply lost, or re-sent after a crash) is not added twice', async () => {
@@ -40,13 +43,28 @@ test('Redis Streams: a batch sent again (its reply lost, or re-sent after a cras
   const url = `redis://${redis.url}/fleet:again`;
   const { RedisSink } = await import('../../../../recipes/fleet/sinks/redis-sink.js');
   const sink = new RedisSink(new URL(url), { url });
-  const records = [1, 2, 3, 4, 5].map((n) => ({ id: `h1:x:${n}`, host: 'h1', time: new Date().toISOString(), wd: 1, mask: 256, maskname: 'IN_CREATE', cookie: 0, name: `f${n}`, path: '/watched', pathname: `/watched/f${n}`, dir: false }));
+  const records = [1, 2, 3, 4, 5].map((n) => ({
+    id: `h1:x:${n}`,
+    host: 'h1',
+    time: new Date().toISOString(),
+    wd: 1,
+    mask: 256,
+    maskname: 'IN_CREATE',
+    cookie: 0,
+    name: `f${n}`,
+    path: '/watched',
+    pathname: `/watched/f${n}`,
+    dir: false,
+  }));
   const batch = records.map((record) => ({ record, json: JSON.stringify(record) }));
   await sink.send(batch.slice(0, 3));
   await sink.send(batch.slice(0, 3)); // the same again
   await sink.send(batch.slice(1)); // partly new
   await sink.close();
-  assert.deepEqual((await entries(redis.url, 'fleet:again')).map((e) => e.message.id), records.map((r) => r.id));
+  assert.deepEqual(
+    (await entries(redis.url, 'fleet:again')).map((e) => e.message.id),
+    records.map((r) => r.id),
+  );
 });
 
 async function entries(server: string, stream: string): Promise<Array<{ id: string; message: Record<string, string> }>> {
