@@ -92,7 +92,8 @@ export class TreeState {
   private watched(path: string, root: string): string {
     const given = this.spelling.get(root);
     if (given === undefined || given === root) return path;
-    return path === root ? given : `${given.endsWith('/') ? given.slice(0, -1) : given}${path.slice(root.length)}`;
+    // A watch path is normalized (no trailing '/', and '/' itself is absolute, returned above).
+    return path === root ? given : given + path.slice(root.length);
   }
 
   private asWatched(change: TreeChange, root: string): TreeChange {
