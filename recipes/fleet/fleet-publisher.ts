@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { jsonRecord } from '../../handlers/event-format.js';
 import { type Event, TswatchError } from '../../src/index.js';
 import { sinkName } from './credentials.js';
@@ -126,7 +126,7 @@ export class FleetPublisher {
 
   publish(event: Event, now = new Date()): void {
     const id = `${this.host}:${this.instance}:${++this.seq}`;
-    this.buffered.push(JSON.stringify({ id, host: this.host, ...jsonRecord(event, now) }));
+    this.buffered.push(JSON.stringify({ id, host: this.host, ...absolutePaths(jsonRecord(event, now)) }));
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
@@ -162,4 +162,15 @@ export class FleetPublisher {
     this.unlock();
     return status;
   }
+}
+
+const PATH_FIELDS = ['path', 'pathname', 'src_pathname', 'src'] as const;
+
+/** A record is read on other hosts, where this agent's working directory means nothing: its paths are absolute. */
+function absolutePaths(record: Record<string, unknown>): Record<string, unknown> {
+  for (const field of PATH_FIELDS) {
+    const value = record[field];
+    if (typeof value === 'string' && !value.startsWith('/')) record[field] = resolve(value);
+  }
+  return record;
 }
