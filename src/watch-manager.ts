@@ -4,7 +4,8 @@ import type { Backend, RawEvent } from './backends/backend.js';
 import { selectBackend } from './backends/select.js';
 import { DirEntries } from './dir-entries.js';
 import { changeEntries } from './entries-change.js';
-import { errnoError, TswatchError, WatchLimitError } from './errors.js';
+import { AddWatchResult } from './add-watch-result.js';
+import { errnoError, TswatchError } from './errors.js';
 import { type PathFilter, toPathFilter } from './exclude-filter.js';
 import { joinPath } from './join-path.js';
 import { kernelMask } from './kernel-mask.js';
@@ -19,12 +20,6 @@ export type { AddWatchOptions, ScanSink, UpdateWatchOptions, Watch, WatchManager
 
 /** Errors that mean "it is gone already": a race with the filesystem, not a failure. */
 const VANISHED = new Set(['ENOENT', 'ENOTDIR', 'ESTALE', 'ELOOP']);
-
-/** pyinotify's wd for a path that failed: minus its errno (-1 when there is none). */
-function negativeWd(err: TswatchError): number {
-  const errno = (err.cause as NodeJS.ErrnoException | undefined)?.errno;
-  return errno ? -Math.abs(errno) : -1;
-}
 
 /** pyinotify's WatchManager: owns the backend, the wd ↔ path maps and recursion. */
 export class WatchManager {
@@ -51,34 +46,14 @@ export class WatchManager {
    * `errors`) when quiet. A subdirectory that failed always does: it never stops the rest of the tree.
    */
   addWatch(paths: string | readonly string[], mask: number, options: AddWatchOptions = {}): Record<string, number> {
-    const quiet = options.quiet ?? true;
-    const result: Record<string, number> = {};
+    const result = new AddWatchResult(this.errors, options.quiet ?? true);
     const settings = {
       mask: u32(mask),
       procFun: options.procFun,
       autoAdd: options.autoAdd ?? false,
       excludeFilter: toPathFilter(options.excludeFilter) ?? this.excludeFilter,
     };
-    const fail = (path: string, err: TswatchError): void => {
-      if (!quiet) throw err;
-      result[path] = negativeWd(err);
-      this.errors.set(path, err);
-    };
     for (const path of expandPaths(paths, options.doGlob ?? false)) {
-      // A directory below `path` that cannot be watched (unreadable, say) costs that directory only:
-      // it gets its negative wd and its error, and the walk goes on. Only the path itself failing, or
-      // the watch limit (which would fail every directory after it), is thrown when not quiet.
-      const sink: ScanSink = {
-        event: () => {},
-        error: (err) => {
-          const at = err.path ?? path;
-          if (at === path || err instanceof WatchLimitError) fail(at, err);
-          else {
-            result[at] = negativeWd(err);
-            this.errors.set(at, err);
-          }
-        },
-      };
       if (settings.excludeFilter?.(path)) continue;
       let watch: Watch;
       try {
@@ -87,20 +62,20 @@ export class WatchManager {
         watch = this.ensureWatch(path, settings, isDir);
       } catch (err) {
         this.walk.end();
-        fail(path, err as TswatchError);
+        result.fail(path, err as TswatchError);
         continue;
       }
       this.errors.delete(path);
       const before = new Set(this.index.wds());
       try {
-        if (watch.entries) this.reconcile(watch, false, options.rec ?? false, sink);
+        if (watch.entries) this.reconcile(watch, false, options.rec ?? false, result.sinkFor(path));
       } finally {
         this.walk.end();
       }
-      result[path] = watch.wd;
-      for (const w of this.index.values()) if (!before.has(w.wd)) result[w.path] = w.wd;
+      result.wds[path] = watch.wd;
+      for (const w of this.index.values()) if (!before.has(w.wd)) result.wds[w.path] = w.wd;
     }
-    return result;
+    return result.wds;
   }
 
   /** Change the mask, handler or autoAdd of watches (and, with `rec`, of those below them). */

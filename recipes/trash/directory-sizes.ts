@@ -2,7 +2,8 @@ import { lstatSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSyn
 import { join } from 'node:path';
 import { fsDecode, fsPath } from '../../src/index.js';
 import { namesIn } from './exact-names.js';
-import { decodeTrashPath, encodeTrashPath, TRASHINFO_SUFFIX } from './trash-info.js';
+import { decodeTrashPath, encodeTrashPath } from './trash-info.js';
+import { filePath, infoPath } from './trash-layout.js';
 
 /**
  * Disk space used by `path` and everything below it, in bytes, counted as `du -B1` does (allocated
@@ -65,7 +66,7 @@ export class DirectorySizes {
     const mtime = this.infoMtime(name);
     const cached = cache.get(name);
     if (cached && mtime !== undefined && cached.mtime === mtime) return { size: cached.size, fresh: false };
-    const size = diskUsage(join(this.trashDir, 'files', name));
+    const size = diskUsage(filePath(this.trashDir, name));
     if (mtime !== undefined) cache.set(name, { size, mtime });
     return { size, fresh: true };
   }
@@ -98,13 +99,13 @@ export class DirectorySizes {
   add(name: string): void {
     const mtime = this.infoMtime(name);
     if (mtime === undefined) return;
-    const size = diskUsage(join(this.trashDir, 'files', name));
+    const size = diskUsage(filePath(this.trashDir, name));
     this.update((entries) => entries.set(name, { size, mtime }));
   }
 
   private infoMtime(name: string): number | undefined {
     try {
-      return Math.floor(statSync(fsPath(join(this.trashDir, 'info', name + TRASHINFO_SUFFIX))).mtimeMs / 1000);
+      return Math.floor(statSync(fsPath(infoPath(this.trashDir, name))).mtimeMs / 1000);
     } catch {
       return undefined;
     }

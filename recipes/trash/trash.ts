@@ -1,11 +1,12 @@
-import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, type Stats, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
-import { fsDecode, fsEncode, fsPath, TswatchError } from '../../src/index.js';
-import { namesIn, realPath, resolveExact } from './exact-names.js';
+import { lstatSync, mkdirSync, rmSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fsDecode, fsPath, TswatchError } from '../../src/index.js';
+import { claimTrashName } from './claim-trash-name.js';
 import { DirectorySizes } from './directory-sizes.js';
+import { realPath, resolveExact } from './exact-names.js';
 import { checkRemovable, copyVerified, exists, moveNoReplace, stillThere } from './move-verified.js';
+import { readTrashedItem } from './read-trashed-item.js';
 import { chooseRestores, type RestoreOptions } from './restore-choice.js';
-import type { RestoredItem, TrashedItem } from './trashed-item.js';
 import {
   allTrashDirs,
   deviceOf,
@@ -17,7 +18,8 @@ import {
   volumeTrashFor,
 } from './trash-dirs.js';
 import { refuse, TrashError } from './trash-error.js';
-import { formatTrashInfo, parseDeletionDate, parseTrashInfo, TRASHINFO_SUFFIX } from './trash-info.js';
+import { fileNames, filePath, infoNames, infoPath } from './trash-layout.js';
+import type { RestoredItem, TrashedItem } from './trashed-item.js';
 
 export type { RestoredItem, TrashedItem } from './trashed-item.js';
 
@@ -39,25 +41,6 @@ export interface EmptyOptions {
   /** Only items deleted more than this many days ago (default: everything, orphans included). */
   olderThanDays?: number;
 }
-
-// NAME.trashinfo must fit NAME_MAX (255 bytes) with room for a `_NNNNN` suffix.
-const MAX_NAME_BYTES = 255 - TRASHINFO_SUFFIX.length - 8;
-
-const byteLength = (name: string): number => fsEncode(name).length;
-
-function fitName(name: string): string {
-  if (byteLength(name) <= MAX_NAME_BYTES) return name;
-  let out = '';
-  for (const char of name) {
-    if (byteLength(out + char) > MAX_NAME_BYTES) break;
-    out += char;
-  }
-  return out;
-}
-
-const WRITABLE_HINT = 'check the trash directory is yours and writable, and the disk not full';
-const infoPath = (dir: string, name: string): string => join(dir, 'info', name + TRASHINFO_SUFFIX);
-const filePath = (dir: string, name: string): string => join(dir, 'files', name);
 
 /**
  * The FreeDesktop.org trash (specification 1.0), interoperable with trash-cli, GLib/GIO and KDE: files go
@@ -122,7 +105,7 @@ export class Trash {
       }
     }
     const { dir, copy } = this.trashDirFor(dirname(original));
-    const name = this.claimName(dir, basename(original), original);
+    const name = claimTrashName(dir, basename(original), original, this.now());
     const target = filePath(dir.path, name);
     try {
       // A copy is only worth making if the original can then be removed.
@@ -148,7 +131,7 @@ export class Trash {
       );
     }
     if (st.isDirectory()) new DirectorySizes(dir.path).add(name);
-    return this.item(dir, name)!;
+    return readTrashedItem(dir, name)!;
   }
 
   /** Everything in every trash directory, oldest first. Items whose file is missing are left out. */
@@ -158,8 +141,8 @@ export class Trash {
       const sizes = new DirectorySizes(dir.path);
       const cache = sizes.read();
       let stale = false;
-      for (const name of this.infoNames(dir.path)) {
-        const item = this.item(dir, name, (n) => {
+      for (const name of infoNames(dir.path)) {
+        const item = readTrashedItem(dir, name, (n) => {
           const { size, fresh } = sizes.sizeOf(n, cache);
           stale ||= fresh;
           return size;
@@ -217,9 +200,9 @@ export class Trash {
     if (cutoff === undefined) {
       for (const dir of this.trashDirs()) {
         // Orphans: files without a trashinfo, trashinfos without a file.
-        for (const name of safeReaddir(join(dir.path, 'files')))
+        for (const name of fileNames(dir.path))
           if (!exists(infoPath(dir.path, name))) rmSync(fsPath(filePath(dir.path, name)), { recursive: true, force: true });
-        for (const name of this.infoNames(dir.path))
+        for (const name of infoNames(dir.path))
           if (!exists(filePath(dir.path, name))) rmSync(fsPath(infoPath(dir.path, name)), { force: true });
       }
     }
@@ -249,79 +232,5 @@ export class Trash {
     const volume = volumeTrashFor(topDirOf(parent), this.uid);
     // No usable volume trash: the spec allows the home trash, which takes a verified copy.
     return volume ? { dir: volume, copy: false } : { dir: home, copy: true };
-  }
-
-  /** Claim `info/NAME.trashinfo` with O_EXCL (NAME, NAME_1, NAME_2, …) and write it; returns NAME. */
-  private claimName(dir: TrashDir, base: string, original: string): string {
-    try {
-      mkdirSync(fsPath(join(dir.path, 'info')), { recursive: true, mode: 0o700 });
-      mkdirSync(fsPath(join(dir.path, 'files')), { recursive: true, mode: 0o700 });
-    } catch (err) {
-      throw new TrashError('cannot write to the trash', dir.path, err, WRITABLE_HINT);
-    }
-    const stored = dir.topDir === undefined ? original : relative(dir.topDir, original);
-    const content = formatTrashInfo(stored, this.now());
-    const stem = fitName(base);
-    for (let i = 0; ; i++) {
-      const name = i === 0 ? stem : `${stem}_${i < 1000 ? i : Math.floor(Math.random() * 1e6)}`;
-      let fd: number;
-      try {
-        fd = openSync(fsPath(infoPath(dir.path, name)), 'wx', 0o600);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
-        throw new TrashError('cannot write to the trash', dir.path, err, WRITABLE_HINT);
-      }
-      try {
-        writeSync(fd, content);
-      } catch (err) {
-        closeSync(fd);
-        unlinkSync(fsPath(infoPath(dir.path, name))); // no empty trashinfo left behind (a full disk)
-        throw new TrashError('cannot write to the trash', dir.path, err, WRITABLE_HINT);
-      }
-      closeSync(fd);
-      // An orphan in files/ under this name would be replaced by the move: leave it be, take the next name.
-      if (!exists(filePath(dir.path, name))) return name;
-      unlinkSync(fsPath(infoPath(dir.path, name)));
-    }
-  }
-
-  private infoNames(trashDir: string): string[] {
-    return safeReaddir(join(trashDir, 'info'))
-      .filter((f) => f.endsWith(TRASHINFO_SUFFIX))
-      .map((f) => f.slice(0, -TRASHINFO_SUFFIX.length));
-  }
-
-  private item(dir: TrashDir, name: string, dirSize?: (name: string) => number): TrashedItem | undefined {
-    let info: ReturnType<typeof parseTrashInfo>;
-    let st: Stats;
-    try {
-      info = parseTrashInfo(readFileSync(fsPath(infoPath(dir.path, name))));
-      st = lstatSync(fsPath(filePath(dir.path, name)));
-    } catch {
-      return undefined; // half-written by a concurrent put, or its file already gone
-    }
-    if (!info) return undefined;
-    const isDirectory = st.isDirectory();
-    const cached = (n: string): number => {
-      const sizes = new DirectorySizes(dir.path);
-      return sizes.sizeOf(n, sizes.read()).size;
-    };
-    const size = isDirectory ? (dirSize ?? cached)(name) : st.size;
-    return {
-      path: resolve(dir.topDir ?? '/', info.path),
-      deletionDate: parseDeletionDate(info.deletionDate),
-      size,
-      isDirectory,
-      trashDir: dir.path,
-      name,
-    };
-  }
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return namesIn(dir);
-  } catch {
-    return [];
   }
 }
