@@ -6,6 +6,7 @@ import { TswatchError } from '../errors.js';
 import { IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_IGNORED, IN_ISDIR, IN_MODIFY } from '../masks.js';
 import type { RawEvent } from './backend.js';
 import { EmulatedBackend } from './emulated-backend.js';
+import { FileStates } from './file-states.js';
 import { WatchTable } from './watch-table.js';
 
 export interface PollBackendOptions {
@@ -33,6 +34,8 @@ interface PollWatch {
   initial: boolean;
   /** A directory's entries as reported so far (name → is a directory); undefined on a file. */
   seen: Map<string, boolean> | undefined;
+  /** The files it covers as last compared: tswatch tells their changes itself (see FileStates). */
+  files: FileStates;
 }
 
 function listDir(path: string): Dirent[] {
@@ -59,6 +62,7 @@ export class PollBackend extends EmulatedBackend {
   private readonly table = new WatchTable((wd) => this.release(wd));
   private readonly polls = new Map<number, PollWatch>();
   private orphanTimer: NodeJS.Timeout | undefined;
+  private comparing = false;
 
   constructor(options: PollBackendOptions = {}) {
     super('chokidar');
@@ -84,7 +88,10 @@ export class PollBackend extends EmulatedBackend {
   addWatch(path: string, mask: number): number {
     const { wd, isNew } = this.table.add(path, mask);
     if (isNew) this.poll(wd);
-    this.orphanTimer ??= setInterval(() => this.checkOrphans(), this.interval);
+    this.orphanTimer ??= setInterval(() => {
+      this.checkOrphans();
+      void this.compareFiles();
+    }, this.interval);
     return wd;
   }
 
@@ -105,10 +112,24 @@ export class PollBackend extends EmulatedBackend {
     this.table.clear();
   }
 
-  /** Start chokidar on a watch; `seen` holds the entries already reported (name → is a directory). */
-  private poll(wd: number, seen?: Map<string, boolean>): void {
+  /**
+   * Start chokidar on a watch; `seen` holds the entries already reported (name → is a directory), `files`
+   * their states. Both are taken here, before chokidar starts, so the watch's baseline is what was there
+   * before it was ready.
+   */
+  private poll(wd: number, seen?: Map<string, boolean>, files?: FileStates): void {
     const watch = this.table.get(wd)!;
-    if (watch.isDir && seen === undefined) seen = new Map(listDir(watch.path).map((d) => [d.name, d.isDirectory()]));
+    if (files === undefined) {
+      files = new FileStates();
+      if (!watch.isDir) files.take('', watch.path);
+    }
+    if (watch.isDir && seen === undefined) {
+      seen = new Map();
+      for (const d of listDir(watch.path)) {
+        seen.set(d.name, d.isDirectory());
+        if (!d.isDirectory()) files.take(d.name, joinPath(watch.path, d.name));
+      }
+    }
     // inotify follows the watched path itself but never an entry: chokidar is given the path resolved and
     // told not to follow links, so a link to a directory stays an entry, as the core expects.
     let real = watch.path;
@@ -130,7 +151,7 @@ export class PollBackend extends EmulatedBackend {
       // process alive. The orphan check's timer does that while the backend is open.
       persistent: false,
     });
-    const entry: PollWatch = { watcher, real, seen, initial: true, ready: new Promise((done) => watcher.once('ready', () => done())) };
+    const entry: PollWatch = { watcher, real, seen, files, initial: true, ready: new Promise((done) => watcher.once('ready', () => done())) };
     this.polls.set(wd, entry);
     const named = (path: string): string => {
       const abs = resolve(path);
@@ -160,7 +181,7 @@ export class PollBackend extends EmulatedBackend {
     for (const [name, isDir] of entry.seen!) {
       if (!names.has(name)) this.onChange(wd, entry, isDir ? 'unlinkDir' : 'unlink', joinPath(watch.path, name), true);
     }
-    if (this.table.get(wd) !== undefined) this.poll(wd, entry.seen);
+    if (this.table.get(wd) !== undefined) this.poll(wd, entry.seen, entry.files);
   }
 
   private onChange(wd: number, entry: PollWatch, event: ChokidarEvent, path: string, force = false): void {
@@ -170,13 +191,17 @@ export class PollBackend extends EmulatedBackend {
     if (path === watch.path) {
       // The watched path itself: only its end or (for a file) its content matters.
       if (event === 'unlink' || event === 'unlinkDir') this.ended(wd, out);
-      else if (event === 'change' && !watch.isDir) this.table.push(out, wd, IN_MODIFY, '');
+      else if (event === 'change' && !watch.isDir && entry.files.changedNow('', path)) this.table.push(out, wd, IN_MODIFY, '');
     } else if (watch.isDir && dirname(path) === watch.path) {
       const name = basename(path);
       const added = event === 'add' || event === 'addDir';
       if (added && entry.initial && entry.seen?.has(name)) return;
+      // A change this backend already reported from its own comparison is not reported again.
+      if (event === 'change' && !entry.files.changedNow(name, path)) return;
       if (added) entry.seen?.set(name, event === 'addDir');
       else if (event !== 'change') entry.seen?.delete(name);
+      if (event === 'add') entry.files.take(name, path);
+      else if (event === 'unlink') entry.files.forget(name);
       // chokidar tells a deleted directory's parent, not always the directory's own watcher.
       const self = added || event === 'change' ? undefined : this.table.wdOf(path);
       if (self !== undefined) this.ended(self, out);
@@ -197,6 +222,7 @@ export class PollBackend extends EmulatedBackend {
       this.table.push(out, wd, IN_DELETE | (isDir ? IN_ISDIR : 0), name);
     }
     seen?.clear();
+    this.polls.get(wd)?.files.clear();
     this.table.push(out, wd, IN_DELETE_SELF, '');
     if (this.forget(wd)) out.push({ wd, mask: IN_IGNORED, cookie: 0, name: '' });
   }
@@ -219,6 +245,29 @@ export class PollBackend extends EmulatedBackend {
       if (inode === undefined || inode !== watch.inode) this.ended(wd, out);
     }
     this.emit(out);
+  }
+
+  /**
+   * chokidar's first stat of a file is its baseline, taken some time after it was listed: a write before
+   * that stat but after 'ready' would never be reported. Each round compares every file with the state
+   * taken before ready instead, so none is missed; chokidar's own reports only come sooner.
+   */
+  private async compareFiles(): Promise<void> {
+    if (this.comparing) return; // the last round's stats are still out (a slow mount)
+    this.comparing = true;
+    try {
+      for (const [wd, entry] of [...this.polls]) {
+        const watch = this.table.get(wd);
+        if (watch === undefined) continue;
+        const names = await entry.files.changed((name) => (name === '' ? watch.path : joinPath(watch.path, name)));
+        if (this.closed || this.polls.get(wd) !== entry || this.table.get(wd) !== watch) continue;
+        const out: RawEvent[] = [];
+        for (const name of names) this.table.push(out, wd, IN_MODIFY, name);
+        this.emit(out);
+      }
+    } finally {
+      this.comparing = false;
+    }
   }
 
   private forget(wd: number): boolean {
