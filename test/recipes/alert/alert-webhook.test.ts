@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { type WebhookBody } from '../../../recipes/alert/index.js';
+import type { WebhookBody } from '../../../recipes/alert/index.js';
 import { startSmtpSink } from '../../helpers/smtp-sink.js';
 import { tmpDir } from '../../helpers/tmp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
