@@ -4,6 +4,7 @@ import { versionTime } from '../../recipes/backup/versions.js';
 import { TswatchError } from '../../src/errors.js';
 import { escapedName } from '../../src/fs-names.js';
 import { humanBytes, ProgressLine } from '../progress-line.js';
+import { holdYoungGeneration } from '../young-generation.js';
 
 /** Exit status when some paths could not be backed up and the rest was (rsync's "partial transfer"). */
 const PARTIAL = 23;
@@ -64,6 +65,9 @@ async function backup(src: string, dest: string, flags: BackupFlags): Promise<vo
   const say = (text: string): void => void process.stderr.write(`tswatch backup: ${text}\n`);
   const print = (record: object): void => void process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
   const { LiveBackup } = await import('../../recipes/backup/index.js');
+  // The initial sync walks and copies the whole tree: with the young generation held at its first
+  // size, its garbage never grows it (it is what peak RSS was made of). A live backup lets it grow after.
+  const released = holdYoungGeneration();
   const job = new LiveBackup(src, dest, {
     delete: flags.delete ?? false,
     checksum: flags.checksum ?? false,
@@ -130,6 +134,7 @@ async function backup(src: string, dest: string, flags: BackupFlags): Promise<vo
   process.once('SIGINT', stop).once('SIGTERM', stop);
   try {
     const summary = await job.start();
+    released(0);
     syncing = false;
     bar?.end();
     if (flags.json) print({ action: 'sync-done', path: '', ...summary });
