@@ -9,7 +9,8 @@
         "native/fanotify.cc",
         "native/fanotify-translator.cc",
         "native/fanotify-nascent.cc",
-        "native/fanotify-records.cc"
+        "native/fanotify-records.cc",
+        "native/lstat-names.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": [

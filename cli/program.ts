@@ -69,12 +69,14 @@ async function configRun(paths: string[], config: string, program: Command): Pro
 }
 
 /**
- * Whether these words can reach a subcommand, or list them (--help, -h inside a group of short flags,
- * `help`): commander dispatches only on a word equal to a subcommand's name, so a watch without such a
- * word never needs the subcommands' declarations.
+ * The subcommands these words can reach: commander dispatches only on a word equal to a subcommand's
+ * name, so a watch without such a word needs none of their declarations, and `tswatch backup …` only
+ * backup's (each one loads modules of its own). A listing (--help, -h inside a group of short flags,
+ * `help`) needs them all.
  */
-function mayNeedSubcommands(words: readonly string[]): boolean {
-  return words.some((w) => w === '--help' || w === 'help' || /^-[^-]*h/.test(w) || SUBCOMMANDS.some((s) => s.name === w));
+function reachableSubcommands(words: readonly string[]): typeof SUBCOMMANDS {
+  if (words.some((w) => w === '--help' || w === 'help' || /^-[^-]*h/.test(w))) return SUBCOMMANDS;
+  return SUBCOMMANDS.filter((s) => words.includes(s.name));
 }
 
 /**
@@ -129,8 +131,7 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
         stderr: process.stderr,
       });
     });
-  if (argv === undefined || mayNeedSubcommands(argv.slice(2))) {
-    for (const command of await Promise.all(SUBCOMMANDS.map((s) => s.load()))) program.addCommand(command);
-  }
+  const subcommands = argv === undefined ? SUBCOMMANDS : reachableSubcommands(argv.slice(2));
+  for (const command of await Promise.all(subcommands.map((s) => s.load()))) program.addCommand(command);
   return program;
 }

@@ -1,9 +1,10 @@
-// tswatch_inotify: the addon's entry point. It registers the two kernel readers and the package version
-// it was built for.
+// tswatch_inotify: the addon's entry point. It registers the two kernel readers, the batch lstat and
+// the package version it was built for.
 #include <napi.h>
 
 #include "fanotify.h"
 #include "inotify.h"
+#include "lstat-names.h"
 
 // The package version this addon was built for (binding.gyp passes it from package.json): the loader
 // refuses an addon left over from another version, whose record layout or API may differ.
@@ -19,6 +20,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tswatch::InitInotify(env, exports);
   exports.Set("version", Napi::String::New(env, TSWATCH_XSTR(TSWATCH_VERSION)));
   tswatch::InitFanotify(env, exports);
+  tswatch::InitLstatNames(env, exports);
   return exports;
 }
 

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, closeSync, constants, copyFileSync, fstatSync, openSync, renameSync, type Stats, utimesSync } from 'node:fs';
 import { copyFile, lchown, lutimes, rename, stat, symlink, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -16,8 +15,13 @@ export function isTempName(name: string): boolean {
   return TEMP_NAME.test(name);
 }
 
-/** Random per process, then a counter: unique without a trip to the random source per copy. */
-const TEMP_STEM = randomBytes(3).toString('hex');
+/**
+ * Random per process (V8 seeds Math.random from the system's random source), then a counter: unique
+ * without a trip to the random source per copy, and without loading node:crypto for it.
+ */
+const TEMP_STEM = Math.floor(Math.random() * 0x1000000)
+  .toString(16)
+  .padStart(6, '0');
 let tempCount = 0;
 
 function tempPathFor(path: string): string {

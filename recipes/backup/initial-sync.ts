@@ -1,5 +1,6 @@
 import { type Dirent, lstatSync, readlinkSync, type Stats } from 'node:fs';
 import { setImmediate as setImmediatePromise } from 'node:timers/promises';
+import { DirStats, type EntryStat } from '../../src/index.js';
 import { isTempName, vanished } from './copy-file.js';
 import { denied } from '../permission-denied.js';
 import { sameMetadata, sameSizeAndTime } from './same-entry.js';
@@ -75,8 +76,23 @@ function statOf(path: string, noted?: (err: unknown) => void): Stats | undefined
   }
 }
 
+/**
+ * Entry i of `stats` (read for a whole directory at once), or when that read failed, the entry's own
+ * lstat (Node's, with Node's error) put in its place.
+ */
+function statAt(stats: DirStats, i: number, path: string, noted?: (err: unknown) => void): EntryStat | undefined {
+  if (!stats.failed(i)) return stats.at(i);
+  const st = statOf(path, noted);
+  if (st === undefined) return undefined;
+  stats.set(i, st);
+  return stats.at(i);
+}
+
 /** Files hashed at once with --checksum (the rest of the walk is synchronous). */
 const HASH_WIDTH = 32;
+
+/** A file --checksum compares: its path, and its SRC and DEST lstat. */
+type Hashed = [string, EntryStat, EntryStat];
 
 /** Entries looked at between two turns of the event loop (a live backup's events, a daemon's page). */
 const ENTRIES_PER_TURN = 2048;
@@ -107,6 +123,8 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
     bytes: 0,
   };
   const { isExcluded } = options;
+  const srcStats = new DirStats();
+  const destStats = new DirStats();
   const srcPath = under(options.src);
   const destPath = under(options.dest);
   const child = (rel: string, name: string): string => (rel === '' ? name : `${rel}/${name}`);
@@ -133,7 +151,7 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
   const unreadable = (rel: string) => (err: unknown) => void plan.unreadable.push({ rel, err });
 
   /** What the plan says of a SRC entry that is not a directory, once its content is known to be DEST's (or not). */
-  const settle = (path: string, st: Stats, dst: Stats | undefined, same: boolean): void => {
+  const settle = (path: string, st: EntryStat, dst: EntryStat | undefined, same: boolean): void => {
     if (same) {
       if (sameMetadata(st, dst!) && (st.isSymbolicLink() || Math.abs(st.mtimeMs - dst!.mtimeMs) < 1)) plan.unchanged++;
       else plan.copies.push({ rel: path, kind: 'attrs', bytes: 0 });
@@ -145,14 +163,15 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
   };
 
   /**
-   * Plan one SRC entry. A directory gives whether DEST has it as one (it is visited after its
-   * siblings); a file whose content --checksum must compare is left to the caller (hashed); else undefined.
+   * Plan one SRC entry: entry i of srcStats, and j of destStats (-1: DEST has none). A directory gives
+   * whether DEST has it as one (it is visited after its siblings); a file whose content --checksum must
+   * compare is left to the caller (hashed); else undefined.
    */
-  const entry = (path: string, destDirent: Dirent | undefined, toHash: Array<[string, Stats, Stats]>): boolean | undefined => {
-    const st = statOf(srcPath(path), unreadable(path));
+  const entry = (path: string, i: number, j: number, toHash: Hashed[]): boolean | undefined => {
+    const st = statAt(srcStats, i, srcPath(path), unreadable(path));
     // Sockets, FIFOs and devices are not backed up (reading a FIFO would block, a device never ends).
     if (st === undefined || !(st.isFile() || st.isDirectory() || st.isSymbolicLink())) return undefined;
-    const dst = destDirent === undefined ? undefined : statOf(destPath(path));
+    const dst = j < 0 ? undefined : statAt(destStats, j, destPath(path));
     if (st.isDirectory()) {
       plan.dirs.push(path);
       if (!dst?.isDirectory()) plan.copies.push({ rel: path, kind: 'copy', bytes: 0 });
@@ -167,7 +186,7 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
     } else if (!options.checksum || st.size !== dst.size) {
       settle(path, st, dst, sameSizeAndTime(st, dst));
     } else {
-      toHash.push([path, st, dst]);
+      toHash.push([path, srcStats.snapshot(i), destStats.snapshot(j)]);
     }
     return undefined;
   };
@@ -181,7 +200,12 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
     const destDirents = destIsDir ? (direntsOf(destPath(rel)) ?? []) : [];
     const inDest = new Map(destDirents.map((d) => [d.name, d] as const));
     const subdirs: Array<[string, boolean]> = [];
-    const toHash: Array<[string, Stats, Stats]> = [];
+    const toHash: Hashed[] = [];
+    // The entries to plan, and where DEST has them too: each side is lstatted in one call.
+    const names: string[] = [];
+    const paths: string[] = [];
+    const destNames: string[] = [];
+    const destIndex: number[] = [];
     for (const d of srcDirents) {
       const path = child(rel, d.name);
       const destDirent = inDest.get(d.name);
@@ -193,8 +217,15 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
         continue;
       }
       plan.seen.push(path);
-      const destHas = entry(path, destDirent, toHash);
-      if (destHas !== undefined) subdirs.push([path, destHas]);
+      names.push(d.name);
+      paths.push(path);
+      destIndex.push(destDirent === undefined ? -1 : destNames.push(d.name) - 1);
+    }
+    srcStats.read(srcPath(rel), names);
+    destStats.read(destPath(rel), destNames);
+    for (let i = 0; i < paths.length; i++) {
+      const destHas = entry(paths[i]!, i, destIndex[i]!, toHash);
+      if (destHas !== undefined) subdirs.push([paths[i]!, destHas]);
     }
     for (let i = 0; i < toHash.length; i += HASH_WIDTH) {
       const chunk = toHash.slice(i, i + HASH_WIDTH);

@@ -59,6 +59,11 @@ export interface NativeAddon {
   Fanotify: new () => NativeFanotify;
   /** The package version it was built for (binding.gyp compiles it in from package.json). */
   version: string;
+  /**
+   * lstat of each name in dir into `out`, 8 numbers a name (mode, size, mtimeMs, uid, gid, dev, ino,
+   * errno: 0 when read); native/lstat-names.cc. Missing from an addon built before it.
+   */
+  lstatNames?: (dir: string, names: readonly string[], out: Float64Array) => void;
 }
 
 const REBUILD = 'rebuild it with `npm rebuild tswatch` (needs python3, make and a C++ compiler)';

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { lstatSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { DirStats, type EntryStat } from '../src/index.js';
+import { tmpDir } from './helpers/tmp-dir.js';
+
+const FIELDS = ['mode', 'size', 'mtimeMs', 'uid', 'gid', 'dev', 'ino'] as const;
+
+function tree(): string {
+  const dir = tmpDir();
+  writeFileSync(join(dir, 'file'), 'hello');
+  mkdirSync(join(dir, 'sub'));
+  symlinkSync('file', join(dir, 'link'));
+  writeFileSync(join(dir, 'é😀'), 'x'.repeat(5000));
+  return dir;
+}
+
+const same = (got: EntryStat, want: EntryStat): void => {
+  for (const k of FIELDS) assert.equal(got[k], want[k], k);
+  assert.deepEqual([got.isFile(), got.isDirectory(), got.isSymbolicLink()], [want.isFile(), want.isDirectory(), want.isSymbolicLink()]);
+};
+
+test('DirStats gives what lstat gives, for files, directories, symlinks and non-ASCII names', () => {
+  const dir = tree();
+  const names = ['file', 'sub', 'link', 'é😀'];
+  const stats = new DirStats();
+  stats.read(dir, names);
+  names.forEach((name, i) => {
+    assert.equal(stats.failed(i), false, name);
+    same(stats.at(i), lstatSync(join(dir, name)));
+    same(stats.snapshot(i), lstatSync(join(dir, name)));
+  });
+});
+
+test('DirStats: a missing name, or a directory that is not there, fails that entry; set() fills it', () => {
+  const dir = tree();
+  const stats = new DirStats();
+  stats.read(dir, ['gone', 'file']);
+  assert.equal(stats.failed(0), true);
+  assert.equal(stats.failed(1), false);
+  stats.set(0, lstatSync(join(dir, 'sub')));
+  assert.equal(stats.failed(0), false);
+  assert.equal(stats.at(0).isDirectory(), true);
+  stats.read(join(dir, 'nope'), ['file']);
+  assert.equal(stats.failed(0), true);
+});
+
+test('DirStats grows for a big directory', () => {
+  const dir = tmpDir();
+  const names = Array.from({ length: 1000 }, (_, i) => `f${i}`);
+  for (const name of names) writeFileSync(join(dir, name), name);
+  const stats = new DirStats();
+  stats.read(dir, names);
+  assert.equal(stats.at(999).size, 4);
+  assert.equal(stats.at(10).size, 3);
+});
+
+test('without the addon nothing is read: every entry fails and the caller lstats it', () => {
+  const dir = tree();
+  process.env.TSWATCH_NO_NATIVE = '1';
+  try {
+    const stats = new DirStats();
+    stats.read(dir, ['file']);
+    assert.equal(stats.failed(0), true);
+    stats.set(0, lstatSync(join(dir, 'file')));
+    same(stats.at(0), lstatSync(join(dir, 'file')));
+  } finally {
+    delete process.env.TSWATCH_NO_NATIVE;
+  }
+});
