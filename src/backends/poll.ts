@@ -151,7 +151,14 @@ export class PollBackend extends EmulatedBackend {
       // process alive. The orphan check's timer does that while the backend is open.
       persistent: false,
     });
-    const entry: PollWatch = { watcher, real, seen, files, initial: true, ready: new Promise((done) => watcher.once('ready', () => done())) };
+    const entry: PollWatch = {
+      watcher,
+      real,
+      seen,
+      files,
+      initial: true,
+      ready: new Promise((done) => watcher.once('ready', () => done())),
+    };
     this.polls.set(wd, entry);
     const named = (path: string): string => {
       const abs = resolve(path);

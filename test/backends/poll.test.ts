@@ -24,7 +24,10 @@ async function watching(t: { after(fn: () => void): void }, path: string) {
   /** Everything done before this call has been reported once a file made now is seen. */
   const fence = async (name: string) => {
     writeFileSync(join(path, name), '');
-    await waitFor(() => events.some((e) => e.mask & IN_CREATE && e.name === name), () => `${name} (have: ${show()})`);
+    await waitFor(
+      () => events.some((e) => e.mask & IN_CREATE && e.name === name),
+      () => `${name} (have: ${show()})`,
+    );
   };
   return { events, modified, show, fence };
 }
@@ -56,7 +59,10 @@ test('poll: a same-size rewrite whose mtime was put back (touch -r, cp -p) is a 
   const w = await watching(t, dir);
   writeFileSync(file, 'bbbb');
   utimesSync(file, atime, mtime);
-  await waitFor(() => w.modified('f') === 1, () => `the change (have: ${w.show()})`);
+  await waitFor(
+    () => w.modified('f') === 1,
+    () => `the change (have: ${w.show()})`,
+  );
 });
 
 test('poll: a watched file rewritten the same way is a change of the file itself', async (t) => {
@@ -66,7 +72,10 @@ test('poll: a watched file rewritten the same way is a change of the file itself
   const w = await watching(t, file);
   writeFileSync(file, 'bbbb');
   utimesSync(file, atime, mtime);
-  await waitFor(() => w.modified('') === 1, () => `the change (have: ${w.show()})`);
+  await waitFor(
+    () => w.modified('') === 1,
+    () => `the change (have: ${w.show()})`,
+  );
 });
 
 test('poll: a same-size file with the same mtime renamed over another is a change (a new inode)', async (t) => {
@@ -78,5 +87,8 @@ test('poll: a same-size file with the same mtime renamed over another is a chang
   utimesSync(other, atime, mtime);
   const w = await watching(t, dir);
   renameSync(other, join(dir, 'f'));
-  await waitFor(() => w.modified('f') === 1, () => `the change (have: ${w.show()})`);
+  await waitFor(
+    () => w.modified('f') === 1,
+    () => `the change (have: ${w.show()})`,
+  );
 });
