@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import type { BackupAction, SyncPlan, SyncSummary } from '../../recipes/backup/index.js';
-import { MANIFEST_FILE } from '../../recipes/backup/manifest.js';
 import { versionTime } from '../../recipes/backup/versions.js';
 import { TswatchError } from '../../src/errors.js';
 import { escapedName } from '../../src/fs-names.js';
@@ -67,7 +66,10 @@ interface BackupFlags {
 async function backup(src: string, dest: string, flags: BackupFlags): Promise<void> {
   const say = (text: string): void => void process.stderr.write(`tswatch backup: ${text}\n`);
   const print = (record: object): void => void process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
-  const { LiveBackup } = await import('../../recipes/backup/index.js');
+  const [{ LiveBackup }, { MANIFEST_FILE }] = await Promise.all([
+    import('../../recipes/backup/index.js'),
+    import('../../recipes/backup/manifest.js'),
+  ]);
   // Walking and copying a whole tree makes garbage that grows the young generation (most of a first
   // sync's peak RSS): held at its first size, it does not. Held from the start only for a first sync (no
   // manifest in DEST yet); else once the plan has copies, so a re-sync that copies nothing does not pay
