@@ -72,10 +72,10 @@ async function configRun(paths: string[], config: string, program: Command): Pro
  * The subcommands these words can reach: commander dispatches only on a word equal to a subcommand's
  * name, so a watch without such a word needs none of their declarations, and `tswatch backup …` only
  * backup's (each one loads modules of its own). A listing (--help, -h inside a group of short flags,
- * `help`) needs them all.
+ * `help`) needs them all, and so does `completion`, which writes the script from the live command tree.
  */
 function reachableSubcommands(words: readonly string[]): typeof SUBCOMMANDS {
-  if (words.some((w) => w === '--help' || w === 'help' || /^-[^-]*h/.test(w))) return SUBCOMMANDS;
+  if (words.some((w) => w === '--help' || w === 'help' || w === 'completion' || /^-[^-]*h/.test(w))) return SUBCOMMANDS;
   return SUBCOMMANDS.filter((s) => words.includes(s.name));
 }
 
