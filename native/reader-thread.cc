@@ -38,6 +38,16 @@ void ReaderThread::StartThread(Napi::Env env, Napi::Function callback, const cha
   options_ = options;
   // At most one drain is ever queued (scheduled_), so the tsfn's own queue needs no bound.
   tsfn_ = Tsfn::New(env, callback, name, 0, 1, this);
+  // Node's tsfn runs a call queued while its callback runs in the same turn, up to 1000 in a row: in
+  // a burst the reader queues one during every drain, and timers, I/O and setImmediate starve until
+  // the burst ends. So a drain keeps scheduled_ set, and this check handle (after the poll phase)
+  // queues the next one: between two drains the loop runs every other phase once.
+  uv_loop_t* loop = nullptr;
+  napi_get_uv_event_loop(env, &loop);
+  check_ = new uv_check_t;
+  uv_check_init(loop, check_);
+  check_->data = this;
+  uv_unref(reinterpret_cast<uv_handle_t*>(check_));  // the tsfn holds the loop open, not this
   // If the environment goes away while we run (process.exit, worker termination), stop and join
   // the thread before Node tears the tsfn down. Hooks run in reverse order, so ours runs first.
   napi_add_env_cleanup_hook(env, &ReaderThread::OnEnvCleanup, this);
@@ -66,6 +76,7 @@ void ReaderThread::ScheduleDrain() {
     std::lock_guard<std::mutex> lock(mu_);
     schedule = started_ && !closed_ && !scheduled_;
     if (schedule) scheduled_ = true;
+    wanted_ = !schedule;
   }
   if (schedule) tsfn_.NonBlockingCall();
 }
@@ -79,6 +90,19 @@ bool ReaderThread::CloseReading(Napi::Env env) {
 }
 
 void ReaderThread::OnEnvCleanup(void* self) { static_cast<ReaderThread*>(self)->Shutdown(); }
+
+void ReaderThread::OnCheck(uv_check_t* check) {
+  uv_check_stop(check);
+  auto* self = static_cast<ReaderThread*>(check->data);
+  if (self == nullptr || self->closed_) return;
+  bool schedule;
+  {
+    std::lock_guard<std::mutex> lock(self->mu_);
+    schedule = !self->pending_.empty() || self->pending_err_ != 0 || self->wanted_;
+    self->scheduled_ = schedule;  // false: the reader queues the next drain itself
+  }
+  if (schedule) self->tsfn_.NonBlockingCall();
+}
 
 void ReaderThread::Shutdown() {
   if (closed_) return;
@@ -95,6 +119,9 @@ void ReaderThread::Shutdown() {
     // Abort also drops the tsfn's hold on the event loop, so the process can exit.
     tsfn_.Abort();
     thread_.join();
+    check_->data = nullptr;
+    uv_close(reinterpret_cast<uv_handle_t*>(check_), [](uv_handle_t* h) { delete reinterpret_cast<uv_check_t*>(h); });
+    check_ = nullptr;
   }
   ::close(wake_);
   ::close(fd_);
@@ -216,8 +243,11 @@ void DrainToJs(Napi::Env env, Napi::Function callback, ReaderThread* self, std::
       self->pending_.clear();
     }
     err = self->pending_err_;
-    self->scheduled_ = false;
+    self->pending_err_ = 0;
+    self->wanted_ = false;
+    // scheduled_ stays set: OnCheck queues the next drain once the loop has gone round.
   }
+  uv_check_start(self->check_, &ReaderThread::OnCheck);
   self->cv_.notify_all();  // room again for the reader
   if (bytes->empty()) {
     delete bytes;

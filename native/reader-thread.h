@@ -4,6 +4,7 @@
 #ifndef TSWATCH_READER_THREAD_H
 #define TSWATCH_READER_THREAD_H
 #include <napi.h>
+#include <uv.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -69,6 +70,8 @@ class ReaderThread {
   friend void DrainToJs(Napi::Env env, Napi::Function callback, ReaderThread* self, std::nullptr_t*);
 
   static void OnEnvCleanup(void* self);
+  // Check phase after a drain: hand over what was read meanwhile (see DrainToJs).
+  static void OnCheck(uv_check_t* check);
   void Run();
   void Wake();
   void DrainWake();
@@ -90,7 +93,9 @@ class ReaderThread {
   bool paused_ = false;        // guarded by mu_
   std::vector<char> pending_;  // guarded by mu_: read, not yet taken by JavaScript
   int pending_err_ = 0;        // guarded by mu_: the errno that stopped the reader
-  bool scheduled_ = false;     // guarded by mu_: a drain is queued on the tsfn
+  bool scheduled_ = false;     // guarded by mu_: a drain is queued, or one ran and the check phase is not yet past
+  bool wanted_ = false;        // guarded by mu_: ScheduleDrain() asked while scheduled_
+  uv_check_t* check_ = nullptr;  // JS thread only; freed by its close callback
   std::chrono::steady_clock::time_point last_read_;  // reader thread only
   Tsfn tsfn_;
   std::thread thread_;
