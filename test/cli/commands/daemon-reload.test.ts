@@ -208,7 +208,7 @@ async function stoppedWithQueue(): Promise<{ s: ReturnType<typeof setUp>; kept: 
 }
 
 test('SIGTERM past drainTimeout with a slow per-event exec: the queued events are kept and run by the next start, once each', {
-  timeout: 90_000,
+  timeout: 200_000, // above its waitFor bound (150 s), so a slow run fails with its own message
 }, async () => {
   const { s, kept } = await stoppedWithQueue();
   const ranBefore = seen(s.root).length;
@@ -249,7 +249,7 @@ test('a start killed (kill -9) while it runs the kept events leaves them in the 
 });
 
 test('a reload past drainTimeout hands the queued events to the new definition; the drainTimeout changed in the file applies', {
-  timeout: 90_000,
+  timeout: 200_000, // above its waitFor bound (150 s), so a slow run fails with its own message
 }, async () => {
   const s = setUp();
   const out = join(s.root, 'out');
