@@ -48,6 +48,16 @@ function tswatchJsonLine(line) {
   return kind && (kind === 'OVERFLOW' ? kind : `${kind} ${e.pathname}`);
 }
 
+/** For the moves workload the CLI prints --json, where a rename's pairing shows (`extra`: flags before the events). */
+const jsonForMoves = (extra) => (family, self) =>
+  family === 'moves'
+    ? {
+        ...self,
+        command: (root) => ({ cmd: TSWATCH_CLI.cmd, args: [...TSWATCH_CLI.args, ...extra, ...CLI_EVENTS, '--json', root] }),
+        translate: tswatchJsonLine,
+      }
+    : self;
+
 export function allSubjects(helpers) {
   return [
     {
@@ -57,14 +67,7 @@ export function allSubjects(helpers) {
       cli: TSWATCH_CLI,
       readyStderr: /Watches established/,
       translate: inotifywaitLine,
-      forWorkload: (family, self) =>
-        family === 'moves'
-          ? {
-              ...self,
-              command: (root) => ({ cmd: TSWATCH_CLI.cmd, args: [...TSWATCH_CLI.args, ...CLI_EVENTS, '--json', root] }),
-              translate: tswatchJsonLine,
-            }
-          : self,
+      forWorkload: jsonForMoves([]),
       env: { TSWATCH_BACKEND: 'inotify' }, // the native backend; never a silent fallback to @parcel/watcher
       missing: () => (existsSync(join(ROOT, 'dist/cli/main.js')) ? undefined : 'dist/cli/main.js not built'),
     },
@@ -78,6 +81,7 @@ export function allSubjects(helpers) {
       }),
       readyStderr: /Watches established/,
       translate: inotifywaitLine,
+      forWorkload: jsonForMoves(['--backend', 'fanotify']),
       missing: () =>
         !existsSync(join(ROOT, 'dist/cli/main.js'))
           ? 'dist/cli/main.js not built'
