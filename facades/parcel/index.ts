@@ -3,10 +3,12 @@
  * `import * as watcher from 'tswatch/parcel'` for `from '@parcel/watcher'`.
  */
 import { resolve } from 'node:path';
+import type { Options as ParcelOptions } from '@parcel/watcher';
 import type { Event } from './event-list.js';
 import { resolveOptions, type Options } from './options.js';
 import { eventsSinceFile, writeSnapshotFile } from './snapshot-file.js';
 import { Subscription, type SubscribeCallback } from './subscription.js';
+import { watchmanParcel } from './watchman.js';
 
 export type { Event, EventType } from './event-list.js';
 export type { BackendType, Options } from './options.js';
@@ -21,6 +23,8 @@ const live = new Set<{ sub: Subscription; key: string }>();
 
 /** Call `fn(null, events)` with each batch of changes under `dir` (recursively); errors come as `fn(err, [])`. */
 export async function subscribe(dir: string, fn: SubscribeCallback, opts?: Options): Promise<AsyncSubscription> {
+  const watchman = watchmanParcel(opts);
+  if (watchman) return watchman.subscribe(dir, fn, opts as ParcelOptions);
   const root = resolve(dir);
   const options = resolveOptions(root, opts);
   const sub = new Subscription(root, fn, options);
@@ -43,6 +47,8 @@ export async function subscribe(dir: string, fn: SubscribeCallback, opts?: Optio
 
 /** Stop the subscription made with the same `dir`, `fn` and options. */
 export async function unsubscribe(dir: string, fn: SubscribeCallback, opts?: Options): Promise<void> {
+  const watchman = watchmanParcel(opts);
+  if (watchman) return watchman.unsubscribe(dir, fn, opts as ParcelOptions);
   const root = resolve(dir);
   const { key } = resolveOptions(root, opts);
   for (const entry of live) {
@@ -56,6 +62,8 @@ export async function unsubscribe(dir: string, fn: SubscribeCallback, opts?: Opt
 
 /** Record the state of the tree under `dir` in the file `snapshot`; resolves to the snapshot's path. */
 export async function writeSnapshot(dir: string, snapshot: string, opts?: Options): Promise<string> {
+  const watchman = watchmanParcel(opts);
+  if (watchman) return watchman.writeSnapshot(dir, snapshot, opts as ParcelOptions);
   const root = resolve(dir);
   const file = resolve(snapshot);
   writeSnapshotFile(root, file, resolveOptions(root, opts));
@@ -64,6 +72,8 @@ export async function writeSnapshot(dir: string, snapshot: string, opts?: Option
 
 /** What changed under `dir` since `writeSnapshot(dir, snapshot)`, as one folded batch. */
 export async function getEventsSince(dir: string, snapshot: string, opts?: Options): Promise<Event[]> {
+  const watchman = watchmanParcel(opts);
+  if (watchman) return watchman.getEventsSince(dir, snapshot, opts as ParcelOptions);
   const root = resolve(dir);
   return eventsSinceFile(root, resolve(snapshot), resolveOptions(root, opts));
 }
