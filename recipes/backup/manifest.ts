@@ -1,9 +1,11 @@
-import { closeSync, fstatSync, ftruncateSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { VERSIONS_DIR } from './versions.js';
 
 export const MANIFEST_FILE = '.tswatch-manifest';
+
+/** What JSON.stringify escapes (a surrogate even in a pair, to be safe): a path without any is its line in quotes. */
+const ESCAPED = /["\\\x00-\x1f\ud800-\udfff]/;
 
 /** Names at the top of DEST that belong to tswatch, never mirrored, never deleted as extras. */
 export function isReservedName(name: string): boolean {
@@ -20,6 +22,8 @@ export function isReservedName(name: string): boolean {
 export class Manifest {
   private readonly path: string;
   private known = new Set<string>();
+  /** The file as load() read it, until something needs `known` (a no-op re-sync never does). */
+  private unparsed: string | undefined;
   /** Appended since the last rewrite began: a rewrite must keep them. */
   private recent = new Set<string>();
   private fd: number | undefined;
@@ -35,15 +39,20 @@ export class Manifest {
     this.path = join(dest, MANIFEST_FILE);
   }
 
-  /** Read what an earlier run listed. */
+  /** Read what an earlier run listed (the lines are parsed when first needed). */
   async load(): Promise<void> {
-    let text: string | undefined;
     try {
-      text = await readFile(this.path, 'utf8');
+      this.unparsed = readFileSync(this.path, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
-    if (text === undefined) return;
+  }
+
+  /** The paths listed: the file's lines parsed, on first use. */
+  private paths(): Set<string> {
+    const text = this.unparsed;
+    if (text === undefined) return this.known;
+    this.unparsed = undefined;
     let junk = 0;
     for (const line of text.split('\n')) {
       if (line === '') continue;
@@ -57,10 +66,32 @@ export class Manifest {
       }
     }
     this.exact = junk === 0 && this.lines === this.known.size && (text === '' || text.endsWith('\n'));
+    return this.known;
+  }
+
+  /**
+   * The file as read holds exactly `rels`, one line each in this order (rels are distinct, as a walk
+   * gives them): compared in place, without parsing a line or making one for a plain path.
+   */
+  private fileIs(text: string, rels: readonly string[]): boolean {
+    let pos = 0;
+    for (const rel of rels) {
+      if (ESCAPED.test(rel)) {
+        const line = JSON.stringify(rel);
+        if (!text.startsWith(line, pos)) return false;
+        pos += line.length;
+      } else {
+        if (text.charCodeAt(pos) !== 34 || !text.startsWith(rel, pos + 1) || text.charCodeAt(pos + 1 + rel.length) !== 34) return false;
+        pos += rel.length + 2;
+      }
+      if (text.charCodeAt(pos) !== 10) return false;
+      pos++;
+    }
+    return pos === text.length;
   }
 
   has(rel: string): boolean {
-    return this.known.has(rel);
+    return this.paths().has(rel);
   }
 
   /**
@@ -70,7 +101,7 @@ export class Manifest {
    */
   add(rel: string): Promise<void> {
     this.recent.add(rel);
-    if (this.known.has(rel)) return Promise.resolve();
+    if (this.paths().has(rel)) return Promise.resolve();
     try {
       this.append(`${JSON.stringify(rel)}\n`);
     } catch (err) {
@@ -102,13 +133,14 @@ export class Manifest {
   /** DEST/from was renamed to DEST/to: every path listed at or below `from` is listed under `to` instead. */
   rename(from: string, to: string): Promise<void> {
     const prefix = `${from}/`;
-    const moved = [...this.known].filter((rel) => rel === from || rel.startsWith(prefix));
+    const moved = [...this.paths()].filter((rel) => rel === from || rel.startsWith(prefix));
     this.forget(from, true);
     return Promise.all(moved.map((rel) => this.add(to + rel.slice(from.length)))).then(() => {});
   }
 
   /** rel (with all below it, for a directory) left DEST. */
   forget(rel: string, isDir: boolean): void {
+    this.paths();
     this.exact = false;
     this.known.delete(rel);
     this.recent.delete(rel);
@@ -132,9 +164,14 @@ export class Manifest {
    * Replace the list by `rels` plus what was added since beginRewrite(), atomically; without `rels`
    * (compaction), by all known. An empty `rels` is an empty SRC: nothing of the old list stays.
    */
-  rewrite(rels?: Iterable<string>): Promise<void> {
+  rewrite(rels?: readonly string[]): Promise<void> {
     try {
-      const all = rels === undefined ? new Set(this.known) : new Set([...rels, ...this.recent]);
+      // A re-sync of an unchanged tree, most often: the file lists what the walk saw, in its order.
+      if (rels !== undefined && this.recent.size === 0 && this.unparsed !== undefined && this.fileIs(this.unparsed, rels)) {
+        return Promise.resolve();
+      }
+      const all = rels === undefined ? new Set(this.paths()) : new Set([...rels, ...this.recent]);
+      this.paths(); // `exact` and `known` are the file's
       // A re-sync of an unchanged tree: the file already says this (and DEST's top keeps its mtime).
       if (this.exact && all.size === this.known.size && [...all].every((rel) => this.known.has(rel))) return Promise.resolve();
       const tmp = `${this.path}.tmp`;
