@@ -5,6 +5,7 @@ import { VERSIONS_DIR } from './versions.js';
 export const MANIFEST_FILE = '.tswatch-manifest';
 
 /** What JSON.stringify escapes (a surrogate even in a pair, to be safe): a path without any is its line in quotes. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON escapes
 const ESCAPED = /["\\\x00-\x1f\ud800-\udfff]/;
 
 /** Names at the top of DEST that belong to tswatch, never mirrored, never deleted as extras. */
