@@ -1,5 +1,8 @@
-import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { lazyBuiltin } from '../src/lazy-builtin.js';
+
+/** node:v8 (with its heap and promise-hook modules) only once a command holds the young generation: a no-op backup never does. */
+const v8 = lazyBuiltin<typeof import('node:v8')>('node:v8');
 
 /** Past this many watches the walk's garbage is worth one full collection before watching starts. */
 const BIG_WALK = 2000;
@@ -13,11 +16,11 @@ const BIG_WALK = 2000;
  * generation's pages its garbage took (the Dirents read, the path → wd record): a few MB for ~10 ms.
  */
 export function holdYoungGeneration(): (watches: number) => void {
-  setFlagsFromString('--semi-space-growth-factor=1');
+  v8().setFlagsFromString('--semi-space-growth-factor=1');
   return (watches) => {
-    setFlagsFromString('--semi-space-growth-factor=2'); // V8's default
+    v8().setFlagsFromString('--semi-space-growth-factor=2'); // V8's default
     if (watches < BIG_WALK) return;
-    setFlagsFromString('--expose-gc'); // seen by contexts made from now on
+    v8().setFlagsFromString('--expose-gc'); // seen by contexts made from now on
     (runInNewContext('gc') as () => void)();
   };
 }
