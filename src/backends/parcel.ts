@@ -30,6 +30,12 @@ function serial<T>(op: () => Promise<T>): Promise<T> {
   return result;
 }
 
+/**
+ * parcel's own inotify backend, named: left to choose, parcel prefers a watchman on PATH, whose events come
+ * late and batched, and whose server can be missing or die; this backend claims inotify's behaviour.
+ */
+const PARCEL_OPTS: ParcelWatcher.Options = { backend: 'inotify' };
+
 const isUnder = (path: string, root: string): boolean => path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
 
 /** The nearest proper ancestor of `path` in `roots`: a walk up, so thousands of watches stay cheap. */
@@ -121,7 +127,7 @@ export class ParcelBackend extends EmulatedBackend {
   private subscribe(root: string): void {
     const sub: Sub = { root, live: false, failed: false, dropped: false, handle: undefined, done: Promise.resolve() };
     this.subs.set(root, sub);
-    sub.done = serial(() => this.parcel.subscribe(root, (err, events) => this.onParcel(sub, err, events))).then(
+    sub.done = serial(() => this.parcel.subscribe(root, (err, events) => this.onParcel(sub, err, events), PARCEL_OPTS)).then(
       (handle) => {
         sub.handle = handle;
         if (sub.dropped) return void serial(() => handle.unsubscribe()).catch(() => {});
