@@ -4,8 +4,12 @@ import watcher from '@parcel/watcher';
 import { emit, ready } from './out.mjs';
 
 const KIND = { create: 'CREATE', update: 'WRITE', delete: 'DELETE' };
-await watcher.subscribe(process.argv[2], (err, events) => {
-  if (err) emit(/overflow/i.test(err.message) ? 'OVERFLOW' : `ERROR ${err.message.replace(/\n/g, ' ')}`);
-  for (const e of events ?? []) emit(`${KIND[e.type]} ${e.path}`);
-}, { backend: 'inotify' });
+await watcher.subscribe(
+  process.argv[2],
+  (err, events) => {
+    if (err) emit(/overflow/i.test(err.message) ? 'OVERFLOW' : `ERROR ${err.message.replace(/\n/g, ' ')}`);
+    for (const e of events ?? []) emit(`${KIND[e.type]} ${e.path}`);
+  },
+  { backend: 'inotify' },
+);
 ready();

@@ -46,7 +46,11 @@ await backend.close();
   let code: number | null | undefined;
   void child.exited.then((c) => (code = c));
   try {
-    await waitFor(() => code !== undefined, () => `the child to see 'a' and exit; stdout: ${child.stdout} stderr: ${child.stderr}`, 30_000);
+    await waitFor(
+      () => code !== undefined,
+      () => `the child to see 'a' and exit; stdout: ${child.stdout} stderr: ${child.stderr}`,
+      30_000,
+    );
   } finally {
     child.child.kill('SIGKILL');
   }
