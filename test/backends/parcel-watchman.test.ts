@@ -2,25 +2,16 @@
 // then hung on its first unsubscribe (CI ran out of time). The backend names parcel's inotify backend.
 // The child runs the backend so that a hang is a failure here, not a test file that never ends.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { spawnCommand } from '../helpers/spawn-cli.js';
+import { needsCommand } from '../helpers/needs-command.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-const noWatchman = (): string | undefined => {
-  try {
-    execFileSync('watchman', ['--version'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return 'watchman is not installed (apt-get install watchman)';
-  }
-};
-
 test('with watchman on PATH the parcel backend still runs on inotify: watchman never watches the tree', {
-  skip: noWatchman(),
+  skip: needsCommand('watchman'),
 }, async () => {
   const dir = tmpDir();
   const script = join(tmpDir(), 'child.mjs');

@@ -6,20 +6,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { subscribe } from '../../../facades/parcel/index.js';
+import { needsCommand } from '../../helpers/needs-command.js';
 import { tmpDir } from '../../helpers/tmp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
-const noWatchman = (): string | undefined => {
-  try {
-    execFileSync('watchman', ['--version'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return 'watchman is not installed (apt-get install watchman)';
-  }
-};
-
 test("backend 'watchman' uses watchman: its events come, and its server dying is fn(err, [])", {
-  skip: noWatchman(),
+  skip: needsCommand('watchman'),
   timeout: 60_000,
 }, async () => {
   const dir = tmpDir();
