@@ -1,6 +1,6 @@
 import { type Dirent, lstatSync, readlinkSync, type Stats } from 'node:fs';
 import { setImmediate as setImmediatePromise } from 'node:timers/promises';
-import { DirStats, type EntryStat } from '../../src/index.js';
+import { type DirListing, DirStats, type EntryStat } from '../../src/index.js';
 import { isTempName, vanished } from './copy-file.js';
 import { denied } from '../permission-denied.js';
 import { sameMetadata, sameSizeAndTime } from './same-entry.js';
@@ -88,6 +88,16 @@ function statAt(stats: DirStats, i: number, path: string, noted?: (err: unknown)
   return stats.at(i);
 }
 
+/** d_type of a directory (<dirent.h>). */
+const DT_DIR = 4;
+
+/** DEST's side of a directory: its names in readdir's order, their lstat (entry j is names[j]), which are directories. */
+interface DestSide {
+  names: readonly string[];
+  stats: DirStats;
+  isDir: (j: number) => boolean;
+}
+
 /** Files hashed at once with --checksum (the rest of the walk is synchronous). */
 const HASH_WIDTH = 32;
 
@@ -137,14 +147,14 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
   };
 
   /** DEST-only subtree: count it, and find temp files in it. */
-  const walkExtra = async (rel: string, dirent: Dirent): Promise<void> => {
+  const walkExtra = async (rel: string, isDir: boolean): Promise<void> => {
     plan.extraEntries++;
-    if (!dirent.isDirectory()) return;
+    if (!isDir) return;
     const dirents = direntsOf(destPath(rel)) ?? [];
     await breathe(dirents.length);
     for (const d of dirents) {
       if (isTempName(d.name)) plan.temps.push(child(rel, d.name));
-      else await walkExtra(child(rel, d.name), d);
+      else await walkExtra(child(rel, d.name), d.isDirectory());
     }
   };
 
@@ -167,7 +177,7 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
    * whether DEST has it as one (it is visited after its siblings); a file whose content --checksum must
    * compare is left to the caller (hashed); else undefined.
    */
-  const entry = (path: string, i: number, j: number, toHash: Hashed[]): boolean | undefined => {
+  const entry = (path: string, i: number, destStats: DirStats, j: number, toHash: Hashed[]): boolean | undefined => {
     const st = statAt(srcStats, i, srcPath(path), unreadable(path));
     // Sockets, FIFOs and devices are not backed up (reading a FIFO would block, a device never ends).
     if (st === undefined || !(st.isFile() || st.isDirectory() || st.isSymbolicLink())) return undefined;
@@ -191,25 +201,37 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
     return undefined;
   };
 
+  /**
+   * DEST's side of rel: what the addon listed off the main thread, or (no addon, a name that is not
+   * UTF-8 or holds U+FFFD, a directory it could not read) Node's readdir of it, lstatted as before.
+   */
+  const destSide = async (rel: string, destIsDir: boolean, listing: Promise<DirListing | undefined> | undefined): Promise<DestSide> => {
+    const got = await listing;
+    if (got !== undefined && !got.names.some((name) => name.includes('\ufffd'))) {
+      const { names, types, stats } = got;
+      return { names, stats, isDir: (j) => (stats.failed(j) ? types[j] === DT_DIR : stats.at(j).isDirectory()) };
+    }
+    const dirents = destIsDir ? (direntsOf(destPath(rel)) ?? []) : [];
+    const names = dirents.map((d) => d.name);
+    destStats.read(destPath(rel), names);
+    return { names, stats: destStats, isDir: (j) => dirents[j]!.isDirectory() };
+  };
+
   // A directory's entries are planned first, its subdirectories after them, one by one: memory stays
   // bounded, and `copies` and `dirs` list every directory before anything in it.
   const visit = async (rel: string, destIsDir: boolean): Promise<void> => {
+    // DEST is read off the main thread while SRC is read here (rsync's sender and receiver are two processes).
+    const listing = destIsDir ? DirStats.list(destPath(rel)) : undefined;
     // A SRC directory we may not read: skipped, and what DEST holds of it is neither stale nor extra.
     const srcDirents = direntsOf(srcPath(rel), unreadable(rel));
     if (srcDirents === undefined) return;
-    const destDirents = destIsDir ? (direntsOf(destPath(rel)) ?? []) : [];
-    const inDest = new Map(destDirents.map((d) => [d.name, d] as const));
     const subdirs: Array<[string, boolean]> = [];
     const toHash: Hashed[] = [];
-    // The entries to plan, and where DEST has them too: each side is lstatted in one call.
+    // The entries to plan, lstatted in one call.
     const names: string[] = [];
     const paths: string[] = [];
-    const destNames: string[] = [];
-    const destIndex: number[] = [];
     for (const d of srcDirents) {
       const path = child(rel, d.name);
-      const destDirent = inDest.get(d.name);
-      inDest.delete(d.name);
       if (isExcluded(path, d.isDirectory())) continue;
       const why = nameProblem(d.name, rel === ''); // rel itself was checked when it was planned
       if (why !== undefined) {
@@ -219,30 +241,33 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
       plan.seen.push(path);
       names.push(d.name);
       paths.push(path);
-      destIndex.push(destDirent === undefined ? -1 : destNames.push(d.name) - 1);
     }
     srcStats.read(srcPath(rel), names);
-    destStats.read(destPath(rel), destNames);
+    const dest = await destSide(rel, destIsDir, listing);
+    const inDest = new Map<string, number>();
+    for (let j = 0; j < dest.names.length; j++) inDest.set(dest.names[j]!, j);
     for (let i = 0; i < paths.length; i++) {
-      const destHas = entry(paths[i]!, i, destIndex[i]!, toHash);
+      const destHas = entry(paths[i]!, i, dest.stats, inDest.get(names[i]!) ?? -1, toHash);
       if (destHas !== undefined) subdirs.push([paths[i]!, destHas]);
     }
+    // What is left is only in DEST (a name SRC has, even excluded, is not an extra).
+    for (const d of srcDirents) inDest.delete(d.name);
     for (let i = 0; i < toHash.length; i += HASH_WIDTH) {
       const chunk = toHash.slice(i, i + HASH_WIDTH);
       const same = await Promise.all(chunk.map(async ([path]) => (await sha256File(srcPath(path))) === (await sha256File(destPath(path)))));
       for (const [k, [path, st, dst]] of chunk.entries()) settle(path, st, dst, same[k]!);
     }
-    await breathe(srcDirents.length + destDirents.length);
+    await breathe(srcDirents.length + dest.names.length);
     for (const [path, destHas] of subdirs) await visit(path, destHas);
-    for (const [name, dirent] of inDest) {
+    for (const [name, j] of inDest) {
       const path = child(rel, name);
       if (isTempName(name)) plan.temps.push(path);
-      else if (!(rel === '' && isReservedName(name)) && !isExcluded(path, dirent.isDirectory())) {
+      else if (!(rel === '' && isReservedName(name)) && !isExcluded(path, dest.isDir(j))) {
         if (options.mirrored?.(path)) {
           plan.stale.push(path);
         } else {
           plan.extras.push(path);
-          await walkExtra(path, dirent);
+          await walkExtra(path, dest.isDir(j));
         }
       }
     }
