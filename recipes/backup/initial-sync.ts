@@ -6,6 +6,7 @@ import { denied } from '../permission-denied.js';
 import { sameMetadata, sameSizeAndTime } from './same-entry.js';
 import { isReservedName } from './manifest.js';
 import { readdirDecodedSync } from './readdir-decoded.js';
+import { destSide } from './dest-side.js';
 import { type NameProblem, nameProblem } from './unmirrorable-name.js';
 import { sha256File } from '../sha256-file.js';
 
@@ -86,16 +87,6 @@ function statAt(stats: DirStats, i: number, path: string, noted?: (err: unknown)
   if (st === undefined) return undefined;
   stats.set(i, st);
   return stats.at(i);
-}
-
-/** d_type of a directory (<dirent.h>). */
-const DT_DIR = 4;
-
-/** DEST's side of a directory: its names in readdir's order, their lstat (entry j is names[j]), which are directories. */
-interface DestSide {
-  names: readonly string[];
-  stats: DirStats;
-  isDir: (j: number) => boolean;
 }
 
 /** Files hashed at once with --checksum (the rest of the walk is synchronous). */
@@ -201,27 +192,13 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
     return undefined;
   };
 
-  /**
-   * DEST's side of rel: what the addon listed off the main thread, or (no addon, a name that is not
-   * UTF-8 or holds U+FFFD, a directory it could not read) Node's readdir of it, lstatted as before.
-   */
-  const destSide = async (rel: string, destIsDir: boolean, listing: Promise<DirListing | undefined> | undefined): Promise<DestSide> => {
-    const got = await listing;
-    if (got !== undefined && !got.names.some((name) => name.includes('\ufffd'))) {
-      const { names, types, stats } = got;
-      return { names, stats, isDir: (j) => (stats.failed(j) ? types[j] === DT_DIR : stats.at(j).isDirectory()) };
-    }
-    const dirents = destIsDir ? (direntsOf(destPath(rel)) ?? []) : [];
-    const names = dirents.map((d) => d.name);
-    destStats.read(destPath(rel), names);
-    return { names, stats: destStats, isDir: (j) => dirents[j]!.isDirectory() };
-  };
-
   // A directory's entries are planned first, its subdirectories after them, one by one: memory stays
   // bounded, and `copies` and `dirs` list every directory before anything in it.
-  const visit = async (rel: string, destIsDir: boolean): Promise<void> => {
-    // DEST is read off the main thread while SRC is read here (rsync's sender and receiver are two processes).
-    const listing = destIsDir ? DirStats.list(destPath(rel)) : undefined;
+  // DEST is read off the main thread while SRC is read here (rsync's sender and receiver are two
+  // processes), one directory ahead: the next sibling's listing is asked for before this one is awaited.
+  const listDest = (rel: string, destIsDir: boolean): Promise<DirListing | undefined> | undefined =>
+    destIsDir ? DirStats.list(destPath(rel)) : undefined;
+  const visit = async (rel: string, destIsDir: boolean, listing = listDest(rel, destIsDir)): Promise<void> => {
     // A SRC directory we may not read: skipped, and what DEST holds of it is neither stale nor extra.
     const srcDirents = direntsOf(srcPath(rel), unreadable(rel));
     if (srcDirents === undefined) return;
@@ -243,9 +220,8 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
       paths.push(path);
     }
     srcStats.read(srcPath(rel), names);
-    const dest = await destSide(rel, destIsDir, listing);
-    const inDest = new Map<string, number>();
-    for (let j = 0; j < dest.names.length; j++) inDest.set(dest.names[j]!, j);
+    const dest = await destSide(destIsDir ? destPath(rel) : undefined, listing, destStats, (dir) => direntsOf(dir) ?? []);
+    const inDest = dest.indexes();
     for (let i = 0; i < paths.length; i++) {
       const destHas = entry(paths[i]!, i, dest.stats, inDest.get(names[i]!) ?? -1, toHash);
       if (destHas !== undefined) subdirs.push([paths[i]!, destHas]);
@@ -258,7 +234,12 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
       for (const [k, [path, st, dst]] of chunk.entries()) settle(path, st, dst, same[k]!);
     }
     await breathe(srcDirents.length + dest.names.length);
-    for (const [path, destHas] of subdirs) await visit(path, destHas);
+    let next = subdirs.length > 0 ? listDest(...subdirs[0]!) : undefined;
+    for (let k = 0; k < subdirs.length; k++) {
+      const listed = next;
+      next = k + 1 < subdirs.length ? listDest(...subdirs[k + 1]!) : undefined;
+      await visit(...subdirs[k]!, listed);
+    }
     for (const [name, j] of inDest) {
       const path = child(rel, name);
       if (isTempName(name)) plan.temps.push(path);
