@@ -6,7 +6,7 @@ import { denied } from '../permission-denied.js';
 import { sameMetadata, sameSizeAndTime } from './same-entry.js';
 import { isReservedName } from './manifest.js';
 import { readdirDecodedSync } from './readdir-decoded.js';
-import { destSide } from './dest-side.js';
+import { type DirSide, dirSide } from './dir-side.js';
 import { type NameProblem, nameProblem } from './unmirrorable-name.js';
 import { sha256File } from '../sha256-file.js';
 
@@ -168,7 +168,7 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
    * whether DEST has it as one (it is visited after its siblings); a file whose content --checksum must
    * compare is left to the caller (hashed); else undefined.
    */
-  const entry = (path: string, i: number, destStats: DirStats, j: number, toHash: Hashed[]): boolean | undefined => {
+  const entry = (path: string, srcStats: DirStats, i: number, destStats: DirStats, j: number, toHash: Hashed[]): boolean | undefined => {
     const st = statAt(srcStats, i, srcPath(path), unreadable(path));
     // Sockets, FIFOs and devices are not backed up (reading a FIFO would block, a device never ends).
     if (st === undefined || !(st.isFile() || st.isDirectory() || st.isSymbolicLink())) return undefined;
@@ -197,68 +197,78 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
   // The per-entry loops are functions of their own, apart from the async visit: V8 then optimizes
   // them alone, where optimizing visit with all they call inlined took longer than the rest of a no-op.
 
-  /** rel's SRC entries to plan (not excluded, names that can be mirrored), listed in `seen`; bad names noted. */
-  const plannable = (rel: string, srcDirents: readonly Dirent[]): { names: string[]; paths: string[] } => {
-    const names: string[] = [];
+  /** Which of rel's SRC entries to plan (not excluded, names that can be mirrored), listed in `seen`; bad names noted. */
+  const plannable = (rel: string, src: DirSide): { at: number[]; paths: string[] } => {
+    const at: number[] = [];
     const paths: string[] = [];
-    for (const d of srcDirents) {
-      const path = child(rel, d.name);
-      if (isExcluded(path, d.isDirectory())) continue;
-      const why = nameProblem(d.name, rel === ''); // rel itself was checked when it was planned
+    for (let i = 0; i < src.names.length; i++) {
+      const name = src.names[i]!;
+      const path = child(rel, name);
+      if (isExcluded(path, src.isDir(i))) continue;
+      const why = nameProblem(name, rel === ''); // rel itself was checked when it was planned
       if (why !== undefined) {
         plan.badNames.push({ rel: path, why });
         continue;
       }
       plan.seen.push(path);
-      names.push(d.name);
+      at.push(i);
       paths.push(path);
     }
-    return { names, paths };
+    return { at, paths };
   };
 
   /** Plan each of them against DEST's side (inDest: where it has each name); the subdirectories to visit. */
   const planEntries = (
-    names: readonly string[],
+    src: DirSide,
+    at: readonly number[],
     paths: readonly string[],
-    destStats: DirStats,
+    dest: DirSide,
     inDest: ReadonlyMap<string, number>,
     toHash: Hashed[],
   ): Array<[string, boolean]> => {
     const subdirs: Array<[string, boolean]> = [];
-    for (let i = 0; i < paths.length; i++) {
-      const destHas = entry(paths[i]!, i, destStats, inDest.get(names[i]!) ?? -1, toHash);
-      if (destHas !== undefined) subdirs.push([paths[i]!, destHas]);
+    for (let k = 0; k < paths.length; k++) {
+      const i = at[k]!;
+      const destHas = entry(paths[k]!, src.stats, i, dest.stats, inDest.get(src.names[i]!) ?? -1, toHash);
+      if (destHas !== undefined) subdirs.push([paths[k]!, destHas]);
     }
     return subdirs;
   };
 
-  // DEST is read off the main thread while SRC is read here (rsync's sender and receiver are two
-  // processes), one directory ahead: the next sibling's listing is asked for before this one is awaited.
+  // Both sides are read off the main thread (rsync's sender and receiver are two processes too), one
+  // directory ahead: the next sibling's listings are asked for before this directory's are awaited.
+  const listSrc = (rel: string): Promise<DirListing | undefined> => DirStats.list(srcPath(rel));
   const listDest = (rel: string, destIsDir: boolean): Promise<DirListing | undefined> | undefined =>
     destIsDir ? DirStats.list(destPath(rel)) : undefined;
-  const visit = async (rel: string, destIsDir: boolean, listing = listDest(rel, destIsDir)): Promise<void> => {
+  const visit = async (
+    rel: string,
+    destIsDir: boolean,
+    srcListing = listSrc(rel),
+    destListing = listDest(rel, destIsDir),
+  ): Promise<void> => {
     // A SRC directory we may not read: skipped, and what DEST holds of it is neither stale nor extra.
-    const srcDirents = direntsOf(srcPath(rel), unreadable(rel));
-    if (srcDirents === undefined) return;
+    const src = await dirSide(srcPath(rel), srcListing, srcStats, (dir) => direntsOf(dir, unreadable(rel)));
+    if (src === undefined) return;
     const toHash: Hashed[] = [];
-    const { names, paths } = plannable(rel, srcDirents);
-    srcStats.read(srcPath(rel), names);
-    const dest = await destSide(destIsDir ? destPath(rel) : undefined, listing, destStats, (dir) => direntsOf(dir) ?? []);
+    const { at, paths } = plannable(rel, src);
+    const dest = (await dirSide(destIsDir ? destPath(rel) : undefined, destListing, destStats, (dir) => direntsOf(dir) ?? []))!;
     const inDest = dest.indexes();
-    const subdirs = planEntries(names, paths, dest.stats, inDest, toHash);
+    const subdirs = planEntries(src, at, paths, dest, inDest, toHash);
     // What is left is only in DEST (a name SRC has, even excluded, is not an extra).
-    for (const d of srcDirents) inDest.delete(d.name);
+    for (const name of src.names) inDest.delete(name);
     for (let i = 0; i < toHash.length; i += HASH_WIDTH) {
       const chunk = toHash.slice(i, i + HASH_WIDTH);
       const same = await Promise.all(chunk.map(async ([path]) => (await sha256File(srcPath(path))) === (await sha256File(destPath(path)))));
       for (const [k, [path, st, dst]] of chunk.entries()) settle(path, st, dst, same[k]!);
     }
-    await breathe(srcDirents.length + dest.names.length);
-    let next = subdirs.length > 0 ? listDest(...subdirs[0]!) : undefined;
+    await breathe(src.names.length + dest.names.length);
+    const list = (k: number): [Promise<DirListing | undefined>, Promise<DirListing | undefined> | undefined] | [] =>
+      k < subdirs.length ? [listSrc(subdirs[k]![0]), listDest(...subdirs[k]!)] : [];
+    let next = list(0);
     for (let k = 0; k < subdirs.length; k++) {
       const listed = next;
-      next = k + 1 < subdirs.length ? listDest(...subdirs[k + 1]!) : undefined;
-      await visit(...subdirs[k]!, listed);
+      next = list(k + 1);
+      await visit(...subdirs[k]!, ...listed);
     }
     for (const [name, j] of inDest) {
       const path = child(rel, name);
