@@ -64,8 +64,9 @@ function direntsOf(path: string, noted?: (err: unknown) => void): Dirent[] | und
 }
 
 /**
- * Synchronous, as rsync's walk is: from the inode cache an lstat takes a microsecond or two, a trip
- * through the thread pool ten times that (a no-op re-sync of 10,000 files was mostly those trips).
+ * Synchronous (the lstat of what a listing could not give): from the inode cache an lstat takes a
+ * microsecond or two, a trip through the thread pool ten times that (a trip per file was once most
+ * of a no-op re-sync of 10,000 files; a listing is one trip per directory).
  */
 function statOf(path: string, noted?: (err: unknown) => void): Stats | undefined {
   try {
@@ -105,9 +106,10 @@ function under(root: string): (rel: string) => string {
 }
 
 /**
- * Walk SRC and DEST side by side; nothing is changed. Each directory is read and its entries compared
- * in one synchronous stretch (lstat and compare, nothing read, no promise per file); the event loop
- * gets a turn every ENTRIES_PER_TURN entries.
+ * Walk SRC and DEST side by side; nothing is changed. Each side of a directory is listed (readdir and
+ * the lstat of every entry) in one trip to the addon's thread, and its entries are compared in one
+ * synchronous stretch (nothing read, no promise per file); the event loop gets a turn every
+ * ENTRIES_PER_TURN entries.
  */
 export async function planSync(options: PlanOptions): Promise<SyncPlan> {
   const plan: SyncPlan = {
