@@ -5,18 +5,19 @@
 // seconds and nanoseconds), so they compare equal to a Stats of the same file.
 #include "lstat-names.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <utility>
-#include <vector>
 
 namespace tswatch {
 namespace {
@@ -79,47 +80,50 @@ Napi::Value LstatNames(const Napi::CallbackInfo& info) {
 // when the directory cannot be opened or read (the caller then reads it itself, for Node's own error).
 // Names are made as Node's readdir makes them (V8's UTF-8 decoding), in its order (libuv's scandir
 // sorts them by strcmp).
+//
+// The pool's thread allocates nothing itself: a thread that calls malloc (or free) gets a glibc arena of
+// its own, whose pages stay resident (1.5 MiB more peak RSS in a first sync of 10,000 files, where the
+// copies run on the same threads). The buffers are allocated here, on the main thread, grown in the
+// thread with realloc (which keeps a block in the arena it came from), and freed on the main thread.
 class ListStatsWorker : public Napi::AsyncWorker {
  public:
   ListStatsWorker(Napi::Env env, std::string dir)
-      : Napi::AsyncWorker(env, "tswatch:listStats"), dir_(std::move(dir)), deferred_(Napi::Promise::Deferred::New(env)) {}
+      : Napi::AsyncWorker(env, "tswatch:listStats"), dir_(std::move(dir)), deferred_(Napi::Promise::Deferred::New(env)) {
+    dents_ = static_cast<char*>(std::malloc(kDentsSize));
+    names_ = static_cast<char*>(std::malloc(namesCap_));
+    at_ = static_cast<uint32_t*>(std::malloc(cap_ * sizeof(uint32_t)));
+    types_ = static_cast<unsigned char*>(std::malloc(cap_));
+    order_ = static_cast<uint32_t*>(std::malloc(cap_ * sizeof(uint32_t)));
+    stats_ = static_cast<double*>(std::malloc(cap_ * kFields * sizeof(double)));
+  }
+
+  ~ListStatsWorker() override {
+    for (void* p : {static_cast<void*>(dents_), static_cast<void*>(names_), static_cast<void*>(at_), static_cast<void*>(types_),
+                    static_cast<void*>(order_), static_cast<void*>(stats_)}) {
+      std::free(p);
+    }
+  }
 
   Napi::Promise Promise() { return deferred_.Promise(); }
 
  protected:
   void Execute() override {
+    if (dents_ == nullptr || names_ == nullptr || at_ == nullptr || types_ == nullptr || order_ == nullptr || stats_ == nullptr) {
+      errno_ = ENOMEM;
+      return;
+    }
     int fd = open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
       errno_ = errno;
       return;
     }
-    DIR* d = fdopendir(fd);
-    if (d == nullptr) {
-      errno_ = errno;
-      close(fd);
-      return;
-    }
-    for (;;) {
-      errno = 0;
-      struct dirent* e = readdir(d);
-      if (e == nullptr) {
-        errno_ = errno;
-        break;
-      }
-      if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
-      entries_.emplace_back(e->d_name, e->d_type);
-    }
-    std::sort(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) { return std::strcmp(a.first.c_str(), b.first.c_str()) < 0; });
-    names_.reserve(entries_.size());
-    for (auto& [name, type] : entries_) {
-      names_.push_back(std::move(name));
-      types_.push_back(type);
-    }
+    Read(fd);
     if (errno_ == 0) {
-      stats_.resize(names_.size() * kFields);
-      for (size_t i = 0; i < names_.size(); i++) StatInto(dirfd(d), names_[i].c_str(), &stats_[i * kFields]);
+      for (uint32_t i = 0; i < count_; i++) order_[i] = i;
+      std::sort(order_, order_ + count_, [this](uint32_t a, uint32_t b) { return std::strcmp(names_ + at_[a], names_ + at_[b]) < 0; });
+      for (uint32_t k = 0; k < count_; k++) StatInto(fd, names_ + at_[order_[k]], stats_ + static_cast<size_t>(k) * kFields);
     }
-    closedir(d);
+    close(fd);
   }
 
   void OnOK() override {
@@ -128,12 +132,14 @@ class ListStatsWorker : public Napi::AsyncWorker {
       deferred_.Resolve(Napi::Number::New(env, errno_));
       return;
     }
-    Napi::Array names = Napi::Array::New(env, names_.size());
-    for (size_t i = 0; i < names_.size(); i++) names[i] = Napi::String::New(env, names_[i]);
-    Napi::Uint8Array types = Napi::Uint8Array::New(env, types_.size());
-    if (!types_.empty()) std::memcpy(types.Data(), types_.data(), types_.size());
-    Napi::Float64Array stats = Napi::Float64Array::New(env, stats_.size());
-    if (!stats_.empty()) std::memcpy(stats.Data(), stats_.data(), stats_.size() * sizeof(double));
+    Napi::Array names = Napi::Array::New(env, count_);
+    Napi::Uint8Array types = Napi::Uint8Array::New(env, count_);
+    Napi::Float64Array stats = Napi::Float64Array::New(env, static_cast<size_t>(count_) * kFields);
+    for (uint32_t k = 0; k < count_; k++) {
+      names[k] = Napi::String::New(env, names_ + at_[order_[k]]);
+      types[k] = types_[order_[k]];
+    }
+    if (count_ > 0) std::memcpy(stats.Data(), stats_, static_cast<size_t>(count_) * kFields * sizeof(double));
     Napi::Object result = Napi::Object::New(env);
     result.Set("names", names);
     result.Set("types", types);
@@ -144,12 +150,79 @@ class ListStatsWorker : public Napi::AsyncWorker {
   void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
 
  private:
+  // What getdents64 writes (<linux/dirent.h> has no header glibc includes).
+  struct LinuxDirent64 {
+    uint64_t d_ino;
+    int64_t d_off;
+    unsigned short d_reclen;
+    unsigned char d_type;
+    char d_name[];
+  };
+  static constexpr size_t kDentsSize = 32768;
+
+  // Every entry but . and .. into names_ (NUL-terminated, entry i at at_[i]) and types_.
+  void Read(int fd) {
+    for (;;) {
+      long n = syscall(SYS_getdents64, fd, dents_, kDentsSize);
+      if (n < 0) {
+        errno_ = errno;
+        return;
+      }
+      if (n == 0) return;
+      for (long off = 0; off < n;) {
+        auto* e = reinterpret_cast<LinuxDirent64*>(dents_ + off);
+        off += e->d_reclen;
+        if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
+        if (!Append(e->d_name, e->d_type)) {
+          errno_ = ENOMEM;
+          return;
+        }
+      }
+    }
+  }
+
+  bool Append(const char* name, unsigned char type) {
+    size_t len = std::strlen(name) + 1;
+    if (namesLen_ + len > namesCap_) {
+      size_t to = namesCap_;
+      while (to < namesLen_ + len) to *= 2;
+      if (!Resize(&names_, to)) return false;
+      namesCap_ = to;
+    }
+    if (count_ == cap_) {
+      size_t to = cap_ * 2;
+      if (!Resize(&at_, to) || !Resize(&types_, to) || !Resize(&order_, to) || !Resize(&stats_, to * kFields)) return false;
+      cap_ = to;
+    }
+    std::memcpy(names_ + namesLen_, name, len);
+    at_[count_] = static_cast<uint32_t>(namesLen_);
+    types_[count_] = type;
+    namesLen_ += len;
+    count_++;
+    return true;
+  }
+
+  // *p grown to `items` (realloc: the block stays in the arena it came from, the main thread's).
+  template <typename T>
+  static bool Resize(T** p, size_t items) {
+    void* grown = std::realloc(*p, items * sizeof(T));
+    if (grown == nullptr) return false;
+    *p = static_cast<T*>(grown);
+    return true;
+  }
+
   std::string dir_;
   Napi::Promise::Deferred deferred_;
-  std::vector<std::pair<std::string, unsigned char>> entries_;
-  std::vector<std::string> names_;
-  std::vector<unsigned char> types_;
-  std::vector<double> stats_;
+  char* dents_ = nullptr;
+  char* names_ = nullptr;
+  size_t namesLen_ = 0;
+  size_t namesCap_ = 8192;
+  uint32_t* at_ = nullptr;
+  unsigned char* types_ = nullptr;
+  uint32_t* order_ = nullptr;
+  double* stats_ = nullptr;
+  uint32_t count_ = 0;
+  size_t cap_ = 256;
   int errno_ = 0;
 };
 

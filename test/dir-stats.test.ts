@@ -73,6 +73,15 @@ test("DirStats.list gives readdir's names in its order, each with its lstat and 
   assert.deepEqual((await DirStats.list(tmpDir()))?.names, []);
 });
 
+test('DirStats.list grows for a big directory of long names', async () => {
+  const dir = tmpDir();
+  for (let i = 0; i < 1500; i++) writeFileSync(join(dir, `${'n'.repeat(i % 200)}${i}`), String(i));
+  const listing = await DirStats.list(dir);
+  assert.ok(listing !== undefined);
+  assert.deepEqual(listing.names, readdirSync(dir));
+  listing.names.forEach((name, i) => assert.equal(listing.stats.at(i).size, name.replace(/^n*/, '').length, name));
+});
+
 test('DirStats.list: a directory that is not there (or not a directory) gives undefined, so the caller reads it itself', async () => {
   const dir = tree();
   assert.equal(await DirStats.list(join(dir, 'nope')), undefined);
