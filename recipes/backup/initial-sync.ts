@@ -50,6 +50,12 @@ export interface PlanOptions {
   checksum?: boolean;
   /** True for a path tswatch mirrored into DEST before (the manifest). */
   mirrored?: (rel: string) => boolean;
+  /**
+   * Whether a directory may be listed on libuv's thread pool now (default: always). Not while copies
+   * hold its threads (a live backup's resync): a listing would wait behind each copy, so the walk
+   * reads on the main thread then, as it always did.
+   */
+  poolFree?: () => boolean;
 }
 
 /** The entries of a directory, [] when it vanished; undefined (and noted) when it may not be read. */
@@ -239,9 +245,10 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
 
   // Both sides are read off the main thread (rsync's sender and receiver are two processes too), one
   // directory ahead: the next sibling's listings are asked for before this directory's are awaited.
-  const listSrc = (rel: string): Promise<DirListing | undefined> => DirStats.list(srcPath(rel));
+  const poolFree = options.poolFree ?? (() => true);
+  const listSrc = (rel: string): Promise<DirListing | undefined> | undefined => (poolFree() ? DirStats.list(srcPath(rel)) : undefined);
   const listDest = (rel: string, destIsDir: boolean): Promise<DirListing | undefined> | undefined =>
-    destIsDir ? DirStats.list(destPath(rel)) : undefined;
+    destIsDir && poolFree() ? DirStats.list(destPath(rel)) : undefined;
   const visit = async (
     rel: string,
     destIsDir: boolean,
@@ -264,7 +271,7 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
       for (const [k, [path, st, dst]] of chunk.entries()) settle(path, st, dst, same[k]!);
     }
     await breathe(src.names.length + dest.names.length);
-    const list = (k: number): [Promise<DirListing | undefined>, Promise<DirListing | undefined> | undefined] | [] =>
+    const list = (k: number): [Promise<DirListing | undefined> | undefined, Promise<DirListing | undefined> | undefined] | [] =>
       k < subdirs.length ? [listSrc(subdirs[k]![0]), listDest(...subdirs[k]!)] : [];
     let next = list(0);
     for (let k = 0; k < subdirs.length; k++) {
