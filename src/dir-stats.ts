@@ -95,6 +95,13 @@ class EntrySnapshot implements EntryStat {
   }
 }
 
+/** A directory's entries as DirStats.list read them: entry i is names[i], its d_type types[i], its lstat stats.at(i). */
+export interface DirListing {
+  readonly names: string[];
+  readonly types: Uint8Array;
+  readonly stats: DirStats;
+}
+
 /**
  * The lstat of many names of one directory, read in one call to the addon and kept as packed numbers.
  * A walk comparing two trees of small files spends more on Node's Stats objects (four Dates each)
@@ -102,9 +109,28 @@ class EntrySnapshot implements EntryStat {
  * the caller lstats it as it would have anyway and puts the result in with `set`.
  */
 export class DirStats {
-  private data = new Float64Array(FIELDS * 128);
+  private data: Float64Array;
   private readonly lstatNames = DirStats.native();
   private readonly view = new EntryView(this);
+
+  /** `data`: entries already read (a listing's), else room for a first read(). */
+  constructor(data?: Float64Array) {
+    this.data = data ?? new Float64Array(FIELDS * 128);
+  }
+
+  /**
+   * The entries of `dir` in readdir's order, names as Node's readdirSync gives them, with their lstat
+   * and d_type: both read in the addon on a thread of libuv's pool, so the caller can read another
+   * directory meanwhile. Undefined without the addon, or when dir cannot be opened or read (the
+   * caller's own readdir then says why, as Node says it).
+   */
+  static async list(dir: string): Promise<DirListing | undefined> {
+    const loaded = loadNativeAddon();
+    if (!('addon' in loaded) || typeof loaded.addon.listStats !== 'function') return undefined;
+    const got = await loaded.addon.listStats(dir);
+    if (typeof got === 'number') return undefined;
+    return { names: got.names, types: got.types, stats: new DirStats(got.stats) };
+  }
 
   private static native(): ((dir: string, names: readonly string[], out: Float64Array) => void) | undefined {
     const loaded = loadNativeAddon();

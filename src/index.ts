@@ -9,7 +9,7 @@ export {
   type TswatchErrorOptions,
 } from './errors.js';
 export { escapedName, fsDecode, fsEncode, fsPath } from './fs-names.js';
-export { DirStats, type EntryStat } from './dir-stats.js';
+export { type DirListing, DirStats, type EntryStat } from './dir-stats.js';
 export { lazyBuiltin } from './lazy-builtin.js';
 export { countWatches, watchBudget, checkWatchBudget, type WatchBudget, type WatchCount } from './watch-budget.js';
 export { inotifyUsage, processInotify, type InotifyUsage } from './inotify-usage.js';

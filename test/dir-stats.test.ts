@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { lstatSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DirStats, type EntryStat } from '../src/index.js';
@@ -56,7 +56,39 @@ test('DirStats grows for a big directory', () => {
   assert.equal(stats.at(10).size, 3);
 });
 
-test('without the addon nothing is read: every entry fails and the caller lstats it', () => {
+test("DirStats.list gives readdir's names in its order, each with its lstat and d_type", async () => {
+  const dir = tree();
+  const listing = await DirStats.list(dir);
+  assert.ok(listing !== undefined);
+  const dirents = readdirSync(dir, { withFileTypes: true });
+  assert.deepEqual(
+    listing.names,
+    dirents.map((d) => d.name),
+  );
+  dirents.forEach((d, i) => {
+    assert.equal(listing.stats.failed(i), false, d.name);
+    same(listing.stats.at(i), lstatSync(join(dir, d.name)));
+    assert.equal(listing.types[i] === 4, d.isDirectory(), d.name); // DT_DIR
+  });
+  assert.deepEqual((await DirStats.list(tmpDir()))?.names, []);
+});
+
+test('DirStats.list grows for a big directory of long names', async () => {
+  const dir = tmpDir();
+  for (let i = 0; i < 1500; i++) writeFileSync(join(dir, `${'n'.repeat(i % 200)}${i}`), String(i));
+  const listing = await DirStats.list(dir);
+  assert.ok(listing !== undefined);
+  assert.deepEqual(listing.names, readdirSync(dir));
+  for (const [i, name] of listing.names.entries()) assert.equal(listing.stats.at(i).size, name.replace(/^n*/, '').length, name);
+});
+
+test('DirStats.list: a directory that is not there (or not a directory) gives undefined, so the caller reads it itself', async () => {
+  const dir = tree();
+  assert.equal(await DirStats.list(join(dir, 'nope')), undefined);
+  assert.equal(await DirStats.list(join(dir, 'file')), undefined);
+});
+
+test('without the addon nothing is read: every entry fails and the caller lstats it', async () => {
   const dir = tree();
   process.env.TSWATCH_NO_NATIVE = '1';
   try {
@@ -65,6 +97,7 @@ test('without the addon nothing is read: every entry fails and the caller lstats
     assert.equal(stats.failed(0), true);
     stats.set(0, lstatSync(join(dir, 'file')));
     same(stats.at(0), lstatSync(join(dir, 'file')));
+    assert.equal(await DirStats.list(dir), undefined);
   } finally {
     delete process.env.TSWATCH_NO_NATIVE;
   }

@@ -1,11 +1,12 @@
 import { type Dirent, lstatSync, readlinkSync, type Stats } from 'node:fs';
 import { setImmediate as setImmediatePromise } from 'node:timers/promises';
-import { DirStats, type EntryStat } from '../../src/index.js';
+import { type DirListing, DirStats, type EntryStat } from '../../src/index.js';
 import { isTempName, vanished } from './copy-file.js';
 import { denied } from '../permission-denied.js';
 import { sameMetadata, sameSizeAndTime } from './same-entry.js';
 import { isReservedName } from './manifest.js';
 import { readdirDecodedSync } from './readdir-decoded.js';
+import { type DirSide, dirSide } from './dir-side.js';
 import { type NameProblem, nameProblem } from './unmirrorable-name.js';
 import { sha256File } from '../sha256-file.js';
 
@@ -49,6 +50,12 @@ export interface PlanOptions {
   checksum?: boolean;
   /** True for a path tswatch mirrored into DEST before (the manifest). */
   mirrored?: (rel: string) => boolean;
+  /**
+   * Whether a directory may be listed on libuv's thread pool now (default: always). Not while copies
+   * hold its threads (a live backup's resync): a listing would wait behind each copy, so the walk
+   * reads on the main thread then, as it always did.
+   */
+  poolFree?: () => boolean;
 }
 
 /** The entries of a directory, [] when it vanished; undefined (and noted) when it may not be read. */
@@ -63,8 +70,9 @@ function direntsOf(path: string, noted?: (err: unknown) => void): Dirent[] | und
 }
 
 /**
- * Synchronous, as rsync's walk is: from the inode cache an lstat takes a microsecond or two, a trip
- * through the thread pool ten times that (a no-op re-sync of 10,000 files was mostly those trips).
+ * Synchronous (the lstat of what a listing could not give): from the inode cache an lstat takes a
+ * microsecond or two, a trip through the thread pool ten times that (a trip per file was once most
+ * of a no-op re-sync of 10,000 files; a listing is one trip per directory).
  */
 function statOf(path: string, noted?: (err: unknown) => void): Stats | undefined {
   try {
@@ -104,9 +112,10 @@ function under(root: string): (rel: string) => string {
 }
 
 /**
- * Walk SRC and DEST side by side; nothing is changed. Each directory is read and its entries compared
- * in one synchronous stretch (lstat and compare, nothing read, no promise per file); the event loop
- * gets a turn every ENTRIES_PER_TURN entries.
+ * Walk SRC and DEST side by side; nothing is changed. Each side of a directory is listed (readdir and
+ * the lstat of every entry) in one trip to the addon's thread, and its entries are compared in one
+ * synchronous stretch (nothing read, no promise per file); the event loop gets a turn every
+ * ENTRIES_PER_TURN entries.
  */
 export async function planSync(options: PlanOptions): Promise<SyncPlan> {
   const plan: SyncPlan = {
@@ -137,14 +146,14 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
   };
 
   /** DEST-only subtree: count it, and find temp files in it. */
-  const walkExtra = async (rel: string, dirent: Dirent): Promise<void> => {
+  const walkExtra = async (rel: string, isDir: boolean): Promise<void> => {
     plan.extraEntries++;
-    if (!dirent.isDirectory()) return;
+    if (!isDir) return;
     const dirents = direntsOf(destPath(rel)) ?? [];
     await breathe(dirents.length);
     for (const d of dirents) {
       if (isTempName(d.name)) plan.temps.push(child(rel, d.name));
-      else await walkExtra(child(rel, d.name), d);
+      else await walkExtra(child(rel, d.name), d.isDirectory());
     }
   };
 
@@ -167,7 +176,7 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
    * whether DEST has it as one (it is visited after its siblings); a file whose content --checksum must
    * compare is left to the caller (hashed); else undefined.
    */
-  const entry = (path: string, i: number, j: number, toHash: Hashed[]): boolean | undefined => {
+  const entry = (path: string, srcStats: DirStats, i: number, destStats: DirStats, j: number, toHash: Hashed[]): boolean | undefined => {
     const st = statAt(srcStats, i, srcPath(path), unreadable(path));
     // Sockets, FIFOs and devices are not backed up (reading a FIFO would block, a device never ends).
     if (st === undefined || !(st.isFile() || st.isDirectory() || st.isSymbolicLink())) return undefined;
@@ -193,56 +202,92 @@ export async function planSync(options: PlanOptions): Promise<SyncPlan> {
 
   // A directory's entries are planned first, its subdirectories after them, one by one: memory stays
   // bounded, and `copies` and `dirs` list every directory before anything in it.
-  const visit = async (rel: string, destIsDir: boolean): Promise<void> => {
-    // A SRC directory we may not read: skipped, and what DEST holds of it is neither stale nor extra.
-    const srcDirents = direntsOf(srcPath(rel), unreadable(rel));
-    if (srcDirents === undefined) return;
-    const destDirents = destIsDir ? (direntsOf(destPath(rel)) ?? []) : [];
-    const inDest = new Map(destDirents.map((d) => [d.name, d] as const));
-    const subdirs: Array<[string, boolean]> = [];
-    const toHash: Hashed[] = [];
-    // The entries to plan, and where DEST has them too: each side is lstatted in one call.
-    const names: string[] = [];
+  // The per-entry loops are functions of their own, apart from the async visit: V8 then optimizes
+  // them alone, where optimizing visit with all they call inlined took longer than the rest of a no-op.
+
+  /** Which of rel's SRC entries to plan (not excluded, names that can be mirrored), listed in `seen`; bad names noted. */
+  const plannable = (rel: string, src: DirSide): { at: number[]; paths: string[] } => {
+    const at: number[] = [];
     const paths: string[] = [];
-    const destNames: string[] = [];
-    const destIndex: number[] = [];
-    for (const d of srcDirents) {
-      const path = child(rel, d.name);
-      const destDirent = inDest.get(d.name);
-      inDest.delete(d.name);
-      if (isExcluded(path, d.isDirectory())) continue;
-      const why = nameProblem(d.name, rel === ''); // rel itself was checked when it was planned
+    for (let i = 0; i < src.names.length; i++) {
+      const name = src.names[i]!;
+      const path = child(rel, name);
+      if (isExcluded(path, src.isDir(i))) continue;
+      const why = nameProblem(name, rel === ''); // rel itself was checked when it was planned
       if (why !== undefined) {
         plan.badNames.push({ rel: path, why });
         continue;
       }
       plan.seen.push(path);
-      names.push(d.name);
+      at.push(i);
       paths.push(path);
-      destIndex.push(destDirent === undefined ? -1 : destNames.push(d.name) - 1);
     }
-    srcStats.read(srcPath(rel), names);
-    destStats.read(destPath(rel), destNames);
-    for (let i = 0; i < paths.length; i++) {
-      const destHas = entry(paths[i]!, i, destIndex[i]!, toHash);
-      if (destHas !== undefined) subdirs.push([paths[i]!, destHas]);
+    return { at, paths };
+  };
+
+  /** Plan each of them against DEST's side (inDest: where it has each name); the subdirectories to visit. */
+  const planEntries = (
+    src: DirSide,
+    at: readonly number[],
+    paths: readonly string[],
+    dest: DirSide,
+    inDest: ReadonlyMap<string, number>,
+    toHash: Hashed[],
+  ): Array<[string, boolean]> => {
+    const subdirs: Array<[string, boolean]> = [];
+    for (let k = 0; k < paths.length; k++) {
+      const i = at[k]!;
+      const destHas = entry(paths[k]!, src.stats, i, dest.stats, inDest.get(src.names[i]!) ?? -1, toHash);
+      if (destHas !== undefined) subdirs.push([paths[k]!, destHas]);
     }
+    return subdirs;
+  };
+
+  // Both sides are read off the main thread (rsync's sender and receiver are two processes too), one
+  // directory ahead: the next sibling's listings are asked for before this directory's are awaited.
+  const poolFree = options.poolFree ?? (() => true);
+  const listSrc = (rel: string): Promise<DirListing | undefined> | undefined => (poolFree() ? DirStats.list(srcPath(rel)) : undefined);
+  const listDest = (rel: string, destIsDir: boolean): Promise<DirListing | undefined> | undefined =>
+    destIsDir && poolFree() ? DirStats.list(destPath(rel)) : undefined;
+  const visit = async (
+    rel: string,
+    destIsDir: boolean,
+    srcListing = listSrc(rel),
+    destListing = listDest(rel, destIsDir),
+  ): Promise<void> => {
+    // A SRC directory we may not read: skipped, and what DEST holds of it is neither stale nor extra.
+    const src = await dirSide(srcPath(rel), srcListing, srcStats, (dir) => direntsOf(dir, unreadable(rel)));
+    if (src === undefined) return;
+    const toHash: Hashed[] = [];
+    const { at, paths } = plannable(rel, src);
+    const dest = (await dirSide(destIsDir ? destPath(rel) : undefined, destListing, destStats, (dir) => direntsOf(dir) ?? []))!;
+    const inDest = dest.indexes();
+    const subdirs = planEntries(src, at, paths, dest, inDest, toHash);
+    // What is left is only in DEST (a name SRC has, even excluded, is not an extra).
+    for (const name of src.names) inDest.delete(name);
     for (let i = 0; i < toHash.length; i += HASH_WIDTH) {
       const chunk = toHash.slice(i, i + HASH_WIDTH);
       const same = await Promise.all(chunk.map(async ([path]) => (await sha256File(srcPath(path))) === (await sha256File(destPath(path)))));
       for (const [k, [path, st, dst]] of chunk.entries()) settle(path, st, dst, same[k]!);
     }
-    await breathe(srcDirents.length + destDirents.length);
-    for (const [path, destHas] of subdirs) await visit(path, destHas);
-    for (const [name, dirent] of inDest) {
+    await breathe(src.names.length + dest.names.length);
+    const list = (k: number): [Promise<DirListing | undefined> | undefined, Promise<DirListing | undefined> | undefined] | [] =>
+      k < subdirs.length ? [listSrc(subdirs[k]![0]), listDest(...subdirs[k]!)] : [];
+    let next = list(0);
+    for (let k = 0; k < subdirs.length; k++) {
+      const listed = next;
+      next = list(k + 1);
+      await visit(...subdirs[k]!, ...listed);
+    }
+    for (const [name, j] of inDest) {
       const path = child(rel, name);
       if (isTempName(name)) plan.temps.push(path);
-      else if (!(rel === '' && isReservedName(name)) && !isExcluded(path, dirent.isDirectory())) {
+      else if (!(rel === '' && isReservedName(name)) && !isExcluded(path, dest.isDir(j))) {
         if (options.mirrored?.(path)) {
           plan.stale.push(path);
         } else {
           plan.extras.push(path);
-          await walkExtra(path, dirent);
+          await walkExtra(path, dest.isDir(j));
         }
       }
     }

@@ -68,6 +68,7 @@ export async function syncPass(backup: SyncPassParts, wait: boolean): Promise<Sy
     isExcluded: backup.isExcluded,
     checksum: backup.options.checksum ?? false,
     mirrored: (rel) => backup.manifest.has(rel),
+    poolFree: () => backup.queue.size === 0,
   });
   backup.planned(plan);
   for (const { rel, err } of plan.unreadable) backup.problems.skipUnreadable(rel, err);

@@ -64,6 +64,11 @@ export interface NativeAddon {
    * errno: 0 when read); native/lstat-names.cc. Missing from an addon built before it.
    */
   lstatNames?: (dir: string, names: readonly string[], out: Float64Array) => void;
+  /**
+   * readdir and lstat of every entry of dir, on libuv's thread pool: the names, their d_type and
+   * lstatNames' numbers; the errno when dir cannot be opened or read. Missing from an addon built before it.
+   */
+  listStats?: (dir: string) => Promise<{ names: string[]; types: Uint8Array; stats: Float64Array } | number>;
 }
 
 const REBUILD = 'rebuild it with `npm rebuild tswatch` (needs python3, make and a C++ compiler)';
