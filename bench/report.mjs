@@ -36,7 +36,7 @@ export function header({ quick, env, missing }) {
   const lines = [
     `# tswatch benchmarks (${quick ? 'quick' : 'full'} run)`,
     '',
-    `${env.date} · ${env.kernel} · ${env.cpus} CPUs · node ${env.node} · max_queued_events ${env.maxQueued} · temp dirs on ${env.tmp}`,
+    `${env.date} · ${env.kernel} · ${env.cpus} CPUs · node ${env.node} · max_queued_events ${env.maxQueued} · temp dirs on ${env.tmp}${env.certsUnset ? ' · NODE_EXTRA_CA_CERTS unset for every subject' : ''}`,
     '',
     `Versions: ${Object.entries(env.versions)
       .map(([k, v]) => `${k} ${v}`)
