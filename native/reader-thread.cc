@@ -3,12 +3,14 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 
 #include "errno-error.h"
 
@@ -53,6 +55,11 @@ void ReaderThread::StartThread(Napi::Env env, Napi::Function callback, const cha
   napi_add_env_cleanup_hook(env, &ReaderThread::OnEnvCleanup, this);
   started_ = true;
   thread_ = std::thread(&ReaderThread::Run, this);
+  // Named as the tsfn is, so `top -H` and /proc/PID/task/*/comm tell its CPU from V8's threads'
+  // (the kernel keeps 15 bytes of a thread's name).
+  char comm[16] = {};
+  std::strncpy(comm, name, sizeof comm - 1);
+  pthread_setname_np(thread_.native_handle(), comm);
 }
 
 void ReaderThread::PauseReading() {
