@@ -5,7 +5,8 @@
 // modules of dist/ themselves. Stale means a checkout (it has the TypeScript sources) whose dist/ a
 // `tsc` rewrote after the bundle was built. An installed package ships dist/ and the bundle together,
 // and npm gives the extracted files the time of extraction in tar order (dist/bundle before dist/src),
-// so there the times say nothing. Only node:fs and node:path are loaded here: each module costs start-up.
+// so there the times say nothing. Only node:fs and node:path are loaded here (and node:zlib for the
+// cache's checksum): each module costs start-up.
 const { readFileSync, statSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 

@@ -36,7 +36,7 @@ export function buildFormatter(flags: OutputFlags, watched?: WatchedSpelling): E
     return (event, now) => format(event, now) + end;
   }
   if (flags.csv) return (event) => `${csvLine(event, watched)}\n`;
-  if (flags.json) return (event, now) => `${jsonLine(event, now)}\n`;
+  if (flags.json) return (event, now) => `${jsonLine(event, now())}\n`;
   if (flags.repr) return (event) => `${event.toString()}\n`;
   return (event) => `${inotifywaitLine(event, watched)}\n`;
 }

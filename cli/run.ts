@@ -146,6 +146,7 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
     if (timer === undefined) timer = setLongTimeout(expire, options.timeoutMs);
   };
   const writer = new LineWriter(out, () => notifier.stop());
+  const now = (): Date => new Date(); // asked by the format only when it shows the time
   const notifier = new Notifier(
     wm,
     (event: Event) => {
@@ -162,7 +163,7 @@ async function watch(options: RunOptions, io: CliIO, messages: Writable): Promis
       if (!options.monitor && events > 0) return undefined; // only the first event, even within one read
       events++;
       fleet?.publish(event);
-      if (options.quiet < 2 && handler === undefined) writer.push(options.format(event, new Date()));
+      if (options.quiet < 2 && handler === undefined) writer.push(options.format(event, now));
       if (!options.monitor) notifier.stop();
       else armTimeout();
       return handler === undefined ? undefined : callHandler(handler, event);

@@ -2,8 +2,12 @@ import { type Event, inotifywaitNames, watchedName } from '../src/index.js';
 import { strftime } from './strftime.js';
 import { userName } from './user-name.js';
 
-/** Turns an event (and the time it is printed) into its output record, terminator included. */
-export type EventFormatter = (event: Event, now: Date) => string;
+/**
+ * Turns an event into its output record, terminator included. `now` gives the time it is printed: it
+ * is asked only by a form that shows the time (%T, --json), so a burst in another form makes no Date
+ * per event.
+ */
+export type EventFormatter = (event: Event, now: () => Date) => string;
 
 /** How %w is spelled (the CLI spells it as the path was given). */
 export type WatchedSpelling = (event: Event) => string;
@@ -19,12 +23,9 @@ export function inotifywaitLine(event: Event, watched: WatchedSpelling = watched
  * uid), empty where the backend does not know them (inotify). Anything else after '%' is copied as
  * written, as inotifywait does.
  */
-export function compileFormat(
-  format: string,
-  timefmt: string | undefined,
-  watched: WatchedSpelling = watchedName,
-): (event: Event, now: Date) => string {
+export function compileFormat(format: string, timefmt: string | undefined, watched: WatchedSpelling = watchedName): EventFormatter {
   const parts: Array<string | ((event: Event, now: Date) => string)> = [];
+  let timed = false;
   for (let i = 0; i < format.length; i++) {
     const c = format[i]!;
     const next = format[i + 1];
@@ -43,8 +44,10 @@ export function compileFormat(
     };
     const fixed: Record<string, string> = { '%': '%', '0': '\0', n: '\n' };
     if (fixed[next] !== undefined) parts.push(fixed[next]!);
-    else if (simple[next] !== undefined) parts.push(simple[next]!);
-    else if (format[i + 2] === 'e') {
+    else if (simple[next] !== undefined) {
+      parts.push(simple[next]!);
+      timed ||= next === 'T';
+    } else if (format[i + 2] === 'e') {
       parts.push((event) => inotifywaitNames(event.mask, next));
       i++;
     } else {
@@ -60,9 +63,12 @@ export function compileFormat(
     if (typeof part === 'string' && typeof merged[last] === 'string') merged[last] += part;
     else merged.push(part);
   }
+  // One Date per event, and only for a format that shows it: every %T of a line tells the same time.
+  const noTime = new Date(Number.NaN);
   return (event, now) => {
+    const date = timed ? now() : noTime;
     let out = '';
-    for (const part of merged) out += typeof part === 'string' ? part : part(event, now);
+    for (const part of merged) out += typeof part === 'string' ? part : part(event, date);
     return out;
   };
 }

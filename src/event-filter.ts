@@ -111,7 +111,15 @@ export function eventFilter(
       return !ignore?.(rel) && (glob === undefined || glob(rel));
     });
   }
-  const accept = (event: FilteredEvent): boolean => tests.every((pass) => pass(event));
+  // A loop, not tests.every(…), whose callback would be a closure made per event (this runs per event
+  // in a burst); no filter at all is one constant function.
+  const accept =
+    tests.length === 0
+      ? (): boolean => true
+      : (event: FilteredEvent): boolean => {
+          for (let i = 0; i < tests.length; i++) if (!tests[i]!(event)) return false;
+          return true;
+        };
 
   const skipDir: PathFilter = (path) => {
     const normal = normalize(path);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DirEntries } from '../src/dir-entries.js';
 
-test('DirEntries: a Map of name → is a directory, packed while small, a Map past 64 names', () => {
+test('DirEntries: a Map of name → is a directory, packed while small, two Sets past 64 names', () => {
   for (const n of [3, 200]) {
     const entries = new DirEntries();
     const names = Array.from({ length: n }, (_, i) => `f${i}`);
@@ -16,6 +16,9 @@ test('DirEntries: a Map of name → is a directory, packed while small, a Map pa
     assert.equal(entries.has('1'), false);
     assert.equal(entries.addNew('f1', true), false, 'held as a file: not added as a directory');
     assert.equal(entries.get('f1'), false);
+    assert.equal(entries.addNew('d', false), false, 'held as a directory: not added as a file');
+    assert.equal(entries.get('d'), true);
+    assert.equal(entries.size, n + 2);
     assert.equal(entries.addNew('new', false), true);
     assert.equal(entries.addNew('new', false), false);
     assert.equal(entries.delete('new'), true);

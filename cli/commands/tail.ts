@@ -86,7 +86,7 @@ Examples:
         );
         for await (const { record, event, time } of events) {
           if ((record.mask & mask) === 0 || !host(record.host)) continue;
-          const line = flags.json ? `${JSON.stringify(record)}\n` : format(record.host)(event, time);
+          const line = flags.json ? `${JSON.stringify(record)}\n` : format(record.host)(event, () => time);
           process.stdout.write(line);
           if (++printed >= count) break;
         }

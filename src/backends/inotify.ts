@@ -12,11 +12,22 @@ const LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** Bytes read but not yet processed by JavaScript before the reader stops reading: 500k small records. */
 const MAX_PENDING = 16 * 1024 * 1024;
 
-/** Split the bytes of one read() into records. The kernel only returns whole records. */
-export function parseEvents(buf: Buffer): RawEvent[] {
+/**
+ * Records handed to the consumer at a time. A drain in a burst can hold megabytes (everything read
+ * while JavaScript was busy): parsed whole, its records, events and output lines would all be alive at
+ * once, pushed through every scavenge into the old generation. A slice of them dies young.
+ */
+export const SLICE_RECORDS = 1024;
+
+/**
+ * Split the bytes of reads into records (the kernel only returns whole ones): all of them, or the
+ * `max` from byte `from` on; `parsed.end` is then where the next slice starts.
+ */
+export function parseEvents(buf: Buffer, from = 0, max = Infinity, parsed: { end: number } = { end: 0 }): RawEvent[] {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const events: RawEvent[] = [];
-  for (let off = 0; off + HEADER <= buf.length; ) {
+  let off = from;
+  for (; off + HEADER <= buf.length && events.length < max; ) {
     const len = view.getUint32(off + 12, LE);
     const start = off + HEADER;
     const end = Math.min(start + len, buf.length);
@@ -34,6 +45,7 @@ export function parseEvents(buf: Buffer): RawEvent[] {
     });
     off = start + len;
   }
+  parsed.end = off;
   return events;
 }
 
@@ -107,10 +119,14 @@ export class InotifyBackend implements Backend {
         if (this.closed) return;
         if (!Buffer.isBuffer(chunk)) return onError(errnoError(chunk, 'read'));
         // A throwing consumer must not take the reader's callback (and the process) down with it.
-        try {
-          onBatch(parseEvents(chunk));
-        } catch (err) {
-          onError(err instanceof Error ? err : new Error(String(err)));
+        // The consumer may close the backend half-way through a chunk: the rest is then dropped.
+        const parsed = { end: 0 };
+        while (!this.closed && parsed.end + HEADER <= chunk.length) {
+          try {
+            onBatch(parseEvents(chunk, parsed.end, SLICE_RECORDS, parsed));
+          } catch (err) {
+            onError(err instanceof Error ? err : new Error(String(err)));
+          }
         }
       },
       {

@@ -111,3 +111,17 @@ test('TSWATCH_NO_NATIVE=1 makes the addon look missing', async () => {
   assert.equal(code, 0, stderr);
   assert.match(JSON.parse(stdout).error, /TSWATCH_NO_NATIVE/);
 });
+
+test("the reader thread is named, so its CPU shows apart from node's own threads", async () => {
+  const { code, stdout, stderr } = await runChild(`
+    import { readdirSync, readFileSync } from 'node:fs';
+    const { InotifyBackend } = await import(${JSON.stringify(BACKEND_URL)});
+    const names = () => readdirSync('/proc/self/task').map((t) => readFileSync('/proc/self/task/' + t + '/comm', 'utf8').trim());
+    const backend = new InotifyBackend();
+    backend.start(() => {}, (err) => { throw err; });
+    console.log(JSON.stringify(names()));
+    backend.close();
+  `);
+  assert.equal(code, 0, stderr);
+  assert.ok((JSON.parse(stdout) as string[]).includes('tswatch-inotify'), stdout);
+});

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, renameSync, rmdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RawEvent } from '../../src/backends/backend.js';
-import { InotifyBackend, nativeConstants, parseEvents } from '../../src/backends/inotify.js';
+import { InotifyBackend, nativeConstants, parseEvents, SLICE_RECORDS } from '../../src/backends/inotify.js';
 import { loadNativeAddon } from '../../src/backends/native-addon.js';
 import { PathError, readProcLimit, TswatchError } from '../../src/errors.js';
 import { ALL_CONSTANTS, ALL_EVENTS, IN_CREATE, IN_IGNORED, IN_ISDIR, IN_MOVED_FROM, IN_MOVED_TO, IN_Q_OVERFLOW } from '../../src/masks.js';
@@ -152,6 +152,45 @@ test('readFreq still delivers everything, in order', async (t) => {
     events.map((e) => e.name),
     Array.from({ length: 50 }, (_, i) => `r${i}`),
   );
+});
+
+test('a drain of many records reaches the consumer in slices, all of them, in order', async (t) => {
+  const dir = tmpDir();
+  const { backend, events, batches } = started(t);
+  backend.addWatch(dir, IN_CREATE);
+  // spawnSync blocks this thread while the child creates the files: the reader gathers them all into
+  // one drain, which is handed on SLICE_RECORDS at a time.
+  const count = SLICE_RECORDS * 3 + 7;
+  const script = `const fs=require('fs');for(let i=0;i<${count};i++)fs.writeFileSync(${JSON.stringify(dir)}+'/s'+i,'')`;
+  const result = spawnSync(process.execPath, ['-e', script]);
+  assert.equal(result.status, 0, result.stderr.toString());
+  await waitFor(() => events.length >= count, `${count} events`, 30_000);
+  assert.deepEqual(
+    events.map((e) => e.name),
+    Array.from({ length: count }, (_, i) => `s${i}`),
+  );
+  assert.ok(batches.length >= 4, `${batches.length} batches`);
+  for (const batch of batches) assert.ok(batch.length <= SLICE_RECORDS, `a batch of ${batch.length} records`);
+});
+
+test('a consumer that closes the backend mid-drain gets no further slice', async (t) => {
+  const dir = tmpDir();
+  const backend = new InotifyBackend();
+  t.after(() => backend.close());
+  const batches: RawEvent[][] = [];
+  backend.start(
+    (batch) => {
+      batches.push(batch);
+      backend.close();
+    },
+    (err) => assert.fail(err),
+  );
+  backend.addWatch(dir, IN_CREATE);
+  const script = `const fs=require('fs');for(let i=0;i<${SLICE_RECORDS * 2};i++)fs.writeFileSync(${JSON.stringify(dir)}+'/c'+i,'')`;
+  assert.equal(spawnSync(process.execPath, ['-e', script]).status, 0);
+  await waitFor(() => batches.length > 0, 'the first slice');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(batches.length, 1);
 });
 
 test('a throwing consumer goes to onError and events keep coming', async (t) => {
