@@ -31,6 +31,7 @@ class Fanotify : public Napi::ObjectWrap<Fanotify>, private ReaderThread {
     return DefineClass(env, "Fanotify",
                        {InstanceMethod<&Fanotify::Handle>("handle"), InstanceMethod<&Fanotify::Mark>("mark"),
                         InstanceMethod<&Fanotify::SetWatch>("setWatch"), InstanceMethod<&Fanotify::ClearWatch>("clearWatch"),
+                        InstanceMethod<&Fanotify::WatchTree>("watchTree"), InstanceMethod<&Fanotify::ForgetMet>("forgetMet"),
                         InstanceMethod<&Fanotify::Start>("start"), InstanceMethod<&Fanotify::Pause>("pause"),
                         InstanceMethod<&Fanotify::Resume>("resume"), InstanceMethod<&Fanotify::Close>("close")});
   }
@@ -99,6 +100,19 @@ class Fanotify : public Napi::ObjectWrap<Fanotify>, private ReaderThread {
   void ClearWatch(const Napi::CallbackInfo& info) {
     if (!info[0].IsBuffer()) throw Napi::TypeError::New(env_, "clearWatch(key)");
     translator_.ClearWatch(BufferString(info[0]));
+  }
+
+  // watchTree(key, path, mountPoint): the watched directory `key` is the top of a tree learnt lazily.
+  void WatchTree(const Napi::CallbackInfo& info) {
+    if (!info[0].IsBuffer() || !info[1].IsString() || !info[2].IsString())
+      throw Napi::TypeError::New(env_, "watchTree(key, path, mountPoint)");
+    translator_.WatchTree(BufferString(info[0]), info[1].As<Napi::String>().Utf8Value(), info[2].As<Napi::String>().Utf8Value());
+  }
+
+  // forgetMet(wd): a directory the reader met, no longer watched.
+  void ForgetMet(const Napi::CallbackInfo& info) {
+    if (!info[0].IsNumber()) throw Napi::TypeError::New(env_, "forgetMet(wd)");
+    translator_.ForgetMet(info[0].As<Napi::Number>().Int32Value());
   }
 
   static std::string BufferString(const Napi::Value& v) {

@@ -1,7 +1,7 @@
 import { basename, dirname } from 'node:path';
 import { errnoError, TswatchError } from '../errors.js';
 import { ALL_EVENTS, IN_DELETE_SELF, IN_DONT_FOLLOW, IN_IGNORED, IN_ONESHOT, IN_Q_OVERFLOW, u32 } from '../masks.js';
-import type { Backend, BackendStartOptions, RawEvent } from './backend.js';
+import { type Backend, type BackendStartOptions, RAW_MEET, type RawEvent } from './backend.js';
 import { fanotifyProblem, INOTIFY_FALLBACK } from './fanotify-support.js';
 import { parseFanotifyRecords } from './fanotify-records.js';
 import { requireAddon } from './inotify.js';
@@ -68,7 +68,9 @@ export class FanotifyBackend implements Backend {
   private readonly table = new WatchTable((wd) => {
     const key = this.keys.get(wd);
     this.keys.delete(wd);
-    if (key !== undefined && !this.closed) this.fan.clearWatch(key);
+    if (this.closed) return;
+    if (key !== undefined) this.fan.clearWatch(key);
+    else this.fan.forgetMet(wd); // a directory the reader met
   });
   /** Filesystem (the key's fsid) → the IN_* bits its mark carries. */
   private readonly marked = new Map<string, number>();
@@ -114,6 +116,15 @@ export class FanotifyBackend implements Backend {
       throw fanotifyError(err, 'watch', path);
     }
     return wd;
+  }
+
+  watchTree(wd: number): boolean {
+    const key = this.keys.get(wd);
+    const watch = this.table.get(wd);
+    const mount = watch === undefined ? undefined : mountOfPath(watch.path);
+    if (key === undefined || watch === undefined || !watch.isDir || mount === undefined) return false;
+    this.fan.watchTree(key, watch.path, mount.mountPoint);
+    return true;
   }
 
   rmWatch(wd: number): void {
@@ -168,6 +179,13 @@ export class FanotifyBackend implements Backend {
     const out: RawEvent[] = [];
     for (const raw of events) {
       if (raw.wd < 0) {
+        out.push(raw);
+        continue;
+      }
+      if (raw.mask & RAW_MEET) {
+        const parent = this.table.get(raw.cookie);
+        if (parent === undefined) continue; // its tree is unwatched meanwhile
+        this.table.adopt(raw.wd, parent.mask);
         out.push(raw);
         continue;
       }
