@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <sys/fanotify.h>
 #include <sys/statfs.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -59,10 +60,15 @@ class Fanotify : public Napi::ObjectWrap<Fanotify>, private ReaderThread {
     // One statfs per mount: a recursive watch asks for thousands of handles on the same one.
     auto known = fsids_.find(mount_id);
     if (known == fsids_.end()) {
+      // The object's own filesystem: not its parent's (a mount point is the top of another one), and
+      // not a symlink's target's (O_PATH | O_NOFOLLOW opens the link itself).
       struct statfs sfs;
-      // statfs follows a final symlink; for a symlink itself the directory holding it is on the same fs.
-      std::string at = follow ? path : path.substr(0, path.find_last_of('/') + 1);
-      if (statfs(at.empty() ? "." : at.c_str(), &sfs) != 0) throw ErrnoError(env_, errno, "statfs", &path);
+      int at = ::open(path.c_str(), O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+      if (at < 0) throw ErrnoError(env_, errno, "open", &path);
+      int rc = fstatfs(at, &sfs);
+      int err = errno;
+      ::close(at);
+      if (rc != 0) throw ErrnoError(env_, err, "statfs", &path);
       __kernel_fsid_t fsid;
       std::memcpy(&fsid, &sfs.f_fsid, sizeof fsid);
       known = fsids_.emplace(mount_id, fsid).first;

@@ -9,6 +9,7 @@ import { errnoError, TswatchError } from './errors.js';
 import { type PathFilter, toPathFilter } from './exclude-filter.js';
 import { joinPath } from './join-path.js';
 import { kernelMask } from './kernel-mask.js';
+import { learnTree } from './lazy-tree.js';
 import { IN_CREATE, IN_DELETE, IN_DONT_FOLLOW, IN_ISDIR, IN_MASK_ADD, IN_ONLYDIR, u32 } from './masks.js';
 import { metWatch } from './met-watch.js';
 import { MutedWalk } from './muted-walk.js';
@@ -69,10 +70,10 @@ export class WatchManager {
       this.errors.delete(path);
       const before = new Set(this.index.wds());
       try {
-        // A tree the backend learns from its events needs no walk: only the top is read.
-        const lazy = options.rec === true && settings.autoAdd && watch.entries !== undefined && this.backend.watchTree?.(watch.wd) === true;
-        if (lazy) watch.lazy = true;
-        if (watch.entries) this.reconcile(watch, false, (options.rec ?? false) && !lazy, result.sinkFor(path));
+        const sink = result.sinkFor(path);
+        const arm = (top: string) => this.ensureWatch(top, { ...settings, lazy: true }, true, IN_DONT_FOLLOW | IN_ONLYDIR);
+        const lazy = options.rec === true && settings.autoAdd && learnTree(this, watch, settings.excludeFilter, sink, arm);
+        if (watch.entries) this.reconcile(watch, false, (options.rec ?? false) && !lazy, sink);
       } finally {
         this.walk.end();
       }
@@ -266,8 +267,8 @@ export class WatchManager {
     const wd = this.backend.addWatch(path, this.walk.arm(kernel, isDir));
     this.walk.armed(wd, isDir, flags);
     warnUnsupported(this.backend, wd, mask, path);
-    // The same directory met by an event before (another wd): this watch replaces that one.
     if (known?.partial && known.wd !== wd) {
+      // Met by an event before, under another wd: this watch replaces that one.
       this.index.remove(known.wd);
       this.backend.rmWatch(known.wd);
     }

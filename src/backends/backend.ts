@@ -51,9 +51,10 @@ export interface Backend {
   addWatch(path: string, mask: number): number;
   /**
    * Learn the tree below the watched directory `wd` from events instead of a walk: each directory is
-   * given a watch (a RAW_MEET record) when an event first names it. True when this backend does so.
+   * given a watch (a RAW_MEET record) when an event first names it. Undefined when it cannot; else the
+   * mount points below it (other filesystems, which this one's events do not cover), in path order.
    */
-  watchTree?(wd: number): boolean;
+  watchTree?(wd: number): readonly string[] | undefined;
   /** Remove a watch; a wd the kernel already dropped is not an error. */
   rmWatch(wd: number): void;
   /** Begin delivering batches, in kernel order. `onBatch` runs on the JS thread. */

@@ -5,7 +5,7 @@ import { type Backend, type BackendStartOptions, RAW_MEET, type RawEvent } from 
 import { fanotifyProblem, INOTIFY_FALLBACK } from './fanotify-support.js';
 import { parseFanotifyRecords } from './fanotify-records.js';
 import { requireAddon } from './inotify.js';
-import { mountOfPath } from './mount-table.js';
+import { mountOfPath, readMounts } from './mount-table.js';
 import type { NativeAddon, NativeFanotify } from './native-addon.js';
 import { WatchTable } from './watch-table.js';
 
@@ -118,13 +118,16 @@ export class FanotifyBackend implements Backend {
     return wd;
   }
 
-  watchTree(wd: number): boolean {
+  watchTree(wd: number): readonly string[] | undefined {
     const key = this.keys.get(wd);
     const watch = this.table.get(wd);
-    const mount = watch === undefined ? undefined : mountOfPath(watch.path);
-    if (key === undefined || watch === undefined || !watch.isDir || mount === undefined) return false;
+    if (key === undefined || watch === undefined || !watch.isDir) return undefined;
+    const mounts = readMounts();
+    const mount = mountOfPath(watch.path, mounts);
+    if (mount === undefined) return undefined;
     this.fan.watchTree(key, watch.path, mount.mountPoint);
-    return true;
+    const prefix = watch.path === '/' ? '/' : `${watch.path}/`;
+    return [...new Set(mounts.map((m) => m.mountPoint).filter((p) => p.startsWith(prefix) && p !== watch.path))].sort();
   }
 
   rmWatch(wd: number): void {

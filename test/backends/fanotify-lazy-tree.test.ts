@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -42,7 +43,12 @@ function watchTree(t: { after(fn: () => void): void }, backend: Backend, root: s
     wds,
     events,
     lines,
-    until: (line: string) => waitFor(() => has(line), () => `${line}; have:\n  ${lines().join('\n  ')}`, TIMEOUT),
+    until: (line: string) =>
+      waitFor(
+        () => has(line),
+        () => `${line}; have:\n  ${lines().join('\n  ')}`,
+        TIMEOUT,
+      ),
   };
 }
 
@@ -98,15 +104,40 @@ test('tswatch --backend fanotify -r: ready without reading the directories below
   // An inotify watch of every directory counts who opens one.
   const spy = watchTree(t, new InotifyBackend(), root, IN_OPEN | IN_CREATE);
   const child = spawnTswatch(['--backend', 'fanotify', '-m', '-r', '-e', 'create', root]);
-  await waitFor(() => child.stderr.includes('Watches established.'), () => `the ready line; stderr: ${child.stderr}`, TIMEOUT);
+  await waitFor(
+    () => child.stderr.includes('Watches established.'),
+    () => `the ready line; stderr: ${child.stderr}`,
+    TIMEOUT,
+  );
   const marker = join(root, 'marker');
   writeFileSync(marker, '');
   await spy.until(`IN_CREATE ${marker}`);
-  await waitFor(() => child.stdout.includes(`${root}/ CREATE marker`), () => `the marker; stdout: ${child.stdout}`, TIMEOUT);
+  await waitFor(
+    () => child.stdout.includes(`${root}/ CREATE marker`),
+    () => `the marker; stdout: ${child.stdout}`,
+    TIMEOUT,
+  );
   const opened = spy.events.filter((e) => e.mask & IN_OPEN && e.mask & IN_ISDIR && dirs.includes(e.pathname));
   assert.deepEqual(
     opened.map((e) => e.pathname),
     [],
     'no directory below the top was read',
   );
+});
+
+test('fanotify -r: a filesystem mounted below the top is learnt too (a mark of its own)', { skip }, async (t) => {
+  const root = tmpDir();
+  const mnt = join(root, 'a', 'mnt');
+  mkdirSync(mnt, { recursive: true });
+  // ext4 in a file (tmpfs reports nothing to fanotify on some kernels): a filesystem of its own.
+  const image = join(root, '..', `${root.split('/').pop()}.img`);
+  const made = spawnSync('sh', ['-c', 'truncate -s 8M "$1" && mkfs.ext4 -q "$1" && mount -o loop "$1" "$2"', 'sh', image, mnt]);
+  t.after(() => rmSync(image, { force: true }));
+  if (made.status !== 0) return t.skip(`cannot mount an ext4 image here: ${made.stderr}`);
+  t.after(() => spawnSync('umount', [mnt]));
+  mkdirSync(join(mnt, 'deep'));
+  const w = watchTree(t, new FanotifyBackend(), root);
+  assert.deepEqual(Object.keys(w.wds).sort(), [root, mnt], 'the tops only');
+  writeFileSync(join(mnt, 'deep', 'f'), '');
+  await w.until(`IN_CREATE ${join(mnt, 'deep', 'f')}`);
 });
