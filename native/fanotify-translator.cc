@@ -43,12 +43,15 @@ void FanotifyTranslator::WatchTree(const std::string& key, const std::string& pa
 
 void FanotifyTranslator::ForgetMet(int32_t wd) {
   std::lock_guard<std::mutex> lock(mu_);
-  for (auto it = watches_.begin(); it != watches_.end(); ++it) {
-    if (it->second.wd != wd) continue;
+  auto met = met_.find(wd);
+  if (met == met_.end()) return;
+  auto it = watches_.find(met->second);
+  // Unless JavaScript watches it itself since, under a wd of its own.
+  if (it != watches_.end() && it->second.wd == wd) {
     lazy_.MarkOutside(it->first);
     watches_.erase(it);
-    return;
   }
+  met_.erase(met);
 }
 
 const Watch* FanotifyTranslator::Meet(const std::string& key, int idx, std::vector<char>& out, int depth) {
@@ -70,6 +73,7 @@ const Watch* FanotifyTranslator::Meet(const std::string& key, int idx, std::vect
   if (up == nullptr || !up->is_dir) return nullptr;
   Watch w{lazy_.NextWd(), up->mask, true, parent, name};
   records_.Emit(out, w.wd, kMeet, static_cast<uint32_t>(up->wd), 0, name.c_str(), name.size());
+  met_.emplace(w.wd, key);
   return &watches_.emplace(key, std::move(w)).first->second;
 }
 

@@ -57,6 +57,7 @@ class FanotifyTranslator {
   std::unordered_map<std::string, Watch> watches_;  // guarded by mu_
   NascentDirs nascent_;                             // guarded by mu_
   LazyTree lazy_;                                   // guarded by mu_
+  std::unordered_map<int32_t, std::string> met_;    // guarded by mu_: a met directory's wd → its key
   RecordWriter records_;                            // reader thread only
   uint32_t cookie_ = 0;                             // reader thread only
   struct Deleted {
