@@ -33,16 +33,8 @@ file_handle* HandleOf(const std::string& key, std::vector<char>& storage) {
 
 }  // namespace
 
-LazyTree::~LazyTree() {
-  for (auto& r : roots_) ::close(r.mount_fd);
-}
-
 void LazyTree::AddRoot(const std::string& key, const std::string& path, const std::string& mount) {
-  // Not the top itself: an open directory gets its DELETE_SELF only once closed. Not O_PATH either:
-  // open_by_handle_at refuses one.
-  int fd = ::open(mount.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  roots_.push_back(Root{key.substr(0, kFsidBytes), path, fd});
+  roots_.push_back(Root{key.substr(0, kFsidBytes), path, mount});
 }
 
 void LazyTree::MarkOutside(const std::string& key) {
@@ -106,8 +98,13 @@ LazyTree::Where LazyTree::Locate(const std::string& key, int idx, std::string& p
   std::string fsid = key.substr(0, kFsidBytes);
   auto root = std::find_if(roots_.begin(), roots_.end(), [&](const Root& r) { return r.fsid == fsid; });
   if (root == roots_.end() || key.size() <= kFsidBytes + sizeof(int)) return Where::kOutside;
+  // Opened for this lookup only: a directory held open would keep its mount busy (no umount) and get
+  // its DELETE_SELF only once closed. Not O_PATH: open_by_handle_at refuses one.
+  int mount_fd = ::open(root->mount.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (mount_fd < 0) return Where::kUnknown;
   std::vector<char> storage;
-  int fd = open_by_handle_at(root->mount_fd, HandleOf(key, storage), O_PATH | O_CLOEXEC);
+  int fd = open_by_handle_at(mount_fd, HandleOf(key, storage), O_PATH | O_CLOEXEC);
+  ::close(mount_fd);
   if (fd < 0) return Where::kUnknown;
   char link[32], buf[PATH_MAX];
   snprintf(link, sizeof link, "/proc/self/fd/%d", fd);

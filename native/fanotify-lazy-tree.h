@@ -18,7 +18,6 @@ namespace tswatch {
 // Not thread-safe: the translator's lock guards it.
 class LazyTree {
  public:
-  ~LazyTree();
   bool Active() const { return !roots_.empty(); }
   // The directory at `path` (its key `key`) is the top of a tree learnt lazily; `mount`, its mount point.
   void AddRoot(const std::string& key, const std::string& path, const std::string& mount);
@@ -39,7 +38,7 @@ class LazyTree {
   struct Root {
     std::string fsid;  // the key's first 8 bytes
     std::string path;
-    int mount_fd;  // for open_by_handle_at
+    std::string mount;  // its mount point, for open_by_handle_at
   };
   struct Later {
     int idx;
