@@ -9,6 +9,7 @@
         "native/fanotify.cc",
         "native/fanotify-translator.cc",
         "native/fanotify-nascent.cc",
+        "native/fanotify-lazy-tree.cc",
         "native/fanotify-records.cc",
         "native/lstat-names.cc"
       ],

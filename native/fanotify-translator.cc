@@ -32,6 +32,49 @@ bool FanotifyTranslator::SetWatch(const std::string& key, Watch w) {
 void FanotifyTranslator::ClearWatch(const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
   watches_.erase(key);
+  // Unwatched on purpose (or gone): not to be met again, unless it is moved.
+  if (lazy_.Active()) lazy_.MarkOutside(key);
+}
+
+void FanotifyTranslator::WatchTree(const std::string& key, const std::string& path, const std::string& mount) {
+  std::lock_guard<std::mutex> lock(mu_);
+  lazy_.AddRoot(key, path, mount);
+}
+
+void FanotifyTranslator::ForgetMet(int32_t wd) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto met = met_.find(wd);
+  if (met == met_.end()) return;
+  auto it = watches_.find(met->second);
+  // Unless JavaScript watches it itself since, under a wd of its own.
+  if (it != watches_.end() && it->second.wd == wd) {
+    lazy_.MarkOutside(it->first);
+    watches_.erase(it);
+  }
+  met_.erase(met);
+}
+
+const Watch* FanotifyTranslator::Meet(const std::string& key, int idx, std::vector<char>& out, int depth) {
+  if (key.empty()) return nullptr;
+  if (const Watch* w = Find(key)) return w;
+  // A new directory is watched by JavaScript (auto-add), its early records kept meanwhile.
+  if (depth > 512 || nascent_.Has(key) || lazy_.Outside(key)) return nullptr;
+  std::string parent, name;
+  switch (lazy_.Locate(key, idx, parent, name)) {
+    case LazyTree::Where::kOutside:
+      lazy_.MarkOutside(key);
+      return nullptr;
+    case LazyTree::Where::kUnknown:
+      return nullptr;
+    case LazyTree::Where::kInside:
+      break;
+  }
+  const Watch* up = Meet(parent, idx, out, depth + 1);
+  if (up == nullptr || !up->is_dir) return nullptr;
+  Watch w{lazy_.NextWd(), up->mask, true, parent, name};
+  records_.Emit(out, w.wd, kMeet, static_cast<uint32_t>(up->wd), 0, name.c_str(), name.size());
+  met_.emplace(w.wd, key);
+  return &watches_.emplace(key, std::move(w)).first->second;
 }
 
 void FanotifyTranslator::TakeEarly(std::vector<char>& out) {
@@ -56,11 +99,15 @@ void FanotifyTranslator::Translate(const char* data, size_t size, std::vector<ch
   std::lock_guard<std::mutex> lock(mu_);
   records_.NewRead();
   nascent_.Expire();
+  bool lazy = lazy_.Active();
+  lazy_.Prepare(data, size);
+  int idx = -1;
   ssize_t n = static_cast<ssize_t>(size);  // FAN_EVENT_NEXT counts it down
   auto* md = reinterpret_cast<const fanotify_event_metadata*>(data);
   // Reused for every event: most of a filesystem's events are dropped, and should cost no allocation.
   std::string name, from_name, from_key, to_name, to_key, self_key, key, dir_key;
   for (; FAN_EVENT_OK(md, n); md = FAN_EVENT_NEXT(md, n)) {
+    idx++;  // as LazyTree::Prepare counts them
     if (md->vers != FANOTIFY_METADATA_VERSION) continue;
     if (md->fd >= 0) ::close(md->fd);  // not asked for with FID reporting, but never leak one
     uint32_t mask = static_cast<uint32_t>(md->mask);
@@ -103,7 +150,7 @@ void FanotifyTranslator::Translate(const char* data, size_t size, std::vector<ch
             self_key = key;
           } else {
             dir = w;
-            if (w || !nascent_.Empty()) {
+            if (w || lazy || !nascent_.Empty()) {
               name.assign(fname, nm_len);
               dir_key = key;
             }
@@ -111,7 +158,7 @@ void FanotifyTranslator::Translate(const char* data, size_t size, std::vector<ch
           break;
         case FAN_EVENT_INFO_TYPE_OLD_DFID_NAME:
           from = w;
-          if (w || !nascent_.Empty()) {
+          if (w || lazy || !nascent_.Empty()) {
             from_name.assign(fname, nm_len);
             from_key = key;
           }
@@ -125,6 +172,17 @@ void FanotifyTranslator::Translate(const char* data, size_t size, std::vector<ch
       p += hdr->len;
     }
     uint32_t isdir = mask & FAN_ONDIR ? kIsDir : 0;
+    if (lazy) {
+      if (!dir && !dir_key.empty()) dir = Meet(dir_key, idx, out);
+      if (mask & FAN_RENAME) {
+        if (!from) from = Meet(from_key, idx, out);
+        if (!to) to = Meet(to_key, idx, out);
+        if (isdir) lazy_.ForgetOutside();  // it may have come in from outside
+      }
+      // A directory's own event (not the target of a create, delete or rename in its parent).
+      if (!self && isdir && !(mask & (FAN_CREATE | FAN_DELETE | FAN_RENAME | FAN_MOVED_FROM | FAN_MOVED_TO)))
+        self = Meet(self_key, idx, out);
+    }
     bool in_nascent = !dir && nascent_.Has(dir_key);
     if (mask & FAN_RENAME) {
       uint32_t cookie = ++cookie_;
@@ -136,7 +194,8 @@ void FanotifyTranslator::Translate(const char* data, size_t size, std::vector<ch
       if (from && (from->mask & kMovedFrom)) records_.Emit(out, from->wd, kMovedFrom | isdir, cookie, md->pid, from_name.c_str(), from_name.size(), &wr);
       if (to && (to->mask & kMovedTo)) records_.Emit(out, to->wd, kMovedTo | isdir, cookie, md->pid, to_name.c_str(), to_name.size(), &wr);
       if (to_nascent) Keep(to_key, kMovedTo | isdir, cookie, md->pid, to_name, &wr);
-      if (isdir && !self && (to || to_nascent)) nascent_.Add(self_key);
+      // Moved within a lazily learnt tree, it is met when an event names it (inotify gives no scan).
+      if (isdir && !self && (to || to_nascent) && !(lazy && from)) nascent_.Add(self_key);
       // A watched directory moved: its own events are now reported to its new parent, by its new name.
       if (self && self->is_dir) {
         auto it = watches_.find(self_key);

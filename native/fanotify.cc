@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <sys/fanotify.h>
 #include <sys/statfs.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -31,6 +32,7 @@ class Fanotify : public Napi::ObjectWrap<Fanotify>, private ReaderThread {
     return DefineClass(env, "Fanotify",
                        {InstanceMethod<&Fanotify::Handle>("handle"), InstanceMethod<&Fanotify::Mark>("mark"),
                         InstanceMethod<&Fanotify::SetWatch>("setWatch"), InstanceMethod<&Fanotify::ClearWatch>("clearWatch"),
+                        InstanceMethod<&Fanotify::WatchTree>("watchTree"), InstanceMethod<&Fanotify::ForgetMet>("forgetMet"),
                         InstanceMethod<&Fanotify::Start>("start"), InstanceMethod<&Fanotify::Pause>("pause"),
                         InstanceMethod<&Fanotify::Resume>("resume"), InstanceMethod<&Fanotify::Close>("close")});
   }
@@ -58,10 +60,15 @@ class Fanotify : public Napi::ObjectWrap<Fanotify>, private ReaderThread {
     // One statfs per mount: a recursive watch asks for thousands of handles on the same one.
     auto known = fsids_.find(mount_id);
     if (known == fsids_.end()) {
+      // The object's own filesystem: not its parent's (a mount point is the top of another one), and
+      // not a symlink's target's (O_PATH | O_NOFOLLOW opens the link itself).
       struct statfs sfs;
-      // statfs follows a final symlink; for a symlink itself the directory holding it is on the same fs.
-      std::string at = follow ? path : path.substr(0, path.find_last_of('/') + 1);
-      if (statfs(at.empty() ? "." : at.c_str(), &sfs) != 0) throw ErrnoError(env_, errno, "statfs", &path);
+      int at = ::open(path.c_str(), O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+      if (at < 0) throw ErrnoError(env_, errno, "open", &path);
+      int rc = fstatfs(at, &sfs);
+      int err = errno;
+      ::close(at);
+      if (rc != 0) throw ErrnoError(env_, err, "statfs", &path);
       __kernel_fsid_t fsid;
       std::memcpy(&fsid, &sfs.f_fsid, sizeof fsid);
       known = fsids_.emplace(mount_id, fsid).first;
@@ -99,6 +106,19 @@ class Fanotify : public Napi::ObjectWrap<Fanotify>, private ReaderThread {
   void ClearWatch(const Napi::CallbackInfo& info) {
     if (!info[0].IsBuffer()) throw Napi::TypeError::New(env_, "clearWatch(key)");
     translator_.ClearWatch(BufferString(info[0]));
+  }
+
+  // watchTree(key, path, mountPoint): the watched directory `key` is the top of a tree learnt lazily.
+  void WatchTree(const Napi::CallbackInfo& info) {
+    if (!info[0].IsBuffer() || !info[1].IsString() || !info[2].IsString())
+      throw Napi::TypeError::New(env_, "watchTree(key, path, mountPoint)");
+    translator_.WatchTree(BufferString(info[0]), info[1].As<Napi::String>().Utf8Value(), info[2].As<Napi::String>().Utf8Value());
+  }
+
+  // forgetMet(wd): a directory the reader met, no longer watched.
+  void ForgetMet(const Napi::CallbackInfo& info) {
+    if (!info[0].IsNumber()) throw Napi::TypeError::New(env_, "forgetMet(wd)");
+    translator_.ForgetMet(info[0].As<Napi::Number>().Int32Value());
   }
 
   static std::string BufferString(const Napi::Value& v) {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import type { RawEvent, Writer } from './backends/backend.js';
+import { RAW_MEET, type RawEvent, type Writer } from './backends/backend.js';
 import type { TswatchError } from './errors.js';
 import { Event } from './event.js';
 import {
@@ -167,6 +167,10 @@ export class SystemProcessor {
       this.recover();
       return;
     }
+    if (raw.mask & RAW_MEET) {
+      this.wm.meet(raw.wd, raw.cookie, raw.name);
+      return;
+    }
     const watch = this.wm.watch(raw.wd);
     if (watch === undefined) return; // removed by rmWatch or a dropped subtree: nothing to say
     if (this.wm.takeEcho(raw, next)) return; // our own directory read, not the user's
@@ -184,7 +188,8 @@ export class SystemProcessor {
       // that follows watches and scans the new one afresh. Otherwise the deleted one's own IN_IGNORED
       // still comes, and drops its watch as usual.
       if (isDir && existsSync(joinPath(watch.path, name))) this.wm.dropTree(joinPath(watch.path, name));
-      if (entries !== undefined && !entries.delete(name)) return; // a rescan already reported it
+      // A rescan already reported it (a directory met, never read, cannot tell).
+      if (entries !== undefined && !entries.delete(name) && !watch.partial) return;
       this.deliver(watch, mask, cookie, name, undefined, false, writer);
     } else if (mask & IN_MOVED_FROM) {
       entries?.delete(name);
@@ -202,7 +207,8 @@ export class SystemProcessor {
       if (!isDir) return;
       const pathname = joinPath(watch.path, name);
       const rehomed = from?.parked !== undefined && this.wm.rehome(from.parked, pathname);
-      if (!rehomed && watch.autoAdd) this.wm.addSubdir(watch, pathname, true, this.sink);
+      // Moved within a lazily learnt tree, it needs no scan: inotify would report nothing in it.
+      if (!rehomed && watch.autoAdd && !(watch.lazy && from !== undefined)) this.wm.addSubdir(watch, pathname, true, this.sink);
     } else if (mask & IN_IGNORED) {
       this.deliver(watch, mask, cookie, name, undefined, false, writer);
       this.wm.forget(raw.wd);
@@ -225,7 +231,8 @@ export class SystemProcessor {
   /** The kernel dropped events: rescan every watched directory and report what changed, flagged synthetic. */
   private recover(): void {
     for (const watch of [...this.wm.watches()]) {
-      if (watch.entries !== undefined && this.wm.watch(watch.wd) === watch) {
+      // A directory met by an event was never read: nothing to compare with (what was lost there stays lost).
+      if (watch.entries !== undefined && !watch.partial && this.wm.watch(watch.wd) === watch) {
         this.wm.reconcile(watch, true, watch.autoAdd, this.sink);
       }
     }

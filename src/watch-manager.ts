@@ -9,7 +9,9 @@ import { errnoError, TswatchError } from './errors.js';
 import { type PathFilter, toPathFilter } from './exclude-filter.js';
 import { joinPath } from './join-path.js';
 import { kernelMask } from './kernel-mask.js';
+import { learnTree } from './lazy-tree.js';
 import { IN_CREATE, IN_DELETE, IN_DONT_FOLLOW, IN_ISDIR, IN_MASK_ADD, IN_ONLYDIR, u32 } from './masks.js';
+import { metWatch } from './met-watch.js';
 import { MutedWalk } from './muted-walk.js';
 import { ScanEchoes } from './scan-echoes.js';
 import type { AddWatchOptions, ScanSink, UpdateWatchOptions, Watch, WatchManagerOptions, WatchState } from './watch.js';
@@ -68,7 +70,10 @@ export class WatchManager {
       this.errors.delete(path);
       const before = new Set(this.index.wds());
       try {
-        if (watch.entries) this.reconcile(watch, false, options.rec ?? false, result.sinkFor(path));
+        const sink = result.sinkFor(path);
+        const arm = (top: string) => this.ensureWatch(top, { ...settings, lazy: true }, true, IN_DONT_FOLLOW | IN_ONLYDIR);
+        const lazy = options.rec === true && settings.autoAdd && learnTree(this, watch, settings.excludeFilter, sink, arm);
+        if (watch.entries) this.reconcile(watch, false, (options.rec ?? false) && !lazy, sink);
       } finally {
         this.walk.end();
       }
@@ -186,6 +191,13 @@ export class WatchManager {
     this.reconcile(watch, report, true, sink);
   }
 
+  /** The backend met a directory of a lazily learnt tree (RAW_MEET): watch it as `wd` (see metWatch). */
+  meet(wd: number, parentWd: number, name: string): void {
+    const watch = metWatch(this.index.get(parentWd), wd, name);
+    if (watch === undefined) this.backend.rmWatch(wd);
+    else this.index.add(watch);
+  }
+
   /** Move the watch at `from` and every watch below it to `to`. False when nothing was watched there. */
   rehome(from: string, to: string): boolean {
     return this.index.rehome(from, to);
@@ -255,6 +267,11 @@ export class WatchManager {
     const wd = this.backend.addWatch(path, this.walk.arm(kernel, isDir));
     this.walk.armed(wd, isDir, flags);
     warnUnsupported(this.backend, wd, mask, path);
+    if (known?.partial && known.wd !== wd) {
+      // Met by an event before, under another wd: this watch replaces that one.
+      this.index.remove(known.wd);
+      this.backend.rmWatch(known.wd);
+    }
     let watch = this.index.get(wd);
     if (watch === undefined) {
       watch = {
@@ -275,6 +292,7 @@ export class WatchManager {
     watch.procFun = settings.procFun ?? watch.procFun;
     watch.autoAdd = settings.autoAdd;
     watch.excludeFilter = settings.excludeFilter;
+    if (settings.lazy) watch.lazy = true;
     return watch;
   }
 }

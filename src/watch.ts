@@ -60,6 +60,10 @@ export interface Watch {
   procFun: Handler | undefined;
   autoAdd: boolean;
   excludeFilter: PathFilter | undefined;
+  /** In a tree the backend learns lazily (fanotify): directories below are watched when an event names them. */
+  lazy?: boolean;
+  /** Met by an event, never read: `entries` holds only the names seen since, so it proves no absence. */
+  partial?: boolean;
   /** name → is a directory; undefined when the watch is on a file. */
   readonly entries: DirEntries | undefined;
 }

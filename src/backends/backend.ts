@@ -11,6 +11,12 @@ export interface Writer {
   exe?: string;
 }
 
+/**
+ * Not a kernel event: a backend learning a tree lazily (`watchTree`) names a directory below it for the
+ * first time, before the records about it. `wd` is its new watch, `cookie` its parent's wd, `name` its name.
+ */
+export const RAW_MEET = 0x00001000;
+
 /** One kernel-level record, as inotify(7) gives it: the only thing a backend produces. */
 export interface RawEvent {
   wd: number;
@@ -43,6 +49,12 @@ export interface Backend {
    * inode yields the same wd. Throws a TswatchError (ENOSPC, ENOENT, ...).
    */
   addWatch(path: string, mask: number): number;
+  /**
+   * Learn the tree below the watched directory `wd` from events instead of a walk: each directory is
+   * given a watch (a RAW_MEET record) when an event first names it. Undefined when it cannot; else the
+   * mount points below it (other filesystems, which this one's events do not cover), in path order.
+   */
+  watchTree?(wd: number): readonly string[] | undefined;
   /** Remove a watch; a wd the kernel already dropped is not an error. */
   rmWatch(wd: number): void;
   /** Begin delivering batches, in kernel order. `onBatch` runs on the JS thread. */

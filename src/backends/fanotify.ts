@@ -1,11 +1,11 @@
 import { basename, dirname } from 'node:path';
 import { errnoError, TswatchError } from '../errors.js';
 import { ALL_EVENTS, IN_DELETE_SELF, IN_DONT_FOLLOW, IN_IGNORED, IN_ONESHOT, IN_Q_OVERFLOW, u32 } from '../masks.js';
-import type { Backend, BackendStartOptions, RawEvent } from './backend.js';
+import { type Backend, type BackendStartOptions, RAW_MEET, type RawEvent } from './backend.js';
 import { fanotifyProblem, INOTIFY_FALLBACK } from './fanotify-support.js';
 import { parseFanotifyRecords } from './fanotify-records.js';
 import { requireAddon } from './inotify.js';
-import { mountOfPath } from './mount-table.js';
+import { mountOfPath, readMounts } from './mount-table.js';
 import type { NativeAddon, NativeFanotify } from './native-addon.js';
 import { WatchTable } from './watch-table.js';
 
@@ -68,7 +68,9 @@ export class FanotifyBackend implements Backend {
   private readonly table = new WatchTable((wd) => {
     const key = this.keys.get(wd);
     this.keys.delete(wd);
-    if (key !== undefined && !this.closed) this.fan.clearWatch(key);
+    if (this.closed) return;
+    if (key !== undefined) this.fan.clearWatch(key);
+    else this.fan.forgetMet(wd); // a directory the reader met
   });
   /** Filesystem (the key's fsid) → the IN_* bits its mark carries. */
   private readonly marked = new Map<string, number>();
@@ -114,6 +116,18 @@ export class FanotifyBackend implements Backend {
       throw fanotifyError(err, 'watch', path);
     }
     return wd;
+  }
+
+  watchTree(wd: number): readonly string[] | undefined {
+    const key = this.keys.get(wd);
+    const watch = this.table.get(wd);
+    if (key === undefined || watch === undefined || !watch.isDir) return undefined;
+    const mounts = readMounts();
+    const mount = mountOfPath(watch.path, mounts);
+    if (mount === undefined) return undefined;
+    this.fan.watchTree(key, watch.path, mount.mountPoint);
+    const prefix = watch.path === '/' ? '/' : `${watch.path}/`;
+    return [...new Set(mounts.map((m) => m.mountPoint).filter((p) => p.startsWith(prefix) && p !== watch.path))].sort();
   }
 
   rmWatch(wd: number): void {
@@ -168,6 +182,13 @@ export class FanotifyBackend implements Backend {
     const out: RawEvent[] = [];
     for (const raw of events) {
       if (raw.wd < 0) {
+        out.push(raw);
+        continue;
+      }
+      if (raw.mask & RAW_MEET) {
+        const parent = this.table.get(raw.cookie);
+        if (parent === undefined) continue; // its tree is unwatched meanwhile
+        this.table.adopt(raw.wd, parent.mask);
         out.push(raw);
         continue;
       }

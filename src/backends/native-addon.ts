@@ -41,6 +41,13 @@ export interface NativeFanotify {
   /** Report events on the object `key` to `wd` (and a directory's own events to its parent, by name). */
   setWatch(key: Buffer, wd: number, mask: number, isDir: boolean, parentKey: Buffer | undefined, name: string): void;
   clearWatch(key: Buffer): void;
+  /**
+   * The watched directory `key` (at `path`, on the mount at `mountPoint`) is the top of a tree learnt
+   * lazily: its directories are met by events.
+   */
+  watchTree(key: Buffer, path: string, mountPoint: string): void;
+  /** Forget a directory the reader met (by its wd): it is not met again unless moved. */
+  forgetMet(wd: number): void;
   /** `callback` gets records for watched objects only (see fanotify-records.ts), or once an Error. */
   start(callback: (chunk: Buffer | NodeJS.ErrnoException) => void, options: { maxPending: number }): void;
   pause(): void;

@@ -56,6 +56,11 @@ export class WatchTable {
     return { wd, isNew: true };
   }
 
+  /** A directory watch the backend made itself, known by its wd only (fanotify's met directories). */
+  adopt(wd: number, mask: number): void {
+    this.watches.set(wd, { path: '', inode: `wd:${wd}`, mask, isDir: true });
+  }
+
   get(wd: number): TableWatch | undefined {
     return this.watches.get(wd);
   }
