@@ -10,6 +10,7 @@
         "native/fanotify-translator.cc",
         "native/fanotify-nascent.cc",
         "native/fanotify-lazy-tree.cc",
+        "native/fanotify-unnamed.cc",
         "native/fanotify-records.cc",
         "native/lstat-names.cc"
       ],

@@ -20,9 +20,10 @@ namespace tswatch {
 
 constexpr uint32_t kAccess = 0x1, kModify = 0x2, kAttrib = 0x4, kCloseWrite = 0x8, kCloseNowrite = 0x10, kOpen = 0x20,
                    kMovedFrom = 0x40, kMovedTo = 0x80, kCreate = 0x100, kDelete = 0x200, kDeleteSelf = 0x400,
-                   kMoveSelf = 0x800, kMeet = 0x1000, kOverflow = 0x4000, kIsDir = 0x40000000;
+                   kMoveSelf = 0x800, kMeet = 0x1000, kOverflow = 0x4000, kUnnamed = 0x10000, kIsDir = 0x40000000;
 // kMeet is tswatch's own: a directory of a lazily learnt tree, first named by an event (see
-// fanotify-lazy-tree.h): its wd, its parent's wd as the cookie, and its name.
+// fanotify-lazy-tree.h): its wd, its parent's wd as the cookie, and its name. kUnnamed too: events
+// given up unnamed (see fanotify-unnamed.h), wd -1, their number as the cookie.
 // Events on an object that inotify also reports on its parent directory's watch, by name.
 constexpr uint32_t kChildBits = kAccess | kModify | kAttrib | kCloseWrite | kCloseNowrite | kOpen;
 

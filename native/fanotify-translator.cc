@@ -65,6 +65,7 @@ const Watch* FanotifyTranslator::Meet(const std::string& key, int idx, std::vect
       lazy_.MarkOutside(key);
       return nullptr;
     case LazyTree::Where::kUnknown:
+      unknown_ = true;
       return nullptr;
     case LazyTree::Where::kInside:
       break;
@@ -100,9 +101,12 @@ void FanotifyTranslator::Translate(const char* data, size_t size, std::vector<ch
   records_.NewRead();
   nascent_.Expire();
   bool lazy = lazy_.Active();
-  lazy_.Prepare(data, size);
+  // Events held from the last read come first: they are older.
+  size_t total;
+  data = unnamed_.Begin(data, size, total);
+  lazy_.Prepare(data, total);
   int idx = -1;
-  ssize_t n = static_cast<ssize_t>(size);  // FAN_EVENT_NEXT counts it down
+  ssize_t n = static_cast<ssize_t>(total);  // FAN_EVENT_NEXT counts it down
   auto* md = reinterpret_cast<const fanotify_event_metadata*>(data);
   // Reused for every event: most of a filesystem's events are dropped, and should cost no allocation.
   std::string name, from_name, from_key, to_name, to_key, self_key, key, dir_key;
@@ -172,6 +176,7 @@ void FanotifyTranslator::Translate(const char* data, size_t size, std::vector<ch
       p += hdr->len;
     }
     uint32_t isdir = mask & FAN_ONDIR ? kIsDir : 0;
+    unknown_ = false;
     if (lazy) {
       if (!dir && !dir_key.empty()) dir = Meet(dir_key, idx, out);
       if (mask & FAN_RENAME) {
@@ -184,6 +189,11 @@ void FanotifyTranslator::Translate(const char* data, size_t size, std::vector<ch
         self = Meet(self_key, idx, out);
     }
     bool in_nascent = !dir && nascent_.Has(dir_key);
+    // About a directory deleted since, that nothing read so far names: its DELETE may (see UnnamedEvents).
+    if (unknown_ && !dir && !self && !from && !to && !in_nascent && !nascent_.Has(to_key)) {
+      unnamed_.Hold(md, idx);
+      continue;
+    }
     if (mask & FAN_RENAME) {
       uint32_t cookie = ++cookie_;
       const Writer* wr = nullptr;
@@ -236,6 +246,7 @@ void FanotifyTranslator::Translate(const char* data, size_t size, std::vector<ch
     }
   }
   FlushDeleted(out, std::string());
+  if (uint32_t lost = unnamed_.End()) records_.Emit(out, -1, kUnnamed, lost, 0, nullptr, 0);
 }
 
 // The kernel merges an object's events still queued into one, so a directory's DELETE_SELF can come

@@ -16,6 +16,7 @@
 #include "fanotify-lazy-tree.h"
 #include "fanotify-nascent.h"
 #include "fanotify-records.h"
+#include "fanotify-unnamed.h"
 
 namespace tswatch {
 
@@ -66,6 +67,8 @@ class FanotifyTranslator {
     int32_t pid;
   };
   std::vector<Deleted> deleted_;  // reader thread only: see FlushDeleted
+  UnnamedEvents unnamed_;         // reader thread only
+  bool unknown_ = false;          // reader thread only: Meet found a directory gone, nothing yet names
 };
 
 }  // namespace tswatch

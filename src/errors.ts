@@ -37,6 +37,17 @@ export class InstanceLimitError extends TswatchError {}
 export class PathError extends TswatchError {}
 
 /**
+ * Events the backend read but could not say where they happened (RAW_UNNAMED): in a directory of a
+ * lazily learnt tree deleted before they were read, whose DELETE did not come soon enough to name it.
+ * Not delivered, so counted and said (`count`).
+ */
+export class UnnamedEventsError extends TswatchError {
+  constructor(readonly count: number) {
+    super(`${count} event${count === 1 ? '' : 's'} in a directory deleted before they were read could not be named`, { code: 'EUNNAMED' });
+  }
+}
+
+/**
  * An inotify limit as it applies to this process. The kernel charges watches and instances to the user
  * in every user namespace up to the initial one, so the lowest limit along the way is the one that
  * bites: the namespace's own (/proc/sys/user) in a container that lowered it, else the fs.inotify

@@ -6,6 +6,7 @@ export {
   WatchLimitError,
   InstanceLimitError,
   PathError,
+  UnnamedEventsError,
   type TswatchErrorOptions,
 } from './errors.js';
 export { escapedName, fsDecode, fsEncode, fsPath } from './fs-names.js';

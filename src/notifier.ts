@@ -164,6 +164,11 @@ export class Notifier extends EventEmitter {
     return this.state === 'running';
   }
 
+  /** Events the backend read but could not name, so never delivered (each batch also comes as an UnnamedEventsError). */
+  get unnamed(): number {
+    return this.processor.unnamed;
+  }
+
   /** `for await (const event of notifier)`: every dispatched event; breaking out stops the notifier. */
   async *[Symbol.asyncIterator](): AsyncGenerator<Event, void, undefined> {
     if (this.implicitPrinter && this.defaultProcFun instanceof PrintAllEvents) this.defaultProcFun = null;

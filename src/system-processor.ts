@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { RAW_MEET, type RawEvent, type Writer } from './backends/backend.js';
-import type { TswatchError } from './errors.js';
+import { RAW_MEET, RAW_UNNAMED, type RawEvent, type Writer } from './backends/backend.js';
+import { type TswatchError, UnnamedEventsError } from './errors.js';
 import { Event } from './event.js';
 import {
   ALL_EVENTS,
@@ -64,6 +64,8 @@ export class SystemProcessor {
   /** A batch's last record that may be the echo of a scan, waiting for the next batch to bring its twin. */
   private held: RawEvent | undefined;
   private heldTimer: NodeJS.Timeout | undefined;
+  /** Events the backend gave up unnamed (RAW_UNNAMED), in all: each batch of them is said too. */
+  unnamed = 0;
 
   constructor(
     private readonly wm: WatchManager,
@@ -169,6 +171,11 @@ export class SystemProcessor {
     }
     if (raw.mask & RAW_MEET) {
       this.wm.meet(raw.wd, raw.cookie, raw.name);
+      return;
+    }
+    if (raw.mask & RAW_UNNAMED) {
+      this.unnamed += raw.cookie;
+      this.sink.error(new UnnamedEventsError(raw.cookie));
       return;
     }
     const watch = this.wm.watch(raw.wd);

@@ -17,6 +17,12 @@ export interface Writer {
  */
 export const RAW_MEET = 0x00001000;
 
+/**
+ * Not a kernel event: the backend read `cookie` events it could not name (a directory of a lazily learnt
+ * tree deleted before they were read), and gives them up. `wd` is -1.
+ */
+export const RAW_UNNAMED = 0x00010000;
+
 /** One kernel-level record, as inotify(7) gives it: the only thing a backend produces. */
 export interface RawEvent {
   wd: number;
