@@ -1,22 +1,36 @@
 // Holding events not named yet (see fanotify-unnamed.h).
 #include "fanotify-unnamed.h"
 
+#include <cstdio>
 #include <cstring>
 
 namespace tswatch {
 namespace {
 
-// A deleted directory's DELETE comes within a few reads (rm -r of a big tree: its events in order);
-// past these, an event is given up: a directory whose handle fails for another reason must not grow
-// the reader's memory, nor hold its events forever.
-constexpr int kMaxReads = 16;
-constexpr size_t kMaxBytes = 4 << 20;
+// What the held events may take at most: about what a full kernel queue of events holds.
+constexpr size_t kMaxBytes = 8 << 20;
+
+uint64_t MaxQueuedEvents() {
+  unsigned long long n = 0;
+  if (FILE* f = std::fopen("/proc/sys/fs/fanotify/max_queued_events", "r")) {
+    if (std::fscanf(f, "%llu", &n) != 1) n = 0;
+    std::fclose(f);
+  }
+  return n > 0 ? n : 16384;  // the kernel's default, and its value before the sysctl existed
+}
 
 }  // namespace
 
+UnnamedEvents::UnnamedEvents() : patience_(2 * MaxQueuedEvents()) {}
+
 const char* UnnamedEvents::Begin(const char* data, size_t size, size_t& n) {
   next_held_.clear();
-  next_ages_.clear();
+  next_first_.clear();
+  ssize_t left = static_cast<ssize_t>(size);
+  uint64_t count = 0;
+  for (auto* md = reinterpret_cast<const fanotify_event_metadata*>(data); FAN_EVENT_OK(md, left); md = FAN_EVENT_NEXT(md, left))
+    count++;
+  read_end_ = read_ + count;
   if (held_.empty()) {
     n = size;
     return data;
@@ -28,8 +42,9 @@ const char* UnnamedEvents::Begin(const char* data, size_t size, size_t& n) {
 }
 
 void UnnamedEvents::Hold(const fanotify_event_metadata* md, int idx) {
-  int age = idx >= 0 && static_cast<size_t>(idx) < ages_.size() ? ages_[idx] + 1 : 1;
-  if (age > kMaxReads || next_held_.size() + md->event_len > kMaxBytes) {
+  size_t held = first_.size();
+  uint64_t first = static_cast<size_t>(idx) < held ? first_[idx] : read_ + (static_cast<size_t>(idx) - held);
+  if (read_end_ - first > patience_ || next_held_.size() + md->event_len > kMaxBytes) {
     given_up_++;
     return;
   }
@@ -39,13 +54,14 @@ void UnnamedEvents::Hold(const fanotify_event_metadata* md, int idx) {
   // Its fd (if any) is closed already: the copy must not close it again.
   int32_t nofd = FAN_NOFD;
   std::memcpy(next_held_.data() + at + offsetof(fanotify_event_metadata, fd), &nofd, sizeof nofd);
-  next_ages_.push_back(age);
+  next_first_.push_back(first);
 }
 
 uint32_t UnnamedEvents::End() {
   held_.swap(next_held_);
-  ages_.swap(next_ages_);
+  first_.swap(next_first_);
   joined_.clear();
+  read_ = read_end_;
   uint32_t n = given_up_;
   given_up_ = 0;
   return n;
