@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "fanotify-bits.h"
+#include "fanotify-info.h"
 #include "fanotify-translator.h"
 
 namespace tswatch {
@@ -61,24 +62,15 @@ void LazyTree::Prepare(const char* data, size_t size) {
     if (md->vers != FANOTIFY_METADATA_VERSION || !(md->mask & FAN_ONDIR) || !(md->mask & (FAN_DELETE | FAN_RENAME))) continue;
     key.clear();
     parent.clear();
-    const char* p = reinterpret_cast<const char*>(md + 1);
-    const char* end = reinterpret_cast<const char*>(md) + md->event_len;
-    while (p + sizeof(fanotify_event_info_header) <= end) {
-      auto* hdr = reinterpret_cast<const fanotify_event_info_header*>(p);
-      if (hdr->len == 0 || p + hdr->len > end) break;
-      auto* fid = reinterpret_cast<const fanotify_event_info_fid*>(p);
-      auto* fh = reinterpret_cast<const file_handle*>(fid->handle);
-      const char* fname = reinterpret_cast<const char*>(fh->f_handle) + fh->handle_bytes;
-      bool old_side = hdr->info_type == FAN_EVENT_INFO_TYPE_OLD_DFID_NAME ||
-                      (hdr->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME && !(md->mask & FAN_RENAME));
-      if (hdr->info_type == FAN_EVENT_INFO_TYPE_FID) {
+    ForEachFid(md, [&](int type, const fanotify_event_info_fid* fid, const file_handle* fh, const char* fname, size_t len) {
+      bool old_side = type == FAN_EVENT_INFO_TYPE_OLD_DFID_NAME || (type == FAN_EVENT_INFO_TYPE_DFID_NAME && !(md->mask & FAN_RENAME));
+      if (type == FAN_EVENT_INFO_TYPE_FID) {
         KeyOf(fid->fsid, fh, key);
       } else if (old_side) {
         KeyOf(fid->fsid, fh, parent);
-        name.assign(fname, fname < p + hdr->len ? strnlen(fname, p + hdr->len - fname) : 0);
+        name.assign(fname, len);
       }
-      p += hdr->len;
-    }
+    });
     if (!key.empty() && !parent.empty() && !name.empty()) later_[key].push_back(Later{idx, parent, name});
   }
 }

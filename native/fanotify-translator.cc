@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "fanotify-bits.h"
+#include "fanotify-info.h"
 
 namespace tswatch {
 namespace {
@@ -130,19 +131,11 @@ void FanotifyTranslator::Translate(const char* data, size_t size, std::vector<ch
     self_key.clear();
     dir_key.clear();
     from_key.clear();
-    const char* p = reinterpret_cast<const char*>(md + 1);
-    const char* end = reinterpret_cast<const char*>(md) + md->event_len;
-    while (p + sizeof(fanotify_event_info_header) <= end) {
-      auto* hdr = reinterpret_cast<const fanotify_event_info_header*>(p);
-      if (hdr->len == 0 || p + hdr->len > end) break;
-      auto* fid = reinterpret_cast<const fanotify_event_info_fid*>(p);
-      auto* fh = reinterpret_cast<const file_handle*>(fid->handle);
-      const char* fname = reinterpret_cast<const char*>(fh->f_handle) + fh->handle_bytes;
+    ForEachFid(md, [&](int type, const fanotify_event_info_fid* fid, const file_handle* fh, const char* fname, size_t nm_len) {
       KeyOf(fid->fsid, fh, key);
-      size_t nm_len = fname < p + hdr->len ? strnlen(fname, p + hdr->len - fname) : 0;
       bool is_self = nm_len == 0 || (nm_len == 1 && fname[0] == '.');
       const Watch* w = Find(key);
-      switch (hdr->info_type) {
+      switch (type) {
         case FAN_EVENT_INFO_TYPE_FID:
           self = w;
           self_key = key;  // also for an unwatched target: a deferred DELETE_SELF may wait for it
@@ -173,8 +166,7 @@ void FanotifyTranslator::Translate(const char* data, size_t size, std::vector<ch
           to_key = key;
           break;
       }
-      p += hdr->len;
-    }
+    });
     uint32_t isdir = mask & FAN_ONDIR ? kIsDir : 0;
     unknown_ = false;
     if (lazy) {
