@@ -1,8 +1,14 @@
 import { dirname } from 'node:path';
+import type { Backend } from './backends/backend.js';
 import type { TswatchError } from './errors.js';
 import type { PathFilter } from './exclude-filter.js';
 import type { ScanSink, Watch } from './watch.js';
-import type { WatchManager } from './watch-manager.js';
+
+/** What learnTree needs of the WatchManager (named here, so the two files do not import each other). */
+export interface TreeOwner {
+  readonly backend: Backend;
+  reconcile(watch: Watch, report: boolean, descend: boolean, sink: ScanSink): void;
+}
 
 /**
  * Learn the tree at `top` from the backend's events when it can (fanotify): no walk, only the top is
@@ -10,7 +16,7 @@ import type { WatchManager } from './watch-manager.js';
  * mount point that fails takes the mounts below it along. False when the backend cannot.
  */
 export function learnTree(
-  wm: Pick<WatchManager, 'backend' | 'reconcile'>,
+  wm: TreeOwner,
   top: Watch,
   excludeFilter: PathFilter | undefined,
   sink: ScanSink,
