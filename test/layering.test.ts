@@ -70,3 +70,43 @@ test('the rule refuses imports from a floor above and of the core internals belo
   assert.equal(allowed('daemon', 'recipes/backup/index.ts'), true);
   assert.equal(allowed('cli', 'src/watch-manager.ts'), true);
 });
+
+/** The import cycles among `files` (each as the files it passes through), by a depth-first walk. */
+function cycles(files: string[], importsOf: (file: string) => string[] = imports): string[][] {
+  const graph = new Map(files.map((f) => [f, importsOf(f).filter((t) => t !== f)]));
+  const found: string[][] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (file: string): void => {
+    state.set(file, 'open');
+    path.push(file);
+    for (const next of graph.get(file) ?? []) {
+      if (state.get(next) === 'open') found.push([...path.slice(path.indexOf(next)), next]);
+      else if (!state.has(next) && graph.has(next)) visit(next);
+    }
+    path.pop();
+    state.set(file, 'done');
+  };
+  for (const file of files) if (!state.has(file)) visit(file);
+  return found;
+}
+
+test('no two modules import each other, directly or round a circle (type imports too)', () => {
+  const all = [...FLOORS, 'facades'].flatMap(sources);
+  assert.deepEqual(
+    cycles(all).map((c) => c.join(' -> ')),
+    [],
+  );
+});
+
+test('the cycle check finds a circle, and only once', () => {
+  const graph: Record<string, string[]> = { a: ['b'], b: ['c'], c: ['a', 'd'], d: [] };
+  assert.deepEqual(
+    cycles(Object.keys(graph), (f) => graph[f]!),
+    [['a', 'b', 'c', 'a']],
+  );
+  assert.deepEqual(
+    cycles(['d'], (f) => graph[f]!),
+    [],
+  );
+});
