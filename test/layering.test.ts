@@ -2,7 +2,7 @@
  * The dependency direction of DESIGN.md, checked on import specifiers, one folder per floor:
  * native ← src (the core) ← handlers ← recipes ← daemon ← cli ← bin. handlers/, recipes/, daemon/ and
  * facades/ (the other watchers' APIs, beside handlers/; nothing imports them) reach the core only through
- * its public API (src/index), so what they do a user's program can do too.
+ * its public API (src/index), so what they do a user's program can do too. And no import cycle.
  */
 import assert from 'node:assert/strict';
 import { type Dirent, readdirSync, readFileSync } from 'node:fs';
