@@ -98,7 +98,9 @@ export class MirrorBase {
       if (!st?.isDirectory()) continue;
       const dst = lstatSyncOrUndefined(this.destPath(rel));
       if (!dst?.isDirectory()) continue;
-      if (dst.mode === this.modeFor(rel, st) && sameOwner(st, dst) && Math.abs(st.mtimeMs - dst.mtimeMs) < 1) continue;
+      // utimes(2) carries floating seconds: a time it set matches to the microsecond. A millisecond's
+      // slack missed an entry renamed into DEST within a millisecond of SRC's own change.
+      if (dst.mode === this.modeFor(rel, st) && sameOwner(st, dst) && Math.abs(st.mtimeMs - dst.mtimeMs) < 0.001) continue;
       await this.applyMetadata(rel, st);
     }
   }
