@@ -82,12 +82,16 @@ function bashSucceeds(script: string, sandbox: DocSandbox, outputFile: string): 
   return new Promise((resolve) => execFile('bash', ['-c', script], { cwd: sandbox.home, env }, (err) => resolve(err === null)));
 }
 
-/** Wait until `condition` holds (async), failing with the block's output so far. */
-async function until(condition: () => boolean | Promise<boolean>, what: string, proc: BlockProcess): Promise<void> {
+/**
+ * Wait until `condition` holds (async), failing with the block's output so far. A condition on the
+ * world (`outlives`: a file, a log, a mail) may come true after the block ended well (a `kill -HUP`
+ * returns before the daemon reloads); one on the block's own output cannot.
+ */
+async function until(condition: () => boolean | Promise<boolean>, what: string, proc: BlockProcess, outlives = false): Promise<void> {
   const deadline = Date.now() + LIMIT_MS;
   for (;;) {
     if (await condition()) return;
-    if (!proc.running && !(await condition()))
+    if (!proc.running && !(outlives && proc.code === 0) && !(await condition()))
       throw new Error(`the block exited (${proc.code ?? proc.signal}) before ${what}; its output:\n${proc.output}`);
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the block's output:\n${proc.output}`);
     await new Promise((resolve) => setTimeout(resolve, 20)); // the poll interval of a condition
@@ -137,9 +141,9 @@ export async function runBlock(block: DocBlock, sandbox: DocSandbox): Promise<Bl
       await until(() => proc.output.includes(d.expect!), `output ${JSON.stringify(d.expect)}`, proc);
     if (d.until !== undefined) {
       const check = await sandbox.rewrite(d.until);
-      await until(() => bashSucceeds(check, sandbox, proc.outputFile), `\`${check}\``, proc);
+      await until(() => bashSucceeds(check, sandbox, proc.outputFile), `\`${check}\``, proc, true);
     }
-    if (d.mail !== undefined) await until(() => mailReceived(d.mail!), `a mail holding ${JSON.stringify(d.mail)}`, proc);
+    if (d.mail !== undefined) await until(() => mailReceived(d.mail!), `a mail holding ${JSON.stringify(d.mail)}`, proc, true);
     const conditions = d.wait ?? d.expect ?? d.until ?? d.mail;
     if (conditions === undefined || d.stdout !== undefined) await until(() => !proc.running, 'its end', proc);
   } catch (err) {
